@@ -1,0 +1,165 @@
+package io.tierlift.descriptor;
+
+import io.tierlift.diag.Diagnostics;
+import io.tierlift.model.AppDescriptor;
+import io.tierlift.model.AwsIaasTarget;
+import io.tierlift.model.AwsServerlessTarget;
+import io.tierlift.model.Cidr;
+import io.tierlift.model.Host;
+import io.tierlift.model.OnpremTarget;
+import io.tierlift.model.Role;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Rules that span several keys: topology, sizes that must agree, regions that must match. */
+final class DescriptorRules {
+    private final Diagnostics diagnostics;
+    private final SourceMap sourceMap;
+
+    DescriptorRules(Diagnostics diagnostics, SourceMap sourceMap) {
+        this.diagnostics = diagnostics;
+        this.sourceMap = sourceMap;
+    }
+
+    void check(AppDescriptor descriptor) {
+        descriptor.targets().onprem().ifPresent(t -> onprem(descriptor, t));
+        descriptor.targets().awsIaas().ifPresent(this::awsIaas);
+        descriptor.targets().awsServerless().ifPresent(this::awsServerless);
+        if (descriptor.backend().env().containsKey("DATABASE_URL") || descriptor.backend().env().containsKey("DATABASE_READ_URL")) {
+            error("backend.env", "DATABASE_URL and DATABASE_READ_URL are set by tierlift from the database section; remove them here");
+        }
+    }
+
+    private void onprem(AppDescriptor descriptor, OnpremTarget target) {
+        String base = "targets.onprem";
+        String hostsPath = base + ".hosts";
+        List<Host> primaries = target.hostsWith(Role.DB_PRIMARY);
+        if (primaries.size() != 1) {
+            error(hostsPath, "exactly one host must have role db-primary, found " + primaries.size()
+                    + (primaries.isEmpty() ? "" : " (" + names(primaries) + ")"));
+        }
+        List<Host> standbys = target.hostsWith(Role.DB_STANDBY);
+        if (standbys.size() > 1) {
+            error(hostsPath, "at most one host may have role db-standby, found " + standbys.size() + " (" + names(standbys) + ")");
+        }
+        for (Host host : target.hosts()) {
+            if (host.has(Role.DB_PRIMARY) && host.has(Role.DB_STANDBY)) {
+                error(hostsPath + "." + host.name() + ".roles", "a host cannot be both db-primary and its own db-standby");
+            }
+            if ((host.has(Role.DB_PRIMARY) || host.has(Role.DB_STANDBY)) && (host.has(Role.WAF) || host.has(Role.PROXY))) {
+                warning(hostsPath + "." + host.name() + ".roles",
+                        "the database shares a host with the internet-facing edge; keep them apart outside development");
+            }
+        }
+        List<Host> apps = target.hostsWith(Role.APP);
+        if (apps.isEmpty()) {
+            error(hostsPath, "no host has role app");
+        } else if (apps.size() == 1) {
+            warning(hostsPath, "only one app host (" + apps.get(0).name()
+                    + "): no redundancy, and a rolling restart cannot keep serving; add a second app host");
+        }
+        if (target.hostsWith(Role.PROXY).isEmpty()) {
+            error(hostsPath, "no host has role proxy");
+        }
+        if (target.hostsWith(Role.STATIC).isEmpty()) {
+            error(hostsPath, "no host has role static");
+        }
+        if (target.waf().crs() && target.hostsWith(Role.WAF).isEmpty()) {
+            error(base + ".waf.crs", "the WAF is on but no host has role waf; add waf to the proxy host's roles, or set waf.crs: false");
+        }
+        if (!standbys.isEmpty() && descriptor.database().replicationPassword().isEmpty()) {
+            error("database", "a db-standby needs database.replication_password (a separate secret for the replication role)");
+        }
+        Map<String, String> addresses = new HashMap<>();
+        for (Host host : target.hosts()) {
+            String other = addresses.putIfAbsent(host.address(), host.name());
+            if (other != null) {
+                error(hostsPath + "." + host.name() + ".address", "address " + host.address() + " is already used by host " + other);
+            }
+        }
+        var edge = target.edge();
+        Map<Integer, String> ports = new HashMap<>();
+        checkPort(ports, edge.httpPort(), "edge.http_port", base);
+        checkPort(ports, edge.httpsPort(), "edge.https_port", base);
+        checkPort(ports, edge.staticPort(), "edge.static_port", base);
+        if (ports.containsKey(descriptor.backend().port())) {
+            error("backend.port", "port " + descriptor.backend().port() + " is also " + base + "." + ports.get(descriptor.backend().port()));
+        }
+        if (ports.containsKey(descriptor.database().port())) {
+            error("database.port", "port " + descriptor.database().port() + " is also " + base + "." + ports.get(descriptor.database().port()));
+        }
+    }
+
+    private void checkPort(Map<Integer, String> ports, int port, String key, String base) {
+        String other = ports.putIfAbsent(port, key);
+        if (other != null) {
+            error(base + "." + key, "port " + port + " is also " + base + "." + other);
+        }
+    }
+
+    private void awsIaas(AwsIaasTarget target) {
+        String base = "targets.aws-iaas";
+        Cidr vpc = target.vpcCidr();
+        if (vpc.prefix() < 16 || vpc.prefix() > 24) {
+            error(base + ".vpc_cidr", "a VPC network must be between /16 and /24 (AWS's limits), got /" + vpc.prefix());
+        }
+        var scaling = target.scaling();
+        if (scaling.min() > scaling.max()) {
+            error(base + ".scaling.min", "min (" + scaling.min() + ") is larger than max (" + scaling.max() + ")");
+        }
+        if (scaling.desired() < scaling.min() || scaling.desired() > scaling.max()) {
+            error(base + ".scaling.desired", "desired (" + scaling.desired() + ") must be between min and max");
+        }
+        target.certificateArn().ifPresent(arn -> {
+            if (!arn.contains(":acm:" + target.region() + ":")) {
+                error(base + ".certificate_arn", "the ALB's certificate must be in the app's region " + target.region());
+            }
+        });
+        cloudfrontCertificate(base, target.cloudfrontCertificateArn().orElse(null), target.domain().isPresent());
+        if (target.certificateArn().isEmpty() && !target.allowHttp()) {
+            error(base + ".certificate_arn", "the ALB needs an HTTPS certificate; set certificate_arn, or allow_http: true to accept plain HTTP from CloudFront");
+        }
+        if (!target.database().multiAz()) {
+            warning(base + ".database.multi_az", "a single-AZ database has no standby; an AZ outage takes the app down");
+        }
+    }
+
+    private void awsServerless(AwsServerlessTarget target) {
+        String base = "targets.aws-serverless";
+        Cidr vpc = target.vpcCidr();
+        if (vpc.prefix() < 16 || vpc.prefix() > 24) {
+            error(base + ".vpc_cidr", "a VPC network must be between /16 and /24 (AWS's limits), got /" + vpc.prefix());
+        }
+        var db = target.database();
+        if (db.minAcu() > db.maxAcu()) {
+            error(base + ".database.min_acu", "min_acu (" + db.minAcu() + ") is larger than max_acu (" + db.maxAcu() + ")");
+        }
+        if (db.minAcu() * 2 != Math.floor(db.minAcu() * 2) || db.maxAcu() * 2 != Math.floor(db.maxAcu() * 2)) {
+            error(base + ".database", "Aurora capacity comes in steps of 0.5 ACU");
+        }
+        cloudfrontCertificate(base, target.cloudfrontCertificateArn().orElse(null), target.domain().isPresent());
+    }
+
+    private void cloudfrontCertificate(String base, String arn, boolean hasDomain) {
+        if (arn != null && !arn.contains(":acm:us-east-1:")) {
+            error(base + ".cloudfront_certificate_arn", "CloudFront only accepts certificates from us-east-1");
+        }
+        if (hasDomain && arn == null) {
+            error(base + ".domain", "a CloudFront alias needs cloudfront_certificate_arn covering that name");
+        }
+    }
+
+    private static String names(List<Host> hosts) {
+        return String.join(", ", hosts.stream().map(Host::name).toList());
+    }
+
+    private void error(String path, String message) {
+        diagnostics.error(sourceMap.positionOf(path), path, message);
+    }
+
+    private void warning(String path, String message) {
+        diagnostics.warning(sourceMap.positionOf(path), path, message);
+    }
+}

@@ -1,0 +1,195 @@
+package io.tierlift.descriptor.schema;
+
+import io.tierlift.model.Role;
+
+import java.util.Arrays;
+import java.util.List;
+
+import static io.tierlift.descriptor.schema.ShapeBuilder.bool;
+import static io.tierlift.descriptor.schema.ShapeBuilder.integer;
+import static io.tierlift.descriptor.schema.ShapeBuilder.list;
+import static io.tierlift.descriptor.schema.ShapeBuilder.map;
+import static io.tierlift.descriptor.schema.ShapeBuilder.number;
+import static io.tierlift.descriptor.schema.ShapeBuilder.object;
+import static io.tierlift.descriptor.schema.ShapeBuilder.oneOf;
+import static io.tierlift.descriptor.schema.ShapeBuilder.optional;
+import static io.tierlift.descriptor.schema.ShapeBuilder.required;
+import static io.tierlift.descriptor.schema.ShapeBuilder.text;
+
+/** The tierlift descriptor, key by key. Defaults written here are the defaults everywhere. */
+public final class DescriptorSchema {
+    public static final ObjectShape FRONTEND = object("The React single-page app and how to build it.",
+            optional("path", text(Format.RELATIVE_PATH, "Folder of the React sources."), "frontend", "frontend"),
+            optional("build", text(Format.COMMAND, "Command that builds the static files, run in `path`."),
+                    "npm ci && npm run build", "npm ci && npm run build"),
+            optional("dist", text(Format.RELATIVE_PATH, "Folder the build writes (index.html and hashed assets)."),
+                    "frontend/dist", "frontend/dist"));
+
+    public static final ObjectShape BACKEND = object("The Flask API served by Gunicorn.",
+            optional("path", text(Format.RELATIVE_PATH, "Folder of the Python package."), "backend", "backend"),
+            required("wsgi", text(Format.WSGI, "WSGI entry point."), "notes.app:app"),
+            optional("python", text(Format.PYTHON_VERSION, "Python version the app needs."), "3.11", "3.11"),
+            optional("requirements", text(Format.RELATIVE_PATH, "Requirements file, relative to `path`."),
+                    "requirements.txt", "requirements.txt"),
+            optional("health", text(Format.URL_PATH, "Health check path: 200 when the app and its database work."),
+                    "/api/health", "/api/health"),
+            optional("release_command", text(Format.COMMAND,
+                    "Run once per deploy before new code takes traffic (database migrations)."), null, "python -m notes.migrate"),
+            optional("port", integer(1024, 65535, "Port Gunicorn listens on."), 8000L, "8000"),
+            optional("workers", integer(1, 64, "Gunicorn workers; default 2 x CPUs + 1 of each host."), null, "3"),
+            optional("timeout", text(Format.DURATION, "Worker timeout."), "30s", "30s"),
+            optional("graceful_timeout", text(Format.DURATION, "Time a worker gets to finish requests on restart."),
+                    "20s", "20s"),
+            optional("env", map(Format.ENV_NAME, text(Format.ENV_VALUE,
+                    "Value, or a secret reference resolved only on the host."), 100,
+                    "The app's own environment variables (DATABASE_URL and DATABASE_READ_URL are set by tierlift)."),
+                    null, "{ NOTES_PAGE_SIZE: \"50\" }"));
+
+    public static final ObjectShape DATABASE = object("The app's PostgreSQL database, the same in every tier.",
+            required("name", text(Format.PG_IDENTIFIER, "Database name."), "notes"),
+            required("user", text(Format.PG_IDENTIFIER, "Role the app connects as."), "notes"),
+            required("password", text(Format.SECRET, "The app role's password, as a reference."), "${env:NOTES_DB_PASSWORD}"),
+            optional("version", integer(13, 17, "PostgreSQL major version."), 15L, "15"),
+            optional("port", integer(1, 65535, "Port PostgreSQL listens on."), 5432L, "5432"),
+            optional("replication_user", text(Format.PG_IDENTIFIER, "Role the standby replicates as."),
+                    "replicator", "replicator"),
+            optional("replication_password", text(Format.SECRET,
+                    "The replication role's password; required when there is a standby."), null,
+                    "${env:NOTES_REPLICATION_PASSWORD}"));
+
+    static final ObjectShape SSH = object("How tierlift reaches the hosts; unset values come from the OpenSSH config.",
+            optional("user", text(Format.NAME, "Login user (sudo is used when it is not root)."), null, "deploy"),
+            optional("identity", text(Format.LOCAL_PATH, "Private key file."), null, "~/.ssh/id_ed25519"),
+            optional("known_hosts", text(Format.LOCAL_PATH, "known_hosts file; host keys are checked strictly."),
+                    null, "~/.ssh/known_hosts"),
+            optional("config", text(Format.LOCAL_PATH, "OpenSSH client config to read (Host, HostName, User, Port, IdentityFile, ProxyJump)."),
+                    null, "~/.ssh/config"),
+            optional("port", integer(1, 65535, "SSH port."), null, "22"),
+            optional("connect_timeout", text(Format.DURATION, "TCP connect and handshake timeout."), "10s", "10s"),
+            optional("parallelism", integer(1, 256, "Hosts worked on at once."), 32L, "32"),
+            optional("sudo", bool("Use sudo for commands when the login user is not root."), true, "true"));
+
+    static final ObjectShape TLS = object("TLS certificate for the edge. Without it a self-signed certificate is made (development only).",
+            required("certificate", text(Format.ABSOLUTE_PATH, "Certificate chain file on the edge host."), "/etc/ssl/notes.crt"),
+            required("key", text(Format.SECRET, "Private key, as a reference; placed on the host with mode 0600."),
+                    "${file:/secure/notes.key}"));
+
+    static final ObjectShape WAF = object("ModSecurity v3 with the OWASP Core Rule Set on the edge.",
+            optional("crs", bool("Turn the WAF on."), true, "true"),
+            optional("paranoia", integer(1, 4, "CRS paranoia level: higher blocks more, with more false positives."), 1L, "1"),
+            optional("blocking", bool("Block (On) rather than only log (DetectionOnly)."), true, "true"),
+            optional("anomaly_threshold", integer(1, 100, "Inbound anomaly score that blocks a request."), 5L, "5"));
+
+    static final ObjectShape EDGE = object("Ports and request limits of the nginx edge.",
+            optional("http_port", integer(1, 65535, "Plain HTTP port (redirects to HTTPS)."), 80L, "80"),
+            optional("https_port", integer(1, 65535, "HTTPS port."), 443L, "443"),
+            optional("static_port", integer(1, 65535, "Port of the static file server behind the proxy."), 8080L, "8080"),
+            optional("max_body_size", text(Format.SIZE, "Largest request body."), "1m", "1m"),
+            optional("rate_limit", integer(1, 100000, "Requests per second per client address to /api."), 20L, "20"),
+            optional("rate_burst", integer(0, 100000, "Requests above the rate allowed in a burst."), 40L, "40"));
+
+    static final ObjectShape HOST = object("One host and the roles it plays.",
+            required("address", text(Format.HOST, "Address other hosts use to reach it; services bind to it."), "10.0.2.11"),
+            optional("zone", text(Format.NAME, "Network zone, e.g. dmz or trusted."), "trusted", "trusted"),
+            required("roles", list(oneOf(Arrays.stream(Role.values()).map(Role::key).toList(), "Role."),
+                    1, 6, true, "Roles: waf, proxy, static, app, db-primary, db-standby."), "[app]"),
+            optional("ssh_host", text(Format.HOST, "Where to connect over SSH if not the address (an OpenSSH config Host works)."),
+                    null, "app1.internal"),
+            optional("ssh_port", integer(1, 65535, "SSH port of this host."), null, "22"),
+            optional("workers", integer(1, 64, "Gunicorn workers on this host."), null, "3"));
+
+    static final ObjectShape ONPREM = object("Hosts you run, configured over SSH.",
+            optional("ssh", SSH, null, null),
+            required("domain", text(Format.DOMAIN, "Public name of the site."), "notes.example.com"),
+            optional("tls", TLS, null, null),
+            optional("waf", WAF, null, null),
+            optional("edge", EDGE, null, null),
+            optional("admin_networks", list(text(Format.CIDR, "Network."), 0, 32, true,
+                    "Networks SSH may come from (host firewalls)."), null, "[10.0.0.0/24]"),
+            required("hosts", map(Format.NAME, HOST, 64, "Hosts by name."), null),
+            optional("app_root", text(Format.ABSOLUTE_PATH, "Where releases live on the hosts."), null, "/srv/notes"),
+            optional("releases_kept", integer(1, 50, "Releases kept on each host for rollback."), 5L, "5"));
+
+    static final ObjectShape SCALING = object("Auto Scaling Group sizes.",
+            optional("min", integer(0, 1000, "Fewest instances."), 2L, "2"),
+            optional("max", integer(1, 1000, "Most instances."), 6L, "6"),
+            optional("desired", integer(0, 1000, "Instances to start with; default min."), null, "2"),
+            optional("cpu_target", integer(10, 90, "Average CPU percentage target tracking keeps."), 50L, "50"));
+
+    static final ObjectShape RDS = object("RDS PostgreSQL.",
+            optional("class", text(Format.DB_INSTANCE_CLASS, "Instance class."), "db.t4g.medium", "db.t4g.medium"),
+            optional("multi_az", bool("Synchronous standby in a second AZ."), true, "true"),
+            optional("storage_gb", integer(20, 65536, "Allocated storage."), 20L, "20"),
+            optional("backup_retention_days", integer(1, 35, "Automated backup retention."), 7L, "7"),
+            optional("deletion_protection", bool("Refuse deletion until turned off."), true, "true"),
+            optional("engine_version", text(Format.VERSION, "Engine version; default the database version."), null, "15"));
+
+    static final ObjectShape AWS_IAAS = object("EC2 behind an ALB, RDS, S3 + CloudFront + WAF.",
+            required("region", text(Format.AWS_REGION, "Region of the app."), "eu-west-1"),
+            optional("vpc_cidr", text(Format.CIDR, "VPC network (/16 to /24)."), "10.20.0.0/16", "10.20.0.0/16"),
+            optional("nat", oneOf(List.of("single", "per-az"), "One NAT gateway, or one per availability zone."),
+                    "single", "single"),
+            optional("instance_type", text(Format.INSTANCE_TYPE, "EC2 instance type."), "t3.small", "t3.small"),
+            optional("scaling", SCALING, null, null),
+            optional("database", RDS, null, null),
+            optional("certificate_arn", text(Format.ACM_CERTIFICATE_ARN, "ACM certificate for the ALB (app region)."),
+                    null, "arn:aws:acm:eu-west-1:123456789012:certificate/abcd"),
+            optional("cloudfront_certificate_arn", text(Format.ACM_CERTIFICATE_ARN,
+                    "ACM certificate for CloudFront (must be in us-east-1)."), null,
+                    "arn:aws:acm:us-east-1:123456789012:certificate/abcd"),
+            optional("domain", text(Format.DOMAIN, "Alias of the CloudFront distribution."), null, "notes.example.com"),
+            optional("allow_http", bool("Allow plain HTTP between CloudFront and the ALB when there is no certificate."),
+                    false, "false"),
+            optional("waf_rate_limit", integer(100, 2000000000, "Requests per 5 minutes per client address."), 2000L, "2000"));
+
+    static final ObjectShape LAMBDA = object("The Lambda function running the Flask app.",
+            optional("memory_mb", integer(128, 10240, "Memory (CPU scales with it)."), 1024L, "1024"),
+            optional("timeout_s", integer(1, 29, "Timeout; API Gateway stops waiting at 29 s."), 15L, "15"),
+            optional("reserved_concurrency", integer(1, 1000, "Reserved concurrency."), null, "50"),
+            optional("architecture", oneOf(List.of("x86_64", "arm64"), "CPU architecture."), "x86_64", "x86_64"));
+
+    static final ObjectShape AURORA = object("Aurora Serverless v2 PostgreSQL.",
+            optional("min_acu", number(0, 256, "Least capacity; 0 lets the cluster pause when idle."), 0.5, "0.5"),
+            optional("max_acu", number(1, 256, "Most capacity."), 8.0, "8"),
+            optional("backup_retention_days", integer(1, 35, "Automated backup retention."), 7L, "7"),
+            optional("deletion_protection", bool("Refuse deletion until turned off."), true, "true"),
+            optional("engine_version", text(Format.VERSION, "Aurora PostgreSQL engine version."), "15.4", "15.4"),
+            optional("seconds_until_auto_pause", integer(300, 86400, "Idle time before pausing (min_acu 0 only)."),
+                    300L, "300"));
+
+    static final ObjectShape AWS_SERVERLESS = object("Lambda behind API Gateway, Aurora Serverless v2, S3 + CloudFront + WAF.",
+            required("region", text(Format.AWS_REGION, "Region of the app."), "eu-west-1"),
+            optional("vpc_cidr", text(Format.CIDR, "VPC network for Lambda and Aurora."), "10.30.0.0/16", "10.30.0.0/16"),
+            optional("lambda", LAMBDA, null, null),
+            optional("database", AURORA, null, null),
+            optional("cloudfront_certificate_arn", text(Format.ACM_CERTIFICATE_ARN,
+                    "ACM certificate for CloudFront (must be in us-east-1)."), null,
+                    "arn:aws:acm:us-east-1:123456789012:certificate/abcd"),
+            optional("domain", text(Format.DOMAIN, "Alias of the CloudFront distribution."), null, "notes.example.com"),
+            optional("waf_rate_limit", integer(100, 2000000000, "Requests per 5 minutes per client address."), 2000L, "2000"),
+            optional("api_throttle_rate", integer(1, 100000, "API Gateway steady requests per second."), 100L, "100"),
+            optional("api_throttle_burst", integer(1, 100000, "API Gateway burst."), 200L, "200"));
+
+    static final ObjectShape TARGETS = object("Where the app can run. Describe one or more tiers.",
+            optional("onprem", ONPREM, null, null),
+            optional("aws-iaas", AWS_IAAS, null, null),
+            optional("aws-serverless", AWS_SERVERLESS, null, null));
+
+    /** Keys an environment overlay may change: everything but the app name and the overlays themselves. */
+    static final ObjectShape OVERLAY = object("Values merged over the base descriptor for this environment.",
+            optional("frontend", FRONTEND, null, null),
+            optional("backend", BACKEND, null, null),
+            optional("database", DATABASE, null, null),
+            optional("targets", TARGETS, null, null));
+
+    public static final ObjectShape ROOT = object("A three-tier web app and the tiers it can run on.",
+            required("app", text(Format.NAME, "Name of the app; used in paths, service and stack names."), "notes"),
+            optional("frontend", FRONTEND, null, null),
+            required("backend", BACKEND, null),
+            required("database", DATABASE, null),
+            required("targets", TARGETS, null),
+            optional("environments", map(Format.NAME, OVERLAY, 32, "Named overlays, chosen with --env."), null, null));
+
+    private DescriptorSchema() {
+    }
+}

@@ -1,0 +1,105 @@
+package io.tierlift.descriptor.schema;
+
+import io.tierlift.model.Cidr;
+import io.tierlift.model.Ipv4;
+import io.tierlift.secret.SecretRef;
+
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * String formats. Each is deliberately narrow: a value that passes can be placed in an nginx,
+ * PostgreSQL, Python or nftables file, or a command argument, without being able to add a
+ * directive. {@code jsonPattern} is the same rule for editors (JSON Schema), where it can be
+ * written as a regular expression.
+ */
+public enum Format {
+    TEXT("free text on one line", "^[^\\n\\r\\x00]*$"),
+    NAME("lower-case name: letters, digits and '-', starting with a letter, at most 31 characters",
+            "^[a-z][a-z0-9-]{0,30}$"),
+    PG_IDENTIFIER("PostgreSQL identifier: lower-case letters, digits and '_', starting with a letter or '_', at most 63 characters",
+            "^[a-z_][a-z0-9_]{0,62}$"),
+    ENV_NAME("environment variable name: upper-case letters, digits and '_'", "^[A-Z_][A-Z0-9_]{0,127}$"),
+    IPV4("IPv4 address", null),
+    HOST("IP address or host name", null),
+    DOMAIN("DNS name", "^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$"),
+    CIDR("IPv4 network in CIDR notation, e.g. 10.0.0.0/24", "^[0-9.]+/[0-9]{1,2}$"),
+    RELATIVE_PATH("path relative to the descriptor's folder, without '..'",
+            "^(?!/)(?!.*(^|/)\\.\\.(/|$))[A-Za-z0-9._/@+-]{1,255}$"),
+    ABSOLUTE_PATH("absolute path on the host, without '..'",
+            "^/(?!.*(^|/)\\.\\.(/|$))[A-Za-z0-9._/@+-]{0,254}$"),
+    LOCAL_PATH("path on this machine (absolute, relative or ~/...)", "^[^\\n\\r\\x00]{1,4096}$"),
+    URL_PATH("URL path starting with '/'", "^/[A-Za-z0-9._~/-]{0,200}$"),
+    WSGI("WSGI entry point module:attribute, e.g. notes.app:app",
+            "^[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*:[A-Za-z_][A-Za-z0-9_]*$"),
+    PYTHON_VERSION("Python version, e.g. 3.11", "^3\\.[0-9]{1,2}$"),
+    COMMAND("shell command on one line", "^[^\\n\\r\\x00]{1,1000}$"),
+    DURATION("duration such as 30s, 500ms, 5m or 1h", "^[0-9]{1,6}(ms|s|m|h)$"),
+    SIZE("size such as 10m, 512k or 1g", "^[0-9]{1,6}[kmg]?$"),
+    SECRET("secret reference: ${env:NAME}, ${file:PATH} or ${aws-sm:ID}", "^\\$\\{(env|file|aws-sm):[^}]+}$"),
+    ENV_VALUE("value on one line, or a secret reference", "^[^\\n\\r\\x00]{0,4096}$"),
+    AWS_REGION("AWS region, e.g. eu-west-1", "^[a-z]{2}(-gov)?-[a-z]+-[0-9]$"),
+    INSTANCE_TYPE("EC2 instance type, e.g. t3.small", "^[a-z][a-z0-9-]*\\.[a-z0-9]+$"),
+    DB_INSTANCE_CLASS("RDS instance class, e.g. db.t4g.medium", "^db\\.[a-z0-9-]+\\.[a-z0-9]+$"),
+    ACM_CERTIFICATE_ARN("ACM certificate ARN", "^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[A-Za-z0-9-]+$"),
+    VERSION("version such as 15 or 15.4", "^[0-9]{1,3}(\\.[0-9]{1,3}){0,2}$");
+
+    private static final Pattern HOSTNAME = Pattern.compile(
+            "^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$");
+
+    private final String summary;
+    private final String jsonPattern;
+    private final Pattern compiled;
+
+    Format(String summary, String jsonPattern) {
+        this.summary = summary;
+        this.jsonPattern = jsonPattern;
+        this.compiled = jsonPattern == null ? null : Pattern.compile(jsonPattern);
+    }
+
+    public String summary() {
+        return summary;
+    }
+
+    public Optional<String> jsonPattern() {
+        return Optional.ofNullable(jsonPattern);
+    }
+
+    /** Returns why the text does not fit, or empty when it does. */
+    public Optional<String> check(String text) {
+        switch (this) {
+            case IPV4:
+                return Ipv4.isValid(text) ? Optional.empty() : Optional.of("not an IPv4 address");
+            case HOST:
+                if (Ipv4.isValid(text) || (HOSTNAME.matcher(text).matches() && !text.matches("[0-9.]+"))) {
+                    return Optional.empty();
+                }
+                return Optional.of("not an IP address or host name");
+            case CIDR:
+                try {
+                    Cidr.parse(text);
+                    return Optional.empty();
+                } catch (IllegalArgumentException e) {
+                    return Optional.of("not a CIDR network (" + e.getMessage() + ")");
+                }
+            case SECRET:
+                if (SecretRef.parse(text).isPresent()) {
+                    return Optional.empty();
+                }
+                return Optional.of(SecretRef.looksLikeReference(text)
+                        ? "not a valid secret reference; use ${env:NAME}, ${file:PATH} or ${aws-sm:ID}"
+                        : "secrets must be references, not values; use ${env:NAME}, ${file:PATH} or ${aws-sm:ID}");
+            case ENV_VALUE:
+                if (SecretRef.looksLikeReference(text) && SecretRef.parse(text).isEmpty()) {
+                    return Optional.of("not a valid secret reference; use ${env:NAME}, ${file:PATH} or ${aws-sm:ID}");
+                }
+                return matches(text) ? Optional.empty() : Optional.of("must be " + summary);
+            default:
+                return matches(text) ? Optional.empty() : Optional.of("must be " + summary);
+        }
+    }
+
+    private boolean matches(String text) {
+        return compiled == null || compiled.matcher(text).matches();
+    }
+}

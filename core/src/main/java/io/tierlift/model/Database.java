@@ -1,0 +1,10 @@
+package io.tierlift.model;
+
+import io.tierlift.secret.SecretRef;
+
+import java.util.Optional;
+
+/** The app's PostgreSQL database, the same in every tier. */
+public record Database(String name, String user, SecretRef password, int version, int port,
+                       String replicationUser, Optional<SecretRef> replicationPassword) {
+}
