@@ -147,8 +147,10 @@ final class SchemaValidator {
                     return;
                 }
                 Format format = shape.format();
-                format.check(text).ifPresent(problem ->
-                        diagnostics.error(at(node), path, problem + " (got '" + printable(text) + "')"));
+                // A value meant to be secret is never echoed back, even when it is malformed.
+                boolean mayBeSecret = format == Format.SECRET || format == Format.ENV_VALUE;
+                format.check(text).ifPresent(problem -> diagnostics.error(at(node), path,
+                        mayBeSecret ? problem : problem + " (got '" + printable(text) + "')"));
             }
             case INTEGER -> {
                 if (!scalar.getTag().equals(Tag.INT) || !text.matches("[+-]?[0-9]{1,12}")) {
