@@ -1,0 +1,48 @@
+package io.tierlift.cli;
+
+import io.tierlift.cli.console.Console;
+import io.tierlift.descriptor.DescriptorLoader;
+import io.tierlift.provider.RenderProvider;
+import io.tierlift.provider.Target;
+
+import java.util.Map;
+
+/**
+ * The composition root: the one place that decides which implementation serves each role, so
+ * commands stay thin and tests can swap parts. Expensive clients (SSH, AWS) are created lazily,
+ * by the commands that need them.
+ */
+public final class Application {
+    private final Console console;
+    private final DescriptorLoader loader;
+    private final Map<Target, RenderProvider> renderers;
+    private final Map<String, String> environment;
+
+    public Application(Console console, DescriptorLoader loader, Map<Target, RenderProvider> renderers,
+                       Map<String, String> environment) {
+        this.console = console;
+        this.loader = loader;
+        this.renderers = Map.copyOf(renderers);
+        this.environment = Map.copyOf(environment);
+    }
+
+    public Console console() {
+        return console;
+    }
+
+    public DescriptorLoader loader() {
+        return loader;
+    }
+
+    public RenderProvider renderer(Target target) {
+        RenderProvider provider = renderers.get(target);
+        if (provider == null) {
+            throw new UserException("rendering " + target + " is not available in this build");
+        }
+        return provider;
+    }
+
+    public Map<String, String> environment() {
+        return environment;
+    }
+}

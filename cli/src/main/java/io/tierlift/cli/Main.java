@@ -1,0 +1,96 @@
+package io.tierlift.cli;
+
+import io.tierlift.cli.console.Console;
+import io.tierlift.descriptor.DescriptorLoader;
+import io.tierlift.diag.Diagnostic;
+import io.tierlift.diag.InvalidDescriptorException;
+import io.tierlift.provider.RenderProvider;
+import io.tierlift.provider.Target;
+import io.tierlift.render.engine.UnsafeValueException;
+import io.tierlift.secret.SecretUnavailableException;
+import picocli.CommandLine;
+import picocli.CommandLine.ParseResult;
+
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/** Entry point: wires the application, runs picocli, and maps failures to the contract's exit codes. */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
+        PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+        boolean terminal = System.console() != null;
+        int code = run(args, System.getenv(), out, err, terminal);
+        out.flush();
+        err.flush();
+        System.exit(code);
+    }
+
+    public static int run(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err, boolean terminal) {
+        Console console = new Console(out, err, Console.colorWanted(env, terminal), false);
+        Application application = new Application(console, new DescriptorLoader(), renderers(), env);
+        CommandLine commandLine = new CommandLine(new TierliftCommand(), new CommandFactory(application));
+        commandLine.setOut(out);
+        commandLine.setErr(err);
+        commandLine.setColorScheme(CommandLine.Help.defaultColorScheme(console.color() ? CommandLine.Help.Ansi.ON : CommandLine.Help.Ansi.OFF));
+        commandLine.setParameterExceptionHandler((ex, arguments) -> {
+            err.println("tierlift: " + ex.getMessage());
+            CommandLine failed = ex.getCommandLine();
+            err.println("Run '" + failed.getCommandSpec().qualifiedName() + " --help' for usage.");
+            err.flush();
+            return ExitCode.USAGE;
+        });
+        commandLine.setExecutionStrategy(parseResult -> {
+            console.setQuiet(matched(parseResult, "--quiet"));
+            return new CommandLine.RunLast().execute(parseResult);
+        });
+        commandLine.setExecutionExceptionHandler((ex, cmd, parseResult) ->
+                handleFailure(ex, console, matched(parseResult, "--verbose")));
+        return commandLine.execute(args);
+    }
+
+    static Map<Target, RenderProvider> renderers() {
+        return new Renderers().all();
+    }
+
+    private static boolean matched(ParseResult parseResult, String option) {
+        return parseResult.asCommandLineList().stream()
+                .anyMatch(cl -> cl.getParseResult() != null && cl.getParseResult().hasMatchedOption(option));
+    }
+
+    private static int handleFailure(Exception ex, Console console, boolean verbose) {
+        if (ex instanceof InvalidDescriptorException invalid) {
+            for (Diagnostic d : invalid.diagnostics()) {
+                console.err().println(d.format());
+            }
+            int count = invalid.diagnostics().size();
+            console.err().println(count + (count == 1 ? " error" : " errors") + "; nothing was changed.");
+            console.err().flush();
+            return ExitCode.INVALID_DESCRIPTOR;
+        }
+        if (ex instanceof UserException user) {
+            console.error(user.getMessage());
+            return user.exitCode();
+        }
+        if (ex instanceof UnsafeValueException unsafe) {
+            console.error(unsafe.getMessage());
+            return ExitCode.INVALID_DESCRIPTOR;
+        }
+        if (ex instanceof SecretUnavailableException secret) {
+            console.error(secret.getMessage());
+            return ExitCode.FAILED;
+        }
+        console.error("internal error: " + ex.getClass().getSimpleName() + ": " + ex.getMessage()
+                + (verbose ? "" : " (run with --verbose for details)"));
+        if (verbose) {
+            ex.printStackTrace(console.err());
+            console.err().flush();
+        }
+        return ExitCode.FAILED;
+    }
+}

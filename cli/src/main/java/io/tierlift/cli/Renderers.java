@@ -1,0 +1,21 @@
+package io.tierlift.cli;
+
+import io.tierlift.provider.RenderProvider;
+import io.tierlift.provider.Target;
+import io.tierlift.render.engine.FreemarkerEngine;
+import io.tierlift.render.engine.TemplateEngine;
+import io.tierlift.render.onprem.OnpremRenderer;
+
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/** Which renderer serves each target. */
+final class Renderers {
+    Map<Target, RenderProvider> all() {
+        TemplateEngine engine = new FreemarkerEngine();
+        Map<Target, RenderProvider> renderers = new EnumMap<>(Target.class);
+        renderers.put(Target.ONPREM, new OnpremRenderer(List.of()));
+        return renderers;
+    }
+}

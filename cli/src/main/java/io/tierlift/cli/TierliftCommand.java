@@ -1,0 +1,40 @@
+package io.tierlift.cli;
+
+import io.tierlift.cli.command.CompletionCommand;
+import io.tierlift.cli.command.DeployCommand;
+import io.tierlift.cli.command.DestroyCommand;
+import io.tierlift.cli.command.FailoverCommand;
+import io.tierlift.cli.command.MigrateCommand;
+import io.tierlift.cli.command.PlanCommand;
+import io.tierlift.cli.command.RenderCommand;
+import io.tierlift.cli.command.SandboxCommand;
+import io.tierlift.cli.command.SchemaCommand;
+import io.tierlift.cli.command.StatusCommand;
+import io.tierlift.cli.command.ValidateCommand;
+import io.tierlift.cli.command.VersionCommand;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "tierlift", mixinStandardHelpOptions = true, versionProvider = TierliftCommand.VersionProvider.class,
+        description = "Deploy a three-tier web app to on-prem hosts, AWS IaaS or AWS serverless, and move it between them with its data.",
+        subcommands = {ValidateCommand.class, RenderCommand.class, PlanCommand.class, DeployCommand.class,
+                DestroyCommand.class, StatusCommand.class, FailoverCommand.class, MigrateCommand.class,
+                SandboxCommand.class, SchemaCommand.class, VersionCommand.class, CompletionCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:success (plan: no changes)", "1:operation failed", "2:plan found changes (--detailed-exitcode)",
+                "64:bad command line", "65:invalid descriptor"})
+public final class TierliftCommand {
+    @Option(names = {"-v", "--verbose"}, scope = picocli.CommandLine.ScopeType.INHERIT,
+            description = "Show more detail, including internal errors' stack traces.")
+    boolean verbose;
+
+    @Option(names = {"-q", "--quiet"}, scope = picocli.CommandLine.ScopeType.INHERIT, description = "Only errors on stderr.")
+    boolean quiet;
+
+    static final class VersionProvider implements picocli.CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[]{"tierlift " + Version.current()};
+        }
+    }
+}
