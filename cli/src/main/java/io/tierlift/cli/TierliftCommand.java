@@ -15,7 +15,7 @@ import io.tierlift.cli.command.VersionCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "tierlift", mixinStandardHelpOptions = true, versionProvider = TierliftCommand.VersionProvider.class,
+@Command(name = "tierlift", mixinStandardHelpOptions = true, scope = picocli.CommandLine.ScopeType.INHERIT, versionProvider = TierliftCommand.VersionProvider.class,
         description = "Deploy a three-tier web app to on-prem hosts, AWS IaaS or AWS serverless, and move it between them with its data.",
         subcommands = {ValidateCommand.class, RenderCommand.class, PlanCommand.class, DeployCommand.class,
                 DestroyCommand.class, StatusCommand.class, FailoverCommand.class, MigrateCommand.class,

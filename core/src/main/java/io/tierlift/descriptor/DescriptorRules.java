@@ -24,6 +24,10 @@ final class DescriptorRules {
     }
 
     void check(AppDescriptor descriptor) {
+        var targets = descriptor.targets();
+        if (targets.onprem().isEmpty() && targets.awsIaas().isEmpty() && targets.awsServerless().isEmpty()) {
+            error("targets", "describe at least one tier: onprem, aws-iaas or aws-serverless");
+        }
         descriptor.targets().onprem().ifPresent(t -> onprem(descriptor, t));
         descriptor.targets().awsIaas().ifPresent(this::awsIaas);
         descriptor.targets().awsServerless().ifPresent(this::awsServerless);

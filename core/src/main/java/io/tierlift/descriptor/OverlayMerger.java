@@ -14,8 +14,15 @@ import java.util.List;
  * value is reported at the line of the overlay that wrote it.
  */
 final class OverlayMerger {
+    /** Deeper than any descriptor goes; stops a self-referencing alias from recursing forever. */
+    private static final int MAX_DEPTH = 32;
+
     Node merge(Node base, Node overlay) {
-        if (!(base instanceof MappingNode baseMap) || !(overlay instanceof MappingNode overlayMap)) {
+        return merge(base, overlay, 0);
+    }
+
+    private Node merge(Node base, Node overlay, int depth) {
+        if (depth > MAX_DEPTH || !(base instanceof MappingNode baseMap) || !(overlay instanceof MappingNode overlayMap)) {
             return overlay;
         }
         List<NodeTuple> merged = new ArrayList<>();
@@ -23,7 +30,7 @@ final class OverlayMerger {
             String key = keyText(tuple);
             NodeTuple override = find(overlayMap, key);
             merged.add(override == null ? tuple
-                    : new NodeTuple(tuple.getKeyNode(), merge(tuple.getValueNode(), override.getValueNode())));
+                    : new NodeTuple(tuple.getKeyNode(), merge(tuple.getValueNode(), override.getValueNode(), depth + 1)));
         }
         for (NodeTuple tuple : overlayMap.getValue()) {
             if (find(baseMap, keyText(tuple)) == null) {

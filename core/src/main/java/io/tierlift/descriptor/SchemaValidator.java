@@ -55,7 +55,7 @@ final class SchemaValidator {
         Set<String> seen = new HashSet<>();
         for (NodeTuple tuple : mapping.getValue()) {
             Optional<String> key = keyOf(tuple, path);
-            if (key.isEmpty()) {
+            if (key.isEmpty() || isDuplicate(mapping, tuple, key.get(), path)) {
                 continue;
             }
             String childPath = join(path, key.get());
@@ -89,7 +89,7 @@ final class SchemaValidator {
         }
         for (NodeTuple tuple : mapping.getValue()) {
             Optional<String> key = keyOf(tuple, path);
-            if (key.isEmpty()) {
+            if (key.isEmpty() || isDuplicate(mapping, tuple, key.get(), path)) {
                 continue;
             }
             String childPath = join(path, key.get());
@@ -190,6 +190,24 @@ final class SchemaValidator {
                 }
             }
         }
+    }
+
+    /**
+     * SnakeYAML only rejects duplicate keys when constructing Java objects, not when composing
+     * nodes, so they are caught here: the later one would silently win otherwise.
+     */
+    private boolean isDuplicate(MappingNode mapping, NodeTuple tuple, String key, String path) {
+        for (NodeTuple earlier : mapping.getValue()) {
+            if (earlier == tuple) {
+                return false;
+            }
+            if (earlier.getKeyNode() instanceof ScalarNode k && k.getValue().equals(key)) {
+                diagnostics.error(at(tuple.getKeyNode()), join(path, key), "duplicate key '" + printable(key)
+                        + "' (first written at line " + (earlier.getKeyNode().getStartMark().getLine() + 1) + ")");
+                return true;
+            }
+        }
+        return false;
     }
 
     private Optional<String> keyOf(NodeTuple tuple, String path) {

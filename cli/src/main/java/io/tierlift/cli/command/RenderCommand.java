@@ -4,7 +4,8 @@ import io.tierlift.cli.Application;
 import io.tierlift.cli.DescriptorOptions;
 import io.tierlift.cli.ExitCode;
 import io.tierlift.cli.TargetConverter;
-import io.tierlift.cli.UserException;
+import io.tierlift.diag.Diagnostic;
+import io.tierlift.diag.InvalidDescriptorException;
 import io.tierlift.descriptor.LoadedDescriptor;
 import io.tierlift.provider.RenderProvider;
 import io.tierlift.provider.RenderedFile;
@@ -47,7 +48,8 @@ public final class RenderCommand implements Callable<Integer> {
         Warnings.print(app.console(), loaded);
         RenderProvider renderer = app.renderer(target);
         if (!renderer.isDescribed(loaded.descriptor())) {
-            throw new UserException(descriptor.file() + ": the descriptor has no targets." + target + " section", ExitCode.INVALID_DESCRIPTOR);
+            throw new InvalidDescriptorException(List.of(Diagnostic.error(loaded.sourceMap().positionOf("targets"), "targets",
+                    "no " + target + " section: describe the tier under targets." + target + " to render it")));
         }
         // Render everything in memory first: a failure leaves the output folder untouched.
         List<RenderedFile> files = renderer.render(loaded.descriptor(), SecretView.masked());
