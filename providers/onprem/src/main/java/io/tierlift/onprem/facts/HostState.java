@@ -1,0 +1,27 @@
+package io.tierlift.onprem.facts;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everything tierlift needs to know about a host before planning, read in one round trip:
+ * managed files, running services (by PID, so a test can see a no-op deploy restarted nothing),
+ * current releases, PostgreSQL's role, the deploy lease, and leftovers of an interrupted deploy.
+ */
+public record HostState(String host, boolean systemd, Optional<String> currentRelease, Optional<String> currentStatic,
+                        Optional<Long> nginxPid, Optional<Long> appPid, Optional<Long> postgresPid,
+                        boolean postgresClusterExists, boolean postgresStandby, Optional<String> lease,
+                        Map<String, FileFact> files, List<String> leftovers, List<String> releases,
+                        List<String> staticReleases) {
+    public HostState {
+        files = Map.copyOf(files);
+        leftovers = List.copyOf(leftovers);
+        releases = List.copyOf(releases);
+        staticReleases = List.copyOf(staticReleases);
+    }
+
+    public FileFact file(String path) {
+        return files.getOrDefault(path, FileFact.missing(path));
+    }
+}
