@@ -1,0 +1,112 @@
+package io.tierlift.onprem.command;
+
+import java.util.List;
+
+/**
+ * The commands that validate, start, reload and stop the managed services, for hosts with and
+ * without systemd. Builders only: nothing here runs anything (as Kamal's command classes).
+ */
+public final class ServiceCommands {
+    private final boolean systemd;
+    private final String app;
+    private final String appRoot;
+    private final int postgresVersion;
+    private final int postgresPort;
+
+    public ServiceCommands(boolean systemd, String app, String appRoot, int postgresVersion, int postgresPort) {
+        this.systemd = systemd;
+        this.app = app;
+        this.appRoot = appRoot;
+        this.postgresVersion = postgresVersion;
+        this.postgresPort = postgresPort;
+    }
+
+    // --- nginx
+    public RemoteCommand nginxTest() {
+        return RemoteCommand.of("nginx", "-t", "-q", "-c", "/etc/nginx/nginx.conf");
+    }
+
+    /** Starts nginx if it is down, reloads it gracefully if it runs. */
+    public RemoteCommand nginxReloadOrStart() {
+        if (systemd) {
+            return RemoteCommand.of("systemctl", "reload-or-restart", "nginx");
+        }
+        return RemoteCommand.script(
+                "if [ -f /run/nginx.pid ] && kill -0 \"$(cat /run/nginx.pid)\" 2>/dev/null; then nginx -s reload; else nginx -c /etc/nginx/nginx.conf; fi");
+    }
+
+    // --- PostgreSQL (Debian's cluster tools work with and without systemd)
+    public RemoteCommand postgresCreateCluster() {
+        return RemoteCommand.of("pg_createcluster", "--port", Integer.toString(postgresPort), Integer.toString(postgresVersion), "main");
+    }
+
+    public RemoteCommand postgres(String action) {
+        return RemoteCommand.of("pg_ctlcluster", Integer.toString(postgresVersion), "main", action);
+    }
+
+    /** psql as the postgres superuser over the local socket; SQL arrives on stdin. */
+    public RemoteCommand psql(String database) {
+        return RemoteCommand.of("runuser", "-u", "postgres", "--", "psql", "-X", "-q", "-v", "ON_ERROR_STOP=1",
+                "-p", Integer.toString(postgresPort), "-d", database, "-At", "-f", "-");
+    }
+
+    public String dataDirectory() {
+        return "/var/lib/postgresql/" + postgresVersion + "/main";
+    }
+
+    // --- the app (gunicorn behind envexec)
+    public String pidFile() {
+        return "/run/" + app + "/gunicorn.pid";
+    }
+
+    public List<String> gunicornArgv(boolean daemon) {
+        List<String> argv = new java.util.ArrayList<>(List.of("/usr/bin/python3", "/usr/local/lib/tierlift/envexec.py",
+                "/etc/" + app + "/app-env.json", "--", appRoot + "/current/venv/bin/gunicorn", "-c", "/etc/" + app + "/gunicorn.conf.py"));
+        if (daemon) {
+            argv.add("--daemon");
+        }
+        return argv;
+    }
+
+    public RemoteCommand appStart() {
+        if (systemd) {
+            return RemoteCommand.of("systemctl", "start", app + "-api");
+        }
+        return RemoteCommand.script(String.join("\n",
+                "app=$1; shift",
+                "install -d -o \"$app\" -g \"$app\" -m 0755 \"/run/$app\"",
+                "exec runuser -u \"$app\" -- \"$@\""), app).args(gunicornArgv(true));
+    }
+
+    /** Stops gracefully: gunicorn stops accepting, finishes what it has, then exits (bounded wait). */
+    public RemoteCommand appStop(int gracefulSeconds) {
+        if (systemd) {
+            return RemoteCommand.of("systemctl", "stop", app + "-api");
+        }
+        return RemoteCommand.script(String.join("\n",
+                "pidfile=$1; limit=$2",
+                "[ -f \"$pidfile\" ] || exit 0",
+                "pid=$(cat \"$pidfile\")",
+                "kill -TERM \"$pid\" 2>/dev/null || exit 0",
+                "i=0",
+                "while kill -0 \"$pid\" 2>/dev/null; do",
+                "  i=$((i+1)); [ \"$i\" -gt $((limit*10)) ] && { kill -KILL \"$pid\"; break; }",
+                "  sleep 0.1",
+                "done",
+                "rm -f \"$pidfile\""), pidFile(), Integer.toString(gracefulSeconds + 5));
+    }
+
+    public RemoteCommand systemdReload() {
+        return RemoteCommand.of("systemctl", "daemon-reload");
+    }
+
+    /** Polls the app's health URL on the host itself until it answers 200 or time runs out. */
+    public RemoteCommand appHealth(String address, int port, String path, int seconds) {
+        return RemoteCommand.script(String.join("\n",
+                "url=$1; limit=$2; i=0",
+                "until curl -fsS -o /dev/null --max-time 2 \"$url\"; do",
+                "  i=$((i+1)); [ \"$i\" -ge $((limit*5)) ] && exit 1",
+                "  sleep 0.2",
+                "done"), "http://" + address + ":" + port + path, Integer.toString(seconds));
+    }
+}

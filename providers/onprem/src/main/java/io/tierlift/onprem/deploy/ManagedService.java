@@ -1,0 +1,24 @@
+package io.tierlift.onprem.deploy;
+
+/** The services whose config tierlift places; a changed file names the one to reload. */
+public enum ManagedService {
+    NGINX, POSTGRES, APP, FIREWALL, NONE;
+
+    /** Which service a placed file belongs to, from where it lives on the host. */
+    public static ManagedService of(String path, String app) {
+        if (path.startsWith("/etc/nginx/") || path.startsWith("/srv/" + app + "/maintenance/")) {
+            return NGINX;
+        }
+        if (path.startsWith("/etc/postgresql/") || path.startsWith("/var/lib/postgresql/")) {
+            return POSTGRES;
+        }
+        if (path.startsWith("/etc/" + app + "/") || path.startsWith("/usr/local/lib/tierlift/")
+                || path.startsWith("/etc/systemd/system/" + app)) {
+            return APP;
+        }
+        if (path.startsWith("/etc/tierlift/firewall")) {
+            return FIREWALL;
+        }
+        return NONE;
+    }
+}
