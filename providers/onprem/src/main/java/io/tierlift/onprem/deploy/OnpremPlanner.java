@@ -1,0 +1,137 @@
+package io.tierlift.onprem.deploy;
+
+import io.tierlift.model.AppDescriptor;
+import io.tierlift.model.Host;
+import io.tierlift.model.OnpremTarget;
+import io.tierlift.model.Role;
+import io.tierlift.onprem.facts.FileFact;
+import io.tierlift.onprem.facts.HostState;
+import io.tierlift.plan.Action;
+import io.tierlift.plan.Plan;
+import io.tierlift.plan.PlannedChange;
+import io.tierlift.provider.RenderedFile;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.BiFunction;
+
+/**
+ * Turns wanted files and host states into a plan: file changes with diffs, and the service actions
+ * they imply (start, reload, rolling restart, cluster creation, standby clone).
+ */
+public final class OnpremPlanner {
+    private final FilePlanner filePlanner = new FilePlanner();
+
+    /**
+     * @param wanted  files per host with real secret values
+     * @param masked  the same files with stand-ins
+     * @param reader  reads a live file's text on a host, for diffs
+     */
+    public OnpremPlanResult plan(AppDescriptor descriptor, Map<String, HostState> states,
+                                 Map<String, Map<String, RenderedFile>> wanted, Map<String, Map<String, RenderedFile>> masked,
+                                 BiFunction<String, String, Optional<String>> reader, String descriptorDigest) {
+        OnpremTarget target = descriptor.targets().onprem().orElseThrow();
+        List<PlannedChange> all = new ArrayList<>();
+        Map<String, HostPlan> hosts = new LinkedHashMap<>();
+        Map<String, String> fingerprints = new TreeMap<>();
+        for (Host host : target.hosts()) {
+            HostState state = states.get(host.name());
+            Map<String, RenderedFile> hostWanted = wanted.getOrDefault(host.name(), Map.of());
+            FilePlanner.Result files = filePlanner.plan(descriptor.app(), state, hostWanted,
+                    masked.getOrDefault(host.name(), Map.of()), path -> reader.apply(host.name(), path));
+            List<PlannedChange> changes = new ArrayList<>(files.planned());
+            Set<ManagedService> refresh = EnumSet.noneOf(ManagedService.class);
+            files.changes().forEach(c -> refresh.add(c.service()));
+            refresh.remove(ManagedService.NONE);
+            changes.addAll(serviceChanges(descriptor, host, state, refresh));
+            if (!state.leftovers().isEmpty()) {
+                changes.add(PlannedChange.of("onprem." + host.name() + ".cleanup", "leftovers", Action.DELETE,
+                        state.leftovers().size() + " file(s) left by an interrupted deploy"));
+            }
+            String fingerprint = fingerprint(state, hostWanted.keySet());
+            fingerprints.put(host.name(), fingerprint);
+            hosts.put(host.name(), new HostPlan(host.name(), state, files.changes(), changes, refresh, fingerprint));
+            all.addAll(changes);
+        }
+        Plan plan = new Plan(Plan.FORMAT_VERSION, descriptor.app(), descriptor.environment(), "onprem", descriptorDigest,
+                Instant.now(), all, fingerprints);
+        return new OnpremPlanResult(plan, hosts);
+    }
+
+    private List<PlannedChange> serviceChanges(AppDescriptor d, Host host, HostState state, Set<ManagedService> refresh) {
+        List<PlannedChange> changes = new ArrayList<>();
+        String prefix = "onprem." + host.name() + ".service:";
+        boolean edge = host.has(Role.WAF) || host.has(Role.PROXY) || host.has(Role.STATIC);
+        if (edge) {
+            if (state.nginxPid().isEmpty()) {
+                changes.add(PlannedChange.of(prefix + "nginx", "service", Action.CREATE, "start nginx"));
+            } else if (refresh.contains(ManagedService.NGINX)) {
+                changes.add(PlannedChange.of(prefix + "nginx", "service", Action.UPDATE, "validate (nginx -t) and reload"));
+            }
+        }
+        boolean database = host.has(Role.DB_PRIMARY) || host.has(Role.DB_STANDBY);
+        if (database) {
+            if (!state.postgresClusterExists()) {
+                changes.add(PlannedChange.of(prefix + "postgresql", "service", Action.CREATE,
+                        host.has(Role.DB_STANDBY) ? "create cluster as a standby of the primary (pg_basebackup)"
+                                : "create cluster, app database and roles"));
+            } else if (host.has(Role.DB_STANDBY) && !state.postgresStandby()) {
+                changes.add(new PlannedChange(prefix + "postgresql", "service", Action.REPLACE,
+                        "not a standby: re-clone from the primary", Optional.empty(), List.of(), true));
+            } else if (state.postgresPid().isEmpty()) {
+                changes.add(PlannedChange.of(prefix + "postgresql", "service", Action.CREATE, "start PostgreSQL"));
+            } else if (refresh.contains(ManagedService.POSTGRES)) {
+                changes.add(PlannedChange.of(prefix + "postgresql", "service", Action.UPDATE, "reload (restart only if a setting needs it)"));
+            }
+        }
+        if (host.has(Role.APP)) {
+            if (state.appPid().isEmpty()) {
+                changes.add(PlannedChange.of(prefix + d.app() + "-api", "service", Action.CREATE, "start gunicorn"));
+            } else if (refresh.contains(ManagedService.APP)) {
+                changes.add(PlannedChange.of(prefix + d.app() + "-api", "service", Action.UPDATE,
+                        "rolling restart (one app host at a time, health-checked)"));
+            }
+        }
+        if (refresh.contains(ManagedService.FIREWALL)) {
+            changes.add(PlannedChange.of(prefix + "firewall", "service", Action.UPDATE, "apply nftables rules (rolled back if SSH is lost)"));
+        }
+        return changes;
+    }
+
+    /** What a saved plan was made against: the managed files' checksums, modes and owners. */
+    static String fingerprint(HostState state, Iterable<String> paths) {
+        StringBuilder text = new StringBuilder();
+        List<String> sorted = new ArrayList<>();
+        paths.forEach(sorted::add);
+        sorted.sort(String::compareTo);
+        for (String path : sorted) {
+            FileFact fact = state.file(path);
+            text.append(path).append(' ').append(fact.sha256().orElse("-")).append(' ')
+                    .append(Integer.toOctalString(fact.mode())).append(' ').append(fact.owner()).append(':').append(fact.group()).append('\n');
+        }
+        text.append("release ").append(state.currentRelease().orElse("-")).append('\n');
+        text.append("static ").append(state.currentStatic().orElse("-")).append('\n');
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.toString().getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Paths that the probe should look at on a host, including leftover names. */
+    static List<String> probePaths(Map<String, RenderedFile> hostFiles) {
+        return new ArrayList<>(hostFiles.keySet());
+    }
+
+}

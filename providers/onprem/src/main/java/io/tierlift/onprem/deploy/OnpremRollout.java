@@ -1,0 +1,255 @@
+package io.tierlift.onprem.deploy;
+
+import io.tierlift.model.AppDescriptor;
+import io.tierlift.model.Host;
+import io.tierlift.model.OnpremTarget;
+import io.tierlift.model.Role;
+import io.tierlift.onprem.command.FileCommands;
+import io.tierlift.onprem.command.RemoteCommand;
+import io.tierlift.onprem.command.ServiceCommands;
+import io.tierlift.onprem.facts.HostState;
+import io.tierlift.plan.Action;
+import io.tierlift.provider.Progress;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Applies a plan in the order the app needs: bootstrap, database primary, standby, app servers one
+ * at a time, then the edge. Each service's files are staged, swapped in, validated and reloaded;
+ * when validation or the reload fails the previous files go back and the host keeps serving.
+ */
+final class OnpremRollout {
+    private final AppDescriptor descriptor;
+    private final OnpremTarget target;
+    private final Map<String, HostSession> sessions;
+    private final Map<String, HostPlan> plans;
+    private final HostExecutor executor;
+    private final Progress progress;
+    private final DeployReport report;
+    private final FileCommands files = new FileCommands();
+    private final PostgresSetup postgres;
+
+    OnpremRollout(AppDescriptor descriptor, OnpremTarget target, Map<String, HostSession> sessions,
+                  Map<String, HostPlan> plans, HostExecutor executor, Progress progress, DeployReport report,
+                  io.tierlift.secret.SecretResolver secrets) {
+        this.descriptor = descriptor;
+        this.target = target;
+        this.sessions = sessions;
+        this.plans = plans;
+        this.executor = executor;
+        this.progress = progress;
+        this.report = report;
+        this.postgres = new PostgresSetup(descriptor, target, progress, secrets);
+    }
+
+    void apply() {
+        parallel(target.hosts(), this::bootstrap);
+        target.firstWith(Role.DB_PRIMARY).ifPresent(this::primary);
+        target.firstWith(Role.DB_STANDBY).ifPresent(this::standby);
+        for (Host app : target.hostsWith(Role.APP)) {
+            appServer(app);
+        }
+        parallel(target.hosts().stream().filter(h -> h.has(Role.WAF) || h.has(Role.PROXY) || h.has(Role.STATIC)).toList(), this::edge);
+        for (Host host : target.hosts()) {
+            report.ok(host.name());
+        }
+    }
+
+    private void parallel(List<Host> hosts, java.util.function.Consumer<Host> work) {
+        HostExecutor.Outcome<Boolean> outcome = executor.each(hosts, Host::name, host -> {
+            work.accept(host);
+            return true;
+        });
+        outcome.failures().keySet().forEach(report::failed);
+        outcome.throwIfFailed();
+    }
+
+    private ServiceCommands services(Host host) {
+        HostState state = plans.get(host.name()).state();
+        return new ServiceCommands(state.systemd(), descriptor.app(), target.appRoot(), descriptor.database().version(),
+                descriptor.database().port());
+    }
+
+    private List<FileChange> changes(Host host, ManagedService service) {
+        return plans.get(host.name()).files().stream().filter(c -> c.service() == service).toList();
+    }
+
+    private void bootstrap(Host host) {
+        HostSession session = sessions.get(host.name());
+        HostState state = plans.get(host.name()).state();
+        if (!state.leftovers().isEmpty()) {
+            session.run("removing leftovers of an interrupted deploy", files.removeLeftovers(state.leftovers()));
+            progress.step(host.name(), "removed " + state.leftovers().size() + " leftover file(s) of an interrupted deploy");
+            report.changed(host.name());
+        }
+        if (host.has(Role.APP)) {
+            session.run("creating the app user and folders", RemoteCommand.script(String.join("\n",
+                    "app=$1; root=$2",
+                    "getent group \"$app\" >/dev/null || groupadd --system \"$app\"",
+                    "getent passwd \"$app\" >/dev/null || useradd --system --gid \"$app\" --home-dir \"$root\" --no-create-home --shell /usr/sbin/nologin \"$app\"",
+                    "install -d -m 0755 \"$root\" \"$root/releases\"",
+                    "install -d -o \"$app\" -g \"$app\" -m 0750 \"/var/log/$app\""), descriptor.app(), target.appRoot()));
+        }
+        List<FileChange> other = changes(host, ManagedService.NONE);
+        if (!other.isEmpty()) {
+            place(session, other);
+            session.run("committing files", files.commit(paths(other)));
+        }
+    }
+
+    private void primary(Host host) {
+        HostSession session = sessions.get(host.name());
+        HostState state = plans.get(host.name()).state();
+        ServiceCommands commands = services(host);
+        if (!state.postgresClusterExists()) {
+            progress.step(host.name(), "creating PostgreSQL cluster");
+            session.run("creating the PostgreSQL cluster", commands.postgresCreateCluster());
+            report.changed(host.name());
+        }
+        List<FileChange> config = changes(host, ManagedService.POSTGRES);
+        withRestoreOnFailure(session, config, () -> {
+            if (state.postgresPid().isEmpty() || !state.postgresClusterExists()) {
+                session.run("starting PostgreSQL", commands.postgres("start"));
+                progress.step(host.name(), "PostgreSQL started");
+                report.changed(host.name());
+            } else if (!config.isEmpty()) {
+                postgres.reload(session, commands);
+                report.changed(host.name());
+            }
+        }, () -> session.attempt(commands.postgres(state.postgresPid().isEmpty() ? "start" : "reload")));
+        if (postgres.ensureRolesAndDatabase(session, commands, target.firstWith(Role.DB_STANDBY).isPresent())) {
+            report.changed(host.name());
+        }
+    }
+
+    private void standby(Host host) {
+        HostSession session = sessions.get(host.name());
+        HostState state = plans.get(host.name()).state();
+        ServiceCommands commands = services(host);
+        Host primary = target.firstWith(Role.DB_PRIMARY).orElseThrow();
+        List<FileChange> config = changes(host, ManagedService.POSTGRES);
+        boolean clone = !state.postgresClusterExists() || !state.postgresStandby();
+        if (clone) {
+            if (!state.postgresClusterExists()) {
+                session.run("creating the PostgreSQL cluster", commands.postgresCreateCluster());
+            }
+            place(session, config);
+            postgres.cloneFromPrimary(sessions.get(primary.name()), session, commands, primary, host, state.postgresPid().isPresent());
+            session.run("starting the standby", commands.postgres("start"));
+            session.run("committing files", files.commit(paths(config)));
+            postgres.waitForStreaming(sessions.get(primary.name()), services(primary), host);
+            report.changed(host.name());
+            return;
+        }
+        withRestoreOnFailure(session, config, () -> {
+            if (state.postgresPid().isEmpty()) {
+                session.run("starting the standby", commands.postgres("start"));
+                report.changed(host.name());
+            } else if (!config.isEmpty()) {
+                postgres.reload(session, commands);
+                report.changed(host.name());
+            }
+        }, () -> session.attempt(commands.postgres("reload")));
+    }
+
+    private void appServer(Host host) {
+        HostSession session = sessions.get(host.name());
+        HostState state = plans.get(host.name()).state();
+        ServiceCommands commands = services(host);
+        List<FileChange> config = changes(host, ManagedService.APP);
+        boolean restart = !config.isEmpty() || state.appPid().isEmpty();
+        if (!restart) {
+            return;
+        }
+        int graceful = (int) descriptor.backend().gracefulTimeout().toSeconds();
+        withRestoreOnFailure(session, config, () -> {
+            if (state.systemd() && config.stream().anyMatch(c -> c.path().startsWith("/etc/systemd/"))) {
+                session.run("reloading systemd", commands.systemdReload());
+            }
+            if (state.appPid().isPresent()) {
+                progress.step(host.name(), "stopping " + descriptor.app() + "-api gracefully (nginx retries other app hosts meanwhile)");
+                session.run("stopping the app", commands.appStop(graceful));
+            }
+            session.run("starting the app", commands.appStart());
+            session.run("health check " + descriptor.backend().health(), commands.appHealth(host.address(),
+                    descriptor.backend().port(), descriptor.backend().health(), 30));
+            progress.step(host.name(), descriptor.app() + "-api healthy on " + host.address() + ":" + descriptor.backend().port());
+            report.changed(host.name());
+        }, () -> {
+            session.attempt(commands.appStop(graceful));
+            session.attempt(commands.appStart());
+        });
+    }
+
+    private void edge(Host host) {
+        HostSession session = sessions.get(host.name());
+        HostState state = plans.get(host.name()).state();
+        ServiceCommands commands = services(host);
+        List<FileChange> config = changes(host, ManagedService.NGINX);
+        if (config.isEmpty() && state.nginxPid().isPresent()) {
+            return;
+        }
+        withRestoreOnFailure(session, config, () -> {
+            var test = session.attempt(commands.nginxTest());
+            if (!test.ok()) {
+                throw new HostFailure(host.name(), "nginx rejected the new configuration, the previous one was put back: "
+                        + test.stderr().strip());
+            }
+            session.run("reloading nginx", commands.nginxReloadOrStart());
+            progress.step(host.name(), state.nginxPid().isPresent() ? "nginx reloaded" : "nginx started");
+            report.changed(host.name());
+        }, () -> session.attempt(commands.nginxReloadOrStart()));
+    }
+
+    /**
+     * Places the files, runs the step, and commits; if the step fails the previous files are put
+     * back and {@code recover} brings the service back on them before the failure is reported.
+     */
+    private void withRestoreOnFailure(HostSession session, List<FileChange> config, Runnable step, Runnable recover) {
+        place(session, config);
+        try {
+            step.run();
+        } catch (RuntimeException failure) {
+            if (!config.isEmpty()) {
+                List<String> existed = config.stream().filter(c -> c.action() != Action.CREATE).map(FileChange::path).toList();
+                List<String> created = config.stream().filter(c -> c.action() == Action.CREATE).map(FileChange::path).toList();
+                session.attempt(files.restore(existed, created));
+                recover.run();
+                progress.step(session.name(), "previous configuration restored");
+            }
+            report.failed(session.name());
+            throw failure;
+        }
+        if (!config.isEmpty()) {
+            session.run("committing files", files.commit(paths(config)));
+        }
+    }
+
+    private void place(HostSession session, List<FileChange> changes) {
+        if (changes.isEmpty()) {
+            return;
+        }
+        for (FileChange change : changes) {
+            var file = change.wanted();
+            session.run("uploading " + change.path(), files.stage(change.path(), file.owner(), file.group(), file.mode()), file.content());
+        }
+        session.run("swapping in new files", files.activate(paths(changes)));
+        for (FileChange change : changes) {
+            progress.step(session.name(), (change.action() == Action.CREATE ? "created " : "updated ") + change.path());
+        }
+        report.changed(session.name());
+    }
+
+    private static List<String> paths(List<FileChange> changes) {
+        List<String> result = new ArrayList<>();
+        changes.forEach(c -> result.add(c.path()));
+        return result;
+    }
+
+    static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}
