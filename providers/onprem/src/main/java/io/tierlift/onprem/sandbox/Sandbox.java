@@ -431,16 +431,18 @@ public final class Sandbox {
         for (SandboxHost h : spec.hosts()) {
             String veth = spec.vethName(h.name());
             if (links.contains(veth)) {
-                collect(failures, runner.run(List.of("ip", "link", "del", veth), COMMAND_TIMEOUT), "ip link del " + veth);
+                removeLink(veth, failures);
             }
             String netns = spec.netnsName(h.name());
             if (namespaces.contains(netns)) {
-                collect(failures, runner.run(List.of("ip", "netns", "del", netns), COMMAND_TIMEOUT), "ip netns del " + netns);
+                ExecResult r = runner.run(List.of("ip", "netns", "del", netns), COMMAND_TIMEOUT);
+                if (!r.ok() && listNetns().contains(netns)) {
+                    failures.add("ip netns del " + netns + ": " + r.describe());
+                }
             }
         }
         if (links.contains(spec.bridge())) {
-            collect(failures, runner.run(List.of("ip", "link", "del", spec.bridge()), COMMAND_TIMEOUT),
-                    "ip link del " + spec.bridge());
+            removeLink(spec.bridge(), failures);
         }
 
         if (failures.isEmpty()) {
@@ -567,9 +569,15 @@ public final class Sandbox {
         }
     }
 
-    private static void collect(List<String> failures, ExecResult result, String what) {
-        if (!result.ok()) {
-            failures.add(what + ": " + result.describe());
+    /**
+     * A veth can vanish on its own between listing and deleting: when the last process of a host whose namespace file
+     * is already gone exits, the kernel destroys the namespace and the pair with it. Only a device that is still
+     * there counts as a failure.
+     */
+    private void removeLink(String name, List<String> failures) {
+        ExecResult r = runner.run(List.of("ip", "link", "del", name), COMMAND_TIMEOUT);
+        if (!r.ok() && listLinks().contains(name)) {
+            failures.add("ip link del " + name + ": " + r.describe());
         }
     }
 
