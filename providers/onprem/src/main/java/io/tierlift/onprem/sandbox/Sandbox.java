@@ -49,7 +49,12 @@ public final class Sandbox {
     private static final Duration INIT_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration SSHD_TIMEOUT = Duration.ofSeconds(20);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration LOCK_TIMEOUT = Duration.ofSeconds(120);
     private static final int SSH_PORT = 22;
+
+    private static final Object JVM_LOCK = new Object();
+    private static final Path MACHINE_LOCK = (Files.isDirectory(Path.of("/run/lock")) ? Path.of("/run/lock")
+            : Path.of(System.getProperty("java.io.tmpdir"))).resolve("tierlift-sandbox.lock");
 
     private final Path stateDir;
     private final CommandRunner runner;
@@ -140,6 +145,7 @@ public final class Sandbox {
         long started = System.nanoTime();
         checkNoConflicts(spec);
         try {
+            Files.createDirectories(stateDir);
             deleteTree(hostsDir()); // files of a crashed sandbox whose state file is gone
             Files.createDirectories(hostsDir());
         } catch (IOException e) {
@@ -209,24 +215,29 @@ public final class Sandbox {
     private void checkNoConflicts(SandboxSpec spec) {
         Set<String> links = listLinks();
         Set<String> namespaces = listNetns();
-        List<String> clashes = new ArrayList<>();
+        List<String> existing = new ArrayList<>();
+        List<String> removals = new ArrayList<>();
         if (links.contains(spec.bridge())) {
-            clashes.add("network device " + spec.bridge() + " exists (remove: ip link del " + spec.bridge() + ")");
+            existing.add("bridge " + spec.bridge());
+            removals.add("ip link del " + spec.bridge());
         }
         for (SandboxHost h : spec.hosts()) {
             String veth = spec.vethName(h.name());
             if (links.contains(veth)) {
-                clashes.add("network device " + veth + " exists (remove: ip link del " + veth + ")");
+                existing.add("device " + veth);
+                removals.add("ip link del " + veth);
             }
             String netns = spec.netnsName(h.name());
             if (namespaces.contains(netns)) {
-                clashes.add("network namespace " + netns + " exists (remove: ip netns del " + netns + ")");
+                existing.add("network namespace " + netns);
+                removals.add("ip netns del " + netns);
             }
         }
-        if (!clashes.isEmpty()) {
-            throw new SandboxException("cannot bring the sandbox up: " + String.join("; ", clashes)
-                    + ". Another sandbox (with a different state directory) may be up on the same bridge, or a crash"
-                    + " left these behind; run `down` for that sandbox or remove them.");
+        if (!existing.isEmpty()) {
+            throw new SandboxException("cannot bring the sandbox up: " + String.join(", ", existing)
+                    + " already exist. Another sandbox (with a different state directory) is probably up on bridge "
+                    + spec.bridge() + ": run `down` for it, or use another bridge. If a crash left them behind: "
+                    + String.join("; ", removals));
         }
         Ipv4Cidr ours = Ipv4Cidr.parse(spec.cidr());
         ExecResult addresses = ip("-o", "-4", "addr", "show");
@@ -719,21 +730,27 @@ public final class Sandbox {
     }
 
     /**
-     * Serializes up/down for this state directory, also across processes (two terminals, or the CLI and a test), by
-     * an OS file lock.
+     * Serializes every sandbox's up and down on this machine, across processes (the CLI, test runs from several work
+     * trees) by an OS file lock and across threads of this JVM by a monitor. Otherwise two sandboxes on the same
+     * bridge could both pass the conflict check, and the loser's rollback would remove the winner's devices.
+     * An up or down takes a few seconds, so waiting is cheap.
      */
     private <T> T locked(Supplier<T> action) {
-        try {
-            Files.createDirectories(stateDir);
-            try (FileChannel channel = FileChannel.open(stateDir.resolve(".lock"),
+        synchronized (JVM_LOCK) {
+            try (FileChannel channel = FileChannel.open(MACHINE_LOCK,
                     StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-                channel.lock(); // released when the channel closes
-                synchronized (this) {
-                    return action.get();
+                long deadline = System.nanoTime() + LOCK_TIMEOUT.toNanos();
+                while (channel.tryLock() == null) { // released when the channel closes
+                    if (System.nanoTime() > deadline) {
+                        throw new SandboxException("another sandbox up/down has held " + MACHINE_LOCK + " for over "
+                                + LOCK_TIMEOUT.toSeconds() + " s; if no tierlift process is running, delete that file");
+                    }
+                    sleep(100);
                 }
+                return action.get();
+            } catch (IOException e) {
+                throw new SandboxException("cannot lock " + MACHINE_LOCK + ": " + e.getMessage(), e);
             }
-        } catch (IOException e) {
-            throw new SandboxException("cannot lock " + stateDir + ": " + e.getMessage(), e);
         }
     }
 

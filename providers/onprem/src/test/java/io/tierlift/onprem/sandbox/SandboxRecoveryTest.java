@@ -22,9 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("sandbox")
 class SandboxRecoveryTest {
 
-    private static final SandboxSpec SPEC = new SandboxSpec("tl-brr", "10.234.0.0/24", "10.234.0.1", List.of(
-            new SandboxHost("x", "10.234.0.11"),
-            new SandboxHost("y", "10.234.0.12")));
+    private static final SandboxSpec SPEC = TestSpecs.spec("brr", 234, "x", "y");
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
@@ -95,7 +93,7 @@ class SandboxRecoveryTest {
 
         assertThatThrownBy(() -> broken.up(SPEC, ProgressListener.silent()))
                 .isInstanceOf(SandboxException.class)
-                .hasMessageContaining("host y (10.234.0.12) failed to start")
+                .hasMessageContaining("host y (" + SPEC.host("y").address() + ") failed to start")
                 .hasMessageContaining("sshd.log")
                 .hasMessageContaining("no hostkeys available");
 
@@ -117,15 +115,18 @@ class SandboxRecoveryTest {
     @Test
     void downAfterACrashBeforeAnyHostStarted() throws IOException {
         // What a crash right after creating the bridge and one namespace leaves: a state file without PIDs.
+        String x = SPEC.host("x").address();
+        String y = SPEC.host("y").address();
         Files.writeString(stateDir.resolve("state.json"), """
                 {"version":1,
-                 "spec":{"bridge":"tl-brr","cidr":"10.234.0.0/24","gateway":"10.234.0.1",
-                         "hosts":[{"name":"x","address":"10.234.0.11"},{"name":"y","address":"10.234.0.12"}]},
-                 "hosts":[{"name":"x","address":"10.234.0.11","netns":"tl-brr-x","veth":"%s",
+                 "spec":{"bridge":"%s","cidr":"%s","gateway":"%s",
+                         "hosts":[{"name":"x","address":"%s"},{"name":"y","address":"%s"}]},
+                 "hosts":[{"name":"x","address":"%s","netns":"%s","veth":"%s",
                            "unsharePid":0,"unshareStartTicks":0,"pid1":0,"pid1StartTicks":0}]}
-                """.formatted(SPEC.vethName("x")));
-        assertThat(machine.run(List.of("ip", "link", "add", "tl-brr", "type", "bridge"), TIMEOUT).ok()).isTrue();
-        assertThat(machine.run(List.of("ip", "netns", "add", "tl-brr-x"), TIMEOUT).ok()).isTrue();
+                """.formatted(SPEC.bridge(), SPEC.cidr(), SPEC.gateway(), x, y, x, SPEC.netnsName("x"),
+                SPEC.vethName("x")));
+        assertThat(machine.run(List.of("ip", "link", "add", SPEC.bridge(), "type", "bridge"), TIMEOUT).ok()).isTrue();
+        assertThat(machine.run(List.of("ip", "netns", "add", SPEC.netnsName("x")), TIMEOUT).ok()).isTrue();
         Files.createDirectories(stateDir.resolve("hosts/x/fs"));
 
         sandbox.down(ProgressListener.silent());
@@ -135,9 +136,9 @@ class SandboxRecoveryTest {
     }
 
     private void assertNothingLeft() {
-        assertThat(machine.run(List.of("ip", "netns", "list"), TIMEOUT).stdout()).doesNotContain("tl-brr-");
+        assertThat(machine.run(List.of("ip", "netns", "list"), TIMEOUT).stdout()).doesNotContain(SPEC.bridge() + "-");
         assertThat(machine.run(List.of("ip", "-o", "link", "show"), TIMEOUT).stdout())
-                .doesNotContain("tl-brr").doesNotContain(SPEC.vethName("x")).doesNotContain(SPEC.vethName("y"));
+                .doesNotContain(SPEC.bridge() + ":").doesNotContain(SPEC.vethName("x")).doesNotContain(SPEC.vethName("y"));
         assertThat(stateDir.resolve("hosts")).doesNotExist();
         assertThat(stateDir.resolve("state.json")).doesNotExist();
         assertThat(sandbox.status().recorded()).isFalse();

@@ -20,16 +20,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Brings a real three-host sandbox up (needs root) and checks it behaves like three separate servers. Uses its own
- * bridge and subnet, so a sandbox a developer has up on the defaults is never touched.
+ * bridge and subnet (see {@link TestSpecs}), so a sandbox a developer has up on the defaults is never touched.
  */
 @Tag("sandbox")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SandboxTest {
 
-    private static final SandboxSpec SPEC = new SandboxSpec("tl-brt", "10.232.0.0/24", "10.232.0.1", List.of(
-            new SandboxHost("a", "10.232.0.11"),
-            new SandboxHost("b", "10.232.0.12"),
-            new SandboxHost("c", "10.232.0.13")));
+    private static final SandboxSpec SPEC = TestSpecs.spec("brt", 232, "a", "b", "c");
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
@@ -52,6 +49,10 @@ class SandboxTest {
         if (sandbox != null) {
             sandbox.down(line -> System.err.println("[sandbox] " + line));
         }
+    }
+
+    private static String address(String host) {
+        return SPEC.host(host).address();
     }
 
     private static ExecResult ssh(String host, String... command) {
@@ -82,7 +83,7 @@ class SandboxTest {
                 .isNotEqualTo(Files.readString(Path.of("/etc/hostname")).strip());
         // Hosts find each other by name, as deploy configuration (e.g. a standby's primary_conninfo) expects.
         ExecResult hosts = ssh("b", "getent", "hosts", "c");
-        assertThat(hosts.stdout()).contains("10.232.0.13");
+        assertThat(hosts.stdout()).contains(address("c"));
     }
 
     @Test
@@ -99,10 +100,10 @@ class SandboxTest {
     @Test
     @Order(4)
     void hostsReachEachOther() {
-        ExecResult tcp = ssh("a", "bash", "-c", "'echo > /dev/tcp/10.232.0.12/22'");
+        ExecResult tcp = ssh("a", "bash", "-c", "'echo > /dev/tcp/" + address("b") + "/22'");
         assertThat(tcp.ok()).as(tcp.describe()).isTrue();
 
-        ExecResult fromMachineSide = sandbox.execInHost("c", List.of("bash", "-c", "echo > /dev/tcp/10.232.0.11/22"));
+        ExecResult fromMachineSide = sandbox.execInHost("c", List.of("bash", "-c", "echo > /dev/tcp/" + address("a") + "/22"));
         assertThat(fromMachineSide.ok()).as(fromMachineSide.describe()).isTrue();
     }
 
@@ -115,7 +116,7 @@ class SandboxTest {
         String[] wrongKey = Files.readString(other.resolveSibling("other_key.pub")).split(" ");
         Path wrongKnownHosts = stateDir.resolve("wrong_known_hosts");
         Files.writeString(wrongKnownHosts, "a " + wrongKey[0] + " " + wrongKey[1] + "\n"
-                + "10.232.0.11 " + wrongKey[0] + " " + wrongKey[1] + "\n");
+                + address("a") + " " + wrongKey[0] + " " + wrongKey[1] + "\n");
 
         ExecResult refused = runner.run(List.of("ssh", "-F", state.sshConfig().toString(),
                 "-o", "UserKnownHostsFile=" + wrongKnownHosts, "a", "hostname"), TIMEOUT);
@@ -161,7 +162,8 @@ class SandboxTest {
     @Order(9)
     void upWithAnotherSpecIsRefused() {
         List<SandboxHost> more = new ArrayList<>(SPEC.hosts());
-        more.add(new SandboxHost("d", "10.232.0.14"));
+        String c = address("c");
+        more.add(new SandboxHost("d", c.substring(0, c.lastIndexOf('.')) + ".14"));
         SandboxSpec other = new SandboxSpec(SPEC.bridge(), SPEC.cidr(), SPEC.gateway(), more);
 
         assertThatThrownBy(() -> sandbox.up(other, ProgressListener.silent()))
@@ -173,12 +175,25 @@ class SandboxTest {
 
     @Test
     @Order(10)
+    void aSecondSandboxOnTheSameBridgeIsRefusedWithoutHarmingTheFirst() {
+        Sandbox second = new Sandbox(stateDir.resolve("second"), runner);
+
+        assertThatThrownBy(() -> second.up(SPEC, ProgressListener.silent()))
+                .isInstanceOf(SandboxException.class)
+                .hasMessageContaining("bridge " + SPEC.bridge() + ", ")
+                .hasMessageContaining("already exist");
+        second.down(ProgressListener.silent());
+        assertThat(sandbox.status().allUp()).isTrue();
+    }
+
+    @Test
+    @Order(11)
     void servicesOfTheThreeTiersRunInsideAHost() {
         // nginx, as the web tier would run it, answering from the host's own address.
         ExecResult nginx = ssh("c", "service", "nginx", "start");
         assertThat(nginx.ok()).as(nginx.describe()).isTrue();
         ExecResult page = runner.run(List.of("curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}",
-                "http://10.232.0.13/"), TIMEOUT);
+                "http://" + address("c") + "/"), TIMEOUT);
         assertThat(page.stdout()).as(page.describe()).isEqualTo("200");
 
         // A PostgreSQL cluster, as the data tier would create it.
@@ -190,7 +205,7 @@ class SandboxTest {
     }
 
     @Test
-    @Order(11)
+    @Order(12)
     void downRemovesEverything() {
         List<Long> pids = new ArrayList<>();
         state.hosts().forEach(h -> {
@@ -200,8 +215,8 @@ class SandboxTest {
 
         sandbox.down(ProgressListener.silent());
 
-        assertThat(runner.run(List.of("ip", "netns", "list"), TIMEOUT).stdout()).doesNotContain("tl-brt-");
-        assertThat(runner.run(List.of("ip", "link", "show", "dev", "tl-brt"), TIMEOUT).ok()).isFalse();
+        assertThat(runner.run(List.of("ip", "netns", "list"), TIMEOUT).stdout()).doesNotContain(SPEC.bridge() + "-");
+        assertThat(runner.run(List.of("ip", "link", "show", "dev", SPEC.bridge()), TIMEOUT).ok()).isFalse();
         for (SandboxState.Host h : state.hosts()) {
             assertThat(runner.run(List.of("ip", "link", "show", "dev", h.veth()), TIMEOUT).ok()).isFalse();
         }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -25,12 +24,7 @@ class SandboxTimingTest {
     void fiveHostsComeUpAndGoDownQuickly() {
         ProcessCommandRunner machine = new ProcessCommandRunner();
         assumeTrue(machine.run(List.of("id", "-u"), Duration.ofSeconds(10)).stdout().strip().equals("0"), "needs root");
-        List<SandboxHost> hosts = new ArrayList<>();
-        String[] names = {"web1", "app1", "app2", "db1", "db2"};
-        for (int i = 0; i < names.length; i++) {
-            hosts.add(new SandboxHost(names[i], "10.233.0." + (11 + i)));
-        }
-        SandboxSpec spec = new SandboxSpec("tl-brp", "10.233.0.0/24", "10.233.0.1", hosts);
+        SandboxSpec spec = TestSpecs.spec("brp", 233, "web1", "app1", "app2", "db1", "db2");
         Sandbox sandbox = new Sandbox(stateDir, machine);
 
         long upMillis;
