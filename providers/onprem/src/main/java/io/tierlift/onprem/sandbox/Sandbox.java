@@ -175,7 +175,7 @@ public final class Sandbox {
                     spec.hosts().get(0).name()));
             return toState(state);
         } catch (RuntimeException e) {
-            progress.message("bring-up failed (" + e.getMessage() + "); removing what was started");
+            progress.message("bring-up failed; removing what was started");
             try {
                 teardown(recorder.save(), progress);
             } catch (RuntimeException teardownFailure) {
@@ -431,8 +431,8 @@ public final class Sandbox {
         // Hosts first, in parallel: each may need a few seconds to stop its services.
         try {
             runInParallel(state.hosts(), h -> stopHost(h, progress));
-        } catch (SandboxException e) {
-            failures.add(e.getMessage());
+        } catch (RuntimeException e) {
+            failures.add(String.valueOf(e.getMessage()));
         }
 
         // Then the kernel objects. Deleting a veth end removes the pair; the namespace goes when its file is removed
