@@ -1,15 +1,129 @@
 package io.tierlift.cli.command;
 
+import io.tierlift.cli.Application;
+import io.tierlift.cli.ExitCode;
+import io.tierlift.cli.UserException;
+import io.tierlift.descriptor.LoadedDescriptor;
+import io.tierlift.model.AppDescriptor;
+import io.tierlift.model.Host;
+import io.tierlift.onprem.sandbox.ProcessCommandRunner;
+import io.tierlift.onprem.sandbox.Sandbox;
+import io.tierlift.onprem.sandbox.SandboxException;
+import io.tierlift.onprem.sandbox.SandboxHost;
+import io.tierlift.onprem.sandbox.SandboxSpec;
+import io.tierlift.onprem.sandbox.SandboxStatus;
+import io.tierlift.secret.SecretRef;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
 
-@Command(name = "sandbox", description = "A local data center of SSH hosts on this machine (needs root).")
-public final class SandboxCommand extends NotYetCommand {
+@Command(name = "sandbox", description = {"A local data center of SSH hosts on this machine, one per on-prem host of the descriptor",
+        "(own network, mount and PID namespaces; needs root). Writes an SSH config, known_hosts and a key under ~/.tierlift/sandbox."})
+public final class SandboxCommand implements Callable<Integer> {
+    private static final String ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+    private final Application app;
+
     @Parameters(index = "0", paramLabel = "ACTION", description = "up, down or status.")
     String action;
-    @Option(names = {"-f", "--file"}, paramLabel = "FILE", defaultValue = "examples/notes/sandbox.yaml")
+
+    @Option(names = {"-f", "--file"}, paramLabel = "FILE", defaultValue = "examples/notes/sandbox.yaml",
+            description = "Descriptor whose on-prem hosts to create (default: ${DEFAULT-VALUE}).")
     Path file;
+
+    SandboxCommand(Application app) {
+        this.app = app;
+    }
+
+    @Override
+    public Integer call() {
+        Sandbox sandbox = new Sandbox(Sandbox.defaultStateDir(), new ProcessCommandRunner());
+        try {
+            switch (action) {
+                case "up" -> up(sandbox);
+                case "down" -> {
+                    sandbox.down(app.console()::info);
+                    app.console().info("sandbox is down");
+                }
+                case "status" -> status(sandbox.status());
+                default -> throw new UserException("unknown sandbox action '" + action + "'; expected up, down or status", ExitCode.USAGE);
+            }
+        } catch (SandboxException e) {
+            throw new UserException(e.getMessage());
+        }
+        return ExitCode.OK;
+    }
+
+    private void up(Sandbox sandbox) {
+        LoadedDescriptor loaded = app.loader().load(file, Optional.empty());
+        AppDescriptor descriptor = loaded.descriptor();
+        var target = descriptor.targets().onprem().orElseThrow(() ->
+                new UserException(file + ": the descriptor has no targets.onprem section to build a sandbox from", ExitCode.INVALID_DESCRIPTOR));
+        List<SandboxHost> hosts = new ArrayList<>();
+        for (Host host : target.hosts()) {
+            hosts.add(new SandboxHost(host.name(), host.address()));
+        }
+        sandbox.up(SandboxSpec.forHosts(hosts), app.console()::info);
+        createSandboxSecrets(descriptor, sandbox.stateDir());
+        app.console().info("sandbox is up: " + hosts.size() + " hosts; ssh -F " + sandbox.sshConfig() + " " + hosts.get(0).name());
+    }
+
+    /**
+     * Secrets the sandbox descriptors keep under the sandbox folder are made here, random, once:
+     * the demo then needs no environment variables, and nothing secret is in the repository.
+     */
+    private void createSandboxSecrets(AppDescriptor descriptor, Path stateDir) {
+        List<SecretRef> refs = new ArrayList<>();
+        refs.add(descriptor.database().password());
+        descriptor.database().replicationPassword().ifPresent(refs::add);
+        Path secretsDir = stateDir.resolve("secrets").toAbsolutePath().normalize();
+        SecureRandom random = new SecureRandom();
+        for (SecretRef ref : refs) {
+            if (ref.kind() != SecretRef.Kind.FILE) {
+                continue;
+            }
+            Path path = expand(ref.locator(), descriptor.baseDir());
+            if (!path.startsWith(secretsDir) || Files.exists(path)) {
+                continue;
+            }
+            StringBuilder value = new StringBuilder();
+            for (int i = 0; i < 32; i++) {
+                value.append(ALPHABET.charAt(random.nextInt(ALPHABET.length())));
+            }
+            try {
+                Files.createDirectories(secretsDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                Files.writeString(Files.createFile(path, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))),
+                        value + "\n");
+                app.console().info("created sandbox secret " + path);
+            } catch (IOException e) {
+                throw new UserException("cannot create " + path + ": " + e.getMessage());
+            }
+        }
+    }
+
+    private static Path expand(String locator, Path baseDir) {
+        if (locator.startsWith("~/")) {
+            return Path.of(System.getProperty("user.home")).resolve(locator.substring(2)).toAbsolutePath().normalize();
+        }
+        return baseDir.resolve(locator).toAbsolutePath().normalize();
+    }
+
+    private void status(SandboxStatus status) {
+        if (!status.recorded()) {
+            app.console().out().println("sandbox: not up");
+        }
+        for (SandboxStatus.Host host : status.hosts()) {
+            app.console().out().printf("%-10s %-15s %s%n", host.name(), host.address(), host.up() ? "up" : "DOWN");
+        }
+        app.console().out().flush();
+    }
 }

@@ -12,10 +12,18 @@ fs=$1
 name=$2
 shift 2
 
-for dir in "$@"; do
+bind() {
     # A mount point must exist; creating an empty directory on the machine for it is harmless.
-    mkdir -p "/$dir"
-    mount --bind "$fs/$dir" "/$dir"
+    mkdir -p "/$1"
+    mount --bind "$fs/$1" "/$1"
+}
+# A directory that contains HOST_FS itself (e.g. /root when the state lives in ~/.tierlift) is mounted
+# last: mounting it earlier would hide the sources of the mounts after it.
+for dir in "$@"; do
+    case "$fs/" in "/$dir/"*) ;; *) bind "$dir" ;; esac
+done
+for dir in "$@"; do
+    case "$fs/" in "/$dir/"*) bind "$dir" ;; esac
 done
 
 # Runtime and scratch space start empty, as after a real host's boot. This comes after the bind mounts because
