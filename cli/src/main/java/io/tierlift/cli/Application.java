@@ -17,13 +17,25 @@ public final class Application {
     private final DescriptorLoader loader;
     private final Map<Target, RenderProvider> renderers;
     private final Map<String, String> environment;
+    private final ConnectorFactory connectors;
 
     public Application(Console console, DescriptorLoader loader, Map<Target, RenderProvider> renderers,
-                       Map<String, String> environment) {
+                       Map<String, String> environment, ConnectorFactory connectors) {
         this.console = console;
         this.loader = loader;
         this.renderers = Map.copyOf(renderers);
         this.environment = Map.copyOf(environment);
+        this.connectors = connectors;
+    }
+
+    public ConnectorFactory connectors() {
+        return connectors;
+    }
+
+    public io.tierlift.secret.SecretResolver secretsFor(io.tierlift.model.AppDescriptor descriptor) {
+        return new io.tierlift.secret.LocalSecretResolver(environment, descriptor.baseDir(), ref -> {
+            throw new io.tierlift.secret.SecretUnavailableException(ref, "AWS Secrets Manager references are resolved by the AWS targets only");
+        });
     }
 
     public Console console() {

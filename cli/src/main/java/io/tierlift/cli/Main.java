@@ -33,7 +33,7 @@ public final class Main {
 
     public static int run(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err, boolean terminal) {
         Console console = new Console(out, err, Console.colorWanted(env, terminal), false);
-        Application application = new Application(console, new DescriptorLoader(), renderers(), env);
+        Application application = new Application(console, new DescriptorLoader(), renderers(), env, Main::connector);
         CommandLine commandLine = new CommandLine(new TierliftCommand(), new CommandFactory(application));
         commandLine.setOut(out);
         commandLine.setErr(err);
@@ -52,6 +52,10 @@ public final class Main {
         commandLine.setExecutionExceptionHandler((ex, cmd, parseResult) ->
                 handleFailure(ex, console, matched(parseResult, "--verbose")));
         return commandLine.execute(args);
+    }
+
+    private static io.tierlift.onprem.ssh.Connector connector(io.tierlift.model.OnpremTarget target, boolean acceptNew) {
+        throw new UserException("SSH connections are not available in this build");
     }
 
     static Map<Target, RenderProvider> renderers() {

@@ -116,7 +116,8 @@ public final class OnpremDeployer {
     }
 
     /** Applies the descriptor; with a saved plan, refuses when a host changed since it was made. */
-    public DeployReport deploy(AppDescriptor descriptor, String descriptorDigest, DeployOptions options, Optional<Plan> savedPlan) {
+    public DeployReport deploy(AppDescriptor descriptor, String descriptorDigest, DeployOptions options, Optional<Plan> savedPlan,
+                               java.util.function.Predicate<Plan> confirm) {
         try (Run run = new Run(descriptor)) {
             run.connectAll();
             List<String> leased = acquireLeases(run, options);
@@ -125,6 +126,9 @@ public final class OnpremDeployer {
                 OnpremPlanResult planned = planner.plan(descriptor, states, run.wanted, run.masked, (h, p) -> Optional.empty(), descriptorDigest);
                 savedPlan.ifPresent(saved -> checkNotStale(saved, planned.plan()));
                 DeployReport report = new DeployReport(planned.plan());
+                if (planned.plan().hasChanges() && savedPlan.isEmpty() && !confirm.test(planned.plan())) {
+                    throw new DeployCancelledException("deploy cancelled; nothing was changed");
+                }
                 new OnpremRollout(run.descriptor, run.target, run.sessions, planned.hosts(), run.executor, progress, report, secrets).apply();
                 return report;
             } finally {
