@@ -31,10 +31,15 @@ public final class Main {
         System.exit(code);
     }
 
+    /** The command tree, as the docs generator and completion see it. */
+    public static CommandLine commandLine(Application application) {
+        return new CommandLine(new TierliftCommand(), new CommandFactory(application));
+    }
+
     public static int run(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err, boolean terminal) {
         Console console = new Console(out, err, Console.colorWanted(env, terminal), false);
         Application application = new Application(console, new DescriptorLoader(), renderers(), env, Main::connector);
-        CommandLine commandLine = new CommandLine(new TierliftCommand(), new CommandFactory(application));
+        CommandLine commandLine = commandLine(application);
         commandLine.setOut(out);
         commandLine.setErr(err);
         commandLine.setColorScheme(CommandLine.Help.defaultColorScheme(console.color() ? CommandLine.Help.Ansi.ON : CommandLine.Help.Ansi.OFF));

@@ -1,0 +1,58 @@
+package io.tierlift.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tierlift.cli.console.Console;
+import io.tierlift.cli.docs.CommandDocs;
+import io.tierlift.cli.docs.DescriptorDocs;
+import io.tierlift.descriptor.DescriptorLoader;
+import io.tierlift.descriptor.schema.DescriptorSchema;
+import io.tierlift.descriptor.schema.JsonSchemaWriter;
+import org.junit.jupiter.api.Test;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The reference docs are generated from the code; this test fails when a checked-in copy is out
+ * of date. Regenerate with {@code mvn -pl cli test -Dtest=GeneratedDocsTest -Ddocs.update=true}.
+ */
+class GeneratedDocsTest {
+    private static final Path DOCS = Path.of("../docs");
+
+    @Test
+    void descriptorReferenceIsUpToDate() throws Exception {
+        check("descriptor.md", new DescriptorDocs().render(DescriptorSchema.ROOT));
+    }
+
+    @Test
+    void commandReferenceIsUpToDate() throws Exception {
+        Console console = new Console(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), false, false);
+        Application application = new Application(console, new DescriptorLoader(), Main.renderers(), Map.of(), (t, a) -> {
+            throw new UnsupportedOperationException();
+        });
+        check("commands.md", new CommandDocs().render(Main.commandLine(application)));
+    }
+
+    @Test
+    void jsonSchemaIsUpToDate() throws Exception {
+        String schema = new ObjectMapper().writerWithDefaultPrettyPrinter()
+                .writeValueAsString(new JsonSchemaWriter().write(DescriptorSchema.ROOT)) + "\n";
+        check("tierlift.schema.json", schema);
+    }
+
+    private static void check(String name, String generated) throws Exception {
+        Path file = DOCS.resolve(name);
+        if (Boolean.getBoolean("docs.update")) {
+            Files.writeString(file, generated);
+            return;
+        }
+        assertThat(file).as("docs/%s exists (regenerate with -Ddocs.update=true)", name).exists();
+        assertThat(Files.readString(file)).as("docs/%s is out of date: regenerate with "
+                + "mvn -pl cli test -Dtest=GeneratedDocsTest -Ddocs.update=true", name).isEqualTo(generated);
+    }
+}
