@@ -1,6 +1,7 @@
 package io.tierlift.render.onprem.edge;
 
 import io.tierlift.model.Host;
+import io.tierlift.model.Ipv4;
 import io.tierlift.model.OnpremTarget;
 import io.tierlift.model.Role;
 import io.tierlift.model.TlsSettings;
@@ -101,7 +102,8 @@ public final class EdgeRenderer implements HostRoleRenderer {
             boolean forwards = topology.forwardsToProxies(host);
             if (clientFacing || proxy) {
                 nginx(RESPONSE_HEADERS, "response-headers", new NginxViews.ResponseHeaders(clientFacing));
-                nginx(PROXY_HEADERS, "proxy-headers", new NginxViews.ProxyHeaders(topology.isProxyBehindWaf(host)));
+                nginx(PROXY_HEADERS, "proxy-headers", new NginxViews.ProxyHeaders(topology.isProxyBehindWaf(host),
+                        Ipv4.isValid(host.address()), host.address()));
             }
             if (proxy) {
                 proxyLocations();

@@ -67,7 +67,8 @@ public final class NginxViews {
     public record ResponseHeaders(boolean clientFacing) {
     }
 
-    public record ProxyHeaders(boolean behindWaf) {
+    /** {@code bindsSource} is false when the host's address is a name, which proxy_bind cannot take. */
+    public record ProxyHeaders(boolean behindWaf, boolean bindsSource, String sourceAddress) {
     }
 
     /** {@code bursts} is false for {@code rate_burst: 0}, which nginx refuses as {@code burst=0}. */

@@ -1,5 +1,10 @@
 # What every proxied request carries. HTTP/1.1 with an empty Connection header lets the
 # upstream keepalive pool reuse connections.
+<#if bindsSource>
+# Connect from the address the next hop's firewall and trusted-forwarder list know this host by,
+# whichever interface the route would pick.
+proxy_bind ${sourceAddress};
+</#if>
 proxy_http_version 1.1;
 proxy_set_header Connection "";
 proxy_set_header Host $host;

@@ -157,6 +157,30 @@ class EdgeRendererTest {
                 .hasMessageContaining("host waf1 has role waf but not proxy");
     }
 
+    @Test
+    void hostNamesAreUsedAsTheyAreButNotBoundTo() {
+        AppDescriptor descriptor = TestDescriptors.fromText("""
+                app: notes
+                backend: { wsgi: "notes.app:app" }
+                database: { name: notes, user: notes, password: "${env:P}" }
+                targets:
+                  onprem:
+                    domain: notes.example.com
+                    waf: { crs: false }
+                    hosts:
+                      edge1: { address: edge1.internal, roles: [proxy, static] }
+                      app1:  { address: app1.internal, roles: [app] }
+                      app2:  { address: 10.0.2.12, roles: [app] }
+                      db1:   { address: 10.0.3.21, roles: [db-primary] }
+                """);
+        List<RenderedFile> files = EdgeVariations.renderEdge(descriptor, SecretView.masked());
+        assertThat(text(files, "edge1/etc/nginx/tierlift/upstreams.conf")).contains("server app1.internal:8000 ", "server 10.0.2.12:8000 ");
+        assertThat(text(files, "edge1/etc/nginx/tierlift/servers/public.conf")).contains("listen edge1.internal:443 ssl http2;");
+        assertThat(text(files, "edge1/etc/nginx/tierlift/snippets/proxy-headers.conf")).doesNotContain("proxy_bind");
+        List<RenderedFile> compact = EdgeVariations.named("compact").render();
+        assertThat(text(compact, "edge1/etc/nginx/tierlift/snippets/proxy-headers.conf")).contains("proxy_bind 10.0.1.10;");
+    }
+
     static Stream<EdgeVariations.Variation> variations() {
         return EdgeVariations.all();
     }
