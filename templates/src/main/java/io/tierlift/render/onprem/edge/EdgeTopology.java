@@ -6,6 +6,7 @@ import io.tierlift.model.Host;
 import io.tierlift.model.OnpremTarget;
 import io.tierlift.model.Role;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -123,6 +124,25 @@ public record EdgeTopology(String app, OnpremTarget target) {
     /** True when this renderer has anything to place on the host. */
     public boolean isEdgeHost(Host host) {
         return isClientFacing(host) || host.has(Role.PROXY) || servesStaticPort(host);
+    }
+
+    /**
+     * The TCP ports nginx listens on at this host's address: HTTP and HTTPS on a client-facing
+     * host, HTTP on a proxy behind the WAF (for the waf hosts only), the static port on a static
+     * host that proxies fetch from. Empty for hosts without edge duties.
+     */
+    public List<Integer> listeningPorts(Host host) {
+        List<Integer> ports = new ArrayList<>();
+        if (isClientFacing(host)) {
+            ports.add(target.edge().httpPort());
+            ports.add(target.edge().httpsPort());
+        } else if (host.has(Role.PROXY)) {
+            ports.add(target.edge().httpPort());
+        }
+        if (servesStaticPort(host)) {
+            ports.add(target.edge().staticPort());
+        }
+        return List.copyOf(ports);
     }
 
     /** The live React build: a symlink into {@link #staticReleasesDir()} that deploys switch atomically. */

@@ -68,6 +68,10 @@ class EdgeRendererTest {
         assertThat(topology.runsModSecurity(proxy)).isFalse();
         assertThat(topology.servesStaticPort(stat)).isTrue();
         assertThat(topology.isClientFacing(stat)).isFalse();
+        assertThat(topology.listeningPorts(waf)).containsExactly(8081, 8443);
+        assertThat(topology.listeningPorts(proxy)).containsExactly(8081);
+        assertThat(topology.listeningPorts(stat)).containsExactly(8090);
+        assertThat(topology.listeningPorts(topology.target().host("app1").orElseThrow())).isEmpty();
 
         List<RenderedFile> files = EdgeVariations.named("seed").render();
         assertThat(text(files, "waf/etc/nginx/tierlift/upstreams.conf")).contains("server 10.0.1.10:8081 ");
@@ -104,6 +108,8 @@ class EdgeRendererTest {
         assertThat(topology.servesStaticLocally(proxy2)).isTrue();
         assertThat(topology.servesStaticPort(waf)).isTrue();
         assertThat(topology.servesStaticLocally(proxy1)).isFalse();
+        assertThat(topology.listeningPorts(waf)).containsExactly(80, 443, 8080);
+        assertThat(topology.listeningPorts(proxy2)).containsExactly(80, 8080);
         assertThat(topology.proxiesBehindWaf()).containsExactly(proxy1, proxy2);
     }
 
