@@ -1,0 +1,31 @@
+# File types the edge serves, so nothing depends on the distribution's mime.types.
+types {
+    text/html                      html htm;
+    text/css                       css;
+    text/plain                     txt;
+    text/xml                       xml;
+    text/csv                       csv;
+    text/markdown                  md;
+    application/javascript         js mjs;
+    application/json               json map;
+    application/manifest+json      webmanifest;
+    application/wasm               wasm;
+    application/pdf                pdf;
+    application/zip                zip;
+    application/gzip               gz;
+    image/svg+xml                  svg svgz;
+    image/png                      png;
+    image/jpeg                     jpg jpeg;
+    image/gif                      gif;
+    image/webp                     webp;
+    image/avif                     avif;
+    image/x-icon                   ico;
+    font/woff                      woff;
+    font/woff2                     woff2;
+    font/ttf                       ttf;
+    font/otf                       otf;
+    audio/mpeg                     mp3;
+    audio/ogg                      ogg;
+    video/mp4                      mp4;
+    video/webm                     webm;
+}
