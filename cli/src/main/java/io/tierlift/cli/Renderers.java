@@ -5,6 +5,7 @@ import io.tierlift.provider.Target;
 import io.tierlift.render.engine.FreemarkerEngine;
 import io.tierlift.render.engine.TemplateEngine;
 import io.tierlift.render.onprem.OnpremRenderer;
+import io.tierlift.render.onprem.edge.EdgeRenderer;
 
 import java.util.EnumMap;
 import java.util.List;
@@ -15,7 +16,7 @@ final class Renderers {
     Map<Target, RenderProvider> all() {
         TemplateEngine engine = new FreemarkerEngine();
         Map<Target, RenderProvider> renderers = new EnumMap<>(Target.class);
-        renderers.put(Target.ONPREM, new OnpremRenderer(List.of()));
+        renderers.put(Target.ONPREM, new OnpremRenderer(List.of(new EdgeRenderer(engine))));
         return renderers;
     }
 }

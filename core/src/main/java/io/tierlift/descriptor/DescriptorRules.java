@@ -73,6 +73,14 @@ final class DescriptorRules {
         if (target.waf().crs() && target.hostsWith(Role.WAF).isEmpty()) {
             error(base + ".waf.crs", "the WAF is on but no host has role waf; add waf to the proxy host's roles, or set waf.crs: false");
         }
+        boolean wafOnlyHost = target.hosts().stream().anyMatch(h -> h.has(Role.WAF) && !h.has(Role.PROXY));
+        boolean proxyBehindWaf = target.hosts().stream().anyMatch(h -> h.has(Role.PROXY) && !h.has(Role.WAF));
+        if (target.waf().crs() && wafOnlyHost && !proxyBehindWaf) {
+            error(hostsPath, "a waf host without role proxy forwards to a proxy host; add a host with role proxy (without waf)");
+        }
+        if (!target.waf().crs() && !target.hostsWith(Role.WAF).isEmpty()) {
+            warning(base + ".waf.crs", "the WAF is off, so hosts with role waf (" + names(target.hostsWith(Role.WAF)) + ") get no WAF configuration");
+        }
         if (!standbys.isEmpty() && descriptor.database().replicationPassword().isEmpty()) {
             error("database", "a db-standby needs database.replication_password (a separate secret for the replication role)");
         }

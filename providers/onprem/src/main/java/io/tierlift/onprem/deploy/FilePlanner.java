@@ -29,7 +29,7 @@ public final class FilePlanner {
      * @param masked      path → the same file with stand-ins (for diffs)
      * @param liveContent reads the live text of a changed, non-sensitive file (one round trip each)
      */
-    public Result plan(String app, HostState state, Map<String, RenderedFile> wanted, Map<String, RenderedFile> masked,
+    public Result plan(String app, String appRoot, HostState state, Map<String, RenderedFile> wanted, Map<String, RenderedFile> masked,
                        Function<String, Optional<String>> liveContent) {
         List<FileChange> changes = new ArrayList<>();
         List<PlannedChange> planned = new ArrayList<>();
@@ -55,7 +55,7 @@ public final class FilePlanner {
                 planned.add(PlannedChange.of(address, "file", Action.NO_OP, "unchanged"));
                 continue;
             }
-            ManagedService service = ManagedService.of(path, app);
+            ManagedService service = ManagedService.of(path, app, appRoot);
             changes.add(new FileChange(state.host(), path, action, file, maskedFile, service, why));
             Optional<String> diff = Optional.empty();
             if (file.sensitive()) {

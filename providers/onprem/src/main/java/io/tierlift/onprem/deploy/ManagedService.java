@@ -5,8 +5,8 @@ public enum ManagedService {
     NGINX, POSTGRES, APP, FIREWALL, NONE;
 
     /** Which service a placed file belongs to, from where it lives on the host. */
-    public static ManagedService of(String path, String app) {
-        if (path.startsWith("/etc/nginx/") || path.startsWith("/srv/" + app + "/maintenance/")) {
+    public static ManagedService of(String path, String app, String appRoot) {
+        if (path.startsWith("/etc/nginx/") || path.startsWith(appRoot + "/maintenance/")) {
             return NGINX;
         }
         if (path.startsWith("/etc/postgresql/") || path.startsWith("/var/lib/postgresql/")) {

@@ -48,7 +48,7 @@ public final class OnpremPlanner {
         for (Host host : target.hosts()) {
             HostState state = states.get(host.name());
             Map<String, RenderedFile> hostWanted = wanted.getOrDefault(host.name(), Map.of());
-            FilePlanner.Result files = filePlanner.plan(descriptor.app(), state, hostWanted,
+            FilePlanner.Result files = filePlanner.plan(descriptor.app(), target.appRoot(), state, hostWanted,
                     masked.getOrDefault(host.name(), Map.of()), path -> reader.apply(host.name(), path));
             List<PlannedChange> changes = new ArrayList<>(files.planned());
             Set<ManagedService> refresh = EnumSet.noneOf(ManagedService.class);

@@ -9,6 +9,7 @@ import io.tierlift.onprem.command.RemoteCommand;
 import io.tierlift.onprem.command.ServiceCommands;
 import io.tierlift.onprem.facts.HostState;
 import io.tierlift.plan.Action;
+import io.tierlift.render.onprem.edge.EdgeTopology;
 import io.tierlift.provider.Progress;
 
 import java.nio.charset.StandardCharsets;
@@ -192,6 +193,22 @@ final class OnpremRollout {
         if (config.isEmpty() && state.nginxPid().isPresent()) {
             return;
         }
+        EdgeTopology edge = EdgeTopology.of(descriptor);
+        // What nginx's config refers to but tierlift does not render: made once, left alone after.
+        session.run("preparing nginx folders and certificate", RemoteCommand.script(String.join("\n",
+                "set -e",
+                "modsec=$1; user=$2; releases=$3; selfsigned=$4; crt=$5; key=$6; domain=$7",
+                "install -d -o \"$user\" -g \"$user\" -m 0750 \"$modsec\"",
+                "install -d -m 0755 \"$releases\" /var/log/nginx",
+                "if [ \"$selfsigned\" = yes ] && [ ! -f \"$crt\" ]; then",
+                "  install -d -m 0755 \"$(dirname \"$crt\")\"",
+                "  umask 077",
+                "  openssl req -x509 -newkey rsa:2048 -nodes -days 825 -subj \"/CN=$domain\" -addext \"subjectAltName=DNS:$domain\" \\",
+                "    -keyout \"$key.tmp\" -out \"$crt.tmp\" 2>/dev/null",
+                "  chmod 0644 \"$crt.tmp\"; mv \"$key.tmp\" \"$key\"; mv \"$crt.tmp\" \"$crt\"",
+                "fi"), EdgeTopology.MODSECURITY_DATA_DIR, EdgeTopology.NGINX_USER, edge.staticReleasesDir(),
+                edge.selfSigned() ? "yes" : "no", EdgeTopology.selfSignedCertificate(descriptor.app()),
+                EdgeTopology.selfSignedKey(descriptor.app()), target.domain()));
         withRestoreOnFailure(session, config, () -> {
             var test = session.attempt(commands.nginxTest());
             if (!test.ok()) {
