@@ -8,7 +8,8 @@ import java.util.List;
  * and execs Gunicorn with those variables, so the values never pass through a shell, a command
  * line or systemd's EnvironmentFile parser. The systemd unit's ExecStart is built from
  * {@link #argv()}; hosts without systemd (the local sandbox) run {@link #daemonArgv()} as the
- * service user, after creating the runtime directory that holds the pid file.
+ * service user, after creating what systemd would have: the runtime directory holding the pid
+ * file and the log directory, both owned by that user (see {@link AppLayout}).
  */
 public record AppServiceCommand(String python, String envexec, String environmentFile, String gunicorn,
                                 String gunicornConfig) {
