@@ -1,0 +1,13 @@
+package io.tierlift.render.onprem.app;
+
+/**
+ * View model of {@code gunicorn.conf.py}. It holds no secrets: the app gets those from its
+ * environment. A record so that other tiers (EC2 user data) can fill it with their own bind
+ * address and proxy addresses. {@code fixedWorkers=false} lets Gunicorn size the pool from the
+ * host's CPUs at start.
+ */
+public record GunicornConfig(String app, String bindAddress, int port, boolean fixedWorkers, int workers,
+                             long timeoutSeconds, long gracefulTimeoutSeconds, int keepaliveSeconds,
+                             String accessLog, String errorLog, String forwardedAllowIps, String proxyAllowIps,
+                             String pidFile, String wsgiApp, String chdir, String environmentFile) {
+}

@@ -1,0 +1,19 @@
+package io.tierlift.render.onprem.database;
+
+import java.util.List;
+
+/**
+ * View model of {@code pg_hba.conf}: the app role may reach the app database from the app hosts,
+ * the replication role may replicate from the database hosts. Nothing else comes over the network.
+ */
+public record HbaFile(String database, String appUser, List<Client> appClients, String replicationUser,
+                      List<Client> replicationClients) {
+    public HbaFile {
+        appClients = List.copyOf(appClients);
+        replicationClients = List.copyOf(replicationClients);
+    }
+
+    /** One source host: its name (for the comment) and its address as a /32 network. */
+    public record Client(String hostName, String network) {
+    }
+}

@@ -1,0 +1,20 @@
+# Gunicorn settings of the ledger API, placed by tierlift; local edits are overwritten.
+# No secrets here: the app reads DATABASE_URL and its other variables from its environment,
+# which envexec.py loads from /etc/ledger/app-env.json.
+import multiprocessing
+
+proc_name = "ledger-api"
+wsgi_app = "ledger.web:create_app"
+chdir = "/opt/ledger/current/backend"
+bind = "172.16.1.11:9100"
+workers = 2
+timeout = 90
+graceful_timeout = 60
+keepalive = 5
+pidfile = "/run/ledger/gunicorn.pid"
+accesslog = "/var/log/ledger/access.log"
+errorlog = "/var/log/ledger/error.log"
+
+# Only the proxies may set the client address and scheme (X-Forwarded-For, X-Forwarded-Proto).
+forwarded_allow_ips = "172.16.0.10"
+proxy_allow_ips = "172.16.0.10"
