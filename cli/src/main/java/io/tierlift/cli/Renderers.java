@@ -5,7 +5,10 @@ import io.tierlift.provider.Target;
 import io.tierlift.render.engine.FreemarkerEngine;
 import io.tierlift.render.engine.TemplateEngine;
 import io.tierlift.render.onprem.OnpremRenderer;
+import io.tierlift.render.onprem.app.AppServerRenderer;
+import io.tierlift.render.onprem.database.DatabaseRenderer;
 import io.tierlift.render.onprem.edge.EdgeRenderer;
+import io.tierlift.render.onprem.firewall.FirewallRenderer;
 
 import java.util.EnumMap;
 import java.util.List;
@@ -16,7 +19,8 @@ final class Renderers {
     Map<Target, RenderProvider> all() {
         TemplateEngine engine = new FreemarkerEngine();
         Map<Target, RenderProvider> renderers = new EnumMap<>(Target.class);
-        renderers.put(Target.ONPREM, new OnpremRenderer(List.of(new EdgeRenderer(engine))));
+        renderers.put(Target.ONPREM, new OnpremRenderer(List.of(new EdgeRenderer(engine),
+                new AppServerRenderer(engine), new DatabaseRenderer(engine), new FirewallRenderer(engine))));
         return renderers;
     }
 }

@@ -84,6 +84,12 @@ final class DescriptorRules {
         if (!standbys.isEmpty() && descriptor.database().replicationPassword().isEmpty()) {
             error("database", "a db-standby needs database.replication_password (a separate secret for the replication role)");
         }
+        for (Host host : target.hosts()) {
+            if (!io.tierlift.model.Ipv4.isValid(host.address())) {
+                error(hostsPath + "." + host.name() + ".address", "on-prem host addresses must be IPv4 addresses: firewall rules, "
+                        + "pg_hba and Gunicorn's trusted proxies match source addresses (put a DNS name in ssh_host to connect by name)");
+            }
+        }
         Map<String, String> addresses = new HashMap<>();
         for (Host host : target.hosts()) {
             String other = addresses.putIfAbsent(host.address(), host.name());

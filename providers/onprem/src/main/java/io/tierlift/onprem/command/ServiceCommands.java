@@ -1,5 +1,7 @@
 package io.tierlift.onprem.command;
 
+import io.tierlift.render.onprem.app.AppLayout;
+
 import java.util.List;
 
 /**
@@ -56,16 +58,12 @@ public final class ServiceCommands {
 
     // --- the app (gunicorn behind envexec)
     public String pidFile() {
-        return "/run/" + app + "/gunicorn.pid";
+        return new AppLayout(app, appRoot).pidFile();
     }
 
     public List<String> gunicornArgv(boolean daemon) {
-        List<String> argv = new java.util.ArrayList<>(List.of("/usr/bin/python3", "/usr/local/lib/tierlift/envexec.py",
-                "/etc/" + app + "/app-env.json", "--", appRoot + "/current/venv/bin/gunicorn", "-c", "/etc/" + app + "/gunicorn.conf.py"));
-        if (daemon) {
-            argv.add("--daemon");
-        }
-        return argv;
+        var command = new AppLayout(app, appRoot).serviceCommand();
+        return daemon ? command.daemonArgv() : command.argv();
     }
 
     public RemoteCommand appStart() {

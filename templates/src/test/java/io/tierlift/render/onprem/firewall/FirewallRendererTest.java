@@ -5,6 +5,7 @@ import io.tierlift.provider.RenderedFile;
 import io.tierlift.render.TestDescriptors;
 import io.tierlift.render.engine.FreemarkerEngine;
 import io.tierlift.secret.SecretView;
+import io.tierlift.diag.InvalidDescriptorException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -96,12 +97,10 @@ class FirewallRendererTest {
 
     @Test
     void refusesHostNamesBecauseRulesMatchSourceAddresses() {
-        AppDescriptor d = TestDescriptors.fromText(TestDescriptors.text("compact.yaml")
-                .replace("address: 10.0.2.11", "address: app1.internal"));
-        assertThatThrownBy(() -> HostcfgCases.render(renderer, d, SecretView.masked()))
-                .isInstanceOf(UnsupportedTopologyException.class)
-                .hasMessageContaining("host app1")
-                .hasMessageContaining("app1.internal")
-                .hasMessageContaining("not an IPv4 address");
+        assertThatThrownBy(() -> TestDescriptors.fromText(TestDescriptors.text("compact.yaml")
+                .replace("address: 10.0.2.11", "address: app1.internal")))
+                .isInstanceOf(InvalidDescriptorException.class)
+                .hasMessageContaining("targets.onprem.hosts.app1.address")
+                .hasMessageContaining("firewall rules");
     }
 }
