@@ -3,6 +3,7 @@ package io.tierlift.render.aws.cfn;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,10 +17,10 @@ import java.util.Optional;
 public record CfnTemplate(String description, Map<String, CfnParameter> parameters, Map<String, JsonNode> conditions,
                           List<CfnResource> resources, List<CfnOutput> outputs) {
     public CfnTemplate {
-        parameters = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
+        parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
         Map<String, JsonNode> copiedConditions = new LinkedHashMap<>();
         conditions.forEach((name, condition) -> copiedConditions.put(name, condition.deepCopy()));
-        conditions = java.util.Collections.unmodifiableMap(copiedConditions);
+        conditions = Collections.unmodifiableMap(copiedConditions);
         resources = List.copyOf(resources);
         outputs = List.copyOf(outputs);
     }

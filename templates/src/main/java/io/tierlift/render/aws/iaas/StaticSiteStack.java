@@ -43,6 +43,8 @@ final class StaticSiteStack {
     private static final String API_ORIGIN = "api";
     /** CloudFront waits at most 60 s for an origin without a quota increase. */
     private static final int MAX_ORIGIN_READ_TIMEOUT = 60;
+    /** Longest name of an origin access control or a CloudFront function. */
+    private static final int NAME_LIMIT = 64;
 
     private final StackNames names;
     private final AwsIaasTarget target;
@@ -72,13 +74,13 @@ final class StaticSiteStack {
         CfnResource bucket = t.add(CfnResource.of("SiteBucket", "AWS::S3::Bucket", PrivateBucket.properties()));
         CfnResource oac = t.add(CfnResource.of("SiteOriginAccessControl", "AWS::CloudFront::OriginAccessControl", props()
                 .put("OriginAccessControlConfig", props()
-                        .put("Name", names.resource("site"))
+                        .put("Name", names.resource("site", NAME_LIMIT))
                         .put("Description", names.prefix() + " CloudFront to the site bucket")
                         .put("OriginAccessControlOriginType", "s3")
                         .put("SigningBehavior", "always")
                         .put("SigningProtocol", "sigv4"))));
         CfnResource spaRouting = t.add(CfnResource.of("SpaRoutingFunction", "AWS::CloudFront::Function", props()
-                .put("Name", names.resource("spa-routing"))
+                .put("Name", names.resource("spa-routing", NAME_LIMIT))
                 .put("AutoPublish", true)
                 .put("FunctionConfig", props()
                         .put("Comment", "Serves /index.html for app routes (paths without a file extension)")

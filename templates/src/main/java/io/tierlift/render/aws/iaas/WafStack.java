@@ -63,7 +63,7 @@ final class WafStack {
                     .put("VisibilityConfig", visibility(metricPrefix + group.replace("AWSManagedRules", ""))));
         }
         CfnResource acl = t.add(CfnResource.of("WebAcl", "AWS::WAFv2::WebACL", props()
-                .put("Name", names.resource("cloudfront"))
+                .put("Name", names.resource("cloudfront", 128))
                 .put("Description", names.prefix() + " CloudFront WAF")
                 .put("Scope", "CLOUDFRONT")
                 .put("DefaultAction", props().put("Allow", props()))

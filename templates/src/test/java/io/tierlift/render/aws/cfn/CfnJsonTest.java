@@ -75,6 +75,39 @@ class CfnJsonTest {
     }
 
     @Test
+    void writesConditionsAndResourceAttributes() {
+        CfnTemplate.Builder t = CfnTemplate.builder("conditional");
+        t.parameter("Env", CfnParameter.string("environment"));
+        t.condition("IsProd", Fn.equalTo(Fn.ref("Env"), "prod"));
+        t.add(CfnResource.of("Table", "AWS::DynamoDB::Table", props().put("BillingMode", "PAY_PER_REQUEST"))
+                .onCondition("IsProd")
+                .onDeleteAndReplace("Retain")
+                .withUpdatePolicy(props().put("Ignored", true)));
+        String text = json.write(t.build());
+        assertThat(text).contains("""
+                  "Conditions": {
+                    "IsProd": {
+                      "Fn::Equals": [
+                        {
+                          "Ref": "Env"
+                        },
+                        "prod"
+                      ]
+                    }
+                  },
+                """);
+        assertThat(text).contains("""
+                      "Type": "AWS::DynamoDB::Table",
+                      "Condition": "IsProd",
+                      "UpdatePolicy": {
+                        "Ignored": true
+                      },
+                      "DeletionPolicy": "Retain",
+                      "UpdateReplacePolicy": "Retain",
+                """);
+    }
+
+    @Test
     void escapesTextThatWouldBreakHandWrittenJson() {
         CfnTemplate.Builder t = CfnTemplate.builder("quote \" backslash \\ newline\n");
         t.add(CfnResource.of("Topic", "AWS::SNS::Topic", props().put("DisplayName", "tab\there")));

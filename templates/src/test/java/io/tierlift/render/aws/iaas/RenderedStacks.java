@@ -59,7 +59,7 @@ final class RenderedStacks {
     /** Every resource of a type across all stacks, as "stack/logicalId" → resource. */
     Map<String, JsonNode> resourcesOfType(String type) {
         Map<String, JsonNode> found = new LinkedHashMap<>();
-        templates.forEach((stack, template) -> template.path("Resources").fields().forEachRemaining(e -> {
+        templates.forEach((stack, template) -> template.path("Resources").properties().forEach(e -> {
             if (e.getValue().path("Type").asText().equals(type)) {
                 found.put(stack + "/" + e.getKey(), e.getValue());
             }
