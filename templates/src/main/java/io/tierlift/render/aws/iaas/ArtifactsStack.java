@@ -1,0 +1,50 @@
+package io.tierlift.render.aws.iaas;
+
+import io.tierlift.model.AwsIaasTarget;
+import io.tierlift.render.aws.StackSpec;
+import io.tierlift.render.aws.cfn.CfnResource;
+import io.tierlift.render.aws.cfn.CfnTemplate;
+
+import java.util.List;
+import java.util.Map;
+
+import static io.tierlift.render.aws.cfn.Props.props;
+
+/**
+ * The bucket backend releases are uploaded to. It is its own stack, first in the plan, because the
+ * compute stack needs it (instances download their release at boot) and the static stack, which
+ * needs the compute stack's load balancer, comes last. Versioned, so a release key that is
+ * overwritten by mistake can still be recovered; old versions expire after 30 days.
+ */
+final class ArtifactsStack {
+    static final String KEY = "artifacts";
+    static final String BUCKET_NAME = "ArtifactBucketName";
+    /** Releases live under this prefix; the instance role may read nothing else. */
+    static final String RELEASE_PREFIX = "releases/";
+
+    private final StackNames names;
+    private final AwsIaasTarget target;
+
+    ArtifactsStack(StackNames names, AwsIaasTarget target) {
+        this.names = names;
+        this.target = target;
+    }
+
+    StackSpec build() {
+        CfnTemplate.Builder t = CfnTemplate.builder(names.prefix() + " artifacts: private, versioned bucket for backend releases");
+        CfnResource bucket = t.add(CfnResource.of("ArtifactBucket", "AWS::S3::Bucket", PrivateBucket.properties()
+                .put("VersioningConfiguration", props().put("Status", "Enabled"))
+                .put("LifecycleConfiguration", props().put("Rules", List.of(props()
+                        .put("Id", "expire-replaced-releases")
+                        .put("Status", "Enabled")
+                        .put("NoncurrentVersionExpiration", props().put("NoncurrentDays", 30))
+                        .put("AbortIncompleteMultipartUpload", props().put("DaysAfterInitiation", 7)))))));
+        t.add(CfnResource.of("ArtifactBucketPolicy", "AWS::S3::BucketPolicy", props()
+                .put("Bucket", bucket.ref())
+                .put("PolicyDocument", props()
+                        .put("Version", "2012-10-17")
+                        .put("Statement", List.of(PrivateBucket.denyInsecureTransport(bucket))))));
+        t.output(BUCKET_NAME, "Bucket the deployer uploads releases to, under " + RELEASE_PREFIX, bucket.ref());
+        return new StackSpec(KEY, names.stack(KEY), target.region(), t.build(), Map.of(), List.of());
+    }
+}

@@ -1,0 +1,283 @@
+package io.tierlift.render.aws.iaas;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tierlift.model.AppDescriptor;
+import io.tierlift.model.AwsIaasTarget;
+import io.tierlift.model.Backend;
+import io.tierlift.model.Scaling;
+import io.tierlift.render.aws.ParameterSource;
+import io.tierlift.render.aws.StackSpec;
+import io.tierlift.render.aws.cfn.CfnParameter;
+import io.tierlift.render.aws.cfn.CfnResource;
+import io.tierlift.render.aws.cfn.CfnTemplate;
+import io.tierlift.render.aws.cfn.Fn;
+import io.tierlift.render.aws.cfn.Props;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static io.tierlift.render.aws.cfn.Props.props;
+
+/**
+ * The app tier: an internet-facing ALB in the public subnets (reachable from CloudFront only, see
+ * {@link SecurityGroups}), and an Auto Scaling group of EC2 instances in the private app subnets,
+ * health-checked through the ALB and scaled on average CPU.
+ *
+ * <p>Releases: a new {@code ReleaseKey} changes the launch template's user data, hence its
+ * version, which triggers an {@code AutoScalingRollingUpdate}. Rolling update was chosen over
+ * {@code AutoScalingReplacingUpdate} because it needs no second full-size group (capacity and
+ * quotas stay as they are) while still being safe: one instance at a time is replaced, capacity
+ * never drops below the group's minimum, and each new instance must send a success signal
+ * (after its own health check answered) within the pause time, or CloudFormation stops and rolls
+ * the group back to the previous template.
+ */
+final class ComputeStack {
+    static final String KEY = "compute";
+    static final String ALB_DNS_NAME = "AlbDnsName";
+    static final String ASG_NAME = "AutoScalingGroupName";
+    static final String TARGET_GROUP_ARN = "TargetGroupArn";
+    static final String LOG_GROUP = "LogGroupName";
+    static final String ARTIFACT_BUCKET_PARAMETER = "ArtifactBucketName";
+    static final String RELEASE_KEY_PARAMETER = "ReleaseKey";
+    static final String DB_HOST_PARAMETER = "DbEndpointAddress";
+    static final String DB_SECRET_PARAMETER = "DbSecretArn";
+    static final String APP_SECRET_PARAMETER = "AppSecretArn";
+    static final String IMAGE_PARAMETER = "ImageId";
+    static final String DEFAULT_IMAGE = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";
+    static final String ASG = "AppAutoScalingGroup";
+    /** How long one new instance may take to install, start and pass its health check. */
+    static final String SIGNAL_TIMEOUT = "PT15M";
+    private static final int ALB_IDLE_TIMEOUT = 60;
+
+    private final StackNames names;
+    private final AppDescriptor app;
+    private final AwsIaasTarget target;
+    private final UserData userData;
+
+    ComputeStack(StackNames names, AppDescriptor app, AwsIaasTarget target, UserData userData) {
+        this.names = names;
+        this.app = app;
+        this.target = target;
+        this.userData = userData;
+    }
+
+    /** The stack, and the instances' boot script for review next to the templates. */
+    record Built(StackSpec stack, UserData.Script bootScript) {
+    }
+
+    Built build() {
+        Backend backend = app.backend();
+        boolean appSecret = UserData.hasSecrets(backend);
+        boolean https = target.certificateArn().isPresent();
+        CfnTemplate.Builder t = CfnTemplate.builder(names.prefix() + " compute: ALB (" + (https ? "HTTPS" : "HTTP")
+                + ") and Auto Scaling group of " + target.instanceType() + " running Gunicorn on port " + backend.port());
+        Map<String, ParameterSource> sources = new LinkedHashMap<>();
+
+        JsonNode vpc = t.parameter("VpcId", CfnParameter.of("AWS::EC2::VPC::Id", "The VPC (network stack)"));
+        sources.put("VpcId", new ParameterSource.StackOutput(NetworkStack.KEY, NetworkStack.VPC_ID));
+        JsonNode publicSubnets = t.parameter("PublicSubnetIds", CfnParameter.of("List<AWS::EC2::Subnet::Id>",
+                "Public subnets for the load balancer (network stack)"));
+        sources.put("PublicSubnetIds", new ParameterSource.StackOutput(NetworkStack.KEY, NetworkStack.PUBLIC_SUBNET_IDS));
+        JsonNode appSubnets = t.parameter("AppSubnetIds", CfnParameter.of("List<AWS::EC2::Subnet::Id>",
+                "Private subnets for the instances (network stack)"));
+        sources.put("AppSubnetIds", new ParameterSource.StackOutput(NetworkStack.KEY, NetworkStack.APP_SUBNET_IDS));
+        JsonNode albGroup = t.parameter("AlbSecurityGroupId", CfnParameter.of("AWS::EC2::SecurityGroup::Id",
+                "Security group of the load balancer (network stack)"));
+        sources.put("AlbSecurityGroupId", new ParameterSource.StackOutput(NetworkStack.KEY, NetworkStack.ALB_SECURITY_GROUP_ID));
+        JsonNode appGroup = t.parameter("AppSecurityGroupId", CfnParameter.of("AWS::EC2::SecurityGroup::Id",
+                "Security group of the instances (network stack)"));
+        sources.put("AppSecurityGroupId", new ParameterSource.StackOutput(NetworkStack.KEY, NetworkStack.APP_SECURITY_GROUP_ID));
+        t.parameter(ARTIFACT_BUCKET_PARAMETER, CfnParameter.string("Bucket holding the releases (artifacts stack)"));
+        sources.put(ARTIFACT_BUCKET_PARAMETER, new ParameterSource.StackOutput(ArtifactsStack.KEY, ArtifactsStack.BUCKET_NAME));
+        t.parameter(RELEASE_KEY_PARAMETER, CfnParameter.string("Key of the backend release (tar.gz of the backend folder) "
+                        + "in the artifact bucket; a new key rolls the instances")
+                .withPattern("^" + ArtifactsStack.RELEASE_PREFIX + "[A-Za-z0-9._/-]{1,900}$",
+                        "a key under " + ArtifactsStack.RELEASE_PREFIX + " of letters, digits, '.', '_', '-' and '/'"));
+        sources.put(RELEASE_KEY_PARAMETER, new ParameterSource.DeployTime("release-key",
+                "the key tierlift deploy uploads the backend release to, under " + ArtifactsStack.RELEASE_PREFIX));
+        t.parameter(DB_HOST_PARAMETER, CfnParameter.string("Host name of the database (data stack)"));
+        sources.put(DB_HOST_PARAMETER, new ParameterSource.StackOutput(DataStack.KEY, DataStack.DB_ADDRESS));
+        JsonNode dbSecret = t.parameter(DB_SECRET_PARAMETER, CfnParameter.string(
+                "Secret with the database credentials, managed by RDS (data stack)"));
+        sources.put(DB_SECRET_PARAMETER, new ParameterSource.StackOutput(DataStack.KEY, DataStack.DB_SECRET_ARN));
+        List<JsonNode> readableSecrets = new ArrayList<>(List.of(dbSecret));
+        if (appSecret) {
+            readableSecrets.add(t.parameter(APP_SECRET_PARAMETER, CfnParameter.string(
+                    "Secret with the app's secret environment variables (data stack)")));
+            sources.put(APP_SECRET_PARAMETER, new ParameterSource.StackOutput(DataStack.KEY, DataStack.APP_SECRET_ARN));
+        }
+        JsonNode image = t.parameter(IMAGE_PARAMETER, CfnParameter.of("AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>",
+                "Public SSM parameter naming the current Amazon Linux 2023 image").withDefault(DEFAULT_IMAGE));
+        sources.put(IMAGE_PARAMETER, new ParameterSource.Literal(DEFAULT_IMAGE));
+
+        String logGroupName = "/tierlift/" + names.prefix() + "/app";
+        CfnResource logGroup = t.add(CfnResource.of("AppLogGroup", "AWS::Logs::LogGroup", props()
+                .put("LogGroupName", logGroupName)
+                .put("RetentionInDays", 30))
+                // Deleted with the stack: its fixed name would otherwise block deploying the stack again.
+                .onDeleteAndReplace("Delete"));
+
+        CfnResource role = t.add(instanceRole(readableSecrets, logGroup));
+        CfnResource profile = t.add(CfnResource.of("InstanceProfile", "AWS::IAM::InstanceProfile", props()
+                .put("Roles", List.of(role.ref()))));
+
+        CfnResource alb = t.add(CfnResource.of("LoadBalancer", "AWS::ElasticLoadBalancingV2::LoadBalancer", props()
+                .put("Type", "application")
+                .put("Scheme", "internet-facing")
+                .put("Subnets", publicSubnets)
+                .put("SecurityGroups", List.of(albGroup))
+                .put("LoadBalancerAttributes", List.of(
+                        attribute("routing.http.drop_invalid_header_fields.enabled", "true"),
+                        attribute("idle_timeout.timeout_seconds", String.valueOf(ALB_IDLE_TIMEOUT))))));
+        CfnResource targetGroup = t.add(CfnResource.of("TargetGroup", "AWS::ElasticLoadBalancingV2::TargetGroup", props()
+                .put("VpcId", vpc)
+                .put("TargetType", "instance")
+                .put("Protocol", "HTTP")
+                .put("Port", backend.port())
+                .put("HealthCheckProtocol", "HTTP")
+                .put("HealthCheckPath", backend.health())
+                .put("HealthCheckIntervalSeconds", 15)
+                .put("HealthCheckTimeoutSeconds", 5)
+                .put("HealthyThresholdCount", 2)
+                .put("UnhealthyThresholdCount", 3)
+                .put("Matcher", props().put("HttpCode", "200"))
+                // Requests in flight get as long as Gunicorn gives its workers to finish.
+                .put("TargetGroupAttributes", List.of(attribute("deregistration_delay.timeout_seconds",
+                        String.valueOf(Math.max(1, backend.gracefulTimeout().toSeconds())))))));
+        Props listener = props()
+                .put("LoadBalancerArn", alb.ref())
+                .put("DefaultActions", List.of(props().put("Type", "forward").put("TargetGroupArn", targetGroup.ref())));
+        if (https) {
+            t.add(CfnResource.of("HttpsListener", "AWS::ElasticLoadBalancingV2::Listener", listener
+                    .put("Protocol", "HTTPS")
+                    .put("Port", 443)
+                    .put("SslPolicy", "ELBSecurityPolicy-TLS13-1-2-2021-06")
+                    .put("Certificates", List.of(props().put("CertificateArn", target.certificateArn().get())))));
+        } else {
+            t.add(CfnResource.of("HttpListener", "AWS::ElasticLoadBalancingV2::Listener", listener
+                    .put("Protocol", "HTTP")
+                    .put("Port", 80)));
+        }
+
+        UserData.Script script = userData.render(app, new UserData.Inputs(ASG, logGroupName, appSecret));
+        CfnResource launchTemplate = t.add(CfnResource.of("LaunchTemplate", "AWS::EC2::LaunchTemplate", props()
+                .put("LaunchTemplateData", props()
+                        .put("ImageId", image)
+                        .put("InstanceType", target.instanceType())
+                        .put("IamInstanceProfile", props().put("Arn", profile.att("Arn")))
+                        .put("SecurityGroupIds", List.of(appGroup))
+                        .put("MetadataOptions", props()
+                                .put("HttpEndpoint", "enabled")
+                                .put("HttpTokens", "required")
+                                // 1 hop: containers or forwarded traffic on the instance can't reach IMDS.
+                                .put("HttpPutResponseHopLimit", 1))
+                        .put("BlockDeviceMappings", List.of(props()
+                                .put("DeviceName", "/dev/xvda")
+                                .put("Ebs", props()
+                                        .put("VolumeType", "gp3")
+                                        .put("VolumeSize", 20)
+                                        .put("Encrypted", true)
+                                        .put("DeleteOnTermination", true))))
+                        .put("UserData", script.cloudFormationValue()))));
+
+        t.add(autoScalingGroup(appSubnets, launchTemplate, targetGroup));
+        t.add(CfnResource.of("CpuTargetTracking", "AWS::AutoScaling::ScalingPolicy", props()
+                .put("AutoScalingGroupName", Fn.ref(ASG))
+                .put("PolicyType", "TargetTrackingScaling")
+                .put("TargetTrackingConfiguration", props()
+                        .put("PredefinedMetricSpecification", props().put("PredefinedMetricType", "ASGAverageCPUUtilization"))
+                        .put("TargetValue", target.scaling().cpuTarget()))));
+
+        t.output(ALB_DNS_NAME, "DNS name of the load balancer (CloudFront's API origin)", alb.att("DNSName"));
+        t.output(ASG_NAME, "The Auto Scaling group", Fn.ref(ASG));
+        t.output(TARGET_GROUP_ARN, "Target group of the app instances", targetGroup.ref());
+        t.output(LOG_GROUP, "Log group of Gunicorn and boot logs", logGroup.ref());
+        // The instance role is unnamed, so CAPABILITY_IAM (not _NAMED_IAM) is enough.
+        return new Built(new StackSpec(KEY, names.stack(KEY), target.region(), t.build(), sources, List.of("CAPABILITY_IAM")),
+                script);
+    }
+
+    private CfnResource autoScalingGroup(JsonNode subnets, CfnResource launchTemplate, CfnResource targetGroup) {
+        Scaling scaling = target.scaling();
+        CfnResource group = CfnResource.of(ASG, "AWS::AutoScaling::AutoScalingGroup", props()
+                .put("VPCZoneIdentifier", subnets)
+                .put("LaunchTemplate", props()
+                        .put("LaunchTemplateId", launchTemplate.ref())
+                        .put("Version", launchTemplate.att("LatestVersionNumber")))
+                .put("MinSize", String.valueOf(scaling.min()))
+                .put("MaxSize", String.valueOf(scaling.max()))
+                .put("DesiredCapacity", String.valueOf(scaling.desired()))
+                .put("TargetGroupARNs", List.of(targetGroup.ref()))
+                .put("HealthCheckType", "ELB")
+                // Covers package installs and the virtualenv build before the ALB's checks count.
+                .put("HealthCheckGracePeriod", 600)
+                .put("Tags", List.of(props().put("Key", "Name").put("Value", names.resource("app")).put("PropagateAtLaunch", true))))
+                .withUpdatePolicy(props()
+                        .put("AutoScalingRollingUpdate", props()
+                                // CloudFormation requires fewer than MaxSize in service during the update.
+                                .put("MinInstancesInService", String.valueOf(Math.min(scaling.min(), scaling.max() - 1)))
+                                .put("MaxBatchSize", "1")
+                                .put("PauseTime", SIGNAL_TIMEOUT)
+                                .put("WaitOnResourceSignals", true)
+                                // Keep the group from replacing or rebalancing instances mid-update.
+                                .put("SuspendProcesses", List.of("HealthCheck", "ReplaceUnhealthy", "AZRebalance",
+                                        "AlarmNotification", "ScheduledActions")))
+                        .put("AutoScalingScheduledAction", props().put("IgnoreUnmodifiedGroupSizeProperties", true)));
+        if (scaling.desired() > 0) {
+            group = group.withCreationPolicy(props()
+                    .put("ResourceSignal", props().put("Count", String.valueOf(scaling.desired())).put("Timeout", SIGNAL_TIMEOUT))
+                    .put("AutoScalingCreationPolicy", props().put("MinSuccessfulInstancesPercent", 100)));
+        }
+        return group;
+    }
+
+    /**
+     * The instances may read their release (only under the release prefix), the database secret
+     * and the app's secret, write their own log group, and signal their own stack. No wildcard
+     * actions, and no statement on every resource.
+     */
+    private CfnResource instanceRole(List<JsonNode> secrets, CfnResource logGroup) {
+        return CfnResource.of("InstanceRole", "AWS::IAM::Role", props()
+                .put("Description", names.prefix() + " app instances")
+                .put("AssumeRolePolicyDocument", props()
+                        .put("Version", "2012-10-17")
+                        .put("Statement", List.of(props()
+                                .put("Effect", "Allow")
+                                .put("Principal", props().put("Service", "ec2.amazonaws.com"))
+                                .put("Action", "sts:AssumeRole"))))
+                .put("Policies", List.of(props()
+                        .put("PolicyName", "app-instance")
+                        .put("PolicyDocument", props()
+                                .put("Version", "2012-10-17")
+                                .put("Statement", List.of(
+                                        props()
+                                                .put("Sid", "ReadRelease")
+                                                .put("Effect", "Allow")
+                                                .put("Action", "s3:GetObject")
+                                                .put("Resource", Fn.sub("arn:${AWS::Partition}:s3:::${"
+                                                        + ARTIFACT_BUCKET_PARAMETER + "}/" + ArtifactsStack.RELEASE_PREFIX + "*")),
+                                        props()
+                                                .put("Sid", "ReadSecrets")
+                                                .put("Effect", "Allow")
+                                                .put("Action", "secretsmanager:GetSecretValue")
+                                                .put("Resource", secrets),
+                                        props()
+                                                .put("Sid", "WriteLogs")
+                                                .put("Effect", "Allow")
+                                                .put("Action", List.of("logs:CreateLogStream", "logs:PutLogEvents",
+                                                        "logs:DescribeLogStreams"))
+                                                .put("Resource", logGroup.att("Arn")),
+                                        props()
+                                                .put("Sid", "SignalOwnStack")
+                                                .put("Effect", "Allow")
+                                                .put("Action", "cloudformation:SignalResource")
+                                                .put("Resource", Fn.sub("arn:${AWS::Partition}:cloudformation:${AWS::Region}:"
+                                                        + "${AWS::AccountId}:stack/${AWS::StackName}/*"))))))));
+    }
+
+    private static Props attribute(String key, String value) {
+        return props().put("Key", key).put("Value", value);
+    }
+}

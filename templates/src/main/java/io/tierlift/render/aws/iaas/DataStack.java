@@ -1,0 +1,113 @@
+package io.tierlift.render.aws.iaas;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tierlift.model.AwsIaasTarget;
+import io.tierlift.model.Database;
+import io.tierlift.model.RdsSettings;
+import io.tierlift.render.aws.ParameterSource;
+import io.tierlift.render.aws.StackSpec;
+import io.tierlift.render.aws.cfn.CfnParameter;
+import io.tierlift.render.aws.cfn.CfnResource;
+import io.tierlift.render.aws.cfn.CfnTemplate;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static io.tierlift.render.aws.cfn.Props.props;
+
+/**
+ * RDS PostgreSQL in the private database subnets. The master password is managed by RDS in
+ * Secrets Manager ({@code ManageMasterUserPassword}), so no password is ever in a template,
+ * a parameter or a change set; instances read it at start. Snapshot on delete and on replacement,
+ * so neither {@code destroy} nor a property change that forces a new instance loses data.
+ *
+ * <p>When the app has secret environment variables, this stack also creates an empty secret that
+ * the deployer fills with their resolved values before the compute stack starts instances.
+ */
+final class DataStack {
+    static final String KEY = "data";
+    static final String DB_ADDRESS = "DbEndpointAddress";
+    static final String DB_PORT = "DbEndpointPort";
+    static final String DB_SECRET_ARN = "DbSecretArn";
+    static final String APP_SECRET_ARN = "AppSecretArn";
+
+    private final StackNames names;
+    private final AwsIaasTarget target;
+    private final Database database;
+    private final boolean appSecrets;
+
+    DataStack(StackNames names, AwsIaasTarget target, Database database, boolean appSecrets) {
+        this.names = names;
+        this.target = target;
+        this.database = database;
+        this.appSecrets = appSecrets;
+    }
+
+    StackSpec build() {
+        RdsSettings rds = target.database();
+        CfnTemplate.Builder t = CfnTemplate.builder(names.prefix() + " data: RDS PostgreSQL " + rds.engineVersion()
+                + (rds.multiAz() ? " Multi-AZ" : " single-AZ") + ", password managed in Secrets Manager");
+        JsonNode subnets = t.parameter("DbSubnetIds", CfnParameter.of("List<AWS::EC2::Subnet::Id>",
+                "Private database subnets (network stack output " + NetworkStack.DB_SUBNET_IDS + ")"));
+        JsonNode securityGroup = t.parameter("DbSecurityGroupId", CfnParameter.of("AWS::EC2::SecurityGroup::Id",
+                "Security group of the database (network stack output " + NetworkStack.DB_SECURITY_GROUP_ID + ")"));
+
+        CfnResource subnetGroup = t.add(CfnResource.of("DbSubnetGroup", "AWS::RDS::DBSubnetGroup", props()
+                .put("DBSubnetGroupDescription", names.prefix() + " private database subnets")
+                .put("SubnetIds", subnets)));
+        CfnResource parameterGroup = t.add(CfnResource.of("DbParameterGroup", "AWS::RDS::DBParameterGroup", props()
+                .put("Family", "postgres" + majorVersion(rds.engineVersion()))
+                .put("Description", names.prefix() + " PostgreSQL settings")
+                .put("Parameters", Map.of(
+                        // Logical replication lets tierlift migrate data in and out with little downtime.
+                        "rds.logical_replication", "1",
+                        "rds.force_ssl", "1"))));
+        CfnResource db = t.add(CfnResource.of("Database", "AWS::RDS::DBInstance", props()
+                .put("Engine", "postgres")
+                .put("EngineVersion", rds.engineVersion())
+                .put("DBInstanceClass", rds.instanceClass())
+                .put("AllocatedStorage", String.valueOf(rds.storageGb()))
+                .put("StorageType", "gp3")
+                .put("StorageEncrypted", true)
+                .put("MultiAZ", rds.multiAz())
+                .put("DBName", database.name())
+                .put("MasterUsername", database.user())
+                .put("ManageMasterUserPassword", true)
+                .put("Port", String.valueOf(database.port()))
+                .put("DBSubnetGroupName", subnetGroup.ref())
+                .put("DBParameterGroupName", parameterGroup.ref())
+                .put("VPCSecurityGroups", List.of(securityGroup))
+                .put("PubliclyAccessible", false)
+                .put("BackupRetentionPeriod", rds.backupRetentionDays())
+                .put("DeletionProtection", rds.deletionProtection())
+                .put("CopyTagsToSnapshot", true)
+                .put("AutoMinorVersionUpgrade", true)
+                .put("EnableCloudwatchLogsExports", List.of("postgresql")))
+                .onDeleteAndReplace("Snapshot"));
+
+        Map<String, ParameterSource> parameters = new LinkedHashMap<>();
+        parameters.put("DbSubnetIds", new ParameterSource.StackOutput(NetworkStack.KEY, NetworkStack.DB_SUBNET_IDS));
+        parameters.put("DbSecurityGroupId", new ParameterSource.StackOutput(NetworkStack.KEY, NetworkStack.DB_SECURITY_GROUP_ID));
+
+        t.output(DB_ADDRESS, "Host name of the database", db.att("Endpoint.Address"));
+        t.output(DB_PORT, "Port of the database", db.att("Endpoint.Port"));
+        t.output(DB_SECRET_ARN, "Secrets Manager secret RDS keeps the master user's credentials in",
+                db.att("MasterUserSecret.SecretArn"));
+        if (appSecrets) {
+            CfnResource secret = t.add(CfnResource.of("AppSecret", "AWS::SecretsManager::Secret", props()
+                    .put("Description", names.prefix() + " secret environment variables of the app, a JSON object "
+                            + "written by tierlift deploy (never by CloudFormation)"))
+                    // The deployer writes the values again on every deploy, so nothing is lost with it.
+                    .onDeleteAndReplace("Delete"));
+            t.output(APP_SECRET_ARN, "Secret holding the app's secret environment variables", secret.ref());
+        }
+        return new StackSpec(KEY, names.stack(KEY), target.region(), t.build(), parameters, List.of());
+    }
+
+    /** The parameter group family wants the major version: "15.4" → 15. */
+    static String majorVersion(String engineVersion) {
+        int dot = engineVersion.indexOf('.');
+        return dot < 0 ? engineVersion : engineVersion.substring(0, dot);
+    }
+}

@@ -1,0 +1,178 @@
+package io.tierlift.render.aws.iaas;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tierlift.model.AwsIaasTarget;
+import io.tierlift.render.aws.ParameterSource;
+import io.tierlift.render.aws.StackSpec;
+import io.tierlift.render.aws.cfn.CfnParameter;
+import io.tierlift.render.aws.cfn.CfnResource;
+import io.tierlift.render.aws.cfn.CfnTemplate;
+import io.tierlift.render.aws.cfn.Fn;
+import io.tierlift.render.aws.cfn.Props;
+import io.tierlift.render.engine.TemplateEngine;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static io.tierlift.render.aws.cfn.Props.props;
+
+/**
+ * The front door: a CloudFront distribution with the WAF attached, serving the React build from
+ * a private S3 bucket (Origin Access Control; the bucket policy admits only this distribution)
+ * and sending {@code /api/*} to the load balancer uncached, with the viewer's headers, cookies and
+ * query strings but not its Host header.
+ *
+ * <p>SPA routing: deep links such as {@code /notes/42} have no object in S3. CloudFront's custom
+ * error responses would map 403/404 to /index.html, but they apply to every origin, so API errors
+ * (a 404 for a missing note) would reach the app as 200 + HTML. Instead a CloudFront Function on
+ * the S3 behaviour only rewrites extension-less paths to /index.html; the API's status codes pass
+ * through untouched. The trade-offs: a route whose last segment contains a dot is taken for a
+ * file, and a missing asset answers S3's 403 rather than a 404.
+ */
+final class StaticSiteStack {
+    static final String KEY = "static";
+    static final String SITE_BUCKET = "SiteBucketName";
+    static final String DISTRIBUTION_ID = "DistributionId";
+    static final String DISTRIBUTION_DOMAIN = "DistributionDomainName";
+    /** AWS managed policies (fixed ids, the same in every account). */
+    static final String CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6";
+    static final String CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad";
+    static final String ALL_VIEWER_EXCEPT_HOST_HEADER = "b689b0a8-53d0-40ab-baf2-68738e2966ac";
+    private static final String SITE_ORIGIN = "site";
+    private static final String API_ORIGIN = "api";
+    /** CloudFront waits at most 60 s for an origin without a quota increase. */
+    private static final int MAX_ORIGIN_READ_TIMEOUT = 60;
+    /** Longest name of an origin access control or a CloudFront function. */
+    private static final int NAME_LIMIT = 64;
+
+    private final StackNames names;
+    private final AwsIaasTarget target;
+    private final int backendTimeoutSeconds;
+    private final TemplateEngine engine;
+
+    StaticSiteStack(StackNames names, AwsIaasTarget target, int backendTimeoutSeconds, TemplateEngine engine) {
+        this.names = names;
+        this.target = target;
+        this.backendTimeoutSeconds = backendTimeoutSeconds;
+        this.engine = engine;
+    }
+
+    StackSpec build() {
+        boolean https = target.certificateArn().isPresent();
+        boolean alias = target.domain().isPresent() && target.cloudfrontCertificateArn().isPresent();
+        CfnTemplate.Builder t = CfnTemplate.builder(names.prefix() + " static: CloudFront with WAF, React build from S3, /api/* to the load balancer over "
+                + (https ? "HTTPS" : "HTTP") + (alias ? ", alias " + target.domain().get() : ""));
+        JsonNode apiOrigin = t.parameter("ApiOriginDomainName", CfnParameter.string(https
+                        ? "DNS name CloudFront reaches the load balancer by; the ALB certificate must cover it"
+                        : "DNS name of the load balancer (compute stack output " + ComputeStack.ALB_DNS_NAME + ")")
+                .withPattern("^[A-Za-z0-9.-]{1,253}$", "a DNS name"));
+        JsonNode webAcl = t.parameter("WebAclArn", CfnParameter.string(
+                        "ARN of the CloudFront web ACL (waf stack output " + WafStack.WEB_ACL_ARN + ", in us-east-1)")
+                .withPattern("^arn:aws[a-z-]*:wafv2:us-east-1:[0-9]{12}:global/webacl/.+$", "a global WAFv2 web ACL ARN"));
+
+        CfnResource bucket = t.add(CfnResource.of("SiteBucket", "AWS::S3::Bucket", PrivateBucket.properties()));
+        CfnResource oac = t.add(CfnResource.of("SiteOriginAccessControl", "AWS::CloudFront::OriginAccessControl", props()
+                .put("OriginAccessControlConfig", props()
+                        .put("Name", names.resource("site", NAME_LIMIT))
+                        .put("Description", names.prefix() + " CloudFront to the site bucket")
+                        .put("OriginAccessControlOriginType", "s3")
+                        .put("SigningBehavior", "always")
+                        .put("SigningProtocol", "sigv4"))));
+        CfnResource spaRouting = t.add(CfnResource.of("SpaRoutingFunction", "AWS::CloudFront::Function", props()
+                .put("Name", names.resource("spa-routing", NAME_LIMIT))
+                .put("AutoPublish", true)
+                .put("FunctionConfig", props()
+                        .put("Comment", "Serves /index.html for app routes (paths without a file extension)")
+                        .put("Runtime", "cloudfront-js-2.0"))
+                .put("FunctionCode", engine.render("aws/iaas/spa-routing.js.txt.ftl", new NoValues()))));
+
+        Props distribution = props()
+                .put("Enabled", true)
+                .put("Comment", names.prefix())
+                .put("HttpVersion", "http2and3")
+                .put("IPV6Enabled", true)
+                .put("DefaultRootObject", "index.html")
+                .put("WebACLId", webAcl)
+                .put("Origins", List.of(
+                        props()
+                                .put("Id", SITE_ORIGIN)
+                                .put("DomainName", bucket.att("RegionalDomainName"))
+                                .put("OriginAccessControlId", oac.att("Id"))
+                                // OAC replaces the legacy identity; the empty value is how CloudFront says "none".
+                                .put("S3OriginConfig", props().put("OriginAccessIdentity", "")),
+                        props()
+                                .put("Id", API_ORIGIN)
+                                .put("DomainName", apiOrigin)
+                                .put("CustomOriginConfig", props()
+                                        .put("OriginProtocolPolicy", https ? "https-only" : "http-only")
+                                        .put("HTTPPort", 80)
+                                        .put("HTTPSPort", 443)
+                                        .put("OriginSSLProtocols", List.of("TLSv1.2"))
+                                        // A little longer than Gunicorn's worker timeout, so a slow request
+                                        // ends with the app's error rather than CloudFront's 504.
+                                        .put("OriginReadTimeout", Math.min(MAX_ORIGIN_READ_TIMEOUT, backendTimeoutSeconds + 5)))))
+                .put("DefaultCacheBehavior", props()
+                        .put("TargetOriginId", SITE_ORIGIN)
+                        .put("ViewerProtocolPolicy", "redirect-to-https")
+                        .put("CachePolicyId", CACHING_OPTIMIZED)
+                        .put("Compress", true)
+                        .put("AllowedMethods", List.of("GET", "HEAD"))
+                        .put("CachedMethods", List.of("GET", "HEAD"))
+                        .put("FunctionAssociations", List.of(props()
+                                .put("EventType", "viewer-request")
+                                .put("FunctionARN", spaRouting.att("FunctionARN")))))
+                .put("CacheBehaviors", List.of(props()
+                        .put("PathPattern", "/api/*")
+                        .put("TargetOriginId", API_ORIGIN)
+                        .put("ViewerProtocolPolicy", "redirect-to-https")
+                        .put("CachePolicyId", CACHING_DISABLED)
+                        .put("OriginRequestPolicyId", ALL_VIEWER_EXCEPT_HOST_HEADER)
+                        .put("Compress", true)
+                        .put("AllowedMethods", List.of("GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"))
+                        .put("CachedMethods", List.of("GET", "HEAD"))));
+        if (alias) {
+            distribution.put("Aliases", List.of(target.domain().get()))
+                    .put("ViewerCertificate", props()
+                            .put("AcmCertificateArn", target.cloudfrontCertificateArn().get())
+                            .put("SslSupportMethod", "sni-only")
+                            .put("MinimumProtocolVersion", "TLSv1.2_2021"));
+        } else {
+            distribution.put("ViewerCertificate", props().put("CloudFrontDefaultCertificate", true));
+        }
+        CfnResource cdn = t.add(CfnResource.of("Distribution", "AWS::CloudFront::Distribution", props()
+                .put("DistributionConfig", distribution)));
+
+        t.add(CfnResource.of("SiteBucketPolicy", "AWS::S3::BucketPolicy", props()
+                .put("Bucket", bucket.ref())
+                .put("PolicyDocument", props()
+                        .put("Version", "2012-10-17")
+                        .put("Statement", List.of(
+                                props()
+                                        .put("Sid", "CloudFrontReadsSite")
+                                        .put("Effect", "Allow")
+                                        .put("Principal", props().put("Service", "cloudfront.amazonaws.com"))
+                                        .put("Action", "s3:GetObject")
+                                        .put("Resource", Fn.sub("${SiteBucket.Arn}/*"))
+                                        .put("Condition", props().put("StringEquals", Map.of("AWS:SourceArn",
+                                                Fn.sub("arn:${AWS::Partition}:cloudfront::${AWS::AccountId}:distribution/${Distribution}")))),
+                                PrivateBucket.denyInsecureTransport(bucket))))));
+
+        t.output(SITE_BUCKET, "Bucket the deployer syncs the React build to", bucket.ref());
+        t.output(DISTRIBUTION_ID, "Distribution to invalidate after a frontend deploy", cdn.ref());
+        t.output(DISTRIBUTION_DOMAIN, "CloudFront domain name (point the app's DNS name here)", cdn.att("DomainName"));
+
+        Map<String, ParameterSource> parameters = new LinkedHashMap<>();
+        parameters.put("ApiOriginDomainName", https
+                ? new ParameterSource.DeployTime("alb-origin-domain", "a DNS name covered by certificate_arn that resolves to "
+                + "the load balancer (compute stack output " + ComputeStack.ALB_DNS_NAME + "); CloudFront checks the "
+                + "certificate against it")
+                : new ParameterSource.StackOutput(ComputeStack.KEY, ComputeStack.ALB_DNS_NAME));
+        parameters.put("WebAclArn", new ParameterSource.StackOutput(WafStack.KEY, WafStack.WEB_ACL_ARN));
+        return new StackSpec(KEY, names.stack(KEY), target.region(), t.build(), parameters, List.of());
+    }
+
+    /** View model of a template that substitutes nothing. */
+    public record NoValues() {
+    }
+}

@@ -1,0 +1,243 @@
+package io.tierlift.render.aws.iaas;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tierlift.model.AppDescriptor;
+import io.tierlift.model.Backend;
+import io.tierlift.model.EnvValue;
+import io.tierlift.render.aws.cfn.CfnJson;
+import io.tierlift.render.aws.cfn.Fn;
+import io.tierlift.render.engine.TemplateEngine;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+
+/**
+ * The boot script of the app instances. It has two parts:
+ * <ul>
+ * <li>a header of shell assignments that CloudFormation fills in with {@code Fn::Sub} (region,
+ * stack, artifact bucket, release key, database host and secret ARNs), and</li>
+ * <li>the body, rendered from {@code user-data.txt.ftl}, which CloudFormation leaves alone: it
+ * installs Python, fetches the release, builds a virtualenv, writes the Gunicorn config, the
+ * start script and the systemd unit, starts the service and signals CloudFormation once the
+ * health check answers.</li>
+ * </ul>
+ * Keeping {@code Fn::Sub} to the header means the body may use {@code ${...}} freely.
+ *
+ * <p>Secrets never appear here: the start script reads the database password (and the app's
+ * secret variables) from Secrets Manager each time the service starts, and passes them to
+ * Gunicorn in its environment only.
+ */
+public final class UserData {
+    /** EC2 refuses user data above 16 KB (before base64). */
+    static final int LIMIT_BYTES = 16 * 1024;
+    static final String HEREDOC_END = "TIERLIFT_EOF";
+    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+    private final TemplateEngine engine;
+    private final CfnJson json;
+
+    public UserData(TemplateEngine engine, CfnJson json) {
+        this.engine = engine;
+        this.json = json;
+    }
+
+    /** Where things live on an instance; all derived from the app name. */
+    record Layout(String app) {
+        String home() {
+            return "/srv/" + app;
+        }
+
+        String releaseDir() {
+            return home() + "/current";
+        }
+
+        String venv() {
+            return home() + "/venv";
+        }
+
+        String configDir() {
+            return "/etc/" + app;
+        }
+
+        String logDir() {
+            return "/var/log/" + app;
+        }
+
+        String launcher() {
+            return "/usr/local/libexec/" + app + "-start";
+        }
+    }
+
+    /** What the boot script needs beyond the descriptor: names the compute stack chose. */
+    record Inputs(String autoScalingGroupLogicalId, String logGroupName, boolean hasAppSecret) {
+    }
+
+    /** The rendered script: the {@code Fn::Sub} header, the literal body, and both as one review file. */
+    record Script(String header, String body) {
+        JsonNode cloudFormationValue() {
+            return Fn.base64(Fn.join("", List.of(Fn.sub(header), body)));
+        }
+
+        String forReview() {
+            return header + body;
+        }
+    }
+
+    Script render(AppDescriptor app, Inputs inputs) {
+        Layout layout = new Layout(app.app());
+        Backend backend = app.backend();
+        String header = header(app, inputs);
+        String gunicornConfig = layout.configDir() + "/gunicorn.conf.py";
+        String appEnvFile = layout.configDir() + "/app-env.json";
+        String bootEnvFile = layout.configDir() + "/boot.env";
+        String cloudwatchConfig = layout.configDir() + "/cloudwatch-agent.json";
+        String logFile = layout.logDir() + "/gunicorn.log";
+        String service = app.app() + ".service";
+
+        GunicornConfigView gunicorn = new GunicornConfigView(app.app(), backend.wsgi(), "0.0.0.0:" + backend.port(),
+                backend.workers().isPresent(), backend.workers().orElse(0), seconds(backend.timeout()),
+                seconds(backend.gracefulTimeout()));
+        LauncherView launcher = new LauncherView(app.app(), layout.venv() + "/bin/gunicorn", gunicornConfig, appEnvFile,
+                app.database().name(), String.valueOf(app.database().port()), secretNames(backend));
+        UnitView unit = new UnitView(app.app() + " API (Gunicorn)", app.app(), layout.releaseDir(), bootEnvFile,
+                layout.launcher(), logFile, seconds(backend.gracefulTimeout()) + 5);
+        String python = "/usr/bin/python" + backend.python();
+        BootScriptView body = new BootScriptView(
+                quote(inputs.autoScalingGroupLogicalId()),
+                String.join(" ", pythonPackages(backend.python()), "aws-cfn-bootstrap", "amazon-cloudwatch-agent"),
+                quote(app.app()), quote(layout.home()), quote(layout.configDir()), quote(layout.logDir()),
+                quote(layout.releaseDir()), quote(python), quote(layout.venv()), quote(layout.venv() + "/bin/pip"),
+                quote(layout.releaseDir() + "/" + backend.requirements()),
+                quote(gunicornConfig), lines(engine.render("aws/iaas/gunicorn.conf.py.ftl", gunicorn)),
+                quote(layout.launcher()), lines(engine.render("aws/iaas/app-start.py.ftl", launcher)),
+                quote(appEnvFile), lines(json.write(literalEnv(backend))),
+                quote(bootEnvFile),
+                quote("/etc/systemd/system/" + service), lines(engine.render("aws/iaas/app.service.unit.ftl", unit)),
+                quote(service),
+                quote(cloudwatchConfig), lines(json.write(cloudwatchAgent(layout, logFile, inputs.logGroupName()))),
+                quote("http://127.0.0.1:" + backend.port() + backend.health()));
+        Script script = new Script(header, engine.render("aws/iaas/user-data.txt.ftl", body));
+        int size = script.forReview().getBytes(StandardCharsets.UTF_8).length;
+        if (size > LIMIT_BYTES) {
+            throw new IllegalStateException("the instance boot script is " + size + " bytes; EC2 accepts at most " + LIMIT_BYTES);
+        }
+        return script;
+    }
+
+    private static String header(AppDescriptor app, Inputs inputs) {
+        // Values are single-quoted: none of them (ARNs, host and bucket names, a release key whose
+        // pattern the template enforces) can contain a quote.
+        return "#!/bin/bash\n"
+                + "# Boot script of the " + app.app() + "-" + app.environment() + " app instances, rendered by tierlift.\n"
+                + "# CloudFormation fills in this first block; the rest is used as written.\n"
+                + "TIERLIFT_REGION='${AWS::Region}'\n"
+                + "TIERLIFT_STACK='${AWS::StackName}'\n"
+                + "TIERLIFT_ARTIFACT_BUCKET='${" + ComputeStack.ARTIFACT_BUCKET_PARAMETER + "}'\n"
+                + "TIERLIFT_RELEASE_KEY='${" + ComputeStack.RELEASE_KEY_PARAMETER + "}'\n"
+                + "TIERLIFT_DB_HOST='${" + ComputeStack.DB_HOST_PARAMETER + "}'\n"
+                + "TIERLIFT_DB_SECRET_ARN='${" + ComputeStack.DB_SECRET_PARAMETER + "}'\n"
+                + (inputs.hasAppSecret()
+                ? "TIERLIFT_APP_SECRET_ARN='${" + ComputeStack.APP_SECRET_PARAMETER + "}'\n"
+                : "TIERLIFT_APP_SECRET_ARN=''\n");
+    }
+
+    /** Amazon Linux 2023 ships 3.9 as "python3" and newer versions as "python3.N". */
+    private static String pythonPackages(String version) {
+        String name = version.equals("3.9") ? "python3" : "python" + version;
+        return name + " " + name + "-pip";
+    }
+
+    /** Literal (non-secret) variables of the app, sorted, as the start script reads them. */
+    private static ObjectNode literalEnv(Backend backend) {
+        ObjectNode env = JSON.objectNode();
+        new TreeMap<>(backend.env()).forEach((name, value) -> {
+            if (value instanceof EnvValue.Literal literal) {
+                env.put(name, literal.value());
+            }
+        });
+        return env;
+    }
+
+    private static List<String> secretNames(Backend backend) {
+        List<String> names = new ArrayList<>();
+        new TreeMap<>(backend.env()).forEach((name, value) -> {
+            if (value instanceof EnvValue.Secret) {
+                names.add(name);
+            }
+        });
+        return names;
+    }
+
+    static boolean hasSecrets(Backend backend) {
+        return !secretNames(backend).isEmpty();
+    }
+
+    private static ObjectNode cloudwatchAgent(Layout layout, String logFile, String logGroup) {
+        ObjectNode root = JSON.objectNode();
+        ArrayNode files = root.putObject("logs").putObject("logs_collected").putObject("files").putArray("collect_list");
+        files.add(logFile(logFile, logGroup, "gunicorn"));
+        files.add(logFile("/var/log/tierlift-boot.log", logGroup, "boot"));
+        return root;
+    }
+
+    private static ObjectNode logFile(String path, String group, String stream) {
+        ObjectNode file = JSON.objectNode();
+        file.put("file_path", path);
+        file.put("log_group_name", group);
+        file.put("log_stream_name", "{instance_id}/" + stream);
+        return file;
+    }
+
+    private static int seconds(java.time.Duration duration) {
+        return (int) Math.max(1, duration.toSeconds());
+    }
+
+    /** Splits a rendered file into lines for a here-document, refusing a line that would end it early. */
+    private static List<String> lines(String text) {
+        List<String> lines = List.of(text.split("\n", -1));
+        if (!lines.isEmpty() && lines.get(lines.size() - 1).isEmpty()) {
+            lines = lines.subList(0, lines.size() - 1);
+        }
+        for (String line : lines) {
+            if (line.equals(HEREDOC_END)) {
+                throw new IllegalStateException("a file placed by the boot script contains the line " + HEREDOC_END);
+            }
+        }
+        return lines;
+    }
+
+    /** Single-quotes a word for the shell. */
+    static String quote(String value) {
+        return "'" + value.replace("'", "'\\''") + "'";
+    }
+
+    /** View model of {@code user-data.txt.ftl}; every value is already quoted for the shell. */
+    public record BootScriptView(String asgLogicalId, String packages, String appUser, String home, String configDir,
+                                 String logDir, String releaseDir, String python, String venv, String pip,
+                                 String requirements, String gunicornConfigPath, List<String> gunicornConfig,
+                                 String launcherPath, List<String> launcher, String appEnvPath, List<String> appEnv,
+                                 String bootEnvPath, String unitPath, List<String> unit, String service,
+                                 String cloudwatchConfigPath, List<String> cloudwatchConfig, String healthUrl) {
+    }
+
+    /** View model of {@code gunicorn.conf.py.ftl}. */
+    public record GunicornConfigView(String app, String wsgi, String bind, boolean fixedWorkers, int workers,
+                                     int timeout, int gracefulTimeout) {
+    }
+
+    /** View model of {@code app-start.py.ftl}. */
+    public record LauncherView(String app, String gunicorn, String gunicornConfig, String appEnvFile, String dbName,
+                               String dbPort, List<String> secretNames) {
+    }
+
+    /** View model of {@code app.service.unit.ftl}. */
+    public record UnitView(String description, String user, String workingDirectory, String environmentFile,
+                           String launcher, String logFile, int stopTimeout) {
+    }
+
+}

@@ -1,0 +1,290 @@
+package io.tierlift.render.aws.iaas;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tierlift.model.AppDescriptor;
+import io.tierlift.model.EnvValue;
+import io.tierlift.provider.RenderedFile;
+import io.tierlift.provider.Target;
+import io.tierlift.render.TestDescriptors;
+import io.tierlift.render.aws.ParameterSource;
+import io.tierlift.render.aws.StackPlan;
+import io.tierlift.render.aws.StackSpec;
+import io.tierlift.secret.SecretRef;
+import io.tierlift.secret.SecretView;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+import static io.tierlift.render.aws.iaas.RenderedStacks.asList;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class AwsIaasRendererTest {
+    private final AwsIaasRenderer renderer = new AwsIaasRenderer();
+
+    @ParameterizedTest
+    @EnumSource(IaasCases.class)
+    void noSecretValueReachesAnyFile(IaasCases variation) {
+        AppDescriptor app = variation.descriptor();
+        List<SecretRef> refs = secretRefs(app);
+        assertThat(refs).as("the fixture has secrets to leak").isNotEmpty();
+        List<RenderedFile> resolved = renderer.render(app, IaasCases.canarySecrets());
+        for (RenderedFile file : resolved) {
+            assertThat(file.contentAsText()).as(file.location()).doesNotContain("CANARY");
+            for (SecretRef ref : refs) {
+                assertThat(file.contentAsText()).as(file.location()).doesNotContain(IaasCases.canaryFor(ref));
+            }
+            assertThat(file.sensitive()).as("%s holds no secret", file.location()).isFalse();
+        }
+        // Rendering never reads a secret: what is reviewed (masked) is byte for byte what is deployed.
+        assertThat(contents(resolved)).isEqualTo(contents(renderer.render(app, SecretView.masked())));
+    }
+
+    @ParameterizedTest
+    @EnumSource(IaasCases.class)
+    void renderingTwiceGivesTheSameBytes(IaasCases variation) {
+        List<RenderedFile> first = new AwsIaasRenderer().render(variation.descriptor(), SecretView.masked());
+        List<RenderedFile> second = new AwsIaasRenderer().render(variation.descriptor(), SecretView.masked());
+        assertThat(first).extracting(RenderedFile::location).isSortedAccordingTo(String::compareTo);
+        assertThat(contents(second)).isEqualTo(contents(first));
+        assertThat(first).allSatisfy(file -> {
+            assertThat(file.contentAsText()).as(file.location()).endsWith("\n").doesNotContain("\r").doesNotContain("\t");
+            assertThat(file.mode()).isEqualTo(0644);
+        });
+    }
+
+    @ParameterizedTest
+    @EnumSource(IaasCases.class)
+    void rendersEveryStackWithItsParametersAndTheBootScript(IaasCases variation) {
+        List<RenderedFile> files = variation.render();
+        Set<String> expected = new TreeSet<>(List.of("stacks.json", "user-data.sh"));
+        for (String stack : List.of("artifacts", "network", "data", "compute", "waf", "static")) {
+            expected.add(stack + ".template.json");
+            expected.add(stack + ".parameters.json");
+        }
+        assertThat(files).extracting(RenderedFile::location).containsExactlyElementsOf(expected);
+        RenderedStacks stacks = new RenderedStacks(files);
+        for (String stack : stacks.templates().keySet()) {
+            Set<String> declared = new TreeSet<>();
+            stacks.template(stack).path("Parameters").fieldNames().forEachRemaining(declared::add);
+            Set<String> given = new TreeSet<>();
+            RenderedStacks.parse(stacks.text(stack + ".parameters.json"))
+                    .forEach(p -> given.add(p.path("ParameterKey").asText()));
+            assertThat(given).as("parameters file of %s names exactly the template's parameters", stack).isEqualTo(declared);
+        }
+    }
+
+    @Test
+    void plansStacksInDeploymentOrderWithTheWafInUsEast1() {
+        StackPlan plan = renderer.plan(IaasCases.EXAMPLE.descriptor());
+        assertThat(plan.stacks()).extracting(StackSpec::key)
+                .containsExactly("artifacts", "network", "data", "compute", "waf", "static");
+        assertThat(plan.stacks()).extracting(StackSpec::name).containsExactly("notes-default-artifacts",
+                "notes-default-network", "notes-default-data", "notes-default-compute", "notes-default-waf", "notes-default-static");
+        assertThat(plan.stacks()).extracting(StackSpec::region)
+                .containsExactly("eu-west-1", "eu-west-1", "eu-west-1", "eu-west-1", "us-east-1", "eu-west-1");
+        assertThat(plan.stack("static").parameters().get("WebAclArn"))
+                .isEqualTo(new ParameterSource.StackOutput("waf", "WebAclArn"));
+        assertThat(plan.stack("static").dependsOn()).containsExactly("waf");
+        assertThat(plan.stack("compute").dependsOn()).containsExactly("artifacts", "data", "network");
+        assertThat(plan.stack("compute").capabilities()).containsExactly("CAPABILITY_IAM");
+        assertThat(plan.tags()).containsEntry("app", "notes").containsEntry("env", "default").containsEntry("managed-by", "tierlift");
+    }
+
+    @Test
+    void namesStacksAfterTheEnvironment() {
+        StackPlan plan = renderer.plan(IaasCases.HTTP_ONLY_STAGING.descriptor());
+        assertThat(plan.stacks()).extracting(StackSpec::name).allMatch(name -> name.startsWith("notes-staging-"));
+        assertThat(plan.tags()).containsEntry("env", "staging");
+        JsonNode asg = new RenderedStacks(IaasCases.HTTP_ONLY_STAGING.render()).resource("compute", ComputeStack.ASG);
+        assertThat(asg.path("Properties").path("MinSize").asText()).isEqualTo("1");
+        assertThat(asg.path("Properties").path("MaxSize").asText()).isEqualTo("2");
+    }
+
+    @Test
+    void parametersFilesMarkWhatTheDeployerFillsIn() {
+        RenderedStacks stacks = new RenderedStacks(IaasCases.EXAMPLE.render());
+        assertThat(stacks.text("static.parameters.json"))
+                .contains("\"ParameterValue\": \"{{tierlift:stack-output:notes-default-waf:WebAclArn}}\"");
+        assertThat(stacks.text("compute.parameters.json"))
+                .contains("\"ParameterValue\": \"{{tierlift:deploy-time:release-key}}\"")
+                .contains("\"ParameterValue\": \"/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64\"");
+        assertThat(stacks.text("network.parameters.json"))
+                .contains("\"ParameterValue\": \"{{tierlift:deploy-time:cloudfront-prefix-list-id}}\"");
+    }
+
+    @Test
+    void aNewReleaseKeyRollsTheInstancesOneAtATimeAfterTheirSignal() {
+        RenderedStacks stacks = new RenderedStacks(IaasCases.EXAMPLE.render());
+        JsonNode asg = stacks.resource("compute", ComputeStack.ASG);
+        assertThat(asg.path("Properties").path("LaunchTemplate").path("Version").path("Fn::GetAtt").get(1).asText())
+                .isEqualTo("LatestVersionNumber");
+        JsonNode userData = stacks.resource("compute", "LaunchTemplate").path("Properties").path("LaunchTemplateData").path("UserData");
+        String header = userData.path("Fn::Base64").path("Fn::Join").get(1).get(0).path("Fn::Sub").asText();
+        assertThat(header).contains("TIERLIFT_RELEASE_KEY='${ReleaseKey}'");
+        JsonNode rolling = asg.path("UpdatePolicy").path("AutoScalingRollingUpdate");
+        assertThat(rolling.path("WaitOnResourceSignals").asBoolean()).isTrue();
+        assertThat(rolling.path("MaxBatchSize").asText()).isEqualTo("1");
+        assertThat(rolling.path("MinInstancesInService").asText()).isEqualTo("2");
+        assertThat(asg.path("CreationPolicy").path("ResourceSignal").path("Count").asText()).isEqualTo("2");
+        assertThat(asg.path("Properties").path("HealthCheckType").asText()).isEqualTo("ELB");
+        assertThat(stacks.text("user-data.sh")).contains("--resource 'AppAutoScalingGroup'");
+        JsonNode tracking = stacks.resource("compute", "CpuTargetTracking").path("Properties").path("TargetTrackingConfiguration");
+        assertThat(tracking.path("PredefinedMetricSpecification").path("PredefinedMetricType").asText())
+                .isEqualTo("ASGAverageCPUUtilization");
+        assertThat(tracking.path("TargetValue").asInt()).isEqualTo(50);
+    }
+
+    @Test
+    void keepsOneInstanceServingWhenMinEqualsMaxIsImpossible() {
+        JsonNode asg = new RenderedStacks(IaasCases.WIDE_SCALING.render()).resource("compute", ComputeStack.ASG);
+        assertThat(asg.path("Properties").path("MinSize").asText()).isEqualTo("1");
+        assertThat(asg.path("Properties").path("MaxSize").asText()).isEqualTo("20");
+        assertThat(asg.path("UpdatePolicy").path("AutoScalingRollingUpdate").path("MinInstancesInService").asText()).isEqualTo("1");
+    }
+
+    @Test
+    void httpsToTheLoadBalancerWhenThereIsACertificate() {
+        RenderedStacks stacks = new RenderedStacks(IaasCases.EXAMPLE.render());
+        JsonNode listener = stacks.resource("compute", "HttpsListener").path("Properties");
+        assertThat(listener.path("Protocol").asText()).isEqualTo("HTTPS");
+        assertThat(listener.path("Certificates").get(0).path("CertificateArn").asText()).contains(":acm:eu-west-1:");
+        assertThat(stacks.template("compute").path("Resources").has("HttpListener")).isFalse();
+        assertThat(apiOrigin(stacks).path("CustomOriginConfig").path("OriginProtocolPolicy").asText()).isEqualTo("https-only");
+    }
+
+    @Test
+    void plainHttpToTheLoadBalancerOnlyWhenAllowedAndWithoutCertificate() {
+        RenderedStacks stacks = new RenderedStacks(IaasCases.HTTP_ONLY_STAGING.render());
+        assertThat(stacks.resource("compute", "HttpListener").path("Properties").path("Port").asInt()).isEqualTo(80);
+        assertThat(stacks.template("compute").path("Resources").has("HttpsListener")).isFalse();
+        assertThat(apiOrigin(stacks).path("CustomOriginConfig").path("OriginProtocolPolicy").asText()).isEqualTo("http-only");
+        assertThat(renderer.plan(IaasCases.HTTP_ONLY_STAGING.descriptor()).stack("static").parameters().get("ApiOriginDomainName"))
+                .isEqualTo(new ParameterSource.StackOutput("compute", "AlbDnsName"));
+    }
+
+    @Test
+    void spaRoutingLeavesApiErrorsAlone() {
+        RenderedStacks stacks = new RenderedStacks(IaasCases.EXAMPLE.render());
+        JsonNode config = stacks.resource("static", "Distribution").path("Properties").path("DistributionConfig");
+        assertThat(config.has("CustomErrorResponses")).as("error responses would rewrite API 404s too").isFalse();
+        assertThat(config.path("DefaultCacheBehavior").path("FunctionAssociations").get(0).path("EventType").asText())
+                .isEqualTo("viewer-request");
+        JsonNode api = config.path("CacheBehaviors").get(0);
+        assertThat(api.path("PathPattern").asText()).isEqualTo("/api/*");
+        assertThat(api.has("FunctionAssociations")).isFalse();
+        assertThat(api.path("CachePolicyId").asText()).isEqualTo("4135ea2d-6df8-44a3-9df3-4b5a84be39ad");
+        assertThat(api.path("OriginRequestPolicyId").asText()).isEqualTo("b689b0a8-53d0-40ab-baf2-68738e2966ac");
+        assertThat(asList(api.path("AllowedMethods"))).hasSize(7);
+        assertThat(config.path("DefaultCacheBehavior").path("CachePolicyId").asText()).isEqualTo("658327ea-f89d-4fab-a63d-7e88639e58f6");
+        assertThat(config.path("DefaultRootObject").asText()).isEqualTo("index.html");
+        assertThat(config.path("WebACLId").path("Ref").asText()).isEqualTo("WebAclArn");
+        assertThat(config.path("ViewerCertificate").path("CloudFrontDefaultCertificate").asBoolean()).isTrue();
+        assertThat(config.has("Aliases")).isFalse();
+    }
+
+    @Test
+    void aliasAndCertificateWhenTheDescriptorHasADomain() {
+        JsonNode config = new RenderedStacks(IaasCases.DOMAIN.render()).resource("static", "Distribution")
+                .path("Properties").path("DistributionConfig");
+        assertThat(asList(config.path("Aliases"))).extracting(JsonNode::asText).containsExactly("notes.example.com");
+        assertThat(config.path("ViewerCertificate").path("AcmCertificateArn").asText()).contains(":acm:us-east-1:");
+        assertThat(config.path("ViewerCertificate").path("SslSupportMethod").asText()).isEqualTo("sni-only");
+    }
+
+    @Test
+    void wafRulesAndRateLimit() {
+        JsonNode acl = new RenderedStacks(IaasCases.US_EAST_1_PER_AZ.render()).resource("waf", "WebAcl").path("Properties");
+        assertThat(acl.path("Scope").asText()).isEqualTo("CLOUDFRONT");
+        assertThat(acl.path("Rules").get(0).path("Statement").path("RateBasedStatement").path("Limit").asInt()).isEqualTo(500);
+        List<String> managed = new ArrayList<>();
+        acl.path("Rules").forEach(rule -> {
+            assertThat(rule.path("VisibilityConfig").path("CloudWatchMetricsEnabled").asBoolean()).isTrue();
+            JsonNode group = rule.path("Statement").path("ManagedRuleGroupStatement");
+            if (!group.isMissingNode()) {
+                managed.add(group.path("Name").asText());
+            }
+        });
+        assertThat(managed).containsExactly("AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet",
+                "AWSManagedRulesSQLiRuleSet");
+    }
+
+    @Test
+    void natGatewayPerZoneOrOneShared() {
+        RenderedStacks single = new RenderedStacks(IaasCases.EXAMPLE.render());
+        RenderedStacks perAz = new RenderedStacks(IaasCases.US_EAST_1_PER_AZ.render());
+        assertThat(single.resourcesOfType("AWS::EC2::NatGateway")).hasSize(1);
+        assertThat(perAz.resourcesOfType("AWS::EC2::NatGateway")).hasSize(2);
+        assertThat(single.resource("network", "AppDefaultRouteB").path("Properties").path("NatGatewayId").path("Ref").asText())
+                .isEqualTo("NatGatewayA");
+        assertThat(perAz.resource("network", "AppDefaultRouteB").path("Properties").path("NatGatewayId").path("Ref").asText())
+                .isEqualTo("NatGatewayB");
+        assertThat(single.resource("network", "DbRouteTable")).isNotNull();
+        assertThat(single.resourcesOfType("AWS::EC2::Route").values())
+                .noneMatch(route -> route.path("Properties").path("RouteTableId").path("Ref").asText().equals("DbRouteTable"));
+        single.resourcesOfType("AWS::EC2::Subnet").values().forEach(subnet ->
+                assertThat(subnet.path("Properties").path("AvailabilityZone").path("Fn::Select").get(1).has("Fn::GetAZs")).isTrue());
+    }
+
+    @ParameterizedTest
+    @EnumSource(IaasCases.class)
+    void bootScriptFitsEc2sLimitAndFetchesItsSecretsAtStart(IaasCases variation) {
+        String script = new RenderedStacks(variation.render()).text("user-data.sh");
+        assertThat(script.getBytes(StandardCharsets.UTF_8).length).isLessThan(UserData.LIMIT_BYTES);
+        assertThat(script).startsWith("#!/bin/bash\n")
+                .contains("dnf install -y python" + variation.descriptor().backend().python())
+                .contains("secretsmanager")
+                .contains("\"--config\"")
+                .doesNotContain("DATABASE_URL=");
+    }
+
+    @Test
+    void literalEnvironmentIsWrittenAsJsonAndSecretNamesOnlyAsNames() {
+        String script = new RenderedStacks(IaasCases.US_EAST_1_PER_AZ.render()).text("user-data.sh");
+        assertThat(script).contains("\"SHOP_GREETING\": \"it's \\\"quoted\\\" & $dollar\"");
+        String example = new RenderedStacks(IaasCases.EXAMPLE.render()).text("user-data.sh");
+        assertThat(example).contains("    \"NOTES_API_TOKEN\",\n").contains("\"NOTES_PAGE_SIZE\": \"50\"");
+    }
+
+    @Test
+    void describesOnlyDescriptorsWithAnAwsIaasTarget() {
+        assertThat(renderer.target()).isEqualTo(Target.AWS_IAAS);
+        assertThat(renderer.isDescribed(IaasCases.EXAMPLE.descriptor())).isTrue();
+        AppDescriptor onpremOnly = TestDescriptors.load("compact.yaml");
+        assertThat(renderer.isDescribed(onpremOnly)).isFalse();
+        assertThatThrownBy(() -> renderer.render(onpremOnly, SecretView.masked()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("targets.aws-iaas");
+    }
+
+    private static JsonNode apiOrigin(RenderedStacks stacks) {
+        JsonNode origins = stacks.resource("static", "Distribution").path("Properties").path("DistributionConfig").path("Origins");
+        for (JsonNode origin : origins) {
+            if (origin.path("Id").asText().equals("api")) {
+                return origin;
+            }
+        }
+        throw new AssertionError("no api origin in " + origins);
+    }
+
+    private static List<SecretRef> secretRefs(AppDescriptor app) {
+        List<SecretRef> refs = new ArrayList<>();
+        refs.add(app.database().password());
+        app.database().replicationPassword().ifPresent(refs::add);
+        app.backend().env().values().forEach(v -> {
+            if (v instanceof EnvValue.Secret secret) {
+                refs.add(secret.ref());
+            }
+        });
+        return refs;
+    }
+
+    private static List<String> contents(List<RenderedFile> files) {
+        return files.stream().map(f -> f.location() + "\n" + f.contentAsText()).toList();
+    }
+}

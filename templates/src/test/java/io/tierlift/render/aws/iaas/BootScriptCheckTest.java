@@ -1,0 +1,209 @@
+package io.tierlift.render.aws.iaas;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tierlift.model.AppDescriptor;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+/**
+ * The instances' boot script and the files it writes, checked by the programs that will read
+ * them: bash parses the script, Gunicorn loads its config, Python compiles the start script,
+ * systemd-analyze reads the unit. The start script also runs for real, against a stand-in
+ * {@code aws} command and a stand-in Gunicorn, to show how it builds the app's environment.
+ */
+@Tag("real")
+class BootScriptCheckTest {
+    private static final Pattern HEREDOC = Pattern.compile("(?m)^cat > '([^']+)' <<'?TIERLIFT_EOF'?\\n(.*?)^TIERLIFT_EOF$",
+            Pattern.DOTALL);
+
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest
+    @EnumSource(IaasCases.class)
+    void bashParsesTheScriptAndEveryPlacedFileIsValid(IaasCases variation) throws Exception {
+        AppDescriptor app = variation.descriptor();
+        String script = new RenderedStacks(variation.render()).text("user-data.sh");
+        Path scriptFile = dir.resolve("user-data.sh");
+        Files.writeString(scriptFile, script);
+        run(dir, List.of("bash", "-n", scriptFile.toString()), Map.of()).assertSucceeded("bash -n");
+
+        Map<String, String> placed = placedFiles(script);
+        String name = app.app();
+        assertThat(placed).containsOnlyKeys("/etc/" + name + "/gunicorn.conf.py", "/usr/local/libexec/" + name + "-start",
+                "/etc/" + name + "/app-env.json", "/etc/" + name + "/boot.env", "/etc/systemd/system/" + name + ".service",
+                "/etc/" + name + "/cloudwatch-agent.json");
+        RenderedStacks.parse(placed.get("/etc/" + name + "/app-env.json"));
+        RenderedStacks.parse(placed.get("/etc/" + name + "/cloudwatch-agent.json"));
+
+        Path config = write("gunicorn.conf.py", placed.get("/etc/" + name + "/gunicorn.conf.py"));
+        stubWsgiApp(app.backend().wsgi());
+        run(dir, List.of("/usr/bin/gunicorn", "--check-config", "--config", config.toString()), Map.of())
+                .assertSucceeded("gunicorn --check-config");
+
+        Path launcher = write("start.py", placed.get("/usr/local/libexec/" + name + "-start"));
+        run(dir, List.of("/usr/bin/python3", "-m", "py_compile", launcher.toString()), Map.of()).assertSucceeded("py_compile");
+
+        Path unit = write(name + ".service", placed.get("/etc/systemd/system/" + name + ".service"));
+        Result verify = run(dir, List.of("systemd-analyze", "verify", unit.toString()), Map.of());
+        verify.assertSucceeded("systemd-analyze verify");
+        assertThat(verify.output().lines().filter(line -> line.contains(name + ".service")).toList())
+                .as("systemd-analyze complaints about the unit").isEmpty();
+    }
+
+    @Test
+    void startScriptBuildsTheEnvironmentFromSecretsManagerWithoutWritingSecrets() throws Exception {
+        Map<String, String> placed = placedFiles(new RenderedStacks(IaasCases.EXAMPLE.render()).text("user-data.sh"));
+        Path fakeBin = Files.createDirectories(dir.resolve("bin"));
+        // A stand-in for the AWS CLI that answers get-secret-value for the two known ARNs only.
+        executable(fakeBin.resolve("aws"), """
+                #!/bin/sh
+                for arg in "$@"; do
+                  case "$arg" in
+                    arn:db) echo '{"username": "notes", "password": "p@ss:w/rd?&"}'; exit 0 ;;
+                    arn:app) echo '{"NOTES_API_TOKEN": "token-123", "UNDECLARED": "ignored"}'; exit 0 ;;
+                  esac
+                done
+                echo "unexpected call: $*" >&2
+                exit 3
+                """);
+        Path fakeGunicorn = executable(dir.resolve("gunicorn"), """
+                #!/usr/bin/python3
+                import json, os, sys
+                print(json.dumps({"argv": sys.argv[1:], "env": dict(os.environ)}))
+                """);
+        Path appEnv = write("app-env.json", placed.get("/etc/notes/app-env.json"));
+        String launcher = placed.get("/usr/local/libexec/notes-start")
+                .replace("GUNICORN = \"/srv/notes/venv/bin/gunicorn\"", "GUNICORN = \"" + fakeGunicorn + "\"")
+                .replace("APP_ENV_FILE = \"/etc/notes/app-env.json\"", "APP_ENV_FILE = \"" + appEnv + "\"");
+        Path start = write("start.py", launcher);
+
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("PATH", fakeBin + ":/usr/bin:/bin");
+        env.put("TIERLIFT_REGION", "eu-west-1");
+        env.put("TIERLIFT_DB_HOST", "db.example.internal");
+        env.put("TIERLIFT_DB_SECRET_ARN", "arn:db");
+        env.put("TIERLIFT_APP_SECRET_ARN", "arn:app");
+        List<String> filesBefore = filesIn(dir);
+        Result result = run(dir, List.of("/usr/bin/python3", start.toString()), env);
+        result.assertSucceeded("start script");
+        JsonNode seen = RenderedStacks.parse(result.stdout());
+        assertThat(seen.path("argv").toString()).isEqualTo("[\"--config\",\"/etc/notes/gunicorn.conf.py\"]");
+        JsonNode appEnvironment = seen.path("env");
+        String url = "postgresql://notes:p%40ss%3Aw%2Frd%3F%26@db.example.internal:5432/notes?sslmode=require";
+        assertThat(appEnvironment.path("DATABASE_URL").asText()).isEqualTo(url);
+        assertThat(appEnvironment.path("DATABASE_READ_URL").asText()).isEqualTo(url);
+        assertThat(appEnvironment.path("NOTES_API_TOKEN").asText()).isEqualTo("token-123");
+        assertThat(appEnvironment.path("NOTES_PAGE_SIZE").asText()).isEqualTo("50");
+        assertThat(appEnvironment.has("UNDECLARED")).as("only declared secret names are taken").isFalse();
+        assertThat(filesIn(dir)).as("files after the start script ran: it writes none")
+                .isEqualTo(filesBefore);
+    }
+
+    @Test
+    void startScriptRefusesToStartWhenADeclaredSecretIsMissing() throws Exception {
+        Map<String, String> placed = placedFiles(new RenderedStacks(IaasCases.EXAMPLE.render()).text("user-data.sh"));
+        Path fakeBin = Files.createDirectories(dir.resolve("bin"));
+        executable(fakeBin.resolve("aws"), "#!/bin/sh\necho '{}'\n");
+        Path appEnv = write("app-env.json", placed.get("/etc/notes/app-env.json"));
+        Path start = write("start.py", placed.get("/usr/local/libexec/notes-start")
+                .replace("APP_ENV_FILE = \"/etc/notes/app-env.json\"", "APP_ENV_FILE = \"" + appEnv + "\""));
+        Result result = run(dir, List.of("/usr/bin/python3", start.toString()), Map.of("PATH", fakeBin + ":/usr/bin:/bin",
+                "TIERLIFT_REGION", "eu-west-1", "TIERLIFT_DB_HOST", "h", "TIERLIFT_DB_SECRET_ARN", "arn:db",
+                "TIERLIFT_APP_SECRET_ARN", "arn:app"));
+        assertThat(result.status()).isNotZero();
+        assertThat(result.output()).contains("the app secret lacks NOTES_API_TOKEN");
+    }
+
+    /** Files under a folder, leaving out the captured output of the programs this test runs. */
+    private static List<String> filesIn(Path folder) throws IOException {
+        try (var walk = Files.walk(folder)) {
+            return walk.filter(Files::isRegularFile).map(Path::toString)
+                    .filter(name -> !name.endsWith(".stdout") && !name.endsWith(".stderr")).sorted().toList();
+        }
+    }
+
+    /** Files the script writes with here-documents, by absolute path on the instance. */
+    private static Map<String, String> placedFiles(String script) {
+        Map<String, String> files = new LinkedHashMap<>();
+        Matcher m = HEREDOC.matcher(script);
+        while (m.find()) {
+            files.put(m.group(1), m.group(2));
+        }
+        return files;
+    }
+
+    /** A module with a trivial WSGI callable at the descriptor's entry point, so Gunicorn can load it. */
+    private void stubWsgiApp(String wsgi) throws IOException {
+        String[] parts = wsgi.split(":");
+        String[] modules = parts[0].split("\\.");
+        Path pkg = dir;
+        for (int i = 0; i < modules.length - 1; i++) {
+            pkg = Files.createDirectories(pkg.resolve(modules[i]));
+            Files.writeString(pkg.resolve("__init__.py"), "");
+        }
+        Files.writeString(pkg.resolve(modules[modules.length - 1] + ".py"),
+                "def " + parts[1] + "(environ, start_response):\n    start_response(\"200 OK\", [])\n    return [b\"ok\"]\n");
+    }
+
+    private Path write(String name, String content) throws IOException {
+        return Files.writeString(dir.resolve(name), content);
+    }
+
+    private static Path executable(Path file, String content) throws IOException {
+        Files.writeString(file, content);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwx------"));
+        return file;
+    }
+
+    record Result(int status, String stdout, String output) {
+        void assertSucceeded(String what) {
+            assertThat(status).as("%s failed:\n%s", what, output).isZero();
+        }
+    }
+
+    /** Runs a program; {@code env}, when not empty, replaces the inherited environment. */
+    private Result run(Path workDir, List<String> command, Map<String, String> env) throws IOException, InterruptedException {
+        Path stdout = Files.createTempFile(dir, "run", ".stdout");
+        Path stderr = Files.createTempFile(dir, "run", ".stderr");
+        ProcessBuilder builder = new ProcessBuilder(new ArrayList<>(command)).directory(workDir.toFile())
+                .redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
+        if (!env.isEmpty()) {
+            builder.environment().clear();
+            builder.environment().putAll(env);
+        }
+        Process process;
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            return fail(command.get(0) + " is needed for this test and could not be started (" + e.getMessage()
+                    + "); on Debian: apt-get install bash gunicorn python3 systemd");
+        }
+        if (!process.waitFor(2, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            return fail(command + " did not finish within 2 minutes");
+        }
+        String out = Files.readString(stdout, StandardCharsets.UTF_8);
+        String err = Files.readString(stderr, StandardCharsets.UTF_8);
+        return new Result(process.exitValue(), out, out + err);
+    }
+}

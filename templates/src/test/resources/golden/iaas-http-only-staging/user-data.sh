@@ -1,0 +1,185 @@
+#!/bin/bash
+# Boot script of the notes-staging app instances, rendered by tierlift.
+# CloudFormation fills in this first block; the rest is used as written.
+TIERLIFT_REGION='${AWS::Region}'
+TIERLIFT_STACK='${AWS::StackName}'
+TIERLIFT_ARTIFACT_BUCKET='${ArtifactBucketName}'
+TIERLIFT_RELEASE_KEY='${ReleaseKey}'
+TIERLIFT_DB_HOST='${DbEndpointAddress}'
+TIERLIFT_DB_SECRET_ARN='${DbSecretArn}'
+TIERLIFT_APP_SECRET_ARN='${AppSecretArn}'
+set -euo pipefail
+exec >>/var/log/tierlift-boot.log 2>&1
+
+# Tell CloudFormation how the boot went. The Auto Scaling group waits for this signal when it is
+# created and on every rolling update, and rolls back when an instance fails or stays silent.
+signal() {
+    /opt/aws/bin/cfn-signal --exit-code "$1" --stack "$TIERLIFT_STACK" --resource 'AppAutoScalingGroup' --region "$TIERLIFT_REGION" || true
+}
+trap 'signal 1' ERR
+
+dnf install -y python3.11 python3.11-pip aws-cfn-bootstrap amazon-cloudwatch-agent
+
+useradd --system --home-dir '/srv/notes' --shell /sbin/nologin 'notes'
+install -d -m 0755 '/srv/notes' '/etc/notes'
+install -d -m 0755 -o 'notes' -g 'notes' '/var/log/notes'
+
+# The release: a tar.gz of the backend folder that tierlift deploy uploaded.
+aws s3 cp --only-show-errors --region "$TIERLIFT_REGION" "s3://$TIERLIFT_ARTIFACT_BUCKET/$TIERLIFT_RELEASE_KEY" /root/release.tar.gz
+install -d -m 0755 '/srv/notes/current'
+tar -xzf /root/release.tar.gz -C '/srv/notes/current' --no-same-owner
+rm -f /root/release.tar.gz
+'/usr/bin/python3.11' -m venv '/srv/notes/venv'
+'/srv/notes/venv/bin/pip' install --no-cache-dir --requirement '/srv/notes/current/requirements.txt' gunicorn
+
+cat > '/etc/notes/gunicorn.conf.py' <<'TIERLIFT_EOF'
+# Gunicorn settings of the notes API, rendered by tierlift.
+import multiprocessing
+
+wsgi_app = "notes.app:app"
+bind = "0.0.0.0:8000"
+workers = multiprocessing.cpu_count() * 2 + 1
+timeout = 30
+graceful_timeout = 20
+# The instances' security group admits only the load balancer, so every peer is the ALB and its
+# X-Forwarded-* headers (client address, https) can be trusted.
+forwarded_allow_ips = "*"
+accesslog = "-"
+errorlog = "-"
+proc_name = "notes"
+TIERLIFT_EOF
+
+cat > '/usr/local/libexec/notes-start' <<'TIERLIFT_EOF'
+#!/usr/bin/python3
+"""Starts the notes API: builds its environment, then becomes Gunicorn.
+
+Rendered by tierlift. The database credentials (kept by RDS in Secrets Manager) and the app's
+secret variables are read at every start, so a restart picks up a rotated password, and are
+handed to Gunicorn in its environment only: they are never written to disk.
+"""
+import json
+import os
+import subprocess
+import urllib.parse
+
+GUNICORN = "/srv/notes/venv/bin/gunicorn"
+GUNICORN_CONFIG = "/etc/notes/gunicorn.conf.py"
+APP_ENV_FILE = "/etc/notes/app-env.json"
+DB_NAME = "notes"
+DB_PORT = "5432"
+SECRET_NAMES = [
+    "NOTES_SIGNING_KEY",
+]
+
+
+def read_secret(secret_id):
+    result = subprocess.run(
+        ["aws", "secretsmanager", "get-secret-value", "--region", os.environ["TIERLIFT_REGION"],
+         "--secret-id", secret_id, "--query", "SecretString", "--output", "text"],
+        check=True, capture_output=True, text=True)
+    return json.loads(result.stdout)
+
+
+def main():
+    env = dict(os.environ)
+    with open(APP_ENV_FILE, encoding="utf-8") as f:
+        env.update(json.load(f))
+    if SECRET_NAMES:
+        values = read_secret(os.environ["TIERLIFT_APP_SECRET_ARN"])
+        missing = [name for name in SECRET_NAMES if name not in values]
+        if missing:
+            raise SystemExit("the app secret lacks " + ", ".join(missing) + "; run tierlift deploy again")
+        env.update({name: str(values[name]) for name in SECRET_NAMES})
+    db = read_secret(os.environ["TIERLIFT_DB_SECRET_ARN"])
+    credentials = urllib.parse.quote(db["username"], safe="") + ":" + urllib.parse.quote(db["password"], safe="")
+    # rds.force_ssl is on: connections without TLS are refused.
+    url = "postgresql://" + credentials + "@" + os.environ["TIERLIFT_DB_HOST"] + ":" + DB_PORT + "/" + DB_NAME + "?sslmode=require"
+    env["DATABASE_URL"] = url
+    env["DATABASE_READ_URL"] = url
+    os.execve(GUNICORN, [GUNICORN, "--config", GUNICORN_CONFIG], env)
+
+
+if __name__ == "__main__":
+    main()
+TIERLIFT_EOF
+chmod 0755 '/usr/local/libexec/notes-start'
+
+cat > '/etc/notes/app-env.json' <<'TIERLIFT_EOF'
+{
+  "NOTES_PAGE_SIZE": "20"
+}
+TIERLIFT_EOF
+
+# Not secret: where the start script finds the database and the secrets, and which region to ask.
+cat > '/etc/notes/boot.env' <<TIERLIFT_EOF
+TIERLIFT_REGION=$TIERLIFT_REGION
+TIERLIFT_DB_HOST=$TIERLIFT_DB_HOST
+TIERLIFT_DB_SECRET_ARN=$TIERLIFT_DB_SECRET_ARN
+TIERLIFT_APP_SECRET_ARN=$TIERLIFT_APP_SECRET_ARN
+TIERLIFT_EOF
+
+cat > '/etc/systemd/system/notes.service' <<'TIERLIFT_EOF'
+[Unit]
+Description=notes API (Gunicorn)
+After=network-online.target
+Wants=network-online.target
+
+[Service]
+Type=simple
+User=notes
+Group=notes
+WorkingDirectory=/srv/notes/current
+EnvironmentFile=/etc/notes/boot.env
+ExecStart=/usr/bin/python3 "/usr/local/libexec/notes-start"
+ExecReload=/bin/kill -s HUP $MAINPID
+KillMode=mixed
+TimeoutStopSec=25
+Restart=always
+RestartSec=2
+StandardOutput=append:/var/log/notes/gunicorn.log
+StandardError=append:/var/log/notes/gunicorn.log
+NoNewPrivileges=yes
+PrivateTmp=yes
+ProtectSystem=strict
+ProtectHome=yes
+
+[Install]
+WantedBy=multi-user.target
+TIERLIFT_EOF
+
+cat > '/etc/notes/cloudwatch-agent.json' <<'TIERLIFT_EOF'
+{
+  "logs": {
+    "logs_collected": {
+      "files": {
+        "collect_list": [
+          {
+            "file_path": "/var/log/notes/gunicorn.log",
+            "log_group_name": "/tierlift/notes-staging/app",
+            "log_stream_name": "{instance_id}/gunicorn"
+          },
+          {
+            "file_path": "/var/log/tierlift-boot.log",
+            "log_group_name": "/tierlift/notes-staging/app",
+            "log_stream_name": "{instance_id}/boot"
+          }
+        ]
+      }
+    }
+  }
+}
+TIERLIFT_EOF
+
+systemctl daemon-reload
+systemctl enable --now 'notes.service'
+/opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c file:'/etc/notes/cloudwatch-agent.json'
+
+# Healthy means the app answers its health check here, database included; only then signal success.
+for attempt in $(seq 1 60); do
+    if curl -fsS -o /dev/null 'http://127.0.0.1:8000/api/health'; then
+        break
+    fi
+    sleep 5
+done
+curl -fsS -o /dev/null 'http://127.0.0.1:8000/api/health'
+signal 0

@@ -1,0 +1,185 @@
+#!/bin/bash
+# Boot script of the shop-default app instances, rendered by tierlift.
+# CloudFormation fills in this first block; the rest is used as written.
+TIERLIFT_REGION='${AWS::Region}'
+TIERLIFT_STACK='${AWS::StackName}'
+TIERLIFT_ARTIFACT_BUCKET='${ArtifactBucketName}'
+TIERLIFT_RELEASE_KEY='${ReleaseKey}'
+TIERLIFT_DB_HOST='${DbEndpointAddress}'
+TIERLIFT_DB_SECRET_ARN='${DbSecretArn}'
+TIERLIFT_APP_SECRET_ARN=''
+set -euo pipefail
+exec >>/var/log/tierlift-boot.log 2>&1
+
+# Tell CloudFormation how the boot went. The Auto Scaling group waits for this signal when it is
+# created and on every rolling update, and rolls back when an instance fails or stays silent.
+signal() {
+    /opt/aws/bin/cfn-signal --exit-code "$1" --stack "$TIERLIFT_STACK" --resource 'AppAutoScalingGroup' --region "$TIERLIFT_REGION" || true
+}
+trap 'signal 1' ERR
+
+dnf install -y python3.12 python3.12-pip aws-cfn-bootstrap amazon-cloudwatch-agent
+
+useradd --system --home-dir '/srv/shop' --shell /sbin/nologin 'shop'
+install -d -m 0755 '/srv/shop' '/etc/shop'
+install -d -m 0755 -o 'shop' -g 'shop' '/var/log/shop'
+
+# The release: a tar.gz of the backend folder that tierlift deploy uploaded.
+aws s3 cp --only-show-errors --region "$TIERLIFT_REGION" "s3://$TIERLIFT_ARTIFACT_BUCKET/$TIERLIFT_RELEASE_KEY" /root/release.tar.gz
+install -d -m 0755 '/srv/shop/current'
+tar -xzf /root/release.tar.gz -C '/srv/shop/current' --no-same-owner
+rm -f /root/release.tar.gz
+'/usr/bin/python3.12' -m venv '/srv/shop/venv'
+'/srv/shop/venv/bin/pip' install --no-cache-dir --requirement '/srv/shop/current/requirements.txt' gunicorn
+
+cat > '/etc/shop/gunicorn.conf.py' <<'TIERLIFT_EOF'
+# Gunicorn settings of the shop API, rendered by tierlift.
+import multiprocessing
+
+wsgi_app = "shop.wsgi:application"
+bind = "0.0.0.0:8100"
+workers = 4
+timeout = 45
+graceful_timeout = 25
+# The instances' security group admits only the load balancer, so every peer is the ALB and its
+# X-Forwarded-* headers (client address, https) can be trusted.
+forwarded_allow_ips = "*"
+accesslog = "-"
+errorlog = "-"
+proc_name = "shop"
+TIERLIFT_EOF
+
+cat > '/usr/local/libexec/shop-start' <<'TIERLIFT_EOF'
+#!/usr/bin/python3
+"""Starts the shop API: builds its environment, then becomes Gunicorn.
+
+Rendered by tierlift. The database credentials (kept by RDS in Secrets Manager) and the app's
+secret variables are read at every start, so a restart picks up a rotated password, and are
+handed to Gunicorn in its environment only: they are never written to disk.
+"""
+import json
+import os
+import subprocess
+import urllib.parse
+
+GUNICORN = "/srv/shop/venv/bin/gunicorn"
+GUNICORN_CONFIG = "/etc/shop/gunicorn.conf.py"
+APP_ENV_FILE = "/etc/shop/app-env.json"
+DB_NAME = "shop"
+DB_PORT = "5433"
+SECRET_NAMES = [
+]
+
+
+def read_secret(secret_id):
+    result = subprocess.run(
+        ["aws", "secretsmanager", "get-secret-value", "--region", os.environ["TIERLIFT_REGION"],
+         "--secret-id", secret_id, "--query", "SecretString", "--output", "text"],
+        check=True, capture_output=True, text=True)
+    return json.loads(result.stdout)
+
+
+def main():
+    env = dict(os.environ)
+    with open(APP_ENV_FILE, encoding="utf-8") as f:
+        env.update(json.load(f))
+    if SECRET_NAMES:
+        values = read_secret(os.environ["TIERLIFT_APP_SECRET_ARN"])
+        missing = [name for name in SECRET_NAMES if name not in values]
+        if missing:
+            raise SystemExit("the app secret lacks " + ", ".join(missing) + "; run tierlift deploy again")
+        env.update({name: str(values[name]) for name in SECRET_NAMES})
+    db = read_secret(os.environ["TIERLIFT_DB_SECRET_ARN"])
+    credentials = urllib.parse.quote(db["username"], safe="") + ":" + urllib.parse.quote(db["password"], safe="")
+    # rds.force_ssl is on: connections without TLS are refused.
+    url = "postgresql://" + credentials + "@" + os.environ["TIERLIFT_DB_HOST"] + ":" + DB_PORT + "/" + DB_NAME + "?sslmode=require"
+    env["DATABASE_URL"] = url
+    env["DATABASE_READ_URL"] = url
+    os.execve(GUNICORN, [GUNICORN, "--config", GUNICORN_CONFIG], env)
+
+
+if __name__ == "__main__":
+    main()
+TIERLIFT_EOF
+chmod 0755 '/usr/local/libexec/shop-start'
+
+cat > '/etc/shop/app-env.json' <<'TIERLIFT_EOF'
+{
+  "SHOP_CURRENCY": "EUR",
+  "SHOP_GREETING": "it's \"quoted\" & $dollar"
+}
+TIERLIFT_EOF
+
+# Not secret: where the start script finds the database and the secrets, and which region to ask.
+cat > '/etc/shop/boot.env' <<TIERLIFT_EOF
+TIERLIFT_REGION=$TIERLIFT_REGION
+TIERLIFT_DB_HOST=$TIERLIFT_DB_HOST
+TIERLIFT_DB_SECRET_ARN=$TIERLIFT_DB_SECRET_ARN
+TIERLIFT_APP_SECRET_ARN=$TIERLIFT_APP_SECRET_ARN
+TIERLIFT_EOF
+
+cat > '/etc/systemd/system/shop.service' <<'TIERLIFT_EOF'
+[Unit]
+Description=shop API (Gunicorn)
+After=network-online.target
+Wants=network-online.target
+
+[Service]
+Type=simple
+User=shop
+Group=shop
+WorkingDirectory=/srv/shop/current
+EnvironmentFile=/etc/shop/boot.env
+ExecStart=/usr/bin/python3 "/usr/local/libexec/shop-start"
+ExecReload=/bin/kill -s HUP $MAINPID
+KillMode=mixed
+TimeoutStopSec=30
+Restart=always
+RestartSec=2
+StandardOutput=append:/var/log/shop/gunicorn.log
+StandardError=append:/var/log/shop/gunicorn.log
+NoNewPrivileges=yes
+PrivateTmp=yes
+ProtectSystem=strict
+ProtectHome=yes
+
+[Install]
+WantedBy=multi-user.target
+TIERLIFT_EOF
+
+cat > '/etc/shop/cloudwatch-agent.json' <<'TIERLIFT_EOF'
+{
+  "logs": {
+    "logs_collected": {
+      "files": {
+        "collect_list": [
+          {
+            "file_path": "/var/log/shop/gunicorn.log",
+            "log_group_name": "/tierlift/shop-default/app",
+            "log_stream_name": "{instance_id}/gunicorn"
+          },
+          {
+            "file_path": "/var/log/tierlift-boot.log",
+            "log_group_name": "/tierlift/shop-default/app",
+            "log_stream_name": "{instance_id}/boot"
+          }
+        ]
+      }
+    }
+  }
+}
+TIERLIFT_EOF
+
+systemctl daemon-reload
+systemctl enable --now 'shop.service'
+/opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c file:'/etc/shop/cloudwatch-agent.json'
+
+# Healthy means the app answers its health check here, database included; only then signal success.
+for attempt in $(seq 1 60); do
+    if curl -fsS -o /dev/null 'http://127.0.0.1:8100/api/health'; then
+        break
+    fi
+    sleep 5
+done
+curl -fsS -o /dev/null 'http://127.0.0.1:8100/api/health'
+signal 0
