@@ -2,6 +2,7 @@ package io.tierlift.cli;
 
 import io.tierlift.provider.RenderProvider;
 import io.tierlift.provider.Target;
+import io.tierlift.render.aws.iaas.AwsIaasRenderer;
 import io.tierlift.render.engine.FreemarkerEngine;
 import io.tierlift.render.engine.TemplateEngine;
 import io.tierlift.render.onprem.OnpremRenderer;
@@ -21,6 +22,7 @@ final class Renderers {
         Map<Target, RenderProvider> renderers = new EnumMap<>(Target.class);
         renderers.put(Target.ONPREM, new OnpremRenderer(List.of(new EdgeRenderer(engine),
                 new AppServerRenderer(engine), new DatabaseRenderer(engine), new FirewallRenderer(engine))));
+        renderers.put(Target.AWS_IAAS, new AwsIaasRenderer(engine));
         return renderers;
     }
 }

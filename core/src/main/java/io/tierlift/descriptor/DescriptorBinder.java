@@ -114,8 +114,8 @@ final class DescriptorBinder {
                 new RdsSettings(db.string("class"), db.bool("multi_az"), db.integer("storage_gb"),
                         db.integer("backup_retention_days"), db.bool("deletion_protection"),
                         db.optString("engine_version").orElse(String.valueOf(database.version()))),
-                o.optString("certificate_arn"), o.optString("cloudfront_certificate_arn"), o.optString("domain"),
-                o.bool("allow_http"), o.integer("waf_rate_limit"));
+                o.optString("certificate_arn"), o.optString("origin_domain"), o.optString("cloudfront_certificate_arn"),
+                o.optString("domain"), o.bool("allow_http"), o.integer("waf_rate_limit"));
     }
 
     private AwsServerlessTarget awsServerless(NodeObject o) {

@@ -136,6 +136,10 @@ final class DescriptorRules {
             }
         });
         cloudfrontCertificate(base, target.cloudfrontCertificateArn().orElse(null), target.domain().isPresent());
+        if (target.certificateArn().isPresent() && target.originDomain().isEmpty()) {
+            error(base + ".certificate_arn", "CloudFront reaches the ALB over HTTPS by a name the certificate covers; "
+                    + "set origin_domain to that name (a DNS record pointing at the ALB)");
+        }
         if (target.certificateArn().isEmpty() && !target.allowHttp()) {
             error(base + ".certificate_arn", "the ALB needs an HTTPS certificate; set certificate_arn, or allow_http: true to accept plain HTTP from CloudFront");
         }

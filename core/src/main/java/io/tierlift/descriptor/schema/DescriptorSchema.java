@@ -134,6 +134,8 @@ public final class DescriptorSchema {
             optional("database", RDS, null, null),
             optional("certificate_arn", text(Format.ACM_CERTIFICATE_ARN, "ACM certificate for the ALB (app region)."),
                     null, "arn:aws:acm:eu-west-1:123456789012:certificate/abcd"),
+            optional("origin_domain", text(Format.DOMAIN, "DNS name of the ALB that certificate_arn covers; CloudFront "
+                    + "checks the ALB's certificate against it (point it at the ALB's DNS name)."), null, "origin.notes.example.com"),
             optional("cloudfront_certificate_arn", text(Format.ACM_CERTIFICATE_ARN,
                     "ACM certificate for CloudFront (must be in us-east-1)."), null,
                     "arn:aws:acm:us-east-1:123456789012:certificate/abcd"),

@@ -163,10 +163,10 @@ final class StaticSiteStack {
         t.output(DISTRIBUTION_DOMAIN, "CloudFront domain name (point the app's DNS name here)", cdn.att("DomainName"));
 
         Map<String, ParameterSource> parameters = new LinkedHashMap<>();
+        // Over HTTPS CloudFront checks the ALB's certificate against the origin name, so it must be a name the
+        // certificate covers (origin_domain); over plain HTTP the ALB's own DNS name will do.
         parameters.put("ApiOriginDomainName", https
-                ? new ParameterSource.DeployTime("alb-origin-domain", "a DNS name covered by certificate_arn that resolves to "
-                + "the load balancer (compute stack output " + ComputeStack.ALB_DNS_NAME + "); CloudFront checks the "
-                + "certificate against it")
+                ? new ParameterSource.Literal(target.originDomain().orElseThrow())
                 : new ParameterSource.StackOutput(ComputeStack.KEY, ComputeStack.ALB_DNS_NAME));
         parameters.put("WebAclArn", new ParameterSource.StackOutput(WafStack.KEY, WafStack.WEB_ACL_ARN));
         return new StackSpec(KEY, names.stack(KEY), target.region(), t.build(), parameters, List.of());
