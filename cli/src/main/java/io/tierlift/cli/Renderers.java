@@ -2,6 +2,7 @@ package io.tierlift.cli;
 
 import io.tierlift.provider.RenderProvider;
 import io.tierlift.provider.Target;
+import io.tierlift.render.aws.cfn.CfnJson;
 import io.tierlift.render.aws.iaas.AwsIaasRenderer;
 import io.tierlift.render.engine.FreemarkerEngine;
 import io.tierlift.render.engine.TemplateEngine;
@@ -22,7 +23,7 @@ final class Renderers {
         Map<Target, RenderProvider> renderers = new EnumMap<>(Target.class);
         renderers.put(Target.ONPREM, new OnpremRenderer(List.of(new EdgeRenderer(engine),
                 new AppServerRenderer(engine), new DatabaseRenderer(engine), new FirewallRenderer(engine))));
-        renderers.put(Target.AWS_IAAS, new AwsIaasRenderer(engine));
+        renderers.put(Target.AWS_IAAS, new AwsIaasRenderer(engine, new CfnJson()));
         return renderers;
     }
 }
