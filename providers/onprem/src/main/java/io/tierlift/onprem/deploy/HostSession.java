@@ -21,6 +21,10 @@ public final class HostSession {
         return host;
     }
 
+    public boolean sudo() {
+        return sudo;
+    }
+
     public String name() {
         return host.name();
     }

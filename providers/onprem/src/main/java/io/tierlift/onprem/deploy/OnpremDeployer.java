@@ -129,7 +129,8 @@ public final class OnpremDeployer {
                 if (planned.plan().hasChanges() && savedPlan.isEmpty() && !confirm.test(planned.plan())) {
                     throw new DeployCancelledException("deploy cancelled; nothing was changed");
                 }
-                new OnpremRollout(run.descriptor, run.target, run.sessions, planned.hosts(), run.executor, progress, report, secrets).apply();
+                new OnpremRollout(run.descriptor, run.target, run.sessions, planned.hosts(), run.executor, progress, report, secrets,
+                        host -> new HostSession(host, connector.connectNew(host), run.sessions.get(host.name()).sudo())).apply();
                 return report;
             } finally {
                 releaseLeases(run, options, leased);

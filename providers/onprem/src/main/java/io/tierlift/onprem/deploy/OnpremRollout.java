@@ -30,12 +30,16 @@ final class OnpremRollout {
     private final HostExecutor executor;
     private final Progress progress;
     private final DeployReport report;
+    private static final int FIREWALL_ROLLBACK_SECONDS = 30;
     private final FileCommands files = new FileCommands();
+    private final io.tierlift.onprem.command.FirewallCommands firewallCommands = new io.tierlift.onprem.command.FirewallCommands();
+    private final java.util.function.Function<Host, HostSession> freshSessions;
     private final PostgresSetup postgres;
 
     OnpremRollout(AppDescriptor descriptor, OnpremTarget target, Map<String, HostSession> sessions,
                   Map<String, HostPlan> plans, HostExecutor executor, Progress progress, DeployReport report,
-                  io.tierlift.secret.SecretResolver secrets) {
+                  io.tierlift.secret.SecretResolver secrets, java.util.function.Function<Host, HostSession> freshSessions) {
+        this.freshSessions = freshSessions;
         this.descriptor = descriptor;
         this.target = target;
         this.sessions = sessions;
@@ -54,6 +58,7 @@ final class OnpremRollout {
             appServer(app);
         }
         parallel(target.hosts().stream().filter(h -> h.has(Role.WAF) || h.has(Role.PROXY) || h.has(Role.STATIC)).toList(), this::edge);
+        parallel(target.hosts(), this::firewall);
         for (Host host : target.hosts()) {
             report.ok(host.name());
         }
@@ -219,6 +224,42 @@ final class OnpremRollout {
             progress.step(host.name(), state.nginxPid().isPresent() ? "nginx reloaded" : "nginx started");
             report.changed(host.name());
         }, () -> session.attempt(commands.nginxReloadOrStart()));
+    }
+
+    /**
+     * Host firewall last, once everything it allows is in place. Refused when the rules would not
+     * admit this SSH session's own address; rolled back by a timer on the host unless a brand-new
+     * SSH session gets through after the change.
+     */
+    private void firewall(Host host) {
+        List<FileChange> rules = changes(host, ManagedService.FIREWALL);
+        if (rules.isEmpty()) {
+            return;
+        }
+        HostSession session = sessions.get(host.name());
+        String client = session.run("reading the SSH client address", firewallCommands.clientAddress()).out().strip();
+        if (!target.adminNetworks().isEmpty() && io.tierlift.model.Ipv4.isValid(client)
+                && target.adminNetworks().stream().noneMatch(n -> n.contains(io.tierlift.model.Ipv4.parse(client)))) {
+            report.failed(host.name());
+            throw new HostFailure(host.name(), "refusing to apply the firewall: this SSH session comes from " + client
+                    + ", which admin_networks (" + target.adminNetworks() + ") would shut out");
+        }
+        String file = rules.get(0).path();
+        withRestoreOnFailure(session, rules, () -> {
+            var check = session.attempt(firewallCommands.check(file));
+            if (!check.ok()) {
+                throw new HostFailure(host.name(), "nft rejected the rules: " + check.stderr().strip());
+            }
+            session.run("applying the firewall", firewallCommands.applyWithRollback(file, FIREWALL_ROLLBACK_SECONDS));
+            try {
+                freshSessions.apply(host).run("confirming SSH still reaches the host", firewallCommands.confirm());
+            } catch (RuntimeException lost) {
+                throw new HostFailure(host.name(), "a new SSH session could not reach the host after the firewall change; "
+                        + "the previous rules come back within " + FIREWALL_ROLLBACK_SECONDS + " s (" + lost.getMessage() + ")");
+            }
+            progress.step(host.name(), "firewall applied");
+            report.changed(host.name());
+        }, () -> { });
     }
 
     /**
