@@ -25,6 +25,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class JschConnection implements Connection {
     private static final System.Logger LOG = System.getLogger(JschConnection.class.getName());
     static final int STDERR_CAP = 64 * 1024;
+    static final int KILL_AFTER_SECONDS = 10;
+    /** Exit statuses of coreutils timeout: the limit passed; the command had to be killed. */
+    static final int TIMEOUT_EXIT = 124;
+    static final int TIMEOUT_KILLED_EXIT = 137;
+    /** How long past the limit this side waits for the host's own timeout before closing the channel. */
+    static final Duration LOCAL_GRACE = Duration.ofSeconds(KILL_AFTER_SECONDS + 5);
 
     private final String host;
     private final String label;
@@ -77,6 +83,7 @@ public final class JschConnection implements Connection {
     public ExecResult run(RemoteCommand command, byte[] stdin, Duration timeout) {
         String line = prepare(command, sudo).toShell();
         LOG.log(Level.DEBUG, "{0}: {1} (stdin {2} bytes)", host, line, stdin.length);
+        long start = System.nanoTime();
         ChannelExec channel;
         try {
             channel = (ChannelExec) session.openChannel("exec");
@@ -85,13 +92,14 @@ public final class JschConnection implements Connection {
         }
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
         StderrBuffer stderr = new StderrBuffer(STDERR_CAP);
-        channel.setCommand(line.getBytes(StandardCharsets.UTF_8));
+        channel.setCommand(withRemoteLimit(line, timeout).getBytes(StandardCharsets.UTF_8));
         channel.setOutputStream(stdout, true);
         // JSch closes the stderr stream only when the channel closes, after the exit status came
         channel.setErrStream(stderr, false);
         AtomicBoolean timedOut = new AtomicBoolean();
-        ScheduledFuture<?> watchdog = timer.schedule(() -> stop(channel, timedOut), timeout.toMillis(),
-                TimeUnit.MILLISECONDS);
+        // the host enforces the limit itself; this is the backstop for a host or network that stops answering
+        ScheduledFuture<?> watchdog = timer.schedule(() -> stop(channel, timedOut),
+                timeout.plus(LOCAL_GRACE).toMillis(), TimeUnit.MILLISECONDS);
         try {
             // no connect timeout on purpose: with one, JSch asks for a reply to "exec" and polls for it
             // every 10 ms; the watchdog bounds the whole command instead
@@ -106,11 +114,12 @@ public final class JschConnection implements Connection {
             watchdog.cancel(false);
             channel.disconnect();
         }
-        if (timedOut.get()) {
-            throw new SshException(label + ": " + summary(line) + " did not finish within " + human(timeout)
-                    + "; it was sent SIGTERM and its channel closed");
-        }
         int exit = channel.getExitStatus();
+        boolean overran = Duration.ofNanos(System.nanoTime() - start).compareTo(timeout) >= 0;
+        if (timedOut.get() || overran && (exit == TIMEOUT_EXIT || exit == TIMEOUT_KILLED_EXIT)) {
+            throw new SshException(label + ": " + summary(line) + " did not finish within " + human(timeout)
+                    + " and was stopped");
+        }
         String errors = stderr.text();
         if (exit < 0) {
             if (!session.isConnected()) {
@@ -120,12 +129,23 @@ public final class JschConnection implements Connection {
             errors = errors + (signal == null ? "[no exit status from the server]" : "[killed by signal " + signal + "]");
         }
         ExecResult result = new ExecResult(exit, stdout.toByteArray(), errors);
-        if (sudo) {
-            sudoProblem(result, target.user()).ifPresent(problem -> {
-                throw new SshException(label + ": " + problem);
-            });
-        }
+        hostProblem(result, target.user(), sudo).ifPresent(problem -> {
+            throw new SshException(label + ": " + problem);
+        });
         return result;
+    }
+
+    /**
+     * Runs the command under coreutils {@code timeout}, so the host itself stops it (TERM, then
+     * KILL after 10 s) when the limit passes, even if this side is gone. Closing the channel would
+     * not: without a terminal nothing tells the command, and OpenSSH before 9.8 ignores "signal"
+     * requests on root sessions. Under sudo, timeout signals sudo, which passes TERM on.
+     */
+    static String withRemoteLimit(String line, Duration timeout) {
+        long millis = Math.max(1, timeout.toMillis());
+        String seconds = millis % 1000 == 0 ? Long.toString(millis / 1000)
+                : java.math.BigDecimal.valueOf(millis, 3).stripTrailingZeros().toPlainString();
+        return "timeout -k " + KILL_AFTER_SECONDS + " " + seconds + " " + line;
     }
 
     /** sudo is applied here, per connection, when the login user is not root. */
@@ -133,7 +153,19 @@ public final class JschConnection implements Connection {
         return sudo ? command.withSudo(true) : command;
     }
 
-    /** Recognises sudo refusing to run (it never prompts: {@code sudo -n}). */
+    /**
+     * Recognises the wrapping itself failing: no coreutils timeout on the host, or sudo refusing
+     * to run (it never prompts: {@code sudo -n}). Any other failure is the command's own.
+     */
+    static Optional<String> hostProblem(ExecResult result, String user, boolean sudo) {
+        String err = result.stderr();
+        if (result.exitCode() == 127 && err.matches("(?s).*\\btimeout: (command )?not found.*")) {
+            return Optional.of("the timeout command (coreutils) is missing on the host; tierlift needs it to"
+                    + " limit how long commands run");
+        }
+        return sudo ? sudoProblem(result, user) : Optional.empty();
+    }
+
     static Optional<String> sudoProblem(ExecResult result, String user) {
         String err = result.stderr();
         if (result.exitCode() == 1 && (err.contains("sudo: a password is required")
@@ -141,7 +173,8 @@ public final class JschConnection implements Connection {
             return Optional.of("sudo needs a password for user " + user + "; tierlift runs sudo -n and never types"
                     + " passwords: allow " + user + " passwordless sudo (NOPASSWD in /etc/sudoers.d) or log in as root");
         }
-        if (result.exitCode() == 127 && err.matches("(?s).*\\bsudo: (command )?not found.*")) {
+        if (result.exitCode() == 127 && (err.matches("(?s).*\\bsudo: (command )?not found.*")
+                || err.contains("failed to run command 'sudo'"))) {
             return Optional.of("sudo is not installed, and user " + user + " is not root: install sudo or set"
                     + " ssh.user to root");
         }
@@ -180,8 +213,8 @@ public final class JschConnection implements Connection {
     private static void stop(ChannelExec channel, AtomicBoolean timedOut) {
         timedOut.set(true);
         try {
-            // TERM rather than KILL: sudo passes TERM on to the command, KILL would leave it running
-            channel.sendSignal("TERM");
+            // honoured by servers that allow it; the remote timeout is what really stops the command
+            channel.sendSignal("KILL");
         } catch (Exception e) {
             LOG.log(Level.DEBUG, "could not signal the timed-out command: {0}", e.toString());
         }

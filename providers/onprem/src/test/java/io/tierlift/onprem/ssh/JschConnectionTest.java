@@ -4,6 +4,7 @@ import io.tierlift.onprem.command.RemoteCommand;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -34,6 +35,23 @@ class JschConnectionTest {
         assertThat(JschConnection.sudoProblem(missing, "deploy")).hasValueSatisfying(m -> assertThat(m).contains("not installed"));
         ExecResult notAllowed = new ExecResult(1, new byte[0], "deploy is not in the sudoers file.\n");
         assertThat(JschConnection.sudoProblem(notAllowed, "deploy")).hasValueSatisfying(m -> assertThat(m).contains("may not use sudo"));
+    }
+
+    @Test
+    void theHostEnforcesTheTimeLimitWithCoreutilsTimeout() {
+        assertThat(JschConnection.withRemoteLimit("sudo -n -- cat", Duration.ofMinutes(10)))
+                .isEqualTo("timeout -k 10 600 sudo -n -- cat");
+        assertThat(JschConnection.withRemoteLimit("sleep 5", Duration.ofMillis(1500))).isEqualTo("timeout -k 10 1.5 sleep 5");
+        assertThat(JschConnection.withRemoteLimit("true", Duration.ZERO)).isEqualTo("timeout -k 10 0.001 true");
+    }
+
+    @Test
+    void aHostWithoutTimeoutOrSudoIsNamedAsSuch() {
+        ExecResult noTimeout = new ExecResult(127, new byte[0], "bash: line 1: timeout: command not found\n");
+        assertThat(JschConnection.hostProblem(noTimeout, "root", false)).hasValueSatisfying(m -> assertThat(m).contains("coreutils"));
+        ExecResult noSudo = new ExecResult(127, new byte[0], "timeout: failed to run command 'sudo': No such file or directory\n");
+        assertThat(JschConnection.hostProblem(noSudo, "deploy", true)).hasValueSatisfying(m -> assertThat(m).contains("sudo is not installed"));
+        assertThat(JschConnection.hostProblem(noSudo, "root", false)).isEmpty();
     }
 
     @Test
