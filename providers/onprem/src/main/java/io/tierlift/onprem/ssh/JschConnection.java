@@ -107,6 +107,9 @@ public final class JschConnection implements Connection {
             sendStdin(channel, stdin);
             awaitClose(channel, stderr);
         } catch (JSchException e) {
+            if (!session.isConnected()) {
+                throw new SshException(label + ": connection lost (" + e.getMessage() + ")", e);
+            }
             if (!timedOut.get()) {
                 throw new SshException(label + ": cannot start " + summary(line) + ": " + e.getMessage(), e);
             }

@@ -10,11 +10,9 @@ import io.tierlift.model.SshSettings;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -254,19 +252,5 @@ public final class JschConnector implements Connector {
     /** The resolved target of a host, without connecting (for dry runs and tests). */
     public SshTarget resolve(Host host) {
         return resolver.resolve(host);
-    }
-
-    Optional<KnownHosts> knownHostsFor(List<Path> files) {
-        return Optional.ofNullable(knownHosts.get(files));
-    }
-
-    List<String> openHosts() {
-        List<String> open = new ArrayList<>();
-        hosts.forEach((name, slot) -> {
-            if (slot.connection != null && slot.connection.isOpen()) {
-                open.add(name);
-            }
-        });
-        return open;
     }
 }

@@ -340,6 +340,18 @@ class JschConnectorRealTest {
     }
 
     @Test
+    void aPassphraseProtectedKeyIsOnlyUsableThroughTheAgent() throws Exception {
+        Path locked = dir.resolve("keys/locked_ed25519");
+        TestSshd.run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "secret", "-C", "locked", "-f", locked.toString()));
+        try (JschConnector connector = connector(settings(locked, trustingKnownHosts("kh-locked"), null), false)) {
+            assertThatThrownBy(() -> connector.connect(direct("app5")))
+                    .isInstanceOf(SshException.class)
+                    .hasMessageStartingWith("host app5 (127.0.0.1:" + target.port + "): no private key to log in as root")
+                    .hasMessageContaining("passphrase-protected and not in ssh-agent");
+        }
+    }
+
+    @Test
     void hostsConnectInParallelEachWithItsOwnSession() throws Exception {
         long before = target.countInLog("Accepted publickey");
         try (JschConnector connector = connector(settings(userKey, trustingKnownHosts("kh-parallel"), null), false)) {
