@@ -79,7 +79,7 @@ public final class JschConnection implements Connection {
         return run(command, stdin, defaultTimeout);
     }
 
-    /** Runs a command, giving up (and signalling it) after {@code timeout}. */
+    /** Runs a command; the host stops it after {@code timeout}, and this call then fails. */
     public ExecResult run(RemoteCommand command, byte[] stdin, Duration timeout) {
         String line = prepare(command, sudo).toShell();
         LOG.log(Level.DEBUG, "{0}: {1} (stdin {2} bytes)", host, line, stdin.length);
@@ -141,8 +141,9 @@ public final class JschConnection implements Connection {
     /**
      * Runs the command under coreutils {@code timeout}, so the host itself stops it (TERM, then
      * KILL after 10 s) when the limit passes, even if this side is gone. Closing the channel would
-     * not: without a terminal nothing tells the command, and OpenSSH before 9.8 ignores "signal"
-     * requests on root sessions. Under sudo, timeout signals sudo, which passes TERM on.
+     * not: without a terminal nothing tells the command, and OpenSSH 9.2 (Debian 12) refuses
+     * "signal" requests on root sessions ("session signalling requires privilege separation").
+     * Under sudo, timeout signals sudo, which passes TERM on.
      */
     static String withRemoteLimit(String line, Duration timeout) {
         long millis = Math.max(1, timeout.toMillis());

@@ -46,19 +46,29 @@ public final class SshTimingBench {
             List<Long> jschMany = new ArrayList<>();
             List<Long> sshOne = new ArrayList<>();
             List<Long> sshMany = new ArrayList<>();
+            List<Long> curveOne = new ArrayList<>();
+            List<Long> curveMany = new ArrayList<>();
             List<String> ssh = List.of("ssh", "-F", "none", "-i", key.toString(), "-o", "UserKnownHostsFile=" + knownHosts,
                     "-o", "BatchMode=yes", "-p", Integer.toString(sshd.port), "root@127.0.0.1", "true");
+            // ssh(1) defaults to the post-quantum sntrup761x25519 exchange, JSch (without Bouncy Castle) cannot:
+            // curve25519 is the like-for-like comparison
+            List<String> sshCurve = new ArrayList<>(ssh);
+            sshCurve.addAll(1, List.of("-o", "KexAlgorithms=curve25519-sha256"));
             for (int round = 0; round < ROUNDS; round++) {
                 jschOne.add(time(() -> oneHost(settings, options, "one")));
                 jschMany.add(time(() -> manyHosts(settings, options)));
                 sshOne.add(time(() -> TestSshd.run(ssh)));
                 sshMany.add(time(() -> manyProcesses(ssh)));
+                curveOne.add(time(() -> TestSshd.run(sshCurve)));
+                curveMany.add(time(() -> manyProcesses(sshCurve)));
             }
             System.out.printf("connect + true, ms (median of %d; first JSch connect in a fresh JVM: %d ms)%n", ROUNDS, cold);
-            System.out.printf("  1 host:   tierlift/JSch %4d   OpenSSH ssh %4d%n", median(jschOne), median(sshOne));
-            System.out.printf("  %d hosts: tierlift/JSch %4d   OpenSSH ssh %4d (20 processes at once)%n", PARALLEL,
-                    median(jschMany), median(sshMany));
-            System.out.println("  raw jsch1=" + jschOne + " jsch20=" + jschMany + " ssh1=" + sshOne + " ssh20=" + sshMany);
+            System.out.printf("  1 host:   tierlift/JSch %4d   ssh %4d   ssh -o KexAlgorithms=curve25519-sha256 %4d%n",
+                    median(jschOne), median(sshOne), median(curveOne));
+            System.out.printf("  %d hosts: tierlift/JSch %4d   ssh %4d   ssh -o KexAlgorithms=curve25519-sha256 %4d"
+                    + " (%d ssh processes at once)%n", PARALLEL, median(jschMany), median(sshMany), median(curveMany), PARALLEL);
+            System.out.println("  raw jsch1=" + jschOne + " jsch20=" + jschMany + " ssh1=" + sshOne + " ssh20=" + sshMany
+                    + " curve1=" + curveOne + " curve20=" + curveMany);
         } finally {
             if (sshd != null) {
                 sshd.close();
