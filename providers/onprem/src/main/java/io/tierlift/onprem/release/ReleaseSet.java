@@ -14,10 +14,11 @@ import java.util.regex.Pattern;
  * @param kind        the id letter of these releases ('r' backend, 's' static)
  */
 public record ReleaseSet(String releasesDir, String currentLink, String previousLink, char kind) {
+    // Declared before the constants below, whose construction uses it.
+    private static final Pattern RELATIVE = Pattern.compile("^(?!/)(?!.*(^|/)\\.{1,2}(/|$))[A-Za-z0-9._/@+-]{1,200}(?<!/)$");
+
     public static final ReleaseSet BACKEND = new ReleaseSet("releases", "current", "previous", 'r');
     public static final ReleaseSet STATIC = new ReleaseSet("static/releases", "static/current", "static/previous", 's');
-
-    private static final Pattern RELATIVE = Pattern.compile("^(?!/)(?!.*(^|/)\\.{1,2}(/|$))[A-Za-z0-9._/@+-]{1,200}(?<!/)$");
 
     public ReleaseSet {
         for (String path : new String[] {releasesDir, currentLink, previousLink}) {
