@@ -1,0 +1,12 @@
+package io.tierlift.onprem.release;
+
+/** Building a release failed; the message says what and why ("what happened: why"). */
+public class ReleaseException extends RuntimeException {
+    public ReleaseException(String message) {
+        super(message);
+    }
+
+    public ReleaseException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}
