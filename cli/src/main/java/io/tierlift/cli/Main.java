@@ -60,7 +60,7 @@ public final class Main {
     }
 
     private static io.tierlift.onprem.ssh.Connector connector(io.tierlift.model.OnpremTarget target, boolean acceptNew) {
-        throw new UserException("SSH connections are not available in this build");
+        return new io.tierlift.onprem.ssh.JschConnector(target.ssh(), acceptNew);
     }
 
     static Map<Target, RenderProvider> renderers() {
@@ -89,6 +89,14 @@ public final class Main {
         if (ex instanceof UnsafeValueException unsafe) {
             console.error(unsafe.getMessage());
             return ExitCode.INVALID_DESCRIPTOR;
+        }
+        if (ex instanceof io.tierlift.onprem.ssh.SshException ssh) {
+            console.error(ssh.getMessage());
+            return ExitCode.FAILED;
+        }
+        if (ex instanceof io.tierlift.onprem.deploy.HostFailure host) {
+            console.error(host.getMessage());
+            return ExitCode.FAILED;
         }
         if (ex instanceof SecretUnavailableException secret) {
             console.error(secret.getMessage());

@@ -4,6 +4,12 @@ import io.tierlift.cli.Application;
 import io.tierlift.cli.console.StderrProgress;
 import io.tierlift.model.AppDescriptor;
 import io.tierlift.onprem.deploy.OnpremDeployer;
+import io.tierlift.onprem.deploy.ReleaseSource;
+import io.tierlift.onprem.release.PipSettings;
+import io.tierlift.onprem.release.ProcessCommandRunner;
+import io.tierlift.onprem.release.ReleaseBuilder;
+
+import java.nio.file.Path;
 import io.tierlift.provider.Target;
 
 /** Builds the on-prem deployer for a command run. */
@@ -13,7 +19,10 @@ final class OnpremCommands {
 
     static OnpremDeployer deployer(Application app, AppDescriptor descriptor, boolean acceptNewHostKeys) {
         var target = descriptor.targets().onprem().orElseThrow();
+        var progress = new StderrProgress(app.console());
+        var builder = new ReleaseBuilder(new ProcessCommandRunner(), PipSettings.defaults(), progress);
+        Path cache = Path.of(System.getProperty("user.home"), ".tierlift", "cache");
         return new OnpremDeployer(app.connectors().create(target, acceptNewHostKeys), app.renderer(Target.ONPREM),
-                app.secretsFor(descriptor), new StderrProgress(app.console()));
+                app.secretsFor(descriptor), progress, ReleaseSource.using(builder, cache));
     }
 }

@@ -73,6 +73,8 @@ public final class ServiceCommands {
         return RemoteCommand.script(String.join("\n",
                 "app=$1; shift",
                 "install -d -o \"$app\" -g \"$app\" -m 0755 \"/run/$app\"",
+                // Start from / as systemd does: the login's cwd (root's home) is not readable by the app user.
+                "cd /",
                 "exec runuser -u \"$app\" -- \"$@\""), app).args(gunicornArgv(true));
     }
 

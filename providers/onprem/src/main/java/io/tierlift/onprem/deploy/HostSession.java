@@ -9,20 +9,15 @@ import io.tierlift.onprem.ssh.ExecResult;
 public final class HostSession {
     private final Host host;
     private final Connection connection;
-    private final boolean sudo;
 
-    public HostSession(Host host, Connection connection, boolean sudo) {
+    /** The connection decides about sudo (it knows the login user); commands are passed as built. */
+    public HostSession(Host host, Connection connection) {
         this.host = host;
         this.connection = connection;
-        this.sudo = sudo;
     }
 
     public Host host() {
         return host;
-    }
-
-    public boolean sudo() {
-        return sudo;
     }
 
     public String name() {
@@ -31,7 +26,7 @@ public final class HostSession {
 
     /** Runs and returns whatever happened. */
     public ExecResult attempt(RemoteCommand command, byte[] stdin) {
-        return connection.run(command.withSudo(sudo), stdin);
+        return connection.run(command, stdin);
     }
 
     public ExecResult attempt(RemoteCommand command) {

@@ -33,13 +33,16 @@ public final class OnpremDeployer {
     private final RenderProvider renderer;
     private final SecretResolver secrets;
     private final Progress progress;
+    private final ReleaseSource releaseSource;
     private final HostProbe probe = new HostProbe();
     private final FileCommands fileCommands = new FileCommands();
     private final LeaseCommands leaseCommands = new LeaseCommands();
     private final OnpremPlanner planner = new OnpremPlanner();
 
-    public OnpremDeployer(Connector connector, RenderProvider renderer, SecretResolver secrets, Progress progress) {
+    public OnpremDeployer(Connector connector, RenderProvider renderer, SecretResolver secrets, Progress progress,
+                          ReleaseSource releaseSource) {
         this.connector = connector;
+        this.releaseSource = releaseSource;
         this.renderer = renderer;
         this.secrets = secrets;
         this.progress = progress;
@@ -53,6 +56,7 @@ public final class OnpremDeployer {
         final Map<String, Map<String, RenderedFile>> wanted;
         final Map<String, Map<String, RenderedFile>> masked;
         final HostExecutor executor;
+        final Releases releases;
 
         Run(AppDescriptor descriptor) {
             this.descriptor = descriptor;
@@ -61,12 +65,12 @@ public final class OnpremDeployer {
             this.masked = byHost(renderer.render(descriptor, SecretView.masked()));
             this.wanted = byHost(renderer.render(descriptor, SecretView.resolving(secrets)));
             this.executor = new HostExecutor(target.ssh().parallelism());
+            this.releases = releaseSource.build(descriptor);
         }
 
         void connectAll() {
-            boolean sudo = target.ssh().sudo() && !"root".equals(target.ssh().user().orElse("root"));
             HostExecutor.Outcome<HostSession> outcome = executor.each(target.hosts(), Host::name, host -> {
-                HostSession session = new HostSession(host, connector.connect(host), sudo);
+                HostSession session = new HostSession(host, connector.connect(host));
                 progress.step(host.name(), "connected");
                 return session;
             });
@@ -93,6 +97,7 @@ public final class OnpremDeployer {
         @Override
         public void close() {
             executor.close();
+            connector.close();
         }
     }
 
@@ -111,7 +116,7 @@ public final class OnpremDeployer {
         try (Run run = new Run(descriptor)) {
             run.connectAll();
             Map<String, HostState> states = run.probeAll();
-            return planner.plan(descriptor, states, run.wanted, run.masked, run::readLive, descriptorDigest);
+            return planner.plan(descriptor, states, run.wanted, run.masked, run::readLive, descriptorDigest, run.releases);
         }
     }
 
@@ -123,14 +128,15 @@ public final class OnpremDeployer {
             List<String> leased = acquireLeases(run, options);
             try {
                 Map<String, HostState> states = run.probeAll();
-                OnpremPlanResult planned = planner.plan(descriptor, states, run.wanted, run.masked, (h, p) -> Optional.empty(), descriptorDigest);
+                OnpremPlanResult planned = planner.plan(descriptor, states, run.wanted, run.masked, (h, p) -> Optional.empty(), descriptorDigest,
+                        run.releases);
                 savedPlan.ifPresent(saved -> checkNotStale(saved, planned.plan()));
                 DeployReport report = new DeployReport(planned.plan());
                 if (planned.plan().hasChanges() && savedPlan.isEmpty() && !confirm.test(planned.plan())) {
                     throw new DeployCancelledException("deploy cancelled; nothing was changed");
                 }
                 new OnpremRollout(run.descriptor, run.target, run.sessions, planned.hosts(), run.executor, progress, report, secrets,
-                        host -> new HostSession(host, connector.connectNew(host), run.sessions.get(host.name()).sudo())).apply();
+                        host -> new HostSession(host, connector.connectNew(host)), run.releases).apply();
                 return report;
             } finally {
                 releaseLeases(run, options, leased);

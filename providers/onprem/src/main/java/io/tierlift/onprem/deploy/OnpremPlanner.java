@@ -40,7 +40,7 @@ public final class OnpremPlanner {
      */
     public OnpremPlanResult plan(AppDescriptor descriptor, Map<String, HostState> states,
                                  Map<String, Map<String, RenderedFile>> wanted, Map<String, Map<String, RenderedFile>> masked,
-                                 BiFunction<String, String, Optional<String>> reader, String descriptorDigest) {
+                                 BiFunction<String, String, Optional<String>> reader, String descriptorDigest, Releases releases) {
         OnpremTarget target = descriptor.targets().onprem().orElseThrow();
         List<PlannedChange> all = new ArrayList<>();
         Map<String, HostPlan> hosts = new LinkedHashMap<>();
@@ -54,14 +54,28 @@ public final class OnpremPlanner {
             Set<ManagedService> refresh = EnumSet.noneOf(ManagedService.class);
             files.changes().forEach(c -> refresh.add(c.service()));
             refresh.remove(ManagedService.NONE);
-            changes.addAll(serviceChanges(descriptor, host, state, refresh));
+            boolean newBackend = host.has(Role.APP) && releases.backend().isPresent()
+                    && !HostState.releaseId(state.currentRelease()).equals(releases.backend().map(r -> r.id()));
+            boolean newSite = host.has(Role.STATIC) && releases.site().isPresent()
+                    && !HostState.releaseId(state.currentStatic()).equals(releases.site().map(r -> r.id()));
+            if (newBackend) {
+                changes.add(PlannedChange.of("onprem." + host.name() + ".release:backend", "release",
+                        state.currentRelease().isEmpty() ? Action.CREATE : Action.UPDATE,
+                        "switch to " + releases.backend().get().id() + HostState.releaseId(state.currentRelease()).map(r -> " (from " + r + ")").orElse("")));
+            }
+            if (newSite) {
+                changes.add(PlannedChange.of("onprem." + host.name() + ".release:static", "release",
+                        state.currentStatic().isEmpty() ? Action.CREATE : Action.UPDATE,
+                        "switch to " + releases.site().get().id() + HostState.releaseId(state.currentStatic()).map(r -> " (from " + r + ")").orElse("")));
+            }
+            changes.addAll(serviceChanges(descriptor, host, state, refresh, newBackend));
             if (!state.leftovers().isEmpty()) {
                 changes.add(PlannedChange.of("onprem." + host.name() + ".cleanup", "leftovers", Action.DELETE,
                         state.leftovers().size() + " file(s) left by an interrupted deploy"));
             }
             String fingerprint = fingerprint(state, hostWanted.keySet());
             fingerprints.put(host.name(), fingerprint);
-            hosts.put(host.name(), new HostPlan(host.name(), state, files.changes(), changes, refresh, fingerprint));
+            hosts.put(host.name(), new HostPlan(host.name(), state, files.changes(), changes, refresh, fingerprint, newBackend, newSite));
             all.addAll(changes);
         }
         Plan plan = new Plan(Plan.FORMAT_VERSION, descriptor.app(), descriptor.environment(), "onprem", descriptorDigest,
@@ -69,7 +83,8 @@ public final class OnpremPlanner {
         return new OnpremPlanResult(plan, hosts);
     }
 
-    private List<PlannedChange> serviceChanges(AppDescriptor d, Host host, HostState state, Set<ManagedService> refresh) {
+    private List<PlannedChange> serviceChanges(AppDescriptor d, Host host, HostState state, Set<ManagedService> refresh,
+                                               boolean newBackend) {
         List<PlannedChange> changes = new ArrayList<>();
         String prefix = "onprem." + host.name() + ".service:";
         boolean edge = host.has(Role.WAF) || host.has(Role.PROXY) || host.has(Role.STATIC);
@@ -98,7 +113,7 @@ public final class OnpremPlanner {
         if (host.has(Role.APP)) {
             if (state.appPid().isEmpty()) {
                 changes.add(PlannedChange.of(prefix + d.app() + "-api", "service", Action.CREATE, "start gunicorn"));
-            } else if (refresh.contains(ManagedService.APP)) {
+            } else if (refresh.contains(ManagedService.APP) || newBackend) {
                 changes.add(PlannedChange.of(prefix + d.app() + "-api", "service", Action.UPDATE,
                         "rolling restart (one app host at a time, health-checked)"));
             }

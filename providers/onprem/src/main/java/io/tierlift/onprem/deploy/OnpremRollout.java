@@ -8,6 +8,8 @@ import io.tierlift.onprem.command.FileCommands;
 import io.tierlift.onprem.command.RemoteCommand;
 import io.tierlift.onprem.command.ServiceCommands;
 import io.tierlift.onprem.facts.HostState;
+import io.tierlift.onprem.release.ReleaseCommands;
+import io.tierlift.onprem.release.ReleaseSet;
 import io.tierlift.plan.Action;
 import io.tierlift.render.onprem.edge.EdgeTopology;
 import io.tierlift.provider.Progress;
@@ -16,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Applies a plan in the order the app needs: bootstrap, database primary, standby, app servers one
@@ -32,14 +35,18 @@ final class OnpremRollout {
     private final DeployReport report;
     private static final int FIREWALL_ROLLBACK_SECONDS = 30;
     private final FileCommands files = new FileCommands();
+    private final ReleaseCommands releaseCommands = new ReleaseCommands();
+    private final Releases releases;
     private final io.tierlift.onprem.command.FirewallCommands firewallCommands = new io.tierlift.onprem.command.FirewallCommands();
     private final java.util.function.Function<Host, HostSession> freshSessions;
     private final PostgresSetup postgres;
 
     OnpremRollout(AppDescriptor descriptor, OnpremTarget target, Map<String, HostSession> sessions,
                   Map<String, HostPlan> plans, HostExecutor executor, Progress progress, DeployReport report,
-                  io.tierlift.secret.SecretResolver secrets, java.util.function.Function<Host, HostSession> freshSessions) {
+                  io.tierlift.secret.SecretResolver secrets, java.util.function.Function<Host, HostSession> freshSessions,
+                  Releases releases) {
         this.freshSessions = freshSessions;
+        this.releases = releases;
         this.descriptor = descriptor;
         this.target = target;
         this.sessions = sessions;
@@ -54,9 +61,14 @@ final class OnpremRollout {
         parallel(target.hosts(), this::bootstrap);
         target.firstWith(Role.DB_PRIMARY).ifPresent(this::primary);
         target.firstWith(Role.DB_STANDBY).ifPresent(this::standby);
-        for (Host app : target.hostsWith(Role.APP)) {
+        List<Host> apps = target.hostsWith(Role.APP);
+        parallel(apps, this::prepareApp);
+        runReleaseCommand(apps);
+        for (Host app : apps) {
             appServer(app);
         }
+        parallel(apps, this::finishApp);
+        parallel(target.hostsWith(Role.STATIC), this::staticSite);
         parallel(target.hosts().stream().filter(h -> h.has(Role.WAF) || h.has(Role.PROXY) || h.has(Role.STATIC)).toList(), this::edge);
         parallel(target.hosts(), this::firewall);
         for (Host host : target.hosts()) {
@@ -161,33 +173,144 @@ final class OnpremRollout {
         }, () -> session.attempt(commands.postgres("reload")));
     }
 
+    /**
+     * Before any app server restarts: the new release, its virtualenv and the app's config files
+     * are put in place on every app host (in parallel), so the rolling part is only a switch and a
+     * restart per host. Config files are swapped in but not committed until every host is healthy.
+     */
+    private void prepareApp(Host host) {
+        HostSession session = sessions.get(host.name());
+        HostPlan plan = plans.get(host.name());
+        String root = target.appRoot();
+        if (plan.newBackendRelease()) {
+            var backend = releases.backend().orElseThrow();
+            var wheelhouse = releases.wheelhouse().orElseThrow();
+            if (!plan.state().releases().contains(backend.id())) {
+                progress.step(host.name(), "uploading release " + backend.id() + " (" + backend.archiveSize() / 1024 + " KiB)");
+                session.run("unpacking release " + backend.id(), releaseCommands.unpack(root, backend.id()), backend.archive());
+            }
+            if (!plan.state().venvs().contains(wheelhouse.id())) {
+                progress.step(host.name(), "uploading wheels " + wheelhouse.id() + " (" + wheelhouse.archiveSize() / 1024 + " KiB) and building the virtualenv");
+                session.run("unpacking wheels", releaseCommands.unpackWheelhouse(root, wheelhouse.id()), wheelhouse.archive());
+                session.run("building the virtualenv", releaseCommands.buildVenv(root, wheelhouse.id(), "/usr/bin/python3"));
+            }
+            session.run("linking the virtualenv", releaseCommands.linkVenv(root, backend.id(), wheelhouse.id()));
+        }
+        place(session, changes(host, ManagedService.APP));
+    }
+
+    /** The release command (migrations) once per deploy, on one app host, with the new release's code. */
+    private void runReleaseCommand(List<Host> apps) {
+        var command = descriptor.backend().releaseCommand();
+        Optional<Host> first = apps.stream().filter(h -> plans.get(h.name()).newBackendRelease()).findFirst();
+        if (command.isEmpty() || first.isEmpty() || releases.backend().isEmpty()) {
+            return;
+        }
+        Host host = first.get();
+        String release = target.appRoot() + "/releases/" + releases.backend().get().id();
+        progress.step(host.name(), "running the release command: " + command.get());
+        var layout = new io.tierlift.render.onprem.app.AppLayout(descriptor.app(), target.appRoot());
+        var result = sessions.get(host.name()).attempt(RemoteCommand.script(String.join("\n",
+                "cd \"$1/backend\"",
+                "exec runuser -u \"$2\" -- /usr/bin/python3 \"$3\" \"$4\" -- env PATH=\"$1/venv/bin:/usr/bin:/bin\" sh -c \"$5\""),
+                release, layout.serviceUser(), io.tierlift.render.onprem.app.AppLayout.ENVEXEC, layout.environmentFile(), command.get()));
+        for (String line : (result.out() + result.stderr()).split("\n")) {
+            if (!line.isBlank()) {
+                progress.step(host.name(), "  " + line);
+            }
+        }
+        if (!result.ok()) {
+            report.failed(host.name());
+            throw new HostFailure(host.name(), "the release command failed (exit " + result.exitCode() + "); no app server was restarted");
+        }
+    }
+
+    /**
+     * One app server at a time: switch to the new release and restart gracefully (nginx sends new
+     * requests to the other app hosts meanwhile), then wait for the health check. A host that does
+     * not come back healthy is put back on its previous release and config, and the rollout stops
+     * before the next host is touched.
+     */
     private void appServer(Host host) {
         HostSession session = sessions.get(host.name());
-        HostState state = plans.get(host.name()).state();
+        HostPlan plan = plans.get(host.name());
+        HostState state = plan.state();
         ServiceCommands commands = services(host);
         List<FileChange> config = changes(host, ManagedService.APP);
-        boolean restart = !config.isEmpty() || state.appPid().isEmpty();
+        boolean restart = !config.isEmpty() || state.appPid().isEmpty() || plan.newBackendRelease();
         if (!restart) {
             return;
         }
         int graceful = (int) descriptor.backend().gracefulTimeout().toSeconds();
-        withRestoreOnFailure(session, config, () -> {
+        try {
+            if (plan.newBackendRelease()) {
+                session.run("switching to release " + releases.backend().get().id(),
+                        releaseCommands.activate(target.appRoot(), ReleaseSet.BACKEND, releases.backend().get().id()));
+            }
             if (state.systemd() && config.stream().anyMatch(c -> c.path().startsWith("/etc/systemd/"))) {
                 session.run("reloading systemd", commands.systemdReload());
             }
             if (state.appPid().isPresent()) {
-                progress.step(host.name(), "stopping " + descriptor.app() + "-api gracefully (nginx retries other app hosts meanwhile)");
+                progress.step(host.name(), "stopping " + descriptor.app() + "-api gracefully (nginx sends requests to the other app hosts)");
                 session.run("stopping the app", commands.appStop(graceful));
             }
             session.run("starting the app", commands.appStart());
             session.run("health check " + descriptor.backend().health(), commands.appHealth(host.address(),
                     descriptor.backend().port(), descriptor.backend().health(), 30));
-            progress.step(host.name(), descriptor.app() + "-api healthy on " + host.address() + ":" + descriptor.backend().port());
+            progress.step(host.name(), descriptor.app() + "-api healthy on " + host.address() + ":" + descriptor.backend().port()
+                    + releases.backend().map(r -> " (release " + r.id() + ")").orElse(""));
             report.changed(host.name());
-        }, () -> {
+        } catch (RuntimeException failure) {
+            restore(session, config);
+            state.currentRelease().ifPresent(previous -> session.attempt(releaseCommands.activate(target.appRoot(),
+                    ReleaseSet.BACKEND, HostState.releaseId(Optional.of(previous)).orElseThrow())));
             session.attempt(commands.appStop(graceful));
-            session.attempt(commands.appStart());
-        });
+            if (state.appPid().isPresent()) {
+                session.attempt(commands.appStart());
+            }
+            progress.step(host.name(), "previous release and configuration restored; the rollout stops here");
+            report.failed(host.name());
+            throw failure;
+        }
+    }
+
+    private void finishApp(Host host) {
+        List<FileChange> config = changes(host, ManagedService.APP);
+        HostSession session = sessions.get(host.name());
+        if (!config.isEmpty()) {
+            session.run("committing files", files.commit(paths(config)));
+        }
+        if (plans.get(host.name()).newBackendRelease()) {
+            session.attempt(releaseCommands.prune(target.appRoot(), ReleaseSet.BACKEND, target.releasesKept()));
+            session.attempt(releaseCommands.pruneUnusedVenvs(target.appRoot()));
+        }
+    }
+
+    /** The React build: uploaded as a release, then one atomic symlink switch. */
+    private void staticSite(Host host) {
+        HostPlan plan = plans.get(host.name());
+        if (!plan.newStaticRelease()) {
+            return;
+        }
+        HostSession session = sessions.get(host.name());
+        var site = releases.site().orElseThrow();
+        if (!plan.state().staticReleases().contains(site.id())) {
+            progress.step(host.name(), "uploading static release " + site.id() + " (" + site.archiveSize() / 1024 + " KiB)");
+            session.run("unpacking the static release", releaseCommands.unpackStatic(target.appRoot(), site.id()), site.archive());
+        }
+        session.run("switching the static site", releaseCommands.activate(target.appRoot(), ReleaseSet.STATIC, site.id()));
+        session.attempt(releaseCommands.prune(target.appRoot(), ReleaseSet.STATIC, target.releasesKept()));
+        progress.step(host.name(), "static site switched to " + site.id());
+        report.changed(host.name());
+    }
+
+    private void restore(HostSession session, List<FileChange> config) {
+        if (config.isEmpty()) {
+            return;
+        }
+        List<String> existed = config.stream().filter(c -> c.action() != Action.CREATE).map(FileChange::path).toList();
+        List<String> created = config.stream().filter(c -> c.action() == Action.CREATE).map(FileChange::path).toList();
+        session.attempt(files.restore(existed, created));
     }
 
     private void edge(Host host) {

@@ -21,6 +21,7 @@ public final class HostProbe {
             "r=$(readlink \"$root/static/current\" 2>/dev/null) && echo \"STATIC $r\"",
             "for d in \"$root\"/releases/*/; do [ -d \"$d\" ] && echo \"RELEASES $(basename \"$d\")\"; done",
             "for d in \"$root\"/static/releases/*/; do [ -d \"$d\" ] && echo \"STATICRELEASES $(basename \"$d\")\"; done",
+            "for d in \"$root\"/venvs/w-*; do case \"$d\" in *.tree) ;; *) [ -e \"$d\" ] && echo \"VENV $(basename \"$d\")\";; esac; done",
             "alive() { [ -f \"$1\" ] && p=$(head -n 1 \"$1\") && [ -n \"$p\" ] && kill -0 \"$p\" 2>/dev/null && echo \"$p\"; }",
             "p=$(alive /run/nginx.pid) && echo \"NGINX $p\"",
             "p=$(alive \"/run/$app/gunicorn.pid\") && echo \"APP $p\"",
@@ -64,6 +65,7 @@ public final class HostProbe {
         List<String> leftovers = new ArrayList<>();
         List<String> releases = new ArrayList<>();
         List<String> staticReleases = new ArrayList<>();
+        List<String> venvs = new ArrayList<>();
         for (String line : result.out().split("\n")) {
             int space = line.indexOf(' ');
             if (space < 0) {
@@ -77,6 +79,7 @@ public final class HostProbe {
                 case "STATIC" -> staticRelease = Optional.of(value);
                 case "RELEASES" -> releases.add(value);
                 case "STATICRELEASES" -> staticReleases.add(value);
+                case "VENV" -> venvs.add(value);
                 case "NGINX" -> nginx = pid(value);
                 case "APP" -> app = pid(value);
                 case "POSTGRES" -> postgres = pid(value);
@@ -97,7 +100,7 @@ public final class HostProbe {
             }
         }
         return new HostState(host, systemd, release, staticRelease, nginx, app, postgres, cluster, standby, lease,
-                files, leftovers, releases, staticReleases);
+                files, leftovers, releases, staticReleases, venvs);
     }
 
     private static Optional<Long> pid(String text) {

@@ -13,12 +13,18 @@ public record HostState(String host, boolean systemd, Optional<String> currentRe
                         Optional<Long> nginxPid, Optional<Long> appPid, Optional<Long> postgresPid,
                         boolean postgresClusterExists, boolean postgresStandby, Optional<String> lease,
                         Map<String, FileFact> files, List<String> leftovers, List<String> releases,
-                        List<String> staticReleases) {
+                        List<String> staticReleases, List<String> venvs) {
     public HostState {
         files = Map.copyOf(files);
         leftovers = List.copyOf(leftovers);
         releases = List.copyOf(releases);
         staticReleases = List.copyOf(staticReleases);
+        venvs = List.copyOf(venvs);
+    }
+
+    /** The release id a link such as {@code releases/r-abc} points at. */
+    public static Optional<String> releaseId(Optional<String> link) {
+        return link.map(l -> l.substring(l.lastIndexOf('/') + 1));
     }
 
     public FileFact file(String path) {

@@ -59,6 +59,7 @@ public final class JschConnector implements Connector {
     private final Map<String, HostSlot> hosts = new ConcurrentHashMap<>();
     private final Map<String, JumpSlot> jumps = new ConcurrentHashMap<>();
     private final List<String> acceptedHostKeys = new CopyOnWriteArrayList<>();
+    private final List<JschConnection> extra = new CopyOnWriteArrayList<>();
     private final ScheduledThreadPoolExecutor timer;
     private volatile boolean closed;
 
@@ -100,27 +101,42 @@ public final class JschConnector implements Connector {
             if (slot.connection != null && slot.connection.isOpen()) {
                 return slot.connection;
             }
-            SshTarget target;
-            try {
-                target = resolver.resolve(host);
-            } catch (SshException e) {
-                throw new SshException("host " + host.name() + " (" + host.sshTarget() + "): " + e.getMessage(), e);
-            }
-            String label = "host " + host.name() + " (" + target.endpoint()
-                    + target.via().map(v -> " via " + v.describe()).orElse("") + ")";
-            Session session;
-            try {
-                session = openSession(target);
-            } catch (ConnectProblem problem) {
-                throw new SshException(label + ": " + problem.getMessage(), problem.getCause());
-            } catch (SshException e) {
-                throw new SshException(label + ": " + e.getMessage(), e);
-            }
-            boolean sudo = settings.sudo() && !target.user().equals("root");
-            slot.connection = new JschConnection(host.name(), label, target, session, sudo,
-                    options.commandTimeout(), timer);
+            slot.connection = open(host);
             return slot.connection;
         }
+    }
+
+    /** A connection of its own, not the shared one: proves new SSH sessions still get through (firewall changes). */
+    @Override
+    public JschConnection connectNew(Host host) {
+        if (closed) {
+            throw new IllegalStateException("the SSH connector is closed");
+        }
+        JschConnection connection = open(host);
+        extra.add(connection);
+        return connection;
+    }
+
+    private JschConnection open(Host host) {
+        SshTarget target;
+        try {
+            target = resolver.resolve(host);
+        } catch (SshException e) {
+            throw new SshException("host " + host.name() + " (" + host.sshTarget() + "): " + e.getMessage(), e);
+        }
+        String label = "host " + host.name() + " (" + target.endpoint()
+                + target.via().map(v -> " via " + v.describe()).orElse("") + ")";
+        Session session;
+        try {
+            session = openSession(target);
+        } catch (ConnectProblem problem) {
+            throw new SshException(label + ": " + problem.getMessage(), problem.getCause());
+        } catch (SshException e) {
+            throw new SshException(label + ": " + e.getMessage(), e);
+        }
+        boolean sudo = settings.sudo() && !target.user().equals("root");
+        return new JschConnection(host.name(), label, target, session, sudo,
+                options.commandTimeout(), timer);
     }
 
     /** Keys added to known_hosts under accept-new during this run, for the operator to see. */
@@ -131,6 +147,7 @@ public final class JschConnector implements Connector {
     @Override
     public void close() {
         closed = true;
+        extra.forEach(JschConnection::close);
         for (HostSlot slot : hosts.values()) {
             synchronized (slot) {
                 if (slot.connection != null) {

@@ -1,0 +1,26 @@
+package io.tierlift.onprem.deploy;
+
+import io.tierlift.model.AppDescriptor;
+import io.tierlift.model.Role;
+import io.tierlift.onprem.release.ReleaseBuilder;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** Builds what a deploy ships; tests replace it to avoid builds. */
+public interface ReleaseSource {
+    Releases build(AppDescriptor descriptor);
+
+    /** Builds the backend, its wheels and the static site for the roles the topology has. */
+    static ReleaseSource using(ReleaseBuilder builder, Path cacheDir) {
+        return descriptor -> {
+            var target = descriptor.targets().onprem().orElseThrow();
+            boolean apps = !target.hostsWith(Role.APP).isEmpty();
+            boolean site = !target.hostsWith(Role.STATIC).isEmpty();
+            return new Releases(
+                    apps ? Optional.of(builder.backend(descriptor)) : Optional.empty(),
+                    apps ? Optional.of(builder.wheelhouse(descriptor, cacheDir)) : Optional.empty(),
+                    site ? Optional.of(builder.staticSite(descriptor)) : Optional.empty());
+        };
+    }
+}
