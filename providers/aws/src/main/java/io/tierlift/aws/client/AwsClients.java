@@ -40,10 +40,13 @@ public final class AwsClients implements AutoCloseable {
     private final List<AutoCloseable> owned = new ArrayList<>();
 
     public AwsClients(AwsSettings settings) {
-        this(settings, System::getenv);
+        this(settings, AwsClients::standardSetting);
     }
 
-    /** {@code environment} reads variables; tests pass a map instead of the real environment. */
+    /**
+     * {@code environment} reads the SDK's standard settings by environment variable name; tests pass
+     * a map instead of the real environment.
+     */
     public AwsClients(AwsSettings settings, Function<String, String> environment) {
         this.settings = settings;
         this.environment = environment;
@@ -108,6 +111,18 @@ public final class AwsClients implements AutoCloseable {
             return Optional.empty();
         }
         return nonBlank("AWS_ENDPOINT_URL_" + service).or(() -> nonBlank("AWS_ENDPOINT_URL")).map(URI::create);
+    }
+
+    /** As the SDK reads them: the system property (aws.endpointUrl, aws.endpointUrlS3, ...) first, then the variable. */
+    private static String standardSetting(String variable) {
+        String property = switch (variable) {
+            case "AWS_ENDPOINT_URL" -> "aws.endpointUrl";
+            case "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS" -> "aws.ignoreConfiguredEndpointUrls";
+            default -> variable.startsWith("AWS_ENDPOINT_URL_")
+                    ? "aws.endpointUrl" + variable.substring("AWS_ENDPOINT_URL_".length()) : null;
+        };
+        String value = property == null ? null : System.getProperty(property);
+        return value != null ? value : System.getenv(variable);
     }
 
     private Optional<String> nonBlank(String variable) {

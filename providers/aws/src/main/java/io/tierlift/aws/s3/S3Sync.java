@@ -135,8 +135,13 @@ public final class S3Sync {
     private boolean matches(String bucket, String key, String sha256, String contentType, String cacheControl) {
         HeadObjectResponse head = aws.call("HeadObject", () -> s3.headObject(b -> b.bucket(bucket).key(key)));
         return sha256.equals(head.metadata().get(SHA256_METADATA))
-                && contentType.equals(head.contentType())
+                && sameMediaType(contentType, head.contentType())
                 && cacheControl.equals(head.cacheControl());
+    }
+
+    /** The SDK sends "charset=utf-8" as "charset=UTF-8"; media types and charsets are case-insensitive anyway. */
+    static boolean sameMediaType(String wanted, String stored) {
+        return stored != null && wanted.replace(" ", "").equalsIgnoreCase(stored.replace(" ", ""));
     }
 
     /** Relative path ('/'-separated) → file, sorted so uploads and results come in a stable order. */
