@@ -543,4 +543,30 @@ class StackDeployerWireMockTest {
                 .hasMessage("stack notes-net failed (DELETE_FAILED): Bucket (AWS::S3::Bucket) DELETE_FAILED: "
                         + "The bucket you tried to delete is not empty");
     }
+
+    @Test
+    void groupHandsAnEarlierStacksOutputToALaterStack() {
+        wiremock.stubFor(action("DescribeStacks").withRequestBody(containing("notes-net")).willReturn(ok(describeStacks(
+                StackXml.of(STACK, "UPDATE_COMPLETE").withParameters(Map.of("Env", "prod")).withTags(Map.of("app", "notes"))
+                        .withOutputs(Map.of("VpcId", "vpc-0abc"))))));
+        wiremock.stubFor(action("GetTemplate").withRequestBody(containing("notes-net")).willReturn(ok(getTemplate(TEMPLATE))));
+        wiremock.stubFor(action("DescribeStacks").withRequestBody(containing("notes-app")).willReturn(ok(describeStacks(
+                StackXml.of("notes-app", "UPDATE_COMPLETE").withParameters(Map.of("VpcId", "vpc-old"))))));
+        wiremock.stubFor(action("CreateChangeSet").withRequestBody(containing("notes-app"))
+                .willReturn(ok(createChangeSet("notes-app", "tierlift-x"))));
+        wiremock.stubFor(action("DescribeChangeSet").willReturn(ok(describeChangeSet("notes-app", "tierlift-x", "FAILED",
+                "The submitted information didn't contain changes. Submit different information to create a change set.",
+                List.of(), null))));
+        wiremock.stubFor(action("DeleteChangeSet").willReturn(ok(empty("DeleteChangeSet"))));
+        StackRequest app = new StackRequest("notes-app", LocalAws.REGION, "{}", Map.of(), Map.of(), false, Set.of(),
+                Map.of("VpcId", new OutputRef(STACK, "VpcId")));
+
+        Map<String, DeployResult> results = new StackGroupDeployer(deployer()).deployAll(List.of(app, request(false)));
+
+        assertThat(results.keySet()).containsExactly(STACK, "notes-app");
+        wiremock.verify(1, requested("CreateChangeSet")
+                .withRequestBody(containing("StackName=notes-app"))
+                .withRequestBody(containing("Parameters.member.1.ParameterKey=VpcId"))
+                .withRequestBody(containing("Parameters.member.1.ParameterValue=vpc-0abc")));
+    }
 }
