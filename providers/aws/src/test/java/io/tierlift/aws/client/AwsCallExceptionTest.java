@@ -11,7 +11,7 @@ class AwsCallExceptionTest {
 
     @Test
     void serviceErrorReadsServiceOperationAttemptsCodeAndMessage() {
-        AwsServiceException cause = (AwsServiceException) AwsServiceException.builder()
+        AwsServiceException cause = AwsServiceException.builder()
                 .statusCode(400)
                 .awsErrorDetails(AwsErrorDetails.builder().errorCode("Throttling").errorMessage("Rate exceeded").build())
                 .numAttempts(8)

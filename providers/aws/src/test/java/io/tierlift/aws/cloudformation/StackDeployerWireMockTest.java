@@ -569,4 +569,18 @@ class StackDeployerWireMockTest {
                 .withRequestBody(containing("Parameters.member.1.ParameterKey=VpcId"))
                 .withRequestBody(containing("Parameters.member.1.ParameterValue=vpc-0abc")));
     }
+
+    @Test
+    void planOnlyOfARolledBackStackShowsTheRecreateWithoutTouchingIt() {
+        wiremock.stubFor(action("DescribeStacks").willReturn(ok(describeStacks(StackXml.of(STACK, "ROLLBACK_COMPLETE")))));
+
+        ChangeSetPlan plan = deployer().planOnly(request(false));
+        List<PlannedChange> planned = new PlannedChangeMapper().map(plan);
+
+        assertThat(planned).singleElement().satisfies(c -> {
+            assertThat(c.action()).isEqualTo(Action.REPLACE);
+            assertThat(c.reasons()).singleElement().asString().contains("ROLLBACK_COMPLETE after a failed create");
+        });
+        assertThat(actions()).containsExactly("DescribeStacks");
+    }
 }
