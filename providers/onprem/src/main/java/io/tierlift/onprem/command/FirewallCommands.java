@@ -23,6 +23,9 @@ public final class FirewallCommands {
                 "f=$1; t=$2; d=" + STATE,
                 "mkdir -p \"$d\"",
                 "{ echo 'table inet tierlift'; echo 'delete table inet tierlift'; nft list table inet tierlift 2>/dev/null || true; } > \"$d/previous.nft\"",
+                // Connections open before the rules (this SSH session) are picked up mid-stream; without liberal
+                // window tracking conntrack can mark their packets invalid and the rules would drop them.
+                "sysctl -q -w net.netfilter.nf_conntrack_tcp_be_liberal=1 2>/dev/null || true",
                 "nft -f \"$f\"",
                 "nohup sh -c 'sleep \"$1\"; nft -f \"$2/previous.nft\"; rm -f \"$2/rollback.pid\"' tierlift-rollback \"$t\" \"$d\" >/dev/null 2>&1 &",
                 "echo $! > \"$d/rollback.pid\""), file, Integer.toString(rollbackSeconds));

@@ -37,6 +37,29 @@ public final class ServiceCommands {
                 "if [ -f /run/nginx.pid ] && kill -0 \"$(cat /run/nginx.pid)\" 2>/dev/null; then nginx -s reload; else nginx -c /etc/nginx/nginx.conf; fi");
     }
 
+    /** Graceful reload only where nginx runs; new workers start with fresh upstream health state. */
+    public RemoteCommand nginxReloadIfRunning() {
+        if (systemd) {
+            return RemoteCommand.of("systemctl", "try-reload-or-restart", "nginx");
+        }
+        // nginx -s reload returns at once; wait until new workers exist so that the old ones have
+        // stopped accepting before the caller takes the next app server out.
+        return RemoteCommand.script(String.join("\n",
+                "[ -f /run/nginx.pid ] || exit 0",
+                "master=$(cat /run/nginx.pid)",
+                "kill -0 \"$master\" 2>/dev/null || exit 0",
+                "old=$(pgrep -P \"$master\" | sort | tr '\\n' ' ')",
+                "nginx -s reload",
+                "i=0",
+                "while [ $i -lt 100 ]; do",
+                "  fresh=no",
+                "  for p in $(pgrep -P \"$master\"); do case \" $old \" in *\" $p \"*) ;; *) fresh=yes;; esac; done",
+                "  [ $fresh = yes ] && break",
+                "  i=$((i+1)); sleep 0.05",
+                "done",
+                "sleep 0.2"));
+    }
+
     // --- PostgreSQL (Debian's cluster tools work with and without systemd)
     public RemoteCommand postgresCreateCluster() {
         return RemoteCommand.of("pg_createcluster", "--port", Integer.toString(postgresPort), Integer.toString(postgresVersion), "main");

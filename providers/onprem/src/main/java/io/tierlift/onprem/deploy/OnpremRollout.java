@@ -59,6 +59,9 @@ final class OnpremRollout {
 
     void apply() {
         parallel(target.hosts(), this::bootstrap);
+        // Firewall before the services: connections made afterwards (replication, app to database)
+        // are tracked from their first packet, so the stateful rules never see them mid-stream.
+        parallel(target.hosts(), this::firewall);
         target.firstWith(Role.DB_PRIMARY).ifPresent(this::primary);
         target.firstWith(Role.DB_STANDBY).ifPresent(this::standby);
         List<Host> apps = target.hostsWith(Role.APP);
@@ -70,7 +73,6 @@ final class OnpremRollout {
         parallel(apps, this::finishApp);
         parallel(target.hostsWith(Role.STATIC), this::staticSite);
         parallel(target.hosts().stream().filter(h -> h.has(Role.WAF) || h.has(Role.PROXY) || h.has(Role.STATIC)).toList(), this::edge);
-        parallel(target.hosts(), this::firewall);
         for (Host host : target.hosts()) {
             report.ok(host.name());
         }
@@ -259,6 +261,7 @@ final class OnpremRollout {
                     descriptor.backend().port(), descriptor.backend().health(), 30));
             progress.step(host.name(), descriptor.app() + "-api healthy on " + host.address() + ":" + descriptor.backend().port()
                     + releases.backend().map(r -> " (release " + r.id() + ")").orElse(""));
+            forgetUpstreamFailures();
             report.changed(host.name());
         } catch (RuntimeException failure) {
             restore(session, config);
@@ -271,6 +274,17 @@ final class OnpremRollout {
             progress.step(host.name(), "previous release and configuration restored; the rollout stops here");
             report.failed(host.name());
             throw failure;
+        }
+    }
+
+    /**
+     * While an app host restarted, nginx marked it failed (passive health checks) for fail_timeout.
+     * Restarting the next host before that expires would leave no live upstream, so the proxies
+     * reload gracefully: their new workers start with every upstream live again.
+     */
+    private void forgetUpstreamFailures() {
+        for (Host proxy : target.hostsWith(Role.PROXY)) {
+            sessions.get(proxy.name()).attempt(services(proxy).nginxReloadIfRunning());
         }
     }
 
@@ -350,7 +364,7 @@ final class OnpremRollout {
     }
 
     /**
-     * Host firewall last, once everything it allows is in place. Refused when the rules would not
+     * Host firewall first. Refused when the rules would not
      * admit this SSH session's own address; rolled back by a timer on the host unless a brand-new
      * SSH session gets through after the change.
      */

@@ -1,0 +1,247 @@
+package io.tierlift.cli.e2e;
+
+import io.tierlift.onprem.sandbox.ExecResult;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The on-prem tier for real: five SSH hosts in namespaces (WAF + proxy + static, two app servers,
+ * primary, standby), deployed by the CLI over SSH from nothing, then redeployed, changed, broken,
+ * interrupted and contended. Each step depends on the previous one, so they run in order.
+ */
+@Tag("sandbox")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class OnpremSandboxDeployTest {
+    private SandboxWorld world;
+    private String edge;
+
+    @BeforeAll
+    void up() throws IOException {
+        world = new SandboxWorld("sandbox.yaml", 41, "tl-bre2e");
+        edge = "https://" + world.address("edge1");
+    }
+
+    @AfterAll
+    void down() throws IOException {
+        if (world != null) {
+            world.close();
+        }
+    }
+
+    private Cli tierlift(String... args) {
+        return Cli.run(world.env(), args);
+    }
+
+    private String file() {
+        return world.descriptor.toString();
+    }
+
+    @Test
+    @Order(1)
+    void deployFromNothingServesTheAppThroughTheWaf() throws Exception {
+        Cli deploy = tierlift("deploy", "onprem", "-f", file(), "--yes");
+        assertThat(deploy.exitCode()).as(deploy.all()).isZero();
+        assertThat(deploy.err()).contains("streaming from the primary").contains("nginx started").contains("RECAP");
+
+        assertThat(world.curl("http://" + world.address("edge1") + "/").status()).as("HTTP redirects to HTTPS").isEqualTo(301);
+        SandboxWorld.CurlResult page = world.curl(edge + "/");
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.body()).contains("<div id=\"root\">");
+
+        SandboxWorld.CurlResult created = world.curl("-X", "POST", "-H", "Content-Type: application/json",
+                "-d", "{\"body\":\"written through the waf\"}", edge + "/api/notes");
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+
+        Set<String> servedBy = new HashSet<>();
+        for (int i = 0; i < 6; i++) {
+            SandboxWorld.CurlResult list = world.curl("-D", "-", edge + "/api/notes");
+            assertThat(list.body()).contains("written through the waf");
+            list.body().lines().filter(l -> l.toLowerCase().startsWith("x-served-by:"))
+                    .forEach(l -> servedBy.add(l.substring(l.indexOf(':') + 1).strip()));
+        }
+        assertThat(servedBy).as("round robin over both app hosts").containsExactlyInAnyOrder("app1", "app2");
+
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        boolean onStandby = false;
+        ExecResult row = null;
+        while (!onStandby && System.nanoTime() < deadline) {
+            row = world.exec("db2", "runuser -u postgres -- psql -At -d notes -c \"select count(*) from notes where body = 'written through the waf'\"");
+            onStandby = row.stdout().strip().equals("1");
+        }
+        if (!onStandby) {
+            row = world.exec("db2", "runuser -u postgres -- psql -At -c 'select * from pg_stat_wal_receiver'; runuser -u postgres -- psql -At -d notes -c 'select * from notes'; nft list ruleset | head -40; tail -20 /var/log/postgresql/*.log");
+        }
+        assertThat(onStandby).as("the row is readable on the standby within a second: %s", row).isTrue();
+        assertThat(world.exec("db2", "runuser -u postgres -- psql -At -c 'select pg_is_in_recovery()'").stdout().strip()).isEqualTo("t");
+
+        assertThat(world.curl(edge + "/api/notes?id=1'%20OR%20'1'='1").status()).as("SQL injection").isEqualTo(403);
+        assertThat(world.curl(edge + "/api/notes?q=%3Cscript%3Ealert(1)%3C/script%3E").status()).as("XSS").isEqualTo(403);
+    }
+
+    @Test
+    @Order(2)
+    void aSecondDeployChangesNothingAndRestartsNothing() {
+        String before = fingerprints();
+        Cli plan = tierlift("plan", "onprem", "-f", file(), "--detailed-exitcode");
+        assertThat(plan.exitCode()).as(plan.all()).isZero();
+        assertThat(plan.out()).contains("No changes.");
+        Cli deploy = tierlift("deploy", "onprem", "-f", file(), "--yes");
+        assertThat(deploy.exitCode()).as(deploy.all()).isZero();
+        assertThat(deploy.err()).contains("No changes: every host already matched.");
+        assertThat(fingerprints()).as("file mtimes and service PIDs").isEqualTo(before);
+    }
+
+    @Test
+    @Order(3)
+    void oneChangedValueChangesOnlyWhatItAffects() throws IOException {
+        String appBefore = fingerprintsOf("app1") + fingerprintsOf("app2") + fingerprintsOf("db1");
+        String text = Files.readString(world.descriptor);
+        Files.writeString(world.descriptor, text.replace("waf: { crs: true, paranoia: 1 }",
+                "waf: { crs: true, paranoia: 1 }\n    edge: { rate_limit: 5000, rate_burst: 5000 }"));
+        Cli plan = tierlift("plan", "onprem", "-f", file(), "--detailed-exitcode", "--output", "json");
+        assertThat(plan.exitCode()).as(plan.all()).isEqualTo(2);
+        assertThat(plan.out()).contains("onprem.edge1.file:/etc/nginx/tierlift/rate-limits.conf").contains("\"UPDATE\"");
+        Cli deploy = tierlift("deploy", "onprem", "-f", file(), "--yes");
+        assertThat(deploy.exitCode()).as(deploy.all()).isZero();
+        assertThat(deploy.err()).contains("edge1      | updated /etc/nginx/tierlift/rate-limits.conf").contains("nginx reloaded")
+                .doesNotContain("app1       | updated").doesNotContain("notes-api healthy");
+        assertThat(fingerprintsOf("app1") + fingerprintsOf("app2") + fingerprintsOf("db1")).isEqualTo(appBefore);
+    }
+
+    @Test
+    @Order(4)
+    void aRollingAppDeployUnderLoadFailsNoRequest() throws Exception {
+        Path app = world.appDir.resolve("backend/notes/app.py");
+        Files.writeString(app, Files.readString(app) + "\n# release marker " + System.nanoTime() + "\n");
+        Map<String, Long> outcomes;
+        Cli deploy;
+        try (LoadGenerator load = new LoadGenerator(edge + "/api/notes?limit=5", 4)) {
+            Thread.sleep(1500);
+            deploy = tierlift("deploy", "onprem", "-f", file(), "--yes");
+            Thread.sleep(1500);
+            load.close();
+            outcomes = load.outcomes();
+        }
+        assertThat(deploy.exitCode()).as(deploy.all()).isZero();
+        assertThat(deploy.err()).contains("app1       | notes-api healthy").contains("app2       | notes-api healthy");
+        assertThat(outcomes.getOrDefault("200", 0L)).as("requests served: %s", outcomes).isGreaterThan(100);
+        assertThat(outcomes.keySet()).as("every request during the rolling deploy succeeded: %s", outcomes).containsOnly("200");
+    }
+
+    @Test
+    @Order(5)
+    void aConfigNginxRejectsIsRolledBackAndTheOldOneKeepsServing() throws IOException {
+        String good = Files.readString(world.descriptor);
+        Files.writeString(world.stateDir.resolve("secrets/tls.key"), "not a key\n");
+        Files.writeString(world.descriptor, good.replace("    waf: { crs: true, paranoia: 1 }",
+                "    tls: { certificate: /etc/ssl/no-such-certificate.crt, key: \"${file:" + world.stateDir.resolve("secrets/tls.key") + "}\" }\n"
+                        + "    waf: { crs: true, paranoia: 1 }"));
+        try {
+            String before = fingerprintsOf("edge1");
+            Cli deploy = tierlift("deploy", "onprem", "-f", file(), "--yes");
+            assertThat(deploy.exitCode()).isEqualTo(1);
+            assertThat(deploy.err()).contains("edge1").contains("nginx rejected the new configuration")
+                    .contains("no-such-certificate.crt");
+            assertThat(world.curl(edge + "/").status()).as("the old config still serves").isEqualTo(200);
+            assertThat(fingerprintsOf("edge1")).as("edge1's files are the old ones").isEqualTo(before);
+            assertThat(world.exec("edge1", "find /etc/nginx -name '*.tierlift-*'").stdout()).isEmpty();
+        } finally {
+            Files.writeString(world.descriptor, good);
+        }
+    }
+
+    @Test
+    @Order(6)
+    void aSecondDeployIsRefusedWhileAnotherHoldsTheLease() {
+        long expires = System.currentTimeMillis() / 1000 + 600;
+        world.exec("app2", "mkdir -p /var/lib/tierlift/notes && printf 'owner=alice@ops-laptop pid 4242\\nsince=1\\nexpires=" + expires
+                + "\\n' > /var/lib/tierlift/notes/lease");
+        try {
+            Cli deploy = tierlift("deploy", "onprem", "-f", file(), "--yes");
+            assertThat(deploy.exitCode()).isEqualTo(1);
+            assertThat(deploy.err()).contains("app2").contains("another deploy holds the lease").contains("alice@ops-laptop");
+            assertThat(world.exec("app1", "test -f /var/lib/tierlift/notes/lease && echo held").stdout())
+                    .as("leases taken on other hosts are given back").isEmpty();
+        } finally {
+            world.exec("app2", "rm -f /var/lib/tierlift/notes/lease");
+        }
+    }
+
+    @Test
+    @Order(7)
+    void killedMidDeployThenDeployedAgainConverges() throws Exception {
+        Path app = world.appDir.resolve("backend/notes/app.py");
+        Files.writeString(app, Files.readString(app) + "\n# another release " + System.nanoTime() + "\n");
+        String text = Files.readString(world.descriptor);
+        Files.writeString(world.descriptor, text.replace("waf: { crs: true, paranoia: 1 }", "waf: { crs: true, paranoia: 2 }"));
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "io.tierlift.cli.Main", "deploy", "onprem", "-f", file(), "--yes"));
+        Process first = new ProcessBuilder(command).redirectErrorStream(true).start();
+        StringBuilder seen = new StringBuilder();
+        var reader = new java.io.BufferedReader(new java.io.InputStreamReader(first.getInputStream()));
+        String line;
+        while ((line = reader.readLine()) != null) {
+            seen.append(line).append('\n');
+            if (line.contains("uploading release") || line.contains("stopping notes-api")) {
+                first.destroyForcibly();
+                break;
+            }
+        }
+        first.waitFor(30, TimeUnit.SECONDS);
+        assertThat(seen.toString()).as("the first deploy got going before it was killed").contains("connected");
+        // The killed run's lease is still there (it never released it); a deploy by the same operator
+        // from a new process must break it explicitly.
+        Cli again = tierlift("deploy", "onprem", "-f", file(), "--yes", "--break-lock");
+        if (again.exitCode() != 0 && again.err().contains("holds the lease")) {
+            for (var host : world.hosts) {
+                world.exec(host.name(), "rm -f /var/lib/tierlift/notes/lease");
+            }
+            again = tierlift("deploy", "onprem", "-f", file(), "--yes");
+        }
+        assertThat(again.exitCode()).as(again.all()).isZero();
+        Cli plan = tierlift("plan", "onprem", "-f", file(), "--detailed-exitcode");
+        assertThat(plan.exitCode()).as("converged:%n%s", plan.all()).isZero();
+        for (var host : world.hosts) {
+            assertThat(world.exec(host.name(), "find /etc /srv /var/lib/postgresql -name '*.tierlift-new' -o -name '*.tierlift-prev' -o -name '*.partial' 2>/dev/null")
+                    .stdout()).as("nothing half-written on %s", host.name()).isEmpty();
+        }
+        assertThat(world.curl(edge + "/api/notes").status()).isEqualTo(200);
+    }
+
+    /** mtimes of every managed file plus the PIDs of the services, per host. */
+    private String fingerprints() {
+        StringBuilder all = new StringBuilder();
+        for (var host : world.hosts) {
+            all.append(fingerprintsOf(host.name()));
+        }
+        return all.toString();
+    }
+
+    private String fingerprintsOf(String host) {
+        ExecResult result = world.exec(host, String.join("; ",
+                "find /etc/nginx /etc/notes /etc/postgresql /etc/tierlift /usr/local/lib/tierlift /srv -xdev \\( -type f -o -type l \\) -printf '%p %T@\\n' 2>/dev/null | sort",
+                "cat /run/nginx.pid /run/notes/gunicorn.pid 2>/dev/null",
+                "head -1 /var/lib/postgresql/15/main/postmaster.pid 2>/dev/null",
+                "true"));
+        return "== " + host + "\n" + result.stdout();
+    }
+}
