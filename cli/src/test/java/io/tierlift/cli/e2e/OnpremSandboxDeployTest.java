@@ -227,6 +227,38 @@ class OnpremSandboxDeployTest {
         assertThat(world.curl(edge + "/api/notes").status()).isEqualTo(200);
     }
 
+    @Test
+    @Order(8)
+    void failoverPromotesTheStandbyAndWritesContinueWithNothingLost() throws IOException {
+        for (int i = 0; i < 20; i++) {
+            assertThat(world.curl("-X", "POST", "-H", "Content-Type: application/json", "-d", "{\"body\":\"before failover " + i + "\"}",
+                    edge + "/api/notes").status()).isEqualTo(201);
+        }
+        String committedBefore = world.exec("db1", "runuser -u postgres -- psql -At -d notes -c 'select count(*) from notes'").stdout().strip();
+        Cli failover = tierlift("failover", "onprem", "-f", file(), "--yes");
+        assertThat(failover.exitCode()).as(failover.all()).isZero();
+        assertThat(failover.out()).contains("db2 is the primary now; db1 was stopped.");
+        assertThat(world.exec("db2", "runuser -u postgres -- psql -At -c 'select pg_is_in_recovery()'").stdout().strip()).isEqualTo("f");
+        for (int i = 0; i < 10; i++) {
+            assertThat(world.curl("-X", "POST", "-H", "Content-Type: application/json", "-d", "{\"body\":\"after failover " + i + "\"}",
+                    edge + "/api/notes").status()).as("writes continue on the promoted standby").isEqualTo(201);
+        }
+        String before = world.exec("db2", "runuser -u postgres -- psql -At -d notes -c \"select count(*) from notes where body not like 'after failover%'\"").stdout().strip();
+        assertThat(before).as("every row committed before the failover is on the new primary").isEqualTo(committedBefore);
+        assertThat(world.exec("db2", "runuser -u postgres -- psql -At -d notes -c \"select count(*) from notes where body like 'after failover%'\"").stdout().strip())
+                .isEqualTo("10");
+
+        // The operator's edit the failover asks for; the next deploy rebuilds db1 as a standby of db2.
+        String text = Files.readString(world.descriptor);
+        Files.writeString(world.descriptor, text.replace("roles: [db-primary]", "roles: [db-TMP]")
+                .replace("roles: [db-standby]", "roles: [db-primary]").replace("roles: [db-TMP]", "roles: [db-standby]"));
+        Cli deploy = tierlift("deploy", "onprem", "-f", file(), "--yes");
+        assertThat(deploy.exitCode()).as(deploy.all()).isZero();
+        assertThat(deploy.err()).contains("db1        | cloning from db2").contains("db1        | streaming from the primary");
+        assertThat(world.exec("db1", "runuser -u postgres -- psql -At -d notes -c \"select count(*) from notes where body like 'after failover%'\"").stdout().strip())
+                .as("the rebuilt standby has the rows written after the failover").isEqualTo("10");
+    }
+
     /** mtimes of every managed file plus the PIDs of the services, per host. */
     private String fingerprints() {
         StringBuilder all = new StringBuilder();
