@@ -56,17 +56,15 @@ public final class DeployCommand implements Callable<Integer> {
         if (target != Target.ONPREM) {
             throw new UserException("deploy " + target + " is not implemented in this version yet");
         }
-        if (rollback) {
-            throw new UserException("deploy --rollback is not implemented in this version yet");
-        }
         String digest = DescriptorDigest.of(descriptor.file(), descriptor.environment());
         Optional<Plan> saved = Optional.ofNullable(planFile).map(this::readPlan);
         DeployOptions defaults = DeployOptions.defaults();
         DeployOptions options = new DeployOptions(defaults.owner(), defaults.leaseTtl(), breakLock);
         DeployReport report;
         try {
-            report = OnpremCommands.deployer(app, loaded.descriptor(), acceptNewHostKeys)
-                    .deploy(loaded.descriptor(), digest, options, saved, this::confirm);
+            var deployer = OnpremCommands.deployer(app, loaded.descriptor(), acceptNewHostKeys);
+            report = rollback ? deployer.rollback(loaded.descriptor(), options)
+                    : deployer.deploy(loaded.descriptor(), digest, options, saved, this::confirm);
         } catch (io.tierlift.onprem.deploy.DeployCancelledException e) {
             throw new UserException(e.getMessage());
         } catch (StalePlanException e) {

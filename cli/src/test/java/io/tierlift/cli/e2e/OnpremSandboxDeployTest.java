@@ -259,6 +259,22 @@ class OnpremSandboxDeployTest {
                 .as("the rebuilt standby has the rows written after the failover").isEqualTo("10");
     }
 
+    @Test
+    @Order(9)
+    void statusShowsHealthAndRollbackReturnsToThePreviousRelease() {
+        Cli status = tierlift("status", "onprem", "-f", file());
+        assertThat(status.exitCode()).as(status.all()).isZero();
+        assertThat(status.out()).contains("db2        db-primary").contains("replication: db1 streaming").contains("notes-api healthy");
+        String current = world.exec("app1", "readlink /srv/notes/current").stdout().strip();
+        String previous = world.exec("app1", "readlink /srv/notes/previous").stdout().strip();
+        assertThat(previous).isNotEmpty().isNotEqualTo(current);
+        Cli rollback = tierlift("deploy", "onprem", "-f", file(), "--rollback", "--yes");
+        assertThat(rollback.exitCode()).as(rollback.all()).isZero();
+        assertThat(world.exec("app1", "readlink /srv/notes/current").stdout().strip()).isEqualTo(previous);
+        assertThat(world.exec("app2", "readlink /srv/notes/current").stdout().strip()).isEqualTo(previous);
+        assertThat(world.curl(edge + "/api/notes").status()).isEqualTo(200);
+    }
+
     /** mtimes of every managed file plus the PIDs of the services, per host. */
     private String fingerprints() {
         StringBuilder all = new StringBuilder();

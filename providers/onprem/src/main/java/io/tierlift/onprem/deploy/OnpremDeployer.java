@@ -59,13 +59,17 @@ public final class OnpremDeployer {
         final Releases releases;
 
         Run(AppDescriptor descriptor) {
+            this(descriptor, true);
+        }
+
+        Run(AppDescriptor descriptor, boolean buildReleases) {
             this.descriptor = descriptor;
             this.target = descriptor.targets().onprem()
                     .orElseThrow(() -> new IllegalArgumentException("the descriptor has no targets.onprem section"));
             this.masked = byHost(renderer.render(descriptor, SecretView.masked()));
             this.wanted = byHost(renderer.render(descriptor, SecretView.resolving(secrets)));
             this.executor = new HostExecutor(target.ssh().parallelism());
-            this.releases = releaseSource.build(descriptor);
+            this.releases = buildReleases ? releaseSource.build(descriptor) : Releases.none();
         }
 
         void connectAll() {
@@ -141,6 +145,34 @@ public final class OnpremDeployer {
             } finally {
                 releaseLeases(run, options, leased);
             }
+        }
+    }
+
+    /** Returns every app server and the static site to the previous release, under the deploy lease. */
+    public DeployReport rollback(AppDescriptor descriptor, DeployOptions options) {
+        try (Run run = new Run(descriptor, false)) {
+            run.connectAll();
+            List<String> leased = acquireLeases(run, options);
+            try {
+                Map<String, HostState> states = run.probeAll();
+                OnpremPlanResult planned = planner.plan(descriptor, states, run.wanted, run.masked, (h, p) -> Optional.empty(), "rollback",
+                        Releases.none());
+                DeployReport report = new DeployReport(planned.plan());
+                new OnpremRollout(run.descriptor, run.target, run.sessions, planned.hosts(), run.executor, progress, report, secrets,
+                        host -> new HostSession(host, connector.connectNew(host)), Releases.none()).rollback();
+                return report;
+            } finally {
+                releaseLeases(run, options, leased);
+            }
+        }
+    }
+
+    /** Per host: services, releases, PostgreSQL role and replication lag, app health. */
+    public List<HostStatus> status(AppDescriptor descriptor) {
+        try (Run run = new Run(descriptor, false)) {
+            run.connectAll();
+            Map<String, HostState> states = run.probeAll();
+            return new StatusReader(descriptor, run.target, run.sessions, states).read();
         }
     }
 

@@ -278,6 +278,45 @@ final class OnpremRollout {
     }
 
     /**
+     * Back to the previous release, app servers one at a time (health-checked), then the static
+     * site. Config files are left as they are: a rollback is about code, the descriptor is the
+     * place to undo a config change.
+     */
+    void rollback() {
+        for (Host host : target.hostsWith(Role.APP)) {
+            HostSession session = sessions.get(host.name());
+            HostState state = plans.get(host.name()).state();
+            Optional<String> previous = HostState.releaseId(state.previousRelease());
+            if (previous.isEmpty()) {
+                throw new HostFailure(host.name(), "has no previous release to go back to");
+            }
+            ServiceCommands commands = services(host);
+            int graceful = (int) descriptor.backend().gracefulTimeout().toSeconds();
+            progress.step(host.name(), "rolling back to " + previous.get() + HostState.releaseId(state.currentRelease()).map(c -> " (from " + c + ")").orElse(""));
+            session.run("switching to release " + previous.get(), releaseCommands.activate(target.appRoot(), ReleaseSet.BACKEND, previous.get()));
+            session.run("stopping the app", commands.appStop(graceful));
+            session.run("starting the app", commands.appStart());
+            session.run("health check " + descriptor.backend().health(), commands.appHealth(host.address(),
+                    descriptor.backend().port(), descriptor.backend().health(), 30));
+            progress.step(host.name(), descriptor.app() + "-api healthy on release " + previous.get());
+            forgetUpstreamFailures();
+            report.changed(host.name());
+        }
+        for (Host host : target.hostsWith(Role.STATIC)) {
+            HostState state = plans.get(host.name()).state();
+            Optional<String> previous = HostState.releaseId(state.previousStatic());
+            if (previous.isPresent()) {
+                sessions.get(host.name()).run("switching the static site back", releaseCommands.activate(target.appRoot(), ReleaseSet.STATIC, previous.get()));
+                progress.step(host.name(), "static site back on " + previous.get());
+                report.changed(host.name());
+            }
+        }
+        for (Host host : target.hosts()) {
+            report.ok(host.name());
+        }
+    }
+
+    /**
      * While an app host restarted, nginx marked it failed (passive health checks) for fail_timeout.
      * Restarting the next host before that expires would leave no live upstream, so the proxies
      * reload gracefully: their new workers start with every upstream live again.

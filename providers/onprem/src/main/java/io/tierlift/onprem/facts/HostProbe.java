@@ -19,6 +19,8 @@ public final class HostProbe {
             "if [ -d /run/systemd/system ]; then echo 'SYSTEMD yes'; else echo 'SYSTEMD no'; fi",
             "r=$(readlink \"$root/current\" 2>/dev/null) && echo \"RELEASE $r\"",
             "r=$(readlink \"$root/static/current\" 2>/dev/null) && echo \"STATIC $r\"",
+            "r=$(readlink \"$root/previous\" 2>/dev/null) && echo \"PREVIOUS $r\"",
+            "r=$(readlink \"$root/static/previous\" 2>/dev/null) && echo \"STATICPREVIOUS $r\"",
             "for d in \"$root\"/releases/*/; do [ -d \"$d\" ] && echo \"RELEASES $(basename \"$d\")\"; done",
             "for d in \"$root\"/static/releases/*/; do [ -d \"$d\" ] && echo \"STATICRELEASES $(basename \"$d\")\"; done",
             "for d in \"$root\"/venvs/w-*; do case \"$d\" in *.tree) ;; *) [ -e \"$d\" ] && echo \"VENV $(basename \"$d\")\";; esac; done",
@@ -58,6 +60,8 @@ public final class HostProbe {
         boolean standby = false;
         Optional<String> release = Optional.empty();
         Optional<String> staticRelease = Optional.empty();
+        Optional<String> previousRelease = Optional.empty();
+        Optional<String> previousStatic = Optional.empty();
         Optional<Long> nginx = Optional.empty();
         Optional<Long> app = Optional.empty();
         Optional<Long> postgres = Optional.empty();
@@ -77,6 +81,8 @@ public final class HostProbe {
                 case "SYSTEMD" -> systemd = value.equals("yes");
                 case "RELEASE" -> release = Optional.of(value);
                 case "STATIC" -> staticRelease = Optional.of(value);
+                case "PREVIOUS" -> previousRelease = Optional.of(value);
+                case "STATICPREVIOUS" -> previousStatic = Optional.of(value);
                 case "RELEASES" -> releases.add(value);
                 case "STATICRELEASES" -> staticReleases.add(value);
                 case "VENV" -> venvs.add(value);
@@ -100,7 +106,7 @@ public final class HostProbe {
             }
         }
         return new HostState(host, systemd, release, staticRelease, nginx, app, postgres, cluster, standby, lease,
-                files, leftovers, releases, staticReleases, venvs);
+                files, leftovers, releases, staticReleases, venvs, previousRelease, previousStatic);
     }
 
     private static Optional<Long> pid(String text) {

@@ -13,7 +13,8 @@ public record HostState(String host, boolean systemd, Optional<String> currentRe
                         Optional<Long> nginxPid, Optional<Long> appPid, Optional<Long> postgresPid,
                         boolean postgresClusterExists, boolean postgresStandby, Optional<String> lease,
                         Map<String, FileFact> files, List<String> leftovers, List<String> releases,
-                        List<String> staticReleases, List<String> venvs) {
+                        List<String> staticReleases, List<String> venvs, Optional<String> previousRelease,
+                        Optional<String> previousStatic) {
     public HostState {
         files = Map.copyOf(files);
         leftovers = List.copyOf(leftovers);
