@@ -34,6 +34,8 @@ public final class DeployCommand implements Callable<Integer> {
     Target target;
     @Mixin
     DescriptorOptions descriptor;
+    @Mixin
+    AwsCommands.Options aws;
     @Option(names = "--plan", paramLabel = "PLANFILE", description = "Apply exactly this saved plan (refused if the target changed since).")
     Path planFile;
     @Option(names = "--yes", description = "Do not ask for confirmation.")
@@ -53,6 +55,14 @@ public final class DeployCommand implements Callable<Integer> {
     public Integer call() {
         LoadedDescriptor loaded = app.loader().load(descriptor.file(), descriptor.environment());
         Warnings.print(app.console(), loaded);
+        if (target == Target.AWS_IAAS) {
+            if (!yes) {
+                confirm(AwsCommands.withSession(app, loaded.descriptor(), aws, s -> s.deployer().plan(loaded.descriptor(), s.plan(),
+                        AwsCommands.VERSION, DescriptorDigest.of(descriptor.file(), descriptor.environment()))));
+            }
+            return AwsCommands.withSession(app, loaded.descriptor(), aws, s -> AwsCommands.recap(app,
+                    s.deployer().deploy(loaded.descriptor(), s.plan(), AwsCommands.VERSION)));
+        }
         if (target != Target.ONPREM) {
             throw new UserException("deploy " + target + " is not implemented in this version yet");
         }

@@ -25,6 +25,8 @@ public final class PlanCommand implements Callable<Integer> {
     Target target;
     @Mixin
     DescriptorOptions descriptor;
+    @Mixin
+    AwsCommands.Options aws;
     @Option(names = "--offline", description = "Plan from the descriptor alone, without contacting hosts or AWS.")
     boolean offline;
     @Option(names = "--output", paramLabel = "FORMAT", defaultValue = "text", description = "text or json.")
@@ -52,6 +54,11 @@ public final class PlanCommand implements Callable<Integer> {
                 }
                 yield OnpremCommands.deployer(app, loaded.descriptor(), acceptNewHostKeys).plan(loaded.descriptor(), digest).plan();
             }
+            case AWS_IAAS -> offline
+                    ? new io.tierlift.aws.iaas.AwsIaasDeployer(null, null, null, null, (s, m) -> { }, null, null,
+                            java.time.Clock.systemUTC()).planOffline(loaded.descriptor(), AwsCommands.stackPlan(loaded.descriptor()), digest)
+                    : AwsCommands.withSession(app, loaded.descriptor(), aws, s -> s.deployer().plan(loaded.descriptor(), s.plan(),
+                            AwsCommands.VERSION, digest));
             default -> throw new UserException("plan " + target + " is not implemented in this version yet");
         };
         return PlanOutput.emit(app, plan, output, planFile, detailedExitCode);

@@ -24,6 +24,8 @@ public final class StatusCommand implements Callable<Integer> {
     Target target;
     @Mixin
     DescriptorOptions descriptor;
+    @Mixin
+    AwsCommands.Options aws;
 
     StatusCommand(Application app) {
         this.app = app;
@@ -32,6 +34,12 @@ public final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         LoadedDescriptor loaded = app.loader().load(descriptor.file(), descriptor.environment());
+        if (target == Target.AWS_IAAS) {
+            return AwsCommands.withSession(app, loaded.descriptor(), aws, s -> {
+                AwsCommands.printStatus(app, s.deployer().status(s.plan()));
+                return ExitCode.OK;
+            });
+        }
         if (target != Target.ONPREM) {
             throw new UserException("status " + target + " is not implemented in this version yet");
         }

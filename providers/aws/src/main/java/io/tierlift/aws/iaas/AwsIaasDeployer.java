@@ -1,0 +1,400 @@
+package io.tierlift.aws.iaas;
+
+import io.tierlift.aws.cloudformation.ChangeSetPlan;
+import io.tierlift.aws.cloudformation.DeployResult;
+import io.tierlift.aws.cloudformation.LiveStack;
+import io.tierlift.aws.cloudformation.PlannedChangeMapper;
+import io.tierlift.aws.cloudformation.StackDeployer;
+import io.tierlift.aws.cloudformation.StackRequest;
+import io.tierlift.aws.s3.S3Sync;
+import io.tierlift.aws.s3.SyncResult;
+import io.tierlift.model.AppDescriptor;
+import io.tierlift.plan.Action;
+import io.tierlift.plan.Plan;
+import io.tierlift.plan.PlannedChange;
+import io.tierlift.provider.Progress;
+import io.tierlift.render.aws.ParameterSource;
+import io.tierlift.render.aws.StackPlan;
+import io.tierlift.render.aws.StackSpec;
+import io.tierlift.render.aws.cfn.CfnJson;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.cloudformation.model.Capability;
+import software.amazon.awssdk.services.cloudformation.model.Parameter;
+import software.amazon.awssdk.services.cloudformation.model.Tag;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.stream.Stream;
+
+/**
+ * Deploys, plans, reports and destroys the aws-iaas stacks the renderer planned: CloudFormation
+ * stacks in order (later ones take earlier ones' outputs), the backend release in the artifacts
+ * bucket, and the React build in the site bucket.
+ */
+public final class AwsIaasDeployer {
+    public static final String TARGET = "aws-iaas";
+    static final String PREFIX_LIST = "cloudfront-prefix-list-id";
+    static final String RELEASE_KEY = "release-key";
+    static final String ARTIFACTS = "artifacts";
+    static final String DATA = "data";
+    static final String STATIC = "static";
+    static final String ARTIFACT_BUCKET_OUTPUT = "ArtifactBucketName";
+    static final String SITE_BUCKET_OUTPUT = "SiteBucketName";
+
+    private final Function<String, CloudFormationClient> cloudFormation;
+    private final Function<String, S3Client> s3;
+    private final StackDeployer stacks;
+    private final PrefixListLookup prefixLists;
+    private final Progress progress;
+    private final CfnJson json = new CfnJson();
+    private final Duration pollInterval;
+    private final Duration stackTimeout;
+    private final Clock clock;
+
+    public AwsIaasDeployer(Function<String, CloudFormationClient> cloudFormation, Function<String, S3Client> s3,
+                           StackDeployer stacks, PrefixListLookup prefixLists, Progress progress,
+                           Duration pollInterval, Duration stackTimeout, Clock clock) {
+        this.cloudFormation = cloudFormation;
+        this.s3 = s3;
+        this.stacks = stacks;
+        this.prefixLists = prefixLists;
+        this.progress = progress;
+        this.pollInterval = pollInterval;
+        this.stackTimeout = stackTimeout;
+        this.clock = clock;
+    }
+
+    /** What one deploy did. */
+    public record DeployReport(Map<String, Boolean> stacksChanged, boolean releaseUploaded, SyncResult site, int staleDeleted) {
+        public boolean changed() {
+            return stacksChanged.containsValue(true) || releaseUploaded || !site.uploaded().isEmpty() || staleDeleted > 0;
+        }
+    }
+
+    public DeployReport deploy(AppDescriptor descriptor, StackPlan plan, String version) {
+        Map<String, Map<String, String>> outputs = new LinkedHashMap<>();
+        Map<String, Boolean> changed = new LinkedHashMap<>();
+        BackendRelease release = BackendRelease.of(descriptor);
+        boolean uploaded = false;
+        Map<String, String> tags = new TreeMap<>(plan.tags());
+        tags.put("tierlift:version", version);
+        for (StackSpec spec : plan.stacks()) {
+            Map<String, String> parameters = new TreeMap<>();
+            for (Map.Entry<String, ParameterSource> entry : spec.parameters().entrySet()) {
+                ParameterSource source = entry.getValue();
+                if (source instanceof ParameterSource.DeployTime time && RELEASE_KEY.equals(time.name())) {
+                    uploaded |= uploadRelease(release, artifactBucket(plan, outputs));
+                }
+                parameters.put(entry.getKey(), resolve(spec, entry.getKey(), source, plan, outputs, release));
+            }
+            StackRequest request = new StackRequest(spec.name(), spec.region(), json.write(spec.template()), parameters,
+                    tags, DATA.equals(spec.key()), capabilities(spec));
+            DeployResult result = deployStack(request);
+            changed.put(spec.key(), result.changed());
+            outputs.put(spec.key(), result.outputs());
+        }
+        Path dist = descriptor.baseDir().resolve(descriptor.frontend().dist()).normalize();
+        String siteBucket = output(plan, outputs, STATIC, SITE_BUCKET_OUTPUT);
+        S3Sync sync = new S3Sync(s3.apply(plan.stack(STATIC).region()), progress);
+        SyncResult site = sync.sync(dist, siteBucket, "");
+        // Only once the new files are up: pages already open may still ask for the old hashed assets.
+        int stale = sync.deleteStale(siteBucket, site.staleKeys());
+        if (!site.invalidationPaths().isEmpty()) {
+            progress.warn("cloudfront", "changed paths " + site.invalidationPaths() + " are not invalidated by this version; "
+                    + "they expire with their Cache-Control (index.html is no-cache)");
+        }
+        return new DeployReport(changed, uploaded, site, stale);
+    }
+
+    /**
+     * A stack that does not exist yet is made with CreateStack rather than a CREATE change set: the
+     * result is the same in AWS, and emulators compute outputs for it (moto leaves stacks made by
+     * change sets without outputs). Existing stacks are updated through change sets.
+     */
+    private DeployResult deployStack(StackRequest request) {
+        Optional<LiveStack> live = stacks.status(request.stackName(), request.region());
+        if (live.isPresent() && !live.get().underReview() && !live.get().failedCreate()) {
+            return stacks.deploy(request);
+        }
+        if (live.isPresent() && live.get().failedCreate()) {
+            stacks.deleteStack(request.stackName(), request.region());
+        }
+        CloudFormationClient cfn = cloudFormation.apply(request.region());
+        progress.step(request.stackName(), "creating stack");
+        cfn.createStack(b -> b.stackName(request.stackName())
+                .templateBody(request.templateBody())
+                .parameters(request.parameters().entrySet().stream()
+                        .map(e -> Parameter.builder().parameterKey(e.getKey()).parameterValue(e.getValue()).build()).toList())
+                .tags(request.tags().entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList())
+                .capabilities(request.capabilities())
+                .enableTerminationProtection(request.terminationProtection()));
+        Instant deadline = clock.instant().plus(stackTimeout);
+        while (true) {
+            LiveStack now = stacks.status(request.stackName(), request.region())
+                    .orElseThrow(() -> new IaasDeployException("stack " + request.stackName() + " vanished while being created"));
+            if (!now.status().endsWith("_IN_PROGRESS")) {
+                if (!"CREATE_COMPLETE".equals(now.status())) {
+                    throw new IaasDeployException("stack " + request.stackName() + " failed: " + now.status()
+                            + now.statusReason().map(r -> " (" + r + ")").orElse(""));
+                }
+                progress.step(request.stackName(), "CREATE_COMPLETE");
+                return new DeployResult(now.stackName(), now.stackId(), now.status(), true, now.outputs());
+            }
+            if (clock.instant().isAfter(deadline)) {
+                throw new IaasDeployException("stack " + request.stackName() + " is still " + now.status() + " after "
+                        + stackTimeout.toMinutes() + " min; follow it with 'tierlift status aws-iaas'");
+            }
+            try {
+                Thread.sleep(pollInterval.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IaasDeployException("interrupted while stack " + request.stackName() + " was being created");
+            }
+        }
+    }
+
+    private String resolve(StackSpec spec, String parameter, ParameterSource source, StackPlan plan,
+                           Map<String, Map<String, String>> outputs, BackendRelease release) {
+        if (source instanceof ParameterSource.Literal literal) {
+            return literal.value();
+        }
+        if (source instanceof ParameterSource.StackOutput out) {
+            return output(plan, outputs, out.stackKey(), out.outputName());
+        }
+        ParameterSource.DeployTime time = (ParameterSource.DeployTime) source;
+        return switch (time.name()) {
+            case PREFIX_LIST -> prefixLists.cloudFrontOriginFacing(spec.region());
+            case RELEASE_KEY -> release.key();
+            default -> throw new IaasDeployException("stack " + spec.key() + " parameter " + parameter
+                    + " needs deploy-time value '" + time.name() + "', which this version cannot produce");
+        };
+    }
+
+    private static String output(StackPlan plan, Map<String, Map<String, String>> outputs, String stackKey, String name) {
+        String value = outputs.getOrDefault(stackKey, Map.of()).get(name);
+        if (value == null) {
+            throw new IaasDeployException("stack " + plan.stack(stackKey).name() + " has no output " + name + " (it has "
+                    + new TreeMap<>(outputs.getOrDefault(stackKey, Map.of())).keySet() + ")");
+        }
+        return value;
+    }
+
+    private static String artifactBucket(StackPlan plan, Map<String, Map<String, String>> outputs) {
+        return output(plan, outputs, ARTIFACTS, ARTIFACT_BUCKET_OUTPUT);
+    }
+
+    /** Uploads the release unless an object with its key is already there (the key is a content hash). */
+    boolean uploadRelease(BackendRelease release, String bucket) {
+        S3Client client = s3.apply(null);
+        try {
+            client.headObject(b -> b.bucket(bucket).key(release.key()));
+            progress.step("s3://" + bucket, release.key() + " is already there");
+            return false;
+        } catch (NoSuchKeyException e) {
+            // upload below
+        } catch (S3Exception e) {
+            if (e.statusCode() != 404) {
+                throw e;
+            }
+        }
+        client.putObject(b -> b.bucket(bucket).key(release.key()).contentType("application/gzip"),
+                RequestBody.fromBytes(release.archive()));
+        progress.step("s3://" + bucket, "uploaded " + release.key() + " (" + release.archive().length + " bytes)");
+        return true;
+    }
+
+    private static java.util.Set<Capability> capabilities(StackSpec spec) {
+        return spec.capabilities().stream().map(Capability::fromValue).collect(java.util.stream.Collectors.toSet());
+    }
+
+    /**
+     * The plan from the descriptor alone: every resource of every template as a creation and every
+     * file of the React build as an upload, with no AWS call.
+     */
+    public Plan planOffline(AppDescriptor descriptor, StackPlan plan, String digest) {
+        List<PlannedChange> changes = new ArrayList<>();
+        for (StackSpec spec : plan.stacks()) {
+            spec.template().resources().forEach(resource -> changes.add(new PlannedChange(
+                    address(spec, resource.logicalId()), resource.type(), Action.CREATE,
+                    "offline: in the template of stack " + spec.name() + " (not compared with AWS)",
+                    Optional.empty(), List.of(), false)));
+        }
+        for (Map.Entry<String, Path> file : siteFiles(descriptor).entrySet()) {
+            changes.add(new PlannedChange(siteAddress(file.getKey()), "s3-object", Action.CREATE,
+                    "offline: upload " + file.getKey() + " (not compared with the bucket)", Optional.empty(), List.of(), false));
+        }
+        return new Plan(Plan.FORMAT_VERSION, descriptor.app(), descriptor.environment(), TARGET, digest, clock.instant(),
+                changes, Map.of());
+    }
+
+    /** Change sets per existing stack (deleted again), template resources for stacks still to create, and the site files. */
+    public Plan plan(AppDescriptor descriptor, StackPlan plan, String version, String digest) {
+        List<PlannedChange> changes = new ArrayList<>();
+        Map<String, String> fingerprints = new TreeMap<>();
+        Map<String, Map<String, String>> outputs = new LinkedHashMap<>();
+        BackendRelease release = BackendRelease.of(descriptor);
+        Map<String, String> tags = new TreeMap<>(plan.tags());
+        tags.put("tierlift:version", version);
+        PlannedChangeMapper mapper = new PlannedChangeMapper();
+        boolean upstreamMissing = false;
+        for (StackSpec spec : plan.stacks()) {
+            Optional<LiveStack> live = stacks.status(spec.name(), spec.region());
+            live.ifPresent(l -> fingerprints.put(spec.name(), l.fingerprint()));
+            if (live.isEmpty() || upstreamMissing) {
+                upstreamMissing = true;
+                spec.template().resources().forEach(resource -> changes.add(PlannedChange.of(
+                        address(spec, resource.logicalId()), resource.type(), Action.CREATE, "create (new stack " + spec.name() + ")")));
+                continue;
+            }
+            outputs.put(spec.key(), live.get().outputs());
+            Map<String, String> parameters = new TreeMap<>();
+            spec.parameters().forEach((name, source) -> parameters.put(name, resolve(spec, name, source, plan, outputs, release)));
+            StackRequest request = new StackRequest(spec.name(), spec.region(), json.write(spec.template()), parameters,
+                    tags, DATA.equals(spec.key()), capabilities(spec));
+            ChangeSetPlan planned = stacks.planOnly(request);
+            for (var change : planned.changes()) {
+                PlannedChange mapped = mapper.map(spec.name(), change);
+                changes.add(new PlannedChange(address(spec, change.logicalId()), mapped.kind(), mapped.action(),
+                        mapped.summary(), mapped.diff(), mapped.reasons(), mapped.dataLoss()));
+            }
+        }
+        Optional<String> siteBucket = Optional.ofNullable(outputs.getOrDefault(STATIC, Map.of()).get(SITE_BUCKET_OUTPUT));
+        for (Map.Entry<String, Path> file : siteFiles(descriptor).entrySet()) {
+            Action action = siteBucket.map(bucket -> compare(plan, bucket, file.getKey(), file.getValue())).orElse(Action.CREATE);
+            changes.add(PlannedChange.of(siteAddress(file.getKey()), "s3-object", action,
+                    action == Action.NO_OP ? "unchanged" : action == Action.CREATE ? "upload" : "upload the changed file"));
+        }
+        return new Plan(Plan.FORMAT_VERSION, descriptor.app(), descriptor.environment(), TARGET, digest, clock.instant(),
+                changes, fingerprints);
+    }
+
+    private Action compare(StackPlan plan, String bucket, String path, Path file) {
+        try {
+            var head = s3.apply(plan.stack(STATIC).region()).headObject(b -> b.bucket(bucket).key(path));
+            return sha256(file).equals(head.metadata().get(S3Sync.SHA256_METADATA)) ? Action.NO_OP : Action.UPDATE;
+        } catch (NoSuchKeyException e) {
+            return Action.CREATE;
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return Action.CREATE;
+            }
+            throw e;
+        }
+    }
+
+    /** Stack states and outputs, in deploy order. */
+    public IaasStatus status(StackPlan plan) {
+        List<IaasStatus.StackState> states = new ArrayList<>();
+        for (StackSpec spec : plan.stacks()) {
+            Optional<LiveStack> live = stacks.status(spec.name(), spec.region());
+            states.add(new IaasStatus.StackState(spec.key(), spec.name(), spec.region(), live.map(LiveStack::status),
+                    live.map(LiveStack::outputs).orElse(Map.of())));
+        }
+        return new IaasStatus(states);
+    }
+
+    /**
+     * Deletes the stacks, last first. Buckets are emptied first, but only when {@code emptyBuckets}
+     * (the operator confirmed): CloudFormation can't delete a bucket that holds objects. The data
+     * stack's termination protection is never lifted here; the deletion stops there with what to do.
+     */
+    public List<String> destroy(StackPlan plan, boolean emptyBuckets) {
+        List<StackSpec> reversed = new ArrayList<>(plan.stacks());
+        Collections.reverse(reversed);
+        List<String> deleted = new ArrayList<>();
+        for (StackSpec spec : reversed) {
+            Optional<LiveStack> live = stacks.status(spec.name(), spec.region());
+            if (live.isEmpty()) {
+                continue;
+            }
+            String bucketOutput = STATIC.equals(spec.key()) ? SITE_BUCKET_OUTPUT
+                    : ARTIFACTS.equals(spec.key()) ? ARTIFACT_BUCKET_OUTPUT : null;
+            if (bucketOutput != null && live.get().outputs().containsKey(bucketOutput)) {
+                String bucket = live.get().outputs().get(bucketOutput);
+                if (!emptyBuckets) {
+                    throw new IaasDeployException("stack " + spec.name() + " holds bucket " + bucket
+                            + "; destroying it deletes every object in it: run with --yes to confirm");
+                }
+                emptyBucket(spec.region(), bucket);
+            }
+            if (stacks.deleteStack(spec.name(), spec.region())) {
+                deleted.add(spec.name());
+            }
+        }
+        return deleted;
+    }
+
+    /** Deletes every object version and delete marker (the artifacts bucket is versioned). */
+    void emptyBucket(String region, String bucket) {
+        S3Client client = s3.apply(region);
+        int count = 0;
+        while (true) {
+            var listed = client.listObjectVersions(b -> b.bucket(bucket));
+            List<ObjectIdentifier> ids = new ArrayList<>();
+            listed.versions().forEach(v -> ids.add(ObjectIdentifier.builder().key(v.key()).versionId(v.versionId()).build()));
+            listed.deleteMarkers().forEach(m -> ids.add(ObjectIdentifier.builder().key(m.key()).versionId(m.versionId()).build()));
+            if (ids.isEmpty()) {
+                break;
+            }
+            for (int from = 0; from < ids.size(); from += 1000) {
+                List<ObjectIdentifier> batch = ids.subList(from, Math.min(ids.size(), from + 1000));
+                client.deleteObjects(b -> b.bucket(bucket).delete(d -> d.objects(batch).quiet(true)));
+            }
+            count += ids.size();
+        }
+        progress.step("s3://" + bucket, "emptied (" + count + " object version(s) deleted)");
+    }
+
+    private static String address(StackSpec spec, String logicalId) {
+        return TARGET + "." + spec.key() + "." + logicalId;
+    }
+
+    private static String siteAddress(String path) {
+        return TARGET + ".site/" + path;
+    }
+
+    private static Map<String, Path> siteFiles(AppDescriptor descriptor) {
+        Path dist = descriptor.baseDir().resolve(descriptor.frontend().dist()).normalize();
+        Map<String, Path> files = new TreeMap<>();
+        if (!Files.isDirectory(dist)) {
+            throw new IaasDeployException("the React build " + dist + " does not exist; build the frontend first");
+        }
+        try (Stream<Path> walk = Files.walk(dist)) {
+            walk.filter(Files::isRegularFile).forEach(f -> files.put(dist.relativize(f).toString().replace('\\', '/'), f));
+        } catch (IOException e) {
+            throw new IaasDeployException("cannot read " + dist + ": " + e.getMessage(), e);
+        }
+        return files;
+    }
+
+    private static String sha256(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(in.readAllBytes()));
+        } catch (IOException e) {
+            throw new IaasDeployException("cannot read " + file + ": " + e.getMessage(), e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
