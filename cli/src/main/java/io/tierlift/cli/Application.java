@@ -15,15 +15,21 @@ import java.util.Map;
 public final class Application {
     private final Console console;
     private final DescriptorLoader loader;
-    private final Map<Target, RenderProvider> renderers;
+    private final java.util.function.Function<Target, RenderProvider> renderers;
     private final Map<String, String> environment;
     private final ConnectorFactory connectors;
 
     public Application(Console console, DescriptorLoader loader, Map<Target, RenderProvider> renderers,
                        Map<String, String> environment, ConnectorFactory connectors) {
+        this(console, loader, Map.copyOf(renderers)::get, environment, connectors);
+    }
+
+    /** Renderers are looked up per target, so a command only builds (and loads the classes of) the ones it uses. */
+    public Application(Console console, DescriptorLoader loader, java.util.function.Function<Target, RenderProvider> renderers,
+                       Map<String, String> environment, ConnectorFactory connectors) {
         this.console = console;
         this.loader = loader;
-        this.renderers = Map.copyOf(renderers);
+        this.renderers = renderers;
         this.environment = Map.copyOf(environment);
         this.connectors = connectors;
     }
@@ -47,7 +53,7 @@ public final class Application {
     }
 
     public RenderProvider renderer(Target target) {
-        RenderProvider provider = renderers.get(target);
+        RenderProvider provider = renderers.apply(target);
         if (provider == null) {
             throw new UserException("rendering " + target + " is not available in this build");
         }

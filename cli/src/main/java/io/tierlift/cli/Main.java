@@ -38,7 +38,7 @@ public final class Main {
 
     public static int run(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err, boolean terminal) {
         Console console = new Console(out, err, Console.colorWanted(env, terminal), false);
-        Application application = new Application(console, new DescriptorLoader(), renderers(), env, Main::connector);
+        Application application = new Application(console, new DescriptorLoader(), new Renderers(), env, Main::connector);
         CommandLine commandLine = commandLine(application);
         commandLine.setOut(out);
         commandLine.setErr(err);
@@ -64,7 +64,15 @@ public final class Main {
     }
 
     static Map<Target, RenderProvider> renderers() {
-        return new Renderers().all();
+        Renderers renderers = new Renderers();
+        Map<Target, RenderProvider> all = new java.util.EnumMap<>(Target.class);
+        for (Target target : Target.values()) {
+            RenderProvider provider = renderers.apply(target);
+            if (provider != null) {
+                all.put(target, provider);
+            }
+        }
+        return all;
     }
 
     private static boolean matched(ParseResult parseResult, String option) {

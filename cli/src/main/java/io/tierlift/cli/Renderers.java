@@ -16,14 +16,26 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
-/** Which renderer serves each target. */
-final class Renderers {
-    Map<Target, RenderProvider> all() {
-        TemplateEngine engine = new FreemarkerEngine();
-        Map<Target, RenderProvider> renderers = new EnumMap<>(Target.class);
-        renderers.put(Target.ONPREM, new OnpremRenderer(List.of(new EdgeRenderer(engine),
-                new AppServerRenderer(engine), new DatabaseRenderer(engine), new FirewallRenderer(engine))));
-        renderers.put(Target.AWS_IAAS, new AwsIaasRenderer(engine, new CfnJson()));
-        return renderers;
+/** Which renderer serves each target; each is built on first use (validate needs none of them). */
+final class Renderers implements java.util.function.Function<Target, RenderProvider> {
+    private final Map<Target, RenderProvider> built = new EnumMap<>(Target.class);
+    private TemplateEngine engine;
+
+    @Override
+    public synchronized RenderProvider apply(Target target) {
+        return built.computeIfAbsent(target, this::create);
     }
+
+    private RenderProvider create(Target target) {
+        if (engine == null) {
+            engine = new FreemarkerEngine();
+        }
+        return switch (target) {
+            case ONPREM -> new OnpremRenderer(List.of(new EdgeRenderer(engine),
+                    new AppServerRenderer(engine), new DatabaseRenderer(engine), new FirewallRenderer(engine)));
+            case AWS_IAAS -> new AwsIaasRenderer(engine, new CfnJson());
+            default -> null;
+        };
+    }
+
 }

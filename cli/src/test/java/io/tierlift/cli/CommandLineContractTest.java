@@ -97,8 +97,20 @@ class CommandLineContractTest {
     }
 
     @Test
+    void offlinePlansNeedNoHostsAndNoCredentials() throws Exception {
+        CliRun onprem = CliRun.of("plan", "onprem", "-f", EXAMPLE, "--offline", "--detailed-exitcode");
+        assertThat(onprem.exitCode()).as(onprem.err()).isEqualTo(2);
+        assertThat(onprem.out()).contains("onprem.edge1.file:/etc/nginx/nginx.conf").contains("not compared with the host");
+        CliRun json = CliRun.of("plan", "aws-iaas", "-f", EXAMPLE, "--offline", "--output", "json");
+        assertThat(json.exitCode()).as(json.err()).isZero();
+        JsonNode plan = new ObjectMapper().readTree(json.out());
+        assertThat(plan.path("target").asText()).isEqualTo("aws-iaas");
+        assertThat(plan.path("changes").toString()).contains("AWS::RDS::DBInstance");
+    }
+
+    @Test
     void notYetImplementedCommandsFailWithExit1() {
-        CliRun run = CliRun.of(Map.of(), "status", "onprem", "-f", EXAMPLE);
+        CliRun run = CliRun.of(Map.of(), "status", "aws-serverless", "-f", EXAMPLE);
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.err()).contains("not implemented");
     }

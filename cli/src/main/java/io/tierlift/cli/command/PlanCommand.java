@@ -50,7 +50,8 @@ public final class PlanCommand implements Callable<Integer> {
         Plan plan = switch (target) {
             case ONPREM -> {
                 if (offline) {
-                    throw new UserException("plan onprem --offline is not available yet: an on-prem plan compares with the hosts");
+                    yield new io.tierlift.onprem.deploy.OnpremPlanner().offline(loaded.descriptor(),
+                            app.renderer(Target.ONPREM).render(loaded.descriptor(), io.tierlift.secret.SecretView.masked()), digest);
                 }
                 yield OnpremCommands.deployer(app, loaded.descriptor(), acceptNewHostKeys).plan(loaded.descriptor(), digest).plan();
             }

@@ -124,6 +124,24 @@ public final class OnpremPlanner {
         return changes;
     }
 
+    /**
+     * The plan from the descriptor alone (--offline): every file tierlift would place, as it would
+     * be on a host that has none of them. Nothing is compared, so it can't say what is unchanged.
+     */
+    public Plan offline(AppDescriptor descriptor, List<RenderedFile> masked, String descriptorDigest) {
+        List<PlannedChange> changes = new ArrayList<>();
+        for (RenderedFile file : masked) {
+            int slash = file.location().indexOf('/');
+            String host = file.location().substring(0, slash);
+            String path = file.location().substring(slash);
+            changes.add(PlannedChange.of("onprem." + host + ".file:" + path, "file", Action.CREATE,
+                    "offline: would place " + file.content().length + " bytes, mode " + Integer.toOctalString(file.mode())
+                            + (file.sensitive() ? " (sensitive)" : "") + " (not compared with the host)"));
+        }
+        return new Plan(Plan.FORMAT_VERSION, descriptor.app(), descriptor.environment(), "onprem", descriptorDigest, Instant.now(),
+                changes, Map.of());
+    }
+
     /** What a saved plan was made against: the managed files' checksums, modes and owners. */
     static String fingerprint(HostState state, Iterable<String> paths) {
         StringBuilder text = new StringBuilder();
