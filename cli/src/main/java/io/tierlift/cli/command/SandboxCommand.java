@@ -40,13 +40,21 @@ public final class SandboxCommand implements Callable<Integer> {
             description = "Descriptor whose on-prem hosts to create (default: ${DEFAULT-VALUE}).")
     Path file;
 
+    @Option(names = "--state-dir", paramLabel = "DIR", description = "Where the sandbox keeps its hosts, key and SSH config "
+            + "(default: ~/.tierlift/sandbox). Several sandboxes need several folders and bridges.")
+    Path stateDir;
+
+    @Option(names = "--bridge", paramLabel = "NAME", defaultValue = SandboxSpec.DEFAULT_BRIDGE,
+            description = "Bridge joining the hosts (tl-<letters/digits>, default: ${DEFAULT-VALUE}).")
+    String bridge;
+
     SandboxCommand(Application app) {
         this.app = app;
     }
 
     @Override
     public Integer call() {
-        Sandbox sandbox = new Sandbox(Sandbox.defaultStateDir(), new ProcessCommandRunner());
+        Sandbox sandbox = new Sandbox(stateDir != null ? stateDir : Sandbox.defaultStateDir(), new ProcessCommandRunner());
         try {
             switch (action) {
                 case "up" -> up(sandbox);
@@ -72,7 +80,10 @@ public final class SandboxCommand implements Callable<Integer> {
         for (Host host : target.hosts()) {
             hosts.add(new SandboxHost(host.name(), host.address()));
         }
-        sandbox.up(SandboxSpec.forHosts(hosts), app.console()::info);
+        // The hosts' /24 is taken from the first address; the bridge takes its .1.
+        String first = hosts.get(0).address();
+        String prefix = first.substring(0, first.lastIndexOf('.') + 1);
+        sandbox.up(new SandboxSpec(bridge, prefix + "0/24", prefix + "1", hosts), app.console()::info);
         createSandboxSecrets(descriptor, sandbox.stateDir());
         app.console().info("sandbox is up: " + hosts.size() + " hosts; ssh -F " + sandbox.sshConfig() + " " + hosts.get(0).name());
     }
