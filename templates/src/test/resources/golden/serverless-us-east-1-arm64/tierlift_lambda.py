@@ -201,7 +201,9 @@ def http_response(status, response_headers, body):
     if cookies:
         response["cookies"] = cookies
     text = None
-    if is_text(merged):
+    if not body:
+        text = ""
+    elif is_text(merged):
         try:
             text = body.decode("utf-8")
         except UnicodeDecodeError:
