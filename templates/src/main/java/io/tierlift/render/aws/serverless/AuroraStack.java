@@ -152,7 +152,7 @@ final class AuroraStack {
                                         .put("Action", "secretsmanager:GetSecretValue")
                                         .put("Resource", masterSecret))))))));
         CfnResource proxy = t.add(CfnResource.of("DbProxy", "AWS::RDS::DBProxy", props()
-                .put("DBProxyName", names.resource("db", PROXY_NAME_LIMIT))
+                .put("DBProxyName", proxyName(names))
                 .put("EngineFamily", "POSTGRESQL")
                 .put("RoleArn", proxyRole.att("Arn"))
                 .put("Auth", List.of(props()
@@ -202,6 +202,14 @@ final class AuroraStack {
                 ServerlessNetworkStack.PROXY_SECURITY_GROUP_ID));
         // The proxy's role is unnamed, so CAPABILITY_IAM (not _NAMED_IAM) is enough.
         return new StackSpec(KEY, names.stack(KEY), target.region(), t.build(), parameters, List.of("CAPABILITY_IAM"));
+    }
+
+    /**
+     * RDS Proxy names allow no two hyphens in a row, which a shortened name (a prefix cut at a
+     * hyphen, then "-hash-") could have; the hash keeps the name unique without them.
+     */
+    static String proxyName(StackNames names) {
+        return names.resource("db", PROXY_NAME_LIMIT).replaceAll("-{2,}", "-");
     }
 
     /** Whether Aurora PostgreSQL of this version can scale to 0 ACUs; a version without a minor cannot be told. */

@@ -285,6 +285,17 @@ class AwsServerlessRendererTest {
     }
 
     @Test
+    void proxyNamesStayWithinRdsRules() {
+        assertThat(AuroraStack.proxyName(new io.tierlift.render.aws.iaas.StackNames("notes", "prod"))).isEqualTo("notes-prod-db");
+        // 31 + 31 characters, cut where the app name ends in a hyphen.
+        String app = "a-very-long-application-name-x";
+        String env = "an-equally-long-environment-one";
+        String name = AuroraStack.proxyName(new io.tierlift.render.aws.iaas.StackNames(app + "-", env));
+        assertThat(name).hasSizeLessThanOrEqualTo(63).matches("[a-z][a-z0-9-]*[a-z0-9]").doesNotContain("--");
+        assertThat(name).isNotEqualTo(AuroraStack.proxyName(new io.tierlift.render.aws.iaas.StackNames(app + "-", "an-equally-long-environment-two")));
+    }
+
+    @Test
     void subnetsSplitTheVpcInFourEqualBlocks() {
         assertThat(ServerlessNetworkStack.subnets(io.tierlift.model.Cidr.parse("10.50.7.0/24")))
                 .extracting(Object::toString)
