@@ -111,12 +111,15 @@ final class LocalPostgres implements AutoCloseable {
 
     /** Stops the server (fast shutdown, by its data folder) and removes everything it had. */
     @Override
-    public void close() throws IOException, InterruptedException {
+    public void close() throws IOException {
         try {
             if (started) {
                 asPostgres(List.of(BIN + "pg_ctl", "-D", data.toString(), "-m", "fast", "-w", "-t", "60", "stop"), null);
                 started = false;
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while stopping PostgreSQL in " + data, e);
         } finally {
             try (Stream<Path> paths = Files.walk(root)) {
                 for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
