@@ -1,6 +1,5 @@
 package io.tierlift.render.aws.iaas;
 
-import io.tierlift.model.AwsIaasTarget;
 import io.tierlift.render.aws.StackSpec;
 import io.tierlift.render.aws.cfn.CfnResource;
 import io.tierlift.render.aws.cfn.CfnTemplate;
@@ -12,25 +11,26 @@ import static io.tierlift.render.aws.cfn.Props.props;
 
 /**
  * The bucket backend releases are uploaded to. It is its own stack, first in the plan, because the
- * compute stack needs it (instances download their release at boot) and the static stack, which
- * needs the compute stack's load balancer, comes last. Versioned, so a release key that is
- * overwritten by mistake can still be recovered; old versions expire after 30 days.
+ * app stack needs it (aws-iaas instances download their release at boot, the aws-serverless
+ * function's code is read from it) and the static stack, which needs the app stack's endpoint,
+ * comes last. Versioned, so a release key that is overwritten by mistake can still be recovered;
+ * old versions expire after 30 days. Both AWS tiers use it as it is.
  */
-final class ArtifactsStack {
-    static final String KEY = "artifacts";
-    static final String BUCKET_NAME = "ArtifactBucketName";
-    /** Releases live under this prefix; the instance role may read nothing else. */
-    static final String RELEASE_PREFIX = "releases/";
+public final class ArtifactsStack {
+    public static final String KEY = "artifacts";
+    public static final String BUCKET_NAME = "ArtifactBucketName";
+    /** Releases live under this prefix; the app's role may read nothing else. */
+    public static final String RELEASE_PREFIX = "releases/";
 
     private final StackNames names;
-    private final AwsIaasTarget target;
+    private final String region;
 
-    ArtifactsStack(StackNames names, AwsIaasTarget target) {
+    public ArtifactsStack(StackNames names, String region) {
         this.names = names;
-        this.target = target;
+        this.region = region;
     }
 
-    StackSpec build() {
+    public StackSpec build() {
         CfnTemplate.Builder t = CfnTemplate.builder(names.prefix() + " artifacts: private, versioned bucket for backend releases");
         CfnResource bucket = t.add(CfnResource.of("ArtifactBucket", "AWS::S3::Bucket", PrivateBucket.properties()
                 .put("VersioningConfiguration", props().put("Status", "Enabled"))
@@ -45,6 +45,6 @@ final class ArtifactsStack {
                         .put("Version", "2012-10-17")
                         .put("Statement", List.of(PrivateBucket.denyInsecureTransport(bucket))))));
         t.output(BUCKET_NAME, "Bucket the deployer uploads releases to, under " + RELEASE_PREFIX, bucket.ref());
-        return new StackSpec(KEY, names.stack(KEY), target.region(), t.build(), Map.of(), List.of());
+        return new StackSpec(KEY, names.stack(KEY), region, t.build(), Map.of(), List.of());
     }
 }

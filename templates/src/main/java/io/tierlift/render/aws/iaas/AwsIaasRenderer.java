@@ -81,11 +81,11 @@ public final class AwsIaasRenderer implements RenderProvider {
         NetworkStack network = new NetworkStack(names, target, securityGroups);
         ComputeStack.Built compute = new ComputeStack(names, descriptor, target, new UserData(engine, json)).build();
         StackPlan plan = new StackPlan(List.of(
-                new ArtifactsStack(names, target).build(),
+                new ArtifactsStack(names, target.region()).build(),
                 network.build(),
                 new DataStack(names, target, descriptor.database(), UserData.hasSecrets(descriptor.backend())).build(),
                 compute.stack(),
-                new WafStack(names, target).build(),
+                new WafStack(names, target.wafRateLimit()).build(),
                 new StaticSiteStack(names, target, (int) descriptor.backend().timeout().toSeconds(), engine).build()),
                 Map.of("app", descriptor.app(), "env", descriptor.environment(), "managed-by", "tierlift"));
         return new Rendering(plan, compute.bootScript().forReview());

@@ -5,20 +5,20 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-/** Names derived from the app and environment: stacks are {@code <app>-<env>-<stack>}. */
-record StackNames(String app, String environment) {
+/** Names derived from the app and environment: stacks are {@code <app>-<env>-<stack>} (both AWS tiers). */
+public record StackNames(String app, String environment) {
     private static final int HASH_LENGTH = 8;
 
-    String prefix() {
+    public String prefix() {
         return app + "-" + environment;
     }
 
-    String stack(String key) {
+    public String stack(String key) {
         return prefix() + "-" + key;
     }
 
     /** A name for tags and descriptions. */
-    String resource(String suffix) {
+    public String resource(String suffix) {
         return prefix() + "-" + suffix;
     }
 
@@ -27,7 +27,7 @@ record StackNames(String app, String environment) {
      * (origin access controls and CloudFront functions: 64). App and environment names may be 31
      * characters each, so a long prefix is cut and a hash of the whole prefix keeps it unique.
      */
-    String resource(String suffix, int maxLength) {
+    public String resource(String suffix, int maxLength) {
         String full = resource(suffix);
         if (full.length() <= maxLength) {
             return full;

@@ -14,14 +14,16 @@ import io.tierlift.render.engine.TemplateEngine;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static io.tierlift.render.aws.cfn.Props.props;
 
 /**
  * The front door: a CloudFront distribution with the WAF attached, serving the React build from
  * a private S3 bucket (Origin Access Control; the bucket policy admits only this distribution)
- * and sending {@code /api/*} to the load balancer uncached, with the viewer's headers, cookies and
- * query strings but not its Host header.
+ * and sending {@code /api/*} to the app's endpoint uncached, with the viewer's headers, cookies and
+ * query strings but not its Host header. Both AWS tiers use it; what differs is the API origin
+ * (the aws-iaas load balancer, or the aws-serverless HTTP API), see {@link ApiOrigin}.
  *
  * <p>SPA routing: deep links such as {@code /notes/42} have no object in S3. CloudFront's custom
  * error responses would map 403/404 to /index.html, but they apply to every origin, so API errors
@@ -30,11 +32,12 @@ import static io.tierlift.render.aws.cfn.Props.props;
  * through untouched. The trade-offs: a route whose last segment contains a dot is taken for a
  * file, and a missing asset answers S3's 403 rather than a 404.
  */
-final class StaticSiteStack {
-    static final String KEY = "static";
-    static final String SITE_BUCKET = "SiteBucketName";
-    static final String DISTRIBUTION_ID = "DistributionId";
-    static final String DISTRIBUTION_DOMAIN = "DistributionDomainName";
+public final class StaticSiteStack {
+    public static final String KEY = "static";
+    public static final String SITE_BUCKET = "SiteBucketName";
+    public static final String DISTRIBUTION_ID = "DistributionId";
+    public static final String DISTRIBUTION_DOMAIN = "DistributionDomainName";
+    public static final String API_ORIGIN_PARAMETER = "ApiOriginDomainName";
     /** AWS managed policies (fixed ids, the same in every account). */
     static final String CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6";
     static final String CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad";
@@ -46,26 +49,63 @@ final class StaticSiteStack {
     /** Longest name of an origin access control or a CloudFront function. */
     private static final int NAME_LIMIT = 64;
 
+    /**
+     * Where CloudFront sends {@code /api/*}.
+     *
+     * @param description          what the origin is, for the template's description ("the load balancer")
+     * @param https                whether CloudFront talks to it over HTTPS (else plain HTTP)
+     * @param parameterDescription description of the template parameter holding its DNS name
+     * @param domainName           where the deployer gets that DNS name
+     * @param appTimeoutSeconds    how long the app may take to answer; CloudFront waits a little longer
+     */
+    public record ApiOrigin(String description, boolean https, String parameterDescription, ParameterSource domainName,
+                            int appTimeoutSeconds) {
+    }
+
+    /**
+     * The viewer side of the distribution: the region the stack lives in, and an alias with its
+     * us-east-1 certificate when both are set (else CloudFront's own name and certificate).
+     */
+    public record Site(String region, Optional<String> domain, Optional<String> cloudfrontCertificateArn) {
+    }
+
     private final StackNames names;
-    private final AwsIaasTarget target;
-    private final int backendTimeoutSeconds;
+    private final Site site;
+    private final ApiOrigin api;
     private final TemplateEngine engine;
 
-    StaticSiteStack(StackNames names, AwsIaasTarget target, int backendTimeoutSeconds, TemplateEngine engine) {
+    public StaticSiteStack(StackNames names, Site site, ApiOrigin api, TemplateEngine engine) {
         this.names = names;
-        this.target = target;
-        this.backendTimeoutSeconds = backendTimeoutSeconds;
+        this.site = site;
+        this.api = api;
         this.engine = engine;
     }
 
-    StackSpec build() {
+    /** The aws-iaas front door: /api/* to the load balancer. */
+    StaticSiteStack(StackNames names, AwsIaasTarget target, int backendTimeoutSeconds, TemplateEngine engine) {
+        this(names, new Site(target.region(), target.domain(), target.cloudfrontCertificateArn()),
+                loadBalancer(target, backendTimeoutSeconds), engine);
+    }
+
+    private static ApiOrigin loadBalancer(AwsIaasTarget target, int backendTimeoutSeconds) {
         boolean https = target.certificateArn().isPresent();
-        boolean alias = target.domain().isPresent() && target.cloudfrontCertificateArn().isPresent();
-        CfnTemplate.Builder t = CfnTemplate.builder(names.prefix() + " static: CloudFront with WAF, React build from S3, /api/* to the load balancer over "
-                + (https ? "HTTPS" : "HTTP") + (alias ? ", alias " + target.domain().get() : ""));
-        JsonNode apiOrigin = t.parameter("ApiOriginDomainName", CfnParameter.string(https
-                        ? "DNS name CloudFront reaches the load balancer by; the ALB certificate must cover it"
-                        : "DNS name of the load balancer (compute stack output " + ComputeStack.ALB_DNS_NAME + ")")
+        // Over HTTPS CloudFront checks the ALB's certificate against the origin name, so it must be a name the
+        // certificate covers (origin_domain); over plain HTTP the ALB's own DNS name will do.
+        return new ApiOrigin("the load balancer", https, https
+                ? "DNS name CloudFront reaches the load balancer by; the ALB certificate must cover it"
+                : "DNS name of the load balancer (compute stack output " + ComputeStack.ALB_DNS_NAME + ")",
+                https
+                        ? new ParameterSource.Literal(target.originDomain().orElseThrow())
+                        : new ParameterSource.StackOutput(ComputeStack.KEY, ComputeStack.ALB_DNS_NAME),
+                backendTimeoutSeconds);
+    }
+
+    public StackSpec build() {
+        boolean https = api.https();
+        boolean alias = site.domain().isPresent() && site.cloudfrontCertificateArn().isPresent();
+        CfnTemplate.Builder t = CfnTemplate.builder(names.prefix() + " static: CloudFront with WAF, React build from S3, /api/* to "
+                + api.description() + " over " + (https ? "HTTPS" : "HTTP") + (alias ? ", alias " + site.domain().get() : ""));
+        JsonNode apiOrigin = t.parameter(API_ORIGIN_PARAMETER, CfnParameter.string(api.parameterDescription())
                 .withPattern("^[A-Za-z0-9.-]{1,253}$", "a DNS name"));
         JsonNode webAcl = t.parameter("WebAclArn", CfnParameter.string(
                         "ARN of the CloudFront web ACL (waf stack output " + WafStack.WEB_ACL_ARN + ", in us-east-1)")
@@ -109,9 +149,9 @@ final class StaticSiteStack {
                                         .put("HTTPPort", 80)
                                         .put("HTTPSPort", 443)
                                         .put("OriginSSLProtocols", List.of("TLSv1.2"))
-                                        // A little longer than Gunicorn's worker timeout, so a slow request
+                                        // A little longer than the app's own timeout, so a slow request
                                         // ends with the app's error rather than CloudFront's 504.
-                                        .put("OriginReadTimeout", Math.min(MAX_ORIGIN_READ_TIMEOUT, backendTimeoutSeconds + 5)))))
+                                        .put("OriginReadTimeout", Math.min(MAX_ORIGIN_READ_TIMEOUT, api.appTimeoutSeconds() + 5)))))
                 .put("DefaultCacheBehavior", props()
                         .put("TargetOriginId", SITE_ORIGIN)
                         .put("ViewerProtocolPolicy", "redirect-to-https")
@@ -132,9 +172,9 @@ final class StaticSiteStack {
                         .put("AllowedMethods", List.of("GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"))
                         .put("CachedMethods", List.of("GET", "HEAD"))));
         if (alias) {
-            distribution.put("Aliases", List.of(target.domain().get()))
+            distribution.put("Aliases", List.of(site.domain().get()))
                     .put("ViewerCertificate", props()
-                            .put("AcmCertificateArn", target.cloudfrontCertificateArn().get())
+                            .put("AcmCertificateArn", site.cloudfrontCertificateArn().get())
                             .put("SslSupportMethod", "sni-only")
                             .put("MinimumProtocolVersion", "TLSv1.2_2021"));
         } else {
@@ -163,13 +203,9 @@ final class StaticSiteStack {
         t.output(DISTRIBUTION_DOMAIN, "CloudFront domain name (point the app's DNS name here)", cdn.att("DomainName"));
 
         Map<String, ParameterSource> parameters = new LinkedHashMap<>();
-        // Over HTTPS CloudFront checks the ALB's certificate against the origin name, so it must be a name the
-        // certificate covers (origin_domain); over plain HTTP the ALB's own DNS name will do.
-        parameters.put("ApiOriginDomainName", https
-                ? new ParameterSource.Literal(target.originDomain().orElseThrow())
-                : new ParameterSource.StackOutput(ComputeStack.KEY, ComputeStack.ALB_DNS_NAME));
+        parameters.put(API_ORIGIN_PARAMETER, api.domainName());
         parameters.put("WebAclArn", new ParameterSource.StackOutput(WafStack.KEY, WafStack.WEB_ACL_ARN));
-        return new StackSpec(KEY, names.stack(KEY), target.region(), t.build(), parameters, List.of());
+        return new StackSpec(KEY, names.stack(KEY), site.region(), t.build(), parameters, List.of());
     }
 
     /** View model of a template that substitutes nothing. */

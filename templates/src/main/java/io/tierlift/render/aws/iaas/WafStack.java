@@ -1,6 +1,5 @@
 package io.tierlift.render.aws.iaas;
 
-import io.tierlift.model.AwsIaasTarget;
 import io.tierlift.render.aws.StackSpec;
 import io.tierlift.render.aws.cfn.CfnResource;
 import io.tierlift.render.aws.cfn.CfnTemplate;
@@ -18,28 +17,30 @@ import static io.tierlift.render.aws.cfn.Props.props;
  * parameter (Fn::ImportValue cannot cross regions).
  *
  * <p>Rules: a per-address rate limit first (cheapest, stops floods before the managed rules
- * are evaluated), then AWS's common, known-bad-inputs and SQL injection rule groups.
+ * are evaluated), then AWS's common, known-bad-inputs and SQL injection rule groups. Both AWS
+ * tiers put it in front of their CloudFront distribution.
  */
-final class WafStack {
-    static final String KEY = "waf";
-    static final String REGION = "us-east-1";
-    static final String WEB_ACL_ARN = "WebAclArn";
+public final class WafStack {
+    public static final String KEY = "waf";
+    public static final String REGION = "us-east-1";
+    public static final String WEB_ACL_ARN = "WebAclArn";
     private static final List<String> MANAGED_RULE_GROUPS = List.of(
             "AWSManagedRulesCommonRuleSet",
             "AWSManagedRulesKnownBadInputsRuleSet",
             "AWSManagedRulesSQLiRuleSet");
 
     private final StackNames names;
-    private final AwsIaasTarget target;
+    /** Requests per 5 minutes per client address. */
+    private final int rateLimit;
 
-    WafStack(StackNames names, AwsIaasTarget target) {
+    public WafStack(StackNames names, int rateLimit) {
         this.names = names;
-        this.target = target;
+        this.rateLimit = rateLimit;
     }
 
-    StackSpec build() {
+    public StackSpec build() {
         CfnTemplate.Builder t = CfnTemplate.builder(names.prefix() + " WAF for CloudFront (us-east-1): rate limit "
-                + target.wafRateLimit() + " requests per 5 minutes per address, AWS managed rules");
+                + rateLimit + " requests per 5 minutes per address, AWS managed rules");
         String metricPrefix = names.prefix().replace("-", "");
         List<Props> rules = new ArrayList<>();
         rules.add(props()
@@ -47,7 +48,7 @@ final class WafStack {
                 .put("Priority", 0)
                 .put("Action", props().put("Block", props()))
                 .put("Statement", props().put("RateBasedStatement", props()
-                        .put("Limit", target.wafRateLimit())
+                        .put("Limit", rateLimit)
                         .put("AggregateKeyType", "IP")
                         .put("EvaluationWindowSec", 300)))
                 .put("VisibilityConfig", visibility(metricPrefix + "RateLimit")));

@@ -1,0 +1,38 @@
+package io.tierlift.aws.lambda;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Runs a program on the operator's machine (pip, the frontend build). An interface so tests can
+ * replace it and nothing in the release code starts processes by itself.
+ *
+ * <p>Same as {@code io.tierlift.onprem.release.CommandRunner}, which this module cannot depend on; both are
+ * meant to become one class in core. Keep them identical until then.
+ */
+public interface CommandRunner {
+    /**
+     * Runs {@code argv} in {@code workDir} with {@code environment} added to the inherited one.
+     * Every line the program writes (stdout and stderr together, in order) goes to {@code output}.
+     *
+     * @throws ReleaseException when the program cannot be started or runs out of time
+     */
+    CommandResult run(List<String> argv, Path workDir, Map<String, String> environment, Consumer<String> output);
+
+    /** How the program ended, and the last lines it wrote (for error messages). */
+    record CommandResult(int exitCode, List<String> lastLines) {
+        public CommandResult {
+            lastLines = List.copyOf(lastLines);
+        }
+
+        public boolean ok() {
+            return exitCode == 0;
+        }
+
+        public String tail() {
+            return String.join("\n", lastLines);
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package io.tierlift.aws.lambda;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/** A {@link CommandRunner} that records calls and lets the test play the program (pip). */
+final class FakeRunner implements CommandRunner {
+    record Call(List<String> argv, Path workDir, Map<String, String> environment) {
+        /** The value following {@code option} in argv. */
+        String after(String option) {
+            int i = argv.indexOf(option);
+            if (i < 0 || i + 1 >= argv.size()) {
+                throw new AssertionError(option + " not in " + argv);
+            }
+            return argv.get(i + 1);
+        }
+
+        /** Every value given with a repeated option. */
+        List<String> all(String option) {
+            List<String> values = new ArrayList<>();
+            for (int i = 0; i + 1 < argv.size(); i++) {
+                if (argv.get(i).equals(option)) {
+                    values.add(argv.get(i + 1));
+                }
+            }
+            return values;
+        }
+    }
+
+    interface Behaviour {
+        CommandResult run(Call call, Consumer<String> output) throws Exception;
+    }
+
+    final List<Call> calls = new ArrayList<>();
+    private final Behaviour behaviour;
+
+    FakeRunner(Behaviour behaviour) {
+        this.behaviour = behaviour;
+    }
+
+    @Override
+    public CommandResult run(List<String> argv, Path workDir, Map<String, String> environment, Consumer<String> output) {
+        Call call = new Call(List.copyOf(argv), workDir, Map.copyOf(environment));
+        calls.add(call);
+        try {
+            return behaviour.run(call, output);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+}

@@ -1,0 +1,237 @@
+package io.tierlift.render.aws.serverless;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tierlift.model.AppDescriptor;
+import io.tierlift.model.AwsServerlessTarget;
+import io.tierlift.model.LambdaSettings;
+import io.tierlift.render.aws.ParameterSource;
+import io.tierlift.render.aws.StackSpec;
+import io.tierlift.render.aws.cfn.CfnParameter;
+import io.tierlift.render.aws.cfn.CfnResource;
+import io.tierlift.render.aws.cfn.CfnTemplate;
+import io.tierlift.render.aws.cfn.Fn;
+import io.tierlift.render.aws.cfn.Props;
+import io.tierlift.render.aws.iaas.ArtifactsStack;
+import io.tierlift.render.aws.iaas.StackNames;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static io.tierlift.render.aws.cfn.Props.props;
+
+/**
+ * The app tier: the Lambda function running the Flask app through {@link LambdaAdapter}, in the
+ * private function subnets, and an API Gateway HTTP API sending {@code /api} and {@code /api/*}
+ * to it (payload format 2.0) on the {@code $default} stage, throttled and with access logs.
+ *
+ * <p>Releases: the deployer uploads the package under a key named after its content and passes
+ * that key as {@code CodeKey}; a new key updates the function's code, an unchanged app keeps its
+ * key and the change set has nothing to do for the function.
+ */
+final class ApiStack {
+    static final String KEY = "api";
+    static final String API_DOMAIN_NAME = "ApiDomainName";
+    static final String API_ID = "ApiId";
+    static final String FUNCTION_NAME = "FunctionName";
+    static final String FUNCTION_LOG_GROUP = "FunctionLogGroupName";
+    static final String CODE_KEY_PARAMETER = "CodeKey";
+    static final String ARTIFACT_BUCKET_PARAMETER = "ArtifactBucketName";
+    static final String FUNCTION = "Function";
+    /** API Gateway stops waiting for an integration after 30 s. */
+    private static final int MAX_INTEGRATION_TIMEOUT_MS = 30_000;
+    private static final int LOG_RETENTION_DAYS = 30;
+    /** The AWS managed policy that lets Lambda create and remove the function's network interfaces. */
+    private static final String VPC_ACCESS_POLICY = "arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole";
+
+    private final StackNames names;
+    private final AppDescriptor app;
+    private final AwsServerlessTarget target;
+
+    ApiStack(StackNames names, AppDescriptor app, AwsServerlessTarget target) {
+        this.names = names;
+        this.app = app;
+        this.target = target;
+    }
+
+    StackSpec build() {
+        LambdaSettings lambda = target.lambda();
+        LambdaRuntime runtime = LambdaRuntime.forPython(app.backend().python());
+        LambdaArchitecture architecture = LambdaArchitecture.of(lambda.architecture());
+        boolean appSecret = LambdaEnvironment.hasSecrets(app.backend());
+        CfnTemplate.Builder t = CfnTemplate.builder(names.prefix() + " api: HTTP API, /api/* to a Lambda function ("
+                + runtime.name() + ", " + architecture.lambdaName() + ", " + lambda.memoryMb() + " MB, "
+                + lambda.timeoutSeconds() + " s) running " + app.backend().wsgi());
+        Map<String, ParameterSource> sources = new LinkedHashMap<>();
+
+        JsonNode bucket = t.parameter(ARTIFACT_BUCKET_PARAMETER, CfnParameter.string("Bucket holding the releases (artifacts stack)"));
+        sources.put(ARTIFACT_BUCKET_PARAMETER, new ParameterSource.StackOutput(ArtifactsStack.KEY, ArtifactsStack.BUCKET_NAME));
+        JsonNode codeKey = t.parameter(CODE_KEY_PARAMETER, CfnParameter.string("Key of the Lambda package (zip) in the artifact "
+                        + "bucket, named after its content; a new key deploys new code")
+                .withPattern("^" + ArtifactsStack.RELEASE_PREFIX + "[A-Za-z0-9._/-]{1,900}\\.zip$",
+                        "a .zip key under " + ArtifactsStack.RELEASE_PREFIX + " of letters, digits, '.', '_', '-' and '/'"));
+        sources.put(CODE_KEY_PARAMETER, new ParameterSource.DeployTime("lambda-package-key",
+                "the key tierlift deploy uploads the Lambda package to, under " + ArtifactsStack.RELEASE_PREFIX));
+        JsonNode subnets = t.parameter("FunctionSubnetIds", CfnParameter.of("List<AWS::EC2::Subnet::Id>",
+                "Private subnets of the function (network stack)"));
+        sources.put("FunctionSubnetIds", new ParameterSource.StackOutput(ServerlessNetworkStack.KEY,
+                ServerlessNetworkStack.FUNCTION_SUBNET_IDS));
+        JsonNode securityGroup = t.parameter("FunctionSecurityGroupId", CfnParameter.of("AWS::EC2::SecurityGroup::Id",
+                "Security group of the function (network stack)"));
+        sources.put("FunctionSecurityGroupId", new ParameterSource.StackOutput(ServerlessNetworkStack.KEY,
+                ServerlessNetworkStack.FUNCTION_SECURITY_GROUP_ID));
+        JsonNode proxy = t.parameter("DbProxyEndpoint", CfnParameter.string("Host name of the RDS Proxy (data stack)"));
+        sources.put("DbProxyEndpoint", new ParameterSource.StackOutput(AuroraStack.KEY, AuroraStack.PROXY_ENDPOINT));
+        JsonNode dbSecret = t.parameter("DbSecretArn", CfnParameter.string(
+                "Secret with the database credentials, managed by RDS (data stack)"));
+        sources.put("DbSecretArn", new ParameterSource.StackOutput(AuroraStack.KEY, AuroraStack.DB_SECRET_ARN));
+        List<JsonNode> readableSecrets = new ArrayList<>(List.of(dbSecret));
+        Map<String, Object> tierlift = new LinkedHashMap<>();
+        tierlift.put(LambdaEnvironment.DB_SECRET_ARN, dbSecret);
+        tierlift.put(LambdaEnvironment.DB_HOST, proxy);
+        tierlift.put(LambdaEnvironment.DB_PORT, String.valueOf(ServerlessNetworkStack.PROXY_PORT));
+        tierlift.put(LambdaEnvironment.DB_NAME, app.database().name());
+        if (appSecret) {
+            JsonNode secret = t.parameter("AppSecretArn", CfnParameter.string(
+                    "Secret with the app's secret environment variables (data stack)"));
+            sources.put("AppSecretArn", new ParameterSource.StackOutput(AuroraStack.KEY, AuroraStack.APP_SECRET_ARN));
+            readableSecrets.add(secret);
+            tierlift.put(LambdaEnvironment.APP_SECRET_ARN, secret);
+        }
+
+        CfnResource functionLogs = t.add(logGroup("FunctionLogGroup", "/tierlift/" + names.prefix() + "/function"));
+        CfnResource accessLogs = t.add(logGroup("ApiAccessLogGroup", "/tierlift/" + names.prefix() + "/api-access"));
+        CfnResource role = t.add(functionRole(readableSecrets, functionLogs));
+
+        Props function = props()
+                .put("Description", names.prefix() + " API: " + app.backend().wsgi() + " behind " + LambdaAdapter.FILE)
+                .put("Runtime", runtime.name())
+                .put("Handler", LambdaAdapter.HANDLER)
+                .put("Architectures", List.of(architecture.lambdaName()))
+                .put("MemorySize", lambda.memoryMb())
+                .put("Timeout", lambda.timeoutSeconds())
+                .put("Role", role.att("Arn"))
+                .put("Code", props().put("S3Bucket", bucket).put("S3Key", codeKey))
+                .put("VpcConfig", props()
+                        .put("SubnetIds", subnets)
+                        .put("SecurityGroupIds", List.of(securityGroup)))
+                .put("Environment", props().put("Variables", LambdaEnvironment.build(app.backend(), tierlift)))
+                .put("LoggingConfig", props()
+                        .put("LogGroup", functionLogs.ref())
+                        .put("LogFormat", "Text"))
+                .putIf(lambda.reservedConcurrency().isPresent(), "ReservedConcurrentExecutions",
+                        lambda.reservedConcurrency().orElse(0));
+        CfnResource fn = t.add(CfnResource.of(FUNCTION, "AWS::Lambda::Function", function));
+
+        CfnResource api = t.add(CfnResource.of("HttpApi", "AWS::ApiGatewayV2::Api", props()
+                .put("Name", names.resource("api"))
+                .put("Description", names.prefix() + " API, reached through CloudFront")
+                .put("ProtocolType", "HTTP")));
+        CfnResource integration = t.add(CfnResource.of("ApiIntegration", "AWS::ApiGatewayV2::Integration", props()
+                .put("ApiId", api.ref())
+                .put("IntegrationType", "AWS_PROXY")
+                .put("IntegrationUri", fn.att("Arn"))
+                .put("PayloadFormatVersion", "2.0")
+                // The function's own timeout plus a second, so the function's answer (or its error) arrives first.
+                .put("TimeoutInMillis", Math.min(MAX_INTEGRATION_TIMEOUT_MS, (lambda.timeoutSeconds() + 1) * 1000))));
+        JsonNode integrationTarget = Fn.sub("integrations/${" + integration.logicalId() + "}");
+        t.add(route("ApiRoute", api, "ANY /api/{proxy+}", integrationTarget));
+        t.add(route("ApiRootRoute", api, "ANY /api", integrationTarget));
+        t.add(CfnResource.of("ApiStage", "AWS::ApiGatewayV2::Stage", props()
+                .put("ApiId", api.ref())
+                .put("StageName", "$default")
+                .put("AutoDeploy", true)
+                .put("DefaultRouteSettings", props()
+                        .put("ThrottlingRateLimit", target.apiThrottleRate())
+                        .put("ThrottlingBurstLimit", target.apiThrottleBurst()))
+                .put("AccessLogSettings", props()
+                        .put("DestinationArn", accessLogs.att("Arn"))
+                        .put("Format", accessLogFormat()))));
+        t.add(CfnResource.of("ApiInvokePermission", "AWS::Lambda::Permission", props()
+                .put("Action", "lambda:InvokeFunction")
+                .put("FunctionName", fn.att("Arn"))
+                .put("Principal", "apigateway.amazonaws.com")
+                // Only this API may invoke the function through API Gateway.
+                .put("SourceArn", Fn.sub("arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${"
+                        + api.logicalId() + "}/*"))));
+
+        t.output(API_DOMAIN_NAME, "DNS name of the HTTP API (CloudFront's API origin)",
+                Fn.sub("${" + api.logicalId() + "}.execute-api.${AWS::Region}.${AWS::URLSuffix}"));
+        t.output(API_ID, "The HTTP API", api.ref());
+        t.output(FUNCTION_NAME, "The function (the deployer invokes it to run the release command)", fn.ref());
+        t.output(FUNCTION_LOG_GROUP, "Log group of the function", functionLogs.ref());
+        // The function's role is unnamed, so CAPABILITY_IAM (not _NAMED_IAM) is enough.
+        return new StackSpec(KEY, names.stack(KEY), target.region(), t.build(), sources, List.of("CAPABILITY_IAM"));
+    }
+
+    /**
+     * One JSON object per request: who asked for what, the answer, and how long the function took
+     * (with the integration's error message, which is where a function crash shows up).
+     */
+    static String accessLogFormat() {
+        ObjectNode format = JsonNodeFactory.instance.objectNode();
+        format.put("requestId", "$context.requestId");
+        format.put("time", "$context.requestTime");
+        format.put("sourceIp", "$context.identity.sourceIp");
+        format.put("method", "$context.httpMethod");
+        format.put("path", "$context.path");
+        format.put("routeKey", "$context.routeKey");
+        format.put("status", "$context.status");
+        format.put("responseLength", "$context.responseLength");
+        format.put("latencyMs", "$context.responseLatency");
+        format.put("integrationLatencyMs", "$context.integrationLatency");
+        format.put("integrationError", "$context.integrationErrorMessage");
+        return format.toString();
+    }
+
+    private static CfnResource logGroup(String logicalId, String name) {
+        return CfnResource.of(logicalId, "AWS::Logs::LogGroup", props()
+                .put("LogGroupName", name)
+                .put("RetentionInDays", LOG_RETENTION_DAYS))
+                // Deleted with the stack: its fixed name would otherwise block deploying the stack again.
+                .onDeleteAndReplace("Delete");
+    }
+
+    private static CfnResource route(String logicalId, CfnResource api, String routeKey, JsonNode target) {
+        return CfnResource.of(logicalId, "AWS::ApiGatewayV2::Route", props()
+                .put("ApiId", api.ref())
+                .put("RouteKey", routeKey)
+                .put("AuthorizationType", "NONE")
+                .put("Target", target));
+    }
+
+    /**
+     * The function may read the database secret (and the app's secret), and write its own log
+     * group. AWS's managed VPC access policy adds what Lambda needs for the function's network
+     * interfaces in the VPC. No wildcard actions, and no statement of ours on every resource.
+     */
+    private CfnResource functionRole(List<JsonNode> secrets, CfnResource logGroup) {
+        return CfnResource.of("FunctionRole", "AWS::IAM::Role", props()
+                .put("Description", names.prefix() + " API function")
+                .put("AssumeRolePolicyDocument", props()
+                        .put("Version", "2012-10-17")
+                        .put("Statement", List.of(props()
+                                .put("Effect", "Allow")
+                                .put("Principal", props().put("Service", "lambda.amazonaws.com"))
+                                .put("Action", "sts:AssumeRole"))))
+                .put("ManagedPolicyArns", List.of(Fn.sub(VPC_ACCESS_POLICY)))
+                .put("Policies", List.of(props()
+                        .put("PolicyName", "api-function")
+                        .put("PolicyDocument", props()
+                                .put("Version", "2012-10-17")
+                                .put("Statement", List.of(
+                                        props()
+                                                .put("Sid", "ReadSecrets")
+                                                .put("Effect", "Allow")
+                                                .put("Action", "secretsmanager:GetSecretValue")
+                                                .put("Resource", secrets),
+                                        props()
+                                                .put("Sid", "WriteLogs")
+                                                .put("Effect", "Allow")
+                                                .put("Action", List.of("logs:CreateLogStream", "logs:PutLogEvents"))
+                                                .put("Resource", logGroup.att("Arn"))))))));
+    }
+}

@@ -1,0 +1,244 @@
+package io.tierlift.render.aws.serverless;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.tierlift.model.AuroraSettings;
+import io.tierlift.model.AwsServerlessTarget;
+import io.tierlift.model.Database;
+import io.tierlift.render.aws.ParameterSource;
+import io.tierlift.render.aws.StackSpec;
+import io.tierlift.render.aws.cfn.CfnParameter;
+import io.tierlift.render.aws.cfn.CfnResource;
+import io.tierlift.render.aws.cfn.CfnTemplate;
+import io.tierlift.render.aws.cfn.Fn;
+import io.tierlift.render.aws.cfn.Props;
+import io.tierlift.render.aws.iaas.StackNames;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static io.tierlift.render.aws.cfn.Props.props;
+
+/**
+ * Aurora Serverless v2 PostgreSQL behind an RDS Proxy, in the private database subnets.
+ *
+ * <ul>
+ * <li>The cluster's master password is managed by RDS in Secrets Manager
+ * ({@code ManageMasterUserPassword}): no password is ever in a template, a parameter or a change
+ * set. The proxy authenticates clients against that secret and the function reads it at cold start.</li>
+ * <li>One {@code db.serverless} writer; capacity between min_acu and max_acu. With min_acu 0 the
+ * instance pauses after {@code seconds_until_auto_pause} without connections, which needs an
+ * engine version that supports it (checked here, else the deploy would fail half-way).</li>
+ * <li>Snapshot on delete and on replacement of the cluster, so neither {@code destroy} nor a
+ * property change that forces a new cluster loses data. The instance holds no data of its own.</li>
+ * <li>The cluster parameter group turns on logical replication, which tierlift's migrations use
+ * to move data in and out with little downtime, and refuses connections without TLS.</li>
+ * <li>The RDS Proxy pools connections: each Lambda instance opens its own, and thousands of
+ * short-lived connections would exhaust a small Aurora instance. It requires TLS from clients.</li>
+ * </ul>
+ *
+ * <p>When the app has secret environment variables, this stack also creates an empty secret that
+ * the deployer fills with their resolved values before the function is updated.
+ */
+final class AuroraStack {
+    static final String KEY = "data";
+    static final String PROXY_ENDPOINT = "DbProxyEndpoint";
+    static final String DB_SECRET_ARN = "DbSecretArn";
+    static final String CLUSTER_ADDRESS = "DbClusterEndpointAddress";
+    static final String CLUSTER_PORT = "DbClusterEndpointPort";
+    static final String APP_SECRET_ARN = "AppSecretArn";
+    static final String ENGINE = "aurora-postgresql";
+    /** An RDS Proxy name: at most 63 characters. */
+    private static final int PROXY_NAME_LIMIT = 63;
+    /**
+     * The oldest minor version of each major that can scale to 0 ACUs (Aurora PostgreSQL 13.15,
+     * 14.12, 15.7, 16.3; every 17.x).
+     */
+    private static final Map<Integer, Integer> AUTO_PAUSE_SINCE = Map.of(13, 15, 14, 12, 15, 7, 16, 3);
+    private static final int AUTO_PAUSE_EVERY_MINOR_FROM = 17;
+    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+    private final StackNames names;
+    private final AwsServerlessTarget target;
+    private final Database database;
+    private final boolean appSecret;
+
+    AuroraStack(StackNames names, AwsServerlessTarget target, Database database, boolean appSecret) {
+        this.names = names;
+        this.target = target;
+        this.database = database;
+        this.appSecret = appSecret;
+    }
+
+    StackSpec build() {
+        AuroraSettings aurora = target.database();
+        boolean pauses = aurora.minAcu() == 0;
+        if (pauses && !supportsAutoPause(aurora.engineVersion())) {
+            throw new IllegalArgumentException("targets.aws-serverless.database.min_acu: 0 (pause when idle) needs Aurora "
+                    + "PostgreSQL 13.15, 14.12, 15.7, 16.3 or newer, but engine_version is " + aurora.engineVersion()
+                    + "; set engine_version to such a version (e.g. 16.6) or min_acu to 0.5 or more");
+        }
+        CfnTemplate.Builder t = CfnTemplate.builder(names.prefix() + " data: Aurora Serverless v2 PostgreSQL "
+                + aurora.engineVersion() + ", " + acuText(aurora.minAcu()) + " to " + acuText(aurora.maxAcu()) + " ACUs"
+                + (pauses ? " (pauses after " + aurora.secondsUntilAutoPause() + " s idle)" : "")
+                + ", behind an RDS Proxy; password managed in Secrets Manager");
+        JsonNode subnets = t.parameter("DbSubnetIds", CfnParameter.of("List<AWS::EC2::Subnet::Id>",
+                "Private database subnets (network stack output " + ServerlessNetworkStack.DB_SUBNET_IDS + ")"));
+        JsonNode dbGroup = t.parameter("DbSecurityGroupId", CfnParameter.of("AWS::EC2::SecurityGroup::Id",
+                "Security group of the cluster (network stack output " + ServerlessNetworkStack.DB_SECURITY_GROUP_ID + ")"));
+        JsonNode proxyGroup = t.parameter("ProxySecurityGroupId", CfnParameter.of("AWS::EC2::SecurityGroup::Id",
+                "Security group of the proxy (network stack output " + ServerlessNetworkStack.PROXY_SECURITY_GROUP_ID + ")"));
+
+        CfnResource subnetGroup = t.add(CfnResource.of("DbSubnetGroup", "AWS::RDS::DBSubnetGroup", props()
+                .put("DBSubnetGroupDescription", names.prefix() + " private database subnets")
+                .put("SubnetIds", subnets)));
+        CfnResource parameterGroup = t.add(CfnResource.of("DbClusterParameterGroup", "AWS::RDS::DBClusterParameterGroup", props()
+                .put("Family", ENGINE + majorVersion(aurora.engineVersion()))
+                .put("Description", names.prefix() + " Aurora PostgreSQL settings")
+                .put("Parameters", Map.of(
+                        // Logical replication lets tierlift migrate data in and out with little downtime.
+                        "rds.logical_replication", "1",
+                        "rds.force_ssl", "1"))));
+        Props scaling = props()
+                .put("MinCapacity", acu(aurora.minAcu()))
+                .put("MaxCapacity", acu(aurora.maxAcu()))
+                .putIf(pauses, "SecondsUntilAutoPause", aurora.secondsUntilAutoPause());
+        CfnResource cluster = t.add(CfnResource.of("DbCluster", "AWS::RDS::DBCluster", props()
+                .put("Engine", ENGINE)
+                .put("EngineVersion", aurora.engineVersion())
+                .put("DatabaseName", database.name())
+                .put("MasterUsername", database.user())
+                .put("ManageMasterUserPassword", true)
+                .put("Port", database.port())
+                .put("DBSubnetGroupName", subnetGroup.ref())
+                .put("DBClusterParameterGroupName", parameterGroup.ref())
+                .put("VpcSecurityGroupIds", List.of(dbGroup))
+                .put("StorageEncrypted", true)
+                .put("BackupRetentionPeriod", aurora.backupRetentionDays())
+                .put("DeletionProtection", aurora.deletionProtection())
+                .put("CopyTagsToSnapshot", true)
+                .put("EnableCloudwatchLogsExports", List.of("postgresql"))
+                .put("ServerlessV2ScalingConfiguration", scaling))
+                .onDeleteAndReplace("Snapshot"));
+        CfnResource instance = t.add(CfnResource.of("DbInstance", "AWS::RDS::DBInstance", props()
+                .put("Engine", ENGINE)
+                .put("DBClusterIdentifier", cluster.ref())
+                .put("DBInstanceClass", "db.serverless")
+                .put("PubliclyAccessible", false)
+                .put("AutoMinorVersionUpgrade", true))
+                // Said explicitly: the data lives in the cluster (snapshotted above); an instance of a
+                // cluster cannot be snapshotted on its own.
+                .onDeleteAndReplace("Delete"));
+
+        JsonNode masterSecret = cluster.att("MasterUserSecret.SecretArn");
+        CfnResource proxyRole = t.add(CfnResource.of("ProxyRole", "AWS::IAM::Role", props()
+                .put("Description", names.prefix() + " RDS Proxy: reads the database secret")
+                .put("AssumeRolePolicyDocument", props()
+                        .put("Version", "2012-10-17")
+                        .put("Statement", List.of(props()
+                                .put("Effect", "Allow")
+                                .put("Principal", props().put("Service", "rds.amazonaws.com"))
+                                .put("Action", "sts:AssumeRole")
+                                // Only RDS acting for this account may use the role.
+                                .put("Condition", props().put("StringEquals", Map.of("aws:SourceAccount", Fn.ref("AWS::AccountId")))))))
+                .put("Policies", List.of(props()
+                        .put("PolicyName", "read-database-secret")
+                        .put("PolicyDocument", props()
+                                .put("Version", "2012-10-17")
+                                .put("Statement", List.of(props()
+                                        .put("Sid", "ReadDatabaseSecret")
+                                        .put("Effect", "Allow")
+                                        .put("Action", "secretsmanager:GetSecretValue")
+                                        .put("Resource", masterSecret))))))));
+        CfnResource proxy = t.add(CfnResource.of("DbProxy", "AWS::RDS::DBProxy", props()
+                .put("DBProxyName", proxyName(names))
+                .put("EngineFamily", "POSTGRESQL")
+                .put("RoleArn", proxyRole.att("Arn"))
+                .put("Auth", List.of(props()
+                        .put("AuthScheme", "SECRETS")
+                        .put("SecretArn", masterSecret)
+                        .put("IAMAuth", "DISABLED")
+                        .put("ClientPasswordAuthType", "POSTGRES_SCRAM_SHA_256")))
+                .put("VpcSubnetIds", subnets)
+                .put("VpcSecurityGroupIds", List.of(proxyGroup))
+                .put("RequireTLS", true)
+                .put("IdleClientTimeout", 1800)
+                .put("DebugLogging", false)));
+        Props pool = props()
+                .put("MaxConnectionsPercent", 90)
+                // How long a client waits for a database connection: long enough for a paused instance to resume.
+                .put("ConnectionBorrowTimeout", 120);
+        if (pauses) {
+            // Close idle database connections at once, so the pool itself does not keep the instance awake.
+            pool.put("MaxIdleConnectionsPercent", 0);
+        }
+        // Registering the cluster needs a running instance in it.
+        t.add(CfnResource.of("DbProxyTargetGroup", "AWS::RDS::DBProxyTargetGroup", props()
+                .put("DBProxyName", proxy.ref())
+                .put("TargetGroupName", "default")
+                .put("DBClusterIdentifiers", List.of(cluster.ref()))
+                .put("ConnectionPoolConfigurationInfo", pool)).dependingOn(instance.logicalId()));
+
+        t.output(PROXY_ENDPOINT, "Host name of the RDS Proxy, which the function connects to", proxy.att("Endpoint"));
+        t.output(DB_SECRET_ARN, "Secrets Manager secret RDS keeps the master user's credentials in", masterSecret);
+        t.output(CLUSTER_ADDRESS, "Host name of the cluster's writer (for migrations; the app uses the proxy)",
+                cluster.att("Endpoint.Address"));
+        t.output(CLUSTER_PORT, "Port of the cluster", cluster.att("Endpoint.Port"));
+        if (appSecret) {
+            CfnResource secret = t.add(CfnResource.of("AppSecret", "AWS::SecretsManager::Secret", props()
+                    .put("Description", names.prefix() + " secret environment variables of the app, a JSON object "
+                            + "written by tierlift deploy (never by CloudFormation)"))
+                    // The deployer writes the values again on every deploy, so nothing is lost with it.
+                    .onDeleteAndReplace("Delete"));
+            t.output(APP_SECRET_ARN, "Secret holding the app's secret environment variables", secret.ref());
+        }
+
+        Map<String, ParameterSource> parameters = new LinkedHashMap<>();
+        parameters.put("DbSubnetIds", new ParameterSource.StackOutput(ServerlessNetworkStack.KEY, ServerlessNetworkStack.DB_SUBNET_IDS));
+        parameters.put("DbSecurityGroupId", new ParameterSource.StackOutput(ServerlessNetworkStack.KEY,
+                ServerlessNetworkStack.DB_SECURITY_GROUP_ID));
+        parameters.put("ProxySecurityGroupId", new ParameterSource.StackOutput(ServerlessNetworkStack.KEY,
+                ServerlessNetworkStack.PROXY_SECURITY_GROUP_ID));
+        // The proxy's role is unnamed, so CAPABILITY_IAM (not _NAMED_IAM) is enough.
+        return new StackSpec(KEY, names.stack(KEY), target.region(), t.build(), parameters, List.of("CAPABILITY_IAM"));
+    }
+
+    /**
+     * RDS Proxy names allow no two hyphens in a row, which a shortened name (a prefix cut at a
+     * hyphen, then "-hash-") could have; the hash keeps the name unique without them.
+     */
+    static String proxyName(StackNames names) {
+        return names.resource("db", PROXY_NAME_LIMIT).replaceAll("-{2,}", "-");
+    }
+
+    /** Whether Aurora PostgreSQL of this version can scale to 0 ACUs; a version without a minor cannot be told. */
+    static boolean supportsAutoPause(String engineVersion) {
+        String[] parts = engineVersion.split("\\.");
+        if (parts.length < 2 || !parts[0].matches("[0-9]+") || !parts[1].matches("[0-9]+")) {
+            return false;
+        }
+        int major = Integer.parseInt(parts[0]);
+        int minor = Integer.parseInt(parts[1]);
+        if (major >= AUTO_PAUSE_EVERY_MINOR_FROM) {
+            return true;
+        }
+        Integer since = AUTO_PAUSE_SINCE.get(major);
+        return since != null && minor >= since;
+    }
+
+    /** The parameter group family wants the major version: "16.6" → 16. */
+    static String majorVersion(String engineVersion) {
+        int dot = engineVersion.indexOf('.');
+        return dot < 0 ? engineVersion : engineVersion.substring(0, dot);
+    }
+
+    /** ACUs come in steps of 0.5: whole numbers are written without a fraction. */
+    private static JsonNode acu(double value) {
+        return value == Math.rint(value) ? JSON.numberNode((int) value) : JSON.numberNode(value);
+    }
+
+    private static String acuText(double value) {
+        return value == Math.rint(value) ? String.valueOf((int) value) : String.valueOf(value);
+    }
+}

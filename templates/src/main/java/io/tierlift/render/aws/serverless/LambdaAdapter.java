@@ -1,0 +1,52 @@
+package io.tierlift.render.aws.serverless;
+
+import io.tierlift.model.AppDescriptor;
+import io.tierlift.model.Backend;
+import io.tierlift.render.engine.TemplateEngine;
+
+/**
+ * {@code tierlift_lambda.py}, the module Lambda calls: it runs the unchanged Flask app (any WSGI
+ * app) behind API Gateway's HTTP API (payload format 2.0), and runs the release command when the
+ * deployer invokes the function with {@code {"tierlift": "release-command"}}.
+ *
+ * <p>Why an adapter of our own rather than the AWS Lambda Web Adapter (a Lambda extension that
+ * runs Gunicorn and forwards over HTTP): the extension is a layer published per region whose ARN
+ * tierlift would have to track, and it cannot be run or tested without AWS; this module is plain
+ * Python over WSGI, sits inside the package, and is proven here with the real app and a real
+ * PostgreSQL (see the aws provider's Lambda tests).
+ *
+ * <p>Configuration is split by what changes it: the app's entry point and release command are
+ * baked into the module (they change with the code), while the database endpoint and the ARNs of
+ * the secrets come from the function's environment (they change with the stacks). No secret
+ * value is in either: the module reads them from Secrets Manager at cold start.
+ */
+public final class LambdaAdapter {
+    /** The module's file name at the root of the package. */
+    public static final String FILE = "tierlift_lambda.py";
+    /** The function's handler setting. */
+    public static final String HANDLER = "tierlift_lambda.handler";
+    /** The event the deployer sends to run the release command. */
+    public static final String RELEASE_COMMAND_EVENT = "{\"tierlift\": \"release-command\"}";
+
+    private final TemplateEngine engine;
+
+    public LambdaAdapter(TemplateEngine engine) {
+        this.engine = engine;
+    }
+
+    public String render(AppDescriptor app) {
+        Backend backend = app.backend();
+        int colon = backend.wsgi().indexOf(':');
+        return engine.render("aws/serverless/tierlift_lambda.py.ftl", new View(app.app(),
+                backend.wsgi().substring(0, colon), backend.wsgi().substring(colon + 1),
+                backend.releaseCommand().orElse("")));
+    }
+
+    /**
+     * View model of {@code tierlift_lambda.py.ftl}.
+     *
+     * @param releaseCommand the command run with {@code sh -c}; empty when the app has none
+     */
+    public record View(String app, String wsgiModule, String wsgiAttribute, String releaseCommand) {
+    }
+}

@@ -1,0 +1,295 @@
+"""Runs the notes API, unchanged, on AWS Lambda behind API Gateway (HTTP API, payload format 2.0).
+
+Rendered by tierlift. Lambda calls handler(event, context):
+
+* an HTTP API event becomes one WSGI request to the app; the response goes back as API
+  Gateway expects it (Set-Cookie values in "cookies", binary bodies base64-encoded);
+* the event {"tierlift": "release-command"}, which only principals allowed to invoke the
+  function can send (API Gateway events always carry "requestContext"), runs the release
+  command and returns its exit code and output.
+
+At cold start, before the app is imported, DATABASE_URL is built from the database secret
+(Secrets Manager; the function's environment holds its ARN, never its value) and the app's
+secret variables are read from their secret. Values already in the environment are left alone,
+which is how local tests run it.
+"""
+import base64
+import importlib
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+import urllib.parse
+
+WSGI_MODULE = "notes.app"
+WSGI_ATTRIBUTE = "app"
+RELEASE_COMMAND = "python -m notes.migrate"
+
+# RDS rotates the database password; a warm instance reads the secret again after this long so
+# that it does not keep connecting with a password the proxy no longer accepts.
+SECRET_MAX_AGE_SECONDS = 300
+# Lambda ends an invocation at its timeout; the release command is stopped a little earlier so
+# that its output still comes back.
+RELEASE_COMMAND_MARGIN_SECONDS = 2
+RELEASE_OUTPUT_LIMIT = 64 * 1024
+TEXT_TYPES = ("text/", "application/json", "application/javascript", "application/xml",
+              "application/x-www-form-urlencoded")
+TASK_ROOT = os.path.dirname(os.path.abspath(__file__))
+
+_secrets_client = None
+_database = {"from_secret": False, "loaded_at": 0.0}
+
+
+def log(message):
+    print("tierlift_lambda: " + message, file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------- configuration from secrets
+
+def read_secret(arn):
+    """The JSON object a Secrets Manager secret holds."""
+    global _secrets_client
+    if _secrets_client is None:
+        import boto3  # part of the Lambda runtime, so not packaged
+
+        _secrets_client = boto3.client("secretsmanager")
+    return json.loads(_secrets_client.get_secret_value(SecretId=arn)["SecretString"])
+
+
+def database_url(secret):
+    """A libpq URL for the RDS Proxy from an RDS-managed secret ({"username", "password"})."""
+    user = urllib.parse.quote(secret["username"], safe="")
+    password = urllib.parse.quote(secret["password"], safe="")
+    host = os.environ["TIERLIFT_DB_HOST"]
+    port = os.environ.get("TIERLIFT_DB_PORT", "5432")
+    name = urllib.parse.quote(os.environ["TIERLIFT_DB_NAME"], safe="")
+    # The proxy requires TLS.
+    return "postgresql://" + user + ":" + password + "@" + host + ":" + port + "/" + name + "?sslmode=require"
+
+
+def load_database_url():
+    os.environ["DATABASE_URL"] = database_url(read_secret(os.environ["TIERLIFT_DB_SECRET_ARN"]))
+    _database["loaded_at"] = time.monotonic()
+
+
+def refresh_database_url():
+    if not _database["from_secret"] or time.monotonic() - _database["loaded_at"] < SECRET_MAX_AGE_SECONDS:
+        return
+    try:
+        load_database_url()
+    except Exception as exc:  # keep serving with the URL we have; the next request tries again
+        log("cannot read the database secret again, keeping the previous one: " + type(exc).__name__)
+
+
+def load_app_secrets():
+    names = [name for name in os.environ.get("TIERLIFT_APP_SECRET_NAMES", "").split(",") if name]
+    missing = [name for name in names if name not in os.environ]
+    if not missing:
+        return
+    values = read_secret(os.environ["TIERLIFT_APP_SECRET_ARN"])
+    absent = [name for name in missing if name not in values]
+    if absent:
+        raise RuntimeError("the app secret lacks " + ", ".join(absent) + "; run tierlift deploy again")
+    for name in missing:
+        os.environ[name] = str(values[name])
+
+
+def configure():
+    if "DATABASE_URL" not in os.environ and os.environ.get("TIERLIFT_DB_SECRET_ARN"):
+        _database["from_secret"] = True
+        load_database_url()
+    load_app_secrets()
+
+
+# ---------------------------------------------------------------- HTTP API event -> WSGI -> response
+
+def native(text):
+    """PEP 3333: header values are str holding the bytes as latin-1."""
+    return text.encode("utf-8").decode("latin-1")
+
+
+def request_body(event):
+    body = event.get("body") or ""
+    if event.get("isBase64Encoded"):
+        return base64.b64decode(body)
+    return body.encode("utf-8")
+
+
+def wsgi_environ(event, body):
+    context = event.get("requestContext") or {}
+    http = context.get("http") or {}
+    headers = {name.lower(): value for name, value in (event.get("headers") or {}).items()}
+    # Payload 2.0 moves the Cookie header into a list.
+    if event.get("cookies"):
+        headers["cookie"] = "; ".join(event["cookies"])
+    host = headers.get("host") or context.get("domainName") or "localhost"
+    environ = {
+        "REQUEST_METHOD": http.get("method", "GET"),
+        "SCRIPT_NAME": "",
+        "PATH_INFO": urllib.parse.unquote_to_bytes(event.get("rawPath") or "/").decode("latin-1"),
+        "QUERY_STRING": event.get("rawQueryString") or "",
+        "SERVER_NAME": host.split(":")[0],
+        "SERVER_PORT": headers.get("x-forwarded-port", "443"),
+        "SERVER_PROTOCOL": http.get("protocol", "HTTP/1.1"),
+        "REMOTE_ADDR": http.get("sourceIp", ""),
+        "CONTENT_LENGTH": str(len(body)),
+        "wsgi.version": (1, 0),
+        "wsgi.url_scheme": headers.get("x-forwarded-proto", "https"),
+        "wsgi.input": io.BytesIO(body),
+        "wsgi.errors": sys.stderr,
+        "wsgi.multithread": False,
+        "wsgi.multiprocess": False,
+        "wsgi.run_once": False,
+    }
+    for name, value in headers.items():
+        if name == "content-type":
+            environ["CONTENT_TYPE"] = native(value)
+        elif name != "content-length":
+            environ["HTTP_" + name.upper().replace("-", "_")] = native(value)
+    return environ
+
+
+def call_app(environ):
+    started = {}
+    chunks = []
+
+    def start_response(status, response_headers, exc_info=None):
+        if exc_info and started:
+            raise exc_info[1].with_traceback(exc_info[2])
+        started["status"] = status
+        started["headers"] = response_headers
+        return chunks.append
+
+    result = application(environ, start_response)
+    try:
+        for chunk in result:
+            if chunk:
+                chunks.append(chunk)
+    finally:
+        close = getattr(result, "close", None)
+        if close is not None:
+            close()
+    return started["status"], started["headers"], b"".join(chunks)
+
+
+def is_text(merged):
+    """Whether a response body goes back as text: a textual type and no Content-Encoding."""
+    if "content-encoding" in merged:
+        return False
+    values = merged.get("content-type", ("", []))[1]
+    content_type = values[0].lower() if values else ""
+    return content_type.startswith(TEXT_TYPES) or "+json" in content_type or "+xml" in content_type
+
+
+def http_response(status, response_headers, body):
+    cookies = []
+    merged = {}  # lower-case name -> (name as the app wrote it, values)
+    for name, value in response_headers:
+        if name.lower() == "set-cookie":
+            cookies.append(value)
+        else:
+            merged.setdefault(name.lower(), (name, []))[1].append(value)
+    response = {
+        "statusCode": int(status.split(" ", 1)[0]),
+        "headers": {name: ", ".join(values) for name, values in merged.values()},
+    }
+    if cookies:
+        response["cookies"] = cookies
+    text = None
+    if not body:
+        text = ""
+    elif is_text(merged):
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError:
+            text = None
+    if text is None:
+        response["body"] = base64.b64encode(body).decode("ascii")
+        response["isBase64Encoded"] = True
+    else:
+        response["body"] = text
+        response["isBase64Encoded"] = False
+    return response
+
+
+def internal_error():
+    return {
+        "statusCode": 500,
+        "headers": {"Content-Type": "application/json"},
+        "body": json.dumps({"error": "internal server error"}),
+        "isBase64Encoded": False,
+    }
+
+
+# ---------------------------------------------------------------- the release command
+
+def remaining_seconds(context):
+    if context is None or not hasattr(context, "get_remaining_time_in_millis"):
+        return None
+    return max(1.0, context.get_remaining_time_in_millis() / 1000.0 - RELEASE_COMMAND_MARGIN_SECONDS)
+
+
+def run_release_command(context):
+    if not RELEASE_COMMAND:
+        return {"exitCode": 0, "output": "no release command is configured", "timedOut": False}
+    refresh_database_url()
+    timeout = remaining_seconds(context)
+    with tempfile.TemporaryDirectory(prefix="tierlift-bin-") as bin_dir:
+        # The command says "python" as it would on an app host; here that is this very interpreter.
+        for name in ("python", "python3"):
+            os.symlink(sys.executable, os.path.join(bin_dir, name))
+        env = dict(os.environ)
+        env["PATH"] = bin_dir + os.pathsep + env.get("PATH", "/usr/bin:/bin")
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (TASK_ROOT, env.get("PYTHONPATH", "")) if p)
+        env["PYTHONDONTWRITEBYTECODE"] = "1"  # the code folder is read-only on Lambda
+        log("running the release command: " + RELEASE_COMMAND)
+        # Its own session, so a timeout ends the command and everything it started.
+        process = subprocess.Popen(["/bin/sh", "-c", RELEASE_COMMAND], cwd=TASK_ROOT, env=env,
+                                   stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                   start_new_session=True)
+        timed_out = False
+        try:
+            output, _ = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            timed_out = True
+            os.killpg(process.pid, signal.SIGKILL)
+            output, _ = process.communicate()
+    text = output.decode("utf-8", errors="replace")
+    if timed_out:
+        text += "\n[tierlift] the release command was stopped after " + str(int(timeout)) + " s (the function's timeout)\n"
+    for line in text.splitlines():
+        log("release command: " + line)
+    if len(text) > RELEASE_OUTPUT_LIMIT:
+        text = "[tierlift] output cut to its last " + str(RELEASE_OUTPUT_LIMIT) + " characters\n" + text[-RELEASE_OUTPUT_LIMIT:]
+    return {"exitCode": process.returncode, "output": text, "timedOut": timed_out}
+
+
+def tierlift_action(event, context):
+    action = event.get("tierlift")
+    if action == "release-command":
+        return run_release_command(context)
+    return {"error": "unknown tierlift action: " + repr(action)}
+
+
+# ---------------------------------------------------------------- entry point
+
+def handler(event, context):
+    if isinstance(event, dict) and "tierlift" in event and "requestContext" not in event:
+        return tierlift_action(event, context)
+    refresh_database_url()
+    try:
+        body = request_body(event)
+        status, response_headers, payload = call_app(wsgi_environ(event, body))
+        return http_response(status, response_headers, payload)
+    except Exception:
+        traceback.print_exc()
+        return internal_error()
+
+
+configure()
+application = getattr(importlib.import_module(WSGI_MODULE), WSGI_ATTRIBUTE)
