@@ -54,7 +54,8 @@ public final class Verifier {
         }
     }
 
-    public record Report(Map<String, TableDigest> source, Map<String, TableDigest> target, List<Mismatch> mismatches) {
+    public record Report(Map<String, TableDigest> source, Map<String, TableDigest> target, List<Mismatch> mismatches,
+                         long sourceMillis, long targetMillis) {
         public boolean matches() {
             return mismatches.isEmpty();
         }
@@ -126,9 +127,16 @@ public final class Verifier {
         for (TableRef table : tables) {
             chunks.put(table.display(), chunks(source, table));
         }
+        long start = System.nanoTime();
+        long[] targetNanos = new long[1];
         CompletableFuture<Map<String, TableDigest>> onTarget = CompletableFuture.supplyAsync(
-                (Supplier<Map<String, TableDigest>>) () -> digestAll(target, tables, chunks));
+                (Supplier<Map<String, TableDigest>>) () -> {
+                    Map<String, TableDigest> d = digestAll(target, tables, chunks);
+                    targetNanos[0] = System.nanoTime() - start;
+                    return d;
+                });
         Map<String, TableDigest> onSource = digestAll(source, tables, chunks);
+        long sourceNanos = System.nanoTime() - start;
         Map<String, TableDigest> targetDigests;
         try {
             targetDigests = onTarget.join();
@@ -147,6 +155,6 @@ public final class Verifier {
                 }
             }
         }
-        return new Report(onSource, targetDigests, mismatches);
+        return new Report(onSource, targetDigests, mismatches, sourceNanos / 1_000_000, targetNanos[0] / 1_000_000);
     }
 }
