@@ -87,24 +87,24 @@ final class AppWriter implements Runnable {
     private int n;
 
     private void insert() throws Exception {
-                TrafficSwitch.Side side = traffic.serving;
-                Connection c;
-                if (side == TrafficSwitch.Side.SOURCE) {
-                    c = src == null ? (src = source.call()) : src;
-                } else {
-                    c = tgt == null ? (tgt = target.call()) : tgt;
-                }
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO notes(body, tags) VALUES (?, ?::jsonb) RETURNING id")) {
-                    ps.setString(1, "note " + n++ + " via " + side);
-                    ps.setString(2, "{\"n\": " + n + "}");
-                    try (ResultSet rs = ps.executeQuery()) {
-                        rs.next();
-                        written.add(new Written(side, rs.getLong(1)));
-                    }
-                }
-                long now = System.nanoTime();
-                longestGapMillis = Math.max(longestGapMillis, (now - lastWrite) / 1_000_000);
-                lastWrite = now;
+        TrafficSwitch.Side side = traffic.serving;
+        Connection c;
+        if (side == TrafficSwitch.Side.SOURCE) {
+            c = src == null ? (src = source.call()) : src;
+        } else {
+            c = tgt == null ? (tgt = target.call()) : tgt;
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO notes(body, tags) VALUES (?, ?::jsonb) RETURNING id")) {
+            ps.setString(1, "note " + n++ + " via " + side);
+            ps.setString(2, "{\"n\": " + n + "}");
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                written.add(new Written(side, rs.getLong(1)));
+            }
+        }
+        long now = System.nanoTime();
+        longestGapMillis = Math.max(longestGapMillis, (now - lastWrite) / 1_000_000);
+        lastWrite = now;
     }
 
     private static void close(Connection c) {

@@ -142,9 +142,9 @@ public final class MigrateCommand implements Callable<Integer> {
             @Override
             public void maintenance(boolean on) {
                 out.println(on ? "maintenance: writes must stop now. Put the app in maintenance (on-prem: create the nginx "
-                        + "maintenance flag file on the proxy hosts) before the next step runs."
+                        + "maintenance flag file on the proxy hosts)."
                         : "maintenance: the app may take writes again (remove the maintenance flag file).");
-                out.flush();
+                waitForOperator(out);
             }
 
             @Override
@@ -152,8 +152,17 @@ public final class MigrateCommand implements Callable<Integer> {
                 Target where = side == Side.TARGET ? to : from;
                 out.println("switch: the descriptor manages no DNS here. Point the app's domain (and its clients) at the "
                         + where + " tier now; that tier's database is the one to use from this moment.");
-                out.flush();
+                waitForOperator(out);
             }
         };
+    }
+
+    /** With a terminal the operator confirms each manual step; without one (--yes, CI) the steps are only printed. */
+    private static void waitForOperator(PrintWriter out) {
+        out.flush();
+        java.io.Console console = System.console();
+        if (console != null) {
+            console.readLine("Press Enter when done: ");
+        }
     }
 }
