@@ -1,0 +1,80 @@
+package io.tierlift.migrate;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/** Reads what the mover needs to know about a database from its system catalogs. */
+public final class Catalog {
+    private static final String USER_SCHEMAS = "n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'";
+
+    public record SequenceRef(String schema, String name) {
+        public String qualified() {
+            return SqlText.qualified(schema, name);
+        }
+    }
+
+    public record SequenceState(SequenceRef sequence, long lastValue, boolean isCalled) {
+    }
+
+    /** Ordinary and partitioned-leaf tables in user schemas, with their primary keys. */
+    public List<TableRef> tables(Sql db) {
+        return db.query("""
+                SELECT n.nspname, c.relname,
+                       (SELECT array_agg(a.attname::text ORDER BY k.ord)
+                          FROM pg_index i
+                          CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord)
+                          JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
+                         WHERE i.indrelid = c.oid AND i.indisprimary) AS pk,
+                       (SELECT a.atttypid IN ('int2'::regtype, 'int4'::regtype, 'int8'::regtype)
+                          FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
+                         WHERE i.indrelid = c.oid AND i.indisprimary) AS int_key
+                  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                 WHERE c.relkind = 'r' AND NOT c.relispartition AND %s
+                 ORDER BY 1, 2""".formatted(USER_SCHEMAS), rs -> {
+            java.sql.Array pk = rs.getArray(3);
+            List<String> key = pk == null ? List.of() : Arrays.asList((String[]) pk.getArray());
+            return new TableRef(rs.getString(1), rs.getString(2), key, rs.getBoolean(4));
+        });
+    }
+
+    /** Tables whose UPDATE/DELETE logical replication cannot carry: no primary key and default/none replica identity. */
+    public List<String> tablesWithoutReplicaIdentity(Sql db) {
+        return db.query("""
+                SELECT n.nspname || '.' || c.relname
+                  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                 WHERE c.relkind = 'r' AND %s
+                   AND (c.relreplident = 'n'
+                        OR (c.relreplident = 'd' AND NOT EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary)))
+                 ORDER BY 1""".formatted(USER_SCHEMAS), rs -> rs.getString(1));
+    }
+
+    public List<SequenceRef> sequences(Sql db) {
+        return db.query("SELECT schemaname, sequencename FROM pg_sequences WHERE schemaname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1, 2",
+                rs -> new SequenceRef(rs.getString(1), rs.getString(2)));
+    }
+
+    public SequenceState sequenceState(Sql db, SequenceRef seq) {
+        return db.one("SELECT last_value, is_called FROM " + seq.qualified(),
+                rs -> new SequenceState(seq, rs.getLong(1), rs.getBoolean(2)));
+    }
+
+    public List<String> installedExtensions(Sql db) {
+        return db.query("SELECT extname FROM pg_extension WHERE extname <> 'plpgsql' ORDER BY 1", rs -> rs.getString(1));
+    }
+
+    public List<String> availableExtensions(Sql db) {
+        return db.query("SELECT name FROM pg_available_extensions ORDER BY 1", rs -> rs.getString(1));
+    }
+
+    /** Per-table change counters (inserts + updates + deletes since the statistics were reset). */
+    public List<TableCounter> changeCounters(Sql db) {
+        List<TableCounter> out = new ArrayList<>();
+        out.addAll(db.query("SELECT schemaname || '.' || relname, n_tup_ins + n_tup_upd + n_tup_del FROM pg_stat_user_tables ORDER BY 1",
+                rs -> new TableCounter(rs.getString(1), rs.getLong(2))));
+        return out;
+    }
+
+    public record TableCounter(String table, long changes) {
+    }
+}

@@ -1,0 +1,130 @@
+package io.tierlift.migrate;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Checks both databases before anything is changed; blockers stop the migration with the fix named. */
+public final class Preflight {
+    public enum Severity { BLOCKER, WARNING, INFO }
+
+    public record Finding(Severity severity, String subject, String message) {
+        public String describe() {
+            return severity.name().toLowerCase() + ": " + subject + ": " + message;
+        }
+    }
+
+    public record Report(List<Finding> findings, long sourceBytes, Duration estimatedCopy) {
+        public boolean blocked() {
+            return findings.stream().anyMatch(f -> f.severity() == Severity.BLOCKER);
+        }
+
+        public List<Finding> blockers() {
+            return findings.stream().filter(f -> f.severity() == Severity.BLOCKER).toList();
+        }
+    }
+
+    private final Catalog catalog = new Catalog();
+    /** Assumed copy throughput for the estimate; a rough figure for one stream on ordinary hardware. */
+    private final long bytesPerSecond;
+    private final Duration longTransaction;
+
+    public Preflight(long bytesPerSecond, Duration longTransaction) {
+        this.bytesPerSecond = bytesPerSecond;
+        this.longTransaction = longTransaction;
+    }
+
+    /**
+     * @param resuming true when the journal says the schema already went over, so a non-empty target is expected
+     * @param ownSlot  the replication slot this migration created earlier, if any (it doesn't need a free one)
+     */
+    public Report check(Sql source, Sql target, Method method, boolean resuming, String ownSlot) {
+        List<Finding> findings = new ArrayList<>();
+        findings.add(new Finding(Severity.INFO, "source", source.text("SELECT version()")));
+        findings.add(new Finding(Severity.INFO, "target", target.text("SELECT version()")));
+
+        if (method == Method.LOGICAL) {
+            String walLevel = source.text("SHOW wal_level");
+            if (!walLevel.equals("logical")) {
+                findings.add(new Finding(Severity.BLOCKER, "source wal_level",
+                        "is '" + walLevel + "', logical replication needs 'logical'. Fix: run ALTER SYSTEM SET wal_level = logical; "
+                                + "and restart PostgreSQL (on RDS: set rds.logical_replication = 1 in the DB parameter group "
+                                + "and reboot), or use --method dump for an offline move"));
+            }
+            long maxSlots = source.number("SELECT setting::bigint FROM pg_settings WHERE name = 'max_replication_slots'");
+            long usedSlots = source.number("SELECT count(*) FROM pg_replication_slots WHERE slot_name IS DISTINCT FROM ?", ownSlot);
+            if (usedSlots >= maxSlots) {
+                findings.add(new Finding(Severity.BLOCKER, "source replication slots", "all " + maxSlots
+                        + " are in use; raise max_replication_slots (restart needed) or drop an unused slot"));
+            }
+            long maxSenders = source.number("SELECT setting::bigint FROM pg_settings WHERE name = 'max_wal_senders'");
+            long usedSenders = source.number("SELECT count(*) FROM pg_stat_replication WHERE application_name IS DISTINCT FROM ?", ownSlot);
+            if (usedSenders >= maxSenders) {
+                findings.add(new Finding(Severity.BLOCKER, "source WAL senders", "all " + maxSenders
+                        + " are in use; raise max_wal_senders (restart needed)"));
+            }
+            if (!source.one("SELECT rolsuper OR rolreplication FROM pg_roles WHERE rolname = current_user", rs -> rs.getBoolean(1))) {
+                findings.add(new Finding(Severity.BLOCKER, "source role", "the migration user lacks the REPLICATION attribute; "
+                        + "Fix: ALTER ROLE <user> REPLICATION (on RDS: GRANT rds_replication TO <user>)"));
+            }
+            if (!target.one("SELECT rolsuper OR pg_has_role(current_user, 'rds_superuser', 'MEMBER') "
+                    + "FROM pg_roles WHERE rolname = current_user AND EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'rds_superuser') "
+                    + "UNION ALL SELECT rolsuper FROM pg_roles WHERE rolname = current_user "
+                    + "AND NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'rds_superuser')", rs -> rs.getBoolean(1))) {
+                findings.add(new Finding(Severity.BLOCKER, "target role", "creating a subscription needs a superuser "
+                        + "(rds_superuser on RDS); connect to the target as one"));
+            }
+            for (String table : catalog.tablesWithoutReplicaIdentity(source)) {
+                findings.add(new Finding(Severity.BLOCKER, table, "has no primary key or replica identity: once published, "
+                        + "its UPDATE and DELETE would fail on the source. Fix: add a primary key, or "
+                        + "ALTER TABLE " + table + " REPLICA IDENTITY FULL; or use --method dump"));
+            }
+            List<String> longRunning = source.query("""
+                    SELECT pid, date_trunc('second', now() - xact_start)::text, coalesce(query_start::text, ''), left(coalesce(query, ''), 60)
+                      FROM pg_stat_activity
+                     WHERE xact_start IS NOT NULL AND now() - xact_start > make_interval(secs => ?)
+                       AND pid <> pg_backend_pid() AND backend_type = 'client backend'
+                     ORDER BY xact_start""",
+                    rs -> "pid " + rs.getInt(1) + ", age " + rs.getString(2) + ", query start " + rs.getString(3)
+                            + ", query " + rs.getString(4), (double) longTransaction.toSeconds());
+            for (String tx : longRunning) {
+                findings.add(new Finding(Severity.WARNING, "long-running transaction",
+                        tx + " — creating the replication slot waits until it ends"));
+            }
+        }
+
+        List<String> available = catalog.availableExtensions(target);
+        for (String ext : catalog.installedExtensions(source)) {
+            if (!available.contains(ext)) {
+                findings.add(new Finding(Severity.BLOCKER, "extension " + ext,
+                        "is used on the source but not available on the target (pg_available_extensions); install it there first"));
+            } else {
+                findings.add(new Finding(Severity.INFO, "extension " + ext, "available on the target"));
+            }
+        }
+
+        if (!resuming) {
+            List<TableRef> existing = catalog.tables(target);
+            if (!existing.isEmpty()) {
+                findings.add(new Finding(Severity.BLOCKER, "target", "already has " + existing.size() + " tables (e.g. "
+                        + existing.get(0).display() + "); the migration copies into an empty database only"));
+            }
+        }
+
+        long bytes = source.number("SELECT pg_database_size(current_database())");
+        Duration estimate = Duration.ofSeconds(Math.max(1, bytes / Math.max(1, bytesPerSecond)));
+        findings.add(new Finding(Severity.INFO, "size", humanBytes(bytes) + " on the source; estimated copy time "
+                + estimate.toSeconds() + " s at " + humanBytes(bytesPerSecond) + "/s"));
+        return new Report(findings, bytes, estimate);
+    }
+
+    static String humanBytes(long bytes) {
+        if (bytes < 1024 * 1024) {
+            return (bytes / 1024) + " kB";
+        }
+        if (bytes < 1024L * 1024 * 1024) {
+            return String.format("%.1f MB", bytes / 1048576.0);
+        }
+        return String.format("%.2f GB", bytes / 1073741824.0);
+    }
+}
