@@ -4,6 +4,7 @@ import io.tierlift.provider.RenderProvider;
 import io.tierlift.provider.Target;
 import io.tierlift.render.aws.cfn.CfnJson;
 import io.tierlift.render.aws.iaas.AwsIaasRenderer;
+import io.tierlift.render.aws.serverless.AwsServerlessRenderer;
 import io.tierlift.render.engine.FreemarkerEngine;
 import io.tierlift.render.engine.TemplateEngine;
 import io.tierlift.render.onprem.OnpremRenderer;
@@ -34,7 +35,7 @@ final class Renderers implements java.util.function.Function<Target, RenderProvi
             case ONPREM -> new OnpremRenderer(List.of(new EdgeRenderer(engine),
                     new AppServerRenderer(engine), new DatabaseRenderer(engine), new FirewallRenderer(engine)));
             case AWS_IAAS -> new AwsIaasRenderer(engine, new CfnJson());
-            default -> null;
+            case AWS_SERVERLESS -> new AwsServerlessRenderer(engine, new CfnJson());
         };
     }
 

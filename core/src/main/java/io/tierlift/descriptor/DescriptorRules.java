@@ -161,6 +161,10 @@ final class DescriptorRules {
         if (db.minAcu() * 2 != Math.floor(db.minAcu() * 2) || db.maxAcu() * 2 != Math.floor(db.maxAcu() * 2)) {
             error(base + ".database", "Aurora capacity comes in steps of 0.5 ACU");
         }
+        if (db.minAcu() == 0 && !io.tierlift.model.AuroraSettings.supportsAutoPause(db.engineVersion())) {
+            error(base + ".database.engine_version", "Aurora " + db.engineVersion() + " can't pause at 0 ACU; it needs "
+                    + "13.15, 14.12, 15.7, 16.3 or later (or set min_acu to 0.5)");
+        }
         cloudfrontCertificate(base, target.cloudfrontCertificateArn().orElse(null), target.domain().isPresent());
     }
 

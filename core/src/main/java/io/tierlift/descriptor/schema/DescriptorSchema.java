@@ -155,7 +155,7 @@ public final class DescriptorSchema {
             optional("max_acu", number(1, 256, "Most capacity."), 8.0, "8"),
             optional("backup_retention_days", integer(1, 35, "Automated backup retention."), 7L, "7"),
             optional("deletion_protection", bool("Refuse deletion until turned off."), true, "true"),
-            optional("engine_version", text(Format.VERSION, "Aurora PostgreSQL engine version."), "15.4", "15.4"),
+            optional("engine_version", text(Format.VERSION, "Aurora PostgreSQL engine version (pausing at 0 ACU needs 13.15, 14.12, 15.7, 16.3 or later)."), "16.6", "16.6"),
             optional("seconds_until_auto_pause", integer(300, 86400, "Idle time before pausing (min_acu 0 only)."),
                     300L, "300"));
 

@@ -55,8 +55,6 @@ final class AuroraStack {
      * The oldest minor version of each major that can scale to 0 ACUs (Aurora PostgreSQL 13.15,
      * 14.12, 15.7, 16.3; every 17.x).
      */
-    private static final Map<Integer, Integer> AUTO_PAUSE_SINCE = Map.of(13, 15, 14, 12, 15, 7, 16, 3);
-    private static final int AUTO_PAUSE_EVERY_MINOR_FROM = 17;
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
     private final StackNames names;
@@ -214,17 +212,7 @@ final class AuroraStack {
 
     /** Whether Aurora PostgreSQL of this version can scale to 0 ACUs; a version without a minor cannot be told. */
     static boolean supportsAutoPause(String engineVersion) {
-        String[] parts = engineVersion.split("\\.");
-        if (parts.length < 2 || !parts[0].matches("[0-9]+") || !parts[1].matches("[0-9]+")) {
-            return false;
-        }
-        int major = Integer.parseInt(parts[0]);
-        int minor = Integer.parseInt(parts[1]);
-        if (major >= AUTO_PAUSE_EVERY_MINOR_FROM) {
-            return true;
-        }
-        Integer since = AUTO_PAUSE_SINCE.get(major);
-        return since != null && minor >= since;
+        return io.tierlift.model.AuroraSettings.supportsAutoPause(engineVersion);
     }
 
     /** The parameter group family wants the major version: "16.6" → 16. */
