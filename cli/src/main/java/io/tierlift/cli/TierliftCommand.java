@@ -32,6 +32,10 @@ public final class TierliftCommand {
     @Option(names = {"-q", "--quiet"}, scope = picocli.CommandLine.ScopeType.INHERIT, description = "Only errors on stderr.")
     boolean quiet;
 
+    @Option(names = "--output-events", paramLabel = "FORMAT", scope = picocli.CommandLine.ScopeType.INHERIT,
+            description = "Also write each progress step to stderr as one JSON object per line (FORMAT: json); kept with --quiet.")
+    String outputEvents;
+
     static final class VersionProvider implements picocli.CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
