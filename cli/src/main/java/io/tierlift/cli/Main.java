@@ -52,6 +52,7 @@ public final class Main {
         });
         commandLine.setExecutionStrategy(parseResult -> {
             console.setQuiet(matched(parseResult, "--quiet"));
+            console.setJsonEvents(eventsFormat(parseResult));
             return new CommandLine.RunLast().execute(parseResult);
         });
         commandLine.setExecutionExceptionHandler((ex, cmd, parseResult) ->
@@ -73,6 +74,21 @@ public final class Main {
             }
         }
         return all;
+    }
+
+    /** --output-events takes one format today; anything else is a usage error, as a bad option is. */
+    private static boolean eventsFormat(ParseResult parseResult) {
+        for (CommandLine cl : parseResult.asCommandLineList()) {
+            ParseResult result = cl.getParseResult();
+            if (result != null && result.hasMatchedOption("--output-events")) {
+                String format = result.matchedOptionValue("--output-events", "");
+                if (!format.equals("json")) {
+                    throw new CommandLine.ParameterException(cl, "--output-events: unknown format '" + format + "'; expected json");
+                }
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean matched(ParseResult parseResult, String option) {

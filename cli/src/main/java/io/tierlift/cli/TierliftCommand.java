@@ -4,6 +4,8 @@ import io.tierlift.cli.command.CompletionCommand;
 import io.tierlift.cli.command.DemoCommand;
 import io.tierlift.cli.command.DeployCommand;
 import io.tierlift.cli.command.DestroyCommand;
+import io.tierlift.cli.command.DiagramCommand;
+import io.tierlift.cli.command.InitCommand;
 import io.tierlift.cli.command.FailoverCommand;
 import io.tierlift.cli.command.MigrateCommand;
 import io.tierlift.cli.command.PlanCommand;
@@ -20,7 +22,9 @@ import picocli.CommandLine.Option;
         description = "Deploy a three-tier web app to on-prem hosts, AWS IaaS or AWS serverless, and move it between them with its data.",
         subcommands = {ValidateCommand.class, RenderCommand.class, PlanCommand.class, DeployCommand.class,
                 DestroyCommand.class, StatusCommand.class, FailoverCommand.class, MigrateCommand.class,
-                SandboxCommand.class, DemoCommand.class, SchemaCommand.class, VersionCommand.class, CompletionCommand.class},
+                SandboxCommand.class, DemoCommand.class, SchemaCommand.class, VersionCommand.class, CompletionCommand.class,
+                InitCommand.class,
+                DiagramCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success (plan: no changes)", "1:operation failed", "2:plan found changes (--detailed-exitcode)",
                 "64:bad command line", "65:invalid descriptor"})
@@ -31,6 +35,10 @@ public final class TierliftCommand {
 
     @Option(names = {"-q", "--quiet"}, scope = picocli.CommandLine.ScopeType.INHERIT, description = "Only errors on stderr.")
     boolean quiet;
+
+    @Option(names = "--output-events", paramLabel = "FORMAT", scope = picocli.CommandLine.ScopeType.INHERIT,
+            description = "Also write each progress step to stderr as one JSON object per line (FORMAT: json); kept with --quiet.")
+    String outputEvents;
 
     static final class VersionProvider implements picocli.CommandLine.IVersionProvider {
         @Override

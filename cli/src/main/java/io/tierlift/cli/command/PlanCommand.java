@@ -29,7 +29,7 @@ public final class PlanCommand implements Callable<Integer> {
     AwsCommands.Options aws;
     @Option(names = "--offline", description = "Plan from the descriptor alone, without contacting hosts or AWS.")
     boolean offline;
-    @Option(names = "--output", paramLabel = "FORMAT", defaultValue = "text", description = "text or json.")
+    @Option(names = "--output", paramLabel = "FORMAT", defaultValue = "text", description = "text, json or markdown.")
     String output;
     @Option(names = "--out", paramLabel = "PLANFILE", description = "Save the plan for deploy --plan.")
     Path planFile;

@@ -21,7 +21,8 @@ final class PlanOutput {
         switch (format) {
             case "json" -> app.console().out().println(json.write(plan));
             case "text" -> new PlanTextWriter(app.console().color()).write(plan, app.console().out());
-            default -> throw new UserException("unknown output format '" + format + "'; expected text or json", ExitCode.USAGE);
+            case "markdown" -> new io.tierlift.plan.PlanMarkdownWriter().write(plan, app.console().out());
+            default -> throw new UserException("unknown output format '" + format + "'; expected text, json or markdown", ExitCode.USAGE);
         }
         app.console().out().flush();
         if (planFile != null) {

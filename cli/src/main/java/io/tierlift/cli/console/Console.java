@@ -11,6 +11,7 @@ public final class Console {
     private final PrintWriter err;
     private final boolean color;
     private volatile boolean quiet;
+    private volatile boolean jsonEvents;
 
     public Console(PrintWriter out, PrintWriter err, boolean color, boolean quiet) {
         this.out = out;
@@ -39,6 +40,26 @@ public final class Console {
     /** Set once from the command line (--quiet) after parsing. */
     public void setQuiet(boolean quiet) {
         this.quiet = quiet;
+    }
+
+    /** Set once from the command line (--output-events json) after parsing. */
+    public void setJsonEvents(boolean jsonEvents) {
+        this.jsonEvents = jsonEvents;
+    }
+
+    /** Whether progress is also written as one JSON object per line on stderr, for machines. */
+    public boolean jsonEvents() {
+        return jsonEvents;
+    }
+
+    public boolean quiet() {
+        return quiet;
+    }
+
+    /** A line for machines on stderr: written even with --quiet, which only silences lines for people. */
+    public void event(String jsonLine) {
+        err.println(jsonLine);
+        err.flush();
     }
 
     /** A progress or status line for people; silent with --quiet. */

@@ -1,0 +1,115 @@
+package io.tierlift.cli.command;
+
+import io.tierlift.cli.Application;
+import io.tierlift.cli.DescriptorOptions;
+import io.tierlift.cli.ExitCode;
+import io.tierlift.cli.TargetConverter;
+import io.tierlift.cli.UserException;
+import io.tierlift.cli.console.StderrProgress;
+import io.tierlift.descriptor.LoadedDescriptor;
+import io.tierlift.diagram.AwsDiagram;
+import io.tierlift.diagram.MermaidCli;
+import io.tierlift.diagram.OnpremDiagram;
+import io.tierlift.model.AppDescriptor;
+import io.tierlift.provider.Target;
+import io.tierlift.render.aws.iaas.AwsIaasRenderer;
+import io.tierlift.render.onprem.firewall.TopologyFlows;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+@Command(name = "diagram", description = {"Draw the topology a target would deploy, from the same model the renderers use.",
+        "mermaid prints Mermaid flowchart text (GitHub and GitLab show it in Markdown); svg and png run the Mermaid CLI (mmdc) with Debian's chromium."})
+public final class DiagramCommand implements Callable<Integer> {
+    private final Application app;
+
+    @Parameters(index = "0", paramLabel = "TARGET", converter = TargetConverter.class, completionCandidates = TargetConverter.class)
+    Target target;
+    @Mixin
+    DescriptorOptions descriptor;
+    @Option(names = "--output", paramLabel = "FORMAT", defaultValue = "mermaid", description = "mermaid, svg or png (default: ${DEFAULT-VALUE}).")
+    String output;
+    @Option(names = {"-o", "--out"}, paramLabel = "FILE", description = "Write here instead of stdout (required for svg and png).")
+    Path file;
+
+    DiagramCommand(Application app) {
+        this.app = app;
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        if (!output.equals("mermaid") && !output.equals("svg") && !output.equals("png")) {
+            throw new UserException("unknown output format '" + output + "'; expected mermaid, svg or png", ExitCode.USAGE);
+        }
+        LoadedDescriptor loaded = app.loader().load(descriptor.file(), descriptor.environment());
+        Warnings.print(app.console(), loaded);
+        String mermaid = mermaid(loaded.descriptor());
+        if (output.equals("mermaid")) {
+            if (file == null) {
+                app.console().out().print(mermaid);
+                app.console().out().flush();
+            } else {
+                Files.writeString(file, mermaid);
+                app.console().info("wrote " + file);
+            }
+            return ExitCode.OK;
+        }
+        if (file == null) {
+            throw new UserException("--output " + output + " needs -o FILE", ExitCode.USAGE);
+        }
+        MermaidCli cli = mermaidCli();
+        var missing = cli.missing();
+        if (missing.isPresent()) {
+            throw new UserException("cannot draw " + output + ": " + missing.get());
+        }
+        var progress = new StderrProgress(app.console());
+        progress.step("diagram", "rendering " + file + " with the Mermaid CLI");
+        try {
+            cli.render(mermaid, file);
+        } catch (MermaidCli.MermaidException e) {
+            throw new UserException(e.getMessage());
+        }
+        progress.step("diagram", "wrote " + file + " (" + Files.size(file) + " bytes)");
+        return ExitCode.OK;
+    }
+
+    private String mermaid(AppDescriptor d) {
+        return switch (target) {
+            case ONPREM -> {
+                if (d.targets().onprem().isEmpty()) {
+                    throw new UserException(descriptor.file() + " has no targets.onprem section to draw");
+                }
+                yield new OnpremDiagram(new TopologyFlows()).mermaid(d);
+            }
+            case AWS_IAAS -> {
+                if (d.targets().awsIaas().isEmpty()) {
+                    throw new UserException(descriptor.file() + " has no targets.aws-iaas section to draw");
+                }
+                yield new AwsDiagram().mermaid(new AwsIaasRenderer().plan(d), d.backend().port(), d.database().port());
+            }
+            // AwsDiagram reads any stack plan; it draws aws-serverless once that renderer produces one.
+            default -> throw new UserException("diagram " + target + " needs the " + target + " renderer, which is not in this build yet");
+        };
+    }
+
+    /** mmdc from the working folder's checkout, else from the checkout this jar was built in, else PATH. */
+    private MermaidCli mermaidCli() {
+        MermaidCli fromWorkingDir = MermaidCli.locate(app.environment(), Path.of("").toAbsolutePath());
+        if (fromWorkingDir.missing().isEmpty()) {
+            return fromWorkingDir;
+        }
+        try {
+            Path jar = Path.of(DiagramCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            MermaidCli fromJar = MermaidCli.locate(app.environment(), jar);
+            return fromJar.missing().isEmpty() ? fromJar : fromWorkingDir;
+        } catch (Exception e) {
+            return fromWorkingDir;
+        }
+    }
+}
