@@ -5,8 +5,8 @@ import io.tierlift.cli.console.StderrProgress;
 import io.tierlift.model.AppDescriptor;
 import io.tierlift.onprem.deploy.OnpremDeployer;
 import io.tierlift.onprem.deploy.ReleaseSource;
-import io.tierlift.onprem.release.PipSettings;
-import io.tierlift.onprem.release.ProcessCommandRunner;
+import io.tierlift.release.PipSettings;
+import io.tierlift.release.ProcessCommandRunner;
 import io.tierlift.onprem.release.ReleaseBuilder;
 
 import java.nio.file.Path;

@@ -1,5 +1,11 @@
 package io.tierlift.aws.lambda;
 
+import io.tierlift.release.CommandRunner;
+import io.tierlift.release.ReleaseException;
+import io.tierlift.release.SourceTree;
+import io.tierlift.release.SourceFile;
+import io.tierlift.release.WheelPlatform;
+import io.tierlift.release.PipSettings;
 import io.tierlift.archive.ArchiveEntry;
 import io.tierlift.archive.ArchiveException;
 import io.tierlift.archive.DeterministicZipWriter;

@@ -1,5 +1,6 @@
 package io.tierlift.aws.lambda;
 
+import io.tierlift.release.CommandRunner;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,7 @@
 package io.tierlift.aws.lambda;
 
+import io.tierlift.release.ProcessCommandRunner;
+import io.tierlift.release.PipSettings;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tierlift.model.AppDescriptor;

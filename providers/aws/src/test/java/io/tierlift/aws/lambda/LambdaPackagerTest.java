@@ -1,5 +1,8 @@
 package io.tierlift.aws.lambda;
 
+import io.tierlift.release.CommandRunner;
+import io.tierlift.release.ReleaseException;
+import io.tierlift.release.PipSettings;
 import io.tierlift.model.AppDescriptor;
 import io.tierlift.provider.Progress;
 import io.tierlift.render.aws.serverless.LambdaAdapter;

@@ -1,5 +1,6 @@
 package io.tierlift.onprem.release;
 
+import io.tierlift.release.SourceFile;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -1,5 +1,10 @@
 package io.tierlift.onprem.release;
 
+import io.tierlift.release.CommandRunner;
+import io.tierlift.release.ReleaseException;
+import io.tierlift.release.SourceTree;
+import io.tierlift.release.SourceFile;
+import io.tierlift.release.PipSettings;
 import io.tierlift.archive.ArchiveEntry;
 import io.tierlift.archive.TarGzWriter;
 import io.tierlift.model.AppDescriptor;

@@ -1,5 +1,6 @@
 package io.tierlift.onprem.release;
 
+import io.tierlift.release.CommandRunner;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

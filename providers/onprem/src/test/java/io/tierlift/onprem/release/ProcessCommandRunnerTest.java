@@ -1,5 +1,8 @@
 package io.tierlift.onprem.release;
 
+import io.tierlift.release.CommandRunner;
+import io.tierlift.release.ProcessCommandRunner;
+import io.tierlift.release.ReleaseException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,5 +1,10 @@
 package io.tierlift.onprem.release;
 
+import io.tierlift.release.CommandRunner;
+import io.tierlift.release.ProcessCommandRunner;
+import io.tierlift.release.ReleaseException;
+import io.tierlift.release.WheelPlatform;
+import io.tierlift.release.PipSettings;
 import io.tierlift.model.AppDescriptor;
 import io.tierlift.model.Frontend;
 import io.tierlift.provider.Progress;

@@ -1,5 +1,8 @@
 package io.tierlift.onprem.release;
 
+import io.tierlift.release.ProcessCommandRunner;
+import io.tierlift.release.ReleaseException;
+import io.tierlift.release.PipSettings;
 import io.tierlift.model.AppDescriptor;
 import io.tierlift.onprem.ssh.ExecResult;
 import io.tierlift.onprem.command.RemoteCommand;

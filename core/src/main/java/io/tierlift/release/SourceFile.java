@@ -1,4 +1,4 @@
-package io.tierlift.onprem.release;
+package io.tierlift.release;
 
 /**
  * One file of a release, read once into memory so the content id and the archive are computed from
@@ -14,7 +14,7 @@ public record SourceFile(String path, byte[] content, boolean executable) {
         return content.clone();
     }
 
-    byte[] contentNoCopy() {
+    public byte[] contentNoCopy() {
         return content;
     }
 

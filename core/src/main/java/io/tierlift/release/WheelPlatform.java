@@ -1,4 +1,4 @@
-package io.tierlift.aws.lambda;
+package io.tierlift.release;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -8,9 +8,6 @@ import java.util.List;
  * least 23.2) does not widen a {@code manylinux_2_28} tag to the older ones, so every glibc level
  * from the hosts' down to 2.5 is listed, plus the legacy aliases. Pure-Python wheels
  * ({@code py3-none-any}) always match and need no tag.
- *
- * <p>Same as {@code io.tierlift.onprem.release.WheelPlatform}, which this module cannot depend on; both are
- * meant to become one class in core. Keep them identical until then.
  *
  * @param arch       machine, e.g. x86_64 or aarch64
  * @param glibcMinor the hosts' glibc 2.x, the oldest among them (Debian 10: 28, 11: 31, 12: 36)

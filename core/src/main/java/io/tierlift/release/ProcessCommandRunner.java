@@ -1,4 +1,4 @@
-package io.tierlift.onprem.release;
+package io.tierlift.release;
 
 import java.io.BufferedReader;
 import java.io.IOException;

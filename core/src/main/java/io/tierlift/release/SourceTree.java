@@ -1,4 +1,4 @@
-package io.tierlift.aws.lambda;
+package io.tierlift.release;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,9 +17,6 @@ import java.util.Set;
  * Reads the files of a folder that belong in a release. Symbolic links to files are taken as the
  * file they point to (hosts get plain files); links to folders, broken links and special files are
  * refused, so what is deployed is never a surprise.
- *
- * <p>Same as {@code io.tierlift.onprem.release.SourceTree}, which this module cannot depend on; both are
- * meant to become one class in core. Keep them identical until then.
  */
 public final class SourceTree {
     /** What to leave out of a release. */

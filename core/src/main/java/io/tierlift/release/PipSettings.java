@@ -1,4 +1,4 @@
-package io.tierlift.onprem.release;
+package io.tierlift.release;
 
 import java.util.List;
 import java.util.Map;

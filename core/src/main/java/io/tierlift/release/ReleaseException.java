@@ -1,4 +1,4 @@
-package io.tierlift.onprem.release;
+package io.tierlift.release;
 
 /** Building a release failed; the message says what and why ("what happened: why"). */
 public class ReleaseException extends RuntimeException {
