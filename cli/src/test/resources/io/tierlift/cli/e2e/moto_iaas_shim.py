@@ -63,6 +63,20 @@ rds.DBInstance.has_cfn_attr = classmethod(has_cfn_attr)
 rds.DBInstance.get_cfn_attribute = get_cfn_attribute
 
 
+# Patch 6: moto's AWS::EC2::RouteTable has no delete for CloudFormation, so deleting the network stack
+# leaves its route tables behind and the VPC's own deletion then fails with DependencyViolation ("has
+# dependencies"), where AWS deletes the route tables first. The table is deleted through moto's EC2 API.
+from moto.ec2.models import route_tables
+
+
+def delete_route_table(self, account_id, region_name):
+    self.ec2_backend.delete_route_table(self.id)
+
+
+if not hasattr(route_tables.RouteTable, "delete"):
+    route_tables.RouteTable.delete = delete_route_table
+
+
 # Patch 5: moto's CloudFormation does not know AWS::WAFv2::WebACL or the CloudFront resources (creating
 # a stack with an unknown type fails on the first Ref/GetAtt to it). They are recorded as placeholders
 # with an id, so the static and waf stacks deploy; nothing is served from them and the test asserts
