@@ -77,6 +77,28 @@ if not hasattr(route_tables.RouteTable, "delete"):
     route_tables.RouteTable.delete = delete_route_table
 
 
+# Patch 7: DescribeStacks shows a CommaDelimitedList/List<...> parameter as moto's Python list repr
+# ("['subnet-1', 'subnet-2']") where AWS shows the value as given ("subnet-1,subnet-2"). tierlift compares
+# live parameters with the wanted ones to skip unchanged stacks, so with the repr every stack taking a
+# list made a (no-change) change set on each redeploy. Lists are shown joined, as AWS does.
+from moto.cloudformation import models as cfn_models
+
+_original_parameter_list = cfn_models.Stack.parameter_list.fget
+
+
+def parameter_list(self):
+    shown = []
+    for parameter in _original_parameter_list(self):
+        value = parameter["ParameterValue"]
+        if isinstance(value, list):
+            parameter = dict(parameter, ParameterValue=",".join(str(v) for v in value))
+        shown.append(parameter)
+    return shown
+
+
+cfn_models.Stack.parameter_list = property(parameter_list)
+
+
 # Patch 5: moto's CloudFormation does not know AWS::WAFv2::WebACL or the CloudFront resources (creating
 # a stack with an unknown type fails on the first Ref/GetAtt to it). They are recorded as placeholders
 # with an id, so the static and waf stacks deploy; nothing is served from them and the test asserts
