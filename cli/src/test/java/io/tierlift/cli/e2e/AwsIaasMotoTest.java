@@ -303,6 +303,7 @@ class AwsIaasMotoTest {
     @Test
     @Order(5)
     void noSecretValueAppearsAnywhere() {
+        seen.add("moto log\n" + moto.log());
         assertThat(seen).hasSizeGreaterThan(10);
         for (String text : seen) {
             assertThat(text).doesNotContain(dbCanary).doesNotContain(replicationCanary).doesNotContain("CANARY-");
