@@ -31,8 +31,8 @@ import java.util.Optional;
  * the application was given, so a test's map reaches the clients as the real environment would.
  */
 final class AwsCommands {
-    /** Tool version put on every stack as the tierlift:version tag. */
-    static final String VERSION = "0.1.0";
+    /** Tool version put on every stack as the tierlift:version tag: the build's version. */
+    static final String VERSION = io.tierlift.cli.Version.current();
 
     private AwsCommands() {
     }

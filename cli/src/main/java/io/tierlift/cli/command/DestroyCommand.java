@@ -25,6 +25,10 @@ public final class DestroyCommand implements Callable<Integer> {
     AwsCommands.Options aws;
     @Option(names = "--yes", description = "Do not ask for confirmation.")
     boolean yes;
+    @Option(names = "--force-data-deletion", description = {"aws-iaas: also delete the data stack, turning its termination "
+            + "protection off first (RDS keeps a final snapshot). Without it, destroy stops at the data stack.",
+            "If the protection can't be turned off, a warning is printed and the delete is tried anyway."})
+    boolean forceDataDeletion;
 
     DestroyCommand(Application app) {
         this.app = app;
@@ -41,7 +45,7 @@ public final class DestroyCommand implements Callable<Integer> {
         }
         var loaded = app.loader().load(descriptor.file(), descriptor.environment());
         return AwsCommands.withSession(app, loaded.descriptor(), aws, s -> {
-            var deleted = s.deployer().destroy(s.plan(), true);
+            var deleted = s.deployer().destroy(s.plan(), true, forceDataDeletion);
             app.console().info("deleted " + deleted.size() + " stack(s): " + deleted);
             return ExitCode.OK;
         });

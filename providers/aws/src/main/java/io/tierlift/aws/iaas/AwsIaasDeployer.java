@@ -17,6 +17,10 @@ import io.tierlift.render.aws.ParameterSource;
 import io.tierlift.render.aws.StackPlan;
 import io.tierlift.render.aws.StackSpec;
 import io.tierlift.render.aws.cfn.CfnJson;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.SdkServiceClientConfiguration;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.Capability;
@@ -104,7 +108,7 @@ public final class AwsIaasDeployer {
             for (Map.Entry<String, ParameterSource> entry : spec.parameters().entrySet()) {
                 ParameterSource source = entry.getValue();
                 if (source instanceof ParameterSource.DeployTime time && RELEASE_KEY.equals(time.name())) {
-                    uploaded |= uploadRelease(release, artifactBucket(plan, outputs));
+                    uploaded |= uploadRelease(release, artifactBucket(plan, outputs), plan.stack(ARTIFACTS).region());
                 }
                 parameters.put(entry.getKey(), resolve(spec, entry.getKey(), source, plan, outputs, release));
             }
@@ -165,12 +169,7 @@ public final class AwsIaasDeployer {
                 throw new IaasDeployException("stack " + request.stackName() + " is still " + now.status() + " after "
                         + stackTimeout.toMinutes() + " min; follow it with 'tierlift status aws-iaas'");
             }
-            try {
-                Thread.sleep(pollInterval.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IaasDeployException("interrupted while stack " + request.stackName() + " was being created");
-            }
+            sleep(request.stackName());
         }
     }
 
@@ -205,8 +204,8 @@ public final class AwsIaasDeployer {
     }
 
     /** Uploads the release unless an object with its key is already there (the key is a content hash). */
-    boolean uploadRelease(BackendRelease release, String bucket) {
-        S3Client client = s3.apply(null);
+    boolean uploadRelease(BackendRelease release, String bucket, String region) {
+        S3Client client = s3.apply(region);
         try {
             client.headObject(b -> b.bucket(bucket).key(release.key()));
             progress.step("s3://" + bucket, release.key() + " is already there");
@@ -316,15 +315,17 @@ public final class AwsIaasDeployer {
 
     /**
      * Deletes the stacks, last first. Buckets are emptied first, but only when {@code emptyBuckets}
-     * (the operator confirmed): CloudFormation can't delete a bucket that holds objects. The data
-     * stack's termination protection is never lifted here; the deletion stops there with what to do.
+     * (the operator confirmed): CloudFormation can't delete a bucket that holds objects. A stack with
+     * termination protection (the data stack) stops the deletion there with what to do, unless
+     * {@code liftProtection} (the operator asked to delete the database too): then the protection is
+     * turned off first.
      */
-    public List<String> destroy(StackPlan plan, boolean emptyBuckets) {
+    public List<String> destroy(StackPlan plan, boolean emptyBuckets, boolean liftProtection) {
         List<StackSpec> reversed = new ArrayList<>(plan.stacks());
         Collections.reverse(reversed);
         List<String> deleted = new ArrayList<>();
         for (StackSpec spec : reversed) {
-            Optional<LiveStack> live = stacks.status(spec.name(), spec.region());
+            Optional<LiveStack> live = stacks.status(spec.name(), spec.region()).filter(l -> !"DELETE_COMPLETE".equals(l.status()));
             if (live.isEmpty()) {
                 continue;
             }
@@ -338,11 +339,99 @@ public final class AwsIaasDeployer {
                 }
                 emptyBucket(spec.region(), bucket);
             }
+            if (live.get().terminationProtection()) {
+                if (!liftProtection) {
+                    throw new IaasDeployException("stack " + spec.name() + " has termination protection on"
+                            + (DATA.equals(spec.key()) ? " (it holds the database)" : "") + "; deleted so far: " + deleted
+                            + ". Run destroy again with --force-data-deletion to lift it and delete the stack "
+                            + "(RDS keeps a final snapshot)");
+                }
+                if (!liftTerminationProtection(spec)) {
+                    // The protection may still be on: ask CloudFormation directly, which refuses if so.
+                    deleteProtected(spec, live.get());
+                    deleted.add(spec.name());
+                    continue;
+                }
+            }
             if (stacks.deleteStack(spec.name(), spec.region())) {
                 deleted.add(spec.name());
             }
         }
         return deleted;
+    }
+
+    /** Turns termination protection off; false (with a warning) when CloudFormation did not do it. */
+    private boolean liftTerminationProtection(StackSpec spec) {
+        progress.step(spec.name(), "turning termination protection off (--force-data-deletion)");
+        try {
+            cloudFormation.apply(spec.region()).updateTerminationProtection(b -> b.stackName(spec.name())
+                    .enableTerminationProtection(false)
+                    .overrideConfiguration(o -> o.addPlugin(AwsIaasDeployer::fewRetries)));
+            return true;
+        } catch (SdkException e) {
+            // Some emulators don't implement this call (moto answers 500); the delete below says whether it mattered.
+            progress.warn(spec.name(), "could not turn termination protection off (" + firstLine(e.getMessage())
+                    + "); trying the delete anyway");
+            return false;
+        }
+    }
+
+    /**
+     * A failure here has a fallback (the delete is tried anyway), so a few quick attempts are enough;
+     * the clients' own strategy backs off for minutes, made for calls that have none.
+     */
+    private static void fewRetries(SdkServiceClientConfiguration.Builder config) {
+        ClientOverrideConfiguration current = config.overrideConfiguration();
+        ClientOverrideConfiguration.Builder builder = current == null ? ClientOverrideConfiguration.builder() : current.toBuilder();
+        config.overrideConfiguration(builder.retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                .maxAttempts(3).build()).build());
+    }
+
+    /** DeleteStack on a stack that may still look protected, waited for here (StackDeployer refuses protected stacks). */
+    private void deleteProtected(StackSpec spec, LiveStack live) {
+        progress.step(spec.name(), "deleting stack");
+        try {
+            cloudFormation.apply(spec.region()).deleteStack(b -> b.stackName(live.stackId()));
+        } catch (SdkException e) {
+            throw new IaasDeployException("stack " + spec.name() + " could not be deleted: " + firstLine(e.getMessage())
+                    + "; turn its termination protection off (aws cloudformation update-termination-protection "
+                    + "--no-enable-termination-protection --stack-name " + spec.name() + ") and destroy again", e);
+        }
+        Instant deadline = clock.instant().plus(stackTimeout);
+        while (true) {
+            Optional<LiveStack> now = stacks.status(live.stackId(), spec.region());
+            String status = now.map(LiveStack::status).orElse("DELETE_COMPLETE");
+            if ("DELETE_COMPLETE".equals(status)) {
+                progress.step(spec.name(), "DELETE_COMPLETE");
+                return;
+            }
+            if (!status.endsWith("_IN_PROGRESS")) {
+                throw new IaasDeployException("stack " + spec.name() + " was not deleted: " + status
+                        + now.flatMap(LiveStack::statusReason).map(r -> " (" + r + ")").orElse(""));
+            }
+            if (clock.instant().isAfter(deadline)) {
+                throw new IaasDeployException("stack " + spec.name() + " is still " + status + " after "
+                        + stackTimeout.toMinutes() + " min; follow it with 'tierlift status aws-iaas'");
+            }
+            sleep(spec.name());
+        }
+    }
+
+    private void sleep(String stackName) {
+        try {
+            Thread.sleep(pollInterval.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IaasDeployException("interrupted while waiting for stack " + stackName);
+        }
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "no message";
+        }
+        int cut = message.indexOf('\n');
+        return cut < 0 ? message : message.substring(0, cut);
     }
 
     /** Deletes every object version and delete marker (the artifacts bucket is versioned). */

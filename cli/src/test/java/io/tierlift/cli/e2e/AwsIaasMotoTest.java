@@ -1,0 +1,457 @@
+package io.tierlift.cli.e2e;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.cloudformation.model.CloudFormationException;
+import software.amazon.awssdk.services.cloudformation.model.Stack;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.Subnet;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+import javax.xml.parsers.DocumentBuilderFactory;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code deploy aws-iaas} end to end against moto_server (with moto_iaas_shim.py's CloudFormation
+ * patches), the CLI run in-process with the SDK's standard environment variables: a first deploy
+ * read back with the SDK, an unchanged redeploy that changes nothing, a scaling change that updates
+ * only the compute stack (plan --detailed-exitcode 2 before, 0 after), destroy stopping at the
+ * protected data stack and then deleting it with --force-data-deletion, and no secret anywhere.
+ */
+@Tag("moto")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+class AwsIaasMotoTest {
+    private static final String REGION = "eu-west-1";
+    private static final List<String> STACKS = List.of("notes-default-artifacts", "notes-default-network", "notes-default-data",
+            "notes-default-compute", "notes-default-waf", "notes-default-static");
+    private static final String WAF_STACK = "notes-default-waf";
+
+    private final String dbCanary = "CANARY-db-" + UUID.randomUUID();
+    private final String replicationCanary = "CANARY-repl-" + UUID.randomUUID();
+    /** Everything tierlift printed or wrote, searched for the canaries at the end. */
+    private final List<String> seen = new ArrayList<>();
+
+    private MotoShim moto;
+    private Path root;
+    private Path descriptor;
+    private Map<String, String> env;
+    private CloudFormationClient cfn;
+    private CloudFormationClient cfnUsEast1;
+    private Ec2Client ec2;
+    private S3Client s3;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @BeforeAll
+    void start() throws Exception {
+        moto = MotoShim.start();
+        root = Files.createTempDirectory("tierlift-aws-iaas-e2e-");
+        Path app = root.resolve("app");
+        Path example = Path.of("../examples/notes");
+        copyTree(example.resolve("backend"), app.resolve("backend"));
+        copyTree(example.resolve("frontend/dist"), app.resolve("frontend/dist"));
+        if (!Files.exists(app.resolve("frontend/dist/index.html"))) {
+            throw new IllegalStateException("examples/notes/frontend/dist is missing: build it first (bin/test does)");
+        }
+        // moto has no ACM: the ALB listens on plain HTTP, which the descriptor must allow explicitly.
+        String text = Files.readString(example.resolve("app.yaml"));
+        String edited = text.replaceAll("(?m)^    certificate_arn: .*\\n", "")
+                .replaceAll("(?m)^    origin_domain: .*\\n", "    allow_http: true\n")
+                .replace("scaling: { min: 2, max: 6, cpu_target: 50 }", "scaling: { min: 2, max: 6, desired: 3, cpu_target: 50 }");
+        assertThat(edited).contains("allow_http: true").contains("desired: 3").doesNotContain("certificate_arn");
+        descriptor = app.resolve("app.yaml");
+        Files.writeString(descriptor, edited);
+        Path home = Files.createDirectories(root.resolve("home"));
+        env = Map.of("AWS_ENDPOINT_URL", moto.endpoint().toString(), "AWS_REGION", REGION,
+                "AWS_ACCESS_KEY_ID", "testing", "AWS_SECRET_ACCESS_KEY", "testing", "HOME", home.toString(),
+                "NOTES_DB_PASSWORD", dbCanary, "NOTES_REPLICATION_PASSWORD", replicationCanary, "NO_COLOR", "1");
+        cfn = CloudFormationClient.builder().region(Region.of(REGION)).endpointOverride(moto.endpoint())
+                .credentialsProvider(credentials()).httpClient(UrlConnectionHttpClient.create()).build();
+        cfnUsEast1 = CloudFormationClient.builder().region(Region.US_EAST_1).endpointOverride(moto.endpoint())
+                .credentialsProvider(credentials()).httpClient(UrlConnectionHttpClient.create()).build();
+        ec2 = Ec2Client.builder().region(Region.of(REGION)).endpointOverride(moto.endpoint())
+                .credentialsProvider(credentials()).httpClient(UrlConnectionHttpClient.create()).build();
+        s3 = S3Client.builder().region(Region.of(REGION)).endpointOverride(moto.endpoint()).forcePathStyle(true)
+                .credentialsProvider(credentials()).httpClient(UrlConnectionHttpClient.create()).build();
+    }
+
+    @AfterAll
+    void stop() throws IOException {
+        for (AutoCloseable c : new AutoCloseable[]{cfn, cfnUsEast1, ec2, s3}) {
+            try {
+                if (c != null) {
+                    c.close();
+                }
+            } catch (Exception ignored) {
+                // sockets only
+            }
+        }
+        if (moto != null) {
+            moto.close();
+        }
+        if (root != null) {
+            try (Stream<Path> walk = Files.walk(root)) {
+                for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    @Test
+    @Order(1)
+    void firstDeployCreatesEveryStackAndUploadsTheSite() throws Exception {
+        Cli offline = tierlift("plan", "aws-iaas", "-f", descriptor.toString(), "--offline", "--output", "json");
+        assertThat(offline.exitCode()).as(offline.all()).isZero();
+        assertThat(offline.out()).contains("AWS::RDS::DBInstance").contains("index.html");
+
+        Cli deploy = tierlift("deploy", "aws-iaas", "-f", descriptor.toString(), "--yes");
+        assertThat(deploy.exitCode()).as(deploy.all() + "\nmoto log:\n" + tail(moto.log())).isZero();
+        assertThat(deploy.err()).contains("Changes applied.").contains("release    uploaded");
+
+        for (String name : STACKS) {
+            assertThat(stack(name)).as(name).hasValueSatisfying(s -> assertThat(s.stackStatusAsString()).isEqualTo("CREATE_COMPLETE"));
+        }
+        assertThat(stack("notes-default-data").orElseThrow().enableTerminationProtection()).isTrue();
+        assertThat(stack("notes-default-compute").orElseThrow().tags())
+                .anySatisfy(t -> assertThat(t.key() + "=" + t.value()).isEqualTo("tierlift:version=" + io.tierlift.cli.Version.current()));
+
+        // Network: one VPC of the descriptor's CIDR, six subnets (public, app, db) over two zones.
+        String vpcId = physicalId("notes-default-network", "AWS::EC2::VPC");
+        assertThat(ec2.describeVpcs(b -> b.vpcIds(vpcId)).vpcs().get(0).cidrBlock()).isEqualTo("10.20.0.0/16");
+        List<Subnet> subnets = ec2.describeSubnets(b -> b.filters(f -> f.name("vpc-id").values(vpcId))).subnets();
+        assertThat(subnets).hasSize(6);
+        assertThat(subnets.stream().map(Subnet::availabilityZone).collect(Collectors.toSet())).hasSize(2);
+        assertThat(subnets).allSatisfy(s -> assertThat(s.cidrBlock()).startsWith("10.20."));
+
+        // ALB in that VPC.
+        Document albs = query("elasticloadbalancing", "2015-12-01", "DescribeLoadBalancers", Map.of());
+        List<Element> lbs = elements(albs, "member").stream().filter(e -> !text(e, "LoadBalancerArn").isEmpty()).toList();
+        assertThat(lbs).hasSize(1);
+        assertThat(text(lbs.get(0), "Type")).isEqualTo("application");
+        assertThat(text(lbs.get(0), "VpcId")).isEqualTo(vpcId);
+
+        // ASG sizes from the descriptor.
+        assertThat(asgSizes()).isEqualTo(List.of(2, 6, 3));
+
+        // RDS: Multi-AZ, encrypted, with its master password kept by RDS in Secrets Manager.
+        Element db = single(query("rds", "2014-10-31", "DescribeDBInstances", Map.of()), "DBInstance");
+        assertThat(text(db, "MultiAZ")).isEqualTo("true");
+        assertThat(text(db, "StorageEncrypted")).isEqualTo("true");
+        assertThat(text(db, "Engine")).isEqualTo("postgres");
+        assertThat(text(db, "SecretArn")).startsWith("arn:aws:secretsmanager:" + REGION);
+        assertThat(output("notes-default-data", "DbSecretArn")).isEqualTo(text(db, "SecretArn"));
+
+        // The React build: index.html revalidated, hashed assets cached for a year, with their types.
+        String site = output("notes-default-static", "SiteBucketName");
+        List<String> keys = s3.listObjectsV2(b -> b.bucket(site)).contents().stream().map(S3Object::key).sorted().toList();
+        List<String> expected;
+        try (Stream<Path> walk = Files.walk(descriptor.getParent().resolve("frontend/dist"))) {
+            Path dist = descriptor.getParent().resolve("frontend/dist");
+            expected = walk.filter(Files::isRegularFile).map(p -> dist.relativize(p).toString()).sorted().toList();
+        }
+        assertThat(keys).isEqualTo(expected).contains("index.html");
+        HeadObjectResponse index = s3.headObject(b -> b.bucket(site).key("index.html"));
+        assertThat(index.contentType()).isEqualTo("text/html; charset=utf-8");
+        assertThat(index.cacheControl()).isEqualTo("no-cache");
+        String js = keys.stream().filter(k -> k.startsWith("assets/") && k.endsWith(".js")).findFirst().orElseThrow();
+        HeadObjectResponse asset = s3.headObject(b -> b.bucket(site).key(js));
+        assertThat(asset.contentType()).isEqualTo("text/javascript; charset=utf-8");
+        assertThat(asset.cacheControl()).isEqualTo("public, max-age=31536000, immutable");
+        String css = keys.stream().filter(k -> k.endsWith(".css")).findFirst().orElseThrow();
+        assertThat(s3.headObject(b -> b.bucket(site).key(css)).contentType()).startsWith("text/css");
+
+        // The backend release, named by its content hash, in the artifacts bucket.
+        String artifacts = output("notes-default-artifacts", "ArtifactBucketName");
+        assertThat(s3.listObjectsV2(b -> b.bucket(artifacts)).contents()).singleElement()
+                .satisfies(o -> assertThat(o.key()).matches("releases/[0-9a-f]{16}\\.tar\\.gz"));
+        recordStackInputs();
+    }
+
+    @Test
+    @Order(2)
+    void secondDeployChangesNothing() {
+        Map<String, Integer> events = eventCounts();
+        Cli deploy = tierlift("deploy", "aws-iaas", "-f", descriptor.toString(), "--yes");
+        assertThat(deploy.exitCode()).as(deploy.all()).isZero();
+        assertThat(deploy.err()).contains("No changes: aws-iaas already matched.")
+                .contains("0 file(s) uploaded (0 bytes)")
+                .contains("release    unchanged")
+                .doesNotContain("executing change set").doesNotContain("creating stack");
+        for (String name : STACKS) {
+            if (name.equals("notes-default-compute")) {
+                // Its image id is an SSM parameter resolved by CloudFormation: only a change set can tell
+                // whether a newer AMI changes the stack, so one is made and found empty.
+                assertThat(deploy.err()).contains(name + ": no changes\n");
+            } else {
+                assertThat(deploy.err()).contains(name + ": no changes: template, parameters and tags match the live stack");
+            }
+        }
+        // Neither CreateStack nor ExecuteChangeSet ran: both leave events on the stack.
+        assertThat(eventCounts()).isEqualTo(events);
+    }
+
+    @Test
+    @Order(3)
+    void aScalingChangeUpdatesOnlyTheComputeStack() throws Exception {
+        Files.writeString(descriptor, Files.readString(descriptor).replace("max: 6,", "max: 8,"));
+        Cli before = tierlift("plan", "aws-iaas", "-f", descriptor.toString(), "--detailed-exitcode");
+        assertThat(before.exitCode()).as(before.all()).isEqualTo(2);
+        assertThat(before.out()).contains("aws-iaas.compute.AppAutoScalingGroup").contains("1 to update");
+        Cli json = tierlift("plan", "aws-iaas", "-f", descriptor.toString(), "--output", "json");
+        assertThat(json.exitCode()).as(json.all()).isZero();
+
+        Map<String, Integer> events = eventCounts();
+        Cli deploy = tierlift("deploy", "aws-iaas", "-f", descriptor.toString(), "--yes");
+        assertThat(deploy.exitCode()).as(deploy.all()).isZero();
+        assertThat(recap(deploy.err())).isEqualTo(Map.of("artifacts", "unchanged", "network", "unchanged", "data", "unchanged",
+                "compute", "changed", "waf", "unchanged", "static", "unchanged"));
+        Map<String, Integer> after = eventCounts();
+        for (String name : STACKS) {
+            if (name.equals("notes-default-compute")) {
+                assertThat(after.get(name)).as(name).isGreaterThan(events.get(name));
+            } else {
+                assertThat(after.get(name)).as(name).isEqualTo(events.get(name));
+            }
+        }
+        assertThat(asgSizes()).isEqualTo(List.of(2, 8, 3));
+
+        Cli plan = tierlift("plan", "aws-iaas", "-f", descriptor.toString(), "--detailed-exitcode");
+        assertThat(plan.exitCode()).as(plan.all()).isZero();
+        assertThat(plan.out()).contains("No changes");
+
+        Cli status = tierlift("status", "aws-iaas", "-f", descriptor.toString());
+        assertThat(status.exitCode()).as(status.all()).isZero();
+        assertThat(status.out()).contains("notes-default-compute").contains("UPDATE_COMPLETE");
+
+        Path rendered = root.resolve("rendered");
+        Cli render = tierlift("render", "aws-iaas", "-f", descriptor.toString(), "-o", rendered.toString());
+        assertThat(render.exitCode()).as(render.all()).isZero();
+        try (Stream<Path> walk = Files.walk(rendered)) {
+            List<Path> files = walk.filter(Files::isRegularFile).toList();
+            assertThat(files).isNotEmpty();
+            for (Path f : files) {
+                seen.add(f + ":\n" + Files.readString(f));
+            }
+        }
+        recordStackInputs();
+    }
+
+    @Test
+    @Order(4)
+    void destroyStopsAtTheProtectedDataStackThenDeletesItWhenForced() {
+        Cli refused = tierlift("destroy", "aws-iaas", "-f", descriptor.toString(), "--yes");
+        assertThat(refused.exitCode()).as(refused.all()).isEqualTo(1);
+        assertThat(refused.err()).contains("notes-default-data").contains("--force-data-deletion");
+        for (String gone : List.of("notes-default-static", "notes-default-waf", "notes-default-compute")) {
+            assertThat(stack(gone)).as(gone).isEmpty();
+        }
+        for (String kept : List.of("notes-default-data", "notes-default-network", "notes-default-artifacts")) {
+            assertThat(stack(kept)).as(kept).isPresent();
+        }
+
+        Cli forced = tierlift("destroy", "aws-iaas", "-f", descriptor.toString(), "--yes", "--force-data-deletion");
+        assertThat(forced.exitCode()).as(forced.all() + "\nmoto log:\n" + tail(moto.log())).isZero();
+        assertThat(forced.err()).contains("deleted 3 stack(s)");
+        for (String name : STACKS) {
+            assertThat(stack(name)).as(name).isEmpty();
+        }
+        assertThat(elements(query("rds", "2014-10-31", "DescribeDBInstances", Map.of()), "DBInstance")).isEmpty();
+        assertThat(asgSizes()).isEmpty();
+    }
+
+    @Test
+    @Order(5)
+    void noSecretValueAppearsAnywhere() {
+        seen.add("moto log\n" + moto.log());
+        assertThat(seen).hasSizeGreaterThan(10);
+        for (String text : seen) {
+            assertThat(text).doesNotContain(dbCanary).doesNotContain(replicationCanary).doesNotContain("CANARY-");
+        }
+    }
+
+    // --- helpers ---
+
+    private Cli tierlift(String... args) {
+        Cli result = Cli.run(env, args);
+        seen.add(String.join(" ", args) + "\n" + result.all());
+        return result;
+    }
+
+    /** Templates and parameters of every live stack, as CloudFormation holds them. */
+    private void recordStackInputs() {
+        for (String name : STACKS) {
+            CloudFormationClient client = name.equals(WAF_STACK) ? cfnUsEast1 : cfn;
+            Stack s = stack(name).orElseThrow();
+            seen.add(name + " parameters " + s.parameters() + " outputs " + s.outputs() + " tags " + s.tags());
+            seen.add(name + " template " + client.getTemplate(b -> b.stackName(name)).templateBody());
+        }
+    }
+
+    private Optional<Stack> stack(String name) {
+        CloudFormationClient client = name.equals(WAF_STACK) ? cfnUsEast1 : cfn;
+        try {
+            return client.describeStacks(b -> b.stackName(name)).stacks().stream()
+                    .filter(s -> !"DELETE_COMPLETE".equals(s.stackStatusAsString())).findFirst();
+        } catch (CloudFormationException e) {
+            if (e.getMessage().contains("does not exist")) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    private String output(String stackName, String key) {
+        return stack(stackName).orElseThrow().outputs().stream().filter(o -> o.outputKey().equals(key)).findFirst()
+                .orElseThrow(() -> new AssertionError(stackName + " has no output " + key)).outputValue();
+    }
+
+    private String physicalId(String stackName, String type) {
+        return cfn.describeStackResources(b -> b.stackName(stackName)).stackResources().stream()
+                .filter(r -> r.resourceType().equals(type)).findFirst().orElseThrow().physicalResourceId();
+    }
+
+    private Map<String, Integer> eventCounts() {
+        Map<String, Integer> counts = new TreeMap<>();
+        for (String name : STACKS) {
+            CloudFormationClient client = name.equals(WAF_STACK) ? cfnUsEast1 : cfn;
+            counts.put(name, client.describeStackEvents(b -> b.stackName(name)).stackEvents().size());
+        }
+        return counts;
+    }
+
+    /** [min, max, desired] of the one Auto Scaling group, or empty when there is none. */
+    private List<Integer> asgSizes() {
+        List<Element> groups = elements(query("autoscaling", "2011-01-01", "DescribeAutoScalingGroups", Map.of()), "member")
+                .stream().filter(e -> e.getParentNode().getNodeName().equals("AutoScalingGroups")).toList();
+        if (groups.isEmpty()) {
+            return List.of();
+        }
+        assertThat(groups).hasSize(1);
+        Element g = groups.get(0);
+        return List.of(Integer.parseInt(text(g, "MinSize")), Integer.parseInt(text(g, "MaxSize")),
+                Integer.parseInt(text(g, "DesiredCapacity")));
+    }
+
+    private static Map<String, String> recap(String err) {
+        Map<String, String> stacks = new LinkedHashMap<>();
+        boolean inRecap = false;
+        for (String line : err.lines().toList()) {
+            if (line.equals("RECAP")) {
+                inRecap = true;
+            } else if (inRecap && line.matches("  (artifacts|network|data|compute|waf|static)\\s+\\S+")) {
+                String[] parts = line.strip().split("\\s+");
+                stacks.put(parts[0], parts[1]);
+            }
+        }
+        return stacks;
+    }
+
+    /**
+     * A Query-protocol call for the services whose SDK modules this build does not carry (Auto
+     * Scaling, ELBv2, RDS). moto picks the service and region from the credential scope and does
+     * not check the signature.
+     */
+    private Document query(String service, String version, String action, Map<String, String> params) {
+        Map<String, String> form = new LinkedHashMap<>(Map.of("Action", action, "Version", version));
+        form.putAll(params);
+        String body = form.entrySet().stream().map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+                + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
+        HttpRequest request = HttpRequest.newBuilder(moto.endpoint().resolve("/"))
+                .header("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
+                .header("Authorization", "AWS4-HMAC-SHA256 Credential=testing/20250101/" + REGION + "/" + service
+                        + "/aws4_request, SignedHeaders=host, Signature=00")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).timeout(Duration.ofSeconds(20)).build();
+        try {
+            HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(response.statusCode()).as(service + " " + action + ": " + new String(response.body())).isEqualTo(200);
+            DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+            factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+            return factory.newDocumentBuilder().parse(new ByteArrayInputStream(response.body()));
+        } catch (Exception e) {
+            throw new AssertionError(service + " " + action + " failed: " + e, e);
+        }
+    }
+
+    private static List<Element> elements(Document doc, String tag) {
+        NodeList nodes = doc.getElementsByTagName(tag);
+        List<Element> list = new ArrayList<>();
+        for (int i = 0; i < nodes.getLength(); i++) {
+            list.add((Element) nodes.item(i));
+        }
+        return list;
+    }
+
+    private static Element single(Document doc, String tag) {
+        List<Element> list = elements(doc, tag);
+        assertThat(list).as(tag).hasSize(1);
+        return list.get(0);
+    }
+
+    /** Text of the first descendant named {@code tag}, or "" when there is none. */
+    private static String text(Element parent, String tag) {
+        NodeList nodes = parent.getElementsByTagName(tag);
+        return nodes.getLength() == 0 ? "" : nodes.item(0).getTextContent().strip();
+    }
+
+    private StaticCredentialsProvider credentials() {
+        return StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing"));
+    }
+
+    private static String tail(String log) {
+        return log.length() <= 4000 ? log : log.substring(log.length() - 4000);
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> walk = Files.walk(from)) {
+            for (Path p : walk.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        }
+    }
+}
