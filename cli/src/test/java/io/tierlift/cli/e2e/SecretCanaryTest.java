@@ -39,17 +39,20 @@ class SecretCanaryTest {
     private static final String DB = "CANARY-db-7f3a91c2e4b8";
     private static final String REPL = "CANARY-repl-5d0e83b1a6f2";
     private static final String TOKEN = "CANARY-token-c81f2a9d4e07";
-    private static final List<String> CANARIES = List.of(DB, REPL, TOKEN);
     /** Files that must hold a canary, per host, with the mode and owner they must have. */
     private static final Map<String, String> HOLDERS = Map.of(
             "/etc/notes/app-env.json", "640 root:notes",
-            "/var/lib/postgresql/.pgpass", "600 postgres:postgres");
+            "/var/lib/postgresql/.pgpass", "600 postgres:postgres",
+            "/etc/nginx/tls/notes.key", "600 root:root");
+    /** The TLS key's longest base64 line: a key cannot carry a marker, so its own text is the canary. */
+    private String tlsKey;
+    private List<String> canaries = List.of(DB, REPL, TOKEN);
 
     private SandboxWorld world;
     private final List<String> outputs = Collections.synchronizedList(new ArrayList<>());
 
     @BeforeAll
-    void up() throws IOException {
+    void up() throws IOException, InterruptedException {
         world = new SandboxWorld("sandbox.yaml", 43, "tl-brcan");
         Path secrets = world.stateDir.resolve("secrets");
         Files.writeString(secrets.resolve("notes-db-password"), DB + "\n");
@@ -59,7 +62,24 @@ class SecretCanaryTest {
         String withToken = text.replaceFirst("(?m)^backend:\\n", "backend:\n  env:\n    NOTES_API_TOKEN: \"\\${file:"
                 + secrets.resolve("notes-api-token") + "}\"\n");
         assertThat(withToken).as("the descriptor gains a backend env secret").isNotEqualTo(text);
-        Files.writeString(world.descriptor, withToken);
+
+        // A real certificate and key, so nginx starts with them; the certificate is public and placed
+        // on the edge host beforehand, the key travels as a ${file:} secret.
+        Path key = secrets.resolve("tls.key");
+        Path certificate = world.root.resolve("tls.crt");
+        Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                "-nodes", "-keyout", key.toString(), "-out", certificate.toString(), "-days", "2", "-subj", "/CN=notes.sandbox.test")
+                .redirectErrorStream(true).start();
+        String opensslOut = new String(openssl.getInputStream().readAllBytes());
+        assertThat(openssl.waitFor()).as("openssl (Debian package openssl): %s", opensslOut).isZero();
+        tlsKey = Files.readAllLines(key).stream().filter(l -> !l.startsWith("-----")).max(java.util.Comparator.comparingInt(String::length)).orElseThrow();
+        canaries = List.of(DB, REPL, TOKEN, tlsKey);
+        assertThat(world.exec("edge1", "mkdir -p /srv/canary-tls && printf '%s' '" + Files.readString(certificate)
+                + "' > /srv/canary-tls/notes.crt && echo placed").stdout()).contains("placed");
+        String withTls = withToken.replace("    domain: notes.sandbox.test\n", "    domain: notes.sandbox.test\n"
+                + "    tls: { certificate: /srv/canary-tls/notes.crt, key: \"${file:" + key + "}\" }\n");
+        assertThat(withTls).as("the descriptor gains a TLS key secret").isNotEqualTo(withToken);
+        Files.writeString(world.descriptor, withTls);
     }
 
     @AfterAll
@@ -76,12 +96,12 @@ class SecretCanaryTest {
         return cli;
     }
 
-    private static void assertNoCanary(String where, String text) {
-        for (String canary : CANARIES) {
+    private void assertNoCanary(String where, String text) {
+        for (String canary : canaries) {
             assertThat(text).as("%s must not hold %s", where, canary).doesNotContain(canary);
         }
         // A secret cut in half or encoded would still leak: the random tails alone must not show either.
-        for (String canary : CANARIES) {
+        for (String canary : canaries) {
             assertThat(text).as("%s must not hold part of %s", where, canary).doesNotContain(canary.substring(canary.lastIndexOf('-') + 1));
         }
     }
@@ -216,7 +236,9 @@ class SecretCanaryTest {
         assertThat(world.exec("db2", "stat -c '%a %U:%G' /var/lib/postgresql/.pgpass").stdout().strip()).isEqualTo(HOLDERS.get("/var/lib/postgresql/.pgpass"));
         assertThat(world.exec("db2", "cat /var/lib/postgresql/.pgpass").stdout()).contains(REPL);
 
-        String pattern = CANARIES.stream().collect(Collectors.joining("\\|"));
+        assertThat(world.exec("edge1", "stat -c '%a %U:%G' /etc/nginx/tls/notes.key").stdout().strip()).isEqualTo(HOLDERS.get("/etc/nginx/tls/notes.key"));
+        assertThat(world.exec("edge1", "cat /etc/nginx/tls/notes.key").stdout()).contains(tlsKey);
+        String pattern = canaries.stream().collect(Collectors.joining("\\|"));
         for (var host : world.hosts) {
             ExecResult grep = world.exec(host.name(), "grep -rlI -e '" + pattern + "' /etc /srv /var/log /var/lib/tierlift /var/lib/postgresql/.pgpass 2>/dev/null | sort");
             Set<String> holders = grep.stdout().lines().collect(Collectors.toSet());
