@@ -60,6 +60,8 @@ class HostileDescriptorProperties {
     private static Map<String, List<String>> baseShape;
     private static int baseFileCount;
     private static final Map<String, String> PYTHON_SHAPES = new ConcurrentHashMap<>();
+    /** How many hostile values were accepted and rendered, so the shape comparison really ran. */
+    private static final java.util.concurrent.atomic.AtomicInteger SHAPES_COMPARED = new java.util.concurrent.atomic.AtomicInteger();
 
     @BeforeContainer
     static void setUp() throws IOException {
@@ -73,6 +75,14 @@ class HostileDescriptorProperties {
 
     @AfterContainer
     static void tearDown() throws IOException {
+        try {
+            assertThat(SHAPES_COMPARED.get()).as("renderings with a hostile value that were accepted and compared").isGreaterThan(20);
+        } finally {
+            deleteWork();
+        }
+    }
+
+    private static void deleteWork() throws IOException {
         if (work != null) {
             try (Stream<Path> paths = Files.walk(work)) {
                 paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -143,9 +153,11 @@ class HostileDescriptorProperties {
         InProcessCli rendered = InProcessCli.run("render", "onprem", "-f", file.toString(), "-o", work.resolve("out").toString());
         assertThat(rendered.exitCode()).as(rendered.describe()).isIn(0, 65);
         assertThat(rendered.leakedInternals()).as(rendered.describe()).isFalse();
+        net.jqwik.api.statistics.Statistics.label("render exit code").collect(rendered.exitCode());
         if (rendered.exitCode() != 0) {
             return;
         }
+        SHAPES_COMPARED.incrementAndGet();
         List<RenderedFile> files = render(file).orElseThrow(() -> new AssertionError("the CLI rendered, the renderer did not"));
         assertThat(files).as("files rendered").hasSize(baseFileCount);
         for (RenderedFile f : files) {
