@@ -1,5 +1,6 @@
 package io.tierlift.cli;
 
+import io.tierlift.cli.command.AuditCommand;
 import io.tierlift.cli.command.CompletionCommand;
 import io.tierlift.cli.command.DemoCommand;
 import io.tierlift.cli.command.DeployCommand;
@@ -22,9 +23,8 @@ import picocli.CommandLine.Option;
         description = "Deploy a three-tier web app to on-prem hosts, AWS IaaS or AWS serverless, and move it between them with its data.",
         subcommands = {ValidateCommand.class, RenderCommand.class, PlanCommand.class, DeployCommand.class,
                 DestroyCommand.class, StatusCommand.class, FailoverCommand.class, MigrateCommand.class,
-                SandboxCommand.class, DemoCommand.class, SchemaCommand.class, VersionCommand.class, CompletionCommand.class,
-                InitCommand.class,
-                DiagramCommand.class},
+                SandboxCommand.class, AuditCommand.class, DemoCommand.class, SchemaCommand.class, VersionCommand.class,
+                CompletionCommand.class, InitCommand.class, DiagramCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success (plan: no changes)", "1:operation failed", "2:plan found changes (--detailed-exitcode)",
                 "64:bad command line", "65:invalid descriptor"})

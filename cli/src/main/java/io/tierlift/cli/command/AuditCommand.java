@@ -1,0 +1,121 @@
+package io.tierlift.cli.command;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tierlift.audit.AuditInput;
+import io.tierlift.audit.AuditReport;
+import io.tierlift.audit.AuditRules;
+import io.tierlift.audit.Auditor;
+import io.tierlift.audit.Finding;
+import io.tierlift.cli.Application;
+import io.tierlift.cli.DescriptorOptions;
+import io.tierlift.cli.ExitCode;
+import io.tierlift.cli.TargetConverter;
+import io.tierlift.cli.UserException;
+import io.tierlift.descriptor.LoadedDescriptor;
+import io.tierlift.diag.Diagnostic;
+import io.tierlift.diag.InvalidDescriptorException;
+import io.tierlift.provider.RenderProvider;
+import io.tierlift.provider.RenderedFile;
+import io.tierlift.provider.Target;
+import io.tierlift.secret.SecretView;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+@Command(name = "audit", description = {"Check what tierlift would deploy against its security rules (docs/audit.md).",
+        "Looks at the rendered files (secrets masked) and the descriptor only: no network.",
+        "Exit 0 without findings, 1 with findings (notes never fail), so CI can gate on it."})
+public final class AuditCommand implements Callable<Integer> {
+    private final Application app;
+
+    @Parameters(index = "0", paramLabel = "TARGET", converter = TargetConverter.class, completionCandidates = TargetConverter.class,
+            description = "onprem, aws-iaas or aws-serverless.")
+    Target target;
+
+    @Mixin
+    DescriptorOptions descriptor;
+
+    @Option(names = "--output", paramLabel = "FORMAT", defaultValue = "text", description = "text or json.")
+    String output;
+
+    AuditCommand(Application app) {
+        this.app = app;
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        if (!output.equals("text") && !output.equals("json")) {
+            throw new UserException("unknown output format '" + output + "'; expected text or json", ExitCode.USAGE);
+        }
+        LoadedDescriptor loaded = app.loader().load(descriptor.file(), descriptor.environment());
+        Warnings.print(app.console(), loaded);
+        RenderProvider renderer = app.renderer(target);
+        if (!renderer.isDescribed(loaded.descriptor())) {
+            throw new InvalidDescriptorException(List.of(Diagnostic.error(loaded.sourceMap().positionOf("targets"), "targets",
+                    "no " + target + " section: describe the tier under targets." + target + " to audit it")));
+        }
+        List<RenderedFile> files = renderer.render(loaded.descriptor(), SecretView.masked());
+        Auditor auditor = new Auditor(new AuditRules().forTarget(target));
+        AuditReport report = auditor.audit(new AuditInput(loaded.descriptor(), target, files));
+        if (output.equals("json")) {
+            app.console().out().println(json(report, auditor));
+        } else {
+            text(report, auditor, app.console().out());
+        }
+        app.console().out().flush();
+        return report.passed() ? ExitCode.OK : ExitCode.FAILED;
+    }
+
+    private void text(AuditReport report, Auditor auditor, PrintWriter out) {
+        for (Finding f : report.results()) {
+            out.println(f.severity().key().toUpperCase(java.util.Locale.ROOT) + "  " + f.rule() + "  " + f.where());
+            out.println("    what: " + f.what());
+            out.println("    fix:  " + f.fix());
+        }
+        int findings = report.findings().size();
+        int notes = report.notes().size();
+        out.println(target + ": " + auditor.rules().size() + " rules checked, " + findings + (findings == 1 ? " finding" : " findings")
+                + (notes == 0 ? "" : ", " + notes + (notes == 1 ? " note" : " notes")));
+    }
+
+    private String json(AuditReport report, Auditor auditor) throws IOException {
+        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectNode root = mapper.createObjectNode();
+        root.put("target", target.key());
+        root.put("rules_checked", auditor.rules().size());
+        root.put("passed", report.passed());
+        ArrayNode results = root.putArray("results");
+        for (Finding f : report.results()) {
+            ObjectNode node = results.addObject();
+            node.put("rule", f.rule());
+            node.put("severity", f.severity().key());
+            node.put("finding", f.severity().isFinding());
+            ObjectNode where = node.putObject("where");
+            putIfSet(where, "host", f.where().host());
+            putIfSet(where, "file", f.where().file());
+            if (f.where().line() > 0) {
+                where.put("line", f.where().line());
+            }
+            putIfSet(where, "stack", f.where().stack());
+            putIfSet(where, "resource", f.where().resource());
+            node.put("what", f.what());
+            node.put("fix", f.fix());
+        }
+        return mapper.writeValueAsString(root);
+    }
+
+    private static void putIfSet(ObjectNode node, String key, String value) {
+        if (!value.isEmpty()) {
+            node.put(key, value);
+        }
+    }
+}

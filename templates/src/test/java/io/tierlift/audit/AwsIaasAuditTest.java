@@ -1,0 +1,97 @@
+package io.tierlift.audit;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tierlift.provider.Target;
+import org.junit.jupiter.api.Test;
+
+import static io.tierlift.audit.OnpremAuditTest.assertOnly;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Each CloudFormation rule fires exactly once on an aws-iaas rendering weakened in its one way. */
+class AwsIaasAuditTest {
+    private static AuditFixture example() {
+        return AuditFixture.example("app.yaml", Target.AWS_IAAS);
+    }
+
+    private static ObjectNode props(ObjectNode resources, String id) {
+        return (ObjectNode) resources.get(id).get("Properties");
+    }
+
+    @Test
+    void theExamplePasses() {
+        AuditReport report = example().audit();
+        assertThat(report.results()).isEmpty();
+        assertThat(report.passed()).isTrue();
+    }
+
+    @Test
+    void unencryptedStorage() {
+        assertOnly(example().editResources("data.template.json", r -> props(r, "Database").put("StorageEncrypted", false)).audit(), "aws.storage-encryption");
+        AuditReport bucket = example().editResources("artifacts.template.json", r -> props(r, "ArtifactBucket").remove("BucketEncryption")).audit();
+        assertOnly(bucket, "aws.storage-encryption");
+        assertThat(bucket.findings().get(0).where().toString()).isEqualTo("stack artifacts / ArtifactBucket");
+    }
+
+    @Test
+    void publicBucket() {
+        assertOnly(example().editResources("static.template.json",
+                r -> ((ObjectNode) props(r, "SiteBucket").get("PublicAccessBlockConfiguration")).put("RestrictPublicBuckets", false)).audit(), "aws.s3-public-access");
+    }
+
+    @Test
+    void worldOpenSecurityGroup() {
+        AuditReport report = example().editResources("network.template.json", r -> {
+            ObjectNode rule = (ObjectNode) props(r, "DbSecurityGroup").get("SecurityGroupIngress").get(0);
+            rule.remove("SourceSecurityGroupId");
+            rule.put("CidrIp", "0.0.0.0/0");
+        }).audit();
+        assertOnly(report, "aws.sg-open-ingress");
+        assertThat(report.findings().get(0).where().resource()).isEqualTo("DbSecurityGroup");
+    }
+
+    @Test
+    void loadBalancerReachableWithoutCloudFront() {
+        AuditReport report = example().editResources("network.template.json", r -> {
+            ObjectNode rule = (ObjectNode) props(r, "AlbSecurityGroup").get("SecurityGroupIngress").get(0);
+            rule.remove("SourcePrefixListId");
+            rule.put("CidrIp", "198.51.100.0/24");
+        }).audit();
+        assertOnly(report, "aws.alb-origin-only");
+        assertThat(report.findings().get(0).where().resource()).isEqualTo("AlbSecurityGroup");
+    }
+
+    @Test
+    void imdsV1() {
+        assertOnly(example().editResources("compute.template.json",
+                r -> ((ObjectNode) props(r, "LaunchTemplate").get("LaunchTemplateData").get("MetadataOptions")).put("HttpTokens", "optional")).audit(), "aws.imdsv2");
+    }
+
+    @Test
+    void unprotectedDatabase() {
+        assertOnly(example().editResources("data.template.json", r -> props(r, "Database").put("DeletionProtection", false)).audit(), "aws.rds-protection");
+        assertOnly(example().editResources("data.template.json", r -> ((ObjectNode) r.get("Database")).put("DeletionPolicy", "Delete")).audit(), "aws.rds-protection");
+    }
+
+    @Test
+    void distributionWithoutWaf() {
+        assertOnly(example().editResources("static.template.json",
+                r -> ((ObjectNode) props(r, "Distribution").get("DistributionConfig")).remove("WebACLId")).audit(), "aws.cloudfront-waf");
+    }
+
+    @Test
+    void plainHttpViewers() {
+        assertOnly(example().editResources("static.template.json",
+                r -> ((ObjectNode) props(r, "Distribution").get("DistributionConfig").get("DefaultCacheBehavior")).put("ViewerProtocolPolicy", "allow-all")).audit(),
+                "aws.cloudfront-https");
+    }
+
+    @Test
+    void adminPolicy() {
+        AuditReport report = example().editResources("compute.template.json", r -> {
+            ObjectNode statement = (ObjectNode) props(r, "InstanceRole").get("Policies").get(0).get("PolicyDocument").get("Statement").get(0);
+            statement.put("Action", "*");
+            statement.put("Resource", "*");
+        }).audit();
+        assertOnly(report, "aws.iam-least-privilege");
+    }
+}

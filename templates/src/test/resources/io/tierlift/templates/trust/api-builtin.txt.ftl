@@ -1,0 +1,1 @@
+${names?api.getClass().getName()}

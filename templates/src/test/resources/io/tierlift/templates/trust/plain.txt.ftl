@@ -1,0 +1,1 @@
+plain ${names[0]}
