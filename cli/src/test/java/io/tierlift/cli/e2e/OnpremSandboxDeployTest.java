@@ -275,6 +275,27 @@ class OnpremSandboxDeployTest {
         assertThat(world.curl(edge + "/api/notes").status()).isEqualTo(200);
     }
 
+    @Test
+    @Order(10)
+    void aReleaseThatCannotLoadIsRefusedBeforeAnyRestart() throws IOException {
+        Path app = world.appDir.resolve("backend/notes/app.py");
+        String good = Files.readString(app);
+        String pidBefore = world.exec("app1", "cat /run/notes/gunicorn.pid").stdout().strip();
+        String releaseBefore = world.exec("app1", "readlink /srv/notes/current").stdout().strip();
+        Files.writeString(app, good + "\nimport a_module_that_does_not_exist\n");
+        try {
+            Cli deploy = tierlift("deploy", "onprem", "-f", file(), "--yes");
+            assertThat(deploy.exitCode()).isEqualTo(1);
+            assertThat(deploy.err()).contains("app1").contains("gunicorn rejected the new release")
+                    .contains("No module named 'a_module_that_does_not_exist'");
+            assertThat(world.exec("app1", "cat /run/notes/gunicorn.pid").stdout().strip()).as("not restarted").isEqualTo(pidBefore);
+            assertThat(world.exec("app1", "readlink /srv/notes/current").stdout().strip()).isEqualTo(releaseBefore);
+            assertThat(world.curl(edge + "/api/notes").status()).isEqualTo(200);
+        } finally {
+            Files.writeString(app, good);
+        }
+    }
+
     /** mtimes of every managed file plus the PIDs of the services, per host. */
     private String fingerprints() {
         StringBuilder all = new StringBuilder();

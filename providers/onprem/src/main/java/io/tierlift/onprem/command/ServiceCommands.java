@@ -101,6 +101,16 @@ public final class ServiceCommands {
                 "exec runuser -u \"$app\" -- \"$@\""), app).args(gunicornArgv(true));
     }
 
+    /** Loads the config and the app the way the service will, without serving: catches a bad release before the restart. */
+    public RemoteCommand appCheckConfig() {
+        List<String> argv = new java.util.ArrayList<>(gunicornArgv(false));
+        argv.add("--check-config");
+        return RemoteCommand.script(String.join("\n",
+                "app=$1; shift",
+                "cd /",
+                "exec runuser -u \"$app\" -- \"$@\""), app).args(argv);
+    }
+
     /** Stops gracefully: gunicorn stops accepting, finishes what it has, then exits (bounded wait). */
     public RemoteCommand appStop(int gracefulSeconds) {
         if (systemd) {

@@ -252,6 +252,12 @@ final class OnpremRollout {
             if (state.systemd() && config.stream().anyMatch(c -> c.path().startsWith("/etc/systemd/"))) {
                 session.run("reloading systemd", commands.systemdReload());
             }
+            var check = session.attempt(commands.appCheckConfig());
+            if (!check.ok()) {
+                List<String> lines = (check.stderr() + check.out()).strip().lines().toList();
+                throw new HostFailure(host.name(), "gunicorn rejected the new release or config (nothing was restarted; the "
+                        + "previous release keeps serving): " + String.join("\n", lines.subList(Math.max(0, lines.size() - 4), lines.size())));
+            }
             if (state.appPid().isPresent()) {
                 progress.step(host.name(), "stopping " + descriptor.app() + "-api gracefully (nginx sends requests to the other app hosts)");
                 session.run("stopping the app", commands.appStop(graceful));
