@@ -12,9 +12,11 @@ for case, tool, stats in rows:
     by_case.setdefault(case, []).append((tool, median, low, high))
 
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+load = open("/proc/loadavg").read().split()[:3]
 print("# Benchmark results\n")
 print(f"Machine: {os.cpu_count()} cores ({cpu}), {platform.system()} {platform.release()}; "
-      f"date {datetime.date.today()}; command `bench/run`; median of {runs} runs (min–max), wall time.\n")
+      f"date {datetime.date.today()}; command `bench/run`; median of {runs} runs (min–max), wall time; "
+      f"load average at the end {' '.join(load)} (other work shared the machine: compare ratios, not absolute times).\n")
 for case, tools in by_case.items():
     print(f"## {case}\n")
     base = next((m for t, m, _, _ in tools if t == "tierlift"), None)

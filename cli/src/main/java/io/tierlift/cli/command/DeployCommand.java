@@ -44,7 +44,7 @@ public final class DeployCommand implements Callable<Integer> {
     boolean rollback;
     @Option(names = "--accept-new-host-keys", description = "Trust and record host keys never seen before (a changed key is always refused).")
     boolean acceptNewHostKeys;
-    @Option(names = "--break-lock", description = "Take over a deploy lease that has expired (its deploy died).")
+    @Option(names = "--break-lock", description = "Break the deploy lease another run holds (only when that run is dead).")
     boolean breakLock;
 
     DeployCommand(Application app) {

@@ -10,6 +10,7 @@ public final class LeaseCommands {
     /** Exit code when an expired lease is in the way and breaking it was not asked for. */
     public static final int STALE = 4;
 
+    /** With {@code breakLease}, any lease in the way is broken (the operator says its deploy is dead). */
     public RemoteCommand acquire(String app, String owner, long ttlSeconds, boolean breakStale) {
         return RemoteCommand.script(String.join("\n",
                 "app=$1; owner=$2; ttl=$3; force=$4",
@@ -19,8 +20,9 @@ public final class LeaseCommands {
                 "  exp=$(sed -n 's/^expires=//p' \"$f\")",
                 "  held=$(sed -n 's/^owner=//p' \"$f\")",
                 "  if [ \"$held\" != \"$owner\" ]; then",
-                "    if [ -n \"$exp\" ] && [ \"$exp\" -gt \"$now\" ]; then cat \"$f\" >&2; exit " + HELD + "; fi",
+                "    if [ \"$force\" != yes ] && [ -n \"$exp\" ] && [ \"$exp\" -gt \"$now\" ]; then cat \"$f\" >&2; exit " + HELD + "; fi",
                 "    if [ \"$force\" != yes ]; then cat \"$f\" >&2; exit " + STALE + "; fi",
+                "    echo \"broke the lease of $held\" >&2",
                 "  fi",
                 "  rm -f \"$f\"",
                 "fi",

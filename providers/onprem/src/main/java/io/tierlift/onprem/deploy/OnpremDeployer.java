@@ -181,7 +181,8 @@ public final class OnpremDeployer {
             ExecResult result = session.attempt(leaseCommands.acquire(run.descriptor.app(), options.owner(),
                     options.leaseTtl().toSeconds(), options.breakStaleLease()));
             if (result.exitCode() == LeaseCommands.HELD) {
-                throw new HostFailure(session.name(), "another deploy holds the lease: " + oneLine(result.stderr()));
+                throw new HostFailure(session.name(), "another deploy holds the lease: " + oneLine(result.stderr())
+                        + "; if that deploy is dead (killed, lost connection), run again with --break-lock");
             }
             if (result.exitCode() == LeaseCommands.STALE) {
                 throw new HostFailure(session.name(), "an expired deploy lease is in the way (" + oneLine(result.stderr())
@@ -189,6 +190,9 @@ public final class OnpremDeployer {
             }
             if (!result.ok()) {
                 throw new HostFailure(session.name(), "taking the deploy lease failed: " + result.stderr().strip());
+            }
+            if (result.stderr().contains("broke the lease of")) {
+                progress.warn(session.name(), oneLine(result.stderr()));
             }
             return session.name();
         });

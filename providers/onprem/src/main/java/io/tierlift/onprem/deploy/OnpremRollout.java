@@ -244,6 +244,7 @@ final class OnpremRollout {
             return;
         }
         int graceful = (int) descriptor.backend().gracefulTimeout().toSeconds();
+        boolean touched = false;
         try {
             if (plan.newBackendRelease()) {
                 session.run("switching to release " + releases.backend().get().id(),
@@ -258,6 +259,7 @@ final class OnpremRollout {
                 throw new HostFailure(host.name(), "gunicorn rejected the new release or config (nothing was restarted; the "
                         + "previous release keeps serving): " + String.join("\n", lines.subList(Math.max(0, lines.size() - 4), lines.size())));
             }
+            touched = true;
             if (state.appPid().isPresent()) {
                 progress.step(host.name(), "stopping " + descriptor.app() + "-api gracefully (nginx sends requests to the other app hosts)");
                 session.run("stopping the app", commands.appStop(graceful));
@@ -273,9 +275,12 @@ final class OnpremRollout {
             restore(session, config);
             state.currentRelease().ifPresent(previous -> session.attempt(releaseCommands.activate(target.appRoot(),
                     ReleaseSet.BACKEND, HostState.releaseId(Optional.of(previous)).orElseThrow())));
-            session.attempt(commands.appStop(graceful));
-            if (state.appPid().isPresent()) {
-                session.attempt(commands.appStart());
+            // Only a server that was stopped or started here is brought back; one that was never touched keeps running.
+            if (touched) {
+                session.attempt(commands.appStop(graceful));
+                if (state.appPid().isPresent()) {
+                    session.attempt(commands.appStart());
+                }
             }
             progress.step(host.name(), "previous release and configuration restored; the rollout stops here");
             report.failed(host.name());
