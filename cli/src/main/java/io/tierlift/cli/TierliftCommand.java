@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
         subcommands = {ValidateCommand.class, RenderCommand.class, PlanCommand.class, DeployCommand.class,
                 DestroyCommand.class, StatusCommand.class, FailoverCommand.class, MigrateCommand.class,
                 SandboxCommand.class, AuditCommand.class, DemoCommand.class, SchemaCommand.class, VersionCommand.class,
-                CompletionCommand.class, InitCommand.class, DiagramCommand.class},
+                CompletionCommand.class, InitCommand.class, DiagramCommand.class, io.tierlift.cli.complete.CompleteCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success (plan: no changes)", "1:operation failed", "2:plan found changes (--detailed-exitcode)",
                 "64:bad command line", "65:invalid descriptor"})

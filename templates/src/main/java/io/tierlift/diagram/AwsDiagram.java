@@ -15,8 +15,9 @@ import java.util.Optional;
  * database subnets as subgraphs, the edge (CloudFront, WAF) and regional services outside it,
  * and the resources that carry traffic as nodes named after their logical ids. Supporting
  * resources (IAM, route tables, security groups, log groups, policies) are left out: they would
- * bury the traffic path. Works for any stack plan, so aws-serverless shows API Gateway, Lambda
- * and Aurora once its renderer produces them.
+ * bury the traffic path. Works for any stack plan: aws-iaas draws CloudFront, the ALB, the Auto
+ * Scaling Group and RDS; aws-serverless draws CloudFront, API Gateway, Lambda in its function
+ * subnets, the Secrets Manager endpoint, RDS Proxy and the Aurora cluster with its instance.
  */
 public final class AwsDiagram {
     /** The resource types drawn; everything else in the stacks is supporting detail. */
@@ -24,7 +25,7 @@ public final class AwsDiagram {
             "AWS::CloudFront::Distribution", "AWS::WAFv2::WebACL", "AWS::S3::Bucket", "AWS::SecretsManager::Secret",
             "AWS::EC2::Subnet", "AWS::EC2::InternetGateway", "AWS::EC2::NatGateway", "AWS::EC2::VPCEndpoint",
             "AWS::ElasticLoadBalancingV2::LoadBalancer", "AWS::AutoScaling::AutoScalingGroup",
-            "AWS::RDS::DBInstance", "AWS::RDS::DBCluster",
+            "AWS::RDS::DBInstance", "AWS::RDS::DBCluster", "AWS::RDS::DBProxy",
             "AWS::ApiGatewayV2::Api", "AWS::Lambda::Function");
 
     private record Placed(StackSpec stack, CfnResource resource, String id) {
@@ -58,8 +59,9 @@ public final class AwsDiagram {
                     case "AWS::S3::Bucket", "AWS::SecretsManager::Secret", "AWS::ApiGatewayV2::Api" -> regional;
                     case "AWS::EC2::Subnet" -> subnets(inVpc, r.logicalId());
                     case "AWS::EC2::NatGateway", "AWS::ElasticLoadBalancingV2::LoadBalancer" -> subnets(inVpc, "Public");
-                    case "AWS::AutoScaling::AutoScalingGroup", "AWS::Lambda::Function" -> subnets(inVpc, "App");
-                    case "AWS::RDS::DBInstance", "AWS::RDS::DBCluster" -> subnets(inVpc, "Db");
+                    case "AWS::AutoScaling::AutoScalingGroup" -> subnets(inVpc, "App");
+                    case "AWS::Lambda::Function" -> subnets(inVpc, "Function");
+                    case "AWS::RDS::DBInstance", "AWS::RDS::DBCluster", "AWS::RDS::DBProxy" -> subnets(inVpc, "Db");
                     default -> inVpc;
                 };
                 Flowchart.Shape shape = switch (r.type()) {
@@ -83,6 +85,9 @@ public final class AwsDiagram {
         if (logicalId.startsWith("App")) {
             return vpc.subgraph("app_subnets", "private app subnets");
         }
+        if (logicalId.startsWith("Function")) {
+            return vpc.subgraph("function_subnets", "private function subnets");
+        }
         if (logicalId.startsWith("Db")) {
             return vpc.subgraph("db_subnets", "private database subnets");
         }
@@ -95,8 +100,15 @@ public final class AwsDiagram {
         List<Placed> apis = ofType(placed, "AWS::ApiGatewayV2::Api");
         List<Placed> compute = new ArrayList<>(ofType(placed, "AWS::AutoScaling::AutoScalingGroup"));
         compute.addAll(ofType(placed, "AWS::Lambda::Function"));
-        List<Placed> databases = new ArrayList<>(ofType(placed, "AWS::RDS::DBInstance"));
-        databases.addAll(ofType(placed, "AWS::RDS::DBCluster"));
+        List<Placed> proxies = ofType(placed, "AWS::RDS::DBProxy");
+        List<Placed> clusters = ofType(placed, "AWS::RDS::DBCluster");
+        // An Aurora instance is the cluster's compute, reached through the cluster; a plain RDS
+        // instance (aws-iaas) is the database itself.
+        List<Placed> databases = clusters.isEmpty() ? ofType(placed, "AWS::RDS::DBInstance") : clusters;
+        // With a proxy the app connects to it, and it pools connections to the database.
+        List<Placed> appConnectsTo = proxies.isEmpty() ? databases : proxies;
+        List<Placed> secretEndpoints = ofType(placed, "AWS::EC2::VPCEndpoint").stream()
+                .filter(e -> e.resource().properties().path("ServiceName").toString().contains("secretsmanager")).toList();
         String originPort = originPort(placed);
         for (Placed d : distributions) {
             chart.edge(OnpremDiagram.CLIENTS, d.id(), Flowchart.Line.SOLID, "HTTPS 443");
@@ -114,13 +126,32 @@ public final class AwsDiagram {
         for (Placed c : compute) {
             albs.forEach(alb -> chart.edge(alb.id(), c.id(), Flowchart.Line.SOLID, String.valueOf(appPort)));
             apis.forEach(api -> chart.edge(api.id(), c.id(), Flowchart.Line.SOLID, "invoke"));
-            databases.forEach(db -> chart.edge(c.id(), db.id(), Flowchart.Line.SOLID, String.valueOf(dbPort)));
-            for (Placed secret : ofType(placed, "AWS::SecretsManager::Secret")) {
-                chart.edge(c.id(), secret.id(), Flowchart.Line.DOTTED, "secrets");
+            appConnectsTo.forEach(db -> chart.edge(c.id(), db.id(), Flowchart.Line.SOLID, String.valueOf(dbPort)));
+            secretEndpoints.forEach(e -> chart.edge(c.id(), e.id(), Flowchart.Line.DOTTED, "secrets HTTPS 443"));
+            if (secretEndpoints.isEmpty()) {
+                for (Placed secret : ofType(placed, "AWS::SecretsManager::Secret")) {
+                    chart.edge(c.id(), secret.id(), Flowchart.Line.DOTTED, "secrets");
+                }
             }
             for (Placed bucket : ofType(placed, "AWS::S3::Bucket")) {
                 if (distributions.stream().noneMatch(d -> d.stack() == bucket.stack())) {
                     chart.edge(c.id(), bucket.id(), Flowchart.Line.DOTTED, "release");
+                }
+            }
+        }
+        for (Placed proxy : proxies) {
+            databases.forEach(db -> chart.edge(proxy.id(), db.id(), Flowchart.Line.SOLID, String.valueOf(dbPort)));
+        }
+        // In private subnets without internet access, secrets are read through the endpoint.
+        for (Placed endpoint : secretEndpoints) {
+            for (Placed secret : ofType(placed, "AWS::SecretsManager::Secret")) {
+                chart.edge(endpoint.id(), secret.id(), Flowchart.Line.DOTTED, "secrets");
+            }
+        }
+        for (Placed cluster : clusters) {
+            for (Placed instance : ofType(placed, "AWS::RDS::DBInstance")) {
+                if (instance.resource().properties().has("DBClusterIdentifier")) {
+                    chart.edge(cluster.id(), instance.id(), Flowchart.Line.DOTTED, "instance");
                 }
             }
         }

@@ -59,6 +59,16 @@ class MermaidRenderRealTest {
     }
 
     @Test
+    void awsServerlessSvgNamesTheTrafficResources() throws Exception {
+        AppDescriptor app = TestDescriptors.load("serverless-example.yaml");
+        Path svg = dir.resolve("serverless.svg");
+        cli.render(AwsServerlessDiagramTest.mermaid(app), svg);
+
+        assertThat(svgText(svg)).contains("Distribution", "WebAcl", "SiteBucket", "HttpApi", "Function", "DbProxy",
+                "DbCluster", "DbInstance", "SecretsManagerEndpoint", "FunctionSubnetA", "DbSubnetB");
+    }
+
+    @Test
     void pngIsAPictureOfPlausibleSize() throws Exception {
         AppDescriptor app = TestDescriptors.load("seed.yaml");
         Path png = dir.resolve("onprem.png");

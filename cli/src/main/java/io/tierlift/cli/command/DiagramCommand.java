@@ -13,6 +13,7 @@ import io.tierlift.diagram.OnpremDiagram;
 import io.tierlift.model.AppDescriptor;
 import io.tierlift.provider.Target;
 import io.tierlift.render.aws.iaas.AwsIaasRenderer;
+import io.tierlift.render.aws.serverless.AwsServerlessRenderer;
 import io.tierlift.render.onprem.firewall.TopologyFlows;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,6 +26,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 @Command(name = "diagram", description = {"Draw the topology a target would deploy, from the same model the renderers use.",
+        "aws-iaas and aws-serverless are drawn from the CloudFormation stacks render writes.",
         "mermaid prints Mermaid flowchart text (GitHub and GitLab show it in Markdown); svg and png run the Mermaid CLI (mmdc) with Debian's chromium."})
 public final class DiagramCommand implements Callable<Integer> {
     private final Application app;
@@ -93,8 +95,12 @@ public final class DiagramCommand implements Callable<Integer> {
                 }
                 yield new AwsDiagram().mermaid(new AwsIaasRenderer().plan(d), d.backend().port(), d.database().port());
             }
-            // AwsDiagram reads any stack plan; it draws aws-serverless once that renderer produces one.
-            default -> throw new UserException("diagram " + target + " needs the " + target + " renderer, which is not in this build yet");
+            case AWS_SERVERLESS -> {
+                if (d.targets().awsServerless().isEmpty()) {
+                    throw new UserException(descriptor.file() + " has no targets.aws-serverless section to draw");
+                }
+                yield new AwsDiagram().mermaid(new AwsServerlessRenderer().plan(d), d.backend().port(), d.database().port());
+            }
         };
     }
 

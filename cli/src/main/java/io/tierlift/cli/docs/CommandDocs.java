@@ -11,6 +11,10 @@ public final class CommandDocs {
                 .append("regenerate with `mvn -pl cli test -Dtest=GeneratedDocsTest -Ddocs.update=true`.\n\n");
         out.append("## tierlift\n\n```\n").append(usage(root)).append("```\n\n");
         for (var entry : root.getSubcommands().entrySet()) {
+            // Hidden commands (the completion script's helper) are not part of the documented interface.
+            if (entry.getValue().getCommandSpec().usageMessage().hidden()) {
+                continue;
+            }
             out.append("## tierlift ").append(entry.getKey()).append("\n\n```\n").append(usage(entry.getValue())).append("```\n\n");
         }
         return out.toString();

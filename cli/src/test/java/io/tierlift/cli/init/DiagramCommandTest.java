@@ -36,6 +36,33 @@ class DiagramCommandTest {
     }
 
     @Test
+    void printsMermaidForAwsServerless() {
+        String[] result = run(Map.of(), "diagram", "aws-serverless", "-f", EXAMPLE);
+        assertThat(result[0]).as(result[2]).isEqualTo("0");
+        assertThat(result[1]).startsWith("flowchart LR\n").contains("api_HttpApi").contains("api_Function")
+                .contains("data_DbProxy").contains("data_DbCluster").contains("network_SecretsManagerEndpoint")
+                .contains("subgraph function_subnets");
+    }
+
+    @Test
+    void aDescriptorWithoutTheTargetSectionIsRefused() throws Exception {
+        Path onpremOnly = tmp.resolve("onprem-only.yaml");
+        java.nio.file.Files.writeString(onpremOnly, """
+                app: notes
+                backend: { wsgi: "notes.app:app" }
+                database: { name: notes, user: notes, password: "${env:P}" }
+                targets:
+                  onprem:
+                    domain: notes.example.test
+                    hosts:
+                      h1: { address: 10.0.0.1, roles: [waf, proxy, static, app, db-primary] }
+                """);
+        String[] result = run(Map.of(), "diagram", "aws-serverless", "-f", onpremOnly.toString());
+        assertThat(result[0]).as(result[2]).isNotEqualTo("0");
+        assertThat(result[1]).isEmpty();
+    }
+
+    @Test
     void missingMermaidCliExitsOneWithTheInstallCommands() {
         // An empty PATH and a chromium path that does not exist: nothing can be found.
         String[] result = run(Map.of("PATH", "", "TIERLIFT_MMDC", tmp.resolve("no-mmdc").toString(),
