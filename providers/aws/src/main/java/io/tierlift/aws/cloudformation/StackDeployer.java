@@ -128,6 +128,10 @@ public final class StackDeployer {
         CreateChangeSetResponse created = aws.call("CreateChangeSet", () -> cfn.createChangeSet(b -> b
                 .stackName(name)
                 .changeSetName(changeSetName)
+                // The SDK resends a CreateChangeSet whose answer was lost (connection reset, timeout);
+                // without a token CloudFormation refuses the resend as AlreadyExistsException although
+                // its first copy went through. With one, the resend is recognised as the same request.
+                .clientToken(changeSetName)
                 .changeSetType(create ? ChangeSetType.CREATE : ChangeSetType.UPDATE)
                 .templateBody(request.templateBody())
                 .parameters(parameters(request.parameters()))
@@ -475,6 +479,9 @@ public final class StackDeployer {
         try {
             aws.call("DeleteChangeSet", () -> cfn.deleteChangeSet(b -> b.changeSetName(changeSetId)));
         } catch (AwsCallException e) {
+            if (e.hasCode("ChangeSetNotFound")) {
+                return;   // a resent delete whose first copy went through: the change set is gone, as wanted
+            }
             // A leftover change set costs nothing and blocks nothing; say so and carry on.
             progress.warn(name, "could not delete change set " + changeSetId + ": " + e.getMessage());
         }
