@@ -54,10 +54,10 @@ public final class MigrateCommand implements Callable<Integer> {
     @Option(names = "--yes", description = "Do not ask for confirmation.")
     boolean yes;
     @Option(names = "--source-db", paramLabel = "URL",
-            description = "Source database: postgresql://USER@HOST:PORT/DB?password_ref=${env:NAME}")
+            description = "Source database: postgresql://USER@HOST:PORT/DB?password_ref=$${env:NAME}")
     String sourceDb;
     @Option(names = "--target-db", paramLabel = "URL",
-            description = "Target database: postgresql://USER@HOST:PORT/DB?password_ref=${env:NAME}")
+            description = "Target database: postgresql://USER@HOST:PORT/DB?password_ref=$${env:NAME}")
     String targetDb;
     @Option(names = "--jobs", paramLabel = "N", defaultValue = "2", description = "Parallel jobs for --method dump (default: ${DEFAULT-VALUE}).")
     int jobs;
