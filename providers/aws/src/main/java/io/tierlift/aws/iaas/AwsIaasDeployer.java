@@ -341,9 +341,16 @@ public final class AwsIaasDeployer {
         Optional<IaasStatus.StackState> compute = present(states, COMPUTE);
         if (compute.isPresent()) {
             StackSpec spec = plan.stack(COMPUTE);
-            Optional<String> name = Optional.ofNullable(compute.get().outputs().get(ASG_OUTPUT))
-                    .or(() -> resources.physicalId(spec.region(), spec.name(), LiveResources.ASG_TYPE));
-            group = name.flatMap(n -> resources.autoScalingGroup(spec.region(), n));
+            Optional<String> output = Optional.ofNullable(compute.get().outputs().get(ASG_OUTPUT));
+            group = output.flatMap(n -> resources.autoScalingGroup(spec.region(), n));
+            Optional<String> name = output;
+            if (group.isEmpty()) {
+                // The output is a Ref kept from the last update; the stack's resource list names the group as it is now.
+                Optional<String> physical = resources.physicalId(spec.region(), spec.name(), LiveResources.ASG_TYPE)
+                        .filter(id -> !output.equals(Optional.of(id)));
+                group = physical.flatMap(n -> resources.autoScalingGroup(spec.region(), n));
+                name = output.or(() -> physical);
+            }
             if (group.isEmpty()) {
                 missing.add("stack " + spec.name() + " has no Auto Scaling group" + name.map(n -> " (" + n + " not found)").orElse(""));
             }
