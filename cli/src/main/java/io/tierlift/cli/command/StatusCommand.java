@@ -10,13 +10,16 @@ import io.tierlift.onprem.deploy.HostStatus;
 import io.tierlift.provider.Target;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "status", description = {"Show the health of what runs on the target.",
-        "onprem: services per host, releases, PostgreSQL roles and replication lag; exit 1 when something is unhealthy."})
+        "onprem: services per host, releases, PostgreSQL roles and replication lag; exit 1 when something is unhealthy.",
+        "aws-iaas: stacks and outputs, the Auto Scaling group (sizes, instances by state) and the RDS instance; exit 1 "
+                + "when a stack failed or rolled back, RDS is not available or fewer instances are in service than desired."})
 public final class StatusCommand implements Callable<Integer> {
     private final Application app;
 
@@ -26,6 +29,9 @@ public final class StatusCommand implements Callable<Integer> {
     DescriptorOptions descriptor;
     @Mixin
     AwsCommands.Options aws;
+    @Option(names = "--output", paramLabel = "FORMAT", defaultValue = "text",
+            description = "aws-iaas: text (tables) or json (one object on stdout).")
+    AwsCommands.StatusFormat output;
 
     StatusCommand(Application app) {
         this.app = app;
@@ -35,10 +41,8 @@ public final class StatusCommand implements Callable<Integer> {
     public Integer call() {
         LoadedDescriptor loaded = app.loader().load(descriptor.file(), descriptor.environment());
         if (target == Target.AWS_IAAS) {
-            return AwsCommands.withSession(app, loaded.descriptor(), aws, s -> {
-                AwsCommands.printStatus(app, s.deployer().status(s.plan()));
-                return ExitCode.OK;
-            });
+            return AwsCommands.withSession(app, loaded.descriptor(), aws,
+                    s -> AwsCommands.printStatus(app, s.deployer().status(s.plan()), output));
         }
         if (target != Target.ONPREM) {
             throw new UserException("status " + target + " is not implemented in this version yet");

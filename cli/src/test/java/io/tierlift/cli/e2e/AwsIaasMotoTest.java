@@ -9,9 +9,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
-import org.w3c.dom.Document;
-import org.w3c.dom.Element;
-import org.w3c.dom.NodeList;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -21,18 +20,17 @@ import software.amazon.awssdk.services.cloudformation.model.CloudFormationExcept
 import software.amazon.awssdk.services.cloudformation.model.Stack;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Subnet;
+import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
+import software.amazon.awssdk.services.autoscaling.model.AutoScalingGroup;
+import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancer;
+import software.amazon.awssdk.services.rds.RdsClient;
+import software.amazon.awssdk.services.rds.model.DBInstance;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
-import javax.xml.parsers.DocumentBuilderFactory;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -80,7 +78,9 @@ class AwsIaasMotoTest {
     private CloudFormationClient cfnUsEast1;
     private Ec2Client ec2;
     private S3Client s3;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private AutoScalingClient autoScaling;
+    private RdsClient rds;
+    private ElasticLoadBalancingV2Client elb;
 
     @BeforeAll
     void start() throws Exception {
@@ -111,13 +111,19 @@ class AwsIaasMotoTest {
                 .credentialsProvider(credentials()).httpClient(UrlConnectionHttpClient.create()).build();
         ec2 = Ec2Client.builder().region(Region.of(REGION)).endpointOverride(moto.endpoint())
                 .credentialsProvider(credentials()).httpClient(UrlConnectionHttpClient.create()).build();
+        autoScaling = AutoScalingClient.builder().region(Region.of(REGION)).endpointOverride(moto.endpoint())
+                .credentialsProvider(credentials()).httpClient(UrlConnectionHttpClient.create()).build();
+        rds = RdsClient.builder().region(Region.of(REGION)).endpointOverride(moto.endpoint())
+                .credentialsProvider(credentials()).httpClient(UrlConnectionHttpClient.create()).build();
+        elb = ElasticLoadBalancingV2Client.builder().region(Region.of(REGION)).endpointOverride(moto.endpoint())
+                .credentialsProvider(credentials()).httpClient(UrlConnectionHttpClient.create()).build();
         s3 = S3Client.builder().region(Region.of(REGION)).endpointOverride(moto.endpoint()).forcePathStyle(true)
                 .credentialsProvider(credentials()).httpClient(UrlConnectionHttpClient.create()).build();
     }
 
     @AfterAll
     void stop() throws IOException {
-        for (AutoCloseable c : new AutoCloseable[]{cfn, cfnUsEast1, ec2, s3}) {
+        for (AutoCloseable c : new AutoCloseable[]{cfn, cfnUsEast1, ec2, s3, autoScaling, rds, elb}) {
             try {
                 if (c != null) {
                     c.close();
@@ -148,6 +154,12 @@ class AwsIaasMotoTest {
         Cli deploy = tierlift("deploy", "aws-iaas", "-f", descriptor.toString(), "--yes");
         assertThat(deploy.exitCode()).as(deploy.all() + "\nmoto log:\n" + tail(moto.log())).isZero();
         assertThat(deploy.err()).contains("Changes applied.").contains("release    uploaded");
+        // The new index.html is invalidated on the static stack's distribution (the shim keeps invalidations
+        // of its placeholder distribution; see patch 8), and waited for.
+        String distribution = output("notes-default-static", "DistributionId");
+        assertThat(deploy.err()).contains("cloudfront " + distribution + ": invalidation ")
+                .containsPattern("cloudfront " + distribution + ": invalidation \\S+ Completed")
+                .containsPattern("cdn +2 path\\(s\\) invalidated");
 
         for (String name : STACKS) {
             assertThat(stack(name)).as(name).hasValueSatisfying(s -> assertThat(s.stackStatusAsString()).isEqualTo("CREATE_COMPLETE"));
@@ -165,22 +177,24 @@ class AwsIaasMotoTest {
         assertThat(subnets).allSatisfy(s -> assertThat(s.cidrBlock()).startsWith("10.20."));
 
         // ALB in that VPC.
-        Document albs = query("elasticloadbalancing", "2015-12-01", "DescribeLoadBalancers", Map.of());
-        List<Element> lbs = elements(albs, "member").stream().filter(e -> !text(e, "LoadBalancerArn").isEmpty()).toList();
+        List<LoadBalancer> lbs = elb.describeLoadBalancers(b -> { }).loadBalancers();
         assertThat(lbs).hasSize(1);
-        assertThat(text(lbs.get(0), "Type")).isEqualTo("application");
-        assertThat(text(lbs.get(0), "VpcId")).isEqualTo(vpcId);
+        assertThat(lbs.get(0).typeAsString()).isEqualTo("application");
+        assertThat(lbs.get(0).vpcId()).isEqualTo(vpcId);
 
         // ASG sizes from the descriptor.
         assertThat(asgSizes()).isEqualTo(List.of(2, 6, 3));
 
         // RDS: Multi-AZ, encrypted, with its master password kept by RDS in Secrets Manager.
-        Element db = single(query("rds", "2014-10-31", "DescribeDBInstances", Map.of()), "DBInstance");
-        assertThat(text(db, "MultiAZ")).isEqualTo("true");
-        assertThat(text(db, "StorageEncrypted")).isEqualTo("true");
-        assertThat(text(db, "Engine")).isEqualTo("postgres");
-        assertThat(text(db, "SecretArn")).startsWith("arn:aws:secretsmanager:" + REGION);
-        assertThat(output("notes-default-data", "DbSecretArn")).isEqualTo(text(db, "SecretArn"));
+        List<DBInstance> dbs = rds.describeDBInstances(b -> { }).dbInstances();
+        assertThat(dbs).hasSize(1);
+        DBInstance db = dbs.get(0);
+        assertThat(db.multiAZ()).isTrue();
+        assertThat(db.storageEncrypted()).isTrue();
+        assertThat(db.engine()).isEqualTo("postgres");
+        assertThat(db.deletionProtection()).isTrue();
+        assertThat(db.masterUserSecret().secretArn()).startsWith("arn:aws:secretsmanager:" + REGION);
+        assertThat(output("notes-default-data", "DbSecretArn")).isEqualTo(db.masterUserSecret().secretArn());
 
         // The React build: index.html revalidated, hashed assets cached for a year, with their types.
         String site = output("notes-default-static", "SiteBucketName");
@@ -262,7 +276,26 @@ class AwsIaasMotoTest {
 
         Cli status = tierlift("status", "aws-iaas", "-f", descriptor.toString());
         assertThat(status.exitCode()).as(status.all()).isZero();
-        assertThat(status.out()).contains("notes-default-compute").contains("UPDATE_COMPLETE");
+        assertThat(status.out()).contains("notes-default-compute").contains("UPDATE_COMPLETE")
+                .contains("AUTO SCALING GROUP").contains("RDS INSTANCE");
+        // The group as Auto Scaling names it: moto replaces the group on update but keeps the stack's old output.
+        String group = autoScaling.describeAutoScalingGroups(b -> { }).autoScalingGroups().get(0).autoScalingGroupName();
+        assertThat(status.out()).containsPattern(java.util.regex.Pattern.quote(group) + " +3 +2 +8 +3 +3  InService=3");
+        assertThat(status.out()).containsPattern("\\n\\S+ +available +true +postgres ");
+        Cli statusJson = tierlift("status", "aws-iaas", "-f", descriptor.toString(), "--output", "json");
+        assertThat(statusJson.exitCode()).as(statusJson.all()).isZero();
+        JsonNode parsed = new ObjectMapper().readTree(statusJson.out());
+        assertThat(parsed.path("healthy").asBoolean()).isTrue();
+        assertThat(parsed.at("/autoScalingGroup/name").asText()).isEqualTo(group);
+        assertThat(List.of(parsed.at("/autoScalingGroup/min").asInt(), parsed.at("/autoScalingGroup/max").asInt(),
+                parsed.at("/autoScalingGroup/desired").asInt(), parsed.at("/autoScalingGroup/inService").asInt()))
+                .isEqualTo(List.of(2, 8, 3, 3));
+        assertThat(parsed.at("/database/identifier").asText()).isEqualTo(rds.describeDBInstances(b -> { }).dbInstances().get(0)
+                .dbInstanceIdentifier());
+        assertThat(parsed.at("/database/status").asText()).isEqualTo("available");
+        assertThat(parsed.at("/database/multiAz").asBoolean()).isTrue();
+        assertThat(parsed.at("/database/storageEncrypted").asBoolean()).isTrue();
+        assertThat(parsed.at("/database/pendingModifications").isArray()).isTrue();
 
         Path rendered = root.resolve("rendered");
         Cli render = tierlift("render", "aws-iaas", "-f", descriptor.toString(), "-o", rendered.toString());
@@ -296,7 +329,8 @@ class AwsIaasMotoTest {
         for (String name : STACKS) {
             assertThat(stack(name)).as(name).isEmpty();
         }
-        assertThat(elements(query("rds", "2014-10-31", "DescribeDBInstances", Map.of()), "DBInstance")).isEmpty();
+        assertThat(forced.err()).contains("deletion protection is off");
+        assertThat(rds.describeDBInstances(b -> { }).dbInstances()).isEmpty();
         assertThat(asgSizes()).isEmpty();
     }
 
@@ -362,15 +396,13 @@ class AwsIaasMotoTest {
 
     /** [min, max, desired] of the one Auto Scaling group, or empty when there is none. */
     private List<Integer> asgSizes() {
-        List<Element> groups = elements(query("autoscaling", "2011-01-01", "DescribeAutoScalingGroups", Map.of()), "member")
-                .stream().filter(e -> e.getParentNode().getNodeName().equals("AutoScalingGroups")).toList();
+        List<AutoScalingGroup> groups = autoScaling.describeAutoScalingGroups(b -> { }).autoScalingGroups();
         if (groups.isEmpty()) {
             return List.of();
         }
         assertThat(groups).hasSize(1);
-        Element g = groups.get(0);
-        return List.of(Integer.parseInt(text(g, "MinSize")), Integer.parseInt(text(g, "MaxSize")),
-                Integer.parseInt(text(g, "DesiredCapacity")));
+        AutoScalingGroup g = groups.get(0);
+        return List.of(g.minSize(), g.maxSize(), g.desiredCapacity());
     }
 
     private static Map<String, String> recap(String err) {
@@ -385,53 +417,6 @@ class AwsIaasMotoTest {
             }
         }
         return stacks;
-    }
-
-    /**
-     * A Query-protocol call for the services whose SDK modules this build does not carry (Auto
-     * Scaling, ELBv2, RDS). moto picks the service and region from the credential scope and does
-     * not check the signature.
-     */
-    private Document query(String service, String version, String action, Map<String, String> params) {
-        Map<String, String> form = new LinkedHashMap<>(Map.of("Action", action, "Version", version));
-        form.putAll(params);
-        String body = form.entrySet().stream().map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
-                + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
-        HttpRequest request = HttpRequest.newBuilder(moto.endpoint().resolve("/"))
-                .header("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
-                .header("Authorization", "AWS4-HMAC-SHA256 Credential=testing/20250101/" + REGION + "/" + service
-                        + "/aws4_request, SignedHeaders=host, Signature=00")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).timeout(Duration.ofSeconds(20)).build();
-        try {
-            HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-            assertThat(response.statusCode()).as(service + " " + action + ": " + new String(response.body())).isEqualTo(200);
-            DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
-            factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-            return factory.newDocumentBuilder().parse(new ByteArrayInputStream(response.body()));
-        } catch (Exception e) {
-            throw new AssertionError(service + " " + action + " failed: " + e, e);
-        }
-    }
-
-    private static List<Element> elements(Document doc, String tag) {
-        NodeList nodes = doc.getElementsByTagName(tag);
-        List<Element> list = new ArrayList<>();
-        for (int i = 0; i < nodes.getLength(); i++) {
-            list.add((Element) nodes.item(i));
-        }
-        return list;
-    }
-
-    private static Element single(Document doc, String tag) {
-        List<Element> list = elements(doc, tag);
-        assertThat(list).as(tag).hasSize(1);
-        return list.get(0);
-    }
-
-    /** Text of the first descendant named {@code tag}, or "" when there is none. */
-    private static String text(Element parent, String tag) {
-        NodeList nodes = parent.getElementsByTagName(tag);
-        return nodes.getLength() == 0 ? "" : nodes.item(0).getTextContent().strip();
     }
 
     private StaticCredentialsProvider credentials() {

@@ -28,6 +28,11 @@ def create_from_cloudformation_json(cls, resource_name, cloudformation_json, acc
     if group is not None and not isinstance(group, str):
         properties["DBParameterGroupName"] = group.name
     database = _original_create(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
+    # Patch 9: moto's AWS::RDS::DBInstance ignores DeletionProtection, so the instance was never protected
+    # and destroy's ModifyDBInstance step went untested. Set as the RDS API would; moto's own
+    # DeleteDBInstance (used when the stack is deleted) then refuses a protected instance, as AWS does.
+    if str(properties.get("DeletionProtection", "false")).lower() == "true":
+        database.deletion_protection = True
     if str(properties.get("ManageMasterUserPassword", "false")).lower() == "true" and not getattr(
             database, "manage_master_user_password", False):
         kms_key_id = (properties.get("MasterUserSecret") or {}).get("KmsKeyId")
@@ -110,6 +115,8 @@ def placeholder(resource_type):
 
         def __init__(self, account_id, region_name):
             self.physical_resource_id = "tl" + uuid.uuid4().hex[:12].upper()
+            if resource_type == "AWS::CloudFront::Distribution":
+                PLACEHOLDER_DISTRIBUTIONS.add(self.physical_resource_id)
             self.arn = "arn:aws:placeholder:%s:%s:%s/%s" % (region_name, account_id, resource_type,
                                                               self.physical_resource_id)
 
@@ -150,6 +157,7 @@ def placeholder(resource_type):
     return Placeholder
 
 
+PLACEHOLDER_DISTRIBUTIONS = set()
 PLACEHOLDERS = {t: placeholder(t) for t in ["AWS::WAFv2::WebACL", "AWS::CloudFront::Distribution",
                                             "AWS::CloudFront::Function", "AWS::CloudFront::OriginAccessControl"]}
 _original_resource_class = parsing.resource_class_from_type
@@ -160,6 +168,44 @@ def resource_class_from_type(resource_type):
 
 
 parsing.resource_class_from_type = resource_class_from_type
+
+
+# Patch 8: CreateInvalidation/GetInvalidation on a distribution the CloudFormation placeholder (patch 5)
+# recorded answer NoSuchDistribution, since moto's CloudFront backend never saw it. For those ids the
+# invalidation is kept as moto keeps its own (status Completed at once), so deploy's invalidation
+# step runs against the emulator through the real CloudFront API; other ids keep moto's behaviour.
+from moto.cloudfront import models as cloudfront_models
+
+_original_get_distribution = cloudfront_models.CloudFrontBackend.get_distribution
+
+
+class _PlaceholderDistribution:
+    def __init__(self, distribution_id):
+        self.id = distribution_id
+        self.location = "https://cloudfront.amazonaws.com/2020-05-31/distribution/" + distribution_id
+        self.etag = "E" + distribution_id
+
+
+def _get_distribution(self, distribution_id):
+    if distribution_id not in self.distributions and distribution_id in PLACEHOLDER_DISTRIBUTIONS:
+        placeholder_distribution = _PlaceholderDistribution(distribution_id)
+        return placeholder_distribution, placeholder_distribution.etag
+    return _original_get_distribution(self, distribution_id)
+
+
+_original_get_invalidation = cloudfront_models.CloudFrontBackend.get_invalidation
+
+
+def _get_invalidation(self, dist_id, id):
+    if dist_id not in self.distributions and dist_id in PLACEHOLDER_DISTRIBUTIONS:
+        for invalidation in self.invalidations.get(dist_id, []):
+            if invalidation.id == id:
+                return invalidation
+    return _original_get_invalidation(self, dist_id, id)
+
+
+cloudfront_models.CloudFrontBackend.get_distribution = _get_distribution
+cloudfront_models.CloudFrontBackend.get_invalidation = _get_invalidation
 
 if __name__ == "__main__":
     from moto.server import main

@@ -13,7 +13,11 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.retries.api.RetryStrategy;
+import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.cloudfront.CloudFrontClient;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.net.URI;
@@ -35,6 +39,10 @@ public final class AwsClients implements AutoCloseable {
     private final Function<String, String> environment;
     private final Map<Region, CloudFormationClient> cloudFormation = new ConcurrentHashMap<>();
     private final Map<Region, S3Client> s3 = new ConcurrentHashMap<>();
+    private final Map<Region, AutoScalingClient> autoScaling = new ConcurrentHashMap<>();
+    private final Map<Region, RdsClient> rds = new ConcurrentHashMap<>();
+    private final Map<Region, Ec2Client> ec2 = new ConcurrentHashMap<>();
+    private CloudFrontClient cloudFront;
     private SdkHttpClient httpClient;
     private AwsCredentialsProvider credentials;
     private final List<AutoCloseable> owned = new ArrayList<>();
@@ -78,6 +86,33 @@ public final class AwsClients implements AutoCloseable {
             }
             return builder.build();
         });
+    }
+
+    public AutoScalingClient autoScaling(String region) {
+        return autoScaling.computeIfAbsent(resolveRegion(region), r -> configure(AutoScalingClient.builder().httpClient(httpClient()), r,
+                settings.apiCallTimeout(), settings.apiCallAttemptTimeout()).build());
+    }
+
+    public RdsClient rds(String region) {
+        return rds.computeIfAbsent(resolveRegion(region), r -> configure(RdsClient.builder().httpClient(httpClient()), r,
+                settings.apiCallTimeout(), settings.apiCallAttemptTimeout()).build());
+    }
+
+    public Ec2Client ec2(String region) {
+        return ec2.computeIfAbsent(resolveRegion(region), r -> configure(Ec2Client.builder().httpClient(httpClient()), r,
+                settings.apiCallTimeout(), settings.apiCallAttemptTimeout()).build());
+    }
+
+    /**
+     * CloudFront is a global service: its API lives in us-east-1 whatever region the app is in, and
+     * the SDK names that {@link Region#AWS_GLOBAL}. {@code --region} does not apply to it.
+     */
+    public synchronized CloudFrontClient cloudFront() {
+        if (cloudFront == null) {
+            cloudFront = configure(CloudFrontClient.builder().httpClient(httpClient()), Region.AWS_GLOBAL,
+                    settings.apiCallTimeout(), settings.apiCallAttemptTimeout()).build();
+        }
+        return cloudFront;
     }
 
     /** The region a client for {@code wanted} talks to. */
@@ -185,8 +220,18 @@ public final class AwsClients implements AutoCloseable {
     public synchronized void close() {
         cloudFormation.values().forEach(CloudFormationClient::close);
         s3.values().forEach(S3Client::close);
+        autoScaling.values().forEach(AutoScalingClient::close);
+        rds.values().forEach(RdsClient::close);
+        ec2.values().forEach(Ec2Client::close);
+        if (cloudFront != null) {
+            cloudFront.close();
+            cloudFront = null;
+        }
         cloudFormation.clear();
         s3.clear();
+        autoScaling.clear();
+        rds.clear();
+        ec2.clear();
         for (AutoCloseable resource : owned) {
             try {
                 resource.close();

@@ -6,6 +6,8 @@ import io.tierlift.aws.cloudformation.LiveStack;
 import io.tierlift.aws.cloudformation.PlannedChangeMapper;
 import io.tierlift.aws.cloudformation.StackDeployer;
 import io.tierlift.aws.cloudformation.StackRequest;
+import io.tierlift.aws.cloudfront.CloudFrontInvalidator;
+import io.tierlift.aws.cloudfront.InvalidationResult;
 import io.tierlift.aws.s3.S3Sync;
 import io.tierlift.aws.s3.SyncResult;
 import io.tierlift.model.AppDescriptor;
@@ -65,11 +67,16 @@ public final class AwsIaasDeployer {
     static final String STATIC = "static";
     static final String ARTIFACT_BUCKET_OUTPUT = "ArtifactBucketName";
     static final String SITE_BUCKET_OUTPUT = "SiteBucketName";
+    static final String DISTRIBUTION_OUTPUT = "DistributionId";
+    static final String COMPUTE = "compute";
+    static final String ASG_OUTPUT = "AutoScalingGroupName";
 
     private final Function<String, CloudFormationClient> cloudFormation;
     private final Function<String, S3Client> s3;
     private final StackDeployer stacks;
     private final PrefixListLookup prefixLists;
+    private final LiveResources resources;
+    private final CloudFrontInvalidator invalidator;
     private final Progress progress;
     private final CfnJson json = new CfnJson();
     private final Duration pollInterval;
@@ -77,20 +84,35 @@ public final class AwsIaasDeployer {
     private final Clock clock;
 
     public AwsIaasDeployer(Function<String, CloudFormationClient> cloudFormation, Function<String, S3Client> s3,
-                           StackDeployer stacks, PrefixListLookup prefixLists, Progress progress,
+                           StackDeployer stacks, PrefixListLookup prefixLists, LiveResources resources,
+                           CloudFrontInvalidator invalidator, Progress progress,
                            Duration pollInterval, Duration stackTimeout, Clock clock) {
         this.cloudFormation = cloudFormation;
         this.s3 = s3;
         this.stacks = stacks;
         this.prefixLists = prefixLists;
+        this.resources = resources;
+        this.invalidator = invalidator;
         this.progress = progress;
         this.pollInterval = pollInterval;
         this.stackTimeout = stackTimeout;
         this.clock = clock;
     }
 
+    /**
+     * Without the Auto Scaling/RDS readers and the CloudFront invalidator: enough for
+     * {@link #planOffline} and stack-only work; {@link #deploy}, {@link #status} and {@link #destroy}
+     * need the full constructor.
+     */
+    public AwsIaasDeployer(Function<String, CloudFormationClient> cloudFormation, Function<String, S3Client> s3,
+                           StackDeployer stacks, PrefixListLookup prefixLists, Progress progress,
+                           Duration pollInterval, Duration stackTimeout, Clock clock) {
+        this(cloudFormation, s3, stacks, prefixLists, null, null, progress, pollInterval, stackTimeout, clock);
+    }
+
     /** What one deploy did. */
-    public record DeployReport(Map<String, Boolean> stacksChanged, boolean releaseUploaded, SyncResult site, int staleDeleted) {
+    public record DeployReport(Map<String, Boolean> stacksChanged, boolean releaseUploaded, SyncResult site, int staleDeleted,
+                               InvalidationResult invalidation) {
         public boolean changed() {
             return stacksChanged.containsValue(true) || releaseUploaded || !site.uploaded().isEmpty() || staleDeleted > 0;
         }
@@ -122,13 +144,13 @@ public final class AwsIaasDeployer {
         String siteBucket = output(plan, outputs, STATIC, SITE_BUCKET_OUTPUT);
         S3Sync sync = new S3Sync(s3.apply(plan.stack(STATIC).region()), progress);
         SyncResult site = sync.sync(dist, siteBucket, "");
+        // Before the stale assets go: until CloudFront drops its copy of the old index.html, viewers
+        // still get pages that load the old hashed assets.
+        InvalidationResult invalidation = invalidator.invalidate(output(plan, outputs, STATIC, DISTRIBUTION_OUTPUT),
+                site.invalidationPaths());
         // Only once the new files are up: pages already open may still ask for the old hashed assets.
         int stale = sync.deleteStale(siteBucket, site.staleKeys());
-        if (!site.invalidationPaths().isEmpty()) {
-            progress.warn("cloudfront", "changed paths " + site.invalidationPaths() + " are not invalidated by this version; "
-                    + "they expire with their Cache-Control (index.html is no-cache)");
-        }
-        return new DeployReport(changed, uploaded, site, stale);
+        return new DeployReport(changed, uploaded, site, stale, invalidation);
     }
 
     /**
@@ -302,15 +324,53 @@ public final class AwsIaasDeployer {
         }
     }
 
-    /** Stack states and outputs, in deploy order. */
+    /**
+     * Stack states and outputs in deploy order, the Auto Scaling group of the compute stack and the
+     * RDS instance of the data stack. A stack that exists without the resource it should hold is
+     * reported in {@link IaasStatus#missing()}.
+     */
     public IaasStatus status(StackPlan plan) {
         List<IaasStatus.StackState> states = new ArrayList<>();
         for (StackSpec spec : plan.stacks()) {
-            Optional<LiveStack> live = stacks.status(spec.name(), spec.region());
-            states.add(new IaasStatus.StackState(spec.key(), spec.name(), spec.region(), live.map(LiveStack::status),
-                    live.map(LiveStack::outputs).orElse(Map.of())));
+            Optional<LiveStack> stack = stacks.status(spec.name(), spec.region());
+            states.add(new IaasStatus.StackState(spec.key(), spec.name(), spec.region(), stack.map(LiveStack::status),
+                    stack.map(LiveStack::outputs).orElse(Map.of())));
         }
-        return new IaasStatus(states);
+        List<String> missing = new ArrayList<>();
+        Optional<IaasStatus.AsgHealth> group = Optional.empty();
+        Optional<IaasStatus.StackState> compute = present(states, COMPUTE);
+        if (compute.isPresent()) {
+            StackSpec spec = plan.stack(COMPUTE);
+            Optional<String> output = Optional.ofNullable(compute.get().outputs().get(ASG_OUTPUT));
+            group = output.flatMap(n -> resources.autoScalingGroup(spec.region(), n));
+            Optional<String> name = output;
+            if (group.isEmpty()) {
+                // The output is a Ref kept from the last update; the stack's resource list names the group as it is now.
+                Optional<String> physical = resources.physicalId(spec.region(), spec.name(), LiveResources.ASG_TYPE)
+                        .filter(id -> !output.equals(Optional.of(id)));
+                group = physical.flatMap(n -> resources.autoScalingGroup(spec.region(), n));
+                name = output.or(() -> physical);
+            }
+            if (group.isEmpty()) {
+                missing.add("stack " + spec.name() + " has no Auto Scaling group" + name.map(n -> " (" + n + " not found)").orElse(""));
+            }
+        }
+        Optional<IaasStatus.RdsHealth> database = Optional.empty();
+        if (present(states, DATA).isPresent()) {
+            StackSpec spec = plan.stack(DATA);
+            Optional<String> id = resources.physicalId(spec.region(), spec.name(), LiveResources.DB_TYPE);
+            database = id.flatMap(i -> resources.database(spec.region(), i));
+            if (database.isEmpty()) {
+                missing.add("stack " + spec.name() + " has no RDS instance" + id.map(i -> " (" + i + " not found)").orElse(""));
+            }
+        }
+        return new IaasStatus(states, group, database, missing);
+    }
+
+    /** The stack of {@code key} when it exists and is not being deleted, so its resources can be looked at. */
+    private static Optional<IaasStatus.StackState> present(List<IaasStatus.StackState> states, String key) {
+        return states.stream().filter(s -> s.key().equals(key))
+                .filter(s -> s.status().filter(st -> !st.startsWith("DELETE_")).isPresent()).findFirst();
     }
 
     /**
@@ -339,13 +399,24 @@ public final class AwsIaasDeployer {
                 }
                 emptyBucket(spec.region(), bucket);
             }
+            Optional<String> database = DATA.equals(spec.key())
+                    ? resources.physicalId(spec.region(), spec.name(), LiveResources.DB_TYPE) : Optional.empty();
+            boolean databaseProtected = database.filter(id -> resources.deletionProtected(spec.region(), id)).isPresent();
+            if ((live.get().terminationProtection() || databaseProtected) && !liftProtection) {
+                throw new IaasDeployException("stack " + spec.name() + " has "
+                        + (live.get().terminationProtection() ? "termination protection on" : "")
+                        + (live.get().terminationProtection() && databaseProtected ? " and " : "")
+                        + (databaseProtected ? "RDS instance " + database.get() + " with deletion protection on" : "")
+                        + (DATA.equals(spec.key()) && !databaseProtected ? " (it holds the database)" : "")
+                        + "; deleted so far: " + deleted + ". Next step, to delete the database too: "
+                        + "tierlift destroy aws-iaas --yes --force-data-deletion (with the same -f/--env); "
+                        + "RDS keeps a final snapshot");
+            }
+            if (databaseProtected) {
+                // CloudFormation's delete of a protected instance fails after minutes, leaving DELETE_FAILED.
+                resources.turnOffDeletionProtection(spec.region(), database.get());
+            }
             if (live.get().terminationProtection()) {
-                if (!liftProtection) {
-                    throw new IaasDeployException("stack " + spec.name() + " has termination protection on"
-                            + (DATA.equals(spec.key()) ? " (it holds the database)" : "") + "; deleted so far: " + deleted
-                            + ". Run destroy again with --force-data-deletion to lift it and delete the stack "
-                            + "(RDS keeps a final snapshot)");
-                }
                 if (!liftTerminationProtection(spec)) {
                     // The protection may still be on: ask CloudFormation directly, which refuses if so.
                     deleteProtected(spec, live.get());

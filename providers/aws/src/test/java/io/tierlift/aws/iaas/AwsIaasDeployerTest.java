@@ -2,6 +2,8 @@ package io.tierlift.aws.iaas;
 
 import io.tierlift.aws.cloudformation.DeployerSettings;
 import io.tierlift.aws.cloudformation.StackDeployer;
+import io.tierlift.aws.cloudfront.CloudFrontInvalidator;
+import io.tierlift.aws.cloudfront.InvalidationSettings;
 import io.tierlift.aws.testing.RecordingProgress;
 import io.tierlift.descriptor.DescriptorLoader;
 import io.tierlift.model.AppDescriptor;
@@ -15,6 +17,11 @@ import io.tierlift.render.aws.iaas.AwsIaasRenderer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.cloudfront.CloudFrontClient;
+import software.amazon.awssdk.services.cloudfront.model.CreateInvalidationRequest;
+import software.amazon.awssdk.services.cloudfront.model.CreateInvalidationResponse;
+import software.amazon.awssdk.services.cloudfront.model.GetInvalidationRequest;
+import software.amazon.awssdk.services.cloudfront.model.GetInvalidationResponse;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -42,6 +49,9 @@ class AwsIaasDeployerTest {
     private final List<String> journal = Collections.synchronizedList(new ArrayList<>());
     private final FakeCloudFormation cfn = new FakeCloudFormation(journal);
     private final FakeS3 s3 = new FakeS3(journal);
+    private final FakeAutoScaling autoScaling = new FakeAutoScaling();
+    private final FakeRds rds = new FakeRds(journal);
+    private final FakeCloudFront cloudFront = new FakeCloudFront(journal);
     private final RecordingProgress progress = new RecordingProgress();
     private final List<String> prefixListRegions = new ArrayList<>();
     private AppDescriptor descriptor;
@@ -77,10 +87,16 @@ class AwsIaasDeployerTest {
         plan = new AwsIaasRenderer().plan(descriptor);
         StackDeployer stacks = new StackDeployer(region -> cfn, DeployerSettings.defaults().withPollInterval(Duration.ofMillis(1)),
                 progress, d -> { }, Clock.systemUTC());
+        Clock clock = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
+        LiveResources resources = new LiveResources(region -> cfn, region -> autoScaling, region -> rds, progress,
+                d -> { }, Clock.systemUTC(), Duration.ofMillis(1), Duration.ofSeconds(5));
+        CloudFrontInvalidator invalidator = new CloudFrontInvalidator(() -> cloudFront,
+                InvalidationSettings.defaults().withPolling(Duration.ofMillis(1), Duration.ofSeconds(5)), progress, d -> { },
+                Clock.systemUTC());
         deployer = new AwsIaasDeployer(region -> cfn, region -> s3, stacks, region -> {
             prefixListRegions.add(region);
             return PREFIX_LIST_ID;
-        }, progress, Duration.ofMillis(1), Duration.ofMinutes(1), Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC));
+        }, resources, invalidator, progress, Duration.ofMillis(1), Duration.ofMinutes(1), clock);
     }
 
     @Test
@@ -235,5 +251,198 @@ class AwsIaasDeployerTest {
                 .isInstanceOf(IaasDeployException.class)
                 .hasMessageContaining("update-termination-protection --no-enable-termination-protection");
         assertThat(cfn.stacks).containsKey(plan.stack("data").name());
+    }
+
+    /** The fake only creates stacks: forgetting them makes a redeploy create them again with the same outputs, buckets kept. */
+    private void forgetStacks() {
+        cfn.stacks.clear();
+    }
+
+    private String dbId() {
+        return plan.stack("data").name() + ":Database";
+    }
+
+    private String asgName() {
+        return plan.stack("compute").name() + ":AutoScalingGroupName";
+    }
+
+    @Test
+    void changedPlainPathsAreInvalidatedOnTheStacksDistributionBeforeStaleAssetsGo() throws IOException {
+        deployer.deploy(descriptor, plan, "1.2.3");
+        String distribution = plan.stack("static").name() + ":DistributionId";
+        assertThat(cloudFront.created).containsExactly(distribution + " [/, /index.html]");
+
+        Files.writeString(dir.resolve("frontend/dist/index.html"), "<!doctype html><script src=/assets/index-def456.js></script>");
+        Files.delete(dir.resolve("frontend/dist/assets/index-abc123.js"));
+        Files.writeString(dir.resolve("frontend/dist/assets/index-def456.js"), "console.log(2)");
+        forgetStacks();
+        journal.clear();
+        AwsIaasDeployer.DeployReport second = deployer.deploy(descriptor, plan, "1.2.3");
+
+        assertThat(second.invalidation().paths()).containsExactly("/", "/index.html");
+        assertThat(second.invalidation().completed()).isTrue();
+        String site = plan.stack("static").name() + ":SiteBucketName";
+        assertThat(journal).containsSubsequence("s3:PutObject " + site + "/index.html",
+                "cloudfront:CreateInvalidation " + distribution + " [/, /index.html]",
+                "cloudfront:GetInvalidation I2", "s3:DeleteObjects " + site + " 1");
+        // The hashed asset was uploaded but never invalidated.
+        assertThat(cloudFront.created).noneMatch(c -> c.contains("assets/"));
+    }
+
+    @Test
+    void anUnchangedSiteSendsNoInvalidation() {
+        deployer.deploy(descriptor, plan, "1.2.3");
+        cloudFront.created.clear();
+        forgetStacks();
+
+        AwsIaasDeployer.DeployReport second = deployer.deploy(descriptor, plan, "1.2.3");
+
+        assertThat(second.invalidation().sent()).isFalse();
+        assertThat(cloudFront.created).isEmpty();
+    }
+
+    @Test
+    void statusReadsTheAutoScalingGroupAndTheDatabaseOfTheStacks() {
+        deployer.deploy(descriptor, plan, "1.2.3");
+        autoScaling.group(asgName(), 2, 6, 3, "InService/Healthy", "InService/Healthy", "InService/Unhealthy");
+        rds.instance(dbId(), "available", true);
+
+        IaasStatus status = deployer.status(plan);
+
+        assertThat(status.autoScalingGroup()).contains(new IaasStatus.AsgHealth(asgName(), 3, 2, 6, 3, 2, Map.of("InService", 3)));
+        assertThat(status.database()).hasValueSatisfying(d -> {
+            assertThat(d.identifier()).isEqualTo(dbId());
+            assertThat(d.available()).isTrue();
+            assertThat(d.multiAz()).isTrue();
+            assertThat(d.engineVersion()).isEqualTo("15.8");
+            assertThat(d.storageEncrypted()).isTrue();
+            assertThat(d.pendingModifications()).isEmpty();
+        });
+        assertThat(status.problems()).isEmpty();
+        assertThat(status.healthy()).isTrue();
+    }
+
+    @Test
+    void statusIsUnhealthyWhenInstancesAreMissingTheDatabaseIsBusyOrAStackRolledBack() {
+        deployer.deploy(descriptor, plan, "1.2.3");
+        autoScaling.group(asgName(), 2, 6, 3, "InService/Healthy", "Pending/Healthy", "Terminating/Unhealthy");
+        rds.instance(dbId(), "modifying", true);
+        String compute = plan.stack("compute").name();
+        cfn.stacks.put(compute, cfn.stacks.get(compute).toBuilder().stackStatus("UPDATE_ROLLBACK_COMPLETE").build());
+
+        IaasStatus status = deployer.status(plan);
+
+        assertThat(status.autoScalingGroup().orElseThrow().byLifecycleState())
+                .isEqualTo(Map.of("InService", 1, "Pending", 1, "Terminating", 1));
+        assertThat(status.problems()).containsExactly(
+                "stack " + compute + " is UPDATE_ROLLBACK_COMPLETE",
+                "Auto Scaling group " + asgName() + " has 1 instance(s) in service of 3 desired",
+                "RDS instance " + dbId() + " is modifying, not available");
+    }
+
+    @Test
+    void statusNamesADataStackWithoutItsDatabase() {
+        deployer.deploy(descriptor, plan, "1.2.3");
+        autoScaling.group(asgName(), 2, 6, 2, "InService/Healthy", "InService/Healthy");
+
+        IaasStatus status = deployer.status(plan);
+
+        assertThat(status.database()).isEmpty();
+        assertThat(status.problems()).containsExactly("stack " + plan.stack("data").name() + " has no RDS instance ("
+                + dbId() + " not found)");
+    }
+
+    @Test
+    void forcedDestroyTurnsDatabaseProtectionOffAndWaitsBeforeLiftingTerminationProtection() {
+        deployer.deploy(descriptor, plan, "1.2.3");
+        rds.instance(dbId(), "available", true);
+        rds.describesUntilApplied = 2;
+        journal.clear();
+
+        deployer.destroy(plan, true, true);
+
+        String data = plan.stack("data").name();
+        assertThat(journal).containsSubsequence(
+                "rds:ModifyDBInstance " + dbId() + " DeletionProtection=false ApplyImmediately=true",
+                "rds:DescribeDBInstances " + dbId(), "rds:DescribeDBInstances " + dbId(), "rds:DescribeDBInstances " + dbId(),
+                "cfn:UpdateTerminationProtection " + data + " false", "cfn:DeleteStack " + data);
+        int modify = journal.indexOf("rds:ModifyDBInstance " + dbId() + " DeletionProtection=false ApplyImmediately=true");
+        assertThat(journal.subList(modify, journal.indexOf("cfn:UpdateTerminationProtection " + data + " false")))
+                .filteredOn(l -> l.startsWith("rds:DescribeDBInstances")).hasSize(3);
+        assertThat(rds.instances.get(dbId()).deletionProtection()).isFalse();
+        assertThat(journal.stream().filter(l -> l.startsWith("rds:ModifyDBInstance"))).hasSize(1);
+        assertThat(cfn.stacks).isEmpty();
+    }
+
+    @Test
+    void destroyWithoutTheFlagRefusesAProtectedDatabaseWithTheNextStepAndChangesNothingOfIt() {
+        deployer.deploy(descriptor, plan, "1.2.3");
+        rds.instance(dbId(), "available", true);
+        String data = plan.stack("data").name();
+        cfn.stacks.put(data, cfn.stacks.get(data).toBuilder().enableTerminationProtection(false).build());
+        journal.clear();
+
+        assertThatThrownBy(() -> deployer.destroy(plan, true, false))
+                .isInstanceOf(IaasDeployException.class)
+                .hasMessageContaining("stack " + data + " has RDS instance " + dbId() + " with deletion protection on")
+                .hasMessageContaining("Next step, to delete the database too: tierlift destroy aws-iaas --yes --force-data-deletion");
+        assertThat(journal).noneMatch(l -> l.startsWith("rds:ModifyDBInstance") || l.equals("cfn:DeleteStack " + data));
+        assertThat(cfn.stacks).containsKey(data);
+    }
+
+    @Test
+    void whenRdsNeverShowsProtectionOffNothingOfTheDataStackIsDeleted() {
+        deployer.deploy(descriptor, plan, "1.2.3");
+        rds.instance(dbId(), "available", true);
+        rds.describesUntilApplied = Integer.MAX_VALUE;
+        journal.clear();
+        LiveResources impatient = new LiveResources(region -> cfn, region -> autoScaling, region -> rds, progress,
+                d -> { }, Clock.systemUTC(), Duration.ofMillis(1), Duration.ZERO);
+        AwsIaasDeployer quick = new AwsIaasDeployer(region -> cfn, region -> s3,
+                new StackDeployer(region -> cfn, DeployerSettings.defaults().withPollInterval(Duration.ofMillis(1)), progress,
+                        d -> { }, Clock.systemUTC()), region -> PREFIX_LIST_ID, impatient, null, progress,
+                Duration.ofMillis(1), Duration.ofMinutes(1), Clock.systemUTC());
+
+        assertThatThrownBy(() -> quick.destroy(plan, true, true))
+                .isInstanceOf(IaasDeployException.class)
+                .hasMessageContaining("still shows deletion protection on")
+                .hasMessageContaining("aws rds describe-db-instances --db-instance-identifier " + dbId());
+        String data = plan.stack("data").name();
+        assertThat(journal).noneMatch(l -> l.startsWith("cfn:UpdateTerminationProtection") || l.equals("cfn:DeleteStack " + data));
+        assertThat(cfn.stacks).containsKey(data);
+    }
+
+    /** CloudFront in memory: invalidations complete on the first GetInvalidation. */
+    static final class FakeCloudFront implements CloudFrontClient {
+        final List<String> created = new ArrayList<>();
+        private final List<String> journal;
+        private int next;
+
+        FakeCloudFront(List<String> journal) {
+            this.journal = journal;
+        }
+
+        @Override
+        public CreateInvalidationResponse createInvalidation(CreateInvalidationRequest request) {
+            String line = request.distributionId() + " " + request.invalidationBatch().paths().items();
+            created.add(line);
+            journal.add("cloudfront:CreateInvalidation " + line);
+            return CreateInvalidationResponse.builder().invalidation(i -> i.id("I" + ++next).status("InProgress")).build();
+        }
+
+        @Override
+        public GetInvalidationResponse getInvalidation(GetInvalidationRequest request) {
+            journal.add("cloudfront:GetInvalidation " + request.id());
+            return GetInvalidationResponse.builder().invalidation(i -> i.id(request.id()).status("Completed")).build();
+        }
+
+        @Override
+        public String serviceName() {
+            return "cloudfront";
+        }
+
+        @Override
+        public void close() {
+        }
     }
 }

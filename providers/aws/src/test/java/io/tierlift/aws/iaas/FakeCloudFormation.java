@@ -11,6 +11,9 @@ import software.amazon.awssdk.services.cloudformation.model.DeleteStackRequest;
 import software.amazon.awssdk.services.cloudformation.model.DeleteStackResponse;
 import software.amazon.awssdk.services.cloudformation.model.DescribeStackEventsRequest;
 import software.amazon.awssdk.services.cloudformation.model.DescribeStackEventsResponse;
+import software.amazon.awssdk.services.cloudformation.model.DescribeStackResourcesRequest;
+import software.amazon.awssdk.services.cloudformation.model.DescribeStackResourcesResponse;
+import software.amazon.awssdk.services.cloudformation.model.StackResource;
 import software.amazon.awssdk.services.cloudformation.model.DescribeStacksRequest;
 import software.amazon.awssdk.services.cloudformation.model.DescribeStacksResponse;
 import software.amazon.awssdk.services.cloudformation.model.Output;
@@ -38,6 +41,8 @@ final class FakeCloudFormation implements CloudFormationClient {
     final Map<String, Stack> stacks = new LinkedHashMap<>();
     final Map<String, Map<String, String>> createdParameters = new LinkedHashMap<>();
     final Map<String, Map<String, String>> createdTags = new LinkedHashMap<>();
+    /** Resource types by logical id, per stack, from the created templates; physical ids are "STACK:LOGICALID". */
+    final Map<String, Map<String, String>> resources = new LinkedHashMap<>();
     final List<String> journal;
     /** When set, UpdateTerminationProtection fails with this HTTP status (moto answers 500). */
     Integer terminationProtectionFailure;
@@ -66,6 +71,9 @@ final class FakeCloudFormation implements CloudFormationClient {
         try {
             JsonNode template = new ObjectMapper().readTree(request.templateBody());
             template.path("Outputs").fieldNames().forEachRemaining(key -> outputs.put(key, request.stackName() + ":" + key));
+            Map<String, String> types = new LinkedHashMap<>();
+            template.path("Resources").fields().forEachRemaining(r -> types.put(r.getKey(), r.getValue().path("Type").asText()));
+            resources.put(request.stackName(), types);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -93,6 +101,19 @@ final class FakeCloudFormation implements CloudFormationClient {
         return DescribeStackEventsResponse.builder().stackEvents(StackEvent.builder().eventId(name + "-created")
                 .stackName(name).logicalResourceId(name).resourceType("AWS::CloudFormation::Stack")
                 .resourceStatus("CREATE_COMPLETE").timestamp(Instant.EPOCH).build()).build();
+    }
+
+    @Override
+    public DescribeStackResourcesResponse describeStackResources(DescribeStackResourcesRequest request) {
+        String name = request.stackName();
+        if (!stacks.containsKey(name)) {
+            throw notFound(name);
+        }
+        List<StackResource> list = new ArrayList<>();
+        resources.getOrDefault(name, Map.of()).forEach((logicalId, type) -> list.add(StackResource.builder().stackName(name)
+                .logicalResourceId(logicalId).physicalResourceId(name + ":" + logicalId).resourceType(type)
+                .resourceStatus("CREATE_COMPLETE").timestamp(Instant.EPOCH).build()));
+        return DescribeStackResourcesResponse.builder().stackResources(list).build();
     }
 
     @Override
