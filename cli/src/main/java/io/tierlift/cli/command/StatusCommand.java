@@ -40,6 +40,9 @@ public final class StatusCommand implements Callable<Integer> {
                 return ExitCode.OK;
             });
         }
+        if (target == Target.AWS_SERVERLESS) {
+            return ServerlessCommands.status(app, loaded.descriptor(), aws);
+        }
         if (target != Target.ONPREM) {
             throw new UserException("status " + target + " is not implemented in this version yet");
         }
