@@ -179,7 +179,8 @@ class AwsServerlessMotoTest {
         assertThat(parameter("notes-default-api", "CodeKey")).isEqualTo(codeKey);
         String functionName = output("notes-default-api", "FunctionName");
         var function = lambda.getFunction(b -> b.functionName(functionName));
-        assertThat(function.configuration().runtimeAsString()).isEqualTo("python3.11");
+        // The renderer deploys "3.11" apps on python3.12 (see the package note above).
+        assertThat(function.configuration().runtimeAsString()).isEqualTo("python3.12");
         assertThat(function.configuration().handler()).isEqualTo("tierlift_lambda.handler");
         byte[] zip = s3.getObjectAsBytes(b -> b.bucket(artifacts).key(codeKey)).asByteArray();
         assertThat(function.configuration().codeSize()).isEqualTo((long) zip.length);

@@ -424,6 +424,108 @@ cfn_responses.CloudFormationResponse.update_termination_protection = update_term
 cfn_responses.CloudFormationResponse.delete_stack = delete_stack
 
 
+# Serverless patch S7: moto's API Gateway v2 API makes HTTP APIs, integrations, routes and stages, but its
+# CloudFormation models none of AWS::ApiGatewayV2::Api/Integration/Route/Stage, so the api stack's HTTP
+# API did not exist (GetApi on the ApiId output failed). Each is made through moto's API Gateway v2 backend
+# from the resource's properties; Ref answers the id (the stage: its name), as in AWS. Deleting the API
+# deletes its parts; deleting a part of an API already gone does nothing.
+def api_part(resource_type, create, delete):
+    class ApiPart(CloudFormationModel):
+        __module__ = "moto.cloudformation.placeholder"
+
+        def __init__(self, physical_resource_id, api_id, account_id, region_name):
+            self.physical_resource_id = physical_resource_id
+            self.api_id = api_id
+            self.account_id = account_id
+            self.region_name = region_name
+
+        @staticmethod
+        def cloudformation_name_type():
+            return "Name"
+
+        @staticmethod
+        def cloudformation_type():
+            return resource_type
+
+        @classmethod
+        def has_cfn_attr(cls, attr):
+            return attr == "ApiEndpoint"
+
+        def get_cfn_attribute(self, attr):
+            if attr == "ApiEndpoint":
+                return "https://%s.execute-api.%s.amazonaws.com" % (self.api_id, self.region_name)
+            raise parsing.UnformattedGetAttTemplateException()
+
+        @classmethod
+        def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+            from moto.apigatewayv2.models import apigatewayv2_backends
+
+            backend = apigatewayv2_backends[account_id][region_name]
+            physical_id, api_id = create(backend, cloudformation_json["Properties"])
+            return cls(physical_id, api_id, account_id, region_name)
+
+        @classmethod
+        def update_from_cloudformation_json(cls, original_resource, new_resource_name, cloudformation_json,
+                                            account_id, region_name):
+            return original_resource
+
+        def delete(self, account_id, region_name):
+            from moto.apigatewayv2.models import apigatewayv2_backends
+
+            backend = apigatewayv2_backends[account_id][region_name]
+            if self.api_id in backend.apis:
+                delete(backend, self)
+
+    ApiPart.__name__ = "ApiPart_" + resource_type.split("::")[-1]
+    return ApiPart
+
+
+def create_http_api(backend, p):
+    api = backend.create_api(api_key_selection_expression=None, cors_configuration=p.get("CorsConfiguration"),
+                             description=p.get("Description"), disable_schema_validation=None,
+                             disable_execute_api_endpoint=p.get("DisableExecuteApiEndpoint"), name=p["Name"],
+                             protocol_type=p["ProtocolType"], route_selection_expression=None, tags=p.get("Tags"),
+                             version=None)
+    return api.api_id, api.api_id
+
+
+def create_integration(backend, p):
+    integration = backend.get_api(p["ApiId"]).create_integration(
+        connection_type=p.get("ConnectionType"), description=p.get("Description"),
+        integration_method=p.get("IntegrationMethod"), integration_type=p["IntegrationType"],
+        integration_uri=p.get("IntegrationUri"), payload_format_version=p.get("PayloadFormatVersion"),
+        timeout_in_millis=p.get("TimeoutInMillis"))
+    return integration.id, p["ApiId"]
+
+
+def create_route(backend, p):
+    route = backend.get_api(p["ApiId"]).create_route(
+        api_key_required=p.get("ApiKeyRequired", False), authorization_scopes=p.get("AuthorizationScopes", []),
+        route_key=p["RouteKey"], target=p.get("Target"), authorization_type=p.get("AuthorizationType"))
+    return route.route_id, p["ApiId"]
+
+
+def create_stage(backend, p):
+    stage = backend.get_api(p["ApiId"]).create_stage({"stageName": p["StageName"], "autoDeploy": p.get("AutoDeploy"),
+                                                      "description": p.get("Description")})
+    return stage.name, p["ApiId"]
+
+
+PLACEHOLDERS.update({
+    "AWS::ApiGatewayV2::Api": api_part("AWS::ApiGatewayV2::Api", create_http_api,
+                                       lambda backend, part: backend.delete_api(part.api_id)),
+    "AWS::ApiGatewayV2::Integration": api_part("AWS::ApiGatewayV2::Integration", create_integration,
+                                               lambda backend, part: backend.get_api(part.api_id).delete_integration(
+                                                   part.physical_resource_id)),
+    "AWS::ApiGatewayV2::Route": api_part("AWS::ApiGatewayV2::Route", create_route,
+                                         lambda backend, part: backend.get_api(part.api_id).delete_route(
+                                             part.physical_resource_id)),
+    "AWS::ApiGatewayV2::Stage": api_part("AWS::ApiGatewayV2::Stage", create_stage,
+                                         lambda backend, part: backend.get_api(part.api_id).delete_stage(
+                                             part.physical_resource_id)),
+})
+
+
 if __name__ == "__main__":
     from moto.server import main
     sys.exit(main(sys.argv[1:]))
