@@ -1,7 +1,9 @@
 package io.tierlift.aws.serverless;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tierlift.aws.StackSet;
 import io.tierlift.aws.cloudformation.ChangeSetPlan;
 import io.tierlift.aws.cloudformation.DeployResult;
@@ -322,10 +324,50 @@ public final class AwsServerlessDeployer {
         return new ServerlessStatus(states, function, endpoint);
     }
 
-    /** Last stack first; buckets emptied only when confirmed; the data stack only with {@code liftProtection}. */
+    /**
+     * Last stack first; buckets emptied only when confirmed; the data stack only with {@code liftProtection}.
+     * Then the cluster's own DeletionProtection is lifted too, before any stack is deleted: AWS refuses to
+     * delete a protected cluster, and the stack deletion would fail after the other stacks were gone.
+     */
     public List<String> destroy(StackPlan plan, boolean emptyBuckets, boolean liftProtection) {
+        if (liftProtection) {
+            liftClusterDeletionProtection(plan.stack(DATA));
+        }
         return stackSet.destroy(plan, Map.of(STATIC, StaticSiteStack.SITE_BUCKET, ARTIFACTS, ArtifactsStack.BUCKET_NAME),
                 emptyBuckets, liftProtection);
+    }
+
+    /**
+     * Updates the live data stack to its template with DeletionProtection off on the cluster, with the
+     * parameters and tags it has: through CloudFormation, so the stack stays the record of the cluster.
+     */
+    private void liftClusterDeletionProtection(StackSpec data) {
+        Optional<LiveStack> live = stackSet.stacks().status(data.name(), data.region())
+                .filter(l -> !"DELETE_COMPLETE".equals(l.status()));
+        if (live.isEmpty()) {
+            return;
+        }
+        ObjectNode template;
+        try {
+            template = (ObjectNode) mapper.readTree(json.write(data.template()));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        boolean protectedCluster = false;
+        for (JsonNode resource : template.path("Resources")) {
+            JsonNode properties = resource.path("Properties");
+            if ("AWS::RDS::DBCluster".equals(resource.path("Type").asText()) && properties.path("DeletionProtection").asBoolean(false)) {
+                ((ObjectNode) properties).put("DeletionProtection", false);
+                protectedCluster = true;
+            }
+        }
+        if (!protectedCluster) {
+            return;
+        }
+        progress.step(data.name(), "turning the database's deletion protection off (--force-data-deletion)");
+        Set<Capability> capabilities = data.capabilities().stream().map(Capability::fromValue).collect(Collectors.toSet());
+        stackSet.stacks().deploy(new StackRequest(data.name(), data.region(), template.toString(), live.get().parameters(),
+                live.get().tags(), live.get().terminationProtection(), capabilities));
     }
 
     private static String address(StackSpec spec, String logicalId) {
