@@ -110,7 +110,7 @@ class CommandLineContractTest {
 
     @Test
     void notYetImplementedCommandsFailWithExit1() {
-        CliRun run = CliRun.of(Map.of(), "status", "aws-serverless", "-f", EXAMPLE);
+        CliRun run = CliRun.of(Map.of(), "destroy", "onprem", "-f", EXAMPLE, "--yes");
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.err()).contains("not implemented");
     }

@@ -63,6 +63,12 @@ public final class DeployCommand implements Callable<Integer> {
             return AwsCommands.withSession(app, loaded.descriptor(), aws, s -> AwsCommands.recap(app,
                     s.deployer().deploy(loaded.descriptor(), s.plan(), AwsCommands.VERSION)));
         }
+        if (target == Target.AWS_SERVERLESS) {
+            if (!yes) {
+                confirm(ServerlessCommands.plan(app, loaded.descriptor(), aws, DescriptorDigest.of(descriptor.file(), descriptor.environment())));
+            }
+            return ServerlessCommands.deploy(app, loaded.descriptor(), aws);
+        }
         if (target != Target.ONPREM) {
             throw new UserException("deploy " + target + " is not implemented in this version yet");
         }

@@ -36,7 +36,7 @@ public final class DestroyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (target != Target.AWS_IAAS) {
+        if (target != Target.AWS_IAAS && target != Target.AWS_SERVERLESS) {
             throw new UserException("'tierlift destroy " + target + "' is not implemented in this version yet");
         }
         if (!yes) {
@@ -44,6 +44,9 @@ public final class DestroyCommand implements Callable<Integer> {
                     + "run with --yes to confirm (the database keeps a final snapshot)");
         }
         var loaded = app.loader().load(descriptor.file(), descriptor.environment());
+        if (target == Target.AWS_SERVERLESS) {
+            return ServerlessCommands.destroy(app, loaded.descriptor(), aws, forceDataDeletion);
+        }
         return AwsCommands.withSession(app, loaded.descriptor(), aws, s -> {
             var deleted = s.deployer().destroy(s.plan(), true, forceDataDeletion);
             app.console().info("deleted " + deleted.size() + " stack(s): " + deleted);

@@ -60,6 +60,8 @@ public final class PlanCommand implements Callable<Integer> {
                             java.time.Clock.systemUTC()).planOffline(loaded.descriptor(), AwsCommands.stackPlan(loaded.descriptor()), digest)
                     : AwsCommands.withSession(app, loaded.descriptor(), aws, s -> s.deployer().plan(loaded.descriptor(), s.plan(),
                             AwsCommands.VERSION, digest));
+            case AWS_SERVERLESS -> offline ? ServerlessCommands.planOffline(loaded.descriptor(), digest)
+                    : ServerlessCommands.plan(app, loaded.descriptor(), aws, digest);
             default -> throw new UserException("plan " + target + " is not implemented in this version yet");
         };
         return PlanOutput.emit(app, plan, output, planFile, detailedExitCode);

@@ -44,6 +44,9 @@ public final class StatusCommand implements Callable<Integer> {
             return AwsCommands.withSession(app, loaded.descriptor(), aws,
                     s -> AwsCommands.printStatus(app, s.deployer().status(s.plan()), output));
         }
+        if (target == Target.AWS_SERVERLESS) {
+            return ServerlessCommands.status(app, loaded.descriptor(), aws);
+        }
         if (target != Target.ONPREM) {
             throw new UserException("status " + target + " is not implemented in this version yet");
         }

@@ -3,6 +3,7 @@
 # never changed to please moto. Each patch below says what moto does and why it is patched.
 #
 # Usage: python3 moto_iaas_shim.py -H 127.0.0.1 -p PORT   (the same arguments as moto_server)
+import json
 import sys
 import uuid
 
@@ -108,13 +109,17 @@ cfn_models.Stack.parameter_list = property(parameter_list)
 # a stack with an unknown type fails on the first Ref/GetAtt to it). They are recorded as placeholders
 # with an id, so the static and waf stacks deploy; nothing is served from them and the test asserts
 # nothing about them beyond the stack completing.
-def placeholder(resource_type):
+def placeholder(resource_type, name_property=None, attribute=None):
+    """name_property: the property whose value Ref answers (when given); attribute(self, attr): GetAtt answers
+    of this type, None for the generic ones below."""
     class Placeholder(CloudFormationModel):
         # moto's model metaclass registers a model under the service named in its module path.
         __module__ = "moto.cloudformation.placeholder"
 
-        def __init__(self, account_id, region_name):
-            self.physical_resource_id = "tl" + uuid.uuid4().hex[:12].upper()
+        def __init__(self, account_id, region_name, properties):
+            self.suffix = uuid.uuid4().hex[:12]
+            self.region_name = region_name
+            self.physical_resource_id = properties.get(name_property) or "tl" + self.suffix.upper()
             if resource_type == "AWS::CloudFront::Distribution":
                 PLACEHOLDER_DISTRIBUTIONS.add(self.physical_resource_id)
             self.arn = "arn:aws:placeholder:%s:%s:%s/%s" % (region_name, account_id, resource_type,
@@ -133,6 +138,9 @@ def placeholder(resource_type):
             return True
 
         def get_cfn_attribute(self, attr):
+            answer = attribute(self, attr) if attribute else None
+            if answer is not None:
+                return answer
             if attr == "DomainName":
                 return self.physical_resource_id.lower() + ".cloudfront.net"
             if attr == "Id":
@@ -141,7 +149,7 @@ def placeholder(resource_type):
 
         @classmethod
         def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
-            return cls(account_id, region_name)
+            return cls(account_id, region_name, cloudformation_json.get("Properties") or {})
 
         @classmethod
         def update_from_cloudformation_json(cls, original_resource, new_resource_name, cloudformation_json,
@@ -206,6 +214,363 @@ def _get_invalidation(self, dist_id, id):
 
 cloudfront_models.CloudFrontBackend.get_distribution = _get_distribution
 cloudfront_models.CloudFrontBackend.get_invalidation = _get_invalidation
+
+# Serverless patch S1: moto's CloudFormation does not know AWS::RDS::DBProxy or its target group (the data
+# stack of aws-serverless). Placeholders as in patch 5; the proxy answers Ref with its name (the target group
+# names it through Ref, as in AWS) and GetAtt Endpoint with a host name of the form AWS gives, which the api
+# stack receives as the function's database host. Nothing connects to it: moto runs no function code.
+def proxy_attribute(self, attr):
+    if attr == "Endpoint":
+        return "%s.proxy-%s.%s.rds.amazonaws.com" % (self.physical_resource_id, self.suffix, self.region_name)
+    return None
+
+
+PLACEHOLDERS.update({"AWS::RDS::DBProxy": placeholder("AWS::RDS::DBProxy", "DBProxyName", proxy_attribute),
+                     "AWS::RDS::DBProxyTargetGroup": placeholder("AWS::RDS::DBProxyTargetGroup")})
+
+
+# Serverless patch S2: moto's RDS API makes Aurora clusters (CreateDBCluster), but its CloudFormation has no
+# AWS::RDS::DBCluster model at all (DBCluster is not a CloudFormationModel), so every Ref/GetAtt to the cluster
+# failed (the AttributeError on None.has_cfn_attr in validate_outputs). The cluster is made through moto's own
+# RDS backend from the resource's properties, whose names are the CreateDBCluster parameters, so
+# DescribeDBClusters shows it (engine, Serverless v2 capacity, deletion protection, managed master secret).
+def _name_of(value):
+    # A Ref to a moto model without physical_resource_id (DBSubnetGroup) arrives as the object.
+    return value if isinstance(value, str) or value is None else value.name
+
+
+class ShimDBCluster(CloudFormationModel):
+    __module__ = "moto.cloudformation.placeholder"
+
+    @staticmethod
+    def cloudformation_name_type():
+        return "DBClusterIdentifier"
+
+    @staticmethod
+    def cloudformation_type():
+        return "AWS::RDS::DBCluster"
+
+    @classmethod
+    def has_cfn_attr(cls, attr):
+        return attr in ("Endpoint.Address", "Endpoint.Port", "ReadEndpoint.Address", "MasterUserSecret.SecretArn",
+                        "DBClusterArn", "DBClusterResourceId")
+
+    @classmethod
+    def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+        from moto.core.parse import XFormedDict
+
+        properties = dict(cloudformation_json["Properties"])
+        for key in ("DBSubnetGroupName", "DBClusterParameterGroupName"):
+            properties[key] = _name_of(properties.get(key))
+        scaling = properties.get("ServerlessV2ScalingConfiguration")
+        if scaling is not None:
+            properties["ServerlessV2ScalingConfiguration"] = XFormedDict(scaling)
+        properties["DBClusterIdentifier"] = resource_name
+        return rds.rds_backends[account_id][region_name].create_db_cluster(XFormedDict(properties))
+
+    @classmethod
+    def update_from_cloudformation_json(cls, original_resource, new_resource_name, cloudformation_json,
+                                        account_id, region_name):
+        # Only what a stack update of this template can change here: the protection (so that a stack can be
+        # updated to lift it before deletion, as in AWS) and the capacity.
+        properties = cloudformation_json["Properties"]
+        original_resource.deletion_protection = properties.get("DeletionProtection", False)
+        if "ServerlessV2ScalingConfiguration" in properties:
+            from moto.core.parse import XFormedDict
+            original_resource.serverless_v2_scaling_configuration = XFormedDict(
+                properties["ServerlessV2ScalingConfiguration"])
+        return original_resource
+
+    @classmethod
+    def delete_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name):
+        rds.rds_backends[account_id][region_name].delete_db_cluster(resource_name)
+
+
+def cluster_cfn_attribute(self, attr):
+    answers = {
+        "Endpoint.Address": lambda: self.endpoint,
+        # A string, as in AWS (see patch 4).
+        "Endpoint.Port": lambda: str(self.port),
+        "ReadEndpoint.Address": lambda: self.reader_endpoint,
+        "MasterUserSecret.SecretArn": lambda: self.master_user_secret.secret_arn,
+        "DBClusterArn": lambda: self.db_cluster_arn,
+        "DBClusterResourceId": lambda: self.db_cluster_resource_id,
+    }
+    if attr not in answers or (attr == "MasterUserSecret.SecretArn" and not self.manage_master_user_password):
+        raise parsing.UnformattedGetAttTemplateException()
+    return answers[attr]()
+
+
+def cluster_delete(self, account_id, region_name):
+    # moto's own delete_db_cluster: it refuses while DeletionProtection is on, and while instances remain
+    # (the stack deletion then retries after the instance is gone), as AWS does.
+    self.backend.delete_db_cluster(self.db_cluster_identifier)
+
+
+# Ref answers the cluster identifier, as in AWS.
+rds.DBCluster.physical_resource_id = property(lambda self: self.db_cluster_identifier)
+rds.DBCluster.get_cfn_attribute = cluster_cfn_attribute
+rds.DBCluster.delete = cluster_delete
+# Asked of every resource after its creation (CloudFormationModel has it; DBCluster is not one).
+rds.DBCluster.is_created = lambda self: True
+
+
+# Serverless patch S3: AWS::RDS::DBClusterParameterGroup has a moto class that is a CloudFormationModel but
+# declares no CloudFormation type or create method, so moto's CloudFormation did not create it. It is made
+# with moto's CreateDBClusterParameterGroup (name in lower case, as AWS generates it); Ref answers the name.
+class ShimDBClusterParameterGroup(CloudFormationModel):
+    __module__ = "moto.cloudformation.placeholder"
+
+    @staticmethod
+    def cloudformation_name_type():
+        return "DBClusterParameterGroupName"
+
+    @staticmethod
+    def cloudformation_type():
+        return "AWS::RDS::DBClusterParameterGroup"
+
+    @classmethod
+    def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+        properties = cloudformation_json["Properties"]
+        backend = rds.rds_backends[account_id][region_name]
+        group = backend.create_db_cluster_parameter_group(
+            db_cluster_parameter_group_name=resource_name.lower(), db_parameter_group_family=properties["Family"],
+            description=properties["Description"], tags=properties.get("Tags"))
+        group.update_cluster_parameters([{"ParameterName": name, "ParameterValue": str(value), "ApplyMethod": "pending-reboot"}
+                                         for name, value in (properties.get("Parameters") or {}).items()])
+        return group
+
+    @classmethod
+    def update_from_cloudformation_json(cls, original_resource, new_resource_name, cloudformation_json,
+                                        account_id, region_name):
+        return original_resource
+
+    @classmethod
+    def delete_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name):
+        rds.rds_backends[account_id][region_name].delete_db_cluster_parameter_group(resource_name)
+
+
+rds.DBClusterParameterGroup.physical_resource_id = property(lambda self: self.name)
+rds.DBClusterParameterGroup.delete = lambda self, account_id, region_name: (
+    self.backend.delete_db_cluster_parameter_group(self.name))
+
+SHIM_MODELS = {"AWS::RDS::DBCluster": ShimDBCluster, "AWS::RDS::DBClusterParameterGroup": ShimDBClusterParameterGroup}
+PLACEHOLDERS.update(SHIM_MODELS)
+
+
+# Serverless patch S4: moto's AWS::RDS::DBInstance ignores DBClusterIdentifier (its create keyword list has
+# no cluster), so the Aurora instance was made as a stand-alone instance, outside the cluster. An instance
+# with DBClusterIdentifier is made through moto's CreateDBInstance with the cluster, as the API would.
+_create_instance_after_patch_1 = rds.DBInstance.create_from_cloudformation_json.__func__
+
+
+def create_instance(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+    properties = cloudformation_json["Properties"]
+    cluster = properties.get("DBClusterIdentifier")
+    if cluster is None:
+        return _create_instance_after_patch_1(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
+    return rds.rds_backends[account_id][region_name].create_db_instance({
+        "db_instance_identifier": resource_name.replace("_", "-"),
+        "db_cluster_identifier": cluster,
+        "db_instance_class": properties.get("DBInstanceClass"),
+        "engine": properties.get("Engine"),
+        "publicly_accessible": properties.get("PubliclyAccessible"),
+        "auto_minor_version_upgrade": properties.get("AutoMinorVersionUpgrade"),
+        "tags": properties.get("Tags"),
+    })
+
+
+rds.DBInstance.create_from_cloudformation_json = classmethod(create_instance)
+
+# Serverless patch S5: moto's CloudFormation has no AWS::SecretsManager::Secret model, so the data stack's
+# app secret (which tierlift writes with PutSecretValue after the stack made it) did not exist and the
+# stack's AppSecretArn output was missing. The secret is made in moto's Secrets Manager (named
+# "<logical id>-<random>", as CloudFormation names it; empty unless SecretString is given); Ref answers its
+# ARN, as in AWS; deleting the stack deletes it without a recovery window.
+class ShimSecret(CloudFormationModel):
+    __module__ = "moto.cloudformation.placeholder"
+
+    def __init__(self, arn, account_id, region_name):
+        self.physical_resource_id = arn
+        self.account_id = account_id
+        self.region_name = region_name
+
+    @staticmethod
+    def cloudformation_name_type():
+        return "Name"
+
+    @staticmethod
+    def cloudformation_type():
+        return "AWS::SecretsManager::Secret"
+
+    @classmethod
+    def has_cfn_attr(cls, attr):
+        return attr == "Id"
+
+    def get_cfn_attribute(self, attr):
+        if attr == "Id":
+            return self.physical_resource_id
+        raise parsing.UnformattedGetAttTemplateException()
+
+    @classmethod
+    def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+        from moto.secretsmanager.models import secretsmanager_backends
+
+        properties = cloudformation_json["Properties"]
+        created = secretsmanager_backends[account_id][region_name].create_secret(
+            name=properties.get("Name") or kwargs.get("LogicalId", "Secret") + "-" + uuid.uuid4().hex[:12],
+            secret_string=properties.get("SecretString"), secret_binary=None,
+            description=properties.get("Description"), tags=properties.get("Tags"),
+            kms_key_id=properties.get("KmsKeyId"), client_request_token=None, replica_regions=[],
+            force_overwrite=False)
+        return cls(json.loads(created)["ARN"], account_id, region_name)
+
+    @classmethod
+    def update_from_cloudformation_json(cls, original_resource, new_resource_name, cloudformation_json,
+                                        account_id, region_name):
+        return original_resource
+
+    def delete(self, account_id, region_name):
+        from moto.secretsmanager.models import secretsmanager_backends
+
+        secretsmanager_backends[account_id][region_name].delete_secret(
+            self.physical_resource_id, recovery_window_in_days=None, force_delete_without_recovery=True)
+
+
+PLACEHOLDERS["AWS::SecretsManager::Secret"] = ShimSecret
+
+
+# Serverless patch S6: moto stores EnableTerminationProtection from CreateStack but has no
+# UpdateTerminationProtection (NotImplementedError, HTTP 500), which destroy --force-data-deletion calls to
+# lift the protection of the data stack; and its DeleteStack ignores the protection. Both as in AWS: the
+# update sets the flag, and deleting a protected stack is refused with AWS's ValidationError.
+from moto.cloudformation import responses as cfn_responses
+from moto.cloudformation.exceptions import ValidationError as CfnValidationError
+from moto.core.responses import ActionResult
+
+
+def update_termination_protection(self):
+    stack = self.cloudformation_backend.get_stack(self._get_param("StackName"))
+    stack.enable_termination_protection = self._get_bool_param("EnableTerminationProtection")
+    return ActionResult({"StackId": stack.stack_id})
+
+
+_original_delete_stack = cfn_responses.CloudFormationResponse.delete_stack
+
+
+def delete_stack(self):
+    name = self._get_param("StackName")
+    live = [s for s in self.cloudformation_backend.stacks.values() if name in (s.name, s.stack_id)]
+    if any(s.enable_termination_protection for s in live):
+        raise CfnValidationError(message="Stack [%s] cannot be deleted while TerminationProtection is enabled" % name)
+    return _original_delete_stack(self)
+
+
+cfn_responses.CloudFormationResponse.update_termination_protection = update_termination_protection
+cfn_responses.CloudFormationResponse.delete_stack = delete_stack
+
+
+# Serverless patch S7: moto's API Gateway v2 API makes HTTP APIs, integrations, routes and stages, but its
+# CloudFormation models none of AWS::ApiGatewayV2::Api/Integration/Route/Stage, so the api stack's HTTP
+# API did not exist (GetApi on the ApiId output failed). Each is made through moto's API Gateway v2 backend
+# from the resource's properties; Ref answers the id (the stage: its name), as in AWS. Deleting the API
+# deletes its parts; deleting a part of an API already gone does nothing.
+def api_part(resource_type, create, delete):
+    class ApiPart(CloudFormationModel):
+        __module__ = "moto.cloudformation.placeholder"
+
+        def __init__(self, physical_resource_id, api_id, account_id, region_name):
+            self.physical_resource_id = physical_resource_id
+            self.api_id = api_id
+            self.account_id = account_id
+            self.region_name = region_name
+
+        @staticmethod
+        def cloudformation_name_type():
+            return "Name"
+
+        @staticmethod
+        def cloudformation_type():
+            return resource_type
+
+        @classmethod
+        def has_cfn_attr(cls, attr):
+            return attr == "ApiEndpoint"
+
+        def get_cfn_attribute(self, attr):
+            if attr == "ApiEndpoint":
+                return "https://%s.execute-api.%s.amazonaws.com" % (self.api_id, self.region_name)
+            raise parsing.UnformattedGetAttTemplateException()
+
+        @classmethod
+        def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+            from moto.apigatewayv2.models import apigatewayv2_backends
+
+            backend = apigatewayv2_backends[account_id][region_name]
+            physical_id, api_id = create(backend, cloudformation_json["Properties"])
+            return cls(physical_id, api_id, account_id, region_name)
+
+        @classmethod
+        def update_from_cloudformation_json(cls, original_resource, new_resource_name, cloudformation_json,
+                                            account_id, region_name):
+            return original_resource
+
+        def delete(self, account_id, region_name):
+            from moto.apigatewayv2.models import apigatewayv2_backends
+
+            backend = apigatewayv2_backends[account_id][region_name]
+            if self.api_id in backend.apis:
+                delete(backend, self)
+
+    ApiPart.__name__ = "ApiPart_" + resource_type.split("::")[-1]
+    return ApiPart
+
+
+def create_http_api(backend, p):
+    api = backend.create_api(api_key_selection_expression=None, cors_configuration=p.get("CorsConfiguration"),
+                             description=p.get("Description"), disable_schema_validation=None,
+                             disable_execute_api_endpoint=p.get("DisableExecuteApiEndpoint"), name=p["Name"],
+                             protocol_type=p["ProtocolType"], route_selection_expression=None, tags=p.get("Tags"),
+                             version=None)
+    return api.api_id, api.api_id
+
+
+def create_integration(backend, p):
+    integration = backend.get_api(p["ApiId"]).create_integration(
+        connection_type=p.get("ConnectionType"), description=p.get("Description"),
+        integration_method=p.get("IntegrationMethod"), integration_type=p["IntegrationType"],
+        integration_uri=p.get("IntegrationUri"), payload_format_version=p.get("PayloadFormatVersion"),
+        timeout_in_millis=p.get("TimeoutInMillis"))
+    return integration.id, p["ApiId"]
+
+
+def create_route(backend, p):
+    route = backend.get_api(p["ApiId"]).create_route(
+        api_key_required=p.get("ApiKeyRequired", False), authorization_scopes=p.get("AuthorizationScopes", []),
+        route_key=p["RouteKey"], target=p.get("Target"), authorization_type=p.get("AuthorizationType"))
+    return route.route_id, p["ApiId"]
+
+
+def create_stage(backend, p):
+    stage = backend.get_api(p["ApiId"]).create_stage({"stageName": p["StageName"], "autoDeploy": p.get("AutoDeploy"),
+                                                      "description": p.get("Description")})
+    return stage.name, p["ApiId"]
+
+
+PLACEHOLDERS.update({
+    "AWS::ApiGatewayV2::Api": api_part("AWS::ApiGatewayV2::Api", create_http_api,
+                                       lambda backend, part: backend.delete_api(part.api_id)),
+    "AWS::ApiGatewayV2::Integration": api_part("AWS::ApiGatewayV2::Integration", create_integration,
+                                               lambda backend, part: backend.get_api(part.api_id).delete_integration(
+                                                   part.physical_resource_id)),
+    "AWS::ApiGatewayV2::Route": api_part("AWS::ApiGatewayV2::Route", create_route,
+                                         lambda backend, part: backend.get_api(part.api_id).delete_route(
+                                             part.physical_resource_id)),
+    "AWS::ApiGatewayV2::Stage": api_part("AWS::ApiGatewayV2::Stage", create_stage,
+                                         lambda backend, part: backend.get_api(part.api_id).delete_stage(
+                                             part.physical_resource_id)),
+})
+
 
 if __name__ == "__main__":
     from moto.server import main

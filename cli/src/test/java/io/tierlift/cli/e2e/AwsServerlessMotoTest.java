@@ -1,0 +1,336 @@
+package io.tierlift.cli.e2e;
+
+import io.tierlift.aws.serverless.ReleaseInvoker;
+import io.tierlift.cli.command.ServerlessCommands;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.cloudformation.model.CloudFormationException;
+import software.amazon.awssdk.services.cloudformation.model.Stack;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code deploy aws-serverless} end to end against moto_server (moto_iaas_shim.py with the
+ * serverless patches at its end), the CLI in-process: the package is built with the real pip (local
+ * index, CPython 3.11 on x86_64), uploaded under its content key, the stacks deployed and read back
+ * with the SDK. moto can't execute Lambda code without Docker, so the release command's Invoke is
+ * replaced by a recorder: the test asserts the function it was sent to, not what the command did.
+ */
+@Tag("moto")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class AwsServerlessMotoTest {
+    private static final String REGION = "eu-west-1";
+    private static final List<String> STACKS = List.of("notes-default-artifacts", "notes-default-network", "notes-default-data",
+            "notes-default-api", "notes-default-waf", "notes-default-static");
+    private static final String WAF_STACK = "notes-default-waf";
+
+    private final String tokenCanary = "CANARY-token-" + UUID.randomUUID();
+    private final List<String> invoked = new CopyOnWriteArrayList<>();
+    private MotoShim moto;
+    private Path root;
+    private Path descriptor;
+    private Map<String, String> env;
+    private CloudFormationClient cfn;
+    private CloudFormationClient cfnUsEast1;
+    private S3Client s3;
+    private LambdaClient lambda;
+    private SecretsManagerClient secrets;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @BeforeAll
+    void start() throws Exception {
+        moto = MotoShim.start();
+        root = Files.createTempDirectory("tierlift-aws-sls-e2e-");
+        Path app = root.resolve("app");
+        Path example = Path.of("../examples/notes");
+        copyTree(example.resolve("backend"), app.resolve("backend"));
+        copyTree(example.resolve("frontend/dist"), app.resolve("frontend/dist"));
+        if (!Files.exists(app.resolve("frontend/dist/index.html"))) {
+            throw new IllegalStateException("examples/notes/frontend/dist is missing: build it first (bin/test does)");
+        }
+        // The renderer picks python3.12 for "3.11" (the oldest runtime Lambda still offers) and this machine's
+        // package index has the example's binary wheels (psycopg2) for CPython 3.11 only, so the package is
+        // built here without requirements; LambdaNotesRealTest builds it with pip and runs it.
+        Files.writeString(app.resolve("backend/requirements.txt"), "# no dependencies in the moto test\n");
+        // x86_64: the local package index has the example's binary wheels for CPython 3.11 on x86_64 only.
+        descriptor = app.resolve("app.yaml");
+        Files.writeString(descriptor, """
+                app: notes
+                frontend: { path: frontend, dist: frontend/dist }
+                backend:
+                  path: backend
+                  wsgi: "notes.app:app"
+                  python: "3.11"
+                  requirements: requirements.txt
+                  release_command: "python -m notes.migrate"
+                  env:
+                    NOTES_API_TOKEN: "${env:NOTES_API_TOKEN}"
+                database: { name: notes, user: notes, password: "${env:NOTES_DB_PASSWORD}" }
+                targets:
+                  aws-serverless:
+                    region: eu-west-1
+                    lambda: { architecture: x86_64, memory_mb: 1024, timeout_s: 15 }
+                    database: { min_acu: 0.5, max_acu: 4 }
+                """);
+        Path home = Files.createDirectories(root.resolve("home"));
+        env = Map.of("AWS_ENDPOINT_URL", moto.endpoint().toString(), "AWS_REGION", REGION,
+                "AWS_ACCESS_KEY_ID", "testing", "AWS_SECRET_ACCESS_KEY", "testing", "HOME", home.toString(),
+                "NOTES_API_TOKEN", tokenCanary, "NOTES_DB_PASSWORD", "unused-on-serverless", "NO_COLOR", "1",
+                "PATH", System.getenv("PATH"));
+        var creds = StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing"));
+        cfn = CloudFormationClient.builder().region(Region.of(REGION)).endpointOverride(moto.endpoint())
+                .credentialsProvider(creds).httpClient(UrlConnectionHttpClient.create()).build();
+        cfnUsEast1 = CloudFormationClient.builder().region(Region.US_EAST_1).endpointOverride(moto.endpoint())
+                .credentialsProvider(creds).httpClient(UrlConnectionHttpClient.create()).build();
+        s3 = S3Client.builder().region(Region.of(REGION)).endpointOverride(moto.endpoint()).forcePathStyle(true)
+                .credentialsProvider(creds).httpClient(UrlConnectionHttpClient.create()).build();
+        lambda = LambdaClient.builder().region(Region.of(REGION)).endpointOverride(moto.endpoint())
+                .credentialsProvider(creds).httpClient(UrlConnectionHttpClient.create()).build();
+        secrets = SecretsManagerClient.builder().region(Region.of(REGION)).endpointOverride(moto.endpoint())
+                .credentialsProvider(creds).httpClient(UrlConnectionHttpClient.create()).build();
+        ServerlessCommands.useReleaseInvoker((region, function) -> {
+            invoked.add(region + " " + function);
+            return new ReleaseInvoker.ReleaseOutcome(0, "applied 0001_create_notes\n", false);
+        });
+    }
+
+    @AfterAll
+    void stop() throws IOException {
+        ServerlessCommands.useReleaseInvoker(null);
+        for (AutoCloseable c : new AutoCloseable[]{cfn, cfnUsEast1, s3, lambda, secrets}) {
+            try {
+                if (c != null) {
+                    c.close();
+                }
+            } catch (Exception ignored) {
+                // sockets only
+            }
+        }
+        if (moto != null) {
+            moto.close();
+        }
+        if (root != null) {
+            try (Stream<Path> walk = Files.walk(root)) {
+                for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    @Test
+    @Order(1)
+    void firstDeployCreatesTheFunctionTheApiTheDatabaseAndTheSite() throws Exception {
+        Cli offline = Cli.run(env, "plan", "aws-serverless", "-f", descriptor.toString(), "--offline", "--output", "json");
+        assertThat(offline.exitCode()).as(offline.all()).isZero();
+        assertThat(offline.out()).contains("AWS::Lambda::Function").contains("AWS::RDS::DBCluster").contains("index.html");
+
+        Cli deploy = Cli.run(env, "deploy", "aws-serverless", "-f", descriptor.toString(), "--yes");
+        assertThat(deploy.exitCode()).as(deploy.all() + "\nmoto log:\n" + tail(moto.log())).isZero();
+        assertThat(deploy.err()).contains("Changes applied.").contains("package    uploaded")
+                .contains("release: applied 0001_create_notes").contains("secret     written");
+        for (String name : STACKS) {
+            assertThat(stack(name)).as(name).hasValueSatisfying(s -> assertThat(s.stackStatusAsString()).isEqualTo("CREATE_COMPLETE"));
+        }
+        assertThat(stack("notes-default-data").orElseThrow().enableTerminationProtection()).isTrue();
+
+        // The package, by its content key, in the artifacts bucket; the function's code comes from it.
+        String artifacts = output("notes-default-artifacts", "ArtifactBucketName");
+        List<S3Object> packages = s3.listObjectsV2(b -> b.bucket(artifacts)).contents();
+        assertThat(packages).singleElement().satisfies(o -> assertThat(o.key()).matches("releases/lambda/notes-[0-9a-f]{20}\\.zip"));
+        String codeKey = packages.get(0).key();
+        assertThat(parameter("notes-default-api", "CodeKey")).isEqualTo(codeKey);
+        String functionName = output("notes-default-api", "FunctionName");
+        var function = lambda.getFunction(b -> b.functionName(functionName));
+        // The renderer deploys "3.11" apps on python3.12 (see the package note above).
+        assertThat(function.configuration().runtimeAsString()).isEqualTo("python3.12");
+        assertThat(function.configuration().handler()).isEqualTo("tierlift_lambda.handler");
+        byte[] zip = s3.getObjectAsBytes(b -> b.bucket(artifacts).key(codeKey)).asByteArray();
+        assertThat(function.configuration().codeSize()).isEqualTo((long) zip.length);
+        assertThat(invoked).containsExactly(REGION + " " + functionName);
+
+        // The HTTP API with its route to the function.
+        String apiId = output("notes-default-api", "ApiId");
+        String api = rest("/v2/apis/" + apiId);
+        assertThat(api).as(api).contains("\"protocolType\":\"HTTP\"");
+        String routes = rest("/v2/apis/" + apiId + "/routes");
+        assertThat(routes).contains("/api/{proxy+}");
+        String integrations = rest("/v2/apis/" + apiId + "/integrations");
+        assertThat(integrations).contains("AWS_PROXY").contains(functionName);
+
+        // The database cluster: Aurora PostgreSQL, Serverless v2.
+        String clusterId = physicalId("notes-default-data", "AWS::RDS::DBCluster");
+        String cluster = query("rds", "2014-10-31", "DescribeDBClusters", "DBClusterIdentifier=" + clusterId);
+        assertThat(cluster).contains("<Engine>aurora-postgresql</Engine>").contains("<MinCapacity>0.5</MinCapacity>");
+
+        // The app secret holds the secret variable, written by the deployer.
+        String appSecret = output("notes-default-data", "AppSecretArn");
+        assertThat(secrets.getSecretValue(b -> b.secretId(appSecret)).secretString()).isEqualTo("{\"NOTES_API_TOKEN\":\"" + tokenCanary + "\"}");
+
+        // The React build in the site bucket.
+        String site = output("notes-default-static", "SiteBucketName");
+        List<String> keys = s3.listObjectsV2(b -> b.bucket(site)).contents().stream().map(S3Object::key).sorted().toList();
+        Path dist = descriptor.getParent().resolve("frontend/dist");
+        List<String> expected;
+        try (Stream<Path> walk = Files.walk(dist)) {
+            expected = walk.filter(Files::isRegularFile).map(p -> dist.relativize(p).toString()).sorted().toList();
+        }
+        assertThat(keys).isEqualTo(expected).contains("index.html");
+
+        Cli status = Cli.run(env, "status", "aws-serverless", "-f", descriptor.toString());
+        assertThat(status.exitCode()).as(status.all()).isZero();
+        assertThat(status.out()).contains("function   " + functionName).contains("api        https://");
+    }
+
+    @Test
+    @Order(2)
+    void secondDeployChangesNothingAndUploadsNothing() {
+        Map<String, Integer> events = eventCounts();
+        String artifacts = output("notes-default-artifacts", "ArtifactBucketName");
+        Cli deploy = Cli.run(env, "deploy", "aws-serverless", "-f", descriptor.toString(), "--yes");
+        assertThat(deploy.exitCode()).as(deploy.all()).isZero();
+        assertThat(deploy.err()).contains("No changes: aws-serverless already matched.").contains("package    unchanged")
+                .contains("secret     unchanged").contains("0 file(s) uploaded (0 bytes)")
+                .doesNotContain("executing change set").doesNotContain("creating stack");
+        assertThat(eventCounts()).isEqualTo(events);
+        assertThat(s3.listObjectVersions(b -> b.bucket(artifacts)).versions()).hasSize(1);
+    }
+
+    @Test
+    @Order(3)
+    void destroyStopsAtTheDatabaseThenRemovesEverything() {
+        Cli stopped = Cli.run(env, "destroy", "aws-serverless", "-f", descriptor.toString(), "--yes");
+        assertThat(stopped.exitCode()).as(stopped.all()).isNotZero();
+        assertThat(stopped.err()).contains("termination protection");
+        assertThat(stack("notes-default-data")).isPresent();
+        assertThat(stack("notes-default-api")).isEmpty();
+
+        Cli forced = Cli.run(env, "destroy", "aws-serverless", "-f", descriptor.toString(), "--yes", "--force-data-deletion");
+        assertThat(forced.exitCode()).as(forced.all() + "\nmoto log:\n" + tail(moto.log())).isZero();
+        for (String name : STACKS) {
+            assertThat(stack(name)).as(name).isEmpty();
+        }
+        assertThat(lambda.listFunctions().functions()).isEmpty();
+        assertThat(query("rds", "2014-10-31", "DescribeDBClusters", "")).doesNotContain("<DBCluster>");
+    }
+
+    // --- helpers ---
+
+    private Optional<Stack> stack(String name) {
+        CloudFormationClient client = name.equals(WAF_STACK) ? cfnUsEast1 : cfn;
+        try {
+            return client.describeStacks(b -> b.stackName(name)).stacks().stream()
+                    .filter(s -> !"DELETE_COMPLETE".equals(s.stackStatusAsString())).findFirst();
+        } catch (CloudFormationException e) {
+            if (e.getMessage().contains("does not exist")) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    private String output(String stackName, String key) {
+        return stack(stackName).orElseThrow().outputs().stream().filter(o -> o.outputKey().equals(key)).findFirst()
+                .orElseThrow(() -> new AssertionError(stackName + " has no output " + key)).outputValue();
+    }
+
+    private String parameter(String stackName, String key) {
+        return stack(stackName).orElseThrow().parameters().stream().filter(p -> p.parameterKey().equals(key)).findFirst()
+                .orElseThrow(() -> new AssertionError(stackName + " has no parameter " + key)).parameterValue();
+    }
+
+    private String physicalId(String stackName, String type) {
+        return cfn.describeStackResources(b -> b.stackName(stackName)).stackResources().stream()
+                .filter(r -> r.resourceType().equals(type)).findFirst().orElseThrow().physicalResourceId();
+    }
+
+    private Map<String, Integer> eventCounts() {
+        Map<String, Integer> counts = new TreeMap<>();
+        for (String name : STACKS) {
+            CloudFormationClient client = name.equals(WAF_STACK) ? cfnUsEast1 : cfn;
+            counts.put(name, client.describeStackEvents(b -> b.stackName(name)).stackEvents().size());
+        }
+        return counts;
+    }
+
+    /** A REST-JSON GET for API Gateway v2, whose SDK module this build does not carry. */
+    private String rest(String path) {
+        return send(HttpRequest.newBuilder(moto.endpoint().resolve(path))
+                .header("Authorization", "AWS4-HMAC-SHA256 Credential=testing/20250101/" + REGION
+                        + "/apigateway/aws4_request, SignedHeaders=host, Signature=00").GET(), "apigateway " + path);
+    }
+
+    /** A Query-protocol call for RDS, whose SDK module this build does not carry. */
+    private String query(String service, String version, String action, String params) {
+        String body = "Action=" + action + "&Version=" + version + (params.isEmpty() ? "" : "&" + params);
+        return send(HttpRequest.newBuilder(moto.endpoint().resolve("/"))
+                .header("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
+                .header("Authorization", "AWS4-HMAC-SHA256 Credential=testing/20250101/" + REGION + "/" + service
+                        + "/aws4_request, SignedHeaders=host, Signature=00")
+                .POST(HttpRequest.BodyPublishers.ofString(body)), service + " " + action);
+    }
+
+    private String send(HttpRequest.Builder request, String what) {
+        try {
+            HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(what + ": " + response.body()).isEqualTo(200);
+            return response.body().replace(" ", "");
+        } catch (IOException | InterruptedException e) {
+            throw new AssertionError(what + " failed: " + e, e);
+        }
+    }
+
+    private static String tail(String log) {
+        return log.length() <= 6000 ? log : log.substring(log.length() - 6000);
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> walk = Files.walk(from)) {
+            for (Path p : walk.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else if (!p.toString().contains("__pycache__")) {
+                    Files.copy(p, target);
+                }
+            }
+        }
+    }
+}
