@@ -39,6 +39,25 @@ class GeneratedDocsTest {
     }
 
     @Test
+    void manPagesAreUpToDateAndReadableByMan() throws Exception {
+        Console console = new Console(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), false, false);
+        Application application = new Application(console, new DescriptorLoader(), Main.renderers(), Map.of(), (t, a) -> {
+            throw new UnsupportedOperationException();
+        });
+        var pages = new io.tierlift.cli.docs.ManPages().render(Main.commandLine(application), Version.current());
+        assertThat(pages).containsKeys("tierlift.1", "tierlift-deploy.1", "tierlift-plan.1", "tierlift-migrate.1");
+        for (var page : pages.entrySet()) {
+            check("man/" + page.getKey(), page.getValue());
+        }
+        // The real formatter accepts every page: no roff warnings on stderr.
+        Process groff = new ProcessBuilder("groff", "-man", "-Tutf8", "-ww", "-z", DOCS.resolve("man/tierlift-deploy.1").toString())
+                .redirectErrorStream(true).start();
+        String output = new String(groff.getInputStream().readAllBytes());
+        assertThat(groff.waitFor()).as("groff: %s", output).isZero();
+        assertThat(output).as("groff warnings").isEmpty();
+    }
+
+    @Test
     void jsonSchemaIsUpToDate() throws Exception {
         String schema = new ObjectMapper().writerWithDefaultPrettyPrinter()
                 .writeValueAsString(new JsonSchemaWriter().write(DescriptorSchema.ROOT)) + "\n";
@@ -48,6 +67,7 @@ class GeneratedDocsTest {
     private static void check(String name, String generated) throws Exception {
         Path file = DOCS.resolve(name);
         if (Boolean.getBoolean("docs.update")) {
+            Files.createDirectories(file.getParent());
             Files.writeString(file, generated);
             return;
         }
