@@ -235,6 +235,30 @@ class AwsServerlessMotoTest {
 
     @Test
     @Order(3)
+    void aFailingReleaseCommandStopsTheDeployAndShowsItsOutput() throws IOException {
+        ServerlessCommands.useReleaseInvoker((region, function) ->
+                new ReleaseInvoker.ReleaseOutcome(1, "applying 0003_add_tags\nERROR: relation \"tags\" already exists\n", false));
+        Path dist = descriptor.getParent().resolve("frontend/dist/index.html");
+        String page = Files.readString(dist);
+        Files.writeString(dist, page.replace("</body>", "<!-- changed --></body>"));
+        try {
+            Cli deploy = Cli.run(env, "deploy", "aws-serverless", "-f", descriptor.toString(), "--yes");
+            assertThat(deploy.exitCode()).isEqualTo(1);
+            assertThat(deploy.all()).contains("relation \"tags\" already exists").containsIgnoringCase("release command");
+            String site = output("notes-default-static", "SiteBucketName");
+            String live = s3.getObjectAsBytes(b -> b.bucket(site).key("index.html")).asUtf8String();
+            assertThat(live).as("the site is not touched when the release command fails").doesNotContain("<!-- changed -->");
+        } finally {
+            Files.writeString(dist, page);
+            ServerlessCommands.useReleaseInvoker((region, function) -> {
+                invoked.add(region + " " + function);
+                return new ReleaseInvoker.ReleaseOutcome(0, "applied 0001_create_notes\n", false);
+            });
+        }
+    }
+
+    @Test
+    @Order(4)
     void destroyStopsAtTheDatabaseThenRemovesEverything() {
         Cli stopped = Cli.run(env, "destroy", "aws-serverless", "-f", descriptor.toString(), "--yes");
         assertThat(stopped.exitCode()).as(stopped.all()).isNotZero();
