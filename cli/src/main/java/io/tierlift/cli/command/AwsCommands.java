@@ -197,7 +197,7 @@ final class AwsCommands {
     static <T> T withSession(Application app, AppDescriptor descriptor, Options options, java.util.function.Function<Session, T> action) {
         try (Session session = session(app, descriptor, options)) {
             return action.apply(session);
-        } catch (io.tierlift.aws.iaas.IaasDeployException | io.tierlift.aws.cloudformation.StackDeployException
+        } catch (io.tierlift.aws.iaas.IaasDeployException | io.tierlift.aws.StackSetException | io.tierlift.aws.cloudformation.StackDeployException
                  | io.tierlift.aws.client.AwsCallException | io.tierlift.aws.s3.S3SyncException e) {
             throw new io.tierlift.cli.UserException(e.getMessage());
         } catch (software.amazon.awssdk.core.exception.SdkException e) {

@@ -1,5 +1,6 @@
 package io.tierlift.aws.iaas;
 
+import io.tierlift.aws.StackSet;
 import io.tierlift.aws.cloudformation.ChangeSetPlan;
 import io.tierlift.aws.cloudformation.DeployResult;
 import io.tierlift.aws.cloudformation.LiveStack;
@@ -82,6 +83,7 @@ public final class AwsIaasDeployer {
     private final Duration pollInterval;
     private final Duration stackTimeout;
     private final Clock clock;
+    private final StackSet stackSet;
 
     public AwsIaasDeployer(Function<String, CloudFormationClient> cloudFormation, Function<String, S3Client> s3,
                            StackDeployer stacks, PrefixListLookup prefixLists, LiveResources resources,
@@ -97,6 +99,7 @@ public final class AwsIaasDeployer {
         this.pollInterval = pollInterval;
         this.stackTimeout = stackTimeout;
         this.clock = clock;
+        this.stackSet = new StackSet(TARGET, cloudFormation, s3, stacks, progress, pollInterval, stackTimeout, clock);
     }
 
     /**
@@ -136,63 +139,21 @@ public final class AwsIaasDeployer {
             }
             StackRequest request = new StackRequest(spec.name(), spec.region(), json.write(spec.template()), parameters,
                     tags, DATA.equals(spec.key()), capabilities(spec));
-            DeployResult result = deployStack(request);
+            DeployResult result = stackSet.deploy(request);
             changed.put(spec.key(), result.changed());
             outputs.put(spec.key(), result.outputs());
         }
         Path dist = descriptor.baseDir().resolve(descriptor.frontend().dist()).normalize();
-        String siteBucket = output(plan, outputs, STATIC, SITE_BUCKET_OUTPUT);
+        String siteBucket = StackSet.output(plan, outputs, STATIC, SITE_BUCKET_OUTPUT);
         S3Sync sync = new S3Sync(s3.apply(plan.stack(STATIC).region()), progress);
         SyncResult site = sync.sync(dist, siteBucket, "");
         // Before the stale assets go: until CloudFront drops its copy of the old index.html, viewers
         // still get pages that load the old hashed assets.
-        InvalidationResult invalidation = invalidator.invalidate(output(plan, outputs, STATIC, DISTRIBUTION_OUTPUT),
+        InvalidationResult invalidation = invalidator.invalidate(StackSet.output(plan, outputs, STATIC, DISTRIBUTION_OUTPUT),
                 site.invalidationPaths());
         // Only once the new files are up: pages already open may still ask for the old hashed assets.
         int stale = sync.deleteStale(siteBucket, site.staleKeys());
         return new DeployReport(changed, uploaded, site, stale, invalidation);
-    }
-
-    /**
-     * A stack that does not exist yet is made with CreateStack rather than a CREATE change set: the
-     * result is the same in AWS, and emulators compute outputs for it (moto leaves stacks made by
-     * change sets without outputs). Existing stacks are updated through change sets.
-     */
-    private DeployResult deployStack(StackRequest request) {
-        Optional<LiveStack> live = stacks.status(request.stackName(), request.region());
-        if (live.isPresent() && !live.get().underReview() && !live.get().failedCreate()) {
-            return stacks.deploy(request);
-        }
-        if (live.isPresent() && live.get().failedCreate()) {
-            stacks.deleteStack(request.stackName(), request.region());
-        }
-        CloudFormationClient cfn = cloudFormation.apply(request.region());
-        progress.step(request.stackName(), "creating stack");
-        cfn.createStack(b -> b.stackName(request.stackName())
-                .templateBody(request.templateBody())
-                .parameters(request.parameters().entrySet().stream()
-                        .map(e -> Parameter.builder().parameterKey(e.getKey()).parameterValue(e.getValue()).build()).toList())
-                .tags(request.tags().entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList())
-                .capabilities(request.capabilities())
-                .enableTerminationProtection(request.terminationProtection()));
-        Instant deadline = clock.instant().plus(stackTimeout);
-        while (true) {
-            LiveStack now = stacks.status(request.stackName(), request.region())
-                    .orElseThrow(() -> new IaasDeployException("stack " + request.stackName() + " vanished while being created"));
-            if (!now.status().endsWith("_IN_PROGRESS")) {
-                if (!"CREATE_COMPLETE".equals(now.status())) {
-                    throw new IaasDeployException("stack " + request.stackName() + " failed: " + now.status()
-                            + now.statusReason().map(r -> " (" + r + ")").orElse(""));
-                }
-                progress.step(request.stackName(), "CREATE_COMPLETE");
-                return new DeployResult(now.stackName(), now.stackId(), now.status(), true, now.outputs());
-            }
-            if (clock.instant().isAfter(deadline)) {
-                throw new IaasDeployException("stack " + request.stackName() + " is still " + now.status() + " after "
-                        + stackTimeout.toMinutes() + " min; follow it with 'tierlift status aws-iaas'");
-            }
-            sleep(request.stackName());
-        }
     }
 
     private String resolve(StackSpec spec, String parameter, ParameterSource source, StackPlan plan,
@@ -201,7 +162,7 @@ public final class AwsIaasDeployer {
             return literal.value();
         }
         if (source instanceof ParameterSource.StackOutput out) {
-            return output(plan, outputs, out.stackKey(), out.outputName());
+            return StackSet.output(plan, outputs, out.stackKey(), out.outputName());
         }
         ParameterSource.DeployTime time = (ParameterSource.DeployTime) source;
         return switch (time.name()) {
@@ -212,17 +173,8 @@ public final class AwsIaasDeployer {
         };
     }
 
-    private static String output(StackPlan plan, Map<String, Map<String, String>> outputs, String stackKey, String name) {
-        String value = outputs.getOrDefault(stackKey, Map.of()).get(name);
-        if (value == null) {
-            throw new IaasDeployException("stack " + plan.stack(stackKey).name() + " has no output " + name + " (it has "
-                    + new TreeMap<>(outputs.getOrDefault(stackKey, Map.of())).keySet() + ")");
-        }
-        return value;
-    }
-
     private static String artifactBucket(StackPlan plan, Map<String, Map<String, String>> outputs) {
-        return output(plan, outputs, ARTIFACTS, ARTIFACT_BUCKET_OUTPUT);
+        return StackSet.output(plan, outputs, ARTIFACTS, ARTIFACT_BUCKET_OUTPUT);
     }
 
     /** Uploads the release unless an object with its key is already there (the key is a content hash). */
@@ -261,7 +213,7 @@ public final class AwsIaasDeployer {
                     "offline: in the template of stack " + spec.name() + " (not compared with AWS)",
                     Optional.empty(), List.of(), false)));
         }
-        for (Map.Entry<String, Path> file : siteFiles(descriptor).entrySet()) {
+        for (Map.Entry<String, Path> file : StackSet.siteFiles(descriptor).entrySet()) {
             changes.add(new PlannedChange(siteAddress(file.getKey()), "s3-object", Action.CREATE,
                     "offline: upload " + file.getKey() + " (not compared with the bucket)", Optional.empty(), List.of(), false));
         }
@@ -301,7 +253,7 @@ public final class AwsIaasDeployer {
             }
         }
         Optional<String> siteBucket = Optional.ofNullable(outputs.getOrDefault(STATIC, Map.of()).get(SITE_BUCKET_OUTPUT));
-        for (Map.Entry<String, Path> file : siteFiles(descriptor).entrySet()) {
+        for (Map.Entry<String, Path> file : StackSet.siteFiles(descriptor).entrySet()) {
             Action action = siteBucket.map(bucket -> compare(plan, bucket, file.getKey(), file.getValue())).orElse(Action.CREATE);
             changes.add(PlannedChange.of(siteAddress(file.getKey()), "s3-object", action,
                     action == Action.NO_OP ? "unchanged" : action == Action.CREATE ? "upload" : "upload the changed file"));
@@ -532,20 +484,6 @@ public final class AwsIaasDeployer {
 
     private static String siteAddress(String path) {
         return TARGET + ".site/" + path;
-    }
-
-    private static Map<String, Path> siteFiles(AppDescriptor descriptor) {
-        Path dist = descriptor.baseDir().resolve(descriptor.frontend().dist()).normalize();
-        Map<String, Path> files = new TreeMap<>();
-        if (!Files.isDirectory(dist)) {
-            throw new IaasDeployException("the React build " + dist + " does not exist; build the frontend first");
-        }
-        try (Stream<Path> walk = Files.walk(dist)) {
-            walk.filter(Files::isRegularFile).forEach(f -> files.put(dist.relativize(f).toString().replace('\\', '/'), f));
-        } catch (IOException e) {
-            throw new IaasDeployException("cannot read " + dist + ": " + e.getMessage(), e);
-        }
-        return files;
     }
 
     private static String sha256(Path file) {

@@ -175,7 +175,7 @@ class AwsIaasDeployerTest {
         Files.delete(dir.resolve("frontend/dist"));
         AwsIaasDeployer offline = new AwsIaasDeployer(null, null, null, null, progress, null, null, Clock.systemUTC());
         assertThatThrownBy(() -> offline.planOffline(descriptor, plan, "digest"))
-                .isInstanceOf(IaasDeployException.class).hasMessageContaining("build the frontend first");
+                .isInstanceOf(io.tierlift.aws.StackSetException.class).hasMessageContaining("build the frontend first");
     }
 
     @Test
