@@ -16,7 +16,7 @@ load = open("/proc/loadavg").read().split()[:3]
 print("# Benchmark results\n")
 print(f"Machine: {os.cpu_count()} cores ({cpu}), {platform.system()} {platform.release()}; "
       f"date {datetime.date.today()}; command `bench/run`; median of {runs} runs (min–max), wall time; "
-      f"load average at the end {' '.join(load)} (other work shared the machine: compare ratios, not absolute times).\n")
+      f"load average at the end {' '.join(load)} (the fleets themselves count; ratios are side by side in one run).\n")
 for case, tools in by_case.items():
     print(f"## {case}\n")
     base = next((m for t, m, _, _ in tools if t == "tierlift"), None)

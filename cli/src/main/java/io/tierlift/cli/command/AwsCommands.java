@@ -88,7 +88,7 @@ final class AwsCommands {
             deployerSettings = deployerSettings.withPollInterval(Duration.ofMillis(100));
             invalidation = invalidation.withPolling(Duration.ofMillis(100), Duration.ofMinutes(1));
         }
-        io.tierlift.provider.Progress progress = (scope, message) -> app.console().info(scope + ": " + message);
+        io.tierlift.provider.Progress progress = new io.tierlift.cli.console.StderrProgress(app.console());
         StackDeployer stacks = new StackDeployer(clients::cloudFormation, deployerSettings, progress, Sleeper.system(), Clock.systemUTC());
         LiveResources resources = new LiveResources(clients::cloudFormation, clients::autoScaling, clients::rds, progress,
                 Sleeper.system(), Clock.systemUTC(), deployerSettings.pollInterval(), Duration.ofMinutes(15));

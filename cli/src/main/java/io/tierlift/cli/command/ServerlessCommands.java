@@ -116,7 +116,7 @@ public final class ServerlessCommands {
             // Emulators answer at once; don't wait seconds between polls.
             deployerSettings = deployerSettings.withPollInterval(Duration.ofMillis(100));
         }
-        Progress progress = (scope, message) -> app.console().info(scope + ": " + message);
+        Progress progress = new io.tierlift.cli.console.StderrProgress(app.console());
         StackDeployer stacks = new StackDeployer(clients::cloudFormation, deployerSettings, progress, Sleeper.system(), Clock.systemUTC());
         StackSet stackSet = new StackSet(AwsServerlessDeployer.TARGET, clients::cloudFormation, clients::s3, stacks, progress,
                 deployerSettings.pollInterval(), deployerSettings.stackTimeout(), Clock.systemUTC());

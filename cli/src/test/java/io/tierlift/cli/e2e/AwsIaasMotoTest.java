@@ -157,8 +157,8 @@ class AwsIaasMotoTest {
         // The new index.html is invalidated on the static stack's distribution (the shim keeps invalidations
         // of its placeholder distribution; see patch 8), and waited for.
         String distribution = output("notes-default-static", "DistributionId");
-        assertThat(deploy.err()).contains("cloudfront " + distribution + ": invalidation ")
-                .containsPattern("cloudfront " + distribution + ": invalidation \\S+ Completed")
+        assertThat(deploy.err()).contains("cloudfront " + distribution + " | invalidation ")
+                .containsPattern("cloudfront " + distribution + " \\| invalidation \\S+ Completed")
                 .containsPattern("cdn +2 path\\(s\\) invalidated");
 
         for (String name : STACKS) {
@@ -236,9 +236,9 @@ class AwsIaasMotoTest {
             if (name.equals("notes-default-compute")) {
                 // Its image id is an SSM parameter resolved by CloudFormation: only a change set can tell
                 // whether a newer AMI changes the stack, so one is made and found empty.
-                assertThat(deploy.err()).contains(name + ": no changes\n");
+                assertThat(deploy.err()).containsPattern(java.util.regex.Pattern.quote(name) + " *\\| no changes\n");
             } else {
-                assertThat(deploy.err()).contains(name + ": no changes: template, parameters and tags match the live stack");
+                assertThat(deploy.err()).containsPattern(java.util.regex.Pattern.quote(name) + " *\\| no changes: template, parameters and tags match the live stack");
             }
         }
         // Neither CreateStack nor ExecuteChangeSet ran: both leave events on the stack.
