@@ -165,7 +165,7 @@ class AwsServerlessMotoTest {
         Cli deploy = Cli.run(env, "deploy", "aws-serverless", "-f", descriptor.toString(), "--yes");
         assertThat(deploy.exitCode()).as(deploy.all() + "\nmoto log:\n" + tail(moto.log())).isZero();
         assertThat(deploy.err()).contains("Changes applied.").contains("package    uploaded")
-                .contains("release: applied 0001_create_notes").contains("secret     written");
+                .containsPattern("release +\\| applied 0001_create_notes").contains("secret     written");
         for (String name : STACKS) {
             assertThat(stack(name)).as(name).hasValueSatisfying(s -> assertThat(s.stackStatusAsString()).isEqualTo("CREATE_COMPLETE"));
         }
