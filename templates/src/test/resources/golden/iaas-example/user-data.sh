@@ -33,20 +33,28 @@ rm -f /root/release.tar.gz
 '/srv/notes/venv/bin/pip' install --no-cache-dir --requirement '/srv/notes/current/requirements.txt' gunicorn
 
 cat > '/etc/notes/gunicorn.conf.py' <<'TIERLIFT_EOF'
-# Gunicorn settings of the notes API, rendered by tierlift.
+# Gunicorn settings of the notes API, placed by tierlift; local edits are overwritten.
+# The same file on every tier that runs Gunicorn (on-prem hosts, EC2 instances).
+# No secrets here: the app reads DATABASE_URL and its other variables from its environment,
+# which the service's launcher builds from /etc/notes/app-env.json.
 import multiprocessing
 
+proc_name = "notes-api"
 wsgi_app = "notes.app:app"
+chdir = "/srv/notes/current"
 bind = "0.0.0.0:8000"
 workers = multiprocessing.cpu_count() * 2 + 1
 timeout = 30
 graceful_timeout = 20
-# The instances' security group admits only the load balancer, so every peer is the ALB and its
-# X-Forwarded-* headers (client address, https) can be trusted.
-forwarded_allow_ips = "*"
+keepalive = 5
+pidfile = "/run/notes/gunicorn.pid"
 accesslog = "-"
 errorlog = "-"
-proc_name = "notes"
+
+# Only the proxies (on EC2: the load balancer, the only peer the security group admits) may set the
+# client address and scheme (X-Forwarded-For, X-Forwarded-Proto).
+forwarded_allow_ips = "*"
+proxy_allow_ips = "*"
 TIERLIFT_EOF
 
 cat > '/usr/local/libexec/notes-start' <<'TIERLIFT_EOF'
@@ -129,6 +137,7 @@ Type=simple
 User=notes
 Group=notes
 WorkingDirectory=/srv/notes/current
+RuntimeDirectory=notes
 EnvironmentFile=/etc/notes/boot.env
 ExecStart=/usr/bin/python3 "/usr/local/libexec/notes-start"
 ExecReload=/bin/kill -s HUP $MAINPID

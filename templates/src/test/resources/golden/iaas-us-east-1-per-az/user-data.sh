@@ -33,20 +33,28 @@ rm -f /root/release.tar.gz
 '/srv/shop/venv/bin/pip' install --no-cache-dir --requirement '/srv/shop/current/requirements.txt' gunicorn
 
 cat > '/etc/shop/gunicorn.conf.py' <<'TIERLIFT_EOF'
-# Gunicorn settings of the shop API, rendered by tierlift.
+# Gunicorn settings of the shop API, placed by tierlift; local edits are overwritten.
+# The same file on every tier that runs Gunicorn (on-prem hosts, EC2 instances).
+# No secrets here: the app reads DATABASE_URL and its other variables from its environment,
+# which the service's launcher builds from /etc/shop/app-env.json.
 import multiprocessing
 
+proc_name = "shop-api"
 wsgi_app = "shop.wsgi:application"
+chdir = "/srv/shop/current"
 bind = "0.0.0.0:8100"
 workers = 4
 timeout = 45
 graceful_timeout = 25
-# The instances' security group admits only the load balancer, so every peer is the ALB and its
-# X-Forwarded-* headers (client address, https) can be trusted.
-forwarded_allow_ips = "*"
+keepalive = 5
+pidfile = "/run/shop/gunicorn.pid"
 accesslog = "-"
 errorlog = "-"
-proc_name = "shop"
+
+# Only the proxies (on EC2: the load balancer, the only peer the security group admits) may set the
+# client address and scheme (X-Forwarded-For, X-Forwarded-Proto).
+forwarded_allow_ips = "*"
+proxy_allow_ips = "*"
 TIERLIFT_EOF
 
 cat > '/usr/local/libexec/shop-start' <<'TIERLIFT_EOF'
@@ -129,6 +137,7 @@ Type=simple
 User=shop
 Group=shop
 WorkingDirectory=/srv/shop/current
+RuntimeDirectory=shop
 EnvironmentFile=/etc/shop/boot.env
 ExecStart=/usr/bin/python3 "/usr/local/libexec/shop-start"
 ExecReload=/bin/kill -s HUP $MAINPID

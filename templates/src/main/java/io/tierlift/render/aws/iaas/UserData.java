@@ -1,5 +1,6 @@
 package io.tierlift.render.aws.iaas;
 
+import io.tierlift.render.onprem.app.GunicornConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -99,9 +100,13 @@ public final class UserData {
         String logFile = layout.logDir() + "/gunicorn.log";
         String service = app.app() + ".service";
 
-        GunicornConfigView gunicorn = new GunicornConfigView(app.app(), backend.wsgi(), "0.0.0.0:" + backend.port(),
-                backend.workers().isPresent(), backend.workers().orElse(0), seconds(backend.timeout()),
-                seconds(backend.gracefulTimeout()));
+        // The on-prem template and view model: the same Gunicorn configuration on every tier. The instances'
+        // security group admits only the load balancer, so every peer may set forwarded headers; logs go to
+        // the unit's output, which the CloudWatch agent ships.
+        GunicornConfig gunicorn = new GunicornConfig(app.app(), "0.0.0.0", backend.port(), backend.workers().isPresent(),
+                backend.workers().orElse(0), seconds(backend.timeout()), seconds(backend.gracefulTimeout()), 5, "-", "-",
+                "*", "*", "/run/" + app.app() + "/gunicorn.pid", backend.wsgi(), layout.releaseDir(),
+                appEnvFile);
         LauncherView launcher = new LauncherView(app.app(), layout.venv() + "/bin/gunicorn", gunicornConfig, appEnvFile,
                 app.database().name(), String.valueOf(app.database().port()), secretNames(backend));
         UnitView unit = new UnitView(app.app() + " API (Gunicorn)", app.app(), layout.releaseDir(), bootEnvFile,
@@ -113,7 +118,7 @@ public final class UserData {
                 quote(app.app()), quote(layout.home()), quote(layout.configDir()), quote(layout.logDir()),
                 quote(layout.releaseDir()), quote(python), quote(layout.venv()), quote(layout.venv() + "/bin/pip"),
                 quote(layout.releaseDir() + "/" + backend.requirements()),
-                quote(gunicornConfig), lines(engine.render("aws/iaas/gunicorn.conf.py.ftl", gunicorn)),
+                quote(gunicornConfig), lines(engine.render(GunicornConfig.TEMPLATE, gunicorn)),
                 quote(layout.launcher()), lines(engine.render("aws/iaas/app-start.py.ftl", launcher)),
                 quote(appEnvFile), lines(json.write(literalEnv(backend))),
                 quote(bootEnvFile),
@@ -223,11 +228,6 @@ public final class UserData {
                                  String launcherPath, List<String> launcher, String appEnvPath, List<String> appEnv,
                                  String bootEnvPath, String unitPath, List<String> unit, String service,
                                  String cloudwatchConfigPath, List<String> cloudwatchConfig, String healthUrl) {
-    }
-
-    /** View model of {@code gunicorn.conf.py.ftl}. */
-    public record GunicornConfigView(String app, String wsgi, String bind, boolean fixedWorkers, int workers,
-                                     int timeout, int gracefulTimeout) {
     }
 
     /** View model of {@code app-start.py.ftl}. */

@@ -21,7 +21,7 @@ import java.util.Map;
  * the app's variables, the envexec.py launcher and the systemd unit that ties them together.
  */
 public final class AppServerRenderer implements HostRoleRenderer {
-    static final String GUNICORN_TEMPLATE = "onprem/app/gunicorn.conf.py.ftl";
+    static final String GUNICORN_TEMPLATE = GunicornConfig.TEMPLATE;
     static final String UNIT_TEMPLATE = "onprem/app/api.service.unit.ftl";
     /**
      * Seconds an idle keep-alive connection from the proxy is held. Short on purpose: with the

@@ -10,4 +10,6 @@ public record GunicornConfig(String app, String bindAddress, int port, boolean f
                              long timeoutSeconds, long gracefulTimeoutSeconds, int keepaliveSeconds,
                              String accessLog, String errorLog, String forwardedAllowIps, String proxyAllowIps,
                              String pidFile, String wsgiApp, String chdir, String environmentFile) {
+    /** The one Gunicorn template, used by on-prem hosts and EC2 user data alike. */
+    public static final String TEMPLATE = "onprem/app/gunicorn.conf.py.ftl";
 }

@@ -8,6 +8,7 @@ Type=simple
 User=${user}
 Group=${user}
 WorkingDirectory=${workingDirectory}
+RuntimeDirectory=${user}
 EnvironmentFile=${environmentFile}
 ExecStart=/usr/bin/python3 "${launcher}"
 ExecReload=/bin/kill -s HUP $MAINPID

@@ -1,6 +1,7 @@
 # Gunicorn settings of the ${app} API, placed by tierlift; local edits are overwritten.
+# The same file on every tier that runs Gunicorn (on-prem hosts, EC2 instances).
 # No secrets here: the app reads DATABASE_URL and its other variables from its environment,
-# which envexec.py loads from ${environmentFile}.
+# which the service's launcher builds from ${environmentFile}.
 import multiprocessing
 
 proc_name = "${app}-api"
@@ -19,6 +20,7 @@ pidfile = "${pidFile}"
 accesslog = "${accessLog}"
 errorlog = "${errorLog}"
 
-# Only the proxies may set the client address and scheme (X-Forwarded-For, X-Forwarded-Proto).
+# Only the proxies (on EC2: the load balancer, the only peer the security group admits) may set the
+# client address and scheme (X-Forwarded-For, X-Forwarded-Proto).
 forwarded_allow_ips = "${forwardedAllowIps}"
 proxy_allow_ips = "${proxyAllowIps}"

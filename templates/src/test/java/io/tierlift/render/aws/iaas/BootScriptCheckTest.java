@@ -55,7 +55,11 @@ class BootScriptCheckTest {
         RenderedStacks.parse(placed.get("/etc/" + name + "/app-env.json"));
         RenderedStacks.parse(placed.get("/etc/" + name + "/cloudwatch-agent.json"));
 
-        Path config = write("gunicorn.conf.py", placed.get("/etc/" + name + "/gunicorn.conf.py"));
+        // Gunicorn checks that chdir exists when it reads the file: point the instance's release folder at the
+        // folder holding the stub app; every other line is checked as rendered.
+        String rendered = placed.get("/etc/" + name + "/gunicorn.conf.py");
+        assertThat(rendered).contains("chdir = \"/srv/" + name + "/current\"");
+        Path config = write("gunicorn.conf.py", rendered.replace("chdir = \"/srv/" + name + "/current\"", "chdir = \"" + dir + "\""));
         stubWsgiApp(app.backend().wsgi());
         run(dir, List.of("/usr/bin/gunicorn", "--check-config", "--config", config.toString()), Map.of())
                 .assertSucceeded("gunicorn --check-config");

@@ -1,6 +1,7 @@
 # Gunicorn settings of the notes API, placed by tierlift; local edits are overwritten.
+# The same file on every tier that runs Gunicorn (on-prem hosts, EC2 instances).
 # No secrets here: the app reads DATABASE_URL and its other variables from its environment,
-# which envexec.py loads from /etc/notes/app-env.json.
+# which the service's launcher builds from /etc/notes/app-env.json.
 import multiprocessing
 
 proc_name = "notes-api"
@@ -15,6 +16,7 @@ pidfile = "/run/notes/gunicorn.pid"
 accesslog = "/var/log/notes/access.log"
 errorlog = "/var/log/notes/error.log"
 
-# Only the proxies may set the client address and scheme (X-Forwarded-For, X-Forwarded-Proto).
+# Only the proxies (on EC2: the load balancer, the only peer the security group admits) may set the
+# client address and scheme (X-Forwarded-For, X-Forwarded-Proto).
 forwarded_allow_ips = "10.0.1.10,10.0.1.11"
 proxy_allow_ips = "10.0.1.10,10.0.1.11"
