@@ -137,7 +137,7 @@ public final class Migrator {
                 case "schema" -> schema(target);
                 case "publication" -> publication(source, journal);
                 case "subscription" -> subscription(source, target, journal);
-                case "initial-copy" -> initialCopy(target, journal);
+                case "initial-copy" -> initialCopy(source, target, journal);
                 case "maintenance" -> {
                     traffic.maintenance(true);
                     if (journal.maintenanceOnAt == null) {
@@ -231,8 +231,12 @@ public final class Migrator {
                 + ", copy_data = true, enabled = true)");
     }
 
-    private void initialCopy(Sql target, Journal journal) {
-        Instant deadline = clock.instant().plus(settings.copyTimeout());
+    private void initialCopy(Sql source, Sql target, Journal journal) {
+        Instant started = clock.instant();
+        Instant deadline = started.plus(settings.copyTimeout());
+        // What the copy has to move, for the overall progress line and its ETA (sizes on disk: an estimate).
+        long total = source.number("SELECT coalesce(sum(pg_total_relation_size(format('%I.%I', schemaname, tablename)::regclass)), 0)"
+                + " FROM pg_publication_tables WHERE pubname = " + SqlText.literal(journal.publication));
         Map<String, String> lastState = new LinkedHashMap<>();
         long lastReport = 0;
         while (true) {
@@ -258,6 +262,8 @@ public final class Migrator {
             }
             if (periodic) {
                 lastReport = System.nanoTime();
+                long copied = states.stream().mapToLong(st -> Long.parseLong(st[2])).sum();
+                progress.step("copy", overall(copied, total, Duration.between(started, clock.instant())));
             }
             if (allReady) {
                 settle(target);
@@ -269,6 +275,21 @@ public final class Migrator {
             }
             sleep(250);
         }
+    }
+
+    /** "45.2 MB of 120.0 MB (38%), about 12 s left" — the rate so far, applied to what remains. */
+    static String overall(long copied, long total, Duration elapsed) {
+        if (total <= 0) {
+            return Preflight.humanBytes(copied) + " copied";
+        }
+        long percent = Math.min(100, copied * 100 / total);
+        String line = Preflight.humanBytes(copied) + " of " + Preflight.humanBytes(total) + " (" + percent + "%)";
+        if (copied <= 0 || elapsed.toMillis() < 500 || copied >= total) {
+            return line;
+        }
+        double perMilli = copied / (double) elapsed.toMillis();
+        long etaSeconds = Math.round((total - copied) / perMilli / 1000);
+        return line + ", about " + etaSeconds + " s left";
     }
 
     /**
