@@ -1,7 +1,7 @@
 package io.tierlift.audit.onprem;
 
 import io.tierlift.audit.AuditInput;
-import io.tierlift.audit.AuditRule;
+import io.tierlift.audit.DescribedRule;
 import io.tierlift.audit.Finding;
 import io.tierlift.audit.Severity;
 import io.tierlift.audit.Where;
@@ -10,37 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Common shape of the on-prem rules: they run only when the descriptor describes the tier. */
-abstract class OnpremRule implements AuditRule {
-    private final String id;
-    private final Severity severity;
-    private final String summary;
-    private final String fix;
-
+abstract class OnpremRule extends DescribedRule {
     OnpremRule(String id, Severity severity, String summary, String fix) {
-        this.id = id;
-        this.severity = severity;
-        this.summary = summary;
-        this.fix = fix;
-    }
-
-    @Override
-    public String id() {
-        return id;
-    }
-
-    @Override
-    public Severity severity() {
-        return severity;
-    }
-
-    @Override
-    public String summary() {
-        return summary;
-    }
-
-    @Override
-    public String fix() {
-        return fix;
+        super(id, severity, summary, fix);
     }
 
     @Override
