@@ -139,7 +139,7 @@ public final class Migrator {
                 case "subscription" -> subscription(source, target, journal);
                 case "initial-copy" -> initialCopy(source, target, journal);
                 case "maintenance" -> {
-                    traffic.maintenance(true);
+                    traffic.maintenance(TrafficSwitch.Side.SOURCE, true);
                     if (journal.maintenanceOnAt == null) {
                         journal.maintenanceOnAt = clock.instant();
                     }
@@ -422,16 +422,16 @@ public final class Migrator {
         Journal journal = openJournal();
         List<String> notes = new ArrayList<>();
         if (journal.status == Journal.Status.CUT_OVER) {
-            traffic.maintenance(true);
+            traffic.maintenance(TrafficSwitch.Side.TARGET, true);
             List<String> changed;
             try (Sql target = open(settings.target(), "target")) {
                 changed = changedSinceCutover(target, journal);
             } catch (RuntimeException e) {
-                traffic.maintenance(false);
+                traffic.maintenance(TrafficSwitch.Side.TARGET, false);
                 throw e;
             }
             if (!changed.isEmpty()) {
-                traffic.maintenance(false);
+                traffic.maintenance(TrafficSwitch.Side.TARGET, false);
                 throw new MigrationException("refusing to roll back: the target has received writes since the cutover at "
                         + journal.switchedAt + " that the source does not have, in " + String.join(", ", changed)
                         + ". Switching back would lose them. Traffic stays on the " + journal.to + " tier. Copy those rows "
@@ -441,7 +441,9 @@ public final class Migrator {
         }
         removeReplication(journal);
         traffic.switchTo(TrafficSwitch.Side.SOURCE);
-        traffic.maintenance(false);
+        // The target stays in maintenance after a rollback from a cutover: clients that still reach it
+        // get the maintenance page instead of writing into a database that no longer serves.
+        traffic.maintenance(TrafficSwitch.Side.SOURCE, false);
         journal.status = Journal.Status.ROLLED_BACK;
         store.write(journal);
         notes.add("traffic is on the " + journal.from + " tier again; the target database was left as it is");

@@ -5,7 +5,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Records what the migration asked of the traffic layer; the test writer obeys it like users
- * behind nginx would. Maintenance applies to the tier serving at the time of the call.
+ * behind nginx would. Maintenance applies to the side named in the call.
  */
 final class FakeTraffic implements TrafficSwitch {
     private volatile boolean sourceMaintenance;
@@ -16,11 +16,11 @@ final class FakeTraffic implements TrafficSwitch {
     final java.util.concurrent.locks.ReentrantReadWriteLock inFlight = new java.util.concurrent.locks.ReentrantReadWriteLock();
 
     @Override
-    public void maintenance(boolean on) {
-        calls.add("maintenance " + on + " on " + serving);
+    public void maintenance(Side side, boolean on) {
+        calls.add("maintenance " + on + " on " + side);
         inFlight.writeLock().lock();
         try {
-            if (serving == Side.SOURCE) {
+            if (side == Side.SOURCE) {
                 sourceMaintenance = on;
             } else {
                 targetMaintenance = on;

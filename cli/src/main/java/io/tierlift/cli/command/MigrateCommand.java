@@ -140,10 +140,11 @@ public final class MigrateCommand implements Callable<Integer> {
     private TrafficSwitch printedSwitch(PrintWriter out) {
         return new TrafficSwitch() {
             @Override
-            public void maintenance(boolean on) {
-                out.println(on ? "maintenance: writes must stop now. Put the app in maintenance (on-prem: create the nginx "
-                        + "maintenance flag file on the proxy hosts)."
-                        : "maintenance: the app may take writes again (remove the maintenance flag file).");
+            public void maintenance(Side side, boolean on) {
+                Target where = side == Side.TARGET ? to : from;
+                out.println(on ? "maintenance: writes must stop now on the " + where + " tier. Put the app in maintenance (on-prem: "
+                        + "create the nginx maintenance flag file on the proxy hosts)."
+                        : "maintenance: the " + where + " tier may take writes again (remove the maintenance flag file).");
                 waitForOperator(out);
             }
 
