@@ -8,6 +8,7 @@ import io.tierlift.model.AwsServerlessTarget;
 import io.tierlift.model.Backend;
 import io.tierlift.model.Cidr;
 import io.tierlift.model.Database;
+import io.tierlift.model.DnsSettings;
 import io.tierlift.model.EdgeSettings;
 import io.tierlift.model.EnvValue;
 import io.tierlift.model.Frontend;
@@ -43,7 +44,12 @@ final class DescriptorBinder {
                 frontend(top.object("frontend")),
                 backend(top.object("backend")),
                 database,
-                targets(top.object("targets"), app, database));
+                targets(top.object("targets"), app, database),
+                top.optObject("dns").map(this::dns));
+    }
+
+    private DnsSettings dns(NodeObject o) {
+        return new DnsSettings(o.string("provider"), o.string("zone_id"), o.string("name"), o.integer("ttl"));
     }
 
     private Frontend frontend(NodeObject o) {

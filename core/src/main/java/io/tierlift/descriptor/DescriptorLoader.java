@@ -94,7 +94,7 @@ public final class DescriptorLoader {
             diagnostics.error(document.positionOf(tuple.getValueNode()), ENVIRONMENTS, "expected a mapping of environment names to overlays");
             return result;
         }
-        List<String> allowed = List.of("frontend", "backend", "database", "targets");
+        List<String> allowed = List.of("frontend", "backend", "database", "targets", "dns");
         for (NodeTuple env : envs.getValue()) {
             if (!(env.getKeyNode() instanceof ScalarNode nameNode)) {
                 diagnostics.error(document.positionOf(env.getKeyNode()), ENVIRONMENTS, "environment names must be plain names");

@@ -5,6 +5,7 @@ import io.tierlift.model.AppDescriptor;
 import io.tierlift.model.AwsIaasTarget;
 import io.tierlift.model.AwsServerlessTarget;
 import io.tierlift.model.Cidr;
+import io.tierlift.model.DnsSettings;
 import io.tierlift.model.Host;
 import io.tierlift.model.OnpremTarget;
 import io.tierlift.model.Role;
@@ -31,6 +32,7 @@ final class DescriptorRules {
         descriptor.targets().onprem().ifPresent(t -> onprem(descriptor, t));
         descriptor.targets().awsIaas().ifPresent(this::awsIaas);
         descriptor.targets().awsServerless().ifPresent(this::awsServerless);
+        descriptor.dns().ifPresent(dns -> dns(descriptor, dns));
         if (descriptor.backend().env().containsKey("DATABASE_URL") || descriptor.backend().env().containsKey("DATABASE_READ_URL")) {
             error("backend.env", "DATABASE_URL and DATABASE_READ_URL are set by tierlift from the database section; remove them here");
         }
@@ -107,6 +109,32 @@ final class DescriptorRules {
         }
         if (ports.containsKey(descriptor.database().port())) {
             error("database.port", "port " + descriptor.database().port() + " is also " + base + "." + ports.get(descriptor.database().port()));
+        }
+    }
+
+    /**
+     * The managed record must be the name each tier answers to: nginx only serves its domain, and
+     * CloudFront refuses requests for a name that is not one of its aliases (which in turn needs
+     * a certificate), so a record pointing elsewhere would switch users to an error page.
+     */
+    private void dns(AppDescriptor descriptor, DnsSettings dns) {
+        descriptor.targets().onprem().ifPresent(t -> {
+            if (!t.domain().equals(dns.name())) {
+                error("targets.onprem.domain", "dns.name is " + dns.name() + " but the on-prem edge serves " + t.domain()
+                        + "; use the same name in both");
+            }
+        });
+        descriptor.targets().awsIaas().ifPresent(t -> awsDomain("targets.aws-iaas", t.domain().orElse(null), dns));
+        descriptor.targets().awsServerless().ifPresent(t -> awsDomain("targets.aws-serverless", t.domain().orElse(null), dns));
+    }
+
+    private void awsDomain(String base, String domain, DnsSettings dns) {
+        if (domain == null) {
+            error(base, "dns.name " + dns.name() + " can only point at CloudFront when the distribution has it as an alias: "
+                    + "set domain: " + dns.name() + " (and cloudfront_certificate_arn covering it)");
+        } else if (!domain.equals(dns.name())) {
+            error(base + ".domain", "dns.name is " + dns.name() + " but the distribution's alias is " + domain
+                    + "; use the same name in both");
         }
     }
 

@@ -177,12 +177,22 @@ public final class DescriptorSchema {
             optional("aws-iaas", AWS_IAAS, null, null),
             optional("aws-serverless", AWS_SERVERLESS, null, null));
 
+    static final ObjectShape DNS = object("The public DNS record tierlift points at the tier that serves the app: "
+            + "`migrate` moves it to the new tier as its last step (on-prem: A records of the proxy hosts; AWS: an alias "
+            + "to the CloudFront distribution). Without it, migrate prints the record to change.",
+            optional("provider", oneOf(List.of("route53"), "Who hosts the zone."), "route53", "route53"),
+            required("zone_id", text(Format.ROUTE53_ZONE_ID, "Hosted zone that holds the name."), "Z0123456789ABCDEFGHIJ"),
+            required("name", text(Format.DOMAIN, "The record users reach the app by."), "notes.example.com"),
+            optional("ttl", integer(0, 86400, "TTL of on-prem A records in seconds; low, so a switch takes effect fast "
+                    + "(alias records to CloudFront have none of their own)."), 60L, "60"));
+
     /** Keys an environment overlay may change: everything but the app name and the overlays themselves. */
     static final ObjectShape OVERLAY = object("Values merged over the base descriptor for this environment.",
             optional("frontend", FRONTEND, null, null),
             optional("backend", BACKEND, null, null),
             optional("database", DATABASE, null, null),
-            optional("targets", TARGETS, null, null));
+            optional("targets", TARGETS, null, null),
+            optional("dns", DNS, null, null));
 
     public static final ObjectShape ROOT = object("A three-tier web app and the tiers it can run on.",
             required("app", text(Format.NAME, "Name of the app; used in paths, service and stack names."), "notes"),
@@ -190,6 +200,7 @@ public final class DescriptorSchema {
             required("backend", BACKEND, null),
             required("database", DATABASE, null),
             required("targets", TARGETS, null),
+            optional("dns", DNS, null, null),
             optional("environments", map(Format.NAME, OVERLAY, 32, "Named overlays, chosen with --env."), null, null));
 
     private DescriptorSchema() {

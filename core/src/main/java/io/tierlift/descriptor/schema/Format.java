@@ -42,7 +42,8 @@ public enum Format {
     INSTANCE_TYPE("EC2 instance type, e.g. t3.small", "^[a-z][a-z0-9-]*\\.[a-z0-9]+$"),
     DB_INSTANCE_CLASS("RDS instance class, e.g. db.t4g.medium", "^db\\.[a-z0-9-]+\\.[a-z0-9]+$"),
     ACM_CERTIFICATE_ARN("ACM certificate ARN", "^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[A-Za-z0-9-]+$"),
-    VERSION("version such as 15 or 15.4", "^[0-9]{1,3}(\\.[0-9]{1,3}){0,2}$");
+    VERSION("version such as 15 or 15.4", "^[0-9]{1,3}(\\.[0-9]{1,3}){0,2}$"),
+    ROUTE53_ZONE_ID("Route 53 hosted zone id, e.g. Z0123456789ABCDEFGHIJ (without /hostedzone/)", "^Z[A-Z0-9]{1,31}$");
 
     private static final Pattern HOSTNAME = Pattern.compile(
             "^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$");
@@ -92,6 +93,13 @@ public enum Format {
             case ENV_VALUE:
                 if (SecretRef.looksLikeReference(text) && SecretRef.parse(text).isEmpty()) {
                     return Optional.of("not a valid secret reference; use ${env:NAME}, ${file:PATH} or ${aws-sm:ID}");
+                }
+                return matches(text) ? Optional.empty() : Optional.of("must be " + summary);
+            case ROUTE53_ZONE_ID:
+                // The console and the CLI both show ids as /hostedzone/Z...: say what to drop.
+                if (text.startsWith("/hostedzone/")) {
+                    return Optional.of("write the zone id without /hostedzone/ ("
+                            + text.substring("/hostedzone/".length()) + ")");
                 }
                 return matches(text) ? Optional.empty() : Optional.of("must be " + summary);
             default:
