@@ -6,7 +6,10 @@ Rendered by tierlift. Lambda calls handler(event, context):
   Gateway expects it (Set-Cookie values in "cookies", binary bodies base64-encoded);
 * the event {"tierlift": "release-command"}, which only principals allowed to invoke the
   function can send (API Gateway events always carry "requestContext"), runs the release
-  command and returns its exit code and output.
+  command and returns its exit code and output;
+* while the function's environment has TIERLIFT_MAINTENANCE=on (tierlift sets it through
+  UpdateFunctionConfiguration while a migration stops writes), every HTTP request gets 503 with
+  the maintenance page: the app and the database are not touched.
 
 At cold start, before the app is imported, DATABASE_URL is built from the database secret
 (Secrets Manager; the function's environment holds its ARN, never its value) and the app's
@@ -40,6 +43,24 @@ RELEASE_OUTPUT_LIMIT = 64 * 1024
 TEXT_TYPES = ("text/", "application/json", "application/javascript", "application/xml",
               "application/x-www-form-urlencoded")
 TASK_ROOT = os.path.dirname(os.path.abspath(__file__))
+MAINTENANCE_VARIABLE = "TIERLIFT_MAINTENANCE"
+MAINTENANCE_PAGE = """<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>shop-api: down for maintenance</title>
+<style>
+body { font-family: system-ui, sans-serif; max-width: 36rem; margin: 15vh auto; padding: 0 1rem; color: #222; }
+h1 { font-size: 1.5rem; }
+</style>
+</head>
+<body>
+<h1>shop-api is down for maintenance</h1>
+<p>We are making changes and will be back shortly. Please try again in a few minutes.</p>
+</body>
+</html>
+"""
 
 _secrets_client = None
 _database = {"from_secret": False, "loaded_at": 0.0}
@@ -217,6 +238,26 @@ def http_response(status, response_headers, body):
     return response
 
 
+def in_maintenance():
+    # Read per request, not at cold start: it is the switch's whole point that it flips while
+    # instances are warm (Lambda also starts fresh instances after a configuration change).
+    return os.environ.get(MAINTENANCE_VARIABLE, "").strip().lower() == "on"
+
+
+def maintenance_response():
+    return {
+        "statusCode": 503,
+        "headers": {
+            "Content-Type": "text/html; charset=utf-8",
+            # Neither CloudFront nor browsers may keep the page once the app is back.
+            "Cache-Control": "no-store",
+            "Retry-After": "120",
+        },
+        "body": MAINTENANCE_PAGE,
+        "isBase64Encoded": False,
+    }
+
+
 def internal_error():
     return {
         "statusCode": 500,
@@ -281,6 +322,10 @@ def tierlift_action(event, context):
 def handler(event, context):
     if isinstance(event, dict) and "tierlift" in event and "requestContext" not in event:
         return tierlift_action(event, context)
+    if in_maintenance():
+        # Before anything reads the secret or reaches the app: no request writes while a
+        # migration copies the data.
+        return maintenance_response()
     refresh_database_url()
     try:
         body = request_body(event)
