@@ -6,6 +6,8 @@ import io.tierlift.aws.client.AwsSettings;
 import io.tierlift.aws.cloudformation.DeployerSettings;
 import io.tierlift.aws.cloudformation.Sleeper;
 import io.tierlift.aws.cloudformation.StackDeployer;
+import io.tierlift.aws.cloudfront.CloudFrontInvalidator;
+import io.tierlift.aws.cloudfront.InvalidationSettings;
 import io.tierlift.aws.lambda.LambdaLimits;
 import io.tierlift.aws.lambda.LambdaPackager;
 import io.tierlift.aws.serverless.AwsServerlessDeployer;
@@ -59,7 +61,12 @@ public final class ServerlessCommands {
         invokers = invoker == null ? LambdaReleaseInvoker::new : ignored -> invoker;
     }
 
-    record Session(AwsServerlessDeployer deployer, StackPlan plan, AutoCloseable resources) implements AutoCloseable {
+    /**
+     * A deployer bound to open clients, with the Lambda clients by region (the migration tier
+     * switches maintenance through them); close it to release them.
+     */
+    public record Session(AwsServerlessDeployer deployer, StackPlan plan, Function<String, LambdaClient> lambda,
+                          AutoCloseable resources) implements AutoCloseable {
         @Override
         public void close() {
             try {
@@ -75,8 +82,13 @@ public final class ServerlessCommands {
     }
 
     static Plan planOffline(AppDescriptor descriptor, String digest) {
-        return new AwsServerlessDeployer(null, null, null, null, null, null, null, (s, m) -> { }, Clock.systemUTC())
+        return new AwsServerlessDeployer(null, null, null, null, null, null, null, null, (s, m) -> { }, Clock.systemUTC())
                 .planOffline(descriptor, stackPlan(descriptor), digest);
+    }
+
+    /** A session as {@code deploy aws-serverless} opens one, for migrations (no --profile/--region: the environment's). */
+    public static Session open(Application app, AppDescriptor descriptor) {
+        return session(app, descriptor, null);
     }
 
     static Session session(Application app, AppDescriptor descriptor, AwsCommands.Options options) {
@@ -112,20 +124,24 @@ public final class ServerlessCommands {
             return builder.build();
         });
         DeployerSettings deployerSettings = DeployerSettings.defaults();
+        InvalidationSettings invalidation = InvalidationSettings.defaults();
         if (endpoint.isPresent()) {
             // Emulators answer at once; don't wait seconds between polls.
             deployerSettings = deployerSettings.withPollInterval(Duration.ofMillis(100));
+            invalidation = invalidation.withPolling(Duration.ofMillis(100), Duration.ofMinutes(1));
         }
         Progress progress = new io.tierlift.cli.console.StderrProgress(app.console());
+        CloudFrontInvalidator invalidator = new CloudFrontInvalidator(clients::cloudFront, invalidation, progress,
+                Sleeper.system(), Clock.systemUTC());
         StackDeployer stacks = new StackDeployer(clients::cloudFormation, deployerSettings, progress, Sleeper.system(), Clock.systemUTC());
         StackSet stackSet = new StackSet(AwsServerlessDeployer.TARGET, clients::cloudFormation, clients::s3, stacks, progress,
                 deployerSettings.pollInterval(), deployerSettings.stackTimeout(), Clock.systemUTC());
         LambdaPackager packager = new LambdaPackager(new ProcessCommandRunner(Duration.ofMinutes(10), 30), PipSettings.defaults(),
                 LambdaLimits.LAMBDA, new LambdaAdapter(new FreemarkerEngine()), progress);
         AwsServerlessDeployer deployer = new AwsServerlessDeployer(stackSet, clients::s3, packager::build, app.secretsFor(descriptor),
-                new SecretsManagerAppSecretWriter(secrets), invokers.apply(lambda), new LambdaFunctionLookup(lambda), progress,
-                Clock.systemUTC());
-        return new Session(deployer, stackPlan(descriptor), () -> {
+                new SecretsManagerAppSecretWriter(secrets), invokers.apply(lambda), new LambdaFunctionLookup(lambda), invalidator,
+                progress, Clock.systemUTC());
+        return new Session(deployer, stackPlan(descriptor), lambda, () -> {
             lambdas.values().forEach(LambdaClient::close);
             secretClients.values().forEach(SecretsManagerClient::close);
             clients.close();
@@ -186,6 +202,10 @@ public final class ServerlessCommands {
         report.releaseCommand().ifPresent(r -> app.console().info("  release    command exit code " + r.exitCode()));
         app.console().info("  site       " + report.site().result().uploaded().size() + " file(s) uploaded ("
                 + report.site().result().uploadedBytes() + " bytes), " + report.site().staleDeleted() + " stale deleted");
+        var invalidation = report.site().invalidation();
+        app.console().info("  cdn        " + (!invalidation.sent() ? "nothing to invalidate"
+                : invalidation.paths().size() + " path(s) invalidated (" + String.join(", ", invalidation.invalidationIds()) + ")"
+                + (invalidation.completed() ? "" : ", still in progress")));
         app.console().info(report.changed() ? "Changes applied." : "No changes: aws-serverless already matched.");
         return ExitCode.OK;
     }

@@ -235,6 +235,36 @@ class AwsServerlessMotoTest {
 
     @Test
     @Order(3)
+    void aChangedPageIsInvalidatedOnTheDistributionBeforeStaleFilesGo() throws IOException {
+        Path index = descriptor.getParent().resolve("frontend/dist/index.html");
+        String page = Files.readString(index);
+        Path extra = descriptor.getParent().resolve("frontend/dist/robots.txt");
+        Files.writeString(index, page.replace("</body>", "<!-- build 2 --></body>"));
+        Files.writeString(extra, "User-agent: *\n");
+        try {
+            Cli deploy = Cli.run(env, "deploy", "aws-serverless", "-f", descriptor.toString(), "--yes");
+            assertThat(deploy.exitCode()).as(deploy.all() + "\nmoto log:\n" + tail(moto.log())).isZero();
+            String distribution = output("notes-default-static", "DistributionId");
+            // Changed and new files that are not content-hashed, and "/" for the root page.
+            assertThat(deploy.err()).contains("cloudfront " + distribution + " | invalidation ")
+                    .contains("3 path(s) [/, /index.html, /robots.txt]")
+                    .containsPattern("cloudfront " + distribution + " \\| invalidation \\S+ Completed")
+                    .containsPattern("cdn +3 path\\(s\\) invalidated")
+                    .doesNotContain("are not invalidated by this version");
+            String site = output("notes-default-static", "SiteBucketName");
+            assertThat(s3.getObjectAsBytes(b -> b.bucket(site).key("index.html")).asUtf8String()).contains("<!-- build 2 -->");
+        } finally {
+            Files.writeString(index, page);
+            Files.delete(extra);
+        }
+        // Back to the first build: index.html changes again and robots.txt is stale.
+        Cli back = Cli.run(env, "deploy", "aws-serverless", "-f", descriptor.toString(), "--yes");
+        assertThat(back.exitCode()).as(back.all()).isZero();
+        assertThat(back.err()).containsPattern("cdn +2 path\\(s\\) invalidated").contains("1 stale deleted");
+    }
+
+    @Test
+    @Order(4)
     void aFailingReleaseCommandStopsTheDeployAndShowsItsOutput() throws IOException {
         ServerlessCommands.useReleaseInvoker((region, function) ->
                 new ReleaseInvoker.ReleaseOutcome(1, "applying 0003_add_tags\nERROR: relation \"tags\" already exists\n", false));
@@ -258,7 +288,7 @@ class AwsServerlessMotoTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void destroyStopsAtTheDatabaseThenRemovesEverything() {
         Cli stopped = Cli.run(env, "destroy", "aws-serverless", "-f", descriptor.toString(), "--yes");
         assertThat(stopped.exitCode()).as(stopped.all()).isNotZero();

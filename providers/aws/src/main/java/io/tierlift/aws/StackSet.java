@@ -4,6 +4,8 @@ import io.tierlift.aws.cloudformation.DeployResult;
 import io.tierlift.aws.cloudformation.LiveStack;
 import io.tierlift.aws.cloudformation.StackDeployer;
 import io.tierlift.aws.cloudformation.StackRequest;
+import io.tierlift.aws.cloudfront.CloudFrontInvalidator;
+import io.tierlift.aws.cloudfront.InvalidationResult;
 import io.tierlift.aws.s3.S3Sync;
 import io.tierlift.aws.s3.SyncResult;
 import io.tierlift.model.AppDescriptor;
@@ -114,21 +116,24 @@ public final class StackSet {
         return value;
     }
 
-    /** Uploads the React build, then deletes files of older builds (pages already open may still ask for them until then). */
-    public SiteUpload syncSite(AppDescriptor descriptor, String bucket, String region) {
+    /**
+     * Uploads the React build, invalidates the changed paths on the distribution, then deletes
+     * files of older builds. The invalidation comes before the stale files go: until CloudFront
+     * drops its copy of the old index.html, viewers still get pages that load the old hashed
+     * assets. And those go last because pages already open may still ask for them.
+     */
+    public SiteUpload syncSite(AppDescriptor descriptor, String bucket, String region, CloudFrontInvalidator invalidator,
+                               String distributionId) {
         Path dist = descriptor.baseDir().resolve(descriptor.frontend().dist()).normalize();
         S3Sync sync = new S3Sync(s3.apply(region), progress);
         SyncResult site = sync.sync(dist, bucket, "");
+        InvalidationResult invalidation = invalidator.invalidate(distributionId, site.invalidationPaths());
         int stale = sync.deleteStale(bucket, site.staleKeys());
-        if (!site.invalidationPaths().isEmpty()) {
-            progress.warn("cloudfront", "changed paths " + site.invalidationPaths() + " are not invalidated by this version; "
-                    + "they expire with their Cache-Control (index.html is no-cache)");
-        }
-        return new SiteUpload(site, stale);
+        return new SiteUpload(site, stale, invalidation);
     }
 
-    /** What one site sync did. */
-    public record SiteUpload(SyncResult result, int staleDeleted) {
+    /** What one site sync did, with the CloudFront invalidation of its changed paths. */
+    public record SiteUpload(SyncResult result, int staleDeleted, InvalidationResult invalidation) {
         public boolean changed() {
             return !result.uploaded().isEmpty() || staleDeleted > 0;
         }

@@ -10,6 +10,7 @@ import io.tierlift.aws.cloudformation.DeployResult;
 import io.tierlift.aws.cloudformation.LiveStack;
 import io.tierlift.aws.cloudformation.PlannedChangeMapper;
 import io.tierlift.aws.cloudformation.StackRequest;
+import io.tierlift.aws.cloudfront.CloudFrontInvalidator;
 import io.tierlift.aws.lambda.LambdaPackage;
 import io.tierlift.aws.s3.S3Sync;
 import io.tierlift.model.AppDescriptor;
@@ -55,7 +56,8 @@ import java.util.stream.Collectors;
  * stacks in order (outputs of earlier ones as parameters, the key as {@code CodeKey}); writes the
  * app's secret variables into the app secret right after the data stack made it, so the function
  * finds them at its first cold start; runs the release command in the function; and syncs the React
- * build to the site bucket. A failed release command stops the deploy before the site changes.
+ * build to the site bucket, invalidating the changed paths on the distribution. A failed release
+ * command stops the deploy before the site changes.
  */
 public final class AwsServerlessDeployer {
     public static final String TARGET = "aws-serverless";
@@ -75,6 +77,7 @@ public final class AwsServerlessDeployer {
     private final AppSecretWriter appSecret;
     private final ReleaseInvoker release;
     private final FunctionLookup functions;
+    private final CloudFrontInvalidator invalidator;
     private final Progress progress;
     private final Clock clock;
     private final CfnJson json = new CfnJson();
@@ -82,7 +85,7 @@ public final class AwsServerlessDeployer {
 
     public AwsServerlessDeployer(StackSet stackSet, Function<String, S3Client> s3, Function<AppDescriptor, LambdaPackage> packager,
                                  SecretResolver secrets, AppSecretWriter appSecret, ReleaseInvoker release,
-                                 FunctionLookup functions, Progress progress, Clock clock) {
+                                 FunctionLookup functions, CloudFrontInvalidator invalidator, Progress progress, Clock clock) {
         this.stackSet = stackSet;
         this.s3 = s3;
         this.packager = packager;
@@ -90,6 +93,7 @@ public final class AwsServerlessDeployer {
         this.appSecret = appSecret;
         this.release = release;
         this.functions = functions;
+        this.invalidator = invalidator;
         this.progress = progress;
         this.clock = clock;
     }
@@ -130,7 +134,7 @@ public final class AwsServerlessDeployer {
             outcome = Optional.of(runReleaseCommand(descriptor, plan, outputs));
         }
         StackSet.SiteUpload site = stackSet.syncSite(descriptor, StackSet.output(plan, outputs, STATIC, StaticSiteStack.SITE_BUCKET),
-                plan.stack(STATIC).region());
+                plan.stack(STATIC).region(), invalidator, StackSet.output(plan, outputs, STATIC, StaticSiteStack.DISTRIBUTION_ID));
         return new DeployReport(changed, built.key(), uploaded, secretWritten, outcome, site);
     }
 
