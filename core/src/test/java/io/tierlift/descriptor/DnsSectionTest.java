@@ -88,7 +88,7 @@ class DnsSectionTest {
     @Test
     void aZoneIdMustLookLikeOne() {
         assertThat(errorsOf(TIERS + "dns: { zone_id: zone-1, name: notes.example.com }\n"))
-                .contains("dns.zone_id: must be Route 53 hosted zone id");
+                .contains("dns.zone_id: must be Route 53 hosted zone id: upper-case letters and digits");
     }
 
     @Test

@@ -1,7 +1,13 @@
 package io.tierlift.cli.e2e;
 
 import io.tierlift.aws.serverless.ReleaseInvoker;
+import io.tierlift.cli.Application;
 import io.tierlift.cli.command.ServerlessCommands;
+import io.tierlift.cli.console.Console;
+import io.tierlift.cli.migrate.AwsServerlessMigrationTier;
+import io.tierlift.descriptor.DescriptorLoader;
+import io.tierlift.migrate.DbEndpoint;
+import io.tierlift.model.AppDescriptor;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -19,11 +25,18 @@ import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.CloudFormationException;
 import software.amazon.awssdk.services.cloudformation.model.Stack;
 import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.route53.Route53Client;
+import software.amazon.awssdk.services.route53.model.Change;
+import software.amazon.awssdk.services.route53.model.ChangeAction;
+import software.amazon.awssdk.services.route53.model.RRType;
+import software.amazon.awssdk.services.route53.model.ResourceRecordSet;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -72,6 +85,7 @@ class AwsServerlessMotoTest {
     private S3Client s3;
     private LambdaClient lambda;
     private SecretsManagerClient secrets;
+    private Route53Client route53;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @BeforeAll
@@ -125,6 +139,8 @@ class AwsServerlessMotoTest {
                 .credentialsProvider(creds).httpClient(UrlConnectionHttpClient.create()).build();
         secrets = SecretsManagerClient.builder().region(Region.of(REGION)).endpointOverride(moto.endpoint())
                 .credentialsProvider(creds).httpClient(UrlConnectionHttpClient.create()).build();
+        route53 = Route53Client.builder().region(Region.AWS_GLOBAL).endpointOverride(moto.endpoint())
+                .credentialsProvider(creds).httpClient(UrlConnectionHttpClient.create()).build();
         ServerlessCommands.useReleaseInvoker((region, function) -> {
             invoked.add(region + " " + function);
             return new ReleaseInvoker.ReleaseOutcome(0, "applied 0001_create_notes\n", false);
@@ -134,7 +150,7 @@ class AwsServerlessMotoTest {
     @AfterAll
     void stop() throws IOException {
         ServerlessCommands.useReleaseInvoker(null);
-        for (AutoCloseable c : new AutoCloseable[]{cfn, cfnUsEast1, s3, lambda, secrets}) {
+        for (AutoCloseable c : new AutoCloseable[]{cfn, cfnUsEast1, s3, lambda, secrets, route53}) {
             try {
                 if (c != null) {
                     c.close();
@@ -265,6 +281,77 @@ class AwsServerlessMotoTest {
 
     @Test
     @Order(4)
+    void asAMigrationTierItGivesTheClusterSwitchesMaintenanceAndMovesTheDnsRecord() throws IOException {
+        String zone = route53.createHostedZone(b -> b.name("example.com.").callerReference(UUID.randomUUID().toString()))
+                .hostedZone().id();
+        String zoneId = zone.substring(zone.lastIndexOf('/') + 1);
+        route53.changeResourceRecordSets(b -> b.hostedZoneId(zoneId).changeBatch(c -> c.changes(Change.builder()
+                .action(ChangeAction.CREATE).resourceRecordSet(ResourceRecordSet.builder().name("notes.example.com.")
+                        .type(RRType.A).ttl(60L).resourceRecords(r -> r.value("10.231.0.10")).build()).build())));
+        Path managed = descriptor.resolveSibling("app-dns.yaml");
+        Files.writeString(managed, Files.readString(descriptor).replace("    region: eu-west-1\n", """
+                    region: eu-west-1
+                    domain: notes.example.com
+                    cloudfront_certificate_arn: arn:aws:acm:us-east-1:123456789012:certificate/abcd
+                """) + "dns: { zone_id: " + zoneId + ", name: notes.example.com }\n");
+        StringWriter err = new StringWriter();
+        Application app = new Application(new Console(new PrintWriter(new StringWriter()), new PrintWriter(err, true), false, false),
+                new DescriptorLoader(), target -> null, env, (target, accept) -> {
+                    throw new AssertionError("no SSH on aws-serverless");
+                });
+        AppDescriptor withDns = app.loader().load(managed, Optional.empty()).descriptor();
+        String functionName = output("notes-default-api", "FunctionName");
+        Map<String, String> variables = lambda.getFunctionConfiguration(b -> b.functionName(functionName)).environment().variables();
+
+        try (AwsServerlessMigrationTier tier = AwsServerlessMigrationTier.open(app, withDns)) {
+            DbEndpoint db = tier.database();
+            assertThat(db.host()).isEqualTo(output("notes-default-data", "DbClusterEndpointAddress"))
+                    .doesNotContain("proxy");
+            assertThat(db.port()).isEqualTo(Integer.parseInt(output("notes-default-data", "DbClusterEndpointPort")));
+            assertThat(db.database()).isEqualTo("notes");
+            assertThat(db.user()).isEqualTo("notes");
+            assertThat(db.password()).hasValueSatisfying(ref -> assertThat(ref.toString())
+                    .isEqualTo("${aws-sm:" + output("notes-default-data", "DbSecretArn") + "}"));
+
+            tier.maintenance(true);
+            Map<String, String> during = lambda.getFunctionConfiguration(b -> b.functionName(functionName)).environment().variables();
+            assertThat(during).containsEntry("TIERLIFT_MAINTENANCE", "on").hasSize(variables.size() + 1)
+                    .containsAllEntriesOf(variables);
+            tier.maintenance(false);
+            assertThat(lambda.getFunctionConfiguration(b -> b.functionName(functionName)).environment().variables())
+                    .isEqualTo(variables);
+
+            StringWriter out = new StringWriter();
+            tier.takeTraffic(new PrintWriter(out, true));
+            String distribution = output("notes-default-static", "DistributionDomainName");
+            assertThat(out.toString()).contains("DNS: notes.example.com. now points at aws-serverless (" + distribution + ")")
+                    .contains("INSYNC");
+            List<ResourceRecordSet> records = route53.listResourceRecordSets(b -> b.hostedZoneId(zoneId)).resourceRecordSets()
+                    .stream().filter(r -> r.name().equals("notes.example.com.")).toList();
+            assertThat(records).extracting(ResourceRecordSet::typeAsString).containsExactlyInAnyOrder("A", "AAAA");
+            assertThat(records).allSatisfy(r -> assertThat(r.aliasTarget().dnsName()).startsWith(distribution));
+
+            StringWriter again = new StringWriter();
+            tier.takeTraffic(new PrintWriter(again, true));
+            assertThat(again.toString()).contains("already points at aws-serverless");
+        }
+        assertThat(err.toString()).contains("turning maintenance on").contains("UPSERT A notes.example.com.");
+
+        // Without a dns section: the records to change, printed.
+        AppDescriptor plain = app.loader().load(descriptor, Optional.empty()).descriptor();
+        try (AwsServerlessMigrationTier tier = AwsServerlessMigrationTier.open(app, plain)) {
+            StringWriter out = new StringWriter();
+            tier.takeTraffic(new PrintWriter(out, true));
+            assertThat(out.toString()).contains("aws-serverless serves the app at https://"
+                    + output("notes-default-static", "DistributionDomainName") + "/").contains("has no alias");
+            // Provisioning a deployed tier changes nothing.
+            tier.provision();
+        }
+        assertThat(err.toString()).contains("is already there").doesNotContain("creating stack");
+    }
+
+    @Test
+    @Order(5)
     void aFailingReleaseCommandStopsTheDeployAndShowsItsOutput() throws IOException {
         ServerlessCommands.useReleaseInvoker((region, function) ->
                 new ReleaseInvoker.ReleaseOutcome(1, "applying 0003_add_tags\nERROR: relation \"tags\" already exists\n", false));
@@ -288,7 +375,7 @@ class AwsServerlessMotoTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void destroyStopsAtTheDatabaseThenRemovesEverything() {
         Cli stopped = Cli.run(env, "destroy", "aws-serverless", "-f", descriptor.toString(), "--yes");
         assertThat(stopped.exitCode()).as(stopped.all()).isNotZero();

@@ -43,7 +43,9 @@ public enum Format {
     DB_INSTANCE_CLASS("RDS instance class, e.g. db.t4g.medium", "^db\\.[a-z0-9-]+\\.[a-z0-9]+$"),
     ACM_CERTIFICATE_ARN("ACM certificate ARN", "^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[A-Za-z0-9-]+$"),
     VERSION("version such as 15 or 15.4", "^[0-9]{1,3}(\\.[0-9]{1,3}){0,2}$"),
-    ROUTE53_ZONE_ID("Route 53 hosted zone id, e.g. Z0123456789ABCDEFGHIJ (without /hostedzone/)", "^Z[A-Z0-9]{1,31}$");
+    // AWS's ids start with Z; emulators (moto, LocalStack) make others of the same alphabet.
+    ROUTE53_ZONE_ID("Route 53 hosted zone id: upper-case letters and digits, e.g. Z0123456789ABCDEFGHIJ (without /hostedzone/)",
+            "^[A-Z0-9]{1,32}$");
 
     private static final Pattern HOSTNAME = Pattern.compile(
             "^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$");
