@@ -2,6 +2,7 @@ package io.tierlift.cli.e2e;
 
 import io.tierlift.aws.serverless.ReleaseInvoker;
 import io.tierlift.cli.Application;
+import io.tierlift.cli.UserException;
 import io.tierlift.cli.command.ServerlessCommands;
 import io.tierlift.cli.console.Console;
 import io.tierlift.cli.migrate.AwsServerlessMigrationTier;
@@ -56,6 +57,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * {@code deploy aws-serverless} end to end against moto_server (moto_iaas_shim.py with the
@@ -390,6 +392,23 @@ class AwsServerlessMotoTest {
         }
         assertThat(lambda.listFunctions().functions()).isEmpty();
         assertThat(query("rds", "2014-10-31", "DescribeDBClusters", "")).doesNotContain("<DBCluster>");
+    }
+
+    @Test
+    @Order(7)
+    void aMigrationTierThatIsNotDeployedSaysSo() {
+        Application app = new Application(new Console(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()),
+                false, false), new DescriptorLoader(), target -> null, env, (target, accept) -> {
+                    throw new AssertionError("no SSH on aws-serverless");
+                });
+        AppDescriptor plain = app.loader().load(descriptor, Optional.empty()).descriptor();
+        try (AwsServerlessMigrationTier tier = AwsServerlessMigrationTier.open(app, plain)) {
+            assertThatThrownBy(tier::database).isInstanceOf(UserException.class)
+                    .hasMessage("stack notes-default-data (eu-west-1) does not exist: aws-serverless is not deployed; deploy it "
+                            + "first (tierlift deploy aws-serverless)");
+            assertThatThrownBy(() -> tier.maintenance(true)).isInstanceOf(UserException.class)
+                    .hasMessageContaining("stack notes-default-api (eu-west-1) does not exist");
+        }
     }
 
     // --- helpers ---
