@@ -30,6 +30,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Moves the descriptor's DNS record ({@code dns:}) to the tier taking traffic, through Route 53:
@@ -105,7 +106,7 @@ public final class DnsTrafficSwitch implements AutoCloseable {
         return edge.stream().map(Host::address).distinct().toList();
     }
 
-    private SwitchResult report(PrintWriter out, Target tier, String to, java.util.function.Supplier<SwitchResult> action) {
+    private SwitchResult report(PrintWriter out, Target tier, String to, Supplier<SwitchResult> action) {
         SwitchResult result;
         try {
             result = action.get();
