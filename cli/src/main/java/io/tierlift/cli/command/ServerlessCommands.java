@@ -62,11 +62,12 @@ public final class ServerlessCommands {
     }
 
     /**
-     * A deployer bound to open clients, with the Lambda clients by region (the migration tier
-     * switches maintenance through them); close it to release them.
+     * A deployer bound to open clients, with the Lambda and Secrets Manager clients by region (the
+     * migration tier switches maintenance and reads the cluster's secret through them); close it to
+     * release them.
      */
     public record Session(AwsServerlessDeployer deployer, StackPlan plan, Function<String, LambdaClient> lambda,
-                          AutoCloseable resources) implements AutoCloseable {
+                          Function<String, SecretsManagerClient> secrets, AutoCloseable resources) implements AutoCloseable {
         @Override
         public void close() {
             try {
@@ -141,7 +142,7 @@ public final class ServerlessCommands {
         AwsServerlessDeployer deployer = new AwsServerlessDeployer(stackSet, clients::s3, packager::build, app.secretsFor(descriptor),
                 new SecretsManagerAppSecretWriter(secrets), invokers.apply(lambda), new LambdaFunctionLookup(lambda), invalidator,
                 progress, Clock.systemUTC());
-        return new Session(deployer, stackPlan(descriptor), lambda, () -> {
+        return new Session(deployer, stackPlan(descriptor), lambda, secrets, () -> {
             lambdas.values().forEach(LambdaClient::close);
             secretClients.values().forEach(SecretsManagerClient::close);
             clients.close();

@@ -1,6 +1,7 @@
 package io.tierlift.cli.migrate;
 
 import io.tierlift.aws.cloudformation.Sleeper;
+import io.tierlift.aws.secretsmanager.SecretsManagerResolver;
 import io.tierlift.aws.serverless.ServerlessStatus;
 import io.tierlift.aws.serverless.migrate.LambdaMaintenanceSwitch;
 import io.tierlift.aws.serverless.migrate.MaintenanceSwitchException;
@@ -98,6 +99,14 @@ public final class AwsServerlessMigrationTier implements MigrationTier {
         int port = Integer.parseInt(required(data, DATA, CLUSTER_PORT));
         SecretRef password = SecretRef.parse("${aws-sm:" + required(data, DATA, DB_SECRET_ARN) + "}").orElseThrow();
         return new DbEndpoint(host, port, descriptor.database().name(), descriptor.database().user(), Optional.of(password));
+    }
+
+    /**
+     * Reads {@code ${aws-sm:...}} references, such as {@link #database()}'s password, through this
+     * tier's Secrets Manager clients: for the secret resolver of the migration's connections.
+     */
+    public SecretsManagerResolver secretResolver() {
+        return new SecretsManagerResolver(session.secrets(), target(descriptor).region());
     }
 
     @Override

@@ -314,6 +314,11 @@ class AwsServerlessMotoTest {
             assertThat(db.user()).isEqualTo("notes");
             assertThat(db.password()).hasValueSatisfying(ref -> assertThat(ref.toString())
                     .isEqualTo("${aws-sm:" + output("notes-default-data", "DbSecretArn") + "}"));
+            // The cluster's RDS-managed secret holds {"username", "password"}; a connection gets the password.
+            String stored = secrets.getSecretValue(b -> b.secretId(output("notes-default-data", "DbSecretArn"))).secretString();
+            String password = tier.secretResolver().apply(db.password().orElseThrow()).reveal();
+            assertThat(password).isNotBlank().doesNotStartWith("{");
+            assertThat(stored).contains("\"password\"").contains(password);
 
             tier.maintenance(true);
             Map<String, String> during = lambda.getFunctionConfiguration(b -> b.functionName(functionName)).environment().variables();
