@@ -6,7 +6,7 @@ import java.util.List;
 
 /** Reads what the mover needs to know about a database from its system catalogs. */
 public final class Catalog {
-    private static final String USER_SCHEMAS = "n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'";
+    static final String USER_SCHEMAS = "n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'";
 
     public record SequenceRef(String schema, String name) {
         public String qualified() {
