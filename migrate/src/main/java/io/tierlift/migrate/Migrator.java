@@ -53,6 +53,8 @@ public final class Migrator {
     /** Snapshots of both servers at the cutover, held from the pin-snapshot step until the final verify has read them. */
     private Sql pinnedSource;
     private Sql pinnedTarget;
+    /** True once both connections above hold their cutover snapshot (they are opened a little earlier, outside the downtime). */
+    private boolean snapshotsPinned;
     private long lastVerifiedRows;
 
     public Migrator(MigrationSettings settings, Connections connections, PgTools tools, JournalStore store, TierOperations tier,
@@ -179,6 +181,9 @@ public final class Migrator {
             case "initial-copy" -> initialCopy(db.source(), db.target(), journal);
             case "pre-verify" -> preVerify(db.source(), db.target(), journal);
             case "maintenance" -> {
+                if (steps.stream().anyMatch(s -> s.name().equals("pin-snapshot"))) {
+                    openSnapshotConnections();
+                }
                 traffic.maintenance(TrafficSwitch.Side.SOURCE, true);
                 if (journal.maintenanceOnAt == null) {
                     journal.maintenanceOnAt = clock.instant();
@@ -528,15 +533,24 @@ public final class Migrator {
      * readable whatever commits later (the target's new writes, the reverse replication's on the source).
      */
     private void pinSnapshots() {
-        releaseSnapshots();
-        pinnedSource = open(settings.source(), "source (cutover snapshot)");
-        pinnedTarget = open(settings.target(), "target (cutover snapshot)");
+        openSnapshotConnections();
         String sourceLsn = pinnedSource.pinSnapshot();
         String targetLsn = pinnedTarget.pinSnapshot();
+        snapshotsPinned = true;
         progress.step("cutover", "cutover state pinned (source WAL " + sourceLsn + ", target WAL " + targetLsn + ")");
     }
 
+    /** Connecting (TLS, SCRAM) takes tens of milliseconds: done before writes stop, the snapshots are taken in the downtime. */
+    private void openSnapshotConnections() {
+        if (pinnedSource == null || !pinnedSource.valid() || pinnedTarget == null || !pinnedTarget.valid()) {
+            releaseSnapshots();
+            pinnedSource = open(settings.source(), "source (cutover snapshot)");
+            pinnedTarget = open(settings.target(), "target (cutover snapshot)");
+        }
+    }
+
     private void releaseSnapshots() {
+        snapshotsPinned = false;
         if (pinnedSource != null) {
             pinnedSource.close();
             pinnedSource = null;
@@ -571,7 +585,7 @@ public final class Migrator {
     // ---- verify after the switch ---------------------------------------------------------------
 
     private void finalVerify(Sql source, Sql target, Journal journal) {
-        if (pinnedSource == null || pinnedTarget == null) {
+        if (!snapshotsPinned) {
             verifyAfterTheFact(source, target, journal);
             return;
         }

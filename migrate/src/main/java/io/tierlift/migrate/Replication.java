@@ -43,9 +43,12 @@ final class Replication {
         // A slot without its subscription is left from a crash inside CREATE SUBSCRIPTION: start over.
         dropSlot(publisher, name);
         // PostgreSQL keeps the connection string in pg_subscription, readable by superusers only.
+        // synchronous_commit = local: by default the apply commits asynchronously and confirms a position
+        // only after the WAL writer flushed it (up to 200 ms later), which the drain inside the write
+        // downtime would wait for; a local flush per applied transaction confirms at once.
         subscriber.execute("CREATE SUBSCRIPTION " + SqlText.ident(name) + " CONNECTION " + SqlText.literal(conninfo(publisherSeen))
                 + " PUBLICATION " + SqlText.ident(publication) + " WITH (slot_name = " + SqlText.literal(name)
-                + ", copy_data = " + copyData + ", enabled = true)");
+                + ", copy_data = " + copyData + ", enabled = true, synchronous_commit = 'local')");
     }
 
     /**
