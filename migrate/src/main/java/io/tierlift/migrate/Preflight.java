@@ -91,6 +91,12 @@ public final class Preflight {
                             + "or ALTER TABLE ... OWNER TO " + SqlText.ident(sourceRole)));
                 }
             }
+            if (!sourceSuper && !source.one("SELECT has_database_privilege(current_database(), 'CREATE')", rs -> rs.getBoolean(1))) {
+                String db = source.text("SELECT current_database()");
+                findings.add(new Finding(Severity.BLOCKER, "source role", sourceRole + " may not create a publication in database "
+                        + db + " (it needs the CREATE privilege there, which the database's owner has). Fix (as a superuser on the "
+                        + "source): GRANT CREATE ON DATABASE " + SqlText.ident(db) + " TO " + SqlText.ident(sourceRole) + ";"));
+            }
             if (reverseWanted) {
                 reverse = reverseReplicationPossible(source, target, sourceSuper, sourceRole, findings);
             }
@@ -146,8 +152,9 @@ public final class Preflight {
     }
 
     private static boolean superuser(Sql db) {
-        return db.one("SELECT rolsuper OR EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'rds_superuser' "
-                + "AND pg_has_role(current_user, 'rds_superuser', 'MEMBER')) FROM pg_roles WHERE rolname = current_user", rs -> rs.getBoolean(1));
+        // The role is named by oid: by name, pg_has_role fails outright where no rds_superuser role exists.
+        return db.one("SELECT rolsuper OR EXISTS (SELECT 1 FROM pg_roles r WHERE r.rolname = 'rds_superuser' "
+                + "AND pg_has_role(current_user, r.oid, 'MEMBER')) FROM pg_roles WHERE rolname = current_user", rs -> rs.getBoolean(1));
     }
 
     /**

@@ -374,8 +374,8 @@ class MigrationRealTest {
         PgCluster target = cluster("logical");
         seed(source, 2000);
         String password = SqlText.literal(PgCluster.PASSWORD);
-        // The app's role owns its tables, as on-prem deploys create it; it is no superuser.
-        source.sql("notes", "CREATE ROLE app LOGIN PASSWORD " + password,
+        // The app's role owns its database and tables, as on-prem deploys create them; it is no superuser.
+        source.sql("notes", "CREATE ROLE app LOGIN PASSWORD " + password, "ALTER DATABASE notes OWNER TO app",
                 "ALTER TABLE events OWNER TO app", "ALTER TABLE blobs OWNER TO app", "ALTER TABLE notes OWNER TO app",
                 "ALTER TABLE \"Odd \"\"Name\"\"\" OWNER TO app");
         // The provisioned target tier has the app role too (the schema's owners refer to it).
