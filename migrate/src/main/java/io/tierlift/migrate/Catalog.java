@@ -49,6 +49,23 @@ public final class Catalog {
                  ORDER BY 1""".formatted(USER_SCHEMAS), rs -> rs.getString(1));
     }
 
+    /** Indexes the subscription needs before it can apply UPDATE and DELETE (and unique ones, kept as guards): "schema name". */
+    public java.util.Set<String> indexesNeededForApply(Sql db) {
+        return new java.util.HashSet<>(db.query("""
+                SELECT n.nspname || ' ' || c.relname
+                  FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+                 WHERE (i.indisprimary OR i.indisunique OR i.indisreplident) AND %s""".formatted(USER_SCHEMAS), rs -> rs.getString(1)));
+    }
+
+    /** How many indexes and foreign keys the user schemas hold: equal on both sides once the late schema part is built. */
+    public long indexesAndForeignKeys(Sql db) {
+        return db.number("""
+                SELECT (SELECT count(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+                         WHERE %1$s)
+                     + (SELECT count(*) FROM pg_constraint co JOIN pg_namespace n ON n.oid = co.connamespace
+                         WHERE co.contype = 'f' AND %1$s)""".formatted(USER_SCHEMAS));
+    }
+
     public List<SequenceRef> sequences(Sql db) {
         return db.query("SELECT schemaname, sequencename FROM pg_sequences WHERE schemaname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1, 2",
                 rs -> new SequenceRef(rs.getString(1), rs.getString(2)));

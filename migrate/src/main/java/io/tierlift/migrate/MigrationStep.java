@@ -23,11 +23,14 @@ public record MigrationStep(String name, String phase, String summary) {
                     switchStep);
         }
         List<MigrationStep> steps = new ArrayList<>(List.of(preflight, provision,
-                new MigrationStep("schema", "copy", "pg_dump --schema-only of the source, applied to the target in one transaction"),
+                new MigrationStep("schema", "copy", "pg_dump --schema-only of the source, applied to the target in one transaction "
+                        + "without its secondary indexes and foreign keys"),
                 new MigrationStep("publication", "copy", "CREATE PUBLICATION " + pub + " on the source (FOR ALL TABLES as a superuser, "
                         + "else FOR TABLE each table)"),
                 new MigrationStep("subscription", "copy", "CREATE SUBSCRIPTION " + pub + " on the target (slot " + pub + "): initial copy, then changes"),
                 new MigrationStep("initial-copy", "copy", "wait until every table's initial copy is done (pg_subscription_rel)"),
+                new MigrationStep("indexes", "copy", "build the secondary indexes and foreign keys over the copied rows, "
+                        + "then vacuum and analyze"),
                 new MigrationStep("pre-verify", "verify", "compare both servers while replication runs, re-checking ranges that "
                         + "writes in flight change; a lasting difference stops here, before writes stop"),
                 maintenance,

@@ -175,7 +175,8 @@ public final class Migrator {
         switch (name) {
             case "preflight" -> preflight(db.source(), db.target(), journal);
             case "provision" -> tier.provision();
-            case "schema" -> schema(db.target());
+            case "schema" -> schema(db.source(), db.target());
+            case "indexes" -> buildIndexes(db.source(), db.target());
             case "publication" -> publication(db.source(), journal);
             case "subscription" -> subscription(db.source(), db.target(), journal);
             case "initial-copy" -> initialCopy(db.source(), db.target(), journal);
@@ -277,23 +278,61 @@ public final class Migrator {
 
     // ---- copy: schema and logical replication ---------------------------------------------------
 
-    private void schema(Sql target) {
+    private void schema(Sql source, Sql target) {
         if (!catalog.tables(target).isEmpty()) {
             progress.step("copy", "the target already has the schema (an earlier run applied it)");
             return;
         }
+        restoreSchemaPart(source, true);
+        progress.step("copy", "schema applied: " + catalog.tables(target).size() + " tables (secondary indexes and foreign keys "
+                + "follow once the rows are in)");
+    }
+
+    /**
+     * After the initial copy: the secondary indexes and foreign keys, built once over the loaded rows
+     * rather than maintained row by row during the copy. The subscription keeps running meanwhile
+     * (it waits on each table while its index builds, then catches up).
+     */
+    private void buildIndexes(Sql source, Sql target) {
+        if (catalog.indexesAndForeignKeys(target) >= catalog.indexesAndForeignKeys(source)) {
+            progress.step("copy", "secondary indexes and foreign keys are already on the target (an earlier run built them)");
+        } else {
+            long started = System.nanoTime();
+            int built = restoreSchemaPart(source, false);
+            progress.step("copy", built + " secondary indexes, foreign keys and their comments built in "
+                    + (System.nanoTime() - started) / 1_000_000 + " ms");
+        }
+        settle(target);
+    }
+
+    /**
+     * Dumps the source's schema and restores one part of it on the target (see {@link SchemaSections}),
+     * in one transaction: a crash leaves that part either absent or complete. Returns the entries restored.
+     */
+    private int restoreSchemaPart(Sql source, boolean early) {
         Path dir = tempDir();
         try {
-            Path file = dir.resolve("schema.sql");
-            tools.run("pg_dump", concat(List.of("--schema-only", "--no-publications", "--no-subscriptions", "-f", file.toString()),
+            Path dump = dir.resolve("schema.dump");
+            tools.run("pg_dump", concat(List.of("-Fc", "--schema-only", "--no-publications", "--no-subscriptions", "-f", dump.toString()),
                     tools.connectionArgs(settings.source())), List.of(settings.source()), line -> progress.step("copy", line));
-            // One transaction: a crash leaves the target either without the schema or with all of it.
-            tools.run("psql", concat(List.of("-X", "-q", "-v", "ON_ERROR_STOP=1", "--single-transaction", "-f", file.toString()),
-                    tools.connectionArgs(settings.target())), List.of(settings.target()), line -> progress.step("copy", line));
+            Path toc = dir.resolve("toc.list");
+            tools.run("pg_restore", List.of("-l", "-f", toc.toString(), dump.toString()), List.of(), line -> progress.step("copy", line));
+            SchemaSections.Split split = new SchemaSections().split(Files.readAllLines(toc), catalog.indexesNeededForApply(source));
+            List<String> part = early ? split.early() : split.late();
+            if (part.isEmpty()) {
+                return 0;
+            }
+            Path list = dir.resolve("part.list");
+            Files.write(list, part);
+            tools.run("pg_restore", concat(List.of("--single-transaction", "--exit-on-error", "-L", list.toString()),
+                    concat(tools.connectionArgs(settings.target()), List.of(dump.toString()))), List.of(settings.target()),
+                    line -> progress.step("copy", line));
+            return part.size();
+        } catch (java.io.IOException e) {
+            throw new MigrationException("cannot read the schema dump's contents under " + dir + ": " + e.getMessage());
         } finally {
             PgTools.deleteTree(dir);
         }
-        progress.step("copy", "schema applied: " + catalog.tables(target).size() + " tables");
     }
 
     private void publication(Sql source, Journal journal) {
@@ -377,7 +416,6 @@ public final class Migrator {
                 progress.step("copy", overall(copied, total, Duration.between(started, clock.instant())));
             }
             if (allReady) {
-                settle(target);
                 return;
             }
             if (clock.instant().isAfter(deadline)) {
@@ -406,7 +444,7 @@ public final class Migrator {
     /**
      * Freshly copied tables have no planner statistics and no hint bits: the first scans would pick
      * sequential scans per key range and rewrite every page. Vacuum and analyze them now, before
-     * the cutover, so the verify inside the write downtime is quick.
+     * the verify, so it is quick.
      */
     private void settle(Sql target) {
         for (TableRef t : catalog.tables(target)) {
@@ -622,7 +660,7 @@ public final class Migrator {
                         + " cannot explain:");
             }
             lastVerifiedRows = result.first().rows();
-            journal.finalVerify = "passed";
+            verifiedAfterAll(journal);
             progress.step("verify", tables.size() + " tables, " + lastVerifiedRows + " rows compared as they are now (the cutover "
                     + "state died with the interrupted run); the source follows the target through reverse replication and matches it"
                     + (result.busy().isEmpty() ? "" : ", except ranges still changing under writes: "
@@ -637,8 +675,17 @@ public final class Migrator {
                     + "as they are now. Rows the app wrote to the target since " + since + " show up as differences here (more rows, "
                     + "or changed rows, on the target); a range the app has not written to since then is a real difference:");
         }
-        journal.finalVerify = "passed";
+        verifiedAfterAll(journal);
         progress.step("verify", tables.size() + " tables, " + report.rows() + " rows compared as they are now: counts and checksums match");
+    }
+
+    /** A resumed verify passed (the operator may have repaired what an earlier one found): the cutover stands verified. */
+    private static void verifiedAfterAll(Journal journal) {
+        journal.finalVerify = "passed";
+        journal.finalVerifyMismatches.clear();
+        if (journal.status == Journal.Status.VERIFY_FAILED) {
+            journal.status = Journal.Status.CUT_OVER;
+        }
     }
 
     private void failAfterSwitch(Journal journal, List<Verifier.Mismatch> mismatches, String what) {

@@ -23,7 +23,7 @@ class MigrationPlanViewTest {
         Plan plan = new MigrationPlanView().plan(s, MigrationStep.stepsFor(s), j, Instant.EPOCH);
         assertThat(plan.changes()).extracting(c -> c.address()).containsExactly(
                 "migrate.preflight.preflight", "migrate.provision.provision", "migrate.copy.schema", "migrate.copy.publication",
-                "migrate.copy.subscription", "migrate.copy.initial-copy", "migrate.verify.pre-verify", "migrate.cutover.maintenance",
+                "migrate.copy.subscription", "migrate.copy.initial-copy", "migrate.copy.indexes", "migrate.verify.pre-verify", "migrate.cutover.maintenance",
                 "migrate.cutover.drain", "migrate.cutover.sequences", "migrate.cutover.pin-snapshot", "migrate.cutover.stop-replication",
                 "migrate.cutover.reverse-replication", "migrate.cutover.switch", "migrate.verify.final-verify");
         assertThat(plan.changes().get(0).action()).isEqualTo(Action.NO_OP);
@@ -32,7 +32,7 @@ class MigrationPlanViewTest {
         assertThat(text).contains("Plan for notes on onprem -> aws-iaas:")
                 .contains("+   migrate.copy.publication  (copy: CREATE PUBLICATION tierlift_notes on the source (FOR ALL TABLES as a "
                         + "superuser, else FOR TABLE each table))")
-                .contains("Plan: 13 to create, 0 to update, 0 to replace, 0 to delete, 2 unchanged.")
+                .contains("Plan: 14 to create, 0 to update, 0 to replace, 0 to delete, 2 unchanged.")
                 .doesNotContain("migrate.preflight.preflight");
     }
 
@@ -41,7 +41,7 @@ class MigrationPlanViewTest {
         MigrationSettings s = MigrationSettings.defaults("notes", "onprem", "aws-iaas", src, dst, Method.LOGICAL, Path.of("/tmp"))
                 .withVerifyBeforeSwitch(true).withReverseReplication(false);
         assertThat(MigrationStep.stepsFor(s)).extracting(MigrationStep::name).containsExactly("preflight", "provision", "schema",
-                "publication", "subscription", "initial-copy", "pre-verify", "maintenance", "drain", "sequences", "verify",
+                "publication", "subscription", "initial-copy", "indexes", "pre-verify", "maintenance", "drain", "sequences", "verify",
                 "stop-replication", "switch");
     }
 

@@ -75,6 +75,12 @@ class MigrationRealTest {
         System.out.println("logical: write downtime " + outcome.writeDowntime().toMillis() + " ms (longest gap seen by the writer "
                 + writer.longestGapMillis() + " ms), rows verified " + outcome.rowsVerified());
         assertThat(progressLines).anyMatch(l -> l.contains("public.events: copied, 1000000 rows"));
+        assertThat(progressLines).anyMatch(l -> l.contains("3 secondary indexes, foreign keys and their comments built"));
+        try (Connection t = target.connect("notes")) {
+            assertThat(count(t, "SELECT count(*) FROM pg_indexes WHERE tablename = 'events'")).as("primary key and two indexes").isEqualTo(3);
+            assertThat(count(t, "SELECT count(*) FROM pg_description WHERE description = 'by time'")).isOne();
+        }
+        System.out.println("logical: initial copy with indexes " + copyMillis() + " ms (subscription created -> indexes built)");
         assertThat(planText.toString()).contains("== phase copy ==", "+   migrate.copy.subscription");
         assertNoSecretAnywhere();
     }
@@ -461,6 +467,9 @@ class MigrationRealTest {
                 "CREATE TABLE events (id bigserial PRIMARY KEY, kind text NOT NULL, at timestamptz NOT NULL, amount numeric(12,2), ratio float8)",
                 "INSERT INTO events(kind, at, amount, ratio) SELECT 'k' || (g % 17), timestamptz '2024-01-01 00:00:00+00' + g * interval '1 second', "
                         + "g / 100.0, g / 3.0 FROM generate_series(1, " + events + ") g",
+                // Secondary indexes (and a comment on one), as an app has: built on the target after the copy.
+                "CREATE INDEX events_kind_idx ON events (kind)", "CREATE INDEX events_at_idx ON events (at)",
+                "COMMENT ON INDEX events_at_idx IS 'by time'",
                 "CREATE TABLE blobs (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY, data bytea, doc jsonb)",
                 "INSERT INTO blobs(data, doc) SELECT decode(md5(g::text), 'hex') || '\\x00ff'::bytea, "
                         + "jsonb_build_object('g', g, 'tags', jsonb_build_array('a', g), 'q', 'it''s \"quoted\"') FROM generate_series(1, 2000) g",
@@ -482,6 +491,17 @@ class MigrationRealTest {
                 throw new IllegalStateException("crash before " + step);
             }
         };
+    }
+
+    /** From the subscription's creation to the end of the index step: the initial copy as the migration sees it. */
+    private long copyMillis() {
+        double from = seconds(progressLines.get(indexOf(l -> l.contains("| CREATE SUBSCRIPTION"))));
+        double to = seconds(progressLines.get(indexOf(l -> l.contains("target tables vacuumed and analyzed"))));
+        return Math.round((to - from) * 1000);
+    }
+
+    private static double seconds(String progressLine) {
+        return Double.parseDouble(progressLine.trim().split(" ")[0]);
     }
 
     private int indexOf(java.util.function.Predicate<String> line) {
