@@ -353,6 +353,16 @@ class MigrationRealTest {
         assertThat(writer.errors).isEmpty();
         assertThatThrownBy(() -> migrator(source, target, Method.LOGICAL, StepHook.none()).resume())
                 .hasMessageContaining("nothing to resume");
+
+        // Keeping the target: finalize removes the replication in both directions.
+        migrator(source, target, Method.LOGICAL, StepHook.none()).finalizeMigration();
+        try (Connection s = source.connect("notes"); Connection t = target.connect("notes")) {
+            for (Connection c : List.of(s, t)) {
+                assertThat(count(c, "SELECT count(*) FROM pg_subscription")).isZero();
+                assertThat(count(c, "SELECT count(*) FROM pg_publication")).isZero();
+                assertThat(count(c, "SELECT count(*) FROM pg_replication_slots")).isZero();
+            }
+        }
     }
 
     @Test
