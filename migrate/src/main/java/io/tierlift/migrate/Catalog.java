@@ -6,7 +6,7 @@ import java.util.List;
 
 /** Reads what the mover needs to know about a database from its system catalogs. */
 public final class Catalog {
-    private static final String USER_SCHEMAS = "n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'";
+    static final String USER_SCHEMAS = "n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'";
 
     public record SequenceRef(String schema, String name) {
         public String qualified() {
@@ -47,6 +47,23 @@ public final class Catalog {
                    AND (c.relreplident = 'n'
                         OR (c.relreplident = 'd' AND NOT EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary)))
                  ORDER BY 1""".formatted(USER_SCHEMAS), rs -> rs.getString(1));
+    }
+
+    /** Indexes the subscription needs before it can apply UPDATE and DELETE (and unique ones, kept as guards): "schema name". */
+    public java.util.Set<String> indexesNeededForApply(Sql db) {
+        return new java.util.HashSet<>(db.query("""
+                SELECT n.nspname || ' ' || c.relname
+                  FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+                 WHERE (i.indisprimary OR i.indisunique OR i.indisreplident) AND %s""".formatted(USER_SCHEMAS), rs -> rs.getString(1)));
+    }
+
+    /** How many indexes and foreign keys the user schemas hold: equal on both sides once the late schema part is built. */
+    public long indexesAndForeignKeys(Sql db) {
+        return db.number("""
+                SELECT (SELECT count(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+                         WHERE %1$s)
+                     + (SELECT count(*) FROM pg_constraint co JOIN pg_namespace n ON n.oid = co.connamespace
+                         WHERE co.contype = 'f' AND %1$s)""".formatted(USER_SCHEMAS));
     }
 
     public List<SequenceRef> sequences(Sql db) {

@@ -20,11 +20,22 @@ import java.util.regex.Pattern;
  * Moves an app's PostgreSQL data from one tier to another: preflight, provision, copy, verify,
  * cutover — each step journaled so a crash resumes where it stopped and a cutover can be undone.
  * Every step is safe to run twice: it checks what already exists before creating it.
+ *
+ * <p>With logical replication the write downtime does not grow with the data: the full comparison
+ * runs before writes stop (while replication keeps the target current), and the state at the
+ * cutover is pinned in a snapshot on each server and verified after traffic moved. Reverse
+ * replication, set up inside the downtime, keeps the source receiving the target's writes so a
+ * rollback after the switch loses nothing.
  */
 public final class Migrator {
     /** What a finished run reports. */
     public record Outcome(Journal.Status status, Duration writeDowntime, long rowsVerified, List<String> notes) {
     }
+
+    /** Re-checks of differing key ranges while writes continue, before calling a difference lasting. */
+    private static final int ONLINE_RECHECKS = 5;
+    /** How long one re-check waits for the follower to catch up; a stuck follower then shows as a lasting difference. */
+    private static final Duration RECHECK_CATCH_UP = Duration.ofSeconds(10);
 
     private final MigrationSettings settings;
     private final Connections connections;
@@ -37,7 +48,14 @@ public final class Migrator {
     private final StepHook hook;
     private final Clock clock;
     private final Catalog catalog = new Catalog();
+    private final Replication replication;
     private final List<MigrationStep> steps;
+    /** Snapshots of both servers at the cutover, held from the pin-snapshot step until the final verify has read them. */
+    private Sql pinnedSource;
+    private Sql pinnedTarget;
+    /** True once both connections above hold their cutover snapshot (they are opened a little earlier, outside the downtime). */
+    private boolean snapshotsPinned;
+    private long lastVerifiedRows;
 
     public Migrator(MigrationSettings settings, Connections connections, PgTools tools, JournalStore store, TierOperations tier,
                     TrafficSwitch traffic, Progress progress, PrintWriter planOut, StepHook hook, Clock clock) {
@@ -51,6 +69,7 @@ public final class Migrator {
         this.planOut = planOut;
         this.hook = hook;
         this.clock = clock;
+        this.replication = new Replication(connections, clock);
         this.steps = MigrationStep.stepsFor(settings);
     }
 
@@ -63,10 +82,12 @@ public final class Migrator {
         Optional<Journal> existing = store.read();
         if (existing.isPresent() && !existing.get().status.closed()) {
             Journal j = existing.get();
+            boolean cut = j.status.cutOver();
             throw new MigrationException("a migration of " + j.app + " from " + j.from + " to " + j.to + " is already "
-                    + (j.status == Journal.Status.CUT_OVER ? "cut over" : "in progress (last step: " + lastStep(j) + ")")
+                    + (cut ? "cut over" + (j.status == Journal.Status.VERIFY_FAILED ? " (the verify after the switch failed)" : "")
+                    : "in progress (last step: " + lastStep(j) + ")")
                     + " according to " + store.file() + "; run with --resume to continue it, --rollback to undo it"
-                    + (j.status == Journal.Status.CUT_OVER ? " or --finalize to keep the target" : ""));
+                    + (cut ? " or --finalize to keep the target" : ""));
         }
         Journal journal = new Journal();
         journal.app = settings.app();
@@ -80,10 +101,15 @@ public final class Migrator {
         return run(journal);
     }
 
-    /** Continues an interrupted migration from its last completed step. */
+    /**
+     * Continues an interrupted migration from its last completed step. After the switch only the
+     * verify is left to do; it then compares the servers as they are now (the cutover snapshots
+     * died with the interrupted run).
+     */
     public Outcome resume() {
         Journal journal = openJournal();
-        if (journal.status == Journal.Status.CUT_OVER) {
+        boolean verifyPending = steps.stream().anyMatch(s -> s.name().equals("final-verify")) && !"passed".equals(journal.finalVerify);
+        if (journal.status.cutOver() && !verifyPending) {
             throw new MigrationException("the migration is already cut over; nothing to resume (use --finalize or --rollback)");
         }
         if (!journal.method.equals(settings.method().key())) {
@@ -91,36 +117,52 @@ public final class Migrator {
                     + "; resume with --method " + journal.method);
         }
         progress.step("migrate", "resuming after step " + lastStep(journal));
+        repointSubscriptions(journal);
         return run(journal);
     }
 
     private Outcome run(Journal journal) {
         String phase = null;
-        for (MigrationStep step : steps) {
-            if (!step.phase().equals(phase)) {
-                phase = step.phase();
-                showPhase(phase, journal);
+        try (Sessions db = new Sessions()) {
+            for (MigrationStep step : steps) {
+                if (!step.phase().equals(phase)) {
+                    phase = step.phase();
+                    showPhase(phase, journal);
+                }
+                if (journal.done(step.name()) && !rerunOnResume(step.name(), journal)) {
+                    continue;
+                }
+                hook.beforeStep(step.name());
+                progress.step(step.phase(), step.summary());
+                runStep(step.name(), journal, db);
+                journal.complete(step.name());
+                store.write(journal);
             }
-            if (journal.done(step.name()) && !step.name().equals("preflight")) {
-                continue;
-            }
-            hook.beforeStep(step.name());
-            progress.step(step.phase(), step.summary());
-            runStep(step.name(), journal);
-            journal.complete(step.name());
-            store.write(journal);
+        } finally {
+            releaseSnapshots();
         }
         Duration downtime = Duration.ofMillis(journal.downtimeMillis == null ? 0 : journal.downtimeMillis);
         List<String> notes = new ArrayList<>();
         notes.add("write downtime " + downtime.toMillis() + " ms (maintenance on at " + journal.maintenanceOnAt
                 + ", traffic on the target at " + journal.switchedAt + ")");
-        notes.add("the source is kept intact for a rollback window: --rollback to go back, --finalize to remove "
-                + "the publication, subscription and slot");
+        if (journal.reverseSubscription != null) {
+            notes.add("reverse replication sends every write the target takes back to the source: --rollback returns to it without "
+                    + "losing a write; --finalize removes the replication in both directions");
+        } else {
+            notes.add("the source is kept intact for a rollback window: --rollback to go back, --finalize to remove "
+                    + "the publication, subscription and slot");
+        }
         notes.forEach(n -> progress.step("migrate", n));
         return new Outcome(journal.status, downtime, lastVerifiedRows, notes);
     }
 
-    private long lastVerifiedRows;
+    /**
+     * Preflight always runs again. The cutover snapshots live in this process only: after a crash
+     * before the switch they are taken again (writes are still stopped, so it is the same state).
+     */
+    private static boolean rerunOnResume(String step, Journal journal) {
+        return step.equals("preflight") || step.equals("pin-snapshot") && !journal.done("switch");
+    }
 
     private void showPhase(String phase, Journal journal) {
         List<MigrationStep> inPhase = steps.stream().filter(s -> s.phase().equals(phase)).toList();
@@ -129,35 +171,46 @@ public final class Migrator {
         planOut.flush();
     }
 
-    private void runStep(String name, Journal journal) {
-        try (Sql source = open(settings.source(), "source"); Sql target = open(settings.target(), "target")) {
-            switch (name) {
-                case "preflight" -> preflight(source, target, journal);
-                case "provision" -> tier.provision();
-                case "schema" -> schema(target);
-                case "publication" -> publication(source, journal);
-                case "subscription" -> subscription(source, target, journal);
-                case "initial-copy" -> initialCopy(source, target, journal);
-                case "maintenance" -> {
-                    traffic.maintenance(TrafficSwitch.Side.SOURCE, true);
-                    if (journal.maintenanceOnAt == null) {
-                        journal.maintenanceOnAt = clock.instant();
-                    }
+    private void runStep(String name, Journal journal, Sessions db) {
+        switch (name) {
+            case "preflight" -> preflight(db.source(), db.target(), journal);
+            case "provision" -> tier.provision();
+            case "schema" -> schema(db.source(), db.target());
+            case "indexes" -> buildIndexes(db.source(), db.target());
+            case "publication" -> publication(db.source(), journal);
+            case "subscription" -> subscription(db.source(), db.target(), journal);
+            case "initial-copy" -> initialCopy(db.source(), db.target(), journal);
+            case "pre-verify" -> preVerify(db.source(), db.target(), journal);
+            case "maintenance" -> {
+                if (steps.stream().anyMatch(s -> s.name().equals("pin-snapshot"))) {
+                    openSnapshotConnections();
                 }
-                case "drain" -> drain(source, journal.slot);
-                case "dump" -> dump(journal);
-                case "restore" -> restore(target, journal);
-                case "sequences" -> copySequences(source, target);
-                case "verify" -> verify(source, target, journal);
-                case "stop-replication" -> stopReplication(target, journal);
-                case "switch" -> {
-                    traffic.switchTo(TrafficSwitch.Side.TARGET);
-                    journal.switchedAt = clock.instant();
-                    journal.downtimeMillis = Duration.between(journal.maintenanceOnAt, journal.switchedAt).toMillis();
-                    journal.status = Journal.Status.CUT_OVER;
+                traffic.maintenance(TrafficSwitch.Side.SOURCE, true);
+                if (journal.maintenanceOnAt == null) {
+                    journal.maintenanceOnAt = clock.instant();
                 }
-                default -> throw new IllegalStateException("unknown step " + name);
             }
+            case "drain" -> {
+                String lsn = replication.drain(db.source(), journal.slot, settings.drainTimeout());
+                progress.step("cutover", "replication lag is zero (source WAL " + lsn + " confirmed by the subscription)");
+            }
+            case "dump" -> dump(journal);
+            case "restore" -> restore(db.target(), journal);
+            case "sequences" -> copySequences(db.source(), db.target(), "cutover");
+            case "verify" -> verify(db.source(), db.target(), journal);
+            case "pin-snapshot" -> pinSnapshots();
+            case "stop-replication" -> replication.disable(db.target(), journal.subscription);
+            case "reverse-replication" -> reverseReplication(db.source(), db.target(), journal);
+            case "switch" -> {
+                traffic.switchTo(TrafficSwitch.Side.TARGET);
+                journal.switchedAt = clock.instant();
+                journal.downtimeMillis = Duration.between(journal.maintenanceOnAt, journal.switchedAt).toMillis();
+                journal.status = Journal.Status.CUT_OVER;
+                progress.step("cutover", "traffic is on the " + settings.to() + " tier; writes were stopped for "
+                        + journal.downtimeMillis + " ms");
+            }
+            case "final-verify" -> finalVerify(db.source(), db.target(), journal);
+            default -> throw new IllegalStateException("unknown step " + name);
         }
     }
 
@@ -166,44 +219,129 @@ public final class Migrator {
                 connections.redactor());
     }
 
+    /**
+     * One connection per server for a whole run, opened when first needed and opened again when the
+     * server stopped answering: the cutover steps then pay no connection set-up inside the downtime.
+     */
+    private final class Sessions implements AutoCloseable {
+        private Sql source;
+        private Sql target;
+
+        Sql source() {
+            source = usable(source, settings.source(), "source");
+            return source;
+        }
+
+        Sql target() {
+            target = usable(target, settings.target(), "target");
+            return target;
+        }
+
+        private Sql usable(Sql current, DbEndpoint endpoint, String label) {
+            if (current != null && current.valid()) {
+                return current;
+            }
+            if (current != null) {
+                current.close();
+            }
+            return open(endpoint, label);
+        }
+
+        @Override
+        public void close() {
+            if (source != null) {
+                source.close();
+            }
+            if (target != null) {
+                target.close();
+            }
+        }
+    }
+
     // ---- preflight -------------------------------------------------------------------------
 
     private void preflight(Sql source, Sql target, Journal journal) {
         boolean resuming = journal.done("schema") || journal.done("restore") || journal.done("dump");
         Preflight.Report report = new Preflight(50L * 1024 * 1024, Duration.ofMinutes(1))
-                .check(source, target, settings.method(), resuming || !catalog.tables(target).isEmpty() && journal.done("preflight"), journal.slot);
+                .check(source, target, settings.method(), resuming || !catalog.tables(target).isEmpty() && journal.done("preflight"),
+                        journal.slot, settings.method() == Method.LOGICAL && settings.reverseReplication());
         report.findings().forEach(f -> progress.step("preflight", f.describe()));
         if (report.blocked()) {
             throw new MigrationException("preflight refused the migration:\n  " + String.join("\n  ",
                     report.blockers().stream().map(Preflight.Finding::describe).toList()));
         }
+        // Decided once: a resumed run keeps what the first preflight found possible.
+        if (!journal.done("preflight")) {
+            journal.reverseReplication = report.reverseReplication();
+        }
     }
 
     // ---- copy: schema and logical replication ---------------------------------------------------
 
-    private void schema(Sql target) {
+    private void schema(Sql source, Sql target) {
         if (!catalog.tables(target).isEmpty()) {
             progress.step("copy", "the target already has the schema (an earlier run applied it)");
             return;
         }
+        restoreSchemaPart(source, true);
+        progress.step("copy", "schema applied: " + catalog.tables(target).size() + " tables (secondary indexes and foreign keys "
+                + "follow once the rows are in)");
+    }
+
+    /**
+     * After the initial copy: the secondary indexes and foreign keys, built once over the loaded rows
+     * rather than maintained row by row during the copy. The subscription keeps running meanwhile
+     * (it waits on each table while its index builds, then catches up).
+     */
+    private void buildIndexes(Sql source, Sql target) {
+        if (catalog.indexesAndForeignKeys(target) >= catalog.indexesAndForeignKeys(source)) {
+            progress.step("copy", "secondary indexes and foreign keys are already on the target (an earlier run built them)");
+        } else {
+            long started = System.nanoTime();
+            int built = restoreSchemaPart(source, false);
+            progress.step("copy", built + " secondary indexes, foreign keys and their comments built in "
+                    + (System.nanoTime() - started) / 1_000_000 + " ms");
+        }
+        settle(target);
+    }
+
+    /**
+     * Dumps the source's schema and restores one part of it on the target (see {@link SchemaSections}),
+     * in one transaction: a crash leaves that part either absent or complete. Returns the entries restored.
+     */
+    private int restoreSchemaPart(Sql source, boolean early) {
         Path dir = tempDir();
         try {
-            Path file = dir.resolve("schema.sql");
-            tools.run("pg_dump", concat(List.of("--schema-only", "--no-publications", "--no-subscriptions", "-f", file.toString()),
+            Path dump = dir.resolve("schema.dump");
+            tools.run("pg_dump", concat(List.of("-Fc", "--schema-only", "--no-publications", "--no-subscriptions", "-f", dump.toString()),
                     tools.connectionArgs(settings.source())), List.of(settings.source()), line -> progress.step("copy", line));
-            // One transaction: a crash leaves the target either without the schema or with all of it.
-            tools.run("psql", concat(List.of("-X", "-q", "-v", "ON_ERROR_STOP=1", "--single-transaction", "-f", file.toString()),
-                    tools.connectionArgs(settings.target())), List.of(settings.target()), line -> progress.step("copy", line));
+            Path toc = dir.resolve("toc.list");
+            tools.run("pg_restore", List.of("-l", "-f", toc.toString(), dump.toString()), List.of(), line -> progress.step("copy", line));
+            SchemaSections.Split split = new SchemaSections().split(Files.readAllLines(toc), catalog.indexesNeededForApply(source));
+            List<String> part = early ? split.early() : split.late();
+            if (part.isEmpty()) {
+                return 0;
+            }
+            Path list = dir.resolve("part.list");
+            Files.write(list, part);
+            tools.run("pg_restore", concat(List.of("--single-transaction", "--exit-on-error", "-L", list.toString()),
+                    concat(tools.connectionArgs(settings.target()), List.of(dump.toString()))), List.of(settings.target()),
+                    line -> progress.step("copy", line));
+            return part.size();
+        } catch (java.io.IOException e) {
+            throw new MigrationException("cannot read the schema dump's contents under " + dir + ": " + e.getMessage());
         } finally {
             PgTools.deleteTree(dir);
         }
-        progress.step("copy", "schema applied: " + catalog.tables(target).size() + " tables");
     }
 
     private void publication(Sql source, Journal journal) {
         String name = settings.replicationName();
-        if (source.number("SELECT count(*) FROM pg_publication WHERE pubname = ?", name) == 0) {
-            source.execute("CREATE PUBLICATION " + SqlText.ident(name) + " FOR ALL TABLES");
+        boolean superuser = source.one("SELECT rolsuper FROM pg_roles WHERE rolname = current_user", rs -> rs.getBoolean(1));
+        List<TableRef> tables = catalog.tables(source);
+        replication.createPublication(source, name, tables, superuser);
+        if (!superuser) {
+            progress.step("copy", "publication lists the " + tables.size() + " tables by name (the source role is not a superuser)");
         }
         journal.publication = name;
     }
@@ -212,23 +350,35 @@ public final class Migrator {
         String name = settings.replicationName();
         journal.subscription = name;
         journal.slot = name;
-        if (target.number("SELECT count(*) FROM pg_subscription WHERE subname = ?", name) > 0) {
-            target.execute("ALTER SUBSCRIPTION " + SqlText.ident(name) + " ENABLE");
+        store.write(journal);
+        replication.createSubscription(target, source, name, journal.publication, settings.sourceForSubscription(), true);
+    }
+
+    /**
+     * On resume the source may be reachable at another address than last time (a tunnel's local
+     * port changes per run): point the subscriptions at where their publishers are now, before
+     * anything waits on them. Only while they are still in use.
+     */
+    private void repointSubscriptions(Journal journal) {
+        if (settings.method() != Method.LOGICAL) {
             return;
         }
-        // A slot without its subscription is left from a crash inside CREATE SUBSCRIPTION: start over.
-        if (source.number("SELECT count(*) FROM pg_replication_slots WHERE slot_name = ? AND NOT active", name) > 0) {
-            source.query("SELECT pg_drop_replication_slot(?)", rs -> 1, name);
+        boolean forward = journal.subscription != null && !journal.done("stop-replication");
+        boolean reverse = journal.reverseSubscription != null;
+        if (!forward && !reverse) {
+            return;
         }
-        DbEndpoint s = settings.source();
-        String conninfo = "host=" + SqlText.conninfoValue(s.host()) + " port=" + s.port() + " dbname=" + SqlText.conninfoValue(s.database())
-                + " user=" + SqlText.conninfoValue(s.user())
-                + (s.password().isPresent() ? " password=" + SqlText.conninfoValue(connections.password(s)) : "");
-        // The statement carries the password (PostgreSQL keeps it in pg_subscription, readable by superusers only);
-        // errors pass through the redactor and the statement itself is never printed.
-        target.execute("CREATE SUBSCRIPTION " + SqlText.ident(name) + " CONNECTION " + SqlText.literal(conninfo)
-                + " PUBLICATION " + SqlText.ident(journal.publication) + " WITH (slot_name = " + SqlText.literal(name)
-                + ", copy_data = true, enabled = true)");
+        try (Sql source = open(settings.source(), "source"); Sql target = open(settings.target(), "target")) {
+            DbEndpoint s = settings.sourceForSubscription();
+            if (forward && replication.repoint(target, journal.subscription, s)) {
+                progress.step("migrate", "subscription " + journal.subscription + " now reaches the source at " + s.host() + ":" + s.port());
+            }
+            DbEndpoint t = settings.targetForReverseSubscription();
+            if (reverse && replication.repoint(source, journal.reverseSubscription, t)) {
+                progress.step("migrate", "reverse subscription " + journal.reverseSubscription + " now reaches the target at "
+                        + t.host() + ":" + t.port());
+            }
+        }
     }
 
     private void initialCopy(Sql source, Sql target, Journal journal) {
@@ -266,7 +416,6 @@ public final class Migrator {
                 progress.step("copy", overall(copied, total, Duration.between(started, clock.instant())));
             }
             if (allReady) {
-                settle(target);
                 return;
             }
             if (clock.instant().isAfter(deadline)) {
@@ -295,7 +444,7 @@ public final class Migrator {
     /**
      * Freshly copied tables have no planner statistics and no hint bits: the first scans would pick
      * sequential scans per key range and rewrite every page. Vacuum and analyze them now, before
-     * the cutover, so the verify inside the write downtime is quick.
+     * the verify, so it is quick.
      */
     private void settle(Sql target) {
         for (TableRef t : catalog.tables(target)) {
@@ -316,25 +465,6 @@ public final class Migrator {
     private static String quotedTable(String display) {
         int dot = display.indexOf('.');
         return SqlText.qualified(display.substring(0, dot), display.substring(dot + 1));
-    }
-
-    /** Waits until the subscription has confirmed everything the source wrote up to now. */
-    private void drain(Sql source, String slot) {
-        String lsn = source.text("SELECT pg_current_wal_lsn()::text");
-        Instant deadline = clock.instant().plus(settings.drainTimeout());
-        while (true) {
-            boolean caughtUp = source.one("SELECT coalesce(confirmed_flush_lsn >= ?::pg_lsn, false) FROM pg_replication_slots WHERE slot_name = ?",
-                    rs -> rs.getBoolean(1), lsn, slot);
-            if (caughtUp) {
-                progress.step("cutover", "replication lag is zero (source WAL " + lsn + " confirmed by the subscription)");
-                return;
-            }
-            if (clock.instant().isAfter(deadline)) {
-                throw new MigrationException("the subscription did not reach the source's WAL position " + lsn + " within "
-                        + settings.drainTimeout() + "; check pg_stat_subscription on the target, then --resume");
-            }
-            sleep(20);
-        }
     }
 
     // ---- copy: dump and restore ----------------------------------------------------------------
@@ -373,19 +503,46 @@ public final class Migrator {
         PgTools.deleteTree(Path.of(journal.dumpDir));
     }
 
+    // ---- verify while writes continue ------------------------------------------------------------
+
+    /**
+     * The full comparison, done before writes stop so its length does not count as downtime.
+     * Ranges that differ because of writes in flight are re-checked after the target caught up; a
+     * difference that stays stops the migration here, while the source still takes writes.
+     */
+    private void preVerify(Sql source, Sql target, Journal journal) {
+        List<TableRef> tables = catalog.tables(source);
+        OnlineVerify.Result result = new OnlineVerify(verifier(), ONLINE_RECHECKS)
+                .run(source, target, tables, () -> replication.catchUp(source, journal.slot, RECHECK_CATCH_UP));
+        if (result.lastingDifference()) {
+            throw new MigrationException("the verify before the cutover found differences that stay while the subscription is "
+                    + "caught up:\n  " + String.join("\n  ", result.lasting().stream().map(Verifier.Mismatch::describe).toList())
+                    + "\nNothing was stopped: the " + settings.from() + " tier still takes writes. Compare those rows on both servers "
+                    + "(a write on the target outside the migration, a trigger on the target, an apply error in the target's log); "
+                    + "then --resume verifies again, or --rollback removes the replication.");
+        }
+        Verifier.Report first = result.first();
+        progress.step("verify", tables.size() + " tables, " + first.rows() + " rows compared while writes continue (source "
+                + first.sourceMillis() + " ms, target " + first.targetMillis() + " ms, side by side); "
+                + first.mismatches().size() + " ranges changed under writes and were re-checked " + result.rechecks() + " times"
+                + (result.busy().isEmpty() ? "" : "; still changing, left to the verify of the cutover state: "
+                + String.join(", ", result.busy().stream().map(Verifier.Mismatch::where).toList())));
+    }
+
     // ---- cutover ------------------------------------------------------------------------------
 
-    private void copySequences(Sql from, Sql to) {
+    private void copySequences(Sql from, Sql to, String scope) {
         for (Catalog.SequenceRef seq : catalog.sequences(from)) {
             Catalog.SequenceState state = catalog.sequenceState(from, seq);
             to.query("SELECT setval(?::regclass, ?, ?)", rs -> 1, seq.qualified(), state.lastValue(), state.isCalled());
-            progress.step("cutover", "sequence " + seq.schema() + "." + seq.name() + " set to " + state.lastValue()
+            progress.step(scope, "sequence " + seq.schema() + "." + seq.name() + " set to " + state.lastValue()
                     + (state.isCalled() ? "" : " (not yet used)"));
         }
     }
 
+    /** Strict cutover and the dump method: the full verify while writes are stopped, before traffic moves. */
     private void verify(Sql source, Sql target, Journal journal) {
-        Verifier verifier = new Verifier(settings.verifyChunkWidth());
+        Verifier verifier = verifier();
         List<TableRef> tables = catalog.tables(source);
         Verifier.Report report = verifier.compare(source, target, tables);
         // Right after the drain an apply can still be committing: look again briefly before calling it a mismatch.
@@ -397,47 +554,174 @@ public final class Migrator {
             throw new MigrationException("verification found differences between source and target:\n  "
                     + String.join("\n  ", report.mismatches().stream().map(Verifier.Mismatch::describe).toList()));
         }
-        journal.targetAtCutover.clear();
-        report.target().forEach((table, digest) -> journal.targetAtCutover.put(table, digest.fingerprint()));
-        lastVerifiedRows = report.rows();
+        rememberTargetAtCutover(journal, report);
         progress.step("verify", tables.size() + " tables, " + report.rows() + " rows: counts and checksums match (source "
                 + report.sourceMillis() + " ms, target " + report.targetMillis() + " ms)");
     }
 
-    private void stopReplication(Sql target, Journal journal) {
-        if (journal.subscription != null
-                && target.number("SELECT count(*) FROM pg_subscription WHERE subname = ?", journal.subscription) > 0) {
-            target.execute("ALTER SUBSCRIPTION " + SqlText.ident(journal.subscription) + " DISABLE");
+    private void rememberTargetAtCutover(Journal journal, Verifier.Report report) {
+        journal.targetAtCutover.clear();
+        report.target().forEach((table, digest) -> journal.targetAtCutover.put(table, digest.fingerprint()));
+        lastVerifiedRows = report.rows();
+    }
+
+    /**
+     * Writes are stopped and the target has applied everything: the state both servers hold now is
+     * what the verify after the switch must compare. A repeatable-read transaction on each keeps it
+     * readable whatever commits later (the target's new writes, the reverse replication's on the source).
+     */
+    private void pinSnapshots() {
+        openSnapshotConnections();
+        String sourceLsn = pinnedSource.pinSnapshot();
+        String targetLsn = pinnedTarget.pinSnapshot();
+        snapshotsPinned = true;
+        progress.step("cutover", "cutover state pinned (source WAL " + sourceLsn + ", target WAL " + targetLsn + ")");
+    }
+
+    /** Connecting (TLS, SCRAM) takes tens of milliseconds: done before writes stop, the snapshots are taken in the downtime. */
+    private void openSnapshotConnections() {
+        if (pinnedSource == null || !pinnedSource.valid() || pinnedTarget == null || !pinnedTarget.valid()) {
+            releaseSnapshots();
+            pinnedSource = open(settings.source(), "source (cutover snapshot)");
+            pinnedTarget = open(settings.target(), "target (cutover snapshot)");
         }
+    }
+
+    private void releaseSnapshots() {
+        snapshotsPinned = false;
+        if (pinnedSource != null) {
+            pinnedSource.close();
+            pinnedSource = null;
+        }
+        if (pinnedTarget != null) {
+            pinnedTarget.close();
+            pinnedTarget = null;
+        }
+    }
+
+    /**
+     * Target-to-source replication, created while writes are stopped and the forward subscription is
+     * off: the new slot on the target starts after everything the forward replication applied, so
+     * only the writes the target takes from now on flow back, and nothing loops.
+     */
+    private void reverseReplication(Sql source, Sql target, Journal journal) {
+        if (!journal.reverseReplication) {
+            progress.step("cutover", "reverse replication is off (see the preflight): a rollback after the switch is refused "
+                    + "once the target has taken writes");
+            return;
+        }
+        String name = settings.reverseReplicationName();
+        journal.reversePublication = name;
+        journal.reverseSlot = name;
+        journal.reverseSubscription = name;
+        // Journaled before creating anything, so a crash in between still leaves the names for --rollback and --finalize.
+        store.write(journal);
+        replication.createPublication(target, name, catalog.tables(target), false);
+        replication.createSubscription(source, target, name, name, settings.targetForReverseSubscription(), false);
+    }
+
+    // ---- verify after the switch ---------------------------------------------------------------
+
+    private void finalVerify(Sql source, Sql target, Journal journal) {
+        if (!snapshotsPinned) {
+            verifyAfterTheFact(source, target, journal);
+            return;
+        }
+        List<TableRef> tables = catalog.tables(pinnedSource);
+        Verifier.Report report = verifier().compare(pinnedSource, pinnedTarget, tables);
+        releaseSnapshots();
+        rememberTargetAtCutover(journal, report);
+        if (!report.matches()) {
+            failAfterSwitch(journal, report.mismatches(), "its data at the cutover differs from the source's in:");
+        }
+        journal.finalVerify = "passed";
+        progress.step("verify", tables.size() + " tables, " + report.rows() + " rows at the cutover: counts and checksums match "
+                + "(source " + report.sourceMillis() + " ms, target " + report.targetMillis() + " ms, side by side)");
+    }
+
+    /**
+     * A run interrupted between the switch and the verify: the cutover snapshots are gone, and the
+     * target has taken writes since. With reverse replication the source follows the target, so a
+     * difference that stays once the source caught up is real; without it, every write since the
+     * switch is a difference the message has to explain.
+     */
+    private void verifyAfterTheFact(Sql source, Sql target, Journal journal) {
+        List<TableRef> tables = catalog.tables(source);
+        boolean following = journal.reverseSubscription != null
+                && source.number("SELECT count(*) FROM pg_subscription WHERE subname = ? AND subenabled", journal.reverseSubscription) > 0;
+        String since = "the switch at " + journal.switchedAt;
+        if (following) {
+            OnlineVerify.Result result = new OnlineVerify(verifier(), ONLINE_RECHECKS)
+                    .run(source, target, tables, () -> replication.catchUp(target, journal.reverseSlot, RECHECK_CATCH_UP));
+            if (result.lastingDifference()) {
+                failAfterSwitch(journal, result.lasting(), "the state at the cutover is no longer available (the run that switched "
+                        + "was interrupted), so the servers were compared as they are now, with the source caught up on the target's "
+                        + "writes through reverse replication. These ranges still differ, which writes since " + since
+                        + " cannot explain:");
+            }
+            lastVerifiedRows = result.first().rows();
+            verifiedAfterAll(journal);
+            progress.step("verify", tables.size() + " tables, " + lastVerifiedRows + " rows compared as they are now (the cutover "
+                    + "state died with the interrupted run); the source follows the target through reverse replication and matches it"
+                    + (result.busy().isEmpty() ? "" : ", except ranges still changing under writes: "
+                    + String.join(", ", result.busy().stream().map(Verifier.Mismatch::where).toList())));
+            return;
+        }
+        Verifier.Report report = verifier().compare(source, target, tables);
+        lastVerifiedRows = report.rows();
+        if (!report.matches()) {
+            failAfterSwitch(journal, report.mismatches(), "the state at the cutover is no longer available (the run that switched was "
+                    + "interrupted) and no reverse replication brings the target's writes to the source, so the servers were compared "
+                    + "as they are now. Rows the app wrote to the target since " + since + " show up as differences here (more rows, "
+                    + "or changed rows, on the target); a range the app has not written to since then is a real difference:");
+        }
+        verifiedAfterAll(journal);
+        progress.step("verify", tables.size() + " tables, " + report.rows() + " rows compared as they are now: counts and checksums match");
+    }
+
+    /** A resumed verify passed (the operator may have repaired what an earlier one found): the cutover stands verified. */
+    private static void verifiedAfterAll(Journal journal) {
+        journal.finalVerify = "passed";
+        journal.finalVerifyMismatches.clear();
+        if (journal.status == Journal.Status.VERIFY_FAILED) {
+            journal.status = Journal.Status.CUT_OVER;
+        }
+    }
+
+    private void failAfterSwitch(Journal journal, List<Verifier.Mismatch> mismatches, String what) {
+        journal.status = Journal.Status.VERIFY_FAILED;
+        journal.finalVerify = "failed";
+        journal.finalVerifyMismatches = new ArrayList<>(mismatches.stream().map(Verifier.Mismatch::where).toList());
+        store.write(journal);
+        String back = journal.reverseSubscription != null
+                ? "Reverse replication is running: every write the " + settings.to() + " tier takes also reaches the source, which "
+                + "kept its own rows. --rollback goes back to the " + settings.from() + " tier without losing a write (it stops writes "
+                + "on the target, waits until the source has them all, copies the sequences, compares and switches back)."
+                : "Reverse replication is off: --rollback is refused once the target has taken writes. Repair the target from the "
+                + "source's rows in these ranges, or roll back before the app writes.";
+        throw new VerificationFailedException("verification failed after the switch: traffic is on the " + settings.to()
+                + " tier, and " + what + "\n  " + String.join("\n  ", mismatches.stream().map(Verifier.Mismatch::describe).toList())
+                + "\n" + back, mismatches);
     }
 
     // ---- rollback and finalize -------------------------------------------------------------------
 
     /**
      * Goes back to the source. Before cutover: removes replication and turns maintenance off. After
-     * cutover: only when the target took no writes since (its contents still equal what was verified),
-     * else refuses and names the tables that changed.
+     * cutover with reverse replication: the source is brought level with the target first, so no
+     * write is lost. After cutover without it: only when the target took no writes since (its
+     * contents still equal what was verified), else refuses and names the tables that changed.
      */
     public Outcome rollback() {
         Journal journal = openJournal();
         List<String> notes = new ArrayList<>();
-        if (journal.status == Journal.Status.CUT_OVER) {
-            traffic.maintenance(TrafficSwitch.Side.TARGET, true);
-            List<String> changed;
-            try (Sql target = open(settings.target(), "target")) {
-                changed = changedSinceCutover(target, journal);
-            } catch (RuntimeException e) {
-                traffic.maintenance(TrafficSwitch.Side.TARGET, false);
-                throw e;
+        if (journal.status.cutOver()) {
+            repointSubscriptions(journal);
+            if (reverseReplicationRunning(journal)) {
+                notes.addAll(bringSourceLevel(journal));
+            } else {
+                notes.add(refuseIfTargetChanged(journal));
             }
-            if (!changed.isEmpty()) {
-                traffic.maintenance(TrafficSwitch.Side.TARGET, false);
-                throw new MigrationException("refusing to roll back: the target has received writes since the cutover at "
-                        + journal.switchedAt + " that the source does not have, in " + String.join(", ", changed)
-                        + ". Switching back would lose them. Traffic stays on the " + journal.to + " tier. Copy those rows "
-                        + "to the source first (or keep the target and run --finalize).");
-            }
-            notes.add("the target has taken no writes since the cutover; switching back loses nothing");
         }
         removeReplication(journal);
         traffic.switchTo(TrafficSwitch.Side.SOURCE);
@@ -451,9 +735,74 @@ public final class Migrator {
         return new Outcome(journal.status, Duration.ZERO, 0, notes);
     }
 
+    private boolean reverseReplicationRunning(Journal journal) {
+        if (journal.reverseSubscription == null) {
+            return false;
+        }
+        try (Sql source = open(settings.source(), "source")) {
+            return source.number("SELECT count(*) FROM pg_subscription WHERE subname = ?", journal.reverseSubscription) > 0;
+        }
+    }
+
+    /**
+     * Writes stop on the target, the source applies the last of them, takes over the sequences and
+     * is compared with the target. Ranges that already differed at the cutover (a failed verify
+     * after the switch) keep the source's rows; any other difference keeps traffic on the target.
+     */
+    private List<String> bringSourceLevel(Journal journal) {
+        traffic.maintenance(TrafficSwitch.Side.TARGET, true);
+        try (Sql source = open(settings.source(), "source"); Sql target = open(settings.target(), "target")) {
+            String lsn = replication.drain(target, journal.reverseSlot, settings.drainTimeout());
+            progress.step("rollback", "the source has applied every write the target took (target WAL " + lsn + " confirmed)");
+            copySequences(target, source, "rollback");
+            List<TableRef> tables = catalog.tables(source);
+            Verifier.Report report = verifier().compare(source, target, tables);
+            List<Verifier.Mismatch> known = report.mismatches().stream()
+                    .filter(m -> journal.finalVerifyMismatches.contains(m.where())).toList();
+            List<Verifier.Mismatch> unexpected = report.mismatches().stream().filter(m -> !known.contains(m)).toList();
+            if (!unexpected.isEmpty()) {
+                throw new MigrationException("refusing to roll back: with reverse replication caught up, the source still differs "
+                        + "from the target in:\n  " + String.join("\n  ", unexpected.stream().map(Verifier.Mismatch::describe).toList())
+                        + "\nSwitching back could lose those rows. Traffic stays on the " + journal.to + " tier; check the source's "
+                        + "log for reverse replication apply errors, then retry --rollback.");
+            }
+            List<String> notes = new ArrayList<>();
+            notes.add("the source has every write the " + journal.to + " tier took since the cutover: " + tables.size() + " tables, "
+                    + report.rows() + " rows match (source " + report.sourceMillis() + " ms, target " + report.targetMillis() + " ms)");
+            if (!known.isEmpty()) {
+                notes.add("ranges that already differed at the cutover keep the source's rows: "
+                        + String.join(", ", known.stream().map(Verifier.Mismatch::where).toList()));
+            }
+            return notes;
+        } catch (RuntimeException e) {
+            // Nothing moved yet: the target serves again rather than leave the app down.
+            traffic.maintenance(TrafficSwitch.Side.TARGET, false);
+            throw e;
+        }
+    }
+
+    private String refuseIfTargetChanged(Journal journal) {
+        traffic.maintenance(TrafficSwitch.Side.TARGET, true);
+        List<String> changed;
+        try (Sql target = open(settings.target(), "target")) {
+            changed = changedSinceCutover(target, journal);
+        } catch (RuntimeException e) {
+            traffic.maintenance(TrafficSwitch.Side.TARGET, false);
+            throw e;
+        }
+        if (!changed.isEmpty()) {
+            traffic.maintenance(TrafficSwitch.Side.TARGET, false);
+            throw new MigrationException("refusing to roll back: the target has received writes since the cutover at "
+                    + journal.switchedAt + " that the source does not have, in " + String.join(", ", changed)
+                    + ". Switching back would lose them. Traffic stays on the " + journal.to + " tier. Copy those rows "
+                    + "to the source first (or keep the target and run --finalize).");
+        }
+        return "the target has taken no writes since the cutover; switching back loses nothing";
+    }
+
     private List<String> changedSinceCutover(Sql target, Journal journal) {
         List<TableRef> tables = catalog.tables(target);
-        Verifier verifier = new Verifier(settings.verifyChunkWidth());
+        Verifier verifier = verifier();
         List<String> changed = new ArrayList<>();
         try (Sql source = open(settings.source(), "source")) {
             Map<String, List<Verifier.Chunk>> chunks = new LinkedHashMap<>();
@@ -464,64 +813,48 @@ public final class Migrator {
             for (TableRef t : tables) {
                 String before = journal.targetAtCutover.get(t.display());
                 Verifier.TableDigest after = now.get(t.display());
-                if (before == null || !before.equals(after.fingerprint())) {
-                    changed.add(t.display() + " (" + (before == null ? "new table" : before.substring(0, before.indexOf('/'))
-                            + " rows at cutover, " + after.rows() + " now") + ")");
+                if (before == null) {
+                    changed.add(t.display() + " (its state at the cutover was not recorded: the verify after the switch did not run "
+                            + "then; " + after.rows() + " rows now)");
+                } else if (!before.equals(after.fingerprint())) {
+                    changed.add(t.display() + " (" + before.substring(0, before.indexOf('/')) + " rows at cutover, " + after.rows() + " now)");
                 }
             }
         }
         return changed;
     }
 
-    /** Keeps the target and removes what the migration left on both servers: subscription, slot, publication. */
+    /** Keeps the target and removes what the migration left on both servers: subscriptions, slots, publications, both directions. */
     public Outcome finalizeMigration() {
         Journal journal = openJournal();
-        if (journal.status != Journal.Status.CUT_OVER) {
+        if (!journal.status.cutOver()) {
             throw new MigrationException("the migration has not cut over yet (last step: " + lastStep(journal)
                     + "); finalize only after the cutover, or --resume first");
         }
         removeReplication(journal);
         journal.status = Journal.Status.FINALIZED;
         store.write(journal);
-        List<String> notes = List.of("publication, subscription and replication slot removed; the source database itself is untouched");
+        List<String> notes = List.of("publications, subscriptions and replication slots removed in both directions; "
+                + "the source database itself is untouched");
         notes.forEach(n -> progress.step("finalize", n));
         return new Outcome(journal.status, Duration.ZERO, 0, notes);
     }
 
     private void removeReplication(Journal journal) {
         try (Sql source = open(settings.source(), "source"); Sql target = open(settings.target(), "target")) {
-            if (journal.subscription != null
-                    && target.number("SELECT count(*) FROM pg_subscription WHERE subname = ?", journal.subscription) > 0) {
-                String sub = SqlText.ident(journal.subscription);
-                // Detach the slot first so dropping the subscription never needs to reach the source.
-                target.execute("ALTER SUBSCRIPTION " + sub + " DISABLE");
-                target.execute("ALTER SUBSCRIPTION " + sub + " SET (slot_name = NONE)");
-                target.execute("DROP SUBSCRIPTION " + sub);
-            }
-            if (journal.slot != null) {
-                waitSlotInactive(source, journal.slot);
-                source.query("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = ?", rs -> 1, journal.slot);
-            }
-            if (journal.publication != null) {
-                source.execute("DROP PUBLICATION IF EXISTS " + SqlText.ident(journal.publication));
-            }
+            replication.remove(source, target, journal.reverseSubscription, journal.reverseSlot, journal.reversePublication);
+            replication.remove(target, source, journal.subscription, journal.slot, journal.publication);
         }
         if (journal.dumpDir != null) {
             PgTools.deleteTree(Path.of(journal.dumpDir));
         }
     }
 
-    private void waitSlotInactive(Sql source, String slot) {
-        for (int i = 0; i < 100; i++) {
-            if (source.number("SELECT count(*) FROM pg_replication_slots WHERE slot_name = ? AND active", slot) == 0) {
-                return;
-            }
-            sleep(100);
-        }
-        throw new MigrationException("replication slot " + slot + " on the source is still in use; stop its subscriber and retry");
-    }
-
     // ---- helpers -------------------------------------------------------------------------------
+
+    private Verifier verifier() {
+        return new Verifier(settings.verifyChunkWidth());
+    }
 
     private Journal openJournal() {
         Journal journal = store.read().orElseThrow(() -> new MigrationException("no migration journal at " + store.file()
@@ -556,7 +889,7 @@ public final class Migrator {
         return out;
     }
 
-    private static void sleep(long millis) {
+    static void sleep(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {

@@ -14,7 +14,11 @@ public final class Preflight {
         }
     }
 
-    public record Report(List<Finding> findings, long sourceBytes, Duration estimatedCopy) {
+    /**
+     * @param reverseReplication whether the cutover can set up target-to-source replication (asked for, and the roles and
+     *                           settings allow it)
+     */
+    public record Report(List<Finding> findings, long sourceBytes, Duration estimatedCopy, boolean reverseReplication) {
         public boolean blocked() {
             return findings.stream().anyMatch(f -> f.severity() == Severity.BLOCKER);
         }
@@ -37,9 +41,11 @@ public final class Preflight {
     /**
      * @param resuming true when the journal says the schema already went over, so a non-empty target is expected
      * @param ownSlot  the replication slot this migration created earlier, if any (it doesn't need a free one)
+     * @param reverseWanted whether the settings ask for reverse replication at the cutover
      */
-    public Report check(Sql source, Sql target, Method method, boolean resuming, String ownSlot) {
+    public Report check(Sql source, Sql target, Method method, boolean resuming, String ownSlot, boolean reverseWanted) {
         List<Finding> findings = new ArrayList<>();
+        boolean reverse = false;
         findings.add(new Finding(Severity.INFO, "source", source.text("SELECT version()")));
         findings.add(new Finding(Severity.INFO, "target", target.text("SELECT version()")));
 
@@ -63,9 +69,36 @@ public final class Preflight {
                 findings.add(new Finding(Severity.BLOCKER, "source WAL senders", "all " + maxSenders
                         + " are in use; raise max_wal_senders (restart needed)"));
             }
+            String sourceRole = source.text("SELECT current_user");
             if (!source.one("SELECT rolsuper OR rolreplication FROM pg_roles WHERE rolname = current_user", rs -> rs.getBoolean(1))) {
-                findings.add(new Finding(Severity.BLOCKER, "source role", "the migration user lacks the REPLICATION attribute; "
-                        + "Fix: ALTER ROLE <user> REPLICATION (on RDS: GRANT rds_replication TO <user>)"));
+                findings.add(new Finding(Severity.BLOCKER, "source role", "the migration user " + sourceRole + " lacks the REPLICATION "
+                        + "attribute, which the target's subscription needs to read changes. Fix (as a superuser on the source): "
+                        + "ALTER ROLE " + SqlText.ident(sourceRole) + " REPLICATION; (on RDS: GRANT rds_replication TO "
+                        + SqlText.ident(sourceRole) + ";)"));
+            }
+            boolean sourceSuper = superuser(source);
+            if (!sourceSuper) {
+                // Without a superuser the publication names each table, which only their owner may do.
+                List<String> notOwned = source.query("""
+                        SELECT n.nspname || '.' || c.relname
+                          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                         WHERE c.relkind = 'r' AND NOT c.relispartition AND %s
+                           AND NOT pg_has_role(current_user, c.relowner, 'USAGE')
+                         ORDER BY 1""".formatted(Catalog.USER_SCHEMAS), rs -> rs.getString(1));
+                if (!notOwned.isEmpty()) {
+                    findings.add(new Finding(Severity.BLOCKER, "source role", sourceRole + " is not a superuser and does not own "
+                            + String.join(", ", notOwned) + ": it cannot publish them. Fix: connect as the tables' owner, "
+                            + "or ALTER TABLE ... OWNER TO " + SqlText.ident(sourceRole)));
+                }
+            }
+            if (!sourceSuper && !source.one("SELECT has_database_privilege(current_database(), 'CREATE')", rs -> rs.getBoolean(1))) {
+                String db = source.text("SELECT current_database()");
+                findings.add(new Finding(Severity.BLOCKER, "source role", sourceRole + " may not create a publication in database "
+                        + db + " (it needs the CREATE privilege there, which the database's owner has). Fix (as a superuser on the "
+                        + "source): GRANT CREATE ON DATABASE " + SqlText.ident(db) + " TO " + SqlText.ident(sourceRole) + ";"));
+            }
+            if (reverseWanted) {
+                reverse = reverseReplicationPossible(source, target, sourceSuper, sourceRole, findings);
             }
             if (!target.one("SELECT rolsuper OR pg_has_role(current_user, 'rds_superuser', 'MEMBER') "
                     + "FROM pg_roles WHERE rolname = current_user AND EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'rds_superuser') "
@@ -115,7 +148,44 @@ public final class Preflight {
         Duration estimate = Duration.ofSeconds(Math.max(1, bytes / Math.max(1, bytesPerSecond)));
         findings.add(new Finding(Severity.INFO, "size", humanBytes(bytes) + " on the source; estimated copy time "
                 + estimate.toSeconds() + " s at " + humanBytes(bytesPerSecond) + "/s"));
-        return new Report(findings, bytes, estimate);
+        return new Report(findings, bytes, estimate, reverse);
+    }
+
+    private static boolean superuser(Sql db) {
+        // The role is named by oid: by name, pg_has_role fails outright where no rds_superuser role exists.
+        return db.one("SELECT rolsuper OR EXISTS (SELECT 1 FROM pg_roles r WHERE r.rolname = 'rds_superuser' "
+                + "AND pg_has_role(current_user, r.oid, 'MEMBER')) FROM pg_roles WHERE rolname = current_user", rs -> rs.getBoolean(1));
+    }
+
+    /**
+     * Reverse replication needs a subscription on the source (a superuser there, on PostgreSQL 15) and
+     * logical decoding on the target. Without them the migration still runs: a rollback after the
+     * cutover is then refused once the target has taken writes, so say so now.
+     */
+    private static boolean reverseReplicationPossible(Sql source, Sql target, boolean sourceSuper, String sourceRole, List<Finding> findings) {
+        String consequence = " Without it, --rollback after the cutover is refused as soon as the target has taken writes.";
+        if (!sourceSuper) {
+            findings.add(new Finding(Severity.WARNING, "reverse replication", "off: creating a subscription on the source needs a "
+                    + "superuser there (rds_superuser on RDS), and " + sourceRole + " is not one." + consequence
+                    + " To have it, connect to the source as a superuser."));
+            return false;
+        }
+        String walLevel = target.text("SHOW wal_level");
+        if (!walLevel.equals("logical")) {
+            findings.add(new Finding(Severity.WARNING, "reverse replication", "off: the target's wal_level is '" + walLevel
+                    + "', publishing its changes back needs 'logical' (on RDS: rds.logical_replication = 1)." + consequence));
+            return false;
+        }
+        long free = target.number("SELECT (SELECT setting::bigint FROM pg_settings WHERE name = 'max_replication_slots') "
+                + "- (SELECT count(*) FROM pg_replication_slots)");
+        if (free < 1) {
+            findings.add(new Finding(Severity.WARNING, "reverse replication", "off: no free replication slot on the target "
+                    + "(raise max_replication_slots)." + consequence));
+            return false;
+        }
+        findings.add(new Finding(Severity.INFO, "reverse replication", "on: at the cutover the target's changes flow back to "
+                + "the source, so --rollback loses no write"));
+        return true;
     }
 
     static String humanBytes(long bytes) {

@@ -36,6 +36,30 @@ public final class Sql implements AutoCloseable {
         return label;
     }
 
+    /** True while the server still answers on this connection (a cheap round trip). */
+    public boolean valid() {
+        try {
+            return !connection.isClosed() && connection.isValid(5);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Starts a repeatable-read transaction and takes its snapshot with a first query: every later
+     * read on this connection sees the database exactly as it was now, whatever commits meanwhile.
+     * Returns the server's WAL position at that moment.
+     */
+    public String pinSnapshot() {
+        try {
+            connection.setAutoCommit(false);
+            connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+        } catch (SQLException e) {
+            throw fail(e);
+        }
+        return text("SELECT pg_current_wal_lsn()::text");
+    }
+
     public <T> List<T> query(String sql, RowMapper<T> mapper, Object... params) {
         try (PreparedStatement ps = connection.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {

@@ -47,9 +47,19 @@ public final class Verifier {
         }
     }
 
-    public record Mismatch(String table, String chunk, long sourceRows, long targetRows) {
+    /** One key range whose count or digest differs; the source's digest tells a re-check whether the range changed meanwhile. */
+    public record Mismatch(String table, Chunk range, long sourceRows, long targetRows, String sourceDigest) {
+        public String chunk() {
+            return range.describe();
+        }
+
+        /** "schema.table [from, to)": how the journal remembers a differing range. */
+        public String where() {
+            return table + " " + range.describe();
+        }
+
         public String describe() {
-            return table + " " + chunk + ": " + sourceRows + " rows on the source, " + targetRows + " on the target"
+            return where() + ": " + sourceRows + " rows on the source, " + targetRows + " on the target"
                     + (sourceRows == targetRows ? " (same count, different content)" : "");
         }
     }
@@ -127,6 +137,11 @@ public final class Verifier {
         for (TableRef table : tables) {
             chunks.put(table.display(), chunks(source, table));
         }
+        return compare(source, target, tables, chunks);
+    }
+
+    /** Compares the given key ranges of the given tables only (a re-check of ranges that differed). */
+    public Report compare(Sql source, Sql target, List<TableRef> tables, Map<String, List<Chunk>> chunks) {
         long start = System.nanoTime();
         long[] targetNanos = new long[1];
         CompletableFuture<Map<String, TableDigest>> onTarget = CompletableFuture.supplyAsync(
@@ -151,7 +166,7 @@ public final class Verifier {
                 ChunkDigest a = s.chunks().get(i);
                 ChunkDigest b = t.chunks().get(i);
                 if (a.rows() != b.rows() || !a.digest().equals(b.digest())) {
-                    mismatches.add(new Mismatch(table.display(), a.chunk().describe(), a.rows(), b.rows()));
+                    mismatches.add(new Mismatch(table.display(), a.chunk(), a.rows(), b.rows(), a.digest()));
                 }
             }
         }

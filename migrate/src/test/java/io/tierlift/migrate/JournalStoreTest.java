@@ -38,6 +38,12 @@ class JournalStoreTest {
         j.switchedAt = Instant.parse("2025-01-02T03:00:01.500Z");
         j.downtimeMillis = 1500L;
         j.targetAtCutover.put("public.notes", "12/abc");
+        j.reverseReplication = true;
+        j.reversePublication = "tierlift_notes_reverse";
+        j.reverseSubscription = "tierlift_notes_reverse";
+        j.reverseSlot = "tierlift_notes_reverse";
+        j.finalVerify = "failed";
+        j.finalVerifyMismatches.add("public.events [250001, 500001)");
         store.write(j);
 
         Journal back = store.read().orElseThrow();
@@ -47,6 +53,12 @@ class JournalStoreTest {
         assertThat(back.switchedAt).isEqualTo(j.switchedAt);
         assertThat(back.downtimeMillis).isEqualTo(1500L);
         assertThat(back.targetAtCutover).containsEntry("public.notes", "12/abc");
+        assertThat(back.reverseReplication).isTrue();
+        assertThat(back.reverseSlot).isEqualTo("tierlift_notes_reverse");
+        assertThat(back.finalVerify).isEqualTo("failed");
+        assertThat(back.finalVerifyMismatches).containsExactly("public.events [250001, 500001)");
+        assertThat(Journal.Status.VERIFY_FAILED.cutOver()).isTrue();
+        assertThat(Journal.Status.VERIFY_FAILED.closed()).isFalse();
         assertThat(back.updatedAt).isEqualTo(clock.instant());
         assertThat(back.done("schema")).isTrue();
         assertThat(back.done("verify")).isFalse();

@@ -23,15 +23,40 @@ class MigrationPlanViewTest {
         Plan plan = new MigrationPlanView().plan(s, MigrationStep.stepsFor(s), j, Instant.EPOCH);
         assertThat(plan.changes()).extracting(c -> c.address()).containsExactly(
                 "migrate.preflight.preflight", "migrate.provision.provision", "migrate.copy.schema", "migrate.copy.publication",
-                "migrate.copy.subscription", "migrate.copy.initial-copy", "migrate.cutover.maintenance", "migrate.cutover.drain",
-                "migrate.cutover.sequences", "migrate.verify.verify", "migrate.cutover.stop-replication", "migrate.cutover.switch");
+                "migrate.copy.subscription", "migrate.copy.initial-copy", "migrate.copy.indexes", "migrate.verify.pre-verify", "migrate.cutover.maintenance",
+                "migrate.cutover.drain", "migrate.cutover.sequences", "migrate.cutover.pin-snapshot", "migrate.cutover.stop-replication",
+                "migrate.cutover.reverse-replication", "migrate.cutover.switch", "migrate.verify.final-verify");
         assertThat(plan.changes().get(0).action()).isEqualTo(Action.NO_OP);
         assertThat(plan.changes().get(2).action()).isEqualTo(Action.CREATE);
         String text = new MigrationPlanView().render(s, MigrationStep.stepsFor(s), j, Instant.EPOCH);
         assertThat(text).contains("Plan for notes on onprem -> aws-iaas:")
-                .contains("+   migrate.copy.publication  (copy: CREATE PUBLICATION tierlift_notes FOR ALL TABLES on the source)")
-                .contains("Plan: 10 to create, 0 to update, 0 to replace, 0 to delete, 2 unchanged.")
+                .contains("+   migrate.copy.publication  (copy: CREATE PUBLICATION tierlift_notes on the source (FOR ALL TABLES as a "
+                        + "superuser, else FOR TABLE each table))")
+                .contains("Plan: 14 to create, 0 to update, 0 to replace, 0 to delete, 2 unchanged.")
                 .doesNotContain("migrate.preflight.preflight");
+    }
+
+    @Test
+    void strictCutoverVerifiesInsideTheDowntimeAndWithoutReverseReplicationThereIsNoReverseStep() {
+        MigrationSettings s = MigrationSettings.defaults("notes", "onprem", "aws-iaas", src, dst, Method.LOGICAL, Path.of("/tmp"))
+                .withVerifyBeforeSwitch(true).withReverseReplication(false);
+        assertThat(MigrationStep.stepsFor(s)).extracting(MigrationStep::name).containsExactly("preflight", "provision", "schema",
+                "publication", "subscription", "initial-copy", "indexes", "pre-verify", "maintenance", "drain", "sequences", "verify",
+                "stop-replication", "switch");
+    }
+
+    @Test
+    void seenFromEndpointsDefaultToTheEndpointsTierliftUses() {
+        MigrationSettings s = MigrationSettings.defaults("notes", "onprem", "aws-iaas", src, dst, Method.LOGICAL, Path.of("/tmp"));
+        assertThat(s.verifyBeforeSwitch()).isFalse();
+        assertThat(s.reverseReplication()).isTrue();
+        assertThat(s.sourceForSubscription()).isEqualTo(src);
+        assertThat(s.targetForReverseSubscription()).isEqualTo(dst);
+        DbEndpoint tunnel = DbEndpoint.parse("postgresql://notes@127.0.0.1:40123/notes?password_ref=${env:PW}");
+        assertThat(s.withSourceSeenFromTarget(tunnel).sourceForSubscription()).isEqualTo(tunnel);
+        assertThat(s.withSourceSeenFromTarget(tunnel).source()).isEqualTo(src);
+        assertThat(s.withTargetSeenFromSource(tunnel).targetForReverseSubscription()).isEqualTo(tunnel);
+        assertThat(s.reverseReplicationName()).isEqualTo("tierlift_notes_reverse");
     }
 
     @Test

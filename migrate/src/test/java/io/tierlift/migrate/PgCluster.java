@@ -49,7 +49,12 @@ final class PgCluster implements AutoCloseable {
     }
 
     DbEndpoint endpoint(String database) {
-        return new DbEndpoint("127.0.0.1", port, database, "postgres", Optional.of(PASSWORD_REF));
+        return endpoint(database, "postgres", port);
+    }
+
+    /** The database as reached by {@code user} (whose password is {@link #PASSWORD} too) through {@code port}. */
+    DbEndpoint endpoint(String database, String user, int port) {
+        return new DbEndpoint("127.0.0.1", port, database, user, Optional.of(PASSWORD_REF));
     }
 
     Connection connect(String database) throws SQLException {
