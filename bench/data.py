@@ -354,7 +354,11 @@ class TierliftRun:
         copy_done = self.events[copy_scoped[-1] + 1][0]
         reported = next((int(m.group(1)) for _, _, msg in self.events
                          for m in [re.search(r"write downtime (\d+) ms", msg)] if m), None)
-        return {"copy_s": round(copy_done, 2), "total_s": round(self.marks["exit"], 2),
+        # The data itself moving (logical): from the subscription's creation to the last table's "copied" line.
+        subscribed = next((at for at, _, msg in self.events if msg.startswith("CREATE SUBSCRIPTION")), None)
+        copied = [at for at, _, msg in self.events if re.search(r": copied, \d+ rows", msg)]
+        moving = round(copied[-1] - subscribed, 2) if subscribed is not None and copied else None
+        return {"copy_s": round(copy_done, 2), "total_s": round(self.marks["exit"], 2), "moving_s": moving,
                 "downtime_reported_ms": reported, "phases": self.phases(), "first_event_s": round(self.events[0][0], 2)}
 
     def phases(self):

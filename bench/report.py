@@ -102,6 +102,11 @@ def data_section(command, path):
                 f"| start | 0.0 | {median_run['first_event_s']:.2f} |"]
         for scope, at, seconds in grouped(median_run["phases"]):
             out.append(f"| {scope} | {at:.2f} | {seconds:.2f} |")
+        moving = [r["moving_s"] for r in logical if r.get("moving_s")]
+        if moving:
+            out += ["", f"The rows themselves moving (subscription created → last table copied): {spread(moving, '{:.2f}')} s, "
+                        f"{spread([mib / m for m in moving])} MiB/s; the rest of the copy column is JVM start, preflight, "
+                        "schema and the target's VACUUM ANALYZE."]
         out += ["", "Longest single steps:\n"]
         for p in sorted(median_run["phases"], key=lambda p: -p["until_next_s"])[:5]:
             out.append(f"- {p['until_next_s']:.2f} s after `{p['scope']} | {p['message']}`")
