@@ -136,11 +136,11 @@ def generate(source, size):
     """Fills the source's bench database to about `size` bytes, inside the server (generate_series)."""
     source.execute("postgres", f"CREATE DATABASE {DB}")
     # Shares of the size per table, over bytes per row (heap plus indexes) measured on PostgreSQL 15.
-    n_events = max(1000, int(size * 0.55 / 190))
-    n_accounts = max(100, int(size * 0.08 / 150))
-    n_orders = max(1000, int(size * 0.12 / 110))
-    n_tags = max(100, int(size * 0.05 / 90))
-    n_blobs = max(100, int(size * 0.20 / 560))
+    n_events = max(1000, int(size * 0.55 / 157))
+    n_accounts = max(100, int(size * 0.08 / 124))
+    n_orders = max(1000, int(size * 0.12 / 91))
+    n_tags = max(100, int(size * 0.05 / 74))
+    n_blobs = max(100, int(size * 0.20 / 463))
     statements = [
         """CREATE TABLE accounts (id integer PRIMARY KEY, email text NOT NULL, name text NOT NULL,
                                  created_at timestamptz NOT NULL, active boolean NOT NULL)""",
@@ -285,7 +285,8 @@ class TierliftRun:
         self.marks = {}
 
     def execute(self):
-        env = dict(os.environ, BENCH_PW=PASSWORD, TMPDIR=self.workdir, NO_COLOR="1")
+        # tierlift's dump directory goes to java.io.tmpdir: into the bench's own folder, removed at the end.
+        env = dict(os.environ, BENCH_PW=PASSWORD, NO_COLOR="1", JAVA_TOOL_OPTIONS=f"-Djava.io.tmpdir={self.workdir}")
         master, slave = pty.openpty()
         self.t0 = time.monotonic()
         proc = subprocess.Popen(self.argv, stdin=slave, stdout=slave, stderr=subprocess.PIPE, env=env,
@@ -294,8 +295,13 @@ class TierliftRun:
         errors = []
         stderr_thread = threading.Thread(target=self._read_events, args=(proc.stderr, errors), daemon=True)
         stderr_thread.start()
-        self._operate(master)
-        code = proc.wait()
+        try:
+            self._operate(master)
+            code = proc.wait()
+        except BaseException:   # interrupted (SIGTERM, an error in the operator): end this tierlift, then report
+            proc.kill()
+            proc.wait()
+            raise
         stderr_thread.join(10)
         os.close(master)
         self.marks["exit"] = time.monotonic() - self.t0

@@ -149,6 +149,16 @@ def rolling_section(command, path):
            f"| failed requests (non-2xx + socket errors) per release | {', '.join(str(failed(w)) for w in before)} | "
            f"{', '.join(str(failed(w)) for w in during)} |",
            ""]
+    controls = d.get("controls", {})
+    if controls:
+        base = statistics.median(w["p99_ms"] for w in before)
+        out += ["Controls under the same load, once each, to tell where failures and latency come from:\n",
+                "| while | seconds | requests | non-2xx | socket errors | p50 ms | p99 ms | p99 / median p99 before |",
+                "|---|---|---|---|---|---|---|---|"]
+        for name, w in controls.items():
+            out.append(f"| {name} | {w['action_s']:.1f} | {w['requests']} | {w['non_2xx']} | {w['socket_errors']} | "
+                       f"{w['p50_ms']:.1f} | {w['p99_ms']:.1f} | {w['p99_ms'] / base:.2f}x |")
+        out.append("")
     return "\n".join(out)
 
 

@@ -70,6 +70,25 @@ def wrk_argv(url, seconds):
     return ["wrk", "-t2", "-c8", f"-d{seconds}s", "--latency", "--timeout", "10s", url]
 
 
+def command(argv):
+    return subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def under_load(url, action):
+    """wrk from 1 s before an action until 0.5 s after it; returns wrk's figures, the action's result and its time."""
+    load = subprocess.Popen(wrk_argv(url, 600), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        time.sleep(1)
+        started = time.monotonic()
+        result = action()
+        took = time.monotonic() - started
+        time.sleep(0.5)
+    finally:
+        load.send_signal(signal.SIGINT)   # wrk stops and prints what it measured
+        output, _ = load.communicate(timeout=30)
+    return parse_wrk(output), result, took
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tierlift", required=True)
@@ -123,6 +142,7 @@ targets:
         run([args.tierlift, "deploy", "onprem", "-f", descriptor, "--yes"])
         url = f"https://{NET}.10{args.path}"
         run(wrk_argv(url, 3))   # warm-up: connections, the app's first queries
+        deploy_argv = [args.tierlift, "deploy", "onprem", "-f", descriptor, "--yes"]
         runs = []
         for i in range(args.runs):
             before_output = run(wrk_argv(url, args.baseline))
@@ -131,27 +151,37 @@ targets:
             app_py = os.path.join(fleet, "app/backend/notes/app.py")
             with open(app_py, "a") as f:
                 f.write(f"\n# release marker {time.time_ns()}\n")
-            load = subprocess.Popen(wrk_argv(url, 600), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-            try:
-                time.sleep(1)
-                started = time.monotonic()
-                deploy = subprocess.run([args.tierlift, "deploy", "onprem", "-f", descriptor, "--yes"],
-                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-                deploy_s = time.monotonic() - started
-                time.sleep(0.5)
-            finally:
-                load.send_signal(signal.SIGINT)   # wrk stops and prints what it measured
-                output, _ = load.communicate(timeout=30)
+            during, deploy, deploy_s = under_load(url, lambda: command(deploy_argv))
+            save(fleet, f"deploy-{i + 1}.log", deploy.stderr)
             if deploy.returncode != 0 or "healthy" not in deploy.stderr:
                 raise RuntimeError(f"the release deploy failed ({deploy.returncode}):\n{deploy.stderr[-4000:]}")
-            save(fleet, f"wrk-{i + 1}-during.txt", output)
-            save(fleet, f"deploy-{i + 1}.log", deploy.stderr)
-            during = parse_wrk(output)
             restarted = sorted(set(re.findall(r"^\[[^]]*\] (app\d+)\s+\| \S+ healthy", deploy.stderr, re.M)))
             runs.append({"before": before, "during": during, "deploy_s": round(deploy_s, 2), "restarted": restarted})
             log(f"run {i + 1}/{args.runs}: before {before}; during {during}; deploy {deploy_s:.1f} s, restarted {restarted}")
+        # Controls, to tell where failures and latency come from: the same load while (a) a deploy that
+        # changes nothing runs (tierlift's own CPU and SSH on this 2-core machine, no restart, no reload),
+        # (b) only the edge's nginx reloads gracefully, twice, as a release does after each app host.
+        controls = {}
+        noop, deploy, took = under_load(url, lambda: command(deploy_argv))
+        if deploy.returncode != 0 or "No changes" not in deploy.stderr:
+            raise RuntimeError(f"the no-op deploy changed something or failed:\n{deploy.stderr[-4000:]}")
+        controls["no-op deploy (no restart, no reload)"] = dict(noop, action_s=round(took, 2))
+        reload_argv = ["ssh", "-F", os.path.join(state, "ssh_config"), "edge1", "nginx", "-s", "reload"]
+
+        def two_reloads():
+            results = []
+            for _ in range(2):
+                results.append(command(reload_argv))
+                time.sleep(3)
+            return results
+
+        reloads, results, took = under_load(url, two_reloads)
+        if any(r.returncode != 0 for r in results):
+            raise RuntimeError("reloading nginx on edge1 failed:\n" + "".join(r.stderr for r in results))
+        controls["two graceful nginx reloads on the edge, 3 s apart"] = dict(reloads, action_s=round(took, 2))
+        log(f"controls: {controls}")
         with open(args.out, "w") as f:
-            json.dump({"runs": runs, "path": args.path, "baseline_s": args.baseline,
+            json.dump({"runs": runs, "controls": controls, "path": args.path, "baseline_s": args.baseline,
                        "wrk": " ".join(wrk_argv(url, "D"))}, f, indent=1)
         log(f"wrote {args.out}")
     finally:
