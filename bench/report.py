@@ -107,8 +107,9 @@ def data_section(command, path):
             out += ["", f"The rows themselves moving (subscription created → last table copied): {spread(moving, '{:.2f}')} s, "
                         f"{spread([mib / m for m in moving])} MiB/s; the rest of the copy column is JVM start, preflight, "
                         "schema and the target's VACUUM ANALYZE."]
-        out += ["", "Longest single steps:\n"]
-        for p in sorted(median_run["phases"], key=lambda p: -p["until_next_s"])[:5]:
+        out += ["", "Longest single steps (periodic progress lines left out):\n"]
+        steps = [p for p in median_run["phases"] if not re.search(r"so far$|\(\d+%\)", p["message"])]
+        for p in sorted(steps, key=lambda p: -p["until_next_s"])[:5]:
             out.append(f"- {p['until_next_s']:.2f} s after `{p['scope']} | {p['message']}`")
         out.append("")
     return "\n".join(out)
