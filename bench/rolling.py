@@ -56,6 +56,7 @@ def parse_wrk(output):
         "seconds": millis(requests.group(2) + requests.group(3)) / 1000,
         "non_2xx": int(non2xx.group(1)) if non2xx else 0,
         "socket_errors": sum(int(x) for x in socket.groups()) if socket else 0,
+        "socket_errors_by_kind": dict(zip(("connect", "read", "write", "timeout"), map(int, socket.groups()))) if socket else {},
         "p50_ms": millis(percentiles["50"]), "p99_ms": millis(percentiles["99"]),
     }
 
