@@ -1,7 +1,8 @@
 # Client authentication, placed by tierlift; local edits are overwritten.
 # The same file is placed on the primary and the standby, so it still holds after a failover.
 # Only what the topology needs: local administration over the unix socket (peer), the app role
-# to its database from the app hosts, replication between the database hosts. Passwords use
+# to its database from the app hosts and from the database hosts themselves (the end of the SSH
+# tunnel through which tierlift migrate reads this database), replication between the database hosts. Passwords use
 # SCRAM. Names are quoted so they can never be read as keywords such as "all".
 #
 # TYPE  DATABASE      USER            ADDRESS               METHOD
@@ -9,6 +10,9 @@ local   all           postgres                              peer
 local   all           all                                   peer
 <#list appClients as client>
 host    "${database}"  "${appUser}"  ${client.network}  scram-sha-256  # app host ${client.hostName}
+</#list>
+<#list tunnelClients as client>
+host    "${database}"  "${appUser}"  ${client.network}  scram-sha-256  # tierlift migrate tunnel on ${client.hostName}
 </#list>
 <#list replicationClients as client>
 host    replication   "${replicationUser}"  ${client.network}  scram-sha-256  # database host ${client.hostName}

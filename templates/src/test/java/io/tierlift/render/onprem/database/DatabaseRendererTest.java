@@ -58,8 +58,12 @@ class DatabaseRendererTest {
             assertThat(rules).noneMatch(l -> l.matches(".*\\b(trust|md5|password|ident)\\b.*") || l.contains("/0"));
             int apps = target.hostsWith(io.tierlift.model.Role.APP).size();
             assertThat(hostRules).filteredOn(l -> l.contains("replication")).hasSize(hasStandby ? 2 : 0);
+            long databaseHostsOnly = target.hosts().stream().filter(h -> !h.has(io.tierlift.model.Role.APP)
+                    && (h.has(io.tierlift.model.Role.DB_PRIMARY) || h.has(io.tierlift.model.Role.DB_STANDBY))).count();
+            // app hosts, plus each database host's own address: the end of the migrate SSH tunnel
             assertThat(hostRules).filteredOn(l -> l.startsWith("host    \"" + d.database().name() + "\"  \"" + d.database().user() + "\""))
-                    .hasSize(apps);
+                    .hasSize(apps + (int) databaseHostsOnly);
+            assertThat(hostRules).filteredOn(l -> l.contains("# tierlift migrate tunnel on ")).hasSize((int) databaseHostsOnly);
         }
     }
 
