@@ -17,6 +17,7 @@ import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudfront.CloudFrontClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -38,6 +39,7 @@ public final class AwsClients implements AutoCloseable {
     private final AwsSettings settings;
     private final Function<String, String> environment;
     private final Map<Region, CloudFormationClient> cloudFormation = new ConcurrentHashMap<>();
+    private final Map<Region, ElasticLoadBalancingV2Client> elb = new ConcurrentHashMap<>();
     private final Map<Region, S3Client> s3 = new ConcurrentHashMap<>();
     private final Map<Region, AutoScalingClient> autoScaling = new ConcurrentHashMap<>();
     private final Map<Region, RdsClient> rds = new ConcurrentHashMap<>();
@@ -100,6 +102,12 @@ public final class AwsClients implements AutoCloseable {
 
     public Ec2Client ec2(String region) {
         return ec2.computeIfAbsent(resolveRegion(region), r -> configure(Ec2Client.builder().httpClient(httpClient()), r,
+                settings.apiCallTimeout(), settings.apiCallAttemptTimeout()).build());
+    }
+
+    /** The load balancer API: migrate puts the ALB in maintenance with a listener rule. */
+    public ElasticLoadBalancingV2Client elasticLoadBalancing(String region) {
+        return elb.computeIfAbsent(resolveRegion(region), r -> configure(ElasticLoadBalancingV2Client.builder().httpClient(httpClient()), r,
                 settings.apiCallTimeout(), settings.apiCallAttemptTimeout()).build());
     }
 
@@ -223,6 +231,7 @@ public final class AwsClients implements AutoCloseable {
         autoScaling.values().forEach(AutoScalingClient::close);
         rds.values().forEach(RdsClient::close);
         ec2.values().forEach(Ec2Client::close);
+        elb.values().forEach(ElasticLoadBalancingV2Client::close);
         if (cloudFront != null) {
             cloudFront.close();
             cloudFront = null;
@@ -232,6 +241,7 @@ public final class AwsClients implements AutoCloseable {
         autoScaling.clear();
         rds.clear();
         ec2.clear();
+        elb.clear();
         for (AutoCloseable resource : owned) {
             try {
                 resource.close();
