@@ -103,7 +103,10 @@ public final class MigrateCommand implements Callable<Integer> {
         }
         PrintWriter out = app.console().out();
         Progress progress = new StderrProgress(app.console());
-        Path journalFile = JournalStore.defaultPath(Path.of(System.getProperty("user.home")), appName, from.key(), to.key());
+        // HOME from the application's environment, as the other commands read theirs: a test's map reaches it too.
+        Path home = Optional.ofNullable(app.environment().get("HOME")).filter(h -> !h.isBlank()).map(Path::of)
+                .orElse(Path.of(System.getProperty("user.home")));
+        Path journalFile = JournalStore.defaultPath(home, appName, from.key(), to.key());
         JournalStore store = new JournalStore(journalFile, Clock.systemUTC());
         Optional<Journal> open = store.read().filter(j -> !j.status.closed());
         boolean starting = !resume && !rollback && !finalizeMigration;
