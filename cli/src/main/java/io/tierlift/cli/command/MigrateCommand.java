@@ -99,7 +99,9 @@ public final class MigrateCommand implements Callable<Integer> {
         AppDescriptor described = loaded.descriptor();
         String appName = described.app();
         if (!yes && !resume && System.console() == null) {
-            throw new UserException("migrate stops writes on the " + from + " tier during the cutover; run with --yes to confirm");
+            throw new UserException((rollback ? "--rollback stops writes on the " + to + " tier and sends traffic back to the " + from + " tier"
+                    : finalizeMigration ? "--finalize removes the replication objects, after which --rollback is no longer possible"
+                    : "migrate stops writes on the " + from + " tier during the cutover") + "; run with --yes to confirm");
         }
         PrintWriter out = app.console().out();
         Progress progress = new StderrProgress(app.console());

@@ -130,6 +130,69 @@ public final class OnpremMigrationTier implements MigrationTier {
         }
         progress.step("maintenance", (on ? "on" : "off") + " for " + edgeHosts().stream().map(Host::name).toList() + ": "
                 + front.name() + " answers " + status);
+        if (on) {
+            waitForWritesToStop();
+        }
+    }
+
+    /**
+     * New requests get the maintenance page now, but requests nginx passed on just before may still
+     * be writing: the copy must not start until they are done. Done means no session of the app
+     * role from an app host has been busy (running a statement or inside a transaction) for
+     * {@link #QUIET}; a request between its connect and its first statement is covered by the length
+     * of that window. Gives up after {@link #DRAIN_LIMIT}, naming what still runs.
+     */
+    private void waitForWritesToStop() {
+        Host primary = primary();
+        Database db = descriptor.database();
+        List<String> apps = target.hostsWith(Role.APP).stream().map(Host::address).toList();
+        if (apps.isEmpty()) {
+            return;
+        }
+        ServiceCommands commands = new ServiceCommands(false, descriptor.app(), "", db.version(), db.port());
+        String sql = "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend' AND usename = " + literal(db.user())
+                + " AND state <> 'idle' AND client_addr = ANY (" + literal("{" + String.join(",", apps) + "}") + "::inet[]);";
+        long start = System.nanoTime();
+        long quietSince = -1;
+        String busy = "";
+        while (System.nanoTime() - start < DRAIN_LIMIT.toNanos()) {
+            ExecResult result = connector.connect(primary).run(commands.psql(db.name()), sql.getBytes(StandardCharsets.UTF_8));
+            if (!result.ok()) {
+                throw new MigrationException("cannot see the app's sessions on " + primary.name() + ": " + result.stderr().strip());
+            }
+            busy = result.out().strip();
+            long now = System.nanoTime();
+            if (busy.equals("0")) {
+                if (quietSince < 0) {
+                    quietSince = now;
+                } else if (now - quietSince >= QUIET.toNanos()) {
+                    progress.step("maintenance", "writes stopped: no app session busy on " + primary.name() + " for "
+                            + QUIET.toMillis() + " ms (waited " + (now - start) / 1_000_000 + " ms)");
+                    return;
+                }
+            } else {
+                quietSince = -1;
+            }
+            sleep(100);
+        }
+        throw new MigrationException("writes did not stop: " + busy + " session(s) of role " + db.user() + " from the app hosts still busy on "
+                + primary.name() + " after " + DRAIN_LIMIT.toSeconds() + " s of maintenance; see pg_stat_activity there, then --resume");
+    }
+
+    private static final java.time.Duration QUIET = java.time.Duration.ofSeconds(1);
+    private static final java.time.Duration DRAIN_LIMIT = java.time.Duration.ofSeconds(60);
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MigrationException("interrupted");
+        }
+    }
+
+    private static String literal(String value) {
+        return "'" + value.replace("'", "''") + "'";
     }
 
     /** The status the client-facing host gives for the site's front page, asked on that host itself. */

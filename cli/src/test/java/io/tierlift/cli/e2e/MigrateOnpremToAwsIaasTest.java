@@ -167,14 +167,14 @@ class MigrateOnpremToAwsIaasTest {
             rs.next();
             assertThat(rs.getLong(1)).as("a plain sequence continues too").isEqualTo(1037);
         }
-        Cli refused = tierlift(migrate("notes_logical", "--rollback"));
+        Cli refused = tierlift(migrate("notes_logical", "--rollback", "--yes"));
         assertThat(refused.exitCode()).as(refused.all()).isEqualTo(1);
         assertThat(refused.err()).contains("refusing to roll back: the target has received writes since the cutover")
                 .contains("public.notes").contains("Switching back would lose them");
         try (Connection c = target.connect("notes_logical"); Statement st = c.createStatement()) {
             st.execute("DELETE FROM notes WHERE id = " + id);
         }
-        Cli back = tierlift(migrate("notes_logical", "--rollback"));
+        Cli back = tierlift(migrate("notes_logical", "--rollback", "--yes"));
         assertThat(back.exitCode()).as(back.all()).isZero();
         assertThat(back.out()).contains("Migration rolled back.");
         assertThat(back.err()).contains("maintenance | off for [edge1]");
@@ -255,7 +255,7 @@ class MigrateOnpremToAwsIaasTest {
     }
 
     private void rollBack(String database) {
-        Cli back = tierlift(migrate(database, "--rollback"));
+        Cli back = tierlift(migrate(database, "--rollback", "--yes"));
         assertThat(back.exitCode()).as(back.all()).isZero();
         assertThat(world.curl("-X", "POST", "-H", "Content-Type: application/json", "-d", "{\"body\":\"source again\"}",
                 edge + "/api/notes").status()).as("the source takes writes after the rollback").isEqualTo(201);
