@@ -177,7 +177,8 @@ class MigrateOnpremToAwsIaasTest {
         Cli back = tierlift(migrate("notes_logical", "--rollback", "--yes"));
         assertThat(back.exitCode()).as(back.all()).isZero();
         assertThat(back.out()).contains("Migration rolled back.");
-        assertThat(back.err()).contains("maintenance | off for [edge1]");
+        assertThat(back.err()).contains("maintenance | off for [edge1]")
+                .as("the target stops writes while the rollback checks it").contains("on for the ALB of notes-default-compute");
         SandboxWorld.CurlResult write = world.curl("-X", "POST", "-H", "Content-Type: application/json",
                 "-d", "{\"body\":\"after the rollback\"}", edge + "/api/notes");
         assertThat(write.status()).as("the source takes writes again: %s", write.body()).isEqualTo(201);
@@ -257,7 +258,7 @@ class MigrateOnpremToAwsIaasTest {
     private void rollBack(String database) {
         Cli back = tierlift(migrate(database, "--rollback", "--yes"));
         assertThat(back.exitCode()).as(back.all()).isZero();
-        assertThat(world.curl("-X", "POST", "-H", "Content-Type: application/json", "-d", "{\"body\":\"source again\"}",
+        assertThat(world.curl("-X", "POST", "-H", "Content-Type: application/json", "-d", "{\"body\":\"written after the rollback\"}",
                 edge + "/api/notes").status()).as("the source takes writes after the rollback").isEqualTo(201);
     }
 
@@ -265,7 +266,10 @@ class MigrateOnpremToAwsIaasTest {
     private void assertMigrated(Cli run, MigrateNoteWriter writer, String database) throws Exception {
         assertThat(run.exitCode()).as("%s%ntarget log:%n%s", run.all(), tail(target.log())).isZero();
         assertThat(run.out()).contains("Migration cut over.");
-        assertThat(run.all()).containsPattern("write downtime \\d+ ms");
+        java.util.regex.Matcher downtime = java.util.regex.Pattern.compile("write downtime (\\d+) ms").matcher(run.out());
+        assertThat(downtime.find()).as("downtime reported:%n%s", run.out()).isTrue();
+        System.out.println("migrate into " + database + ": write downtime " + downtime.group(1) + " ms, " + writer.acknowledged().size()
+                + " writes acknowledged, writer outcomes " + writer.outcomes());
         assertThat(writer.acknowledged()).as("the writer got writes in before the cutover").isNotEmpty();
         assertThat(writer.sawMaintenancePage()).as("the writer met the maintenance page: %s", writer.outcomes()).isTrue();
         assertThat(writer.outcomes().keySet()).as("only writes or maintenance pages, no errors").containsOnly("201", "503");
