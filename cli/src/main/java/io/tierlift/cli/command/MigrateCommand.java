@@ -11,7 +11,9 @@ import io.tierlift.cli.migrate.MigrationTier;
 import io.tierlift.cli.migrate.OnpremMigrationTier;
 import io.tierlift.cli.console.StderrProgress;
 import io.tierlift.descriptor.LoadedDescriptor;
+import io.tierlift.aws.client.AwsClients;
 import io.tierlift.aws.migrate.AwsMigrationException;
+import io.tierlift.aws.migrate.SecretsManagerPasswords;
 import io.tierlift.migrate.Connections;
 import io.tierlift.migrate.DbEndpoint;
 import io.tierlift.migrate.JournalStore;
@@ -31,6 +33,7 @@ import io.tierlift.onprem.ssh.LocalForward;
 import io.tierlift.onprem.ssh.SshException;
 import io.tierlift.provider.Progress;
 import io.tierlift.provider.Target;
+import io.tierlift.secret.LocalSecretResolver;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -112,7 +115,8 @@ public final class MigrateCommand implements Callable<Integer> {
         JournalStore store = new JournalStore(journalFile, Clock.systemUTC());
         Optional<Journal> open = store.read().filter(j -> !j.status.closed());
         boolean starting = !resume && !rollback && !finalizeMigration;
-        try (MigrationTier source = tier(from, described, progress, tunnelPort(open.map(j -> j.source)));
+        try (AwsClients secretsClients = AwsCommands.clients(app, null);
+             MigrationTier source = tier(from, described, progress, tunnelPort(open.map(j -> j.source)));
              MigrationTier target = tier(to, described, progress, tunnelPort(open.map(j -> j.target)))) {
             DbEndpoint sourceDatabase = sourceOverride.orElseGet(source::database);
             if (starting && targetOverride.isEmpty()) {
@@ -131,7 +135,9 @@ public final class MigrateCommand implements Callable<Integer> {
                 throw new UserException(e.getMessage(), ExitCode.USAGE);
             }
             Redactor redactor = new Redactor();
-            Connections connections = new Connections(app.secretsFor(described), redactor);
+            // The same references as elsewhere, plus ${aws-sm:...}: the RDS master secret of an aws-iaas target.
+            Connections connections = new Connections(new LocalSecretResolver(app.environment(), described.baseDir(),
+                    new SecretsManagerPasswords(secretsClients::secretsManager)), redactor);
             Migrator migrator = new Migrator(settings, connections, new PgTools(settings.pgBin(), connections), store,
                     target::provision, traffic(source, target, out), progress, out, StepHook.none(), Clock.systemUTC());
             printPlan(out, settings, migrator, sourceOverride.isPresent(), targetOverride.isPresent());

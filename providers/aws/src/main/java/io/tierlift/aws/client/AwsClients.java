@@ -20,6 +20,7 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 import java.net.URI;
 import java.time.Duration;
@@ -40,6 +41,7 @@ public final class AwsClients implements AutoCloseable {
     private final Function<String, String> environment;
     private final Map<Region, CloudFormationClient> cloudFormation = new ConcurrentHashMap<>();
     private final Map<Region, ElasticLoadBalancingV2Client> elb = new ConcurrentHashMap<>();
+    private final Map<Region, SecretsManagerClient> secretsManager = new ConcurrentHashMap<>();
     private final Map<Region, S3Client> s3 = new ConcurrentHashMap<>();
     private final Map<Region, AutoScalingClient> autoScaling = new ConcurrentHashMap<>();
     private final Map<Region, RdsClient> rds = new ConcurrentHashMap<>();
@@ -108,6 +110,12 @@ public final class AwsClients implements AutoCloseable {
     /** The load balancer API: migrate puts the ALB in maintenance with a listener rule. */
     public ElasticLoadBalancingV2Client elasticLoadBalancing(String region) {
         return elb.computeIfAbsent(resolveRegion(region), r -> configure(ElasticLoadBalancingV2Client.builder().httpClient(httpClient()), r,
+                settings.apiCallTimeout(), settings.apiCallAttemptTimeout()).build());
+    }
+
+    /** Secrets Manager: migrate reads the RDS master secret to connect to the target database. */
+    public SecretsManagerClient secretsManager(String region) {
+        return secretsManager.computeIfAbsent(resolveRegion(region), r -> configure(SecretsManagerClient.builder().httpClient(httpClient()), r,
                 settings.apiCallTimeout(), settings.apiCallAttemptTimeout()).build());
     }
 
@@ -232,6 +240,7 @@ public final class AwsClients implements AutoCloseable {
         rds.values().forEach(RdsClient::close);
         ec2.values().forEach(Ec2Client::close);
         elb.values().forEach(ElasticLoadBalancingV2Client::close);
+        secretsManager.values().forEach(SecretsManagerClient::close);
         if (cloudFront != null) {
             cloudFront.close();
             cloudFront = null;
@@ -242,6 +251,7 @@ public final class AwsClients implements AutoCloseable {
         rds.clear();
         ec2.clear();
         elb.clear();
+        secretsManager.clear();
         for (AutoCloseable resource : owned) {
             try {
                 resource.close();
