@@ -119,14 +119,7 @@ public final class DatabaseRenderer implements HostRoleRenderer {
                 .filter(h -> h.has(Role.DB_PRIMARY) || h.has(Role.DB_STANDBY))
                 .map(h -> new HbaFile.Client(h.name(), addresses.network(h, "pg_hba.conf")))
                 .toList();
-        // The migration's SSH tunnel connects from the database host itself, to the address PostgreSQL
-        // listens on; on both database hosts, so a migration still works after a failover.
-        // A database host that is also an app host already has its line.
-        List<HbaFile.Client> tunnels = target.hosts().stream()
-                .filter(h -> (h.has(Role.DB_PRIMARY) || h.has(Role.DB_STANDBY)) && !h.has(Role.APP))
-                .map(h -> new HbaFile.Client(h.name(), addresses.network(h, "pg_hba.conf")))
-                .toList();
-        return new HbaFile(db.name(), db.user(), apps, tunnels, db.replicationUser(), replication);
+        return new HbaFile(db.name(), db.user(), apps, db.replicationUser(), replication);
     }
 
     StandbySettings standby(AppDescriptor app, Host primary, Host standby, PostgresLayout layout) {

@@ -3,16 +3,13 @@ package io.tierlift.render.onprem.database;
 import java.util.List;
 
 /**
- * View model of {@code pg_hba.conf}: the app role may reach the app database from the app hosts
- * and from each database host's own address (where the SSH tunnel of {@code tierlift migrate}
- * ends), the replication role may replicate from the database hosts. Nothing else comes over the
- * network.
+ * View model of {@code pg_hba.conf}: the app role may reach the app database from the app hosts,
+ * the replication role may replicate from the database hosts. Nothing else comes over the network.
  */
-public record HbaFile(String database, String appUser, List<Client> appClients, List<Client> tunnelClients,
-                      String replicationUser, List<Client> replicationClients) {
+public record HbaFile(String database, String appUser, List<Client> appClients, String replicationUser,
+                      List<Client> replicationClients) {
     public HbaFile {
         appClients = List.copyOf(appClients);
-        tunnelClients = List.copyOf(tunnelClients);
         replicationClients = List.copyOf(replicationClients);
     }
 
