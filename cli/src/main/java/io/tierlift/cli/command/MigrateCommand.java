@@ -118,6 +118,10 @@ public final class MigrateCommand implements Callable<Integer> {
         try (AwsClients secretsClients = AwsCommands.clients(app, null);
              MigrationTier source = tier(from, described, progress, tunnelPort(open.map(j -> j.source)));
              MigrationTier target = tier(to, described, progress, tunnelPort(open.map(j -> j.target)))) {
+            // The plan comes first: what moves where, before a tunnel opens or the target is deployed.
+            out.println("Plan: migrate " + appName + " from " + from + " to " + to + " (" + chosen.key() + ")"
+                    + (rollback ? ", rolling back" : finalizeMigration ? ", finalizing" : resume ? ", resuming" : ""));
+            out.flush();
             DbEndpoint sourceDatabase = sourceOverride.orElseGet(source::database);
             if (starting && targetOverride.isEmpty()) {
                 // The target's database address exists only once the tier is deployed; the plan's
@@ -162,7 +166,6 @@ public final class MigrateCommand implements Callable<Integer> {
 
     /** The plan before anything changes: what moves where, by which steps. */
     private void printPlan(PrintWriter out, MigrationSettings settings, Migrator migrator, boolean sourceGiven, boolean targetGiven) {
-        out.println("Plan: migrate " + settings.app() + " from " + from + " to " + to + " (" + settings.method().key() + ")");
         out.println("  source database  " + settings.source() + (sourceGiven ? "  (--source-db)" : "  (" + from + " tier)"));
         out.println("  target database  " + settings.target() + (targetGiven ? "  (--target-db)" : "  (" + to + " tier)"));
         out.println("  steps            " + String.join(", ", migrator.steps().stream().map(s -> s.name()).toList()));
