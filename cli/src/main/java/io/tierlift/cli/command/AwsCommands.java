@@ -69,18 +69,8 @@ final class AwsCommands {
 
     static Session session(Application app, AppDescriptor descriptor, Options options) {
         Map<String, String> env = app.environment();
-        AwsSettings settings = AwsSettings.defaults().withProfile(options == null ? null : options.profile)
-                .withRegion(options == null ? null : options.region);
         Optional<URI> endpoint = Optional.ofNullable(env.get("AWS_ENDPOINT_URL")).filter(v -> !v.isBlank()).map(URI::create);
-        if (endpoint.isPresent()) {
-            settings = settings.withEndpoint(endpoint.get());
-        }
-        String key = env.get("AWS_ACCESS_KEY_ID");
-        String secret = env.get("AWS_SECRET_ACCESS_KEY");
-        if (key != null && !key.isBlank() && secret != null && !secret.isBlank()) {
-            settings = settings.withCredentials(StaticCredentialsProvider.create(AwsBasicCredentials.create(key, secret)));
-        }
-        AwsClients clients = new AwsClients(settings, env::get);
+        AwsClients clients = clients(app, options);
         DeployerSettings deployerSettings = DeployerSettings.defaults();
         InvalidationSettings invalidation = InvalidationSettings.defaults();
         if (endpoint.isPresent()) {
@@ -98,6 +88,23 @@ final class AwsCommands {
                 new Ec2PrefixListLookup(clients::ec2), resources, invalidator, progress,
                 deployerSettings.pollInterval(), deployerSettings.stackTimeout(), Clock.systemUTC());
         return new Session(deployer, stackPlan(descriptor), clients);
+    }
+
+    /** AWS clients from the application's environment (endpoint, static credentials) and --profile/--region. */
+    static AwsClients clients(Application app, Options options) {
+        Map<String, String> env = app.environment();
+        AwsSettings settings = AwsSettings.defaults().withProfile(options == null ? null : options.profile)
+                .withRegion(options == null ? null : options.region);
+        Optional<URI> endpoint = Optional.ofNullable(env.get("AWS_ENDPOINT_URL")).filter(v -> !v.isBlank()).map(URI::create);
+        if (endpoint.isPresent()) {
+            settings = settings.withEndpoint(endpoint.get());
+        }
+        String key = env.get("AWS_ACCESS_KEY_ID");
+        String secret = env.get("AWS_SECRET_ACCESS_KEY");
+        if (key != null && !key.isBlank() && secret != null && !secret.isBlank()) {
+            settings = settings.withCredentials(StaticCredentialsProvider.create(AwsBasicCredentials.create(key, secret)));
+        }
+        return new AwsClients(settings, env::get);
     }
 
     /** Prints the status as a table (text) or one JSON object; exit 1 when {@link IaasStatus#problems()} has any. */

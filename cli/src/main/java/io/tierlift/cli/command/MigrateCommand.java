@@ -4,9 +4,16 @@ import io.tierlift.cli.Application;
 import io.tierlift.cli.DescriptorOptions;
 import io.tierlift.cli.ExitCode;
 import io.tierlift.cli.TargetConverter;
+import io.tierlift.cli.DescriptorDigest;
 import io.tierlift.cli.UserException;
+import io.tierlift.cli.migrate.AwsIaasMigrationTier;
+import io.tierlift.cli.migrate.MigrationTier;
+import io.tierlift.cli.migrate.OnpremMigrationTier;
 import io.tierlift.cli.console.StderrProgress;
 import io.tierlift.descriptor.LoadedDescriptor;
+import io.tierlift.aws.client.AwsClients;
+import io.tierlift.aws.migrate.AwsMigrationException;
+import io.tierlift.aws.migrate.SecretsManagerPasswords;
 import io.tierlift.migrate.Connections;
 import io.tierlift.migrate.DbEndpoint;
 import io.tierlift.migrate.JournalStore;
@@ -17,9 +24,16 @@ import io.tierlift.migrate.Migrator;
 import io.tierlift.migrate.PgTools;
 import io.tierlift.migrate.Redactor;
 import io.tierlift.migrate.StepHook;
-import io.tierlift.migrate.TierOperations;
+import io.tierlift.migrate.Journal;
 import io.tierlift.migrate.TrafficSwitch;
+import io.tierlift.model.AppDescriptor;
+import io.tierlift.onprem.deploy.DeployOptions;
+import io.tierlift.onprem.deploy.HostFailure;
+import io.tierlift.onprem.ssh.LocalForward;
+import io.tierlift.onprem.ssh.SshException;
+import io.tierlift.provider.Progress;
 import io.tierlift.provider.Target;
+import io.tierlift.secret.LocalSecretResolver;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -27,12 +41,14 @@ import picocli.CommandLine.Option;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 @Command(name = "migrate", description = {"Move the running app and its data from one tier to another.",
         "Phases: preflight, provision, copy, verify, cutover; journaled, so --resume continues and --rollback undoes.",
-        "This version moves the database only between endpoints given with --source-db and --target-db;",
-        "it neither deploys the target tier nor switches traffic: it prints what to do at those points."})
+        "The target tier is deployed, both databases are found from the descriptor (on-prem through an SSH tunnel),",
+        "writes stop with each tier's maintenance page during the cutover; DNS changes are printed as instructions."})
 public final class MigrateCommand implements Callable<Integer> {
     private final Application app;
 
@@ -54,10 +70,10 @@ public final class MigrateCommand implements Callable<Integer> {
     @Option(names = "--yes", description = "Do not ask for confirmation.")
     boolean yes;
     @Option(names = "--source-db", paramLabel = "URL",
-            description = "Source database: postgresql://USER@HOST:PORT/DB?password_ref=$${env:NAME}")
+            description = "Source database instead of the source tier's own: postgresql://USER@HOST:PORT/DB?password_ref=$${env:NAME}")
     String sourceDb;
     @Option(names = "--target-db", paramLabel = "URL",
-            description = "Target database: postgresql://USER@HOST:PORT/DB?password_ref=$${env:NAME}")
+            description = "Target database instead of the target tier's own: postgresql://USER@HOST:PORT/DB?password_ref=$${env:NAME}")
     String targetDb;
     @Option(names = "--jobs", paramLabel = "N", defaultValue = "2", description = "Parallel jobs for --method dump (default: ${DEFAULT-VALUE}).")
     int jobs;
@@ -80,35 +96,58 @@ public final class MigrateCommand implements Callable<Integer> {
             case "dump" -> Method.DUMP;
             default -> throw new UserException("--method must be logical or dump, not '" + method + "'", ExitCode.USAGE);
         };
-        if (sourceDb == null || targetDb == null) {
-            throw new UserException("give both --source-db and --target-db: this version does not yet derive the database "
-                    + "endpoints from the descriptor (nor reach them through SSH tunnels)", ExitCode.USAGE);
-        }
-        DbEndpoint source = endpoint("--source-db", sourceDb);
-        DbEndpoint target = endpoint("--target-db", targetDb);
+        Optional<DbEndpoint> sourceOverride = Optional.ofNullable(sourceDb).map(url -> endpoint("--source-db", url));
+        Optional<DbEndpoint> targetOverride = Optional.ofNullable(targetDb).map(url -> endpoint("--target-db", url));
         LoadedDescriptor loaded = app.loader().load(descriptor.file(), descriptor.environment());
-        String appName = loaded.descriptor().app();
+        AppDescriptor described = loaded.descriptor();
+        String appName = described.app();
         if (!yes && !resume && System.console() == null) {
-            throw new UserException("migrate stops writes on the " + from + " tier during the cutover; run with --yes to confirm");
+            throw new UserException((rollback ? "--rollback stops writes on the " + to + " tier and sends traffic back to the " + from + " tier"
+                    : finalizeMigration ? "--finalize removes the replication objects, after which --rollback is no longer possible"
+                    : "migrate stops writes on the " + from + " tier during the cutover") + "; run with --yes to confirm");
         }
         PrintWriter out = app.console().out();
-        out.println("Note: the target tier is not deployed and traffic is not switched by this version; at those steps "
-                + "the instructions are printed, and you carry them out.");
-        Redactor redactor = new Redactor();
-        Connections connections = new Connections(app.secretsFor(loaded.descriptor()), redactor);
-        MigrationSettings settings;
-        try {
-            settings = new MigrationSettings(appName, from.key(), to.key(), source, target, chosen, jobs,
-                    MigrationSettings.DEBIAN_PG15_BIN, Path.of(System.getProperty("java.io.tmpdir")),
-                    java.time.Duration.ofSeconds(60), java.time.Duration.ofHours(12), 250_000);
-        } catch (IllegalArgumentException e) {
-            throw new UserException(e.getMessage(), ExitCode.USAGE);
-        }
-        Path journal = JournalStore.defaultPath(Path.of(System.getProperty("user.home")), appName, from.key(), to.key());
-        Migrator migrator = new Migrator(settings, connections, new PgTools(settings.pgBin(), connections),
-                new JournalStore(journal, Clock.systemUTC()), instructionsOnlyTier(out), printedSwitch(out),
-                new StderrProgress(app.console()), out, StepHook.none(), Clock.systemUTC());
-        try {
+        Progress progress = new StderrProgress(app.console());
+        // HOME from the application's environment, as the other commands read theirs: a test's map reaches it too.
+        Path home = Optional.ofNullable(app.environment().get("HOME")).filter(h -> !h.isBlank()).map(Path::of)
+                .orElse(Path.of(System.getProperty("user.home")));
+        Path journalFile = JournalStore.defaultPath(home, appName, from.key(), to.key());
+        JournalStore store = new JournalStore(journalFile, Clock.systemUTC());
+        Optional<Journal> open = store.read().filter(j -> !j.status.closed());
+        boolean starting = !resume && !rollback && !finalizeMigration;
+        try (AwsClients secretsClients = AwsCommands.clients(app, null);
+             MigrationTier source = tier(from, described, progress, tunnelPort(open.map(j -> j.source)));
+             MigrationTier target = tier(to, described, progress, tunnelPort(open.map(j -> j.target)))) {
+            // The plan comes first: what moves where, before a tunnel opens or the target is deployed.
+            out.println("Plan: migrate " + appName + " from " + from + " to " + to + " (" + chosen.key() + ")"
+                    + (rollback ? ", rolling back" : finalizeMigration ? ", finalizing" : resume ? ", resuming" : ""));
+            out.flush();
+            DbEndpoint sourceDatabase = sourceOverride.orElseGet(source::database);
+            if (starting && targetOverride.isEmpty()) {
+                // The target's database address exists only once the tier is deployed; the plan's
+                // provision step then finds it deployed.
+                progress.step("provision", "deploying the " + to + " tier first: its database address is part of the plan");
+                target.provision();
+            }
+            DbEndpoint targetDatabase = targetOverride.orElseGet(target::database);
+            MigrationSettings settings;
+            try {
+                settings = new MigrationSettings(appName, from.key(), to.key(), sourceDatabase, targetDatabase, chosen, jobs,
+                        MigrationSettings.DEBIAN_PG15_BIN, Path.of(System.getProperty("java.io.tmpdir")),
+                        Duration.ofSeconds(60), Duration.ofHours(12), 250_000);
+            } catch (IllegalArgumentException e) {
+                throw new UserException(e.getMessage(), ExitCode.USAGE);
+            }
+            Redactor redactor = new Redactor();
+            // The same references as elsewhere, plus ${aws-sm:...}: the RDS master secret of an aws-iaas target.
+            Connections connections = new Connections(new LocalSecretResolver(app.environment(), described.baseDir(),
+                    new SecretsManagerPasswords(secretsClients::secretsManager)), redactor);
+            Migrator migrator = new Migrator(settings, connections, new PgTools(settings.pgBin(), connections), store,
+                    target::provision, traffic(source, target, out), progress, out, StepHook.none(), Clock.systemUTC());
+            printPlan(out, settings, migrator, sourceOverride.isPresent(), targetOverride.isPresent());
+            if ((starting || resume) && chosen == Method.LOGICAL && sourceOverride.isEmpty()) {
+                source.allowLogicalReplication();
+            }
             Migrator.Outcome outcome = rollback ? migrator.rollback()
                     : finalizeMigration ? migrator.finalizeMigration()
                     : resume ? migrator.resume() : migrator.start();
@@ -116,8 +155,60 @@ public final class MigrateCommand implements Callable<Integer> {
             outcome.notes().forEach(n -> out.println("  " + n));
             out.flush();
             return ExitCode.OK;
-        } catch (MigrationException e) {
+        } catch (MigrationException | AwsMigrationException | SshException e) {
             throw new UserException(e.getMessage(), ExitCode.FAILED);
+        } catch (HostFailure e) {
+            throw new UserException("deploying the " + to + " tier failed on " + e.getMessage(), ExitCode.FAILED);
+        } catch (software.amazon.awssdk.core.exception.SdkException e) {
+            throw new UserException("AWS call failed: " + e.getMessage(), ExitCode.FAILED);
+        }
+    }
+
+    /** The plan before anything changes: what moves where, by which steps. */
+    private void printPlan(PrintWriter out, MigrationSettings settings, Migrator migrator, boolean sourceGiven, boolean targetGiven) {
+        out.println("  source database  " + settings.source() + (sourceGiven ? "  (--source-db)" : "  (" + from + " tier)"));
+        out.println("  target database  " + settings.target() + (targetGiven ? "  (--target-db)" : "  (" + to + " tier)"));
+        out.println("  steps            " + String.join(", ", migrator.steps().stream().map(s -> s.name()).toList()));
+        out.flush();
+    }
+
+    /**
+     * The tunnel port an open journal recorded for an endpoint on this machine's loopback: a resumed
+     * run binds the same port, so the address in the journal and in the target's subscription holds.
+     */
+    private static int tunnelPort(Optional<String> journaled) {
+        return journaled.flatMap(url -> {
+            try {
+                return Optional.of(DbEndpoint.parse(url));
+            } catch (IllegalArgumentException e) {
+                return Optional.empty();
+            }
+        }).filter(e -> e.host().equals(LocalForward.BIND_ADDRESS)).map(DbEndpoint::port).orElse(0);
+    }
+
+    /** One tier per target kind, built from the descriptor and the application's environment. */
+    private MigrationTier tier(Target kind, AppDescriptor described, Progress progress, int tunnelPort) {
+        return switch (kind) {
+            case ONPREM -> new OnpremMigrationTier(described, app.connectors().create(described.targets().onprem().orElseThrow(
+                    () -> new UserException("the descriptor has no targets.onprem section", ExitCode.USAGE)), false),
+                    progress, () -> deployOnprem(described), tunnelPort);
+            case AWS_IAAS -> {
+                if (described.targets().awsIaas().isEmpty()) {
+                    throw new UserException("the descriptor has no targets.aws-iaas section", ExitCode.USAGE);
+                }
+                yield new AwsIaasMigrationTier(described, AwsCommands.stackPlan(described), AwsCommands.clients(app, null), progress,
+                        () -> AwsCommands.withSession(app, described, null, s -> s.deployer().deploy(described, s.plan(), AwsCommands.VERSION)));
+            }
+            case AWS_SERVERLESS -> throw new UserException("migrating from or to aws-serverless is not supported yet", ExitCode.FAILED);
+        };
+    }
+
+    private void deployOnprem(AppDescriptor described) {
+        var report = OnpremCommands.deployer(app, described, false).deploy(described,
+                DescriptorDigest.of(descriptor.file(), descriptor.environment()), DeployOptions.defaults(), Optional.empty(), plan -> true);
+        if (report.failed()) {
+            throw new MigrationException("the on-prem deploy failed on " + report.hosts().entrySet().stream()
+                    .filter(e -> e.getValue() == io.tierlift.onprem.deploy.DeployReport.HostResult.FAILED).map(e -> e.getKey()).toList());
         }
     }
 
@@ -129,41 +220,18 @@ public final class MigrateCommand implements Callable<Integer> {
         }
     }
 
-    private TierOperations instructionsOnlyTier(PrintWriter out) {
-        return () -> {
-            out.println("provision: deploy the " + to + " tier yourself (tierlift deploy " + to + " -f "
-                    + descriptor.file() + "); the migration expects its database empty and reachable at --target-db.");
-            out.flush();
-        };
-    }
-
-    private TrafficSwitch printedSwitch(PrintWriter out) {
+    /** Maintenance and traffic go to whichever tier the migration names: the source's or the target's. */
+    private static TrafficSwitch traffic(MigrationTier source, MigrationTier target, PrintWriter out) {
         return new TrafficSwitch() {
             @Override
             public void maintenance(Side side, boolean on) {
-                Target where = side == Side.TARGET ? to : from;
-                out.println(on ? "maintenance: writes must stop now on the " + where + " tier. Put the app in maintenance (on-prem: "
-                        + "create the nginx maintenance flag file on the proxy hosts)."
-                        : "maintenance: the " + where + " tier may take writes again (remove the maintenance flag file).");
-                waitForOperator(out);
+                (side == Side.TARGET ? target : source).maintenance(on);
             }
 
             @Override
             public void switchTo(Side side) {
-                Target where = side == Side.TARGET ? to : from;
-                out.println("switch: the descriptor manages no DNS here. Point the app's domain (and its clients) at the "
-                        + where + " tier now; that tier's database is the one to use from this moment.");
-                waitForOperator(out);
+                (side == Side.TARGET ? target : source).takeTraffic(out);
             }
         };
-    }
-
-    /** With a terminal the operator confirms each manual step; without one (--yes, CI) the steps are only printed. */
-    private static void waitForOperator(PrintWriter out) {
-        out.flush();
-        java.io.Console console = System.console();
-        if (console != null) {
-            console.readLine("Press Enter when done: ");
-        }
     }
 }

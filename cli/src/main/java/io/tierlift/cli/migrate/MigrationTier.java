@@ -22,6 +22,14 @@ public interface MigrationTier extends AutoCloseable {
      */
     DbEndpoint database();
 
+    /**
+     * Lets the database role of {@link #database()} publish logical replication, when the tier can
+     * grant that itself (on-prem: ALTER ROLE ... REPLICATION as postgres). Called before the copy of
+     * a logical migration from this tier; tiers that cannot grant it leave it to the preflight.
+     */
+    default void allowLogicalReplication() {
+    }
+
     /** Writes stop (true) or resume (false): the tier answers every request with its 503 maintenance page. */
     void maintenance(boolean on);
 

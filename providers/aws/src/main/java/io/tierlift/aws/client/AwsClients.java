@@ -17,8 +17,10 @@ import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudfront.CloudFrontClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 import java.net.URI;
 import java.time.Duration;
@@ -38,6 +40,8 @@ public final class AwsClients implements AutoCloseable {
     private final AwsSettings settings;
     private final Function<String, String> environment;
     private final Map<Region, CloudFormationClient> cloudFormation = new ConcurrentHashMap<>();
+    private final Map<Region, ElasticLoadBalancingV2Client> elb = new ConcurrentHashMap<>();
+    private final Map<Region, SecretsManagerClient> secretsManager = new ConcurrentHashMap<>();
     private final Map<Region, S3Client> s3 = new ConcurrentHashMap<>();
     private final Map<Region, AutoScalingClient> autoScaling = new ConcurrentHashMap<>();
     private final Map<Region, RdsClient> rds = new ConcurrentHashMap<>();
@@ -100,6 +104,18 @@ public final class AwsClients implements AutoCloseable {
 
     public Ec2Client ec2(String region) {
         return ec2.computeIfAbsent(resolveRegion(region), r -> configure(Ec2Client.builder().httpClient(httpClient()), r,
+                settings.apiCallTimeout(), settings.apiCallAttemptTimeout()).build());
+    }
+
+    /** The load balancer API: migrate puts the ALB in maintenance with a listener rule. */
+    public ElasticLoadBalancingV2Client elasticLoadBalancing(String region) {
+        return elb.computeIfAbsent(resolveRegion(region), r -> configure(ElasticLoadBalancingV2Client.builder().httpClient(httpClient()), r,
+                settings.apiCallTimeout(), settings.apiCallAttemptTimeout()).build());
+    }
+
+    /** Secrets Manager: migrate reads the RDS master secret to connect to the target database. */
+    public SecretsManagerClient secretsManager(String region) {
+        return secretsManager.computeIfAbsent(resolveRegion(region), r -> configure(SecretsManagerClient.builder().httpClient(httpClient()), r,
                 settings.apiCallTimeout(), settings.apiCallAttemptTimeout()).build());
     }
 
@@ -223,6 +239,8 @@ public final class AwsClients implements AutoCloseable {
         autoScaling.values().forEach(AutoScalingClient::close);
         rds.values().forEach(RdsClient::close);
         ec2.values().forEach(Ec2Client::close);
+        elb.values().forEach(ElasticLoadBalancingV2Client::close);
+        secretsManager.values().forEach(SecretsManagerClient::close);
         if (cloudFront != null) {
             cloudFront.close();
             cloudFront = null;
@@ -232,6 +250,8 @@ public final class AwsClients implements AutoCloseable {
         autoScaling.clear();
         rds.clear();
         ec2.clear();
+        elb.clear();
+        secretsManager.clear();
         for (AutoCloseable resource : owned) {
             try {
                 resource.close();

@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * One authenticated SSH session to a host; every command gets its own exec channel on it.
  * Commands may run from several threads at once. Logs name the command, never its stdin.
  */
-public final class JschConnection implements Connection {
+public final class JschConnection implements Connection, PortForwarding {
     private static final System.Logger LOG = System.getLogger(JschConnection.class.getName());
     static final int STDERR_CAP = 64 * 1024;
     static final int KILL_AFTER_SECONDS = 10;
@@ -231,6 +231,25 @@ public final class JschConnection implements Connection {
 
     private static String human(Duration d) {
         return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
+    }
+
+    /** Forwards 127.0.0.1 on this machine through this session; closing the forward ends the session too. */
+    @Override
+    public LocalForward forwardLocal(int preferredLocalPort, String remoteHost, int remotePort) {
+        try {
+            int port = session.setPortForwardingL(LocalForward.BIND_ADDRESS, preferredLocalPort, remoteHost, remotePort);
+            return new LocalForward(host, port, remoteHost, remotePort, () -> {
+                try {
+                    session.delPortForwardingL(LocalForward.BIND_ADDRESS, port);
+                } catch (JSchException e) {
+                    // the session is closed next anyway
+                }
+                session.disconnect();
+            });
+        } catch (JSchException e) {
+            throw new SshException(label + ": cannot forward " + LocalForward.BIND_ADDRESS + ":" + preferredLocalPort + " to "
+                    + remoteHost + ":" + remotePort + " (" + e.getMessage() + ")", e);
+        }
     }
 
     @Override

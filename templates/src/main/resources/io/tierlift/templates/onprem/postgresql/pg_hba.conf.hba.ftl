@@ -1,8 +1,9 @@
 # Client authentication, placed by tierlift; local edits are overwritten.
 # The same file is placed on the primary and the standby, so it still holds after a failover.
 # Only what the topology needs: local administration over the unix socket (peer), the app role
-# to its database from the app hosts, replication between the database hosts. Passwords use
-# SCRAM. Names are quoted so they can never be read as keywords such as "all".
+# to its database from the app hosts and from this host's own addresses (samehost: where the SSH
+# tunnel of tierlift migrate ends, never another host), replication between the database hosts.
+# Passwords use SCRAM. Names are quoted so they can never be read as keywords such as "all".
 #
 # TYPE  DATABASE      USER            ADDRESS               METHOD
 local   all           postgres                              peer
@@ -10,6 +11,7 @@ local   all           all                                   peer
 <#list appClients as client>
 host    "${database}"  "${appUser}"  ${client.network}  scram-sha-256  # app host ${client.hostName}
 </#list>
+host    "${database}"  "${appUser}"  samehost  scram-sha-256  # tierlift migrate: its SSH tunnel ends on this host
 <#list replicationClients as client>
 host    replication   "${replicationUser}"  ${client.network}  scram-sha-256  # database host ${client.hostName}
 </#list>

@@ -54,12 +54,15 @@ class DatabaseRendererTest {
             List<String> rules = hba.contentAsText().lines().filter(l -> !l.isBlank() && !l.startsWith("#")).toList();
             List<String> hostRules = rules.stream().filter(l -> l.startsWith("host")).toList();
             assertThat(rules).filteredOn(l -> l.startsWith("local")).allMatch(l -> l.strip().endsWith(" peer"));
-            assertThat(hostRules).allMatch(l -> l.matches("host +\\S+ +\\S+ +[0-9.]+/32 +scram-sha-256 +# .*"));
+            // single addresses, or samehost: the server's own addresses, where the migrate tunnel ends
+            assertThat(hostRules).allMatch(l -> l.matches("host +\\S+ +\\S+ +([0-9.]+/32|samehost) +scram-sha-256 +# .*"));
+            assertThat(hostRules).filteredOn(l -> l.contains(" samehost ")).singleElement()
+                    .satisfies(l -> assertThat(l).startsWith("host    \"" + d.database().name() + "\"  \"" + d.database().user() + "\""));
             assertThat(rules).noneMatch(l -> l.matches(".*\\b(trust|md5|password|ident)\\b.*") || l.contains("/0"));
             int apps = target.hostsWith(io.tierlift.model.Role.APP).size();
             assertThat(hostRules).filteredOn(l -> l.contains("replication")).hasSize(hasStandby ? 2 : 0);
             assertThat(hostRules).filteredOn(l -> l.startsWith("host    \"" + d.database().name() + "\"  \"" + d.database().user() + "\""))
-                    .hasSize(apps);
+                    .hasSize(apps + 1);
         }
     }
 

@@ -1,0 +1,94 @@
+package io.tierlift.cli.migrate;
+
+import io.tierlift.aws.client.AwsClients;
+import io.tierlift.aws.migrate.AlbMaintenance;
+import io.tierlift.aws.migrate.RdsEndpointLookup;
+import io.tierlift.migrate.DbEndpoint;
+import io.tierlift.migrate.MigrationException;
+import io.tierlift.model.AppDescriptor;
+import io.tierlift.provider.Progress;
+import io.tierlift.provider.Target;
+import io.tierlift.render.aws.StackPlan;
+import io.tierlift.render.aws.StackSpec;
+import io.tierlift.render.aws.iaas.StaticSiteStack;
+import io.tierlift.secret.SecretRef;
+import software.amazon.awssdk.services.cloudformation.model.Output;
+
+import java.io.PrintWriter;
+import java.util.Optional;
+
+/**
+ * The aws-iaas tier in a migration: provisioned by the aws-iaas deploy, its database found in the
+ * data stack's outputs (the RDS endpoint, the master secret as an {@code ${aws-sm:ARN}} reference),
+ * maintenance as a fixed-503 rule on the ALB's listeners, traffic by printed DNS instructions.
+ */
+public final class AwsIaasMigrationTier implements MigrationTier {
+    private final AppDescriptor descriptor;
+    private final StackPlan plan;
+    private final AwsClients clients;
+    private final Progress progress;
+    private final Runnable deploy;
+    private boolean provisioned;
+
+    public AwsIaasMigrationTier(AppDescriptor descriptor, StackPlan plan, AwsClients clients, Progress progress, Runnable deploy) {
+        this.descriptor = descriptor;
+        this.plan = plan;
+        this.clients = clients;
+        this.progress = progress;
+        this.deploy = deploy;
+    }
+
+    @Override
+    public Target target() {
+        return Target.AWS_IAAS;
+    }
+
+    /** Deploys once per run: the plan may need the tier's database address before its provision step. */
+    @Override
+    public synchronized void provision() {
+        if (!provisioned) {
+            deploy.run();
+            provisioned = true;
+        }
+    }
+
+    @Override
+    public DbEndpoint database() {
+        StackSpec data = plan.stack("data");
+        RdsEndpointLookup.Endpoint rds = new RdsEndpointLookup(clients.cloudFormation(data.region())).find(data.name());
+        SecretRef secret = SecretRef.parse("${aws-sm:" + rds.secretArn() + "}").orElseThrow(() -> new MigrationException(
+                "the data stack's secret ARN is not usable as a reference: " + rds.secretArn()));
+        // RDS makes the descriptor's database user the master user; its password is the managed secret.
+        return new DbEndpoint(rds.host(), rds.port(), descriptor.database().name(), descriptor.database().user(), Optional.of(secret));
+    }
+
+    @Override
+    public void maintenance(boolean on) {
+        StackSpec compute = plan.stack("compute");
+        AlbMaintenance alb = new AlbMaintenance(clients.cloudFormation(compute.region()), clients.elasticLoadBalancing(compute.region()));
+        int changed = alb.set(compute.name(), on);
+        if (alb.isOn(compute.name()) != on) {
+            throw new MigrationException("maintenance " + (on ? "on" : "off") + ": the ALB of " + compute.name()
+                    + (on ? " still has no" : " still has its") + " maintenance rule");
+        }
+        progress.step("maintenance", (on ? "on" : "off") + " for the ALB of " + compute.name() + " (" + changed
+                + " listener rule(s) " + (on ? "added" : "removed") + ", priority 1, fixed 503)");
+    }
+
+    @Override
+    public void takeTraffic(PrintWriter out) {
+        StackSpec site = plan.stack(StaticSiteStack.KEY);
+        String domain = clients.cloudFormation(site.region()).describeStacks(r -> r.stackName(site.name())).stacks().stream()
+                .flatMap(s -> s.outputs().stream())
+                .filter(o -> o.outputKey().equals(StaticSiteStack.DISTRIBUTION_DOMAIN)).map(Output::outputValue)
+                .findFirst().orElse("(the " + StaticSiteStack.DISTRIBUTION_DOMAIN + " output of stack " + site.name() + ")");
+        out.println("switch: point the app's domain at the CloudFront distribution " + domain
+                + " (a CNAME, or a Route 53 alias record); clients reach the aws-iaas tier once their DNS cache expires.");
+        out.flush();
+    }
+
+    @Override
+    public void close() {
+        clients.close();
+    }
+}

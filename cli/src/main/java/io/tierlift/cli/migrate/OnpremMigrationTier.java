@@ -1,0 +1,248 @@
+package io.tierlift.cli.migrate;
+
+import io.tierlift.migrate.DbEndpoint;
+import io.tierlift.migrate.MigrationException;
+import io.tierlift.model.AppDescriptor;
+import io.tierlift.model.Database;
+import io.tierlift.model.Host;
+import io.tierlift.model.OnpremTarget;
+import io.tierlift.model.Role;
+import io.tierlift.onprem.command.RemoteCommand;
+import io.tierlift.onprem.command.ServiceCommands;
+import io.tierlift.onprem.ssh.Connection;
+import io.tierlift.onprem.ssh.Connector;
+import io.tierlift.onprem.ssh.ExecResult;
+import io.tierlift.onprem.ssh.LocalForward;
+import io.tierlift.onprem.ssh.PortForwarding;
+import io.tierlift.provider.Progress;
+import io.tierlift.provider.Target;
+import io.tierlift.render.onprem.edge.EdgeTopology;
+
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The on-prem tier in a migration. Its database is the db-primary's PostgreSQL, reached through an
+ * SSH local port forward over the same SSH settings the deploy uses; maintenance is the nginx flag
+ * file on every edge host (nginx answers 503 while it exists, no reload needed).
+ */
+public final class OnpremMigrationTier implements MigrationTier {
+    private final AppDescriptor descriptor;
+    private final OnpremTarget target;
+    private final Connector connector;
+    private final Progress progress;
+    private final Runnable deploy;
+    private boolean provisioned;
+    private final int preferredLocalPort;
+    private LocalForward tunnel;
+
+    /**
+     * {@code deploy} runs the on-prem deploy (for migrations to this tier); {@code preferredLocalPort}
+     * is the tunnel port a journal recorded (0: any free port), so a resumed migration reaches the
+     * source at the same address the target's subscription already uses.
+     */
+    public OnpremMigrationTier(AppDescriptor descriptor, Connector connector, Progress progress, Runnable deploy,
+                               int preferredLocalPort) {
+        this.descriptor = descriptor;
+        this.target = descriptor.targets().onprem().orElseThrow(() -> new MigrationException(
+                "the descriptor has no targets.onprem section; the on-prem tier cannot take part in a migration"));
+        this.connector = connector;
+        this.progress = progress;
+        this.deploy = deploy;
+        this.preferredLocalPort = preferredLocalPort;
+    }
+
+    @Override
+    public Target target() {
+        return Target.ONPREM;
+    }
+
+    /** Deploys once per run: the plan may need the tier's database address before its provision step. */
+    @Override
+    public synchronized void provision() {
+        if (!provisioned) {
+            deploy.run();
+            provisioned = true;
+        }
+    }
+
+    @Override
+    public synchronized DbEndpoint database() {
+        Database db = descriptor.database();
+        if (tunnel == null) {
+            Host primary = primary();
+            // A session of its own: the tunnel lives as long as the migration, independent of command sessions.
+            Connection connection = connector.connectNew(primary);
+            if (!(connection instanceof PortForwarding forwarding)) {
+                connection.close();
+                throw new MigrationException("the SSH connection to " + primary.name() + " cannot forward ports");
+            }
+            // PostgreSQL listens on the host's own address only (tierlift.conf), so the tunnel ends there;
+            // pg_hba admits the app role from that address for exactly this.
+            tunnel = forwarding.forwardLocal(preferredLocalPort, primary.address(), db.port());
+            progress.step("tunnel", "source database reached through SSH: " + tunnel.describe());
+        }
+        return new DbEndpoint(LocalForward.BIND_ADDRESS, tunnel.localPort(), db.name(), db.user(), Optional.of(db.password()));
+    }
+
+    @Override
+    public void allowLogicalReplication() {
+        Host primary = primary();
+        Database db = descriptor.database();
+        ServiceCommands commands = new ServiceCommands(false, descriptor.app(), "", db.version(), db.port());
+        String sql = "ALTER ROLE " + identifier(db.user()) + " REPLICATION;";
+        ExecResult result = connector.connect(primary).run(commands.psql("postgres"), sql.getBytes(StandardCharsets.UTF_8));
+        if (!result.ok()) {
+            throw new MigrationException("granting REPLICATION to role " + db.user() + " on " + primary.name() + " failed: "
+                    + result.stderr().strip());
+        }
+        progress.step("preflight", "granted REPLICATION to role " + db.user() + " on " + primary.name()
+                + " (as postgres over SSH): logical replication publishes as the app role");
+    }
+
+    @Override
+    public void maintenance(boolean on) {
+        RemoteCommand command = on
+                ? RemoteCommand.of("touch", EdgeTopology.MAINTENANCE_FLAG)
+                : RemoteCommand.of("rm", "-f", EdgeTopology.MAINTENANCE_FLAG);
+        for (Host host : edgeHosts()) {
+            ExecResult result;
+            try {
+                result = connector.connect(host).run(command);
+            } catch (RuntimeException e) {
+                throw new MigrationException("maintenance " + (on ? "on" : "off") + " failed on " + host.name() + ": " + e.getMessage());
+            }
+            if (!result.ok()) {
+                throw new MigrationException("maintenance " + (on ? "on" : "off") + " failed on " + host.name() + " ("
+                        + String.join(" ", command.argv()) + "): " + result.stderr().strip());
+            }
+        }
+        Host front = new EdgeTopology(descriptor.app(), target).clientFacingHosts().get(0);
+        int status = answer(front);
+        boolean expected = on ? status == 503 : status == 200;
+        if (!expected) {
+            throw new MigrationException("maintenance " + (on ? "on" : "off") + ": " + front.name() + " answers HTTP " + status
+                    + " for https://" + target.domain() + "/, expected " + (on ? 503 : 200));
+        }
+        progress.step("maintenance", (on ? "on" : "off") + " for " + edgeHosts().stream().map(Host::name).toList() + ": "
+                + front.name() + " answers " + status);
+        if (on) {
+            waitForWritesToStop();
+        }
+    }
+
+    /**
+     * New requests get the maintenance page now, but requests nginx passed on just before may still
+     * be writing: the copy must not start until they are done. Done means no session of the app
+     * role from an app host has been busy (running a statement or inside a transaction) for
+     * {@link #QUIET}; a request between its connect and its first statement is covered by the length
+     * of that window. Gives up after {@link #DRAIN_LIMIT}, naming what still runs.
+     */
+    private void waitForWritesToStop() {
+        Host primary = primary();
+        Database db = descriptor.database();
+        List<String> apps = target.hostsWith(Role.APP).stream().map(Host::address).toList();
+        if (apps.isEmpty()) {
+            return;
+        }
+        ServiceCommands commands = new ServiceCommands(false, descriptor.app(), "", db.version(), db.port());
+        String sql = "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend' AND usename = " + literal(db.user())
+                + " AND state <> 'idle' AND client_addr = ANY (" + literal("{" + String.join(",", apps) + "}") + "::inet[]);";
+        long start = System.nanoTime();
+        long quietSince = -1;
+        String busy = "";
+        while (System.nanoTime() - start < DRAIN_LIMIT.toNanos()) {
+            ExecResult result = connector.connect(primary).run(commands.psql(db.name()), sql.getBytes(StandardCharsets.UTF_8));
+            if (!result.ok()) {
+                throw new MigrationException("cannot see the app's sessions on " + primary.name() + ": " + result.stderr().strip());
+            }
+            busy = result.out().strip();
+            long now = System.nanoTime();
+            if (busy.equals("0")) {
+                if (quietSince < 0) {
+                    quietSince = now;
+                } else if (now - quietSince >= QUIET.toNanos()) {
+                    progress.step("maintenance", "writes stopped: no app session busy on " + primary.name() + " for "
+                            + QUIET.toMillis() + " ms (waited " + (now - start) / 1_000_000 + " ms)");
+                    return;
+                }
+            } else {
+                quietSince = -1;
+            }
+            sleep(100);
+        }
+        throw new MigrationException("writes did not stop: " + busy + " session(s) of role " + db.user() + " from the app hosts still busy on "
+                + primary.name() + " after " + DRAIN_LIMIT.toSeconds() + " s of maintenance; see pg_stat_activity there, then --resume");
+    }
+
+    private static final java.time.Duration QUIET = java.time.Duration.ofSeconds(1);
+    private static final java.time.Duration DRAIN_LIMIT = java.time.Duration.ofSeconds(60);
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MigrationException("interrupted");
+        }
+    }
+
+    private static String literal(String value) {
+        return "'" + value.replace("'", "''") + "'";
+    }
+
+    /** The status the client-facing host gives for the site's front page, asked on that host itself. */
+    private int answer(Host front) {
+        int http = target.edge().httpPort();
+        int https = target.edge().httpsPort();
+        String domain = target.domain();
+        RemoteCommand curl = RemoteCommand.of("curl", "-sk", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "5",
+                "-L", "--max-redirs", "2",
+                "--resolve", domain + ":" + http + ":" + front.address(),
+                "--resolve", domain + ":" + https + ":" + front.address(),
+                "http://" + domain + ":" + http + "/");
+        ExecResult result = connector.connect(front).run(curl);
+        String code = result.out().strip();
+        if (!code.matches("\\d{3}")) {
+            throw new MigrationException("cannot check maintenance on " + front.name() + " (curl: " + result.stderr().strip() + ")");
+        }
+        return Integer.parseInt(code);
+    }
+
+    @Override
+    public void takeTraffic(PrintWriter out) {
+        List<String> addresses = new EdgeTopology(descriptor.app(), target).clientFacingHosts().stream()
+                .map(h -> h.name() + " " + h.address()).toList();
+        out.println("switch: point " + target.domain() + " (DNS A records) at the on-prem edge hosts: " + String.join(", ", addresses)
+                + "; clients that cached the old records keep reaching the other tier until their TTL ends.");
+        out.flush();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (tunnel != null) {
+            tunnel.close();
+            tunnel = null;
+        }
+        connector.close();
+    }
+
+    private Host primary() {
+        return target.firstWith(Role.DB_PRIMARY).orElseThrow(() -> new MigrationException("the on-prem topology has no db-primary host"));
+    }
+
+    /** Hosts that run nginx in front of the app: each one checks the flag on its own disk. */
+    private List<Host> edgeHosts() {
+        Set<Host> hosts = new LinkedHashSet<>(target.hostsWith(Role.WAF));
+        hosts.addAll(target.hostsWith(Role.PROXY));
+        return List.copyOf(hosts);
+    }
+
+    private static String identifier(String name) {
+        return "\"" + name.replace("\"", "\"\"") + "\"";
+    }
+}

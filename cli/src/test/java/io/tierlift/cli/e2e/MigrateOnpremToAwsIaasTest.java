@@ -1,0 +1,331 @@
+package io.tierlift.cli.e2e;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code migrate --from onprem --to aws-iaas} for real: the example deployed to a sandbox data
+ * center, its database grown with a large table, bytea/jsonb rows and a sequence, a client writing
+ * notes through the WAF the whole time; AWS is moto (the target tier is provisioned there) and the
+ * target database a real PostgreSQL cluster on loopback (moto's RDS has no server behind it). The
+ * source is reached as the descriptor says: through an SSH tunnel to the db-primary.
+ * Logical replication, then dump; a run killed with SIGKILL during the copy and during the
+ * cutover and finished by --resume; --rollback after a cutover, refused while the target has
+ * writes of its own, then done.
+ */
+@Tag("sandbox")
+@Tag("moto")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
+class MigrateOnpremToAwsIaasTest {
+    /** Tables compared between source and target. */
+    private static final List<String> TABLES = List.of("notes", "big", "blobs");
+
+    private SandboxWorld world;
+    private MotoShim moto;
+    private MigrateTargetCluster target;
+    private Map<String, String> env;
+    private String edge;
+    private final List<String> secrets = new ArrayList<>();
+
+    @BeforeAll
+    void up() throws Exception {
+        target = new MigrateTargetCluster();
+        moto = MotoShim.start();
+        world = new SandboxWorld("sandbox.yaml", 44, "tl-brmig");
+        edge = "https://" + world.address("edge1");
+        // The same app on aws-iaas; moto has no ACM, so the ALB listens on plain HTTP, allowed explicitly.
+        Files.writeString(world.descriptor, Files.readString(world.descriptor) + """
+                  aws-iaas:
+                    region: eu-west-1
+                    vpc_cidr: 10.20.0.0/16
+                    nat: single
+                    instance_type: t3.small
+                    scaling: { min: 1, max: 2, cpu_target: 50 }
+                    database: { class: db.t4g.medium, multi_az: false }
+                    allow_http: true
+                """);
+        Path home = Files.createDirectories(world.root.resolve("home"));
+        env = Map.of("HOME", home.toString(), "AWS_ENDPOINT_URL", moto.endpoint().toString(), "AWS_REGION", "eu-west-1",
+                "AWS_ACCESS_KEY_ID", "testing", "AWS_SECRET_ACCESS_KEY", "testing", "NO_COLOR", "1",
+                MigrateTargetCluster.PASSWORD_VARIABLE, target.password);
+        secrets.add(Files.readString(world.stateDir.resolve("secrets/notes-db-password")).strip());
+        secrets.add(Files.readString(world.stateDir.resolve("secrets/notes-replication-password")).strip());
+        secrets.add(target.password);
+    }
+
+    @AfterAll
+    void down() throws Exception {
+        try {
+            if (world != null) {
+                world.close();
+            }
+        } finally {
+            try {
+                if (moto != null) {
+                    moto.close();
+                }
+            } finally {
+                if (target != null) {
+                    target.close();
+                }
+            }
+        }
+    }
+
+    private Cli tierlift(String... args) {
+        return Cli.run(env, args);
+    }
+
+    private String[] migrate(String targetDatabase, String... extra) {
+        List<String> args = new ArrayList<>(List.of("migrate", "--from", "onprem", "--to", "aws-iaas", "-f", world.descriptor.toString(),
+                "--target-db", target.url(targetDatabase)));
+        args.addAll(List.of(extra));
+        return args.toArray(String[]::new);
+    }
+
+    @Test
+    @Order(1)
+    void theSourceIsDeployedAndHoldsMoreThanTheAppsOwnTable() {
+        Cli deploy = tierlift("deploy", "onprem", "-f", world.descriptor.toString(), "--yes");
+        assertThat(deploy.exitCode()).as(deploy.all()).isZero();
+        // Created as the app role, as the app's own migrations would: the migration copies as that role.
+        String seeded = sourceSql("""
+                SET ROLE notes;
+                CREATE TABLE big (id bigserial PRIMARY KEY, payload text NOT NULL);
+                INSERT INTO big (payload) SELECT repeat(md5(g::text), 6) FROM generate_series(1, 300000) g;
+                CREATE TABLE blobs (id serial PRIMARY KEY, data bytea NOT NULL, doc jsonb NOT NULL);
+                INSERT INTO blobs (data, doc) SELECT decode(md5(g::text) || md5((g * 7)::text), 'hex') || '\\x00ff'::bytea,
+                    jsonb_build_object('n', g, 'tags', jsonb_build_array('a', g % 7), 'nested', jsonb_build_object('x', g * 1.5, 'q', 'it''s'))
+                  FROM generate_series(1, 2000) g;
+                CREATE SEQUENCE invoice_numbers START 1000;
+                SELECT count(nextval('invoice_numbers')) FROM generate_series(1, 37);
+                SELECT pg_size_pretty(pg_total_relation_size('big'));
+                """);
+        assertThat(seeded).contains("37");
+        assertThat(world.curl("-X", "POST", "-H", "Content-Type: application/json", "-d", "{\"body\":\"before the migration\"}",
+                edge + "/api/notes").status()).isEqualTo(201);
+    }
+
+    @Test
+    @Order(2)
+    void logicalReplicationMovesEveryAcknowledgedWriteWithAShortMaintenanceWindow() throws Exception {
+        target.createDatabase("notes_logical");
+        Cli run;
+        MigrateNoteWriter writer = new MigrateNoteWriter(edge + "/api/notes", "logical");
+        try {
+            Thread.sleep(1000);
+            run = tierlift(migrate("notes_logical", "--yes"));
+            Thread.sleep(500);
+        } finally {
+            writer.close();
+        }
+        assertMigrated(run, writer, "notes_logical");
+        assertThat(run.err()).as("the source role was made able to replicate, and it is said")
+                .contains("granted REPLICATION to role notes on db1");
+        assertThat(run.err()).contains("source database reached through SSH: 127.0.0.1:");
+        assertThat(run.out()).contains("Plan: migrate notes from onprem to aws-iaas (logical)");
+        assertThat(run.out()).contains("switch: point the app's domain at the CloudFront distribution");
+    }
+
+    @Test
+    @Order(3)
+    void rollbackIsRefusedWhileTheTargetHasItsOwnWritesAndDoneWhenItHasNone() throws Exception {
+        long id;
+        try (Connection c = target.connect("notes_logical"); Statement st = c.createStatement()) {
+            long sourceMax = Long.parseLong(sourceSql("SELECT max(id) FROM notes;").strip());
+            ResultSet rs = st.executeQuery("INSERT INTO notes (body) VALUES ('written on the target') RETURNING id");
+            rs.next();
+            id = rs.getLong(1);
+            assertThat(id).as("the target's sequence continues after the source's").isGreaterThan(sourceMax);
+            rs = st.executeQuery("SELECT nextval('invoice_numbers')");
+            rs.next();
+            assertThat(rs.getLong(1)).as("a plain sequence continues too").isEqualTo(1037);
+        }
+        Cli refused = tierlift(migrate("notes_logical", "--rollback", "--yes"));
+        assertThat(refused.exitCode()).as(refused.all()).isEqualTo(1);
+        assertThat(refused.err()).contains("refusing to roll back: the target has received writes since the cutover")
+                .contains("public.notes").contains("Switching back would lose them");
+        try (Connection c = target.connect("notes_logical"); Statement st = c.createStatement()) {
+            st.execute("DELETE FROM notes WHERE id = " + id);
+        }
+        Cli back = tierlift(migrate("notes_logical", "--rollback", "--yes"));
+        assertThat(back.exitCode()).as(back.all()).isZero();
+        assertThat(back.out()).contains("Migration rolled back.");
+        assertThat(back.err()).contains("maintenance | off for [edge1]")
+                .as("the target stops writes while the rollback checks it").contains("on for the ALB of notes-default-compute");
+        SandboxWorld.CurlResult write = world.curl("-X", "POST", "-H", "Content-Type: application/json",
+                "-d", "{\"body\":\"after the rollback\"}", edge + "/api/notes");
+        assertThat(write.status()).as("the source takes writes again: %s", write.body()).isEqualTo(201);
+        assertNoSecret(refused, back);
+    }
+
+    @Test
+    @Order(4)
+    void dumpMovesEverythingWhileTheSourceIsInMaintenance() throws Exception {
+        target.createDatabase("notes_dump");
+        Cli run;
+        MigrateNoteWriter writer = new MigrateNoteWriter(edge + "/api/notes", "dump");
+        try {
+            Thread.sleep(1000);
+            run = tierlift(migrate("notes_dump", "--yes", "--method", "dump"));
+            Thread.sleep(500);
+        } finally {
+            writer.close();
+        }
+        assertMigrated(run, writer, "notes_dump");
+        assertThat(run.err()).doesNotContain("granted REPLICATION");
+        rollBack("notes_dump");
+    }
+
+    @Test
+    @Order(5)
+    void killedDuringTheCopyThenResumed() throws Exception {
+        killedThenResumed("notes_kill_copy", line -> line.contains(": copying"), "kill-copy");
+    }
+
+    @Test
+    @Order(6)
+    void killedDuringTheCutoverThenResumed() throws Exception {
+        killedThenResumed("notes_kill_cutover", line -> line.contains("maintenance | on for"), "kill-cutover");
+    }
+
+    private void killedThenResumed(String database, java.util.function.Predicate<String> killAt, String prefix) throws Exception {
+        target.createDatabase(database);
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "io.tierlift.cli.Main"));
+        command.addAll(List.of(migrate(database, "--yes")));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        StringBuilder seen = new StringBuilder();
+        MigrateNoteWriter writer = new MigrateNoteWriter(edge + "/api/notes", prefix);
+        Cli resumed;
+        try {
+            Thread.sleep(500);
+            Process first = builder.start();
+            boolean killed = false;
+            try (BufferedReader reader = new BufferedReader(new InputStreamReader(first.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = reader.readLine()) != null) {
+                    seen.append(line).append('\n');
+                    if (killAt.test(line)) {
+                        first.destroyForcibly();
+                        killed = true;
+                        break;
+                    }
+                }
+            } finally {
+                first.destroyForcibly();
+                first.waitFor(30, TimeUnit.SECONDS);
+            }
+            assertThat(killed).as("the run reached the point to kill it at:%n%s", seen).isTrue();
+            resumed = tierlift(migrate(database, "--resume"));
+            Thread.sleep(500);
+        } finally {
+            writer.close();
+        }
+        assertThat(resumed.err()).contains("resuming after step");
+        assertMigrated(resumed, writer, database);
+        assertThat(seen.toString()).doesNotContain(secrets.get(0)).doesNotContain(target.password);
+        rollBack(database);
+    }
+
+    private void rollBack(String database) {
+        Cli back = tierlift(migrate(database, "--rollback", "--yes"));
+        assertThat(back.exitCode()).as(back.all()).isZero();
+        assertThat(world.curl("-X", "POST", "-H", "Content-Type: application/json", "-d", "{\"body\":\"written after the rollback\"}",
+                edge + "/api/notes").status()).as("the source takes writes after the rollback").isEqualTo(201);
+    }
+
+    /** What every finished migration must show: all acknowledged writes moved, equal tables, downtime, no secret. */
+    private void assertMigrated(Cli run, MigrateNoteWriter writer, String database) throws Exception {
+        assertThat(run.exitCode()).as("%s%ntarget log:%n%s", run.all(), tail(target.log())).isZero();
+        assertThat(run.out()).contains("Migration cut over.");
+        java.util.regex.Matcher downtime = java.util.regex.Pattern.compile("write downtime (\\d+) ms").matcher(run.out());
+        assertThat(downtime.find()).as("downtime reported:%n%s", run.out()).isTrue();
+        System.out.println("migrate into " + database + ": write downtime " + downtime.group(1) + " ms, " + writer.acknowledged().size()
+                + " writes acknowledged, writer outcomes " + writer.outcomes());
+        assertThat(writer.acknowledged()).as("the writer got writes in before the cutover").isNotEmpty();
+        assertThat(writer.sawMaintenancePage()).as("the writer met the maintenance page: %s", writer.outcomes()).isTrue();
+        assertThat(writer.outcomes().keySet()).as("only writes or maintenance pages, no errors").containsOnly("201", "503");
+        Set<String> onTarget = new HashSet<>();
+        try (Connection c = target.connect(database); Statement st = c.createStatement()) {
+            ResultSet rs = st.executeQuery("SELECT body FROM notes");
+            while (rs.next()) {
+                onTarget.add(rs.getString(1));
+            }
+        }
+        assertThat(onTarget).as("every acknowledged write is on the target").containsAll(writer.acknowledged());
+        for (String table : TABLES) {
+            assertThat(targetDigest(database, table)).as("count and checksum of %s", table).isEqualTo(sourceDigest(table));
+        }
+        try (Connection c = target.connect(database); Statement st = c.createStatement()) {
+            ResultSet rs = st.executeQuery("SELECT last_value FROM invoice_numbers");
+            rs.next();
+            assertThat(rs.getLong(1)).isEqualTo(1036);
+        }
+        assertNoSecret(run);
+    }
+
+    private void assertNoSecret(Cli... runs) {
+        for (Cli run : runs) {
+            for (String secret : secrets) {
+                assertThat(run.all()).as("no secret in the output").doesNotContain(secret);
+            }
+        }
+    }
+
+    /** Row count and an order-independent checksum of every row's text, in UTC so both servers print alike. */
+    private static final String DIGEST = "SET TimeZone = 'UTC'; SELECT count(*) || ' ' || coalesce(sum(('x' || substr(md5(t::text), 1, 15))::bit(60)::bigint), 0) FROM %s t;";
+
+    private String sourceDigest(String table) {
+        String out = sourceSql(DIGEST.formatted(table)).strip();
+        return out.substring(out.lastIndexOf('\n') + 1);
+    }
+
+    private String targetDigest(String database, String table) throws Exception {
+        try (Connection c = target.connect(database); Statement st = c.createStatement()) {
+            st.execute("SET TimeZone = 'UTC'");
+            ResultSet rs = st.executeQuery(DIGEST.formatted(table).substring(DIGEST.indexOf("SELECT")));
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    /** SQL on the source's primary as postgres over the sandbox's exec (not through tierlift). */
+    private String sourceSql(String sql) {
+        var result = world.sandbox.execInHost("db1", List.of("runuser", "-u", "postgres", "--", "psql", "-X", "-q", "-At",
+                "-v", "ON_ERROR_STOP=1", "-d", "notes", "-c", sql));
+        assertThat(result.exitCode()).as("%s%n%s", sql, result.stderr()).isZero();
+        return result.stdout();
+    }
+
+    private static String tail(String text) {
+        return text.length() <= 4000 ? text : text.substring(text.length() - 4000);
+    }
+}

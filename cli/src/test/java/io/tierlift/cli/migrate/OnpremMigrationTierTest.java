@@ -1,0 +1,176 @@
+package io.tierlift.cli.migrate;
+
+import io.tierlift.descriptor.DescriptorLoader;
+import io.tierlift.migrate.DbEndpoint;
+import io.tierlift.migrate.MigrationException;
+import io.tierlift.model.AppDescriptor;
+import io.tierlift.model.Host;
+import io.tierlift.onprem.command.RemoteCommand;
+import io.tierlift.onprem.ssh.Connection;
+import io.tierlift.onprem.ssh.Connector;
+import io.tierlift.onprem.ssh.ExecResult;
+import io.tierlift.onprem.ssh.LocalForward;
+import io.tierlift.onprem.ssh.PortForwarding;
+import io.tierlift.render.onprem.edge.EdgeTopology;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.BiFunction;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The on-prem tier against fake SSH hosts: which commands go where, and how failures read. */
+class OnpremMigrationTierTest {
+    /** Two WAF/proxy hosts in front, so "every edge host" means more than one. */
+    private static final String DESCRIPTOR = """
+            app: notes
+            frontend: { path: frontend, dist: frontend/dist }
+            backend: { path: backend, wsgi: "notes.app:app" }
+            database:
+              name: notes
+              user: notes
+              password: "${env:NOTES_DB_PASSWORD}"
+              replication_password: "${env:NOTES_REPLICATION_PASSWORD}"
+            targets:
+              onprem:
+                ssh: { user: root }
+                domain: notes.example.test
+                waf: { crs: true, paranoia: 1 }
+                hosts:
+                  edge1: { address: 10.9.0.10, zone: dmz, roles: [waf, proxy, static] }
+                  edge2: { address: 10.9.0.11, zone: dmz, roles: [waf, proxy, static] }
+                  app1:  { address: 10.9.0.21, zone: trusted, roles: [app] }
+                  db1:   { address: 10.9.0.31, zone: trusted, roles: [db-primary] }
+                  db2:   { address: 10.9.0.32, zone: trusted, roles: [db-standby] }
+            """;
+
+    private final AppDescriptor descriptor = new DescriptorLoader()
+            .load("app.yaml", DESCRIPTOR, Path.of("/nonexistent"), Optional.empty()).descriptor();
+    private final List<String> calls = new ArrayList<>();
+    private final List<String> progress = new ArrayList<>();
+
+    private OnpremMigrationTier tier(BiFunction<String, String, ExecResult> hosts) {
+        return new OnpremMigrationTier(descriptor, new FakeConnector(hosts), (scope, message) -> progress.add(scope + " | " + message),
+                () -> calls.add("deploy"), 0);
+    }
+
+    private static ExecResult ok(String out) {
+        return new ExecResult(0, out.getBytes(StandardCharsets.UTF_8), "");
+    }
+
+    @Test
+    void maintenanceOnTouchesTheFlagOnEveryEdgeHostChecksThe503AndWaitsForIdleAppSessions() {
+        try (OnpremMigrationTier tier = tier((host, command) -> {
+            if (command.startsWith("curl")) {
+                return ok("503");
+            }
+            return ok(command.contains("pg_stat_activity") ? "0\n" : "");
+        })) {
+            tier.maintenance(true);
+        }
+        assertThat(calls).contains("edge1: touch " + EdgeTopology.MAINTENANCE_FLAG, "edge2: touch " + EdgeTopology.MAINTENANCE_FLAG);
+        assertThat(calls).noneMatch(c -> c.startsWith("app1") || c.startsWith("db2"));
+        assertThat(calls).anyMatch(c -> c.startsWith("edge1: curl") && c.contains("--resolve notes.example.test:80:10.9.0.10"));
+        assertThat(calls).anyMatch(c -> c.startsWith("db1: runuser -u postgres") && c.contains("pg_stat_activity")
+                && c.contains("{10.9.0.21}"));
+        assertThat(progress).anyMatch(p -> p.startsWith("maintenance | on for [edge1, edge2]: edge1 answers 503"))
+                .anyMatch(p -> p.contains("writes stopped"));
+    }
+
+    @Test
+    void aHostThatCannotCreateTheFlagIsNamed() {
+        try (OnpremMigrationTier tier = tier((host, command) -> host.equals("edge2")
+                ? new ExecResult(1, new byte[0], "touch: cannot touch: Read-only file system") : ok("503"))) {
+            assertThatThrownBy(() -> tier.maintenance(true)).isInstanceOf(MigrationException.class)
+                    .hasMessageContaining("maintenance on failed on edge2").hasMessageContaining("Read-only file system");
+        }
+    }
+
+    @Test
+    void anEdgeThatStillServesAfterMaintenanceOnIsAnError() {
+        try (OnpremMigrationTier tier = tier((host, command) -> ok(command.startsWith("curl") ? "200" : ""))) {
+            assertThatThrownBy(() -> tier.maintenance(true)).isInstanceOf(MigrationException.class)
+                    .hasMessage("maintenance on: edge1 answers HTTP 200 for https://notes.example.test/, expected 503");
+        }
+    }
+
+    @Test
+    void maintenanceOffRemovesTheFlagAndExpects200() {
+        try (OnpremMigrationTier tier = tier((host, command) -> ok(command.startsWith("curl") ? "200" : ""))) {
+            tier.maintenance(false);
+        }
+        assertThat(calls).contains("edge1: rm -f " + EdgeTopology.MAINTENANCE_FLAG, "edge2: rm -f " + EdgeTopology.MAINTENANCE_FLAG);
+        assertThat(calls).noneMatch(c -> c.contains("pg_stat_activity"));
+    }
+
+    @Test
+    void theDatabaseIsTheTunnelsLoopbackEndWithTheDescriptorsRoleAndPasswordReference() {
+        DbEndpoint endpoint;
+        try (OnpremMigrationTier tier = tier((host, command) -> ok(""))) {
+            endpoint = tier.database();
+            assertThat(tier.database()).as("one tunnel per run").isEqualTo(endpoint);
+        }
+        assertThat(endpoint.toString()).isEqualTo("postgresql://notes@127.0.0.1:40001/notes?password_ref=${env:NOTES_DB_PASSWORD}");
+        assertThat(calls).containsExactly("db1: forward 0 -> 10.9.0.31:5432", "db1: forward closed");
+    }
+
+    @Test
+    void replicationIsGrantedToTheAppRoleAsPostgresOnThePrimary() {
+        try (OnpremMigrationTier tier = tier((host, command) -> ok(""))) {
+            tier.allowLogicalReplication();
+        }
+        assertThat(calls).containsExactly("db1: runuser -u postgres -- psql -X -q -v ON_ERROR_STOP=1 -p 5432 -d postgres -At -f -"
+                + " <<< ALTER ROLE \"notes\" REPLICATION;");
+        assertThat(progress).anyMatch(p -> p.contains("granted REPLICATION to role notes on db1"));
+    }
+
+    /** Hosts answer through {@code hosts} (given the command line and its stdin); every call and tunnel lands in {@link #calls}. */
+    private final class FakeConnector implements Connector {
+        private final BiFunction<String, String, ExecResult> hosts;
+
+        FakeConnector(BiFunction<String, String, ExecResult> hosts) {
+            this.hosts = hosts;
+        }
+
+        @Override
+        public Connection connect(Host host) {
+            return new FakeConnection(host.name());
+        }
+
+        private final class FakeConnection implements Connection, PortForwarding {
+            private final String name;
+
+            FakeConnection(String name) {
+                this.name = name;
+            }
+
+            @Override
+            public String host() {
+                return name;
+            }
+
+            @Override
+            public ExecResult run(RemoteCommand command, byte[] stdin) {
+                String input = new String(stdin, StandardCharsets.UTF_8);
+                String line = String.join(" ", command.argv()) + (input.isEmpty() ? "" : " <<< " + input);
+                calls.add(name + ": " + line);
+                return hosts.apply(name, line);
+            }
+
+            @Override
+            public LocalForward forwardLocal(int preferredLocalPort, String remoteHost, int remotePort) {
+                calls.add(name + ": forward " + preferredLocalPort + " -> " + remoteHost + ":" + remotePort);
+                return new LocalForward(name, 40001, remoteHost, remotePort, () -> calls.add(name + ": forward closed"));
+            }
+
+            @Override
+            public void close() {
+            }
+        }
+    }
+}
