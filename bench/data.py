@@ -276,6 +276,9 @@ class TierliftRun:
     def __init__(self, tierlift, descriptor, source, target, method, writer, workdir):
         self.argv = [tierlift, "--quiet", "--output-events", "json", "migrate", "--from", "onprem", "--to", "aws-iaas",
                      "-f", descriptor, "--yes", "--method", method, "--jobs", str(PARALLEL),
+                     # The bench's writer plays the app: tierlift asks it (on the terminal) to stop and to move;
+                     # the two throwaway clusters are the databases, so no tier is deployed.
+                     "--traffic", "manual", "--no-provision",
                      "--source-db", source.url() + "?password_ref=${env:BENCH_PW}",
                      "--target-db", target.url() + "?password_ref=${env:BENCH_PW}"]
         self.writer = writer

@@ -13,7 +13,12 @@ import io.tierlift.cli.console.StderrProgress;
 import io.tierlift.descriptor.LoadedDescriptor;
 import io.tierlift.aws.client.AwsClients;
 import io.tierlift.aws.migrate.AwsMigrationException;
-import io.tierlift.aws.migrate.SecretsManagerPasswords;
+import io.tierlift.aws.secretsmanager.SecretsManagerResolver;
+import io.tierlift.cli.migrate.AwsServerlessMigrationTier;
+import io.tierlift.cli.migrate.DnsTrafficSwitch;
+import io.tierlift.cli.migrate.LazyTier;
+import io.tierlift.cli.migrate.PrintedTrafficSwitch;
+import io.tierlift.migrate.TierOperations;
 import io.tierlift.migrate.Connections;
 import io.tierlift.migrate.DbEndpoint;
 import io.tierlift.migrate.JournalStore;
@@ -48,7 +53,9 @@ import java.util.concurrent.Callable;
 @Command(name = "migrate", description = {"Move the running app and its data from one tier to another.",
         "Phases: preflight, provision, copy, verify, cutover; journaled, so --resume continues and --rollback undoes.",
         "The target tier is deployed, both databases are found from the descriptor (on-prem through an SSH tunnel),",
-        "writes stop with each tier's maintenance page during the cutover; DNS changes are printed as instructions."})
+        "writes stop with each tier's maintenance page during the cutover, and the descriptor's dns record is moved",
+        "(without a dns section the record changes are printed). The final verify compares both databases as they were",
+        "at the cutover, after traffic moved; with reverse replication a --rollback then loses nothing."})
 public final class MigrateCommand implements Callable<Integer> {
     private final Application app;
 
@@ -75,6 +82,21 @@ public final class MigrateCommand implements Callable<Integer> {
     @Option(names = "--target-db", paramLabel = "URL",
             description = "Target database instead of the target tier's own: postgresql://USER@HOST:PORT/DB?password_ref=$${env:NAME}")
     String targetDb;
+    @Option(names = "--traffic", paramLabel = "auto|manual", defaultValue = "auto",
+            description = {"auto (default): tierlift puts the tiers in maintenance and moves the dns record;",
+                    "manual: each of those steps is printed and, on a terminal, waits for you to confirm it."})
+    String traffic;
+    @Option(names = "--no-provision", description = "Do not deploy the target tier: its database (or --target-db) must already exist.")
+    boolean noProvision;
+    @Option(names = "--verify-before-switch",
+            description = "Run the final verify while writes are stopped, before traffic moves (longer downtime, grows with the data).")
+    boolean verifyBeforeSwitch;
+    @Option(names = "--no-reverse-replication",
+            description = "Do not replicate the target's writes back to the source after the cutover (a --rollback then refuses once the target took writes).")
+    boolean noReverseReplication;
+    @Option(names = "--source-db-for-target", paramLabel = "URL",
+            description = "How the target database server reaches the source for replication, when that differs from how tierlift reaches it (e.g. through a VPN rather than tierlift's SSH tunnel).")
+    String sourceDbForTarget;
     @Option(names = "--jobs", paramLabel = "N", defaultValue = "2", description = "Parallel jobs for --method dump (default: ${DEFAULT-VALUE}).")
     int jobs;
 
@@ -96,6 +118,12 @@ public final class MigrateCommand implements Callable<Integer> {
             case "dump" -> Method.DUMP;
             default -> throw new UserException("--method must be logical or dump, not '" + method + "'", ExitCode.USAGE);
         };
+        boolean manualTraffic = switch (traffic) {
+            case "auto" -> false;
+            case "manual" -> true;
+            default -> throw new UserException("--traffic must be auto or manual, not '" + traffic + "'", ExitCode.USAGE);
+        };
+        Optional<DbEndpoint> sourceForTarget = Optional.ofNullable(sourceDbForTarget).map(url -> endpoint("--source-db-for-target", url));
         Optional<DbEndpoint> sourceOverride = Optional.ofNullable(sourceDb).map(url -> endpoint("--source-db", url));
         Optional<DbEndpoint> targetOverride = Optional.ofNullable(targetDb).map(url -> endpoint("--target-db", url));
         LoadedDescriptor loaded = app.loader().load(descriptor.file(), descriptor.environment());
@@ -116,14 +144,14 @@ public final class MigrateCommand implements Callable<Integer> {
         Optional<Journal> open = store.read().filter(j -> !j.status.closed());
         boolean starting = !resume && !rollback && !finalizeMigration;
         try (AwsClients secretsClients = AwsCommands.clients(app, null);
-             MigrationTier source = tier(from, described, progress, tunnelPort(open.map(j -> j.source)));
-             MigrationTier target = tier(to, described, progress, tunnelPort(open.map(j -> j.target)))) {
+             MigrationTier source = new LazyTier(from, () -> tier(from, described, progress, tunnelPort(open.map(j -> j.source))));
+             MigrationTier target = new LazyTier(to, () -> tier(to, described, progress, tunnelPort(open.map(j -> j.target))))) {
             // The plan comes first: what moves where, before a tunnel opens or the target is deployed.
             out.println("Plan: migrate " + appName + " from " + from + " to " + to + " (" + chosen.key() + ")"
                     + (rollback ? ", rolling back" : finalizeMigration ? ", finalizing" : resume ? ", resuming" : ""));
             out.flush();
             DbEndpoint sourceDatabase = sourceOverride.orElseGet(source::database);
-            if (starting && targetOverride.isEmpty()) {
+            if (starting && targetOverride.isEmpty() && !noProvision) {
                 // The target's database address exists only once the tier is deployed; the plan's
                 // provision step then finds it deployed.
                 progress.step("provision", "deploying the " + to + " tier first: its database address is part of the plan");
@@ -134,16 +162,23 @@ public final class MigrateCommand implements Callable<Integer> {
             try {
                 settings = new MigrationSettings(appName, from.key(), to.key(), sourceDatabase, targetDatabase, chosen, jobs,
                         MigrationSettings.DEBIAN_PG15_BIN, Path.of(System.getProperty("java.io.tmpdir")),
-                        Duration.ofSeconds(60), Duration.ofHours(12), 250_000);
+                        Duration.ofSeconds(60), Duration.ofHours(12), 250_000)
+                        .withVerifyBeforeSwitch(verifyBeforeSwitch).withReverseReplication(!noReverseReplication);
+                if (sourceForTarget.isPresent()) {
+                    settings = settings.withSourceSeenFromTarget(sourceForTarget.get());
+                }
             } catch (IllegalArgumentException e) {
                 throw new UserException(e.getMessage(), ExitCode.USAGE);
             }
             Redactor redactor = new Redactor();
             // The same references as elsewhere, plus ${aws-sm:...}: the RDS master secret of an aws-iaas target.
             Connections connections = new Connections(new LocalSecretResolver(app.environment(), described.baseDir(),
-                    new SecretsManagerPasswords(secretsClients::secretsManager)), redactor);
+                    new SecretsManagerResolver(secretsClients::secretsManager, null)), redactor);
+            TierOperations provision = noProvision ? () -> progress.step("provision", "skipped (--no-provision): the "
+                    + to + " tier's database is expected to exist") : target::provision;
+            TrafficSwitch switches = manualTraffic ? new PrintedTrafficSwitch(from, to, out) : traffic(source, target, out);
             Migrator migrator = new Migrator(settings, connections, new PgTools(settings.pgBin(), connections), store,
-                    target::provision, traffic(source, target, out), progress, out, StepHook.none(), Clock.systemUTC());
+                    provision, switches, progress, out, StepHook.none(), Clock.systemUTC());
             printPlan(out, settings, migrator, sourceOverride.isPresent(), targetOverride.isPresent());
             if ((starting || resume) && chosen == Method.LOGICAL && sourceOverride.isEmpty()) {
                 source.allowLogicalReplication();
@@ -191,15 +226,21 @@ public final class MigrateCommand implements Callable<Integer> {
         return switch (kind) {
             case ONPREM -> new OnpremMigrationTier(described, app.connectors().create(described.targets().onprem().orElseThrow(
                     () -> new UserException("the descriptor has no targets.onprem section", ExitCode.USAGE)), false),
-                    progress, () -> deployOnprem(described), tunnelPort);
+                    progress, () -> deployOnprem(described), tunnelPort, DnsTrafficSwitch.open(app, described));
             case AWS_IAAS -> {
                 if (described.targets().awsIaas().isEmpty()) {
                     throw new UserException("the descriptor has no targets.aws-iaas section", ExitCode.USAGE);
                 }
                 yield new AwsIaasMigrationTier(described, AwsCommands.stackPlan(described), AwsCommands.clients(app, null), progress,
-                        () -> AwsCommands.withSession(app, described, null, s -> s.deployer().deploy(described, s.plan(), AwsCommands.VERSION)));
+                        () -> AwsCommands.withSession(app, described, null, s -> s.deployer().deploy(described, s.plan(), AwsCommands.VERSION)),
+                        DnsTrafficSwitch.open(app, described));
             }
-            case AWS_SERVERLESS -> throw new UserException("migrating from or to aws-serverless is not supported yet", ExitCode.FAILED);
+            case AWS_SERVERLESS -> {
+                if (described.targets().awsServerless().isEmpty()) {
+                    throw new UserException("the descriptor has no targets.aws-serverless section", ExitCode.USAGE);
+                }
+                yield AwsServerlessMigrationTier.open(app, described);
+            }
         };
     }
 

@@ -28,9 +28,17 @@ public final class AwsIaasMigrationTier implements MigrationTier {
     private final AwsClients clients;
     private final Progress progress;
     private final Runnable deploy;
+    private final Optional<DnsTrafficSwitch> dns;
     private boolean provisioned;
 
     public AwsIaasMigrationTier(AppDescriptor descriptor, StackPlan plan, AwsClients clients, Progress progress, Runnable deploy) {
+        this(descriptor, plan, clients, progress, deploy, Optional.empty());
+    }
+
+    /** {@code dns}: the descriptor's managed record, which {@link #takeTraffic} aliases to the distribution. */
+    public AwsIaasMigrationTier(AppDescriptor descriptor, StackPlan plan, AwsClients clients, Progress progress, Runnable deploy,
+                                Optional<DnsTrafficSwitch> dns) {
+        this.dns = dns;
         this.descriptor = descriptor;
         this.plan = plan;
         this.clients = clients;
@@ -81,7 +89,14 @@ public final class AwsIaasMigrationTier implements MigrationTier {
         String domain = clients.cloudFormation(site.region()).describeStacks(r -> r.stackName(site.name())).stacks().stream()
                 .flatMap(s -> s.outputs().stream())
                 .filter(o -> o.outputKey().equals(StaticSiteStack.DISTRIBUTION_DOMAIN)).map(Output::outputValue)
-                .findFirst().orElse("(the " + StaticSiteStack.DISTRIBUTION_DOMAIN + " output of stack " + site.name() + ")");
+                .findFirst().orElse(null);
+        if (dns.isPresent() && domain != null) {
+            dns.get().pointAtCloudFront(target(), domain, out);
+            return;
+        }
+        if (domain == null) {
+            domain = "(the " + StaticSiteStack.DISTRIBUTION_DOMAIN + " output of stack " + site.name() + ")";
+        }
         out.println("switch: point the app's domain at the CloudFront distribution " + domain
                 + " (a CNAME, or a Route 53 alias record); clients reach the aws-iaas tier once their DNS cache expires.");
         out.flush();
@@ -89,6 +104,7 @@ public final class AwsIaasMigrationTier implements MigrationTier {
 
     @Override
     public void close() {
+        dns.ifPresent(DnsTrafficSwitch::close);
         clients.close();
     }
 }

@@ -38,6 +38,7 @@ public final class OnpremMigrationTier implements MigrationTier {
     private final Runnable deploy;
     private boolean provisioned;
     private final int preferredLocalPort;
+    private final java.util.Optional<DnsTrafficSwitch> dns;
     private LocalForward tunnel;
 
     /**
@@ -47,6 +48,13 @@ public final class OnpremMigrationTier implements MigrationTier {
      */
     public OnpremMigrationTier(AppDescriptor descriptor, Connector connector, Progress progress, Runnable deploy,
                                int preferredLocalPort) {
+        this(descriptor, connector, progress, deploy, preferredLocalPort, java.util.Optional.empty());
+    }
+
+    /** {@code dns}: the descriptor's managed record, which {@link #takeTraffic} points at the edge hosts. */
+    public OnpremMigrationTier(AppDescriptor descriptor, Connector connector, Progress progress, Runnable deploy,
+                               int preferredLocalPort, java.util.Optional<DnsTrafficSwitch> dns) {
+        this.dns = dns;
         this.descriptor = descriptor;
         this.target = descriptor.targets().onprem().orElseThrow(() -> new MigrationException(
                 "the descriptor has no targets.onprem section; the on-prem tier cannot take part in a migration"));
@@ -215,6 +223,10 @@ public final class OnpremMigrationTier implements MigrationTier {
 
     @Override
     public void takeTraffic(PrintWriter out) {
+        if (dns.isPresent()) {
+            dns.get().pointAt(target(), dns.get().edgeAddresses(target), out);
+            return;
+        }
         List<String> addresses = new EdgeTopology(descriptor.app(), target).clientFacingHosts().stream()
                 .map(h -> h.name() + " " + h.address()).toList();
         out.println("switch: point " + target.domain() + " (DNS A records) at the on-prem edge hosts: " + String.join(", ", addresses)
