@@ -217,7 +217,7 @@ class MigrateAwsTiersMotoTest {
         writer = new AppWriter();
         writer.awaitSourceWrites(5);
         Cli run = tierlift(migrate("--yes"));
-        boolean sawMaintenanceDuringTheRun = writer.sawMaintenance();
+        long returnedAt = System.nanoTime();
 
         assertThat(run.exitCode()).as("%s%nsource log:%n%s%ntarget log:%n%s%nmoto log:%n%s", run.all(), tail(source.log()),
                 tail(target.log()), tail(moto.log())).isZero();
@@ -240,7 +240,8 @@ class MigrateAwsTiersMotoTest {
         assertThat(stackResourceTypes("notes-default-data")).as("the aws-iaas database after aws-serverless was deployed")
                 .contains("AWS::RDS::DBInstance");
 
-        assertThat(sawMaintenanceDuringTheRun).as("the writer saw the ALB's fixed-503 rule during the cutover").isTrue();
+        assertThat(writer.maintenanceSeenAt()).as("the writer saw the ALB's fixed-503 rule during the cutover")
+                .hasValueSatisfying(seen -> assertThat(seen).isLessThan(returnedAt));
         assertThat(maintenanceRuleOnAlb()).as("the source stays in maintenance after the cutover").isTrue();
 
         Set<String> onTarget = bodies(target);
@@ -250,7 +251,9 @@ class MigrateAwsTiersMotoTest {
             assertThat(digest(target, table)).as("count and checksum of %s", table).isEqualTo(digest(source, table));
         }
         assertThat(lastValue(target, "invoice_numbers")).as("the sequence moved").isEqualTo(lastValue(source, "invoice_numbers"));
+        assertThat(maintenanceVariable()).as("the target serves").isEmpty();
         assertNoSecret(run);
+        assertNoSecretInJournal();
     }
 
     @Test
@@ -266,6 +269,9 @@ class MigrateAwsTiersMotoTest {
         assertThat(back.exitCode()).as("%s%nsource log:%n%s%ntarget log:%n%s", back.all(), tail(source.log()),
                 tail(target.log())).isZero();
         assertThat(back.out()).contains("Migration rolled back.");
+        assertThat(back.err()).as("the target stops first, then the source takes traffic again")
+                .containsPattern("lambda notes-default-api-\\S+ \\| maintenance on")
+                .contains("maintenance | off for the ALB of notes-default-compute");
 
         Set<String> onSource = bodies(source);
         assertThat(onSource).as("the target's writes came back through reverse replication").containsAll(writer.onTarget());
@@ -273,11 +279,11 @@ class MigrateAwsTiersMotoTest {
         for (String table : TABLES) {
             assertThat(digest(source, table)).as("count and checksum of %s", table).isEqualTo(digest(target, table));
         }
-        String function = output(cfnServerless, "notes-default-api", "FunctionName");
-        assertThat(lambda.getFunctionConfiguration(b -> b.functionName(function)).environment().variables())
-                .as("the target is stopped").containsEntry("TIERLIFT_MAINTENANCE", "on");
+        assertThat(lastValue(source, "invoice_numbers")).as("the sequence came back").isEqualTo(lastValue(target, "invoice_numbers"));
+        assertThat(maintenanceVariable()).as("the target is stopped").hasValue("on");
         assertThat(maintenanceRuleOnAlb()).as("the source serves again: its maintenance rule is gone").isFalse();
         assertNoSecret(back);
+        assertNoSecretInJournal();
     }
 
     // --- helpers ---
@@ -348,6 +354,23 @@ class MigrateAwsTiersMotoTest {
                 .flatMap(l -> elb.describeRules(b -> b.listenerArn(l.listenerArn())).rules().stream()).toList();
         return rules.stream().anyMatch(r -> "1".equals(r.priority()) && r.actions().stream().anyMatch(a ->
                 a.type() == ActionTypeEnum.FIXED_RESPONSE && "503".equals(a.fixedResponseConfig().statusCode())));
+    }
+
+    /** The function's TIERLIFT_MAINTENANCE variable, read from moto. */
+    private Optional<String> maintenanceVariable() {
+        String function = output(cfnServerless, "notes-default-api", "FunctionName");
+        var environment = lambda.getFunctionConfiguration(b -> b.functionName(function)).environment();
+        return Optional.ofNullable(environment == null ? null : environment.variables().get("TIERLIFT_MAINTENANCE"));
+    }
+
+    /** The journal under HOME keeps endpoints with password references only. */
+    private void assertNoSecretInJournal() throws IOException {
+        Path journal = Path.of(env.get("HOME"), ".tierlift", "migrations", "notes-aws-iaas-aws-serverless.json");
+        assertThat(journal).exists();
+        String text = Files.readString(journal);
+        for (String secret : secrets) {
+            assertThat(text).as("no secret in the journal").doesNotContain(secret);
+        }
     }
 
     private Set<String> bodies(MigrateTargetCluster cluster) throws SQLException {
@@ -434,7 +457,7 @@ class MigrateAwsTiersMotoTest {
         private final List<String> onTarget = new java.util.concurrent.CopyOnWriteArrayList<>();
         private final CountDownLatch trafficMoved = new CountDownLatch(1);
         private final Thread thread;
-        private volatile boolean sawMaintenance;
+        private volatile Long maintenanceSeenAt;
         private volatile boolean stopping;
         private volatile Throwable failure;
 
@@ -450,7 +473,7 @@ class MigrateAwsTiersMotoTest {
                 while (!stopping) {
                     // Checked before each write, as a request would meet the rule at the ALB.
                     if (maintenanceRuleOnAlb(elb)) {
-                        sawMaintenance = true;
+                        maintenanceSeenAt = System.nanoTime();
                         break;
                     }
                     write(src, "source-" + (++n), n);
@@ -517,8 +540,9 @@ class MigrateAwsTiersMotoTest {
             trafficMoved.countDown();
         }
 
-        boolean sawMaintenance() {
-            return sawMaintenance;
+        /** When (System.nanoTime) the writer met the maintenance rule and stopped writing to the source. */
+        Optional<Long> maintenanceSeenAt() {
+            return Optional.ofNullable(maintenanceSeenAt);
         }
 
         List<String> onSource() {
