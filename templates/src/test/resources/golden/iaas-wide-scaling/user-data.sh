@@ -161,12 +161,12 @@ cat > '/etc/notes/cloudwatch-agent.json' <<'TIERLIFT_EOF'
         "collect_list": [
           {
             "file_path": "/var/log/notes/gunicorn.log",
-            "log_group_name": "/tierlift/notes-default/app",
+            "log_group_name": "/tierlift/notes-default-iaas/app",
             "log_stream_name": "{instance_id}/gunicorn"
           },
           {
             "file_path": "/var/log/tierlift-boot.log",
-            "log_group_name": "/tierlift/notes-default/app",
+            "log_group_name": "/tierlift/notes-default-iaas/app",
             "log_stream_name": "{instance_id}/boot"
           }
         ]

@@ -61,9 +61,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class AwsIaasMotoTest {
     private static final String REGION = "eu-west-1";
-    private static final List<String> STACKS = List.of("notes-default-artifacts", "notes-default-network", "notes-default-data",
-            "notes-default-compute", "notes-default-waf", "notes-default-static");
-    private static final String WAF_STACK = "notes-default-waf";
+    private static final List<String> STACKS = List.of("notes-default-iaas-artifacts", "notes-default-iaas-network", "notes-default-iaas-data",
+            "notes-default-iaas-compute", "notes-default-iaas-waf", "notes-default-iaas-static");
+    private static final String WAF_STACK = "notes-default-iaas-waf";
 
     private final String dbCanary = "CANARY-db-" + UUID.randomUUID();
     private final String replicationCanary = "CANARY-repl-" + UUID.randomUUID();
@@ -156,7 +156,7 @@ class AwsIaasMotoTest {
         assertThat(deploy.err()).contains("Changes applied.").contains("release    uploaded");
         // The new index.html is invalidated on the static stack's distribution (the shim keeps invalidations
         // of its placeholder distribution; see patch 8), and waited for.
-        String distribution = output("notes-default-static", "DistributionId");
+        String distribution = output("notes-default-iaas-static", "DistributionId");
         assertThat(deploy.err()).contains("cloudfront " + distribution + " | invalidation ")
                 .containsPattern("cloudfront " + distribution + " \\| invalidation \\S+ Completed")
                 .containsPattern("cdn +2 path\\(s\\) invalidated");
@@ -164,12 +164,12 @@ class AwsIaasMotoTest {
         for (String name : STACKS) {
             assertThat(stack(name)).as(name).hasValueSatisfying(s -> assertThat(s.stackStatusAsString()).isEqualTo("CREATE_COMPLETE"));
         }
-        assertThat(stack("notes-default-data").orElseThrow().enableTerminationProtection()).isTrue();
-        assertThat(stack("notes-default-compute").orElseThrow().tags())
+        assertThat(stack("notes-default-iaas-data").orElseThrow().enableTerminationProtection()).isTrue();
+        assertThat(stack("notes-default-iaas-compute").orElseThrow().tags())
                 .anySatisfy(t -> assertThat(t.key() + "=" + t.value()).isEqualTo("tierlift:version=" + io.tierlift.cli.Version.current()));
 
         // Network: one VPC of the descriptor's CIDR, six subnets (public, app, db) over two zones.
-        String vpcId = physicalId("notes-default-network", "AWS::EC2::VPC");
+        String vpcId = physicalId("notes-default-iaas-network", "AWS::EC2::VPC");
         assertThat(ec2.describeVpcs(b -> b.vpcIds(vpcId)).vpcs().get(0).cidrBlock()).isEqualTo("10.20.0.0/16");
         List<Subnet> subnets = ec2.describeSubnets(b -> b.filters(f -> f.name("vpc-id").values(vpcId))).subnets();
         assertThat(subnets).hasSize(6);
@@ -194,10 +194,10 @@ class AwsIaasMotoTest {
         assertThat(db.engine()).isEqualTo("postgres");
         assertThat(db.deletionProtection()).isTrue();
         assertThat(db.masterUserSecret().secretArn()).startsWith("arn:aws:secretsmanager:" + REGION);
-        assertThat(output("notes-default-data", "DbSecretArn")).isEqualTo(db.masterUserSecret().secretArn());
+        assertThat(output("notes-default-iaas-data", "DbSecretArn")).isEqualTo(db.masterUserSecret().secretArn());
 
         // The React build: index.html revalidated, hashed assets cached for a year, with their types.
-        String site = output("notes-default-static", "SiteBucketName");
+        String site = output("notes-default-iaas-static", "SiteBucketName");
         List<String> keys = s3.listObjectsV2(b -> b.bucket(site)).contents().stream().map(S3Object::key).sorted().toList();
         List<String> expected;
         try (Stream<Path> walk = Files.walk(descriptor.getParent().resolve("frontend/dist"))) {
@@ -216,7 +216,7 @@ class AwsIaasMotoTest {
         assertThat(s3.headObject(b -> b.bucket(site).key(css)).contentType()).startsWith("text/css");
 
         // The backend release, named by its content hash, in the artifacts bucket.
-        String artifacts = output("notes-default-artifacts", "ArtifactBucketName");
+        String artifacts = output("notes-default-iaas-artifacts", "ArtifactBucketName");
         assertThat(s3.listObjectsV2(b -> b.bucket(artifacts)).contents()).singleElement()
                 .satisfies(o -> assertThat(o.key()).matches("releases/[0-9a-f]{16}\\.tar\\.gz"));
         recordStackInputs();
@@ -233,7 +233,7 @@ class AwsIaasMotoTest {
                 .contains("release    unchanged")
                 .doesNotContain("executing change set").doesNotContain("creating stack");
         for (String name : STACKS) {
-            if (name.equals("notes-default-compute")) {
+            if (name.equals("notes-default-iaas-compute")) {
                 // Its image id is an SSM parameter resolved by CloudFormation: only a change set can tell
                 // whether a newer AMI changes the stack, so one is made and found empty.
                 assertThat(deploy.err()).containsPattern(java.util.regex.Pattern.quote(name) + " *\\| no changes\n");
@@ -262,7 +262,7 @@ class AwsIaasMotoTest {
                 "compute", "changed", "waf", "unchanged", "static", "unchanged"));
         Map<String, Integer> after = eventCounts();
         for (String name : STACKS) {
-            if (name.equals("notes-default-compute")) {
+            if (name.equals("notes-default-iaas-compute")) {
                 assertThat(after.get(name)).as(name).isGreaterThan(events.get(name));
             } else {
                 assertThat(after.get(name)).as(name).isEqualTo(events.get(name));
@@ -276,7 +276,7 @@ class AwsIaasMotoTest {
 
         Cli status = tierlift("status", "aws-iaas", "-f", descriptor.toString());
         assertThat(status.exitCode()).as(status.all()).isZero();
-        assertThat(status.out()).contains("notes-default-compute").contains("UPDATE_COMPLETE")
+        assertThat(status.out()).contains("notes-default-iaas-compute").contains("UPDATE_COMPLETE")
                 .contains("AUTO SCALING GROUP").contains("RDS INSTANCE");
         // The group as Auto Scaling names it: moto replaces the group on update but keeps the stack's old output.
         String group = autoScaling.describeAutoScalingGroups(b -> { }).autoScalingGroups().get(0).autoScalingGroupName();
@@ -315,11 +315,11 @@ class AwsIaasMotoTest {
     void destroyStopsAtTheProtectedDataStackThenDeletesItWhenForced() {
         Cli refused = tierlift("destroy", "aws-iaas", "-f", descriptor.toString(), "--yes");
         assertThat(refused.exitCode()).as(refused.all()).isEqualTo(1);
-        assertThat(refused.err()).contains("notes-default-data").contains("--force-data-deletion");
-        for (String gone : List.of("notes-default-static", "notes-default-waf", "notes-default-compute")) {
+        assertThat(refused.err()).contains("notes-default-iaas-data").contains("--force-data-deletion");
+        for (String gone : List.of("notes-default-iaas-static", "notes-default-iaas-waf", "notes-default-iaas-compute")) {
             assertThat(stack(gone)).as(gone).isEmpty();
         }
-        for (String kept : List.of("notes-default-data", "notes-default-network", "notes-default-artifacts")) {
+        for (String kept : List.of("notes-default-iaas-data", "notes-default-iaas-network", "notes-default-iaas-artifacts")) {
             assertThat(stack(kept)).as(kept).isPresent();
         }
 

@@ -72,9 +72,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class AwsServerlessMotoTest {
     private static final String REGION = "eu-west-1";
-    private static final List<String> STACKS = List.of("notes-default-artifacts", "notes-default-network", "notes-default-data",
-            "notes-default-api", "notes-default-waf", "notes-default-static");
-    private static final String WAF_STACK = "notes-default-waf";
+    private static final List<String> STACKS = List.of("notes-default-sls-artifacts", "notes-default-sls-network", "notes-default-sls-data",
+            "notes-default-sls-api", "notes-default-sls-waf", "notes-default-sls-static");
+    private static final String WAF_STACK = "notes-default-sls-waf";
 
     private final String tokenCanary = "CANARY-token-" + UUID.randomUUID();
     private final List<String> invoked = new CopyOnWriteArrayList<>();
@@ -187,15 +187,15 @@ class AwsServerlessMotoTest {
         for (String name : STACKS) {
             assertThat(stack(name)).as(name).hasValueSatisfying(s -> assertThat(s.stackStatusAsString()).isEqualTo("CREATE_COMPLETE"));
         }
-        assertThat(stack("notes-default-data").orElseThrow().enableTerminationProtection()).isTrue();
+        assertThat(stack("notes-default-sls-data").orElseThrow().enableTerminationProtection()).isTrue();
 
         // The package, by its content key, in the artifacts bucket; the function's code comes from it.
-        String artifacts = output("notes-default-artifacts", "ArtifactBucketName");
+        String artifacts = output("notes-default-sls-artifacts", "ArtifactBucketName");
         List<S3Object> packages = s3.listObjectsV2(b -> b.bucket(artifacts)).contents();
         assertThat(packages).singleElement().satisfies(o -> assertThat(o.key()).matches("releases/lambda/notes-[0-9a-f]{20}\\.zip"));
         String codeKey = packages.get(0).key();
-        assertThat(parameter("notes-default-api", "CodeKey")).isEqualTo(codeKey);
-        String functionName = output("notes-default-api", "FunctionName");
+        assertThat(parameter("notes-default-sls-api", "CodeKey")).isEqualTo(codeKey);
+        String functionName = output("notes-default-sls-api", "FunctionName");
         var function = lambda.getFunction(b -> b.functionName(functionName));
         // The renderer deploys "3.11" apps on python3.12 (see the package note above).
         assertThat(function.configuration().runtimeAsString()).isEqualTo("python3.12");
@@ -205,7 +205,7 @@ class AwsServerlessMotoTest {
         assertThat(invoked).containsExactly(REGION + " " + functionName);
 
         // The HTTP API with its route to the function.
-        String apiId = output("notes-default-api", "ApiId");
+        String apiId = output("notes-default-sls-api", "ApiId");
         String api = rest("/v2/apis/" + apiId);
         assertThat(api).as(api).contains("\"protocolType\":\"HTTP\"");
         String routes = rest("/v2/apis/" + apiId + "/routes");
@@ -214,16 +214,16 @@ class AwsServerlessMotoTest {
         assertThat(integrations).contains("AWS_PROXY").contains(functionName);
 
         // The database cluster: Aurora PostgreSQL, Serverless v2.
-        String clusterId = physicalId("notes-default-data", "AWS::RDS::DBCluster");
+        String clusterId = physicalId("notes-default-sls-data", "AWS::RDS::DBCluster");
         String cluster = query("rds", "2014-10-31", "DescribeDBClusters", "DBClusterIdentifier=" + clusterId);
         assertThat(cluster).contains("<Engine>aurora-postgresql</Engine>").contains("<MinCapacity>0.5</MinCapacity>");
 
         // The app secret holds the secret variable, written by the deployer.
-        String appSecret = output("notes-default-data", "AppSecretArn");
+        String appSecret = output("notes-default-sls-data", "AppSecretArn");
         assertThat(secrets.getSecretValue(b -> b.secretId(appSecret)).secretString()).isEqualTo("{\"NOTES_API_TOKEN\":\"" + tokenCanary + "\"}");
 
         // The React build in the site bucket.
-        String site = output("notes-default-static", "SiteBucketName");
+        String site = output("notes-default-sls-static", "SiteBucketName");
         List<String> keys = s3.listObjectsV2(b -> b.bucket(site)).contents().stream().map(S3Object::key).sorted().toList();
         Path dist = descriptor.getParent().resolve("frontend/dist");
         List<String> expected;
@@ -241,7 +241,7 @@ class AwsServerlessMotoTest {
     @Order(2)
     void secondDeployChangesNothingAndUploadsNothing() {
         Map<String, Integer> events = eventCounts();
-        String artifacts = output("notes-default-artifacts", "ArtifactBucketName");
+        String artifacts = output("notes-default-sls-artifacts", "ArtifactBucketName");
         Cli deploy = Cli.run(env, "deploy", "aws-serverless", "-f", descriptor.toString(), "--yes");
         assertThat(deploy.exitCode()).as(deploy.all()).isZero();
         assertThat(deploy.err()).contains("No changes: aws-serverless already matched.").contains("package    unchanged")
@@ -262,14 +262,14 @@ class AwsServerlessMotoTest {
         try {
             Cli deploy = Cli.run(env, "deploy", "aws-serverless", "-f", descriptor.toString(), "--yes");
             assertThat(deploy.exitCode()).as(deploy.all() + "\nmoto log:\n" + tail(moto.log())).isZero();
-            String distribution = output("notes-default-static", "DistributionId");
+            String distribution = output("notes-default-sls-static", "DistributionId");
             // Changed and new files that are not content-hashed, and "/" for the root page.
             assertThat(deploy.err()).contains("cloudfront " + distribution + " | invalidation ")
                     .contains("3 path(s) [/, /index.html, /robots.txt]")
                     .containsPattern("cloudfront " + distribution + " \\| invalidation \\S+ Completed")
                     .containsPattern("cdn +3 path\\(s\\) invalidated")
                     .doesNotContain("are not invalidated by this version");
-            String site = output("notes-default-static", "SiteBucketName");
+            String site = output("notes-default-sls-static", "SiteBucketName");
             assertThat(s3.getObjectAsBytes(b -> b.bucket(site).key("index.html")).asUtf8String()).contains("<!-- build 2 -->");
         } finally {
             Files.writeString(index, page);
@@ -302,20 +302,20 @@ class AwsServerlessMotoTest {
                     throw new AssertionError("no SSH on aws-serverless");
                 });
         AppDescriptor withDns = app.loader().load(managed, Optional.empty()).descriptor();
-        String functionName = output("notes-default-api", "FunctionName");
+        String functionName = output("notes-default-sls-api", "FunctionName");
         Map<String, String> variables = lambda.getFunctionConfiguration(b -> b.functionName(functionName)).environment().variables();
 
         try (AwsServerlessMigrationTier tier = AwsServerlessMigrationTier.open(app, withDns)) {
             DbEndpoint db = tier.database();
-            assertThat(db.host()).isEqualTo(output("notes-default-data", "DbClusterEndpointAddress"))
+            assertThat(db.host()).isEqualTo(output("notes-default-sls-data", "DbClusterEndpointAddress"))
                     .doesNotContain("proxy");
-            assertThat(db.port()).isEqualTo(Integer.parseInt(output("notes-default-data", "DbClusterEndpointPort")));
+            assertThat(db.port()).isEqualTo(Integer.parseInt(output("notes-default-sls-data", "DbClusterEndpointPort")));
             assertThat(db.database()).isEqualTo("notes");
             assertThat(db.user()).isEqualTo("notes");
             assertThat(db.password()).hasValueSatisfying(ref -> assertThat(ref.toString())
-                    .isEqualTo("${aws-sm:" + output("notes-default-data", "DbSecretArn") + "}"));
+                    .isEqualTo("${aws-sm:" + output("notes-default-sls-data", "DbSecretArn") + "}"));
             // The cluster's RDS-managed secret holds {"username", "password"}; a connection gets the password.
-            String stored = secrets.getSecretValue(b -> b.secretId(output("notes-default-data", "DbSecretArn"))).secretString();
+            String stored = secrets.getSecretValue(b -> b.secretId(output("notes-default-sls-data", "DbSecretArn"))).secretString();
             String password = tier.secretResolver().apply(db.password().orElseThrow()).reveal();
             assertThat(password).isNotBlank().doesNotStartWith("{");
             assertThat(stored).contains("\"password\"").contains(password);
@@ -330,7 +330,7 @@ class AwsServerlessMotoTest {
 
             StringWriter out = new StringWriter();
             tier.takeTraffic(new PrintWriter(out, true));
-            String distribution = output("notes-default-static", "DistributionDomainName");
+            String distribution = output("notes-default-sls-static", "DistributionDomainName");
             assertThat(out.toString()).contains("DNS: notes.example.com. now points at aws-serverless (" + distribution + ")")
                     .contains("INSYNC");
             List<ResourceRecordSet> records = route53.listResourceRecordSets(b -> b.hostedZoneId(zoneId)).resourceRecordSets()
@@ -350,7 +350,7 @@ class AwsServerlessMotoTest {
             StringWriter out = new StringWriter();
             tier.takeTraffic(new PrintWriter(out, true));
             assertThat(out.toString()).contains("aws-serverless serves the app at https://"
-                    + output("notes-default-static", "DistributionDomainName") + "/").contains("has no alias");
+                    + output("notes-default-sls-static", "DistributionDomainName") + "/").contains("has no alias");
             // Provisioning a deployed tier changes nothing.
             tier.provision();
         }
@@ -369,7 +369,7 @@ class AwsServerlessMotoTest {
             Cli deploy = Cli.run(env, "deploy", "aws-serverless", "-f", descriptor.toString(), "--yes");
             assertThat(deploy.exitCode()).isEqualTo(1);
             assertThat(deploy.all()).contains("relation \"tags\" already exists").containsIgnoringCase("release command");
-            String site = output("notes-default-static", "SiteBucketName");
+            String site = output("notes-default-sls-static", "SiteBucketName");
             String live = s3.getObjectAsBytes(b -> b.bucket(site).key("index.html")).asUtf8String();
             assertThat(live).as("the site is not touched when the release command fails").doesNotContain("<!-- changed -->");
         } finally {
@@ -387,8 +387,8 @@ class AwsServerlessMotoTest {
         Cli stopped = Cli.run(env, "destroy", "aws-serverless", "-f", descriptor.toString(), "--yes");
         assertThat(stopped.exitCode()).as(stopped.all()).isNotZero();
         assertThat(stopped.err()).contains("termination protection");
-        assertThat(stack("notes-default-data")).isPresent();
-        assertThat(stack("notes-default-api")).isEmpty();
+        assertThat(stack("notes-default-sls-data")).isPresent();
+        assertThat(stack("notes-default-sls-api")).isEmpty();
 
         Cli forced = Cli.run(env, "destroy", "aws-serverless", "-f", descriptor.toString(), "--yes", "--force-data-deletion");
         assertThat(forced.exitCode()).as(forced.all() + "\nmoto log:\n" + tail(moto.log())).isZero();
@@ -409,10 +409,10 @@ class AwsServerlessMotoTest {
         AppDescriptor plain = app.loader().load(descriptor, Optional.empty()).descriptor();
         try (AwsServerlessMigrationTier tier = AwsServerlessMigrationTier.open(app, plain)) {
             assertThatThrownBy(tier::database).isInstanceOf(UserException.class)
-                    .hasMessage("stack notes-default-data (eu-west-1) does not exist: aws-serverless is not deployed; deploy it "
+                    .hasMessage("stack notes-default-sls-data (eu-west-1) does not exist: aws-serverless is not deployed; deploy it "
                             + "first (tierlift deploy aws-serverless)");
             assertThatThrownBy(() -> tier.maintenance(true)).isInstanceOf(UserException.class)
-                    .hasMessageContaining("stack notes-default-api (eu-west-1) does not exist");
+                    .hasMessageContaining("stack notes-default-sls-api (eu-west-1) does not exist");
         }
     }
 

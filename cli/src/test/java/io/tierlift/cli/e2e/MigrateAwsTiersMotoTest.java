@@ -64,14 +64,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 class MigrateAwsTiersMotoTest {
     private static final String REGION = "eu-west-1";
     /**
-     * Another region than aws-iaas's: both AWS tiers name their stacks {@code <app>-<env>-<key>}, so in
-     * one region the aws-serverless deploy updates aws-iaas's network and data stacks (moto then fails
-     * with InvalidGroup.NotFound; on AWS the source's database would be replaced).
+     * The same region as aws-iaas: the tiers' stacks and account-unique names carry the tier
+     * ({@code notes-default-iaas-data}, {@code notes-default-sls-data}), so deploying aws-serverless
+     * next to aws-iaas leaves every aws-iaas stack as it was (asserted below).
      */
-    private static final String SERVERLESS_REGION = "eu-central-1";
+    private static final String SERVERLESS_REGION = REGION;
     private static final String SOURCE_PASSWORD_VARIABLE = "TIERLIFT_MIGRATE_SOURCE_PASSWORD";
     private static final String DATABASE = "notes";
-    private static final List<String> SERVERLESS_STACKS = List.of("notes-default-api", "notes-default-data", "notes-default-static");
+    private static final List<String> SERVERLESS_STACKS = List.of("notes-default-sls-api", "notes-default-sls-data", "notes-default-sls-static");
     /** Tables compared between source and target. */
     private static final List<String> TABLES = List.of("notes", "docs");
     /** Writes the writer makes on the target once traffic moved, before the rollback. */
@@ -206,7 +206,7 @@ class MigrateAwsTiersMotoTest {
     void theSourceTierIsDeployed() {
         Cli deploy = tierlift("deploy", "aws-iaas", "-f", descriptor.toString(), "--yes");
         assertThat(deploy.exitCode()).as(deploy.all() + "\nmoto log:\n" + tail(moto.log())).isZero();
-        assertThat(stack(cfn, "notes-default-compute")).isPresent();
+        assertThat(stack(cfn, "notes-default-iaas-compute")).isPresent();
         assertThat(maintenanceRuleOnAlb()).as("no maintenance before the migration").isFalse();
         assertNoSecret(deploy);
     }
@@ -229,15 +229,15 @@ class MigrateAwsTiersMotoTest {
         System.out.println("migrate aws-iaas -> aws-serverless: write downtime " + downtime.group(1) + " ms, "
                 + writer.onSource().size() + " writes acknowledged by the source");
         assertThat(run.err()).as("the target tier was provisioned by the migration, in its step")
-                .contains("provision  | deploy the aws-serverless tier").contains("notes-default-api | CREATE_COMPLETE");
+                .contains("provision  | deploy the aws-serverless tier").contains("notes-default-sls-api | CREATE_COMPLETE");
 
         for (String name : SERVERLESS_STACKS) {
             assertThat(stack(cfnServerless, name)).as(name).hasValueSatisfying(s -> assertThat(s.stackStatusAsString()).endsWith("_COMPLETE"));
         }
-        assertThat(output(cfnServerless, "notes-default-api", "FunctionName")).isNotBlank();
+        assertThat(output(cfnServerless, "notes-default-sls-api", "FunctionName")).isNotBlank();
         // The source tier must survive the target's deploy: the rollback sends traffic back to it.
-        assertThat(stack(cfn, "notes-default-compute")).as("the aws-iaas compute stack").isPresent();
-        assertThat(stackResourceTypes("notes-default-data")).as("the aws-iaas database after aws-serverless was deployed")
+        assertThat(stack(cfn, "notes-default-iaas-compute")).as("the aws-iaas compute stack").isPresent();
+        assertThat(stackResourceTypes("notes-default-iaas-data")).as("the aws-iaas database after aws-serverless was deployed")
                 .contains("AWS::RDS::DBInstance");
 
         assertThat(writer.maintenanceSeenAt()).as("the writer saw the ALB's fixed-503 rule during the cutover")
@@ -358,7 +358,7 @@ class MigrateAwsTiersMotoTest {
 
     /** The function's TIERLIFT_MAINTENANCE variable, read from moto. */
     private Optional<String> maintenanceVariable() {
-        String function = output(cfnServerless, "notes-default-api", "FunctionName");
+        String function = output(cfnServerless, "notes-default-sls-api", "FunctionName");
         var environment = lambda.getFunctionConfiguration(b -> b.functionName(function)).environment();
         return Optional.ofNullable(environment == null ? null : environment.variables().get("TIERLIFT_MAINTENANCE"));
     }

@@ -178,7 +178,7 @@ class MigrateOnpremToAwsIaasTest {
         assertThat(back.exitCode()).as(back.all()).isZero();
         assertThat(back.out()).contains("Migration rolled back.");
         assertThat(back.err()).contains("maintenance | off for [edge1]")
-                .as("the target stops writes while the rollback checks it").contains("on for the ALB of notes-default-compute");
+                .as("the target stops writes while the rollback checks it").contains("on for the ALB of notes-default-iaas-compute");
         SandboxWorld.CurlResult write = world.curl("-X", "POST", "-H", "Content-Type: application/json",
                 "-d", "{\"body\":\"after the rollback\"}", edge + "/api/notes");
         assertThat(write.status()).as("the source takes writes again: %s", write.body()).isEqualTo(201);

@@ -74,7 +74,7 @@ public final class AwsIaasRenderer implements RenderProvider {
     private Rendering build(AppDescriptor descriptor) {
         AwsIaasTarget target = descriptor.targets().awsIaas()
                 .orElseThrow(() -> new IllegalArgumentException("the descriptor has no targets.aws-iaas section"));
-        StackNames names = new StackNames(descriptor.app(), descriptor.environment());
+        StackNames names = new StackNames(descriptor.app(), descriptor.environment(), StackNames.IAAS);
         boolean https = target.certificateArn().isPresent();
         SecurityGroups securityGroups = new SecurityGroups(names, new SecurityGroups.Ports(https ? 443 : 80,
                 descriptor.backend().port(), descriptor.database().port()));

@@ -5,12 +5,22 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-/** Names derived from the app and environment: stacks are {@code <app>-<env>-<stack>} (both AWS tiers). */
-public record StackNames(String app, String environment) {
+/**
+ * Names derived from the app, environment and tier: stacks are {@code <app>-<env>-<tier>-<stack>}.
+ * The tier is part of every name because a migration runs both AWS tiers side by side, often in
+ * one region and account: without it the second tier's deploy would update the first tier's
+ * stacks (replacing the very database being migrated) and collide on account-unique names (WAF
+ * web ACLs, CloudFront origin access controls and functions).
+ */
+public record StackNames(String app, String environment, String tier) {
+    /** The tier part of aws-iaas names. */
+    public static final String IAAS = "iaas";
+    /** The tier part of aws-serverless names. */
+    public static final String SERVERLESS = "sls";
     private static final int HASH_LENGTH = 8;
 
     public String prefix() {
-        return app + "-" + environment;
+        return app + "-" + environment + "-" + tier;
     }
 
     public String stack(String key) {

@@ -64,7 +64,7 @@ public final class AwsServerlessRenderer implements RenderProvider {
     public StackPlan plan(AppDescriptor descriptor) {
         AwsServerlessTarget target = descriptor.targets().awsServerless()
                 .orElseThrow(() -> new IllegalArgumentException("the descriptor has no targets.aws-serverless section"));
-        StackNames names = new StackNames(descriptor.app(), descriptor.environment());
+        StackNames names = new StackNames(descriptor.app(), descriptor.environment(), StackNames.SERVERLESS);
         StaticSiteStack.ApiOrigin httpApi = new StaticSiteStack.ApiOrigin("API Gateway", true,
                 "DNS name of the HTTP API (api stack output " + ApiStack.API_DOMAIN_NAME + ")",
                 new ParameterSource.StackOutput(ApiStack.KEY, ApiStack.API_DOMAIN_NAME),

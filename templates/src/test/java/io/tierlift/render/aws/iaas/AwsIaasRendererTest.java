@@ -85,8 +85,8 @@ class AwsIaasRendererTest {
         StackPlan plan = renderer.plan(IaasCases.EXAMPLE.descriptor());
         assertThat(plan.stacks()).extracting(StackSpec::key)
                 .containsExactly("artifacts", "network", "data", "compute", "waf", "static");
-        assertThat(plan.stacks()).extracting(StackSpec::name).containsExactly("notes-default-artifacts",
-                "notes-default-network", "notes-default-data", "notes-default-compute", "notes-default-waf", "notes-default-static");
+        assertThat(plan.stacks()).extracting(StackSpec::name).containsExactly("notes-default-iaas-artifacts",
+                "notes-default-iaas-network", "notes-default-iaas-data", "notes-default-iaas-compute", "notes-default-iaas-waf", "notes-default-iaas-static");
         assertThat(plan.stacks()).extracting(StackSpec::region)
                 .containsExactly("eu-west-1", "eu-west-1", "eu-west-1", "eu-west-1", "us-east-1", "eu-west-1");
         assertThat(plan.stack("static").parameters().get("WebAclArn"))
@@ -100,7 +100,7 @@ class AwsIaasRendererTest {
     @Test
     void namesStacksAfterTheEnvironment() {
         StackPlan plan = renderer.plan(IaasCases.HTTP_ONLY_STAGING.descriptor());
-        assertThat(plan.stacks()).extracting(StackSpec::name).allMatch(name -> name.startsWith("notes-staging-"));
+        assertThat(plan.stacks()).extracting(StackSpec::name).allMatch(name -> name.startsWith("notes-staging-iaas-"));
         assertThat(plan.tags()).containsEntry("env", "staging");
         JsonNode asg = new RenderedStacks(IaasCases.HTTP_ONLY_STAGING.render()).resource("compute", ComputeStack.ASG);
         assertThat(asg.path("Properties").path("MinSize").asText()).isEqualTo("1");
@@ -111,7 +111,7 @@ class AwsIaasRendererTest {
     void parametersFilesMarkWhatTheDeployerFillsIn() {
         RenderedStacks stacks = new RenderedStacks(IaasCases.EXAMPLE.render());
         assertThat(stacks.text("static.parameters.json"))
-                .contains("\"ParameterValue\": \"{{tierlift:stack-output:notes-default-waf:WebAclArn}}\"");
+                .contains("\"ParameterValue\": \"{{tierlift:stack-output:notes-default-iaas-waf:WebAclArn}}\"");
         assertThat(stacks.text("compute.parameters.json"))
                 .contains("\"ParameterValue\": \"{{tierlift:deploy-time:release-key}}\"")
                 .contains("\"ParameterValue\": \"/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64\"");

@@ -287,13 +287,13 @@ class AwsServerlessRendererTest {
 
     @Test
     void proxyNamesStayWithinRdsRules() {
-        assertThat(AuroraStack.proxyName(new io.tierlift.render.aws.iaas.StackNames("notes", "prod"))).isEqualTo("notes-prod-db");
+        assertThat(AuroraStack.proxyName(new io.tierlift.render.aws.iaas.StackNames("notes", "prod", io.tierlift.render.aws.iaas.StackNames.SERVERLESS))).isEqualTo("notes-prod-sls-db");
         // 31 + 31 characters, cut where the app name ends in a hyphen.
         String app = "a-very-long-application-name-x";
         String env = "an-equally-long-environment-one";
-        String name = AuroraStack.proxyName(new io.tierlift.render.aws.iaas.StackNames(app + "-", env));
+        String name = AuroraStack.proxyName(new io.tierlift.render.aws.iaas.StackNames(app + "-", env, io.tierlift.render.aws.iaas.StackNames.SERVERLESS));
         assertThat(name).hasSizeLessThanOrEqualTo(63).matches("[a-z][a-z0-9-]*[a-z0-9]").doesNotContain("--");
-        assertThat(name).isNotEqualTo(AuroraStack.proxyName(new io.tierlift.render.aws.iaas.StackNames(app + "-", "an-equally-long-environment-two")));
+        assertThat(name).isNotEqualTo(AuroraStack.proxyName(new io.tierlift.render.aws.iaas.StackNames(app + "-", "an-equally-long-environment-two", io.tierlift.render.aws.iaas.StackNames.SERVERLESS)));
     }
 
     @Test
