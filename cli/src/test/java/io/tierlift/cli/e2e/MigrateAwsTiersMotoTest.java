@@ -270,8 +270,8 @@ class MigrateAwsTiersMotoTest {
                 tail(target.log())).isZero();
         assertThat(back.out()).contains("Migration rolled back.");
         assertThat(back.err()).as("the target stops first, then the source takes traffic again")
-                .containsPattern("lambda notes-default-api-\\S+ \\| maintenance on")
-                .contains("maintenance | off for the ALB of notes-default-compute");
+                .containsPattern("lambda notes-default-sls-api-\\S+ \\| maintenance on")
+                .contains("maintenance | off for the ALB of notes-default-iaas-compute");
 
         Set<String> onSource = bodies(source);
         assertThat(onSource).as("the target's writes came back through reverse replication").containsAll(writer.onTarget());
