@@ -53,10 +53,12 @@ final class Replication {
 
     /**
      * Points an existing subscription at where its publisher is reachable now (a tunnel's local port
-     * may differ per run). Returns false when there is no such subscription.
+     * may differ per run). Returns false when there is no such subscription or it already points there.
      */
     boolean repoint(Sql subscriber, String name, DbEndpoint publisherSeen) {
-        if (subscriber.number("SELECT count(*) FROM pg_subscription WHERE subname = ?", name) == 0) {
+        String wanted = conninfo(publisherSeen);
+        // Compared inside the server: the connection string holds the password and never leaves PostgreSQL.
+        if (subscriber.number("SELECT count(*) FROM pg_subscription WHERE subname = ? AND subconninfo IS DISTINCT FROM ?", name, wanted) == 0) {
             return false;
         }
         subscriber.execute("ALTER SUBSCRIPTION " + SqlText.ident(name) + " CONNECTION " + SqlText.literal(conninfo(publisherSeen)));
