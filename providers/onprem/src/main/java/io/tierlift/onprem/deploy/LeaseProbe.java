@@ -27,11 +27,12 @@ final class LeaseProbe {
             "sh -c \"$lease\" tierlift \"$@\" || exit",
             "echo '" + LEASED + "'",
             "shift \"$n\"",
-            "if getent passwd \"$app\" >/dev/null && getent group \"$app\" >/dev/null \\",
-            "   && [ \"$(stat -c '%a' -- \"$root\" \"$root/releases\" 2>/dev/null | tr '\\n' ' ')\" = '755 755 ' ] \\",
-            "   && [ \"$(stat -c '%a %U %G' -- \"/var/log/$app\" 2>/dev/null)\" = \"750 $app $app\" ]; then",
-            "  echo '" + BOOTSTRAPPED + "'",
-            "fi",
+            // The log folder's owner and group print as names only when the app's user and group exist.
+            "s=$(stat -c '%a %U %G' -- \"$root\" \"$root/releases\" \"/var/log/$app\" 2>/dev/null)",
+            "case \"$s\" in \"755 \"*\"",
+            "755 \"*\"",
+            "750 $app $app\") echo '" + BOOTSTRAPPED + "' ;;",
+            "esac",
             "exec sh -c \"$probe\" tierlift \"$@\"");
 
     /** What the host answered. */
