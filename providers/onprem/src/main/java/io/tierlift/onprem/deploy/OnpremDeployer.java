@@ -58,7 +58,7 @@ public final class OnpremDeployer {
         final OnpremTarget target;
         final Map<String, HostSession> sessions = new LinkedHashMap<>();
         final Map<String, Map<String, RenderedFile>> wanted;
-        final Map<String, Map<String, RenderedFile>> masked;
+        private Map<String, Map<String, RenderedFile>> masked;
         final HostExecutor executor;
         final Releases releases;
         private final HostExecutor.Pending<HostSession> connecting;
@@ -82,7 +82,6 @@ public final class OnpremDeployer {
                 return session;
             });
             try {
-                this.masked = byHost(renderer.render(descriptor, SecretView.masked()));
                 this.wanted = byHost(renderer.render(descriptor, SecretView.resolving(secrets)));
                 this.releases = buildReleases ? releaseSource.build(descriptor) : Releases.none();
             } catch (RuntimeException e) {
@@ -106,6 +105,14 @@ public final class OnpremDeployer {
             });
             outcome.throwIfFailed();
             return outcome.results();
+        }
+
+        /** The files with stand-ins for secrets, for diffs: rendered the first time a file differs. */
+        synchronized Map<String, Map<String, RenderedFile>> masked() {
+            if (masked == null) {
+                masked = byHost(renderer.render(descriptor, SecretView.masked()));
+            }
+            return masked;
         }
 
         Optional<String> readLive(String host, String path) {
@@ -140,7 +147,7 @@ public final class OnpremDeployer {
         try (Run run = new Run(descriptor)) {
             run.connectAll();
             Map<String, HostState> states = run.probeAll();
-            return planner.plan(descriptor, states, run.wanted, run.masked, run::readLive, descriptorDigest, run.releases);
+            return planner.plan(descriptor, states, run.wanted, run::masked, run::readLive, descriptorDigest, run.releases);
         }
     }
 
@@ -151,7 +158,7 @@ public final class OnpremDeployer {
             run.connectAll();
             Leased leased = leaseAndProbe(run, options);
             try {
-                OnpremPlanResult planned = planner.plan(descriptor, leased.states(), run.wanted, run.masked, (h, p) -> Optional.empty(),
+                OnpremPlanResult planned = planner.plan(descriptor, leased.states(), run.wanted, run::masked, (h, p) -> Optional.empty(),
                         descriptorDigest, run.releases);
                 savedPlan.ifPresent(saved -> checkNotStale(saved, planned.plan()));
                 DeployReport report = new DeployReport(planned.plan());
@@ -173,7 +180,7 @@ public final class OnpremDeployer {
             run.connectAll();
             Leased leased = leaseAndProbe(run, options);
             try {
-                OnpremPlanResult planned = planner.plan(descriptor, leased.states(), run.wanted, run.masked, (h, p) -> Optional.empty(),
+                OnpremPlanResult planned = planner.plan(descriptor, leased.states(), run.wanted, run::masked, (h, p) -> Optional.empty(),
                         "rollback", Releases.none());
                 DeployReport report = new DeployReport(planned.plan());
                 new OnpremRollout(run.descriptor, run.target, run.sessions, planned.hosts(), run.executor, progress, report, secrets,
