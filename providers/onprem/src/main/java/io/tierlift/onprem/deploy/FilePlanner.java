@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Compares the files a host should have with what it has (the facts), as pyinfra's operations do:
@@ -26,17 +27,16 @@ public final class FilePlanner {
 
     /**
      * @param wanted      path → file with real values (for checksums and placement)
-     * @param masked      path → the same file with stand-ins (for diffs)
+     * @param masked      path → the same file with stand-ins (for diffs); asked for only when a file changed
      * @param liveContent reads the live text of a changed, non-sensitive file (one round trip each)
      */
-    public Result plan(String app, String appRoot, HostState state, Map<String, RenderedFile> wanted, Map<String, RenderedFile> masked,
-                       Function<String, Optional<String>> liveContent) {
+    public Result plan(String app, String appRoot, HostState state, Map<String, RenderedFile> wanted,
+                       Supplier<Map<String, RenderedFile>> masked, Function<String, Optional<String>> liveContent) {
         List<FileChange> changes = new ArrayList<>();
         List<PlannedChange> planned = new ArrayList<>();
         for (Map.Entry<String, RenderedFile> entry : wanted.entrySet()) {
             String path = entry.getKey();
             RenderedFile file = entry.getValue();
-            RenderedFile maskedFile = masked.getOrDefault(path, file);
             FileFact fact = state.file(path);
             String address = "onprem." + state.host() + ".file:" + path;
             Action action;
@@ -55,6 +55,7 @@ public final class FilePlanner {
                 planned.add(PlannedChange.of(address, "file", Action.NO_OP, "unchanged"));
                 continue;
             }
+            RenderedFile maskedFile = masked.get().getOrDefault(path, file);
             ManagedService service = ManagedService.of(path, app, appRoot);
             changes.add(new FileChange(state.host(), path, action, file, maskedFile, service, why));
             Optional<String> diff = Optional.empty();

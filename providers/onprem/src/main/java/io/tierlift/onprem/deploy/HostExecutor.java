@@ -1,6 +1,5 @@
 package io.tierlift.onprem.deploy;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,26 +33,49 @@ public final class HostExecutor implements AutoCloseable {
         }
     }
 
+    /** Runs the work on every item and waits for all of them. */
     public <H, T> Outcome<T> each(List<H> items, Function<H, String> name, Function<H, T> work) {
-        List<Future<T>> futures = new ArrayList<>();
+        return start(items, name, work).await();
+    }
+
+    /**
+     * Starts the work on every item and returns at once, so the caller can do other things (render,
+     * build releases) while the hosts answer; {@link Pending#await} collects the outcome.
+     */
+    public <H, T> Pending<T> start(List<H> items, Function<H, String> name, Function<H, T> work) {
+        Map<String, Future<T>> futures = new LinkedHashMap<>();
         for (H item : items) {
-            futures.add(pool.submit(() -> work.apply(item)));
+            futures.put(name.apply(item), pool.submit(() -> work.apply(item)));
         }
-        Map<String, T> results = new LinkedHashMap<>();
-        Map<String, RuntimeException> failures = new LinkedHashMap<>();
-        for (int i = 0; i < items.size(); i++) {
-            String key = name.apply(items.get(i));
-            try {
-                results.put(key, futures.get(i).get());
-            } catch (ExecutionException e) {
-                Throwable cause = e.getCause();
-                failures.put(key, cause instanceof RuntimeException r ? r : new HostFailure(key, String.valueOf(cause)));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                failures.put(key, new HostFailure(key, "interrupted"));
+        return new Pending<>(futures);
+    }
+
+    /** Work started on every host, not yet collected. */
+    public static final class Pending<T> {
+        private final Map<String, Future<T>> futures;
+
+        private Pending(Map<String, Future<T>> futures) {
+            this.futures = futures;
+        }
+
+        /** Waits for every host, in the order the work was started, and collects results and failures. */
+        public Outcome<T> await() {
+            Map<String, T> results = new LinkedHashMap<>();
+            Map<String, RuntimeException> failures = new LinkedHashMap<>();
+            for (Map.Entry<String, Future<T>> entry : futures.entrySet()) {
+                String key = entry.getKey();
+                try {
+                    results.put(key, entry.getValue().get());
+                } catch (ExecutionException e) {
+                    Throwable cause = e.getCause();
+                    failures.put(key, cause instanceof RuntimeException r ? r : new HostFailure(key, String.valueOf(cause)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    failures.put(key, new HostFailure(key, "interrupted"));
+                }
             }
+            return new Outcome<>(results, failures);
         }
-        return new Outcome<>(results, failures);
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.tierlift.model.Host;
 import io.tierlift.model.OnpremTarget;
 import io.tierlift.onprem.command.FileCommands;
 import io.tierlift.onprem.command.LeaseCommands;
+import io.tierlift.onprem.command.RemoteCommand;
 import io.tierlift.onprem.facts.HostProbe;
 import io.tierlift.onprem.facts.HostState;
 import io.tierlift.onprem.ssh.Connector;
@@ -21,6 +22,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.TreeMap;
 
 /**
@@ -38,6 +41,7 @@ public final class OnpremDeployer {
     private final FileCommands fileCommands = new FileCommands();
     private final LeaseCommands leaseCommands = new LeaseCommands();
     private final OnpremPlanner planner = new OnpremPlanner();
+    private final LeaseProbe leaseProbe = new LeaseProbe();
 
     public OnpremDeployer(Connector connector, RenderProvider renderer, SecretResolver secrets, Progress progress,
                           ReleaseSource releaseSource) {
@@ -54,30 +58,40 @@ public final class OnpremDeployer {
         final OnpremTarget target;
         final Map<String, HostSession> sessions = new LinkedHashMap<>();
         final Map<String, Map<String, RenderedFile>> wanted;
-        final Map<String, Map<String, RenderedFile>> masked;
+        private Map<String, Map<String, RenderedFile>> masked;
         final HostExecutor executor;
         final Releases releases;
+        private final HostExecutor.Pending<HostSession> connecting;
 
         Run(AppDescriptor descriptor) {
             this(descriptor, true);
         }
 
+        /**
+         * Starts connecting to every host first, so the SSH handshakes (the slowest part of a run
+         * that changes nothing) overlap with rendering and building the releases here.
+         */
         Run(AppDescriptor descriptor, boolean buildReleases) {
             this.descriptor = descriptor;
             this.target = descriptor.targets().onprem()
                     .orElseThrow(() -> new IllegalArgumentException("the descriptor has no targets.onprem section"));
-            this.masked = byHost(renderer.render(descriptor, SecretView.masked()));
-            this.wanted = byHost(renderer.render(descriptor, SecretView.resolving(secrets)));
             this.executor = new HostExecutor(target.ssh().parallelism());
-            this.releases = buildReleases ? releaseSource.build(descriptor) : Releases.none();
-        }
-
-        void connectAll() {
-            HostExecutor.Outcome<HostSession> outcome = executor.each(target.hosts(), Host::name, host -> {
+            this.connecting = executor.start(target.hosts(), Host::name, host -> {
                 HostSession session = new HostSession(host, connector.connect(host));
                 progress.step(host.name(), "connected");
                 return session;
             });
+            try {
+                this.wanted = byHost(renderer.render(descriptor, SecretView.resolving(secrets)));
+                this.releases = buildReleases ? releaseSource.build(descriptor) : Releases.none();
+            } catch (RuntimeException e) {
+                close();
+                throw e;
+            }
+        }
+
+        void connectAll() {
+            HostExecutor.Outcome<HostSession> outcome = connecting.await();
             sessions.putAll(outcome.results());
             outcome.throwIfFailed();
         }
@@ -93,6 +107,14 @@ public final class OnpremDeployer {
             return outcome.results();
         }
 
+        /** The files with stand-ins for secrets, for diffs: rendered the first time a file differs. */
+        synchronized Map<String, Map<String, RenderedFile>> masked() {
+            if (masked == null) {
+                masked = byHost(renderer.render(descriptor, SecretView.masked()));
+            }
+            return masked;
+        }
+
         Optional<String> readLive(String host, String path) {
             ExecResult result = sessions.get(host).attempt(fileCommands.read(path));
             return result.ok() ? Optional.of(result.out()) : Optional.empty();
@@ -102,6 +124,11 @@ public final class OnpremDeployer {
         public void close() {
             executor.close();
             connector.close();
+        }
+
+        /** Runs work on every connected host in parallel; collects every host's failure. */
+        <T> HostExecutor.Outcome<T> onEachSession(java.util.function.Function<HostSession, T> work) {
+            return executor.each(new ArrayList<>(sessions.values()), HostSession::name, work);
         }
     }
 
@@ -120,7 +147,7 @@ public final class OnpremDeployer {
         try (Run run = new Run(descriptor)) {
             run.connectAll();
             Map<String, HostState> states = run.probeAll();
-            return planner.plan(descriptor, states, run.wanted, run.masked, run::readLive, descriptorDigest, run.releases);
+            return planner.plan(descriptor, states, run.wanted, run::masked, run::readLive, descriptorDigest, run.releases);
         }
     }
 
@@ -129,21 +156,20 @@ public final class OnpremDeployer {
                                java.util.function.Predicate<Plan> confirm) {
         try (Run run = new Run(descriptor)) {
             run.connectAll();
-            List<String> leased = acquireLeases(run, options);
+            Leased leased = leaseAndProbe(run, options);
             try {
-                Map<String, HostState> states = run.probeAll();
-                OnpremPlanResult planned = planner.plan(descriptor, states, run.wanted, run.masked, (h, p) -> Optional.empty(), descriptorDigest,
-                        run.releases);
+                OnpremPlanResult planned = planner.plan(descriptor, leased.states(), run.wanted, run::masked, (h, p) -> Optional.empty(),
+                        descriptorDigest, run.releases);
                 savedPlan.ifPresent(saved -> checkNotStale(saved, planned.plan()));
                 DeployReport report = new DeployReport(planned.plan());
                 if (planned.plan().hasChanges() && savedPlan.isEmpty() && !confirm.test(planned.plan())) {
                     throw new DeployCancelledException("deploy cancelled; nothing was changed");
                 }
                 new OnpremRollout(run.descriptor, run.target, run.sessions, planned.hosts(), run.executor, progress, report, secrets,
-                        host -> new HostSession(host, connector.connectNew(host)), run.releases).apply();
+                        host -> new HostSession(host, connector.connectNew(host)), run.releases, leased.bootstrapped()).apply();
                 return report;
             } finally {
-                releaseLeases(run, options, leased);
+                releaseLeases(run, options, leased.hosts());
             }
         }
     }
@@ -152,17 +178,16 @@ public final class OnpremDeployer {
     public DeployReport rollback(AppDescriptor descriptor, DeployOptions options) {
         try (Run run = new Run(descriptor, false)) {
             run.connectAll();
-            List<String> leased = acquireLeases(run, options);
+            Leased leased = leaseAndProbe(run, options);
             try {
-                Map<String, HostState> states = run.probeAll();
-                OnpremPlanResult planned = planner.plan(descriptor, states, run.wanted, run.masked, (h, p) -> Optional.empty(), "rollback",
-                        Releases.none());
+                OnpremPlanResult planned = planner.plan(descriptor, leased.states(), run.wanted, run::masked, (h, p) -> Optional.empty(),
+                        "rollback", Releases.none());
                 DeployReport report = new DeployReport(planned.plan());
                 new OnpremRollout(run.descriptor, run.target, run.sessions, planned.hosts(), run.executor, progress, report, secrets,
-                        host -> new HostSession(host, connector.connectNew(host)), Releases.none()).rollback();
+                        host -> new HostSession(host, connector.connectNew(host)), Releases.none(), leased.bootstrapped()).rollback();
                 return report;
             } finally {
-                releaseLeases(run, options, leased);
+                releaseLeases(run, options, leased.hosts());
             }
         }
     }
@@ -176,41 +201,64 @@ public final class OnpremDeployer {
         }
     }
 
-    private List<String> acquireLeases(Run run, DeployOptions options) {
-        HostExecutor.Outcome<String> outcome = run.executor.each(new ArrayList<>(run.sessions.values()), HostSession::name, session -> {
-            ExecResult result = session.attempt(leaseCommands.acquire(run.descriptor.app(), options.owner(),
-                    options.leaseTtl().toSeconds(), options.breakStaleLease()));
-            if (result.exitCode() == LeaseCommands.HELD) {
-                throw new HostFailure(session.name(), "another deploy holds the lease: " + oneLine(result.stderr())
-                        + "; if that deploy is dead (killed, lost connection), run again with --break-lock");
-            }
-            if (result.exitCode() == LeaseCommands.STALE) {
-                throw new HostFailure(session.name(), "an expired deploy lease is in the way (" + oneLine(result.stderr())
-                        + "); if that deploy is dead, run again with --break-lock");
-            }
-            if (!result.ok()) {
-                throw new HostFailure(session.name(), "taking the deploy lease failed: " + result.stderr().strip());
-            }
-            if (result.stderr().contains("broke the lease of")) {
-                progress.warn(session.name(), oneLine(result.stderr()));
-            }
-            return session.name();
-        });
-        if (!outcome.ok()) {
-            releaseLeases(run, options, new ArrayList<>(outcome.results().keySet()));
-            outcome.throwIfFailed();
-        }
-        return new ArrayList<>(outcome.results().keySet());
+    /** The hosts whose lease this run holds, their states, and those whose app user and folders are in place. */
+    private record Leased(List<String> hosts, Map<String, HostState> states, Set<String> bootstrapped) {
     }
 
-    private void releaseLeases(Run run, DeployOptions options, List<String> hosts) {
-        for (String host : hosts) {
-            try {
-                run.sessions.get(host).attempt(leaseCommands.release(run.descriptor.app(), options.owner()));
-            } catch (RuntimeException e) {
-                progress.warn(host, "could not release the deploy lease: " + e.getMessage());
+    /** Per host, one round trip: take the deploy lease and, only with it held, read the host's state. */
+    private Leased leaseAndProbe(Run run, DeployOptions options) {
+        Set<String> leased = ConcurrentHashMap.newKeySet();
+        Set<String> bootstrapped = ConcurrentHashMap.newKeySet();
+        HostExecutor.Outcome<HostState> outcome = run.onEachSession(session -> {
+            List<String> paths = new ArrayList<>(run.wanted.getOrDefault(session.name(), Map.of()).keySet());
+            RemoteCommand lease = leaseCommands.acquire(run.descriptor.app(), options.owner(), options.leaseTtl().toSeconds(),
+                    options.breakStaleLease());
+            RemoteCommand state = probe.command(run.descriptor.app(), run.target.appRoot(), run.descriptor.database().version(), paths);
+            LeaseProbe.Answer answer = leaseProbe.read(session.attempt(leaseProbe.command(lease, state, run.descriptor.app(),
+                    run.target.appRoot())));
+            if (answer.leased()) {
+                leased.add(session.name());
             }
+            if (answer.bootstrapped()) {
+                bootstrapped.add(session.name());
+            }
+            ExecResult result = answer.result();
+            if (!answer.leased()) {
+                throw leaseRefused(session.name(), result);
+            }
+            if (result.stderr().contains("broke the lease of")) {
+                progress.warn(session.name(), oneLine(result.stderr().lines()
+                        .filter(l -> l.contains("broke the lease of")).findFirst().orElse("")));
+            }
+            return probe.parse(session.name(), paths, result);
+        });
+        // in host order, whichever thread finished first
+        List<String> held = run.target.hosts().stream().map(Host::name).filter(leased::contains).toList();
+        if (!outcome.ok()) {
+            releaseLeases(run, options, held);
+            outcome.throwIfFailed();
         }
+        return new Leased(held, outcome.results(), Set.copyOf(bootstrapped));
+    }
+
+    private static HostFailure leaseRefused(String host, ExecResult result) {
+        if (result.exitCode() == LeaseCommands.HELD) {
+            return new HostFailure(host, "another deploy holds the lease: " + oneLine(result.stderr())
+                    + "; if that deploy is dead (killed, lost connection), run again with --break-lock");
+        }
+        if (result.exitCode() == LeaseCommands.STALE) {
+            return new HostFailure(host, "an expired deploy lease is in the way (" + oneLine(result.stderr())
+                    + "); if that deploy is dead, run again with --break-lock");
+        }
+        return new HostFailure(host, "taking the deploy lease failed (exit " + result.exitCode() + "): " + result.stderr().strip());
+    }
+
+    /** Gives the leases back on every host at once: a run that changed nothing is done as soon as they are. */
+    private void releaseLeases(Run run, DeployOptions options, List<String> hosts) {
+        List<HostSession> sessions = hosts.stream().map(run.sessions::get).toList();
+        HostExecutor.Outcome<ExecResult> outcome = run.executor.each(sessions, HostSession::name,
+                session -> session.attempt(leaseCommands.release(run.descriptor.app(), options.owner())));
+        outcome.failures().forEach((host, e) -> progress.warn(host, "could not release the deploy lease: " + e.getMessage()));
     }
 
     private static void checkNotStale(Plan saved, Plan now) {

@@ -25,6 +25,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.BiFunction;
+import java.util.function.Supplier;
 
 /**
  * Turns wanted files and host states into a plan: file changes with diffs, and the service actions
@@ -35,11 +36,11 @@ public final class OnpremPlanner {
 
     /**
      * @param wanted  files per host with real secret values
-     * @param masked  the same files with stand-ins
+     * @param masked  the same files with stand-ins, rendered only when some file differs (a no-op needs none)
      * @param reader  reads a live file's text on a host, for diffs
      */
     public OnpremPlanResult plan(AppDescriptor descriptor, Map<String, HostState> states,
-                                 Map<String, Map<String, RenderedFile>> wanted, Map<String, Map<String, RenderedFile>> masked,
+                                 Map<String, Map<String, RenderedFile>> wanted, Supplier<Map<String, Map<String, RenderedFile>>> masked,
                                  BiFunction<String, String, Optional<String>> reader, String descriptorDigest, Releases releases) {
         OnpremTarget target = descriptor.targets().onprem().orElseThrow();
         List<PlannedChange> all = new ArrayList<>();
@@ -49,7 +50,7 @@ public final class OnpremPlanner {
             HostState state = states.get(host.name());
             Map<String, RenderedFile> hostWanted = wanted.getOrDefault(host.name(), Map.of());
             FilePlanner.Result files = filePlanner.plan(descriptor.app(), target.appRoot(), state, hostWanted,
-                    masked.getOrDefault(host.name(), Map.of()), path -> reader.apply(host.name(), path));
+                    () -> masked.get().getOrDefault(host.name(), Map.of()), path -> reader.apply(host.name(), path));
             List<PlannedChange> changes = new ArrayList<>(files.planned());
             Set<ManagedService> refresh = EnumSet.noneOf(ManagedService.class);
             files.changes().forEach(c -> refresh.add(c.service()));

@@ -40,11 +40,14 @@ final class OnpremRollout {
     private final io.tierlift.onprem.command.FirewallCommands firewallCommands = new io.tierlift.onprem.command.FirewallCommands();
     private final java.util.function.Function<Host, HostSession> freshSessions;
     private final PostgresSetup postgres;
+    private final java.util.Set<String> bootstrapped;
 
+    /** {@code bootstrapped}: hosts whose app user and folders were seen in place when their state was read. */
     OnpremRollout(AppDescriptor descriptor, OnpremTarget target, Map<String, HostSession> sessions,
                   Map<String, HostPlan> plans, HostExecutor executor, Progress progress, DeployReport report,
                   io.tierlift.secret.SecretResolver secrets, java.util.function.Function<Host, HostSession> freshSessions,
-                  Releases releases) {
+                  Releases releases, java.util.Set<String> bootstrapped) {
+        this.bootstrapped = java.util.Set.copyOf(bootstrapped);
         this.freshSessions = freshSessions;
         this.releases = releases;
         this.descriptor = descriptor;
@@ -105,7 +108,8 @@ final class OnpremRollout {
             progress.step(host.name(), "removed " + state.leftovers().size() + " leftover file(s) of an interrupted deploy");
             report.changed(host.name());
         }
-        if (host.has(Role.APP)) {
+        // Already in place on a redeploy: skipping it saves a round trip per app host.
+        if (host.has(Role.APP) && !bootstrapped.contains(host.name())) {
             session.run("creating the app user and folders", RemoteCommand.script(String.join("\n",
                     "app=$1; root=$2",
                     "getent group \"$app\" >/dev/null || groupadd --system \"$app\"",

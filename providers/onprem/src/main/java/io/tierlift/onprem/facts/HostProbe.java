@@ -14,6 +14,10 @@ import java.util.Optional;
  * is fixed text; the app name, paths and versions arrive as quoted positional parameters.
  */
 public final class HostProbe {
+    private static final java.util.regex.Pattern SUM = java.util.regex.Pattern.compile("[0-9a-f]{64}");
+    // Runs on every host at the start of every deploy, plan and status: it forks as few programs
+    // as it can (shell builtins and parameter expansion instead of basename, head and tr; one stat
+    // and one sha256sum for all managed files), since those forks were most of its cost.
     private static final String SCRIPT = String.join("\n",
             "app=$1; root=$2; pgv=$3; shift 3",
             "if [ -d /run/systemd/system ]; then echo 'SYSTEMD yes'; else echo 'SYSTEMD no'; fi",
@@ -21,24 +25,29 @@ public final class HostProbe {
             "r=$(readlink \"$root/static/current\" 2>/dev/null) && echo \"STATIC $r\"",
             "r=$(readlink \"$root/previous\" 2>/dev/null) && echo \"PREVIOUS $r\"",
             "r=$(readlink \"$root/static/previous\" 2>/dev/null) && echo \"STATICPREVIOUS $r\"",
-            "for d in \"$root\"/releases/*/; do [ -d \"$d\" ] && echo \"RELEASES $(basename \"$d\")\"; done",
-            "for d in \"$root\"/static/releases/*/; do [ -d \"$d\" ] && echo \"STATICRELEASES $(basename \"$d\")\"; done",
-            "for d in \"$root\"/venvs/w-*; do case \"$d\" in *.tree) ;; *) [ -e \"$d\" ] && echo \"VENV $(basename \"$d\")\";; esac; done",
-            "alive() { [ -f \"$1\" ] && p=$(head -n 1 \"$1\") && [ -n \"$p\" ] && kill -0 \"$p\" 2>/dev/null && echo \"$p\"; }",
-            "p=$(alive /run/nginx.pid) && echo \"NGINX $p\"",
-            "p=$(alive \"/run/$app/gunicorn.pid\") && echo \"APP $p\"",
+            "for d in \"$root\"/releases/*/; do [ -d \"$d\" ] && d=${d%/} && echo \"RELEASES ${d##*/}\"; done",
+            "for d in \"$root\"/static/releases/*/; do [ -d \"$d\" ] && d=${d%/} && echo \"STATICRELEASES ${d##*/}\"; done",
+            "for d in \"$root\"/venvs/w-*; do case \"$d\" in *.tree) ;; *) [ -e \"$d\" ] && echo \"VENV ${d##*/}\";; esac; done",
+            "alive() { pid=; [ -f \"$1\" ] && { read -r pid || [ -n \"$pid\" ]; } < \"$1\" && [ -n \"$pid\" ] && kill -0 \"$pid\" 2>/dev/null; }",
+            "alive /run/nginx.pid && echo \"NGINX $pid\"",
+            "alive \"/run/$app/gunicorn.pid\" && echo \"APP $pid\"",
             "data=/var/lib/postgresql/$pgv/main",
-            "p=$(alive \"$data/postmaster.pid\") && echo \"POSTGRES $p\"",
+            "alive \"$data/postmaster.pid\" && echo \"POSTGRES $pid\"",
             "[ -f \"/etc/postgresql/$pgv/main/postgresql.conf\" ] && echo 'PGCLUSTER yes'",
             "[ -f \"$data/standby.signal\" ] && echo 'PGSTANDBY yes'",
-            "[ -f \"/var/lib/tierlift/$app/lease\" ] && echo \"LEASE $(tr '\\n' ' ' < \"/var/lib/tierlift/$app/lease\")\"",
+            "lease=/var/lib/tierlift/$app/lease",
+            "if [ -f \"$lease\" ]; then",
+            "  l=; while IFS= read -r x || [ -n \"$x\" ]; do l=\"$l$x \"; done < \"$lease\"; echo \"LEASE $l\"",
+            "fi",
             "for f in \"$@\"; do",
             "  for x in \"$f.tierlift-new\" \"$f.tierlift-prev\"; do [ -e \"$x\" ] && echo \"LEFTOVER $x\"; done",
-            "  [ -f \"$f\" ] || continue",
-            "  s=$(stat -c '%a %U %G' -- \"$f\") || continue",
-            "  h=$(sha256sum < \"$f\") || continue",
-            "  echo \"FILE ${h%% *} $s $f\"",
             "done",
+            // keep only the regular files among the parameters (the for list was expanded before the loop)
+            "for f in \"$@\"; do shift; [ -f \"$f\" ] && set -- \"$@\" \"$f\"; done",
+            "if [ $# -gt 0 ]; then",
+            "  stat -c 'MODE %a %U %G %n' -- \"$@\"",
+            "  sha256sum -- \"$@\"",
+            "fi",
             "true");
 
     public RemoteCommand command(String app, String appRoot, int postgresVersion, List<String> paths) {
@@ -70,6 +79,8 @@ public final class HostProbe {
         List<String> releases = new ArrayList<>();
         List<String> staticReleases = new ArrayList<>();
         List<String> venvs = new ArrayList<>();
+        Map<String, String[]> modes = new HashMap<>();
+        Map<String, String> sums = new HashMap<>();
         for (String line : result.out().split("\n")) {
             int space = line.indexOf(' ');
             if (space < 0) {
@@ -93,16 +104,28 @@ public final class HostProbe {
                 case "PGSTANDBY" -> standby = true;
                 case "LEASE" -> lease = Optional.of(value.strip());
                 case "LEFTOVER" -> leftovers.add(value);
-                case "FILE" -> {
-                    String[] parts = value.split(" ", 5);
-                    if (parts.length == 5) {
-                        files.put(parts[4], new FileFact(parts[4], true, Optional.of(parts[0]),
-                                Integer.parseInt(parts[1], 8), parts[2], parts[3]));
+                case "MODE" -> {
+                    String[] parts = value.split(" ", 4);
+                    if (parts.length == 4) {
+                        modes.put(parts[3], parts);
                     }
                 }
                 default -> {
-                    // Unknown lines (e.g. a login banner) are ignored.
+                    // sha256sum's own lines: 64 hex digits, two spaces, the path as given
+                    if (SUM.matcher(tag).matches() && value.startsWith(" ")) {
+                        sums.put(value.substring(1), tag);
+                    }
+                    // Anything else (e.g. a login banner) is ignored.
                 }
+            }
+        }
+        // A file is reported when both its mode and its checksum were read (it may vanish between the two).
+        for (Map.Entry<String, String[]> mode : modes.entrySet()) {
+            String path = mode.getKey();
+            String sum = sums.get(path);
+            if (sum != null && files.containsKey(path)) {
+                String[] parts = mode.getValue();
+                files.put(path, new FileFact(path, true, Optional.of(sum), Integer.parseInt(parts[0], 8), parts[1], parts[2]));
             }
         }
         return new HostState(host, systemd, release, staticRelease, nginx, app, postgres, cluster, standby, lease,

@@ -1,22 +1,56 @@
 package io.tierlift.onprem.release;
 
+import java.util.function.Supplier;
+
 /**
  * The backend code as a release: {@code id} ("r-" + 12 hex) names its content, {@code archive} is
  * the tar.gz with everything under {@code backend/}, and {@code requirementsHash} (hex SHA-256 of
  * the requirements file) ties it to the {@link Wheelhouse} built from the same file.
  * {@code requirementsFile} is the file's path inside the unpacked release.
+ *
+ * <p>The archive is made the first time it is asked for: a redeploy whose hosts already have this
+ * release never packs it.
  */
-public record BackendRelease(String id, byte[] archive, String requirementsHash, String requirementsFile, int fileCount) {
-    public BackendRelease {
-        archive = archive.clone();
+public final class BackendRelease {
+    private final String id;
+    private final LazyArchive archive;
+    private final String requirementsHash;
+    private final String requirementsFile;
+    private final int fileCount;
+
+    public BackendRelease(String id, byte[] archive, String requirementsHash, String requirementsFile, int fileCount) {
+        this(id, archive::clone, requirementsHash, requirementsFile, fileCount);
     }
 
-    @Override
+    BackendRelease(String id, Supplier<byte[]> archive, String requirementsHash, String requirementsFile, int fileCount) {
+        this.id = id;
+        this.archive = new LazyArchive(archive);
+        this.requirementsHash = requirementsHash;
+        this.requirementsFile = requirementsFile;
+        this.fileCount = fileCount;
+    }
+
+    public String id() {
+        return id;
+    }
+
     public byte[] archive() {
-        return archive.clone();
+        return archive.bytes();
     }
 
     public int archiveSize() {
-        return archive.length;
+        return archive.size();
+    }
+
+    public String requirementsHash() {
+        return requirementsHash;
+    }
+
+    public String requirementsFile() {
+        return requirementsFile;
+    }
+
+    public int fileCount() {
+        return fileCount;
     }
 }

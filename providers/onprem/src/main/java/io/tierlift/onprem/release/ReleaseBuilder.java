@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -54,20 +55,68 @@ public final class ReleaseBuilder {
 
     public BackendRelease backend(AppDescriptor d) {
         Path root = backendDir(d);
-        String requirements = requirementsPath(d);
         List<SourceFile> files = tree.read(root, SourceTree.PYTHON_BACKEND);
-        SourceFile requirementsFile = files.stream().filter(f -> f.path().equals(requirements)).findFirst()
-                .orElseThrow(() -> new ReleaseException("backend.requirements: " + root.resolve(requirements)
-                        + " does not exist (or is left out of releases: __pycache__, .git, venv, .venv, node_modules and the top-level tests/ are)"));
         String contentHash = hash.ofFiles("backend", files, true);
+        BackendRelease release = new BackendRelease(hash.id('r', contentHash), backendArchive(files),
+                hash.of(requirementsFile(d, files).contentNoCopy()), "backend/" + requirementsPath(d), files.size());
+        progress.step("backend", "release " + release.id() + ": " + files.size() + " files, " + release.archiveSize() + " bytes");
+        return release;
+    }
+
+    /**
+     * The same release, but an unchanged folder is recognised by its stamp in {@code ids} and
+     * neither read nor packed until a host needs the archive. The archive is then made from a
+     * fresh reading, checked against the id: a folder edited meanwhile fails the deploy rather
+     * than ship content under a name that isn't its own.
+     */
+    public BackendRelease backend(AppDescriptor d, ReleaseIdCache ids) {
+        Path root = backendDir(d);
+        String requirements = requirementsPath(d);
+        Optional<ReleaseIdCache.Stamp> stamp = ids.stamp("backend", root, SourceTree.PYTHON_BACKEND);
+        Optional<String> known = stamp.filter(s -> s.paths().contains(requirements)).flatMap(ids::lookup);
+        if (known.isEmpty()) {
+            List<SourceFile> files = tree.read(root, SourceTree.PYTHON_BACKEND);
+            String contentHash = hash.ofFiles("backend", files, true);
+            BackendRelease release = new BackendRelease(hash.id('r', contentHash), () -> backendArchive(files),
+                    hash.of(requirementsFile(d, files).contentNoCopy()), "backend/" + requirements, files.size());
+            stamp.ifPresent(s -> ids.remember(s, contentHash));
+            progress.step("backend", "release " + release.id() + ": " + files.size() + " files");
+            return release;
+        }
+        String contentHash = known.get();
+        String id = hash.id('r', contentHash);
+        BackendRelease release = new BackendRelease(id, () -> {
+            List<SourceFile> files = tree.read(root, SourceTree.PYTHON_BACKEND);
+            if (!hash.ofFiles("backend", files, true).equals(contentHash)) {
+                throw new ReleaseException("the backend in " + root + " changed while deploying release " + id + "; run the deploy again");
+            }
+            return backendArchive(files);
+        }, hash.of(readFile(root.resolve(requirements), "backend.requirements")), "backend/" + requirements, stamp.get().paths().size());
+        progress.step("backend", "release " + release.id() + ": " + release.fileCount() + " files, unchanged since an earlier run");
+        return release;
+    }
+
+    private byte[] backendArchive(List<SourceFile> files) {
         List<ArchiveEntry> entries = new ArrayList<>();
         for (SourceFile file : files) {
             entries.add(ArchiveEntry.file("backend/" + file.path(), file.contentNoCopy(), file.executable()));
         }
-        BackendRelease release = new BackendRelease(hash.id('r', contentHash), tar.toBytes(entries),
-                hash.of(requirementsFile.contentNoCopy()), "backend/" + requirements, files.size());
-        progress.step("backend", "release " + release.id() + ": " + files.size() + " files, " + release.archiveSize() + " bytes");
-        return release;
+        return tar.toBytes(entries);
+    }
+
+    private static SourceFile requirementsFile(AppDescriptor d, List<SourceFile> files) {
+        String requirements = requirementsPath(d);
+        return files.stream().filter(f -> f.path().equals(requirements)).findFirst()
+                .orElseThrow(() -> new ReleaseException("backend.requirements: " + backendDir(d).resolve(requirements)
+                        + " does not exist (or is left out of releases: __pycache__, .git, venv, .venv, node_modules and the top-level tests/ are)"));
+    }
+
+    private static byte[] readFile(Path file, String what) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new ReleaseException(what + ": cannot read " + file + " (" + e.getMessage() + ")");
+        }
     }
 
     // ------------------------------------------------------------------ wheels for offline hosts
@@ -188,9 +237,9 @@ public final class ReleaseBuilder {
     private Wheelhouse load(String id, String requirementsHash, Path dir, boolean fromCache) {
         try {
             List<String> wheels = listWheels(dir.resolve("wheels"));
-            byte[] archive = Files.readAllBytes(dir.resolve(WHEELHOUSE_ARCHIVE));
-            progress.step("wheelhouse", id + ": " + wheels.size() + " wheels, " + archive.length + " bytes");
-            return new Wheelhouse(id, archive, requirementsHash, wheels, dir, fromCache);
+            Path archive = dir.resolve(WHEELHOUSE_ARCHIVE);
+            progress.step("wheelhouse", id + ": " + wheels.size() + " wheels, " + Files.size(archive) + " bytes");
+            return new Wheelhouse(id, () -> readFile(archive, "wheelhouse cache"), requirementsHash, wheels, dir, fromCache);
         } catch (IOException e) {
             throw new ReleaseException("wheelhouse cache " + dir + " is incomplete (" + e.getMessage()
                     + "); delete that folder to rebuild it");
@@ -247,24 +296,65 @@ public final class ReleaseBuilder {
      * runs first ({@code sh -c}, in {@code frontend.path}, its output going to the progress sink).
      */
     public StaticRelease staticSite(AppDescriptor d) {
+        Path dist = distDir(d);
+        List<SourceFile> files = readSite(dist);
+        StaticRelease.Content content = siteContent(files);
+        StaticRelease release = new StaticRelease(hash.id('s', hash.ofFiles("static", files, false)), () -> content);
+        progress.step("frontend", "release " + release.id() + ": " + files.size() + " files, " + release.archiveSize() + " bytes");
+        return release;
+    }
+
+    /** As {@link #backend(AppDescriptor, ReleaseIdCache)}: an unchanged dist folder is known by its stamp. */
+    public StaticRelease staticSite(AppDescriptor d, ReleaseIdCache ids) {
+        Path dist = distDir(d);
+        Optional<ReleaseIdCache.Stamp> stamp = ids.stamp("static", dist, SourceTree.NONE);
+        Optional<String> known = stamp.filter(s -> !s.paths().isEmpty()).flatMap(ids::lookup);
+        if (known.isEmpty()) {
+            List<SourceFile> files = readSite(dist);
+            String contentHash = hash.ofFiles("static", files, false);
+            StaticRelease release = new StaticRelease(hash.id('s', contentHash), () -> siteContent(files));
+            stamp.ifPresent(s -> ids.remember(s, contentHash));
+            progress.step("frontend", "release " + release.id() + ": " + files.size() + " files");
+            return release;
+        }
+        String contentHash = known.get();
+        String id = hash.id('s', contentHash);
+        StaticRelease release = new StaticRelease(id, () -> {
+            List<SourceFile> files = readSite(dist);
+            if (!hash.ofFiles("static", files, false).equals(contentHash)) {
+                throw new ReleaseException("the frontend build in " + dist + " changed while deploying release " + id + "; run the deploy again");
+            }
+            return siteContent(files);
+        });
+        progress.step("frontend", "release " + release.id() + ": " + stamp.get().paths().size() + " files, unchanged since an earlier run");
+        return release;
+    }
+
+    /** The dist folder, built first when it is missing. */
+    private Path distDir(AppDescriptor d) {
         Path dist = d.baseDir().resolve(d.frontend().dist()).normalize();
         if (!Files.isDirectory(dist)) {
             buildFrontend(d, dist);
         }
+        return dist;
+    }
+
+    private List<SourceFile> readSite(Path dist) {
         List<SourceFile> files = tree.read(dist, SourceTree.NONE);
         if (files.isEmpty()) {
             throw new ReleaseException("frontend.dist: " + dist + " is empty; nothing to publish");
         }
-        String contentHash = hash.ofFiles("static", files, false);
+        return files;
+    }
+
+    private StaticRelease.Content siteContent(List<SourceFile> files) {
         List<ArchiveEntry> entries = new ArrayList<>();
         List<StaticFile> listing = new ArrayList<>();
         for (SourceFile file : files) {
             entries.add(ArchiveEntry.file(file.path(), file.contentNoCopy(), false));
             listing.add(new StaticFile(file.path(), hash.of(file.contentNoCopy()), file.size()));
         }
-        StaticRelease release = new StaticRelease(hash.id('s', contentHash), tar.toBytes(entries), listing);
-        progress.step("frontend", "release " + release.id() + ": " + files.size() + " files, " + release.archiveSize() + " bytes");
-        return release;
+        return new StaticRelease.Content(tar.toBytes(entries), listing);
     }
 
     private void buildFrontend(AppDescriptor d, Path dist) {

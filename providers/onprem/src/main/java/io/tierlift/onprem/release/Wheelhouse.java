@@ -2,27 +2,62 @@ package io.tierlift.onprem.release;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Every wheel the backend's requirements need on the hosts' Python and platform, so hosts install
  * with {@code pip --no-index}. {@code id} is "w-" + 12 hex of the key (requirements, Python
  * version, platform); {@code archive} holds {@code requirements.txt},
  * {@code python-version} and {@code wheels/*.whl};
- * {@code directory} is the local cache folder it came from.
+ * {@code directory} is the local cache folder it came from. The archive is read from the cache
+ * only when a host needs it (hosts that have the virtualenv never do).
  */
-public record Wheelhouse(String id, byte[] archive, String requirementsHash, List<String> wheels, Path directory,
-                         boolean fromCache) {
-    public Wheelhouse {
-        archive = archive.clone();
-        wheels = List.copyOf(wheels);
+public final class Wheelhouse {
+    private final String id;
+    private final LazyArchive archive;
+    private final String requirementsHash;
+    private final List<String> wheels;
+    private final Path directory;
+    private final boolean fromCache;
+
+    public Wheelhouse(String id, byte[] archive, String requirementsHash, List<String> wheels, Path directory, boolean fromCache) {
+        this(id, archive::clone, requirementsHash, wheels, directory, fromCache);
     }
 
-    @Override
+    Wheelhouse(String id, Supplier<byte[]> archive, String requirementsHash, List<String> wheels, Path directory, boolean fromCache) {
+        this.id = id;
+        this.archive = new LazyArchive(archive);
+        this.requirementsHash = requirementsHash;
+        this.wheels = List.copyOf(wheels);
+        this.directory = directory;
+        this.fromCache = fromCache;
+    }
+
+    public String id() {
+        return id;
+    }
+
     public byte[] archive() {
-        return archive.clone();
+        return archive.bytes();
     }
 
     public int archiveSize() {
-        return archive.length;
+        return archive.size();
+    }
+
+    public String requirementsHash() {
+        return requirementsHash;
+    }
+
+    public List<String> wheels() {
+        return wheels;
+    }
+
+    public Path directory() {
+        return directory;
+    }
+
+    public boolean fromCache() {
+        return fromCache;
     }
 }

@@ -17,8 +17,8 @@ import java.util.concurrent.TimeUnit;
  * Runs a {@link RemoteCommand} the way sshd would, but locally: its shell text is handed to
  * {@code sh -c}, so quoting is exercised exactly as on a host.
  */
-final class LocalShell {
-    ExecResult run(RemoteCommand command, byte[] stdin) {
+public final class LocalShell {
+    public ExecResult run(RemoteCommand command, byte[] stdin) {
         ProcessBuilder builder = new ProcessBuilder(List.of("sh", "-c", command.toShell()));
         builder.environment().put("LC_ALL", "C");
         try {
@@ -43,7 +43,7 @@ final class LocalShell {
         }
     }
 
-    ExecResult run(RemoteCommand command) {
+    public ExecResult run(RemoteCommand command) {
         return run(command, new byte[0]);
     }
 
