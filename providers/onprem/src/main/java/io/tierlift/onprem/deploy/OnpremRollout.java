@@ -41,6 +41,8 @@ final class OnpremRollout {
     private final java.util.function.Function<Host, HostSession> freshSessions;
     private final PostgresSetup postgres;
     private final java.util.Set<String> bootstrapped;
+    /** Waits between app host restarts; a field so a test could pass a clock of its own. */
+    private final java.util.function.Consumer<java.time.Duration> pause = OnpremRollout::sleep;
 
     /** {@code bootstrapped}: hosts whose app user and folders were seen in place when their state was read. */
     OnpremRollout(AppDescriptor descriptor, OnpremTarget target, Map<String, HostSession> sessions,
@@ -273,7 +275,7 @@ final class OnpremRollout {
                     descriptor.backend().port(), descriptor.backend().health(), 30));
             progress.step(host.name(), descriptor.app() + "-api healthy on " + host.address() + ":" + descriptor.backend().port()
                     + releases.backend().map(r -> " (release " + r.id() + ")").orElse(""));
-            forgetUpstreamFailures();
+            letUpstreamRecover(host, target.hostsWith(Role.APP));
             report.changed(host.name());
         } catch (RuntimeException failure) {
             restore(session, config);
@@ -314,7 +316,7 @@ final class OnpremRollout {
             session.run("health check " + descriptor.backend().health(), commands.appHealth(host.address(),
                     descriptor.backend().port(), descriptor.backend().health(), 30));
             progress.step(host.name(), descriptor.app() + "-api healthy on release " + previous.get());
-            forgetUpstreamFailures();
+            letUpstreamRecover(host, target.hostsWith(Role.APP));
             report.changed(host.name());
         }
         for (Host host : target.hostsWith(Role.STATIC)) {
@@ -332,14 +334,19 @@ final class OnpremRollout {
     }
 
     /**
-     * While an app host restarted, nginx marked it failed (passive health checks) for fail_timeout.
-     * Restarting the next host before that expires would leave no live upstream, so the proxies
-     * reload gracefully: their new workers start with every upstream live again.
+     * While an app host restarted, nginx may have marked it failed (passive health checks) for
+     * fail_timeout. Restarting the next host before that expires could leave no live upstream, so
+     * the rollout waits it out. Reloading the proxies would forget the failures at once, but a
+     * reload closes every idle keep-alive client connection, and a client that sends a request on
+     * one at that moment (wrk, many API clients) gets a socket error instead of a response.
      */
-    private void forgetUpstreamFailures() {
-        for (Host proxy : target.hostsWith(Role.PROXY)) {
-            sessions.get(proxy.name()).attempt(services(proxy).nginxReloadIfRunning());
+    private void letUpstreamRecover(Host restarted, List<Host> rotation) {
+        if (rotation.indexOf(restarted) == rotation.size() - 1) {
+            return;
         }
+        progress.step(restarted.name(), "waiting " + EdgeTopology.UPSTREAM_FAIL_TIMEOUT.toSeconds()
+                + " s for the proxies to take it back into rotation before the next app host restarts");
+        pause.accept(EdgeTopology.UPSTREAM_FAIL_TIMEOUT);
     }
 
     private void finishApp(Host host) {
@@ -500,5 +507,14 @@ final class OnpremRollout {
 
     static byte[] utf8(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void sleep(java.time.Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the proxies", e);
+        }
     }
 }

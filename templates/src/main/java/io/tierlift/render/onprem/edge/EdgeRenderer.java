@@ -58,7 +58,7 @@ public final class EdgeRenderer implements HostRoleRenderer {
     private static final String PROXY_UPSTREAM = "tierlift_proxy";
     private static final String RATE_LIMIT_ZONE = "tierlift_api";
     private static final int MAX_FAILS = 3;
-    private static final String FAIL_TIMEOUT = "10s";
+    private static final String FAIL_TIMEOUT = EdgeTopology.UPSTREAM_FAIL_TIMEOUT.toSeconds() + "s";
     private static final String CONNECT_TIMEOUT = "5s";
     private static final int MAX_TRIES = 3;
 

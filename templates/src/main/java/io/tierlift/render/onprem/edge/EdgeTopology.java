@@ -33,6 +33,12 @@ public record EdgeTopology(String app, OnpremTarget target) {
 
     /** When this file exists on a client-facing host, every request gets the maintenance page (503). */
     public static final String MAINTENANCE_FLAG = "/etc/nginx/tierlift/maintenance.on";
+    /**
+     * How long nginx keeps an app server it saw failing out of rotation (fail_timeout). Short, so
+     * a rolling restart can wait it out between hosts instead of reloading the proxies, which
+     * would close every idle keep-alive client connection (clients that don't retry see an error).
+     */
+    public static final java.time.Duration UPSTREAM_FAIL_TIMEOUT = java.time.Duration.ofSeconds(3);
     /** Where the certificate and key live when the descriptor names no certificate. */
     public static final String TLS_DIR = "/etc/nginx/tls";
     /** The ModSecurity module, from Debian's libnginx-mod-http-modsecurity. */

@@ -50,7 +50,7 @@ class EdgeRendererTest {
         assertThat(server).contains("listen 10.0.1.10:443 ssl http2;", "listen 10.0.1.10:80;", "modsecurity on;",
                 "include /etc/nginx/tierlift/snippets/api.conf;", "include /etc/nginx/tierlift/snippets/static-files.conf;");
         assertThat(text(files, "edge1/etc/nginx/tierlift/upstreams.conf"))
-                .contains("server 10.0.2.11:8000 max_fails=3 fail_timeout=10s;", "server 10.0.2.12:8000 max_fails=3 fail_timeout=10s;")
+                .contains("server 10.0.2.11:8000 max_fails=3 fail_timeout=3s;", "server 10.0.2.12:8000 max_fails=3 fail_timeout=3s;")
                 .doesNotContain("tierlift_static");
     }
 
