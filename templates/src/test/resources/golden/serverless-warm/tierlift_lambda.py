@@ -44,23 +44,7 @@ TEXT_TYPES = ("text/", "application/json", "application/javascript", "applicatio
               "application/x-www-form-urlencoded")
 TASK_ROOT = os.path.dirname(os.path.abspath(__file__))
 MAINTENANCE_VARIABLE = "TIERLIFT_MAINTENANCE"
-MAINTENANCE_PAGE = """<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>notes: down for maintenance</title>
-<style>
-body { font-family: system-ui, sans-serif; max-width: 36rem; margin: 15vh auto; padding: 0 1rem; color: #222; }
-h1 { font-size: 1.5rem; }
-</style>
-</head>
-<body>
-<h1>notes is down for maintenance</h1>
-<p>We are making changes and will be back shortly. Please try again in a few minutes.</p>
-</body>
-</html>
-"""
+MAINTENANCE_PAGE = "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>notes: down for maintenance</title>\n<style>\nbody { font-family: system-ui, sans-serif; max-width: 36rem; margin: 15vh auto; padding: 0 1rem; color: #222; }\nh1 { font-size: 1.5rem; }\n</style>\n</head>\n<body>\n<h1>notes is down for maintenance</h1>\n<p>We are making changes and will be back shortly. Please try again in a few minutes.</p>\n</body>\n</html>\n"
 
 _secrets_client = None
 _database = {"from_secret": False, "loaded_at": 0.0}

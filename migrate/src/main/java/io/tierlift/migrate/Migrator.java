@@ -185,10 +185,12 @@ public final class Migrator {
                 if (steps.stream().anyMatch(s -> s.name().equals("pin-snapshot"))) {
                     openSnapshotConnections();
                 }
-                traffic.maintenance(TrafficSwitch.Side.SOURCE, true);
+                // The downtime starts when writes start to stop: the switch itself can take a while
+                // (on-prem it waits for requests in flight), and users already get the 503 page then.
                 if (journal.maintenanceOnAt == null) {
                     journal.maintenanceOnAt = clock.instant();
                 }
+                traffic.maintenance(TrafficSwitch.Side.SOURCE, true);
             }
             case "drain" -> {
                 String lsn = replication.drain(db.source(), journal.slot, settings.drainTimeout());

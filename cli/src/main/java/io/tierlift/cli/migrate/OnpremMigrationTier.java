@@ -187,7 +187,7 @@ public final class OnpremMigrationTier implements MigrationTier {
                 + primary.name() + " after " + DRAIN_LIMIT.toSeconds() + " s of maintenance; see pg_stat_activity there, then --resume");
     }
 
-    private static final java.time.Duration QUIET = java.time.Duration.ofSeconds(1);
+    private static final java.time.Duration QUIET = java.time.Duration.ofMillis(500);
     private static final java.time.Duration DRAIN_LIMIT = java.time.Duration.ofSeconds(60);
 
     private static void sleep(long millis) {

@@ -37,16 +37,18 @@ public final class LambdaAdapter {
     public String render(AppDescriptor app) {
         Backend backend = app.backend();
         int colon = backend.wsgi().indexOf(':');
+        String siteName = app.targets().awsServerless().flatMap(t -> t.domain()).orElse(app.app());
         return engine.render("aws/serverless/tierlift_lambda.py.ftl", new View(app.app(),
                 backend.wsgi().substring(0, colon), backend.wsgi().substring(colon + 1),
-                backend.releaseCommand().orElse("")));
+                backend.releaseCommand().orElse(""), new io.tierlift.render.page.MaintenancePage(engine).render(app.app(), siteName)));
     }
 
     /**
      * View model of {@code tierlift_lambda.py.ftl}.
      *
      * @param releaseCommand the command run with {@code sh -c}; empty when the app has none
+     * @param maintenancePage the page answered while the function is in maintenance (the on-prem tier's page)
      */
-    public record View(String app, String wsgiModule, String wsgiAttribute, String releaseCommand) {
+    public record View(String app, String wsgiModule, String wsgiAttribute, String releaseCommand, String maintenancePage) {
     }
 }

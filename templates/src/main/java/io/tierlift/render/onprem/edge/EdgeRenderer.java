@@ -185,8 +185,7 @@ public final class EdgeRenderer implements HostRoleRenderer {
             nginx(MAINTENANCE, "maintenance", new NginxViews.Maintenance(EdgeTopology.MAINTENANCE_FLAG,
                     topology.maintenanceDir(), RESPONSE_HEADERS));
             files.add(HostFile.config(scope, topology.maintenancePage(),
-                    engine.render(NGINX_TEMPLATES + "maintenance-page.txt.ftl",
-                            new NginxViews.MaintenancePage(app, target.domain()))));
+                    new io.tierlift.render.page.MaintenancePage(engine).render(app, target.domain())));
             String redirectAuthority = edge.httpsPort() == 443 ? target.domain() : target.domain() + ":" + edge.httpsPort();
             nginx(PUBLIC_SERVER, "public-server", new NginxViews.PublicServer(host.address(), edge.httpPort(),
                     edge.httpsPort(), target.domain(), redirectAuthority, TLS, topology.runsModSecurity(host),

@@ -86,9 +86,6 @@ public final class NginxViews {
     public record Maintenance(String flag, String pageDir, String responseHeadersSnippet) {
     }
 
-    public record MaintenancePage(String app, String domain) {
-    }
-
     /** ModSecurity's {@code main.conf}: what it includes, in order. */
     public record ModSecurityMain(List<String> includes) {
         public ModSecurityMain {

@@ -10,7 +10,7 @@ h1 { font-size: 1.5rem; }
 </style>
 </head>
 <body>
-<h1>${domain} is down for maintenance</h1>
+<h1>${name} is down for maintenance</h1>
 <p>We are making changes and will be back shortly. Please try again in a few minutes.</p>
 </body>
 </html>
