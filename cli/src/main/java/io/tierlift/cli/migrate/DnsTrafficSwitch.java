@@ -13,7 +13,6 @@ import io.tierlift.model.AppDescriptor;
 import io.tierlift.model.DnsSettings;
 import io.tierlift.model.Host;
 import io.tierlift.model.OnpremTarget;
-import io.tierlift.model.Role;
 import io.tierlift.provider.Progress;
 import io.tierlift.provider.Target;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -100,10 +99,9 @@ public final class DnsTrafficSwitch implements AutoCloseable {
      * The addresses users reach the on-prem tier at: the WAF hosts when the WAF is on (they take
      * requests first and hand them to the proxies), otherwise the proxy hosts.
      */
-    public List<String> edgeAddresses(OnpremTarget onprem) {
-        List<Host> waf = onprem.waf().crs() ? onprem.hostsWith(Role.WAF) : List.of();
-        List<Host> edge = waf.isEmpty() ? onprem.hostsWith(Role.PROXY) : waf;
-        return edge.stream().map(Host::address).distinct().toList();
+    public List<String> edgeAddresses(String app, OnpremTarget onprem) {
+        return new io.tierlift.render.onprem.edge.EdgeTopology(app, onprem).clientFacingHosts().stream()
+                .map(Host::address).distinct().toList();
     }
 
     private SwitchResult report(PrintWriter out, Target tier, String to, Supplier<SwitchResult> action) {

@@ -224,7 +224,7 @@ public final class OnpremMigrationTier implements MigrationTier {
     @Override
     public void takeTraffic(PrintWriter out) {
         if (dns.isPresent()) {
-            dns.get().pointAt(target(), dns.get().edgeAddresses(target), out);
+            dns.get().pointAt(target(), dns.get().edgeAddresses(descriptor.app(), target), out);
             return;
         }
         List<String> addresses = new EdgeTopology(descriptor.app(), target).clientFacingHosts().stream()

@@ -105,7 +105,7 @@ class DnsTrafficSwitchMotoTest {
         String zone = zone();
         AppDescriptor descriptor = descriptor("dns: { zone_id: " + zone + ", name: notes.example.com, ttl: 30 }\n", "false");
         try (DnsTrafficSwitch dns = DnsTrafficSwitch.open(app(), descriptor).orElseThrow()) {
-            List<String> edge = dns.edgeAddresses(descriptor.targets().onprem().orElseThrow());
+            List<String> edge = dns.edgeAddresses(descriptor.app(), descriptor.targets().onprem().orElseThrow());
             assertThat(edge).as("WAF off: the proxies take requests").containsExactly("10.231.0.10", "10.231.0.11");
 
             StringWriter out = new StringWriter();
@@ -130,7 +130,7 @@ class DnsTrafficSwitchMotoTest {
     void withTheWafOnItsHostsAreTheEdge() {
         AppDescriptor descriptor = descriptor("dns: { zone_id: ZONE1, name: notes.example.com }\n", "true");
         try (DnsTrafficSwitch dns = DnsTrafficSwitch.open(app(), descriptor).orElseThrow()) {
-            assertThat(dns.edgeAddresses(descriptor.targets().onprem().orElseThrow())).containsExactly("10.231.0.5");
+            assertThat(dns.edgeAddresses(descriptor.app(), descriptor.targets().onprem().orElseThrow())).containsExactly("10.231.0.5");
         }
     }
 
