@@ -1,5 +1,6 @@
 package io.tierlift.migrate;
 
+import io.tierlift.database.PgSql;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -10,7 +11,7 @@ public final class Catalog {
 
     public record SequenceRef(String schema, String name) {
         public String qualified() {
-            return SqlText.qualified(schema, name);
+            return PgSql.qualified(schema, name);
         }
     }
 

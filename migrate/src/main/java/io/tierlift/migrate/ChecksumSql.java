@@ -1,5 +1,6 @@
 package io.tierlift.migrate;
 
+import io.tierlift.database.PgSql;
 /**
  * The SQL that counts and fingerprints a table (or one key range of it) inside the database, so
  * rows never travel to tierlift. Each row is hashed (md5 of its text form, first 64 bits) and the
@@ -29,7 +30,7 @@ public final class ChecksumSql {
                 .append("SELECT count(*), coalesce(sum(('x' || left(md5(").append(rowText)
                 .append("), 16))::bit(64)::bigint::numeric), 0)::text FROM ").append(table.qualified()).append(" AS ").append(ROW_ALIAS);
         if (lowerBound || upperBound) {
-            String key = ROW_ALIAS + "." + SqlText.ident(table.primaryKey().get(0));
+            String key = ROW_ALIAS + "." + PgSql.identifier(table.primaryKey().get(0));
             sql.append(" WHERE ");
             if (lowerBound) {
                 sql.append(key).append(" >= ?");
@@ -46,7 +47,7 @@ public final class ChecksumSql {
 
     /** Lowest and highest leading key value, to cut the table into ranges. */
     public String keyBounds(TableRef table) {
-        String key = SqlText.ident(table.primaryKey().get(0));
+        String key = PgSql.identifier(table.primaryKey().get(0));
         return "SELECT min(" + key + ")::bigint, max(" + key + ")::bigint FROM " + table.qualified();
     }
 }

@@ -1,5 +1,6 @@
 package io.tierlift.migrate;
 
+import io.tierlift.database.DbEndpoint;
 import io.tierlift.secret.SecretResolver;
 
 import java.sql.Connection;

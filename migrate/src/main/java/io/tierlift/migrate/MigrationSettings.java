@@ -1,5 +1,6 @@
 package io.tierlift.migrate;
 
+import io.tierlift.database.DbEndpoint;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;

@@ -1,5 +1,7 @@
 package io.tierlift.migrate;
 
+import io.tierlift.database.DbEndpoint;
+import io.tierlift.database.PgSql;
 import io.tierlift.provider.Progress;
 
 import java.io.PrintWriter;
@@ -388,7 +390,7 @@ public final class Migrator {
         Instant deadline = started.plus(settings.copyTimeout());
         // What the copy has to move, for the overall progress line and its ETA (sizes on disk: an estimate).
         long total = source.number("SELECT coalesce(sum(pg_total_relation_size(format('%I.%I', schemaname, tablename)::regclass)), 0)"
-                + " FROM pg_publication_tables WHERE pubname = " + SqlText.literal(journal.publication));
+                + " FROM pg_publication_tables WHERE pubname = " + PgSql.literal(journal.publication));
         Map<String, String> lastState = new LinkedHashMap<>();
         long lastReport = 0;
         while (true) {
@@ -466,7 +468,7 @@ public final class Migrator {
 
     private static String quotedTable(String display) {
         int dot = display.indexOf('.');
-        return SqlText.qualified(display.substring(0, dot), display.substring(dot + 1));
+        return PgSql.qualified(display.substring(0, dot), display.substring(dot + 1));
     }
 
     // ---- copy: dump and restore ----------------------------------------------------------------

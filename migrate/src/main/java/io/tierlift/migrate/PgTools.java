@@ -1,5 +1,6 @@
 package io.tierlift.migrate;
 
+import io.tierlift.database.DbEndpoint;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -1,5 +1,6 @@
 package io.tierlift.migrate;
 
+import io.tierlift.database.PgSql;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,8 +74,8 @@ public final class Preflight {
             if (!source.one("SELECT rolsuper OR rolreplication FROM pg_roles WHERE rolname = current_user", rs -> rs.getBoolean(1))) {
                 findings.add(new Finding(Severity.BLOCKER, "source role", "the migration user " + sourceRole + " lacks the REPLICATION "
                         + "attribute, which the target's subscription needs to read changes. Fix (as a superuser on the source): "
-                        + "ALTER ROLE " + SqlText.ident(sourceRole) + " REPLICATION; (on RDS: GRANT rds_replication TO "
-                        + SqlText.ident(sourceRole) + ";)"));
+                        + "ALTER ROLE " + PgSql.identifier(sourceRole) + " REPLICATION; (on RDS: GRANT rds_replication TO "
+                        + PgSql.identifier(sourceRole) + ";)"));
             }
             boolean sourceSuper = superuser(source);
             if (!sourceSuper) {
@@ -88,14 +89,14 @@ public final class Preflight {
                 if (!notOwned.isEmpty()) {
                     findings.add(new Finding(Severity.BLOCKER, "source role", sourceRole + " is not a superuser and does not own "
                             + String.join(", ", notOwned) + ": it cannot publish them. Fix: connect as the tables' owner, "
-                            + "or ALTER TABLE ... OWNER TO " + SqlText.ident(sourceRole)));
+                            + "or ALTER TABLE ... OWNER TO " + PgSql.identifier(sourceRole)));
                 }
             }
             if (!sourceSuper && !source.one("SELECT has_database_privilege(current_database(), 'CREATE')", rs -> rs.getBoolean(1))) {
                 String db = source.text("SELECT current_database()");
                 findings.add(new Finding(Severity.BLOCKER, "source role", sourceRole + " may not create a publication in database "
                         + db + " (it needs the CREATE privilege there, which the database's owner has). Fix (as a superuser on the "
-                        + "source): GRANT CREATE ON DATABASE " + SqlText.ident(db) + " TO " + SqlText.ident(sourceRole) + ";"));
+                        + "source): GRANT CREATE ON DATABASE " + PgSql.identifier(db) + " TO " + PgSql.identifier(sourceRole) + ";"));
             }
             if (reverseWanted) {
                 reverse = reverseReplicationPossible(source, target, sourceSuper, sourceRole, findings);

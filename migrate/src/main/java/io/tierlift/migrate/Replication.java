@@ -1,5 +1,7 @@
 package io.tierlift.migrate;
 
+import io.tierlift.database.DbEndpoint;
+import io.tierlift.database.PgSql;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,7 +30,7 @@ final class Replication {
         }
         String what = allTables ? "FOR ALL TABLES"
                 : "FOR TABLE " + tables.stream().map(TableRef::qualified).collect(Collectors.joining(", "));
-        publisher.execute("CREATE PUBLICATION " + SqlText.ident(name) + " " + what);
+        publisher.execute("CREATE PUBLICATION " + PgSql.identifier(name) + " " + what);
     }
 
     /**
@@ -37,7 +39,7 @@ final class Replication {
      */
     void createSubscription(Sql subscriber, Sql publisher, String name, String publication, DbEndpoint publisherSeen, boolean copyData) {
         if (subscriber.number("SELECT count(*) FROM pg_subscription WHERE subname = ?", name) > 0) {
-            subscriber.execute("ALTER SUBSCRIPTION " + SqlText.ident(name) + " ENABLE");
+            subscriber.execute("ALTER SUBSCRIPTION " + PgSql.identifier(name) + " ENABLE");
             return;
         }
         // A slot without its subscription is left from a crash inside CREATE SUBSCRIPTION: start over.
@@ -46,8 +48,8 @@ final class Replication {
         // synchronous_commit = local: by default the apply commits asynchronously and confirms a position
         // only after the WAL writer flushed it (up to 200 ms later), which the drain inside the write
         // downtime would wait for; a local flush per applied transaction confirms at once.
-        subscriber.execute("CREATE SUBSCRIPTION " + SqlText.ident(name) + " CONNECTION " + SqlText.literal(conninfo(publisherSeen))
-                + " PUBLICATION " + SqlText.ident(publication) + " WITH (slot_name = " + SqlText.literal(name)
+        subscriber.execute("CREATE SUBSCRIPTION " + PgSql.identifier(name) + " CONNECTION " + PgSql.literal(conninfo(publisherSeen))
+                + " PUBLICATION " + PgSql.identifier(publication) + " WITH (slot_name = " + PgSql.literal(name)
                 + ", copy_data = " + copyData + ", enabled = true, synchronous_commit = 'local')");
     }
 
@@ -61,13 +63,13 @@ final class Replication {
         if (subscriber.number("SELECT count(*) FROM pg_subscription WHERE subname = ? AND subconninfo IS DISTINCT FROM ?", name, wanted) == 0) {
             return false;
         }
-        subscriber.execute("ALTER SUBSCRIPTION " + SqlText.ident(name) + " CONNECTION " + SqlText.literal(conninfo(publisherSeen)));
+        subscriber.execute("ALTER SUBSCRIPTION " + PgSql.identifier(name) + " CONNECTION " + PgSql.literal(conninfo(publisherSeen)));
         return true;
     }
 
     void disable(Sql subscriber, String name) {
         if (name != null && subscriber.number("SELECT count(*) FROM pg_subscription WHERE subname = ?", name) > 0) {
-            subscriber.execute("ALTER SUBSCRIPTION " + SqlText.ident(name) + " DISABLE");
+            subscriber.execute("ALTER SUBSCRIPTION " + PgSql.identifier(name) + " DISABLE");
         }
     }
 
@@ -104,7 +106,7 @@ final class Replication {
     /** Drops the subscription without reaching its publisher (the slot is detached first), then the slot on the publisher. */
     void remove(Sql subscriber, Sql publisher, String subscription, String slot, String publication) {
         if (subscription != null && subscriber.number("SELECT count(*) FROM pg_subscription WHERE subname = ?", subscription) > 0) {
-            String sub = SqlText.ident(subscription);
+            String sub = PgSql.identifier(subscription);
             subscriber.execute("ALTER SUBSCRIPTION " + sub + " DISABLE");
             subscriber.execute("ALTER SUBSCRIPTION " + sub + " SET (slot_name = NONE)");
             subscriber.execute("DROP SUBSCRIPTION " + sub);
@@ -114,7 +116,7 @@ final class Replication {
             dropSlot(publisher, slot);
         }
         if (publication != null) {
-            publisher.execute("DROP PUBLICATION IF EXISTS " + SqlText.ident(publication));
+            publisher.execute("DROP PUBLICATION IF EXISTS " + PgSql.identifier(publication));
         }
     }
 
@@ -135,8 +137,8 @@ final class Replication {
 
     /** A libpq connection string for a subscription; holds the password, so it is never logged. */
     private String conninfo(DbEndpoint e) {
-        return "host=" + SqlText.conninfoValue(e.host()) + " port=" + e.port() + " dbname=" + SqlText.conninfoValue(e.database())
-                + " user=" + SqlText.conninfoValue(e.user())
-                + (e.password().isPresent() ? " password=" + SqlText.conninfoValue(connections.password(e)) : "");
+        return "host=" + PgSql.conninfoValue(e.host()) + " port=" + e.port() + " dbname=" + PgSql.conninfoValue(e.database())
+                + " user=" + PgSql.conninfoValue(e.user())
+                + (e.password().isPresent() ? " password=" + PgSql.conninfoValue(connections.password(e)) : "");
     }
 }

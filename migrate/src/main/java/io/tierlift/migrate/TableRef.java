@@ -1,5 +1,6 @@
 package io.tierlift.migrate;
 
+import io.tierlift.database.PgSql;
 import java.util.List;
 
 /**
@@ -12,7 +13,7 @@ public record TableRef(String schema, String name, List<String> primaryKey, bool
     }
 
     public String qualified() {
-        return SqlText.qualified(schema, name);
+        return PgSql.qualified(schema, name);
     }
 
     public String display() {

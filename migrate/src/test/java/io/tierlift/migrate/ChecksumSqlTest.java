@@ -1,5 +1,6 @@
 package io.tierlift.migrate;
 
+import io.tierlift.database.PgSql;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -52,8 +53,8 @@ class ChecksumSqlTest {
 
     @Test
     void literalsAndConninfoValuesEscapeTheirQuotes() {
-        assertThat(SqlText.literal("it's")).isEqualTo("'it''s'");
-        assertThat(SqlText.conninfoValue("p'w\\x")).isEqualTo("'p\\'w\\\\x'");
-        assertThatThrownBy(() -> SqlText.ident("a\0b")).hasMessageContaining("NUL");
+        assertThat(PgSql.literal("it's")).isEqualTo("'it''s'");
+        assertThat(PgSql.conninfoValue("p'w\\x")).isEqualTo("'p\\'w\\\\x'");
+        assertThatThrownBy(() -> PgSql.identifier("a\0b")).hasMessageContaining("NUL");
     }
 }

@@ -1,5 +1,6 @@
 package io.tierlift.migrate;
 
+import io.tierlift.database.DbEndpoint;
 import io.tierlift.plan.Action;
 import io.tierlift.plan.Plan;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,7 @@
 package io.tierlift.migrate;
 
+import io.tierlift.database.DbEndpoint;
+import io.tierlift.database.PgSql;
 import io.tierlift.secret.SecretValue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
@@ -390,7 +392,7 @@ class MigrationRealTest {
         PgCluster source = cluster("logical");
         PgCluster target = cluster("logical");
         seed(source, 2000);
-        String password = SqlText.literal(PgCluster.PASSWORD);
+        String password = PgSql.literal(PgCluster.PASSWORD);
         // The app's role owns its database and tables, as on-prem deploys create them; it is no superuser.
         source.sql("notes", "CREATE ROLE app LOGIN PASSWORD " + password, "ALTER DATABASE notes OWNER TO app",
                 "ALTER TABLE events OWNER TO app", "ALTER TABLE blobs OWNER TO app", "ALTER TABLE notes OWNER TO app",

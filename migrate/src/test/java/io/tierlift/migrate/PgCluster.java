@@ -1,5 +1,6 @@
 package io.tierlift.migrate;
 
+import io.tierlift.database.DbEndpoint;
 import io.tierlift.secret.SecretRef;
 
 import java.io.IOException;

@@ -20,7 +20,7 @@ import io.tierlift.cli.migrate.LazyTier;
 import io.tierlift.cli.migrate.PrintedTrafficSwitch;
 import io.tierlift.migrate.TierOperations;
 import io.tierlift.migrate.Connections;
-import io.tierlift.migrate.DbEndpoint;
+import io.tierlift.database.DbEndpoint;
 import io.tierlift.migrate.JournalStore;
 import io.tierlift.migrate.Method;
 import io.tierlift.migrate.MigrationException;

@@ -3,7 +3,7 @@ package io.tierlift.cli.migrate;
 import io.tierlift.aws.client.AwsClients;
 import io.tierlift.aws.migrate.AlbMaintenance;
 import io.tierlift.aws.migrate.RdsEndpointLookup;
-import io.tierlift.migrate.DbEndpoint;
+import io.tierlift.database.DbEndpoint;
 import io.tierlift.migrate.MigrationException;
 import io.tierlift.model.AppDescriptor;
 import io.tierlift.provider.Progress;

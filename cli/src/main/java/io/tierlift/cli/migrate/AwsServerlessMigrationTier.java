@@ -10,7 +10,7 @@ import io.tierlift.cli.UserException;
 import io.tierlift.cli.Version;
 import io.tierlift.cli.command.ServerlessCommands;
 import io.tierlift.cli.console.StderrProgress;
-import io.tierlift.migrate.DbEndpoint;
+import io.tierlift.database.DbEndpoint;
 import io.tierlift.model.AppDescriptor;
 import io.tierlift.model.AwsServerlessTarget;
 import io.tierlift.provider.Progress;

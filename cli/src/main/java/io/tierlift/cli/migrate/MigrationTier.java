@@ -1,6 +1,6 @@
 package io.tierlift.cli.migrate;
 
-import io.tierlift.migrate.DbEndpoint;
+import io.tierlift.database.DbEndpoint;
 import io.tierlift.provider.Target;
 
 import java.io.PrintWriter;

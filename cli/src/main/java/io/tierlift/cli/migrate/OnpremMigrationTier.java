@@ -1,6 +1,7 @@
 package io.tierlift.cli.migrate;
 
-import io.tierlift.migrate.DbEndpoint;
+import io.tierlift.database.PgSql;
+import io.tierlift.database.DbEndpoint;
 import io.tierlift.migrate.MigrationException;
 import io.tierlift.model.AppDescriptor;
 import io.tierlift.model.Database;
@@ -102,7 +103,7 @@ public final class OnpremMigrationTier implements MigrationTier {
         Host primary = primary();
         Database db = descriptor.database();
         ServiceCommands commands = new ServiceCommands(false, descriptor.app(), "", db.version(), db.port());
-        String sql = "ALTER ROLE " + identifier(db.user()) + " REPLICATION;";
+        String sql = "ALTER ROLE " + PgSql.identifier(db.user()) + " REPLICATION;";
         ExecResult result = connector.connect(primary).run(commands.psql("postgres"), sql.getBytes(StandardCharsets.UTF_8));
         if (!result.ok()) {
             throw new MigrationException("granting REPLICATION to role " + db.user() + " on " + primary.name() + " failed: "
@@ -158,8 +159,8 @@ public final class OnpremMigrationTier implements MigrationTier {
             return;
         }
         ServiceCommands commands = new ServiceCommands(false, descriptor.app(), "", db.version(), db.port());
-        String sql = "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend' AND usename = " + literal(db.user())
-                + " AND state <> 'idle' AND client_addr = ANY (" + literal("{" + String.join(",", apps) + "}") + "::inet[]);";
+        String sql = "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend' AND usename = " + PgSql.literal(db.user())
+                + " AND state <> 'idle' AND client_addr = ANY (" + PgSql.literal("{" + String.join(",", apps) + "}") + "::inet[]);";
         long start = System.nanoTime();
         long quietSince = -1;
         String busy = "";
@@ -197,10 +198,6 @@ public final class OnpremMigrationTier implements MigrationTier {
             Thread.currentThread().interrupt();
             throw new MigrationException("interrupted");
         }
-    }
-
-    private static String literal(String value) {
-        return "'" + value.replace("'", "''") + "'";
     }
 
     /** The status the client-facing host gives for the site's front page, asked on that host itself. */
@@ -252,9 +249,5 @@ public final class OnpremMigrationTier implements MigrationTier {
         Set<Host> hosts = new LinkedHashSet<>(target.hostsWith(Role.WAF));
         hosts.addAll(target.hostsWith(Role.PROXY));
         return List.copyOf(hosts);
-    }
-
-    private static String identifier(String name) {
-        return "\"" + name.replace("\"", "\"\"") + "\"";
     }
 }

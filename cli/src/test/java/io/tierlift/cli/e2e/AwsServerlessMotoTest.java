@@ -7,7 +7,7 @@ import io.tierlift.cli.command.ServerlessCommands;
 import io.tierlift.cli.console.Console;
 import io.tierlift.cli.migrate.AwsServerlessMigrationTier;
 import io.tierlift.descriptor.DescriptorLoader;
-import io.tierlift.migrate.DbEndpoint;
+import io.tierlift.database.DbEndpoint;
 import io.tierlift.model.AppDescriptor;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,7 +1,7 @@
 package io.tierlift.cli.migrate;
 
 import io.tierlift.descriptor.DescriptorLoader;
-import io.tierlift.migrate.DbEndpoint;
+import io.tierlift.database.DbEndpoint;
 import io.tierlift.migrate.MigrationException;
 import io.tierlift.model.AppDescriptor;
 import io.tierlift.model.Host;

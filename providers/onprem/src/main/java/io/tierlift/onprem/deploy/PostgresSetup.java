@@ -1,5 +1,6 @@
 package io.tierlift.onprem.deploy;
 
+import io.tierlift.database.PgSql;
 import io.tierlift.model.AppDescriptor;
 import io.tierlift.model.Host;
 import io.tierlift.model.OnpremTarget;
@@ -59,8 +60,8 @@ final class PostgresSetup {
         var db = descriptor.database();
         ExecResult live = session.run("reading roles", commands.psql("postgres"), sql(
                 "SELECT 'ROLE ' || rolname || ' ' || coalesce(rolpassword, '') FROM pg_authid WHERE rolname IN ("
-                        + literal(db.user()) + ", " + literal(db.replicationUser()) + ");"
-                        + " SELECT 'DB ' || datname FROM pg_database WHERE datname = " + literal(db.name()) + ";"));
+                        + PgSql.literal(db.user()) + ", " + PgSql.literal(db.replicationUser()) + ");"
+                        + " SELECT 'DB ' || datname FROM pg_database WHERE datname = " + PgSql.literal(db.name()) + ";"));
         Map<String, String> verifiers = new HashMap<>();
         boolean databaseExists = false;
         for (String line : live.out().split("\n")) {
@@ -83,7 +84,7 @@ final class PostgresSetup {
         }
         if (!databaseExists) {
             session.run("creating database " + db.name(), commands.psql("postgres"),
-                    sql("CREATE DATABASE " + identifier(db.name()) + " OWNER " + identifier(db.user()) + ";"));
+                    sql("CREATE DATABASE " + PgSql.identifier(db.name()) + " OWNER " + PgSql.identifier(db.user()) + ";"));
             progress.step(session.name(), "created database " + db.name());
             changed = true;
         }
@@ -97,8 +98,8 @@ final class PostgresSetup {
         }
         // A verifier, not the password, goes to the server.
         String verifier = scram.create(password);
-        script.append(current == null ? "CREATE ROLE " : "ALTER ROLE ").append(identifier(role)).append(' ')
-                .append(attributes).append(" PASSWORD ").append(literal(verifier)).append(";\n");
+        script.append(current == null ? "CREATE ROLE " : "ALTER ROLE ").append(PgSql.identifier(role)).append(' ')
+                .append(attributes).append(" PASSWORD ").append(PgSql.literal(verifier)).append(";\n");
         progress.step("database", (current == null ? "creating role " : "updating password of role ") + role);
         return true;
     }
@@ -110,7 +111,7 @@ final class PostgresSetup {
         progress.step(standby.name(), "cloning from " + primary.name() + " (pg_basebackup, slot " + slot + ")");
         primarySession.run("dropping an old replication slot", new ServiceCommands(false, descriptor.app(), "", descriptor.database().version(),
                 descriptor.database().port()).psql("postgres"), sql(
-                "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = " + literal(slot) + " AND NOT active;"));
+                "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = " + PgSql.literal(slot) + " AND NOT active;"));
         if (running) {
             standby.run("stopping PostgreSQL", commands.postgres("stop"));
         }
@@ -129,7 +130,7 @@ final class PostgresSetup {
     void waitForStreaming(HostSession primarySession, ServiceCommands primaryCommands, Host standby) {
         for (int attempt = 0; attempt < 50; attempt++) {
             ExecResult state = primarySession.run("reading replication state", primaryCommands.psql("postgres"), sql(
-                    "SELECT state FROM pg_stat_replication WHERE application_name = " + literal(standby.name()) + ";"));
+                    "SELECT state FROM pg_stat_replication WHERE application_name = " + PgSql.literal(standby.name()) + ";"));
             if (state.out().strip().equals("streaming")) {
                 progress.step(standby.name(), "streaming from the primary");
                 return;
@@ -155,15 +156,4 @@ final class PostgresSetup {
         return text.getBytes(StandardCharsets.UTF_8);
     }
 
-    /** Names are validated PostgreSQL identifiers already; quoting still makes them literal. */
-    static String identifier(String name) {
-        return "\"" + name.replace("\"", "\"\"") + "\"";
-    }
-
-    static String literal(String value) {
-        if (value.indexOf('\0') >= 0) {
-            throw new IllegalArgumentException("NUL in SQL literal");
-        }
-        return "'" + value.replace("'", "''") + "'";
-    }
 }

@@ -7,7 +7,7 @@ import java.util.Optional;
 
 /**
  * What must exist inside PostgreSQL for the rendered files to work, for the deployer to create
- * with SQL (quoted with {@link PgSql}) over psql's stdin: the roles with their password
+ * with SQL (quoted with {@link io.tierlift.database.PgSql}) over psql's stdin: the roles with their password
  * references, the app database and its owner, and the replication slot the standby uses.
  */
 public record DatabaseSetup(String database, String owner, List<PgRole> roles, Optional<String> standbySlot) {

@@ -1,5 +1,6 @@
 package io.tierlift.render.onprem.database;
 
+import io.tierlift.database.PgSql;
 import io.tierlift.model.AppDescriptor;
 import io.tierlift.model.Database;
 import io.tierlift.model.OnpremTarget;
@@ -109,7 +110,6 @@ class PostgresReplicationRealTest {
             """;
 
     private final Programs programs = new Programs();
-    private final PgSql sql = new PgSql();
     private final FreemarkerEngine engine = new FreemarkerEngine();
     private final Deque<Runnable> cleanup = new ArrayDeque<>();
     private final String prefix = "tl-test-pg-" + ProcessHandle.current().pid() + "-";
@@ -199,12 +199,12 @@ class PostgresReplicationRealTest {
         start(db1);
         StringBuilder roles = new StringBuilder();
         for (DatabaseSetup.PgRole role : setup.roles()) {
-            roles.append("CREATE ROLE ").append(sql.identifier(role.name())).append(" LOGIN")
+            roles.append("CREATE ROLE ").append(PgSql.identifier(role.name())).append(" LOGIN")
                     .append(role.replication() ? " REPLICATION" : "")
-                    .append(" PASSWORD ").append(sql.literal(canaries.resolve(role.password()).reveal())).append(";\n");
+                    .append(" PASSWORD ").append(PgSql.literal(canaries.resolve(role.password()).reveal())).append(";\n");
         }
-        roles.append("CREATE DATABASE ").append(sql.identifier(setup.database()))
-                .append(" OWNER ").append(sql.identifier(setup.owner())).append(";\n");
+        roles.append("CREATE DATABASE ").append(PgSql.identifier(setup.database()))
+                .append(" OWNER ").append(PgSql.identifier(setup.owner())).append(";\n");
         programs.ok(psql(db1, "postgres"), roles.toString());
         literalsRoundTrip(db1);
 
@@ -270,7 +270,7 @@ class PostgresReplicationRealTest {
         for (String setting : List.of("on", "off")) {
             script.append("SET standard_conforming_strings = ").append(setting).append(";\n");
             for (String value : values) {
-                script.append("SELECT md5(").append(sql.literal(value)).append(");\n");
+                script.append("SELECT md5(").append(PgSql.literal(value)).append(");\n");
             }
         }
         Programs.Result result = programs.ok(psql(host, "postgres"), script.toString());

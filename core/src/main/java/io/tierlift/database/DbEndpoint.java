@@ -1,4 +1,4 @@
-package io.tierlift.migrate;
+package io.tierlift.database;
 
 import io.tierlift.secret.SecretRef;
 
