@@ -1,0 +1,42 @@
+package io.tierlift.tier;
+
+import io.tierlift.database.DbEndpoint;
+import io.tierlift.provider.Target;
+
+import java.io.PrintWriter;
+
+/**
+ * One tier as a migration sees it (the migration port of {@link Tier}): how to deploy it, where its
+ * database is, how it stops writes and how users are sent to it. {@code migrate} holds two of them
+ * (source and target) and never asks which kind they are. Failures arrive as {@link TierFailure}.
+ */
+public interface MigrationTier extends AutoCloseable {
+    Target target();
+
+    /** Deploys this tier with an empty database. A second call finds it deployed and changes nothing. */
+    void provision();
+
+    /**
+     * Where tierlift reaches this tier's database. May open an SSH tunnel, kept open until
+     * {@link #close()}. The operator's --source-db/--target-db override replaces this entirely.
+     */
+    DbEndpoint database();
+
+    /**
+     * Lets the database role of {@link #database()} publish logical replication, when the tier can
+     * grant that itself (on-prem: ALTER ROLE ... REPLICATION as postgres). Called before the copy of
+     * a logical migration from this tier; tiers that cannot grant it leave it to the preflight.
+     */
+    default void allowLogicalReplication() {
+    }
+
+    /** Writes stop (true) or resume (false): the tier answers every request with its 503 maintenance page. */
+    void maintenance(boolean on);
+
+    /** Sends users to this tier: the DNS record when the descriptor manages one, otherwise exact instructions on {@code out}. */
+    void takeTraffic(PrintWriter out);
+
+    /** Closes tunnels and clients. */
+    @Override
+    void close();
+}
