@@ -9,6 +9,7 @@ package io.tierlift.tier;
  */
 public enum Operation {
     RENDER("render"),
+    DIAGRAM("diagram"),
     PLAN("plan"),
     PLAN_OFFLINE("plan --offline"),
     DEPLOY("deploy"),

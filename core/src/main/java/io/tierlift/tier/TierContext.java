@@ -12,11 +12,13 @@ import java.util.Objects;
 
 /**
  * What every provider builds its tiers from: the process environment as a map (tests pass their
- * own), where progress goes, and the clock. Each provider's factory adds the parts tests replace.
+ * own), where progress goes, the clock, and the tool's version (tagged on what the tiers create).
+ * Each provider's factory adds the parts tests replace.
  */
-public record TierContext(Map<String, String> environment, Progress progress, Clock clock) {
+public record TierContext(Map<String, String> environment, Progress progress, Clock clock, String version) {
     public TierContext {
         environment = Map.copyOf(environment);
+        Objects.requireNonNull(version);
         Objects.requireNonNull(progress);
         Objects.requireNonNull(clock);
     }
