@@ -4,17 +4,23 @@ import io.tierlift.cli.console.Console;
 import io.tierlift.descriptor.DescriptorLoader;
 import io.tierlift.diag.Diagnostic;
 import io.tierlift.diag.InvalidDescriptorException;
-import io.tierlift.provider.RenderProvider;
-import io.tierlift.provider.Target;
+import io.tierlift.cli.console.StderrProgress;
 import io.tierlift.render.engine.UnsafeValueException;
 import io.tierlift.secret.SecretUnavailableException;
+import io.tierlift.tier.TierContext;
+import io.tierlift.tier.TierFailure;
+import io.tierlift.tier.TierRegistry;
+import io.tierlift.tier.UnsupportedOperationForTier;
 import picocli.CommandLine;
 import picocli.CommandLine.ParseResult;
 
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 
 /** Entry point: wires the application, runs picocli, and maps failures to the contract's exit codes. */
 public final class Main {
@@ -37,8 +43,14 @@ public final class Main {
     }
 
     public static int run(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err, boolean terminal) {
+        return run(args, env, out, err, terminal, Tiers::standard);
+    }
+
+    /** As {@link #run(String[], Map, PrintWriter, PrintWriter, boolean)}, with the tiers {@code tiers} builds (tests). */
+    public static int run(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err, boolean terminal,
+                          Function<TierContext, TierRegistry> tiers) {
         Console console = new Console(out, err, Console.colorWanted(env, terminal), false);
-        Application application = new Application(console, new DescriptorLoader(), new Renderers(), env, Main::connector);
+        Application application = new Application(console, new DescriptorLoader(), tiers.apply(context(env, console)), env);
         CommandLine commandLine = commandLine(application);
         commandLine.setOut(out);
         commandLine.setErr(err);
@@ -57,23 +69,33 @@ public final class Main {
         });
         commandLine.setExecutionExceptionHandler((ex, cmd, parseResult) ->
                 handleFailure(ex, console, matched(parseResult, "--verbose")));
+        Optional<String> unknown = unknownCommand(commandLine, args);
+        if (unknown.isPresent()) {
+            // Refused before picocli sees --help, which would print the root help and exit 0.
+            err.println("tierlift: unknown command '" + unknown.get() + "'");
+            err.println("Run 'tierlift --help' for usage.");
+            err.flush();
+            return ExitCode.USAGE;
+        }
         return commandLine.execute(args);
     }
 
-    private static io.tierlift.onprem.ssh.Connector connector(io.tierlift.model.OnpremTarget target, boolean acceptNew) {
-        return new io.tierlift.onprem.ssh.JschConnector(target.ssh(), acceptNew);
-    }
-
-    static Map<Target, RenderProvider> renderers() {
-        Renderers renderers = new Renderers();
-        Map<Target, RenderProvider> all = new java.util.EnumMap<>(Target.class);
-        for (Target target : Target.values()) {
-            RenderProvider provider = renderers.apply(target);
-            if (provider != null) {
-                all.put(target, provider);
+    /** The first word that is not a root option, when it names no command. */
+    private static Optional<String> unknownCommand(CommandLine root, String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("--output-events")) {
+                i++;
+            } else if (!arg.startsWith("-")) {
+                return root.getSubcommands().containsKey(arg) ? Optional.empty() : Optional.of(arg);
             }
         }
-        return all;
+        return Optional.empty();
+    }
+
+    /** What every provider builds its tiers from: this run's environment, progress on stderr, the clock, the version. */
+    public static TierContext context(Map<String, String> env, Console console) {
+        return new TierContext(env, new StderrProgress(console), Clock.systemUTC(), Version.current());
     }
 
     /** --output-events takes one format today; anything else is a usage error, as a bad option is. */
@@ -114,12 +136,12 @@ public final class Main {
             console.error(unsafe.getMessage());
             return ExitCode.INVALID_DESCRIPTOR;
         }
-        if (ex instanceof io.tierlift.onprem.ssh.SshException ssh) {
-            console.error(ssh.getMessage());
-            return ExitCode.FAILED;
+        if (ex instanceof UnsupportedOperationForTier unsupported) {
+            console.error(unsupported.getMessage());
+            return ExitCode.USAGE;
         }
-        if (ex instanceof io.tierlift.onprem.deploy.HostFailure host) {
-            console.error(host.getMessage());
+        if (ex instanceof TierFailure failure) {
+            console.error(failure.getMessage());
             return ExitCode.FAILED;
         }
         if (ex instanceof SecretUnavailableException secret) {

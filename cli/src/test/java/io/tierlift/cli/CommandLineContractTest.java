@@ -109,9 +109,20 @@ class CommandLineContractTest {
     }
 
     @Test
-    void notYetImplementedCommandsFailWithExit1() {
+    void destroyOnpremIsRefusedAsAUsageErrorNamingTheTiersThatHaveIt() {
         CliRun run = CliRun.of(Map.of(), "destroy", "onprem", "-f", EXAMPLE, "--yes");
-        assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.err()).contains("not implemented");
+        assertThat(run.exitCode()).isEqualTo(64);
+        assertThat(run.err()).contains("'destroy' is not supported by the onprem tier; it is supported by: aws-iaas, aws-serverless");
+    }
+
+    @Test
+    void anUnknownCommandIsRefusedWithOrWithoutHelp() {
+        for (String[] args : new String[][]{{"backup"}, {"backup", "--help"}, {"--help", "backup"}, {"-q", "backup", "-h"}}) {
+            CliRun run = CliRun.of(args);
+            assertThat(run.exitCode()).as(String.join(" ", args)).isEqualTo(64);
+            assertThat(run.err()).as(String.join(" ", args)).contains("tierlift: unknown command 'backup'")
+                    .contains("Run 'tierlift --help'");
+            assertThat(run.out()).as(String.join(" ", args)).doesNotContain("Usage:");
+        }
     }
 }

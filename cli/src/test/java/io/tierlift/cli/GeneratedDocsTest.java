@@ -32,18 +32,14 @@ class GeneratedDocsTest {
     @Test
     void commandReferenceIsUpToDate() throws Exception {
         Console console = new Console(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), false, false);
-        Application application = new Application(console, new DescriptorLoader(), Main.renderers(), Map.of(), (t, a) -> {
-            throw new UnsupportedOperationException();
-        });
+        Application application = new Application(console, new DescriptorLoader(), Tiers.standard(Main.context(Map.of(), console)), Map.of());
         check("commands.md", new CommandDocs().render(Main.commandLine(application)));
     }
 
     @Test
     void manPagesAreUpToDateAndReadableByMan() throws Exception {
         Console console = new Console(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), false, false);
-        Application application = new Application(console, new DescriptorLoader(), Main.renderers(), Map.of(), (t, a) -> {
-            throw new UnsupportedOperationException();
-        });
+        Application application = new Application(console, new DescriptorLoader(), Tiers.standard(Main.context(Map.of(), console)), Map.of());
         var pages = new io.tierlift.cli.docs.ManPages().render(Main.commandLine(application), Version.current());
         assertThat(pages).containsKeys("tierlift.1", "tierlift-deploy.1", "tierlift-plan.1", "tierlift-migrate.1");
         for (var page : pages.entrySet()) {

@@ -9,6 +9,7 @@ package io.tierlift.tier;
  */
 public enum Operation {
     RENDER("render"),
+    DIAGRAM("diagram"),
     PLAN("plan"),
     PLAN_OFFLINE("plan --offline"),
     DEPLOY("deploy"),
@@ -16,6 +17,7 @@ public enum Operation {
     DEPLOY_ROLLBACK("deploy --rollback"),
     DEPLOY_BREAK_LOCK("deploy --break-lock"),
     ACCEPT_NEW_HOST_KEYS("--accept-new-host-keys"),
+    ACCOUNT_OPTIONS("--profile/--region"),
     STATUS("status"),
     STATUS_JSON("status --output json"),
     DESTROY("destroy"),

@@ -1,14 +1,54 @@
 package io.tierlift.tier;
 
+import io.tierlift.plan.Plan;
+import io.tierlift.provider.RenderProvider;
 import io.tierlift.provider.Target;
 
 /**
  * One hosting tier behind one interface: every verb of the CLI for that target goes through here.
- * A verb the tier does not declare in its factory's {@link TierFactory#operations()} is refused by
- * the {@link TierRegistry} before the tier is opened. Close it to release its clients and tunnels.
+ * A tier is opened for one descriptor ({@link TierScope}); a verb the tier does not declare in its
+ * factory's {@link TierFactory#operations()} is refused by the {@link TierRegistry} before the tier
+ * is opened, so the defaults below are only reached by a caller that skipped the registry.
+ * Adding a verb: an {@link Operation} constant, a method here (default: refused), one command.
+ * Close the tier to release its clients and tunnels.
  */
 public interface Tier extends AutoCloseable {
     Target target();
+
+    /** The files this tier would place, for render, audit and the descriptor's target check. */
+    RenderProvider renderer();
+
+    /** The topology as Mermaid flowchart text. */
+    String diagram();
+
+    default Plan plan(PlanRequest request) {
+        throw refused(request.offline() ? Operation.PLAN_OFFLINE : Operation.PLAN);
+    }
+
+    default DeployOutcome deploy(DeployRequest request) {
+        throw refused(Operation.DEPLOY);
+    }
+
+    default StatusReport status(StatusRequest request) {
+        throw refused(Operation.STATUS);
+    }
+
+    default DestroyOutcome destroy(DestroyRequest request) {
+        throw refused(Operation.DESTROY);
+    }
+
+    default FailoverOutcome failover() {
+        throw refused(Operation.FAILOVER);
+    }
+
+    /** This tier as a migration's source or target; close it to close its tunnels and clients. */
+    default MigrationTier migration(MigrationRequest request) {
+        throw refused(Operation.MIGRATE);
+    }
+
+    private UnsupportedOperationForTier refused(Operation operation) {
+        return new UnsupportedOperationForTier(target(), operation, java.util.Set.of());
+    }
 
     @Override
     void close();

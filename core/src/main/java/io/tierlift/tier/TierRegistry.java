@@ -59,12 +59,12 @@ public final class TierRegistry {
     }
 
     /** Opens the target's tier after checking it supports {@code operations}; close it when done. */
-    public Tier open(Target target, TierContext context, Operation... operations) {
+    public Tier open(Target target, TierScope scope, Operation... operations) {
         require(target, operations);
         TierFactory factory = factories.get(target);
         if (factory == null) {
             throw new UnsupportedOperationForTier(target, operations.length == 0 ? Operation.RENDER : operations[0], Set.of());
         }
-        return factory.open(context);
+        return factory.open(scope);
     }
 }

@@ -21,6 +21,9 @@ import io.tierlift.provider.RenderProvider;
 import io.tierlift.provider.RenderedFile;
 import io.tierlift.provider.Target;
 import io.tierlift.secret.SecretView;
+import io.tierlift.tier.Operation;
+import io.tierlift.tier.Tier;
+import io.tierlift.tier.TierScope;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -56,9 +59,10 @@ public final class AuditCommand implements Callable<Integer> {
         if (!output.equals("text") && !output.equals("json")) {
             throw new UserException("unknown output format '" + output + "'; expected text or json", ExitCode.USAGE);
         }
+        app.tiers().require(target, Operation.RENDER);
         LoadedDescriptor loaded = app.loader().load(descriptor.file(), descriptor.environment());
         Warnings.print(app.console(), loaded);
-        RenderProvider renderer = app.renderer(target);
+        RenderProvider renderer = renderer(loaded);
         if (!renderer.isDescribed(loaded.descriptor())) {
             throw new InvalidDescriptorException(List.of(Diagnostic.error(loaded.sourceMap().positionOf("targets"), "targets",
                     "no " + target + " section: describe the tier under targets." + target + " to audit it")));
@@ -116,6 +120,12 @@ public final class AuditCommand implements Callable<Integer> {
     private static void putIfSet(ObjectNode node, String key, String value) {
         if (!value.isEmpty()) {
             node.put(key, value);
+        }
+    }
+
+    private RenderProvider renderer(LoadedDescriptor loaded) {
+        try (Tier tier = app.tiers().open(target, TierScope.of(loaded.descriptor()), Operation.RENDER)) {
+            return tier.renderer();
         }
     }
 }

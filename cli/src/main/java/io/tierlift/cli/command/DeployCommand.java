@@ -7,13 +7,13 @@ import io.tierlift.cli.ExitCode;
 import io.tierlift.cli.TargetConverter;
 import io.tierlift.cli.UserException;
 import io.tierlift.descriptor.LoadedDescriptor;
-import io.tierlift.onprem.deploy.DeployOptions;
-import io.tierlift.onprem.deploy.DeployReport;
-import io.tierlift.onprem.deploy.HostFailure;
-import io.tierlift.onprem.deploy.StalePlanException;
 import io.tierlift.plan.Plan;
 import io.tierlift.plan.PlanJson;
 import io.tierlift.provider.Target;
+import io.tierlift.tier.DeployOutcome;
+import io.tierlift.tier.DeployRequest;
+import io.tierlift.tier.Operation;
+import io.tierlift.tier.Tier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -22,7 +22,6 @@ import picocli.CommandLine.Parameters;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -35,7 +34,7 @@ public final class DeployCommand implements Callable<Integer> {
     @Mixin
     DescriptorOptions descriptor;
     @Mixin
-    AwsCommands.Options aws;
+    AccountOptions account;
     @Option(names = "--plan", paramLabel = "PLANFILE", description = "Apply exactly this saved plan (refused if the target changed since).")
     Path planFile;
     @Option(names = "--yes", description = "Do not ask for confirmation.")
@@ -53,50 +52,26 @@ public final class DeployCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Operation[] asked = new Operations(Operation.DEPLOY).when(planFile != null, Operation.DEPLOY_SAVED_PLAN)
+                .when(rollback, Operation.DEPLOY_ROLLBACK).when(breakLock, Operation.DEPLOY_BREAK_LOCK)
+                .when(acceptNewHostKeys, Operation.ACCEPT_NEW_HOST_KEYS).and(account.operations()).toArray();
+        app.tiers().require(target, asked);
         LoadedDescriptor loaded = app.loader().load(descriptor.file(), descriptor.environment());
         Warnings.print(app.console(), loaded);
-        if (target == Target.AWS_IAAS) {
-            if (!yes) {
-                confirm(AwsCommands.withSession(app, loaded.descriptor(), aws, s -> s.deployer().plan(loaded.descriptor(), s.plan(),
-                        AwsCommands.VERSION, DescriptorDigest.of(descriptor.file(), descriptor.environment()))));
-            }
-            return AwsCommands.withSession(app, loaded.descriptor(), aws, s -> AwsCommands.recap(app,
-                    s.deployer().deploy(loaded.descriptor(), s.plan(), AwsCommands.VERSION)));
-        }
-        if (target == Target.AWS_SERVERLESS) {
-            if (!yes) {
-                confirm(ServerlessCommands.plan(app, loaded.descriptor(), aws, DescriptorDigest.of(descriptor.file(), descriptor.environment())));
-            }
-            return ServerlessCommands.deploy(app, loaded.descriptor(), aws);
-        }
-        if (target != Target.ONPREM) {
-            throw new UserException("deploy " + target + " is not implemented in this version yet");
-        }
         String digest = DescriptorDigest.of(descriptor.file(), descriptor.environment());
         Optional<Plan> saved = Optional.ofNullable(planFile).map(this::readPlan);
-        DeployOptions defaults = DeployOptions.defaults();
-        DeployOptions options = new DeployOptions(defaults.owner(), defaults.leaseTtl(), breakLock);
-        DeployReport report;
-        try {
-            var deployer = OnpremCommands.deployer(app, loaded.descriptor(), acceptNewHostKeys);
-            report = rollback ? deployer.rollback(loaded.descriptor(), options)
-                    : deployer.deploy(loaded.descriptor(), digest, options, saved, this::confirm);
-        } catch (io.tierlift.onprem.deploy.DeployCancelledException e) {
-            throw new UserException(e.getMessage());
-        } catch (StalePlanException e) {
-            throw new UserException("the saved plan is stale: " + e.getMessage());
-        } catch (HostFailure e) {
-            throw new UserException("deploy failed on " + e.getMessage());
+        DeployRequest request = new DeployRequest(digest, saved, rollback, breakLock, acceptNewHostKeys,
+                yes ? Optional.empty() : Optional.of(this::confirm));
+        DeployOutcome outcome;
+        try (Tier tier = app.tiers().open(target, account.scope(loaded.descriptor()), asked)) {
+            outcome = tier.deploy(request);
         }
-        recap(report);
-        return report.failed() ? ExitCode.FAILED : ExitCode.OK;
+        recap(outcome);
+        return outcome.failed() ? ExitCode.FAILED : ExitCode.OK;
     }
 
     /** Shows the plan and asks, as terraform apply does; without a terminal, --yes is required. */
     private boolean confirm(Plan plan) {
-        if (yes) {
-            return true;
-        }
         new io.tierlift.plan.PlanTextWriter(app.console().color()).write(plan, app.console().err());
         java.io.Console terminal = System.console();
         if (terminal == null) {
@@ -117,14 +92,13 @@ public final class DeployCommand implements Callable<Integer> {
         }
     }
 
-    private void recap(DeployReport report) {
+    private void recap(DeployOutcome outcome) {
         var out = app.console();
         out.info("");
         out.info("RECAP");
-        for (Map.Entry<String, DeployReport.HostResult> entry : new java.util.TreeMap<>(report.hosts()).entrySet()) {
-            out.info(String.format("  %-10s %-8s changes=%d", entry.getKey(), entry.getValue().name().toLowerCase(),
-                    report.changesOn(entry.getKey())));
+        for (DeployOutcome.RecapRow row : outcome.recap()) {
+            out.info(String.format("  %-10s %s", row.subject(), row.state()));
         }
-        out.info(report.totalChanges() == 0 ? "No changes: every host already matched." : report.totalChanges() + " change(s) applied.");
+        out.info(outcome.summary());
     }
 }

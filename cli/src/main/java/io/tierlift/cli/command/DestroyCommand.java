@@ -6,6 +6,10 @@ import io.tierlift.cli.ExitCode;
 import io.tierlift.cli.TargetConverter;
 import io.tierlift.cli.UserException;
 import io.tierlift.provider.Target;
+import io.tierlift.tier.DestroyOutcome;
+import io.tierlift.tier.DestroyRequest;
+import io.tierlift.tier.Operation;
+import io.tierlift.tier.Tier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -22,7 +26,7 @@ public final class DestroyCommand implements Callable<Integer> {
     @Mixin
     DescriptorOptions descriptor;
     @Mixin
-    AwsCommands.Options aws;
+    AccountOptions account;
     @Option(names = "--yes", description = "Do not ask for confirmation.")
     boolean yes;
     @Option(names = "--force-data-deletion", description = {"aws-iaas: also delete the data stack, turning its termination "
@@ -36,21 +40,19 @@ public final class DestroyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (target != Target.AWS_IAAS && target != Target.AWS_SERVERLESS) {
-            throw new UserException("'tierlift destroy " + target + "' is not implemented in this version yet");
-        }
+        Operation[] asked = new Operations(Operation.DESTROY).when(forceDataDeletion, Operation.DESTROY_DATA)
+                .and(account.operations()).toArray();
+        app.tiers().require(target, asked);
         if (!yes) {
             throw new UserException("destroy deletes every stack and empties the site and artifacts buckets; "
                     + "run with --yes to confirm (the database keeps a final snapshot)");
         }
         var loaded = app.loader().load(descriptor.file(), descriptor.environment());
-        if (target == Target.AWS_SERVERLESS) {
-            return ServerlessCommands.destroy(app, loaded.descriptor(), aws, forceDataDeletion);
+        DestroyOutcome outcome;
+        try (Tier tier = app.tiers().open(target, account.scope(loaded.descriptor()), asked)) {
+            outcome = tier.destroy(new DestroyRequest(forceDataDeletion));
         }
-        return AwsCommands.withSession(app, loaded.descriptor(), aws, s -> {
-            var deleted = s.deployer().destroy(s.plan(), true, forceDataDeletion);
-            app.console().info("deleted " + deleted.size() + " stack(s): " + deleted);
-            return ExitCode.OK;
-        });
+        app.console().info("deleted " + outcome.deleted().size() + " stack(s): " + outcome.deleted());
+        return ExitCode.OK;
     }
 }

@@ -7,14 +7,12 @@ import io.tierlift.cli.TargetConverter;
 import io.tierlift.cli.UserException;
 import io.tierlift.cli.console.StderrProgress;
 import io.tierlift.descriptor.LoadedDescriptor;
-import io.tierlift.diagram.AwsDiagram;
 import io.tierlift.diagram.MermaidCli;
-import io.tierlift.diagram.OnpremDiagram;
 import io.tierlift.model.AppDescriptor;
 import io.tierlift.provider.Target;
-import io.tierlift.render.aws.iaas.AwsIaasRenderer;
-import io.tierlift.render.aws.serverless.AwsServerlessRenderer;
-import io.tierlift.render.onprem.firewall.TopologyFlows;
+import io.tierlift.tier.Operation;
+import io.tierlift.tier.Tier;
+import io.tierlift.tier.TierScope;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -49,6 +47,7 @@ public final class DiagramCommand implements Callable<Integer> {
         if (!output.equals("mermaid") && !output.equals("svg") && !output.equals("png")) {
             throw new UserException("unknown output format '" + output + "'; expected mermaid, svg or png", ExitCode.USAGE);
         }
+        app.tiers().require(target, Operation.DIAGRAM);
         LoadedDescriptor loaded = app.loader().load(descriptor.file(), descriptor.environment());
         Warnings.print(app.console(), loaded);
         String mermaid = mermaid(loaded.descriptor());
@@ -82,26 +81,12 @@ public final class DiagramCommand implements Callable<Integer> {
     }
 
     private String mermaid(AppDescriptor d) {
-        return switch (target) {
-            case ONPREM -> {
-                if (d.targets().onprem().isEmpty()) {
-                    throw new UserException(descriptor.file() + " has no targets.onprem section to draw");
-                }
-                yield new OnpremDiagram(new TopologyFlows()).mermaid(d);
+        try (Tier tier = app.tiers().open(target, TierScope.of(d), Operation.DIAGRAM)) {
+            if (!tier.renderer().isDescribed(d)) {
+                throw new UserException(descriptor.file() + " has no targets." + target + " section to draw");
             }
-            case AWS_IAAS -> {
-                if (d.targets().awsIaas().isEmpty()) {
-                    throw new UserException(descriptor.file() + " has no targets.aws-iaas section to draw");
-                }
-                yield new AwsDiagram().mermaid(new AwsIaasRenderer().plan(d), d.backend().port(), d.database().port());
-            }
-            case AWS_SERVERLESS -> {
-                if (d.targets().awsServerless().isEmpty()) {
-                    throw new UserException(descriptor.file() + " has no targets.aws-serverless section to draw");
-                }
-                yield new AwsDiagram().mermaid(new AwsServerlessRenderer().plan(d), d.backend().port(), d.database().port());
-            }
-        };
+            return tier.diagram();
+        }
     }
 
     /** mmdc from the working folder's checkout, else from the checkout this jar was built in, else PATH. */

@@ -3,11 +3,14 @@ package io.tierlift.cli.command;
 import io.tierlift.cli.Application;
 import io.tierlift.cli.DescriptorOptions;
 import io.tierlift.cli.ExitCode;
+import io.tierlift.cli.TargetConverter;
 import io.tierlift.cli.UserException;
-import io.tierlift.cli.console.StderrProgress;
 import io.tierlift.descriptor.LoadedDescriptor;
-import io.tierlift.onprem.deploy.OnpremFailover;
 import io.tierlift.provider.Target;
+import io.tierlift.tier.FailoverOutcome;
+import io.tierlift.tier.Operation;
+import io.tierlift.tier.Tier;
+import io.tierlift.tier.TierScope;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -20,8 +23,9 @@ import java.util.concurrent.Callable;
 public final class FailoverCommand implements Callable<Integer> {
     private final Application app;
 
-    @Parameters(index = "0", paramLabel = "onprem", description = "Only onprem has a failover to run by hand.")
-    String target;
+    @Parameters(index = "0", paramLabel = "TARGET", converter = TargetConverter.class, completionCandidates = TargetConverter.class,
+            description = "Only onprem has a failover to run by hand: AWS fails over RDS and Aurora by itself.")
+    Target target;
     @Mixin
     DescriptorOptions descriptor;
     @Option(names = "--yes", description = "Do not ask for confirmation.")
@@ -33,17 +37,18 @@ public final class FailoverCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (!"onprem".equals(target)) {
-            throw new UserException("failover is for onprem; AWS fails over RDS and Aurora by itself", ExitCode.USAGE);
-        }
+        app.tiers().require(target, Operation.FAILOVER);
         LoadedDescriptor loaded = app.loader().load(descriptor.file(), descriptor.environment());
         if (!yes && System.console() == null) {
             throw new UserException("failover promotes the standby and stops the primary; run with --yes to confirm");
         }
-        var onprem = loaded.descriptor().targets().onprem().orElseThrow(() ->
-                new UserException("the descriptor has no targets.onprem section", ExitCode.INVALID_DESCRIPTOR));
-        var result = new OnpremFailover(app.connectors().create(onprem, false), app.renderer(Target.ONPREM),
-                app.secretsFor(loaded.descriptor()), new StderrProgress(app.console())).failover(loaded.descriptor());
+        FailoverOutcome result;
+        try (Tier tier = app.tiers().open(target, TierScope.of(loaded.descriptor()), Operation.FAILOVER)) {
+            if (!tier.renderer().isDescribed(loaded.descriptor())) {
+                throw new UserException("the descriptor has no targets." + target + " section", ExitCode.INVALID_DESCRIPTOR);
+            }
+            result = tier.failover();
+        }
         app.console().out().println(result.newPrimary() + " is the primary now; " + result.oldPrimary()
                 + (result.oldPrimaryFenced() ? " was stopped." : " could not be reached and was not stopped."));
         app.console().out().println("Next: " + result.nextStep() + ".");

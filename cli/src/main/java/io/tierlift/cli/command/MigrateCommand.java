@@ -6,17 +6,8 @@ import io.tierlift.cli.ExitCode;
 import io.tierlift.cli.TargetConverter;
 import io.tierlift.cli.DescriptorDigest;
 import io.tierlift.cli.UserException;
-import io.tierlift.cli.migrate.AwsIaasMigrationTier;
-import io.tierlift.cli.migrate.MigrationTier;
-import io.tierlift.cli.migrate.OnpremMigrationTier;
 import io.tierlift.cli.console.StderrProgress;
 import io.tierlift.descriptor.LoadedDescriptor;
-import io.tierlift.aws.client.AwsClients;
-import io.tierlift.aws.migrate.AwsMigrationException;
-import io.tierlift.aws.secretsmanager.SecretsManagerResolver;
-import io.tierlift.cli.migrate.AwsServerlessMigrationTier;
-import io.tierlift.cli.migrate.DnsTrafficSwitch;
-import io.tierlift.cli.migrate.LazyTier;
 import io.tierlift.cli.migrate.PrintedTrafficSwitch;
 import io.tierlift.migrate.TierOperations;
 import io.tierlift.migrate.Connections;
@@ -32,13 +23,18 @@ import io.tierlift.migrate.StepHook;
 import io.tierlift.migrate.Journal;
 import io.tierlift.migrate.TrafficSwitch;
 import io.tierlift.model.AppDescriptor;
-import io.tierlift.onprem.deploy.DeployOptions;
-import io.tierlift.onprem.deploy.HostFailure;
 import io.tierlift.onprem.ssh.LocalForward;
-import io.tierlift.onprem.ssh.SshException;
 import io.tierlift.provider.Progress;
 import io.tierlift.provider.Target;
 import io.tierlift.secret.LocalSecretResolver;
+import io.tierlift.aws.tier.AwsSecretReferences;
+import io.tierlift.tier.LazyMigrationTier;
+import io.tierlift.tier.MigrationRequest;
+import io.tierlift.tier.MigrationTier;
+import io.tierlift.tier.Operation;
+import io.tierlift.tier.Tier;
+import io.tierlift.tier.TierFailure;
+import io.tierlift.tier.TierScope;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -106,6 +102,8 @@ public final class MigrateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        app.tiers().require(from, Operation.MIGRATE);
+        app.tiers().require(to, Operation.MIGRATE);
         int modes = (resume ? 1 : 0) + (rollback ? 1 : 0) + (finalizeMigration ? 1 : 0);
         if (modes > 1) {
             throw new UserException("--resume, --rollback and --finalize exclude each other", ExitCode.USAGE);
@@ -143,9 +141,10 @@ public final class MigrateCommand implements Callable<Integer> {
         JournalStore store = new JournalStore(journalFile, Clock.systemUTC());
         Optional<Journal> open = store.read().filter(j -> !j.status.closed());
         boolean starting = !resume && !rollback && !finalizeMigration;
-        try (AwsClients secretsClients = AwsCommands.clients(app, null);
-             MigrationTier source = new LazyTier(from, () -> tier(from, described, progress, tunnelPort(open.map(j -> j.source))));
-             MigrationTier target = new LazyTier(to, () -> tier(to, described, progress, tunnelPort(open.map(j -> j.target))))) {
+        String digest = DescriptorDigest.of(descriptor.file(), descriptor.environment());
+        try (AwsSecretReferences awsSecrets = new AwsSecretReferences(app.environment());
+             MigrationTier source = new LazyMigrationTier(from, () -> tier(from, described, digest, tunnelPort(open.map(j -> j.source))));
+             MigrationTier target = new LazyMigrationTier(to, () -> tier(to, described, digest, tunnelPort(open.map(j -> j.target))))) {
             // The plan comes first: what moves where, before a tunnel opens or the target is deployed.
             out.println("Plan: migrate " + appName + " from " + from + " to " + to + " (" + chosen.key() + ")"
                     + (rollback ? ", rolling back" : finalizeMigration ? ", finalizing" : resume ? ", resuming" : ""));
@@ -173,7 +172,7 @@ public final class MigrateCommand implements Callable<Integer> {
             Redactor redactor = new Redactor();
             // The same references as elsewhere, plus ${aws-sm:...}: the RDS master secret of an aws-iaas target.
             Connections connections = new Connections(new LocalSecretResolver(app.environment(), described.baseDir(),
-                    new SecretsManagerResolver(secretsClients::secretsManager, null)), redactor);
+                    awsSecrets), redactor);
             TierOperations provision = noProvision ? () -> progress.step("provision", "skipped (--no-provision): the "
                     + to + " tier's database is expected to exist") : target::provision;
             TrafficSwitch switches = manualTraffic ? new PrintedTrafficSwitch(from, to, out) : traffic(source, target, out);
@@ -190,12 +189,8 @@ public final class MigrateCommand implements Callable<Integer> {
             outcome.notes().forEach(n -> out.println("  " + n));
             out.flush();
             return ExitCode.OK;
-        } catch (MigrationException | AwsMigrationException | SshException e) {
+        } catch (MigrationException | TierFailure e) {
             throw new UserException(e.getMessage(), ExitCode.FAILED);
-        } catch (HostFailure e) {
-            throw new UserException("deploying the " + to + " tier failed on " + e.getMessage(), ExitCode.FAILED);
-        } catch (software.amazon.awssdk.core.exception.SdkException e) {
-            throw new UserException("AWS call failed: " + e.getMessage(), ExitCode.FAILED);
         }
     }
 
@@ -221,35 +216,13 @@ public final class MigrateCommand implements Callable<Integer> {
         }).filter(e -> e.host().equals(LocalForward.BIND_ADDRESS)).map(DbEndpoint::port).orElse(0);
     }
 
-    /** One tier per target kind, built from the descriptor and the application's environment. */
-    private MigrationTier tier(Target kind, AppDescriptor described, Progress progress, int tunnelPort) {
-        return switch (kind) {
-            case ONPREM -> new OnpremMigrationTier(described, app.connectors().create(described.targets().onprem().orElseThrow(
-                    () -> new UserException("the descriptor has no targets.onprem section", ExitCode.USAGE)), false),
-                    progress, () -> deployOnprem(described), tunnelPort, DnsTrafficSwitch.open(app, described));
-            case AWS_IAAS -> {
-                if (described.targets().awsIaas().isEmpty()) {
-                    throw new UserException("the descriptor has no targets.aws-iaas section", ExitCode.USAGE);
-                }
-                yield new AwsIaasMigrationTier(described, AwsCommands.stackPlan(described), AwsCommands.clients(app, null), progress,
-                        () -> AwsCommands.withSession(app, described, null, s -> s.deployer().deploy(described, s.plan(), AwsCommands.VERSION)),
-                        DnsTrafficSwitch.open(app, described));
+    /** The tier's migration port, opened through the registry for the descriptor and this machine's environment. */
+    private MigrationTier tier(Target kind, AppDescriptor described, String digest, int tunnelPort) {
+        try (Tier tier = app.tiers().open(kind, TierScope.of(described), Operation.MIGRATE)) {
+            if (!tier.renderer().isDescribed(described)) {
+                throw new UserException("the descriptor has no targets." + kind + " section", ExitCode.USAGE);
             }
-            case AWS_SERVERLESS -> {
-                if (described.targets().awsServerless().isEmpty()) {
-                    throw new UserException("the descriptor has no targets.aws-serverless section", ExitCode.USAGE);
-                }
-                yield AwsServerlessMigrationTier.open(app, described);
-            }
-        };
-    }
-
-    private void deployOnprem(AppDescriptor described) {
-        var report = OnpremCommands.deployer(app, described, false).deploy(described,
-                DescriptorDigest.of(descriptor.file(), descriptor.environment()), DeployOptions.defaults(), Optional.empty(), plan -> true);
-        if (report.failed()) {
-            throw new MigrationException("the on-prem deploy failed on " + report.hosts().entrySet().stream()
-                    .filter(e -> e.getValue() == io.tierlift.onprem.deploy.DeployReport.HostResult.FAILED).map(e -> e.getKey()).toList());
+            return tier.migration(new MigrationRequest(digest, tunnelPort));
         }
     }
 

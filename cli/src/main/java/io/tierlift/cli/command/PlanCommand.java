@@ -4,10 +4,12 @@ import io.tierlift.cli.Application;
 import io.tierlift.cli.DescriptorDigest;
 import io.tierlift.cli.DescriptorOptions;
 import io.tierlift.cli.TargetConverter;
-import io.tierlift.cli.UserException;
 import io.tierlift.descriptor.LoadedDescriptor;
 import io.tierlift.plan.Plan;
 import io.tierlift.provider.Target;
+import io.tierlift.tier.Operation;
+import io.tierlift.tier.PlanRequest;
+import io.tierlift.tier.Tier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -26,7 +28,7 @@ public final class PlanCommand implements Callable<Integer> {
     @Mixin
     DescriptorOptions descriptor;
     @Mixin
-    AwsCommands.Options aws;
+    AccountOptions account;
     @Option(names = "--offline", description = "Plan from the descriptor alone, without contacting hosts or AWS.")
     boolean offline;
     @Option(names = "--output", paramLabel = "FORMAT", defaultValue = "text", description = "text, json or markdown.")
@@ -44,26 +46,16 @@ public final class PlanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Operation[] asked = new Operations(offline ? Operation.PLAN_OFFLINE : Operation.PLAN)
+                .when(acceptNewHostKeys, Operation.ACCEPT_NEW_HOST_KEYS).and(account.operations()).toArray();
+        app.tiers().require(target, asked);
         LoadedDescriptor loaded = app.loader().load(descriptor.file(), descriptor.environment());
         Warnings.print(app.console(), loaded);
         String digest = DescriptorDigest.of(descriptor.file(), descriptor.environment());
-        Plan plan = switch (target) {
-            case ONPREM -> {
-                if (offline) {
-                    yield new io.tierlift.onprem.deploy.OnpremPlanner().offline(loaded.descriptor(),
-                            app.renderer(Target.ONPREM).render(loaded.descriptor(), io.tierlift.secret.SecretView.masked()), digest);
-                }
-                yield OnpremCommands.deployer(app, loaded.descriptor(), acceptNewHostKeys).plan(loaded.descriptor(), digest).plan();
-            }
-            case AWS_IAAS -> offline
-                    ? new io.tierlift.aws.iaas.AwsIaasDeployer(null, null, null, null, (s, m) -> { }, null, null,
-                            java.time.Clock.systemUTC()).planOffline(loaded.descriptor(), AwsCommands.stackPlan(loaded.descriptor()), digest)
-                    : AwsCommands.withSession(app, loaded.descriptor(), aws, s -> s.deployer().plan(loaded.descriptor(), s.plan(),
-                            AwsCommands.VERSION, digest));
-            case AWS_SERVERLESS -> offline ? ServerlessCommands.planOffline(loaded.descriptor(), digest)
-                    : ServerlessCommands.plan(app, loaded.descriptor(), aws, digest);
-            default -> throw new UserException("plan " + target + " is not implemented in this version yet");
-        };
+        Plan plan;
+        try (Tier tier = app.tiers().open(target, account.scope(loaded.descriptor()), asked)) {
+            plan = tier.plan(new PlanRequest(digest, offline, acceptNewHostKeys));
+        }
         return PlanOutput.emit(app, plan, output, planFile, detailedExitCode);
     }
 }

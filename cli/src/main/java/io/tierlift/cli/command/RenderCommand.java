@@ -11,6 +11,9 @@ import io.tierlift.provider.RenderProvider;
 import io.tierlift.provider.RenderedFile;
 import io.tierlift.provider.Target;
 import io.tierlift.secret.SecretView;
+import io.tierlift.tier.Operation;
+import io.tierlift.tier.Tier;
+import io.tierlift.tier.TierScope;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -44,9 +47,10 @@ public final class RenderCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        app.tiers().require(target, Operation.RENDER);
         LoadedDescriptor loaded = app.loader().load(descriptor.file(), descriptor.environment());
         Warnings.print(app.console(), loaded);
-        RenderProvider renderer = app.renderer(target);
+        RenderProvider renderer = renderer(loaded);
         if (!renderer.isDescribed(loaded.descriptor())) {
             throw new InvalidDescriptorException(List.of(Diagnostic.error(loaded.sourceMap().positionOf("targets"), "targets",
                     "no " + target + " section: describe the tier under targets." + target + " to render it")));
@@ -57,5 +61,11 @@ public final class RenderCommand implements Callable<Integer> {
         new RenderedTreeWriter().replace(root, files);
         app.console().info("wrote " + files.size() + " files to " + root);
         return ExitCode.OK;
+    }
+
+    private RenderProvider renderer(LoadedDescriptor loaded) {
+        try (Tier tier = app.tiers().open(target, TierScope.of(loaded.descriptor()), Operation.RENDER)) {
+            return tier.renderer();
+        }
     }
 }

@@ -1,19 +1,23 @@
 package io.tierlift.cli.command;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tierlift.cli.Application;
 import io.tierlift.cli.DescriptorOptions;
 import io.tierlift.cli.ExitCode;
 import io.tierlift.cli.TargetConverter;
-import io.tierlift.cli.UserException;
 import io.tierlift.descriptor.LoadedDescriptor;
-import io.tierlift.onprem.deploy.HostStatus;
 import io.tierlift.provider.Target;
+import io.tierlift.tier.Operation;
+import io.tierlift.tier.StatusReport;
+import io.tierlift.tier.StatusRequest;
+import io.tierlift.tier.Tier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.util.List;
+import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 
 @Command(name = "status", description = {"Show the health of what runs on the target.",
@@ -23,42 +27,40 @@ import java.util.concurrent.Callable;
 public final class StatusCommand implements Callable<Integer> {
     private final Application app;
 
+    /** {@code status --output}: lower-case constants so picocli accepts exactly "text" and "json". */
+    enum StatusFormat { text, json }
+
     @Parameters(index = "0", paramLabel = "TARGET", converter = TargetConverter.class, completionCandidates = TargetConverter.class)
     Target target;
     @Mixin
     DescriptorOptions descriptor;
     @Mixin
-    AwsCommands.Options aws;
+    AccountOptions account;
     @Option(names = "--output", paramLabel = "FORMAT", defaultValue = "text",
             description = "aws-iaas: text (tables) or json (one object on stdout).")
-    AwsCommands.StatusFormat output;
+    StatusFormat output;
 
     StatusCommand(Application app) {
         this.app = app;
     }
 
     @Override
-    public Integer call() {
+    public Integer call() throws JsonProcessingException {
+        boolean json = output == StatusFormat.json;
+        Operation[] asked = new Operations(Operation.STATUS).when(json, Operation.STATUS_JSON).and(account.operations()).toArray();
+        app.tiers().require(target, asked);
         LoadedDescriptor loaded = app.loader().load(descriptor.file(), descriptor.environment());
-        if (target == Target.AWS_IAAS) {
-            return AwsCommands.withSession(app, loaded.descriptor(), aws,
-                    s -> AwsCommands.printStatus(app, s.deployer().status(s.plan()), output));
+        StatusReport report;
+        try (Tier tier = app.tiers().open(target, account.scope(loaded.descriptor()), asked)) {
+            report = tier.status(new StatusRequest(json));
         }
-        if (target == Target.AWS_SERVERLESS) {
-            return ServerlessCommands.status(app, loaded.descriptor(), aws);
-        }
-        if (target != Target.ONPREM) {
-            throw new UserException("status " + target + " is not implemented in this version yet");
-        }
-        List<HostStatus> hosts = OnpremCommands.deployer(app, loaded.descriptor(), false).status(loaded.descriptor());
-        var out = app.console().out();
-        boolean healthy = true;
-        for (HostStatus host : hosts) {
-            out.printf("%-10s %-22s %s%s%n", host.host(), String.join(",", host.roles()), host.healthy() ? "" : "UNHEALTHY: ",
-                    String.join("; ", host.facts()));
-            healthy &= host.healthy();
+        PrintWriter out = app.console().out();
+        if (report.json().isPresent()) {
+            out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(report.json().get()));
+        } else {
+            report.rows().forEach(out::println);
         }
         out.flush();
-        return healthy ? ExitCode.OK : ExitCode.FAILED;
+        return report.healthy() ? ExitCode.OK : ExitCode.FAILED;
     }
 }

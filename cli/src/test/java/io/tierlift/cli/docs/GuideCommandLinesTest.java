@@ -2,6 +2,7 @@ package io.tierlift.cli.docs;
 
 import io.tierlift.cli.Application;
 import io.tierlift.cli.Main;
+import io.tierlift.cli.Tiers;
 import io.tierlift.cli.console.Console;
 import io.tierlift.descriptor.DescriptorLoader;
 import org.junit.jupiter.api.Test;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -112,9 +114,9 @@ class GuideCommandLinesTest {
         List<String> words = words(line);
         String[] args = words.subList(1, words.size()).toArray(String[]::new);
         Console console = new Console(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), false, false);
-        Application application = new Application(console, new DescriptorLoader(), Map.of(), Map.of(), (target, accept) -> {
+        Application application = new Application(console, new DescriptorLoader(), Tiers.with(Main.context(Map.of(), console), (target, accept) -> {
             throw new AssertionError("parsing must not connect");
-        });
+        }, Optional.empty()), Map.of());
         CommandLine commandLine = Main.commandLine(application);
         try {
             commandLine.parseArgs(args);

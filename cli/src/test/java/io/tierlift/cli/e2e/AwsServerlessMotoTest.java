@@ -1,14 +1,22 @@
 package io.tierlift.cli.e2e;
 
 import io.tierlift.aws.serverless.ReleaseInvoker;
-import io.tierlift.cli.Application;
-import io.tierlift.cli.UserException;
-import io.tierlift.cli.command.ServerlessCommands;
+import io.tierlift.aws.tier.AwsServerlessMigrationTier;
+import io.tierlift.cli.Main;
+import io.tierlift.cli.Tiers;
 import io.tierlift.cli.console.Console;
-import io.tierlift.cli.migrate.AwsServerlessMigrationTier;
 import io.tierlift.descriptor.DescriptorLoader;
 import io.tierlift.database.DbEndpoint;
 import io.tierlift.model.AppDescriptor;
+import io.tierlift.onprem.tier.ConnectorFactory;
+import io.tierlift.provider.Target;
+import io.tierlift.tier.MigrationRequest;
+import io.tierlift.tier.Operation;
+import io.tierlift.tier.Tier;
+import io.tierlift.tier.TierContext;
+import io.tierlift.tier.TierFailure;
+import io.tierlift.tier.TierRegistry;
+import io.tierlift.tier.TierScope;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -49,6 +57,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -78,6 +87,12 @@ class AwsServerlessMotoTest {
 
     private final String tokenCanary = "CANARY-token-" + UUID.randomUUID();
     private final List<String> invoked = new CopyOnWriteArrayList<>();
+    /** moto runs no Lambda code: the release command is answered here; one test swaps the answer. */
+    private volatile ReleaseInvoker releaseInvoker;
+    private final Function<TierContext, TierRegistry> tiers = context -> Tiers.with(context,
+            (target, accept) -> {
+                throw new AssertionError("no SSH on aws-serverless");
+            }, Optional.of((region, function) -> releaseInvoker.run(region, function)));
     private MotoShim moto;
     private Path root;
     private Path descriptor;
@@ -143,15 +158,14 @@ class AwsServerlessMotoTest {
                 .credentialsProvider(creds).httpClient(UrlConnectionHttpClient.create()).build();
         route53 = Route53Client.builder().region(Region.AWS_GLOBAL).endpointOverride(moto.endpoint())
                 .credentialsProvider(creds).httpClient(UrlConnectionHttpClient.create()).build();
-        ServerlessCommands.useReleaseInvoker((region, function) -> {
+        releaseInvoker = (region, function) -> {
             invoked.add(region + " " + function);
             return new ReleaseInvoker.ReleaseOutcome(0, "applied 0001_create_notes\n", false);
-        });
+        };
     }
 
     @AfterAll
     void stop() throws IOException {
-        ServerlessCommands.useReleaseInvoker(null);
         for (AutoCloseable c : new AutoCloseable[]{cfn, cfnUsEast1, s3, lambda, secrets, route53}) {
             try {
                 if (c != null) {
@@ -176,11 +190,11 @@ class AwsServerlessMotoTest {
     @Test
     @Order(1)
     void firstDeployCreatesTheFunctionTheApiTheDatabaseAndTheSite() throws Exception {
-        Cli offline = Cli.run(env, "plan", "aws-serverless", "-f", descriptor.toString(), "--offline", "--output", "json");
+        Cli offline = Cli.run(tiers, env, "plan", "aws-serverless", "-f", descriptor.toString(), "--offline", "--output", "json");
         assertThat(offline.exitCode()).as(offline.all()).isZero();
         assertThat(offline.out()).contains("AWS::Lambda::Function").contains("AWS::RDS::DBCluster").contains("index.html");
 
-        Cli deploy = Cli.run(env, "deploy", "aws-serverless", "-f", descriptor.toString(), "--yes");
+        Cli deploy = Cli.run(tiers, env, "deploy", "aws-serverless", "-f", descriptor.toString(), "--yes");
         assertThat(deploy.exitCode()).as(deploy.all() + "\nmoto log:\n" + tail(moto.log())).isZero();
         assertThat(deploy.err()).contains("Changes applied.").contains("package    uploaded")
                 .containsPattern("release +\\| applied 0001_create_notes").contains("secret     written");
@@ -232,7 +246,7 @@ class AwsServerlessMotoTest {
         }
         assertThat(keys).isEqualTo(expected).contains("index.html");
 
-        Cli status = Cli.run(env, "status", "aws-serverless", "-f", descriptor.toString());
+        Cli status = Cli.run(tiers, env, "status", "aws-serverless", "-f", descriptor.toString());
         assertThat(status.exitCode()).as(status.all()).isZero();
         assertThat(status.out()).contains("function   " + functionName).contains("api        https://");
     }
@@ -242,7 +256,7 @@ class AwsServerlessMotoTest {
     void secondDeployChangesNothingAndUploadsNothing() {
         Map<String, Integer> events = eventCounts();
         String artifacts = output("notes-default-sls-artifacts", "ArtifactBucketName");
-        Cli deploy = Cli.run(env, "deploy", "aws-serverless", "-f", descriptor.toString(), "--yes");
+        Cli deploy = Cli.run(tiers, env, "deploy", "aws-serverless", "-f", descriptor.toString(), "--yes");
         assertThat(deploy.exitCode()).as(deploy.all()).isZero();
         assertThat(deploy.err()).contains("No changes: aws-serverless already matched.").contains("package    unchanged")
                 .contains("secret     unchanged").contains("0 file(s) uploaded (0 bytes)")
@@ -260,7 +274,7 @@ class AwsServerlessMotoTest {
         Files.writeString(index, page.replace("</body>", "<!-- build 2 --></body>"));
         Files.writeString(extra, "User-agent: *\n");
         try {
-            Cli deploy = Cli.run(env, "deploy", "aws-serverless", "-f", descriptor.toString(), "--yes");
+            Cli deploy = Cli.run(tiers, env, "deploy", "aws-serverless", "-f", descriptor.toString(), "--yes");
             assertThat(deploy.exitCode()).as(deploy.all() + "\nmoto log:\n" + tail(moto.log())).isZero();
             String distribution = output("notes-default-sls-static", "DistributionId");
             // Changed and new files that are not content-hashed, and "/" for the root page.
@@ -276,7 +290,7 @@ class AwsServerlessMotoTest {
             Files.delete(extra);
         }
         // Back to the first build: index.html changes again and robots.txt is stale.
-        Cli back = Cli.run(env, "deploy", "aws-serverless", "-f", descriptor.toString(), "--yes");
+        Cli back = Cli.run(tiers, env, "deploy", "aws-serverless", "-f", descriptor.toString(), "--yes");
         assertThat(back.exitCode()).as(back.all()).isZero();
         assertThat(back.err()).containsPattern("cdn +2 path\\(s\\) invalidated").contains("1 stale deleted");
     }
@@ -297,15 +311,13 @@ class AwsServerlessMotoTest {
                     cloudfront_certificate_arn: arn:aws:acm:us-east-1:123456789012:certificate/abcd
                 """) + "dns: { zone_id: " + zoneId + ", name: notes.example.com }\n");
         StringWriter err = new StringWriter();
-        Application app = new Application(new Console(new PrintWriter(new StringWriter()), new PrintWriter(err, true), false, false),
-                new DescriptorLoader(), target -> null, env, (target, accept) -> {
-                    throw new AssertionError("no SSH on aws-serverless");
-                });
-        AppDescriptor withDns = app.loader().load(managed, Optional.empty()).descriptor();
+        TierRegistry app = tiers.apply(Main.context(env,
+                new Console(new PrintWriter(new StringWriter()), new PrintWriter(err, true), false, false)));
+        AppDescriptor withDns = new DescriptorLoader().load(managed, Optional.empty()).descriptor();
         String functionName = output("notes-default-sls-api", "FunctionName");
         Map<String, String> variables = lambda.getFunctionConfiguration(b -> b.functionName(functionName)).environment().variables();
 
-        try (AwsServerlessMigrationTier tier = AwsServerlessMigrationTier.open(app, withDns)) {
+        try (AwsServerlessMigrationTier tier = migrationTier(app, withDns)) {
             DbEndpoint db = tier.database();
             assertThat(db.host()).isEqualTo(output("notes-default-sls-data", "DbClusterEndpointAddress"))
                     .doesNotContain("proxy");
@@ -345,8 +357,8 @@ class AwsServerlessMotoTest {
         assertThat(err.toString()).contains("turning maintenance on").contains("UPSERT A notes.example.com.");
 
         // Without a dns section: the records to change, printed.
-        AppDescriptor plain = app.loader().load(descriptor, Optional.empty()).descriptor();
-        try (AwsServerlessMigrationTier tier = AwsServerlessMigrationTier.open(app, plain)) {
+        AppDescriptor plain = new DescriptorLoader().load(descriptor, Optional.empty()).descriptor();
+        try (AwsServerlessMigrationTier tier = migrationTier(app, plain)) {
             StringWriter out = new StringWriter();
             tier.takeTraffic(new PrintWriter(out, true));
             assertThat(out.toString()).contains("aws-serverless serves the app at https://"
@@ -360,13 +372,13 @@ class AwsServerlessMotoTest {
     @Test
     @Order(5)
     void aFailingReleaseCommandStopsTheDeployAndShowsItsOutput() throws IOException {
-        ServerlessCommands.useReleaseInvoker((region, function) ->
-                new ReleaseInvoker.ReleaseOutcome(1, "applying 0003_add_tags\nERROR: relation \"tags\" already exists\n", false));
+        releaseInvoker = (region, function) ->
+                new ReleaseInvoker.ReleaseOutcome(1, "applying 0003_add_tags\nERROR: relation \"tags\" already exists\n", false);
         Path dist = descriptor.getParent().resolve("frontend/dist/index.html");
         String page = Files.readString(dist);
         Files.writeString(dist, page.replace("</body>", "<!-- changed --></body>"));
         try {
-            Cli deploy = Cli.run(env, "deploy", "aws-serverless", "-f", descriptor.toString(), "--yes");
+            Cli deploy = Cli.run(tiers, env, "deploy", "aws-serverless", "-f", descriptor.toString(), "--yes");
             assertThat(deploy.exitCode()).isEqualTo(1);
             assertThat(deploy.all()).contains("relation \"tags\" already exists").containsIgnoringCase("release command");
             String site = output("notes-default-sls-static", "SiteBucketName");
@@ -374,23 +386,23 @@ class AwsServerlessMotoTest {
             assertThat(live).as("the site is not touched when the release command fails").doesNotContain("<!-- changed -->");
         } finally {
             Files.writeString(dist, page);
-            ServerlessCommands.useReleaseInvoker((region, function) -> {
+            releaseInvoker = (region, function) -> {
                 invoked.add(region + " " + function);
                 return new ReleaseInvoker.ReleaseOutcome(0, "applied 0001_create_notes\n", false);
-            });
+            };
         }
     }
 
     @Test
     @Order(6)
     void destroyStopsAtTheDatabaseThenRemovesEverything() {
-        Cli stopped = Cli.run(env, "destroy", "aws-serverless", "-f", descriptor.toString(), "--yes");
+        Cli stopped = Cli.run(tiers, env, "destroy", "aws-serverless", "-f", descriptor.toString(), "--yes");
         assertThat(stopped.exitCode()).as(stopped.all()).isNotZero();
         assertThat(stopped.err()).contains("termination protection");
         assertThat(stack("notes-default-sls-data")).isPresent();
         assertThat(stack("notes-default-sls-api")).isEmpty();
 
-        Cli forced = Cli.run(env, "destroy", "aws-serverless", "-f", descriptor.toString(), "--yes", "--force-data-deletion");
+        Cli forced = Cli.run(tiers, env, "destroy", "aws-serverless", "-f", descriptor.toString(), "--yes", "--force-data-deletion");
         assertThat(forced.exitCode()).as(forced.all() + "\nmoto log:\n" + tail(moto.log())).isZero();
         for (String name : STACKS) {
             assertThat(stack(name)).as(name).isEmpty();
@@ -402,21 +414,26 @@ class AwsServerlessMotoTest {
     @Test
     @Order(7)
     void aMigrationTierThatIsNotDeployedSaysSo() {
-        Application app = new Application(new Console(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()),
-                false, false), new DescriptorLoader(), target -> null, env, (target, accept) -> {
-                    throw new AssertionError("no SSH on aws-serverless");
-                });
-        AppDescriptor plain = app.loader().load(descriptor, Optional.empty()).descriptor();
-        try (AwsServerlessMigrationTier tier = AwsServerlessMigrationTier.open(app, plain)) {
-            assertThatThrownBy(tier::database).isInstanceOf(UserException.class)
+        TierRegistry app = tiers.apply(Main.context(env,
+                new Console(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), false, false)));
+        AppDescriptor plain = new DescriptorLoader().load(descriptor, Optional.empty()).descriptor();
+        try (AwsServerlessMigrationTier tier = migrationTier(app, plain)) {
+            assertThatThrownBy(tier::database).isInstanceOf(TierFailure.class)
                     .hasMessage("stack notes-default-sls-data (eu-west-1) does not exist: aws-serverless is not deployed; deploy it "
                             + "first (tierlift deploy aws-serverless)");
-            assertThatThrownBy(() -> tier.maintenance(true)).isInstanceOf(UserException.class)
+            assertThatThrownBy(() -> tier.maintenance(true)).isInstanceOf(TierFailure.class)
                     .hasMessageContaining("stack notes-default-sls-api (eu-west-1) does not exist");
         }
     }
 
     // --- helpers ---
+
+    /** The tier's migration port as {@code migrate} opens it, through the registry. */
+    private static AwsServerlessMigrationTier migrationTier(TierRegistry tiers, AppDescriptor descriptor) {
+        try (Tier tier = tiers.open(Target.AWS_SERVERLESS, TierScope.of(descriptor), Operation.MIGRATE)) {
+            return (AwsServerlessMigrationTier) tier.migration(new MigrationRequest("", 0));
+        }
+    }
 
     private Optional<Stack> stack(String name) {
         CloudFormationClient client = name.equals(WAF_STACK) ? cfnUsEast1 : cfn;

@@ -1,11 +1,12 @@
 package io.tierlift.cli.e2e;
 
-import io.tierlift.cli.Application;
-import io.tierlift.cli.UserException;
+import io.tierlift.cli.Main;
 import io.tierlift.cli.console.Console;
-import io.tierlift.cli.migrate.DnsInstructions;
-import io.tierlift.cli.migrate.DnsTrafficSwitch;
+import io.tierlift.aws.tier.DnsInstructions;
+import io.tierlift.aws.tier.DnsTrafficSwitch;
 import io.tierlift.descriptor.DescriptorLoader;
+import io.tierlift.tier.TierContext;
+import io.tierlift.tier.TierFailure;
 import io.tierlift.model.AppDescriptor;
 import io.tierlift.provider.Target;
 import org.junit.jupiter.api.AfterAll;
@@ -65,13 +66,10 @@ class DnsTrafficSwitchMotoTest {
         }
     }
 
-    private Application app() {
-        return new Application(new Console(new PrintWriter(new StringWriter()), new PrintWriter(err, true), false, false),
-                new DescriptorLoader(), target -> null, Map.of("AWS_ENDPOINT_URL", moto.endpoint().toString(),
+    private TierContext app() {
+        return Main.context(Map.of("AWS_ENDPOINT_URL", moto.endpoint().toString(),
                 "AWS_ACCESS_KEY_ID", "testing", "AWS_SECRET_ACCESS_KEY", "testing", "AWS_REGION", "eu-west-1"),
-                (target, accept) -> {
-                    throw new AssertionError("no SSH here");
-                });
+                new Console(new PrintWriter(new StringWriter()), new PrintWriter(err, true), false, false));
     }
 
     private AppDescriptor descriptor(String dns, String waf) {
@@ -139,7 +137,7 @@ class DnsTrafficSwitchMotoTest {
         AppDescriptor descriptor = descriptor("dns: { zone_id: ZNOSUCHZONE, name: notes.example.com }\n", "false");
         try (DnsTrafficSwitch dns = DnsTrafficSwitch.open(app(), descriptor).orElseThrow()) {
             assertThatThrownBy(() -> dns.pointAt(Target.ONPREM, List.of("10.231.0.10"), new PrintWriter(new StringWriter())))
-                    .isInstanceOf(UserException.class).hasMessageStartingWith("DNS not switched to onprem: ")
+                    .isInstanceOf(TierFailure.class).hasMessageStartingWith("DNS not switched to onprem: ")
                     .hasMessageContaining("ListResourceRecordSets");
         }
     }

@@ -1,7 +1,8 @@
 package io.tierlift.cli.e2e;
 
 import io.tierlift.aws.serverless.ReleaseInvoker;
-import io.tierlift.cli.command.ServerlessCommands;
+import io.tierlift.cli.Tiers;
+import io.tierlift.onprem.tier.ConnectorFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -172,14 +173,10 @@ class MigrateAwsTiersMotoTest {
                 .credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create()).build();
         lambda = LambdaClient.builder().region(Region.of(SERVERLESS_REGION)).endpointOverride(moto.endpoint())
                 .credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create()).build();
-        // moto runs no Lambda code (no Docker): the deploy's release command is answered here instead.
-        ServerlessCommands.useReleaseInvoker((region, function) ->
-                new ReleaseInvoker.ReleaseOutcome(0, "applied 0001_create_notes\n", false));
     }
 
     @AfterAll
     void stop() throws Exception {
-        ServerlessCommands.useReleaseInvoker(null);
         if (writer != null) {
             writer.close();
         }
@@ -289,7 +286,9 @@ class MigrateAwsTiersMotoTest {
     // --- helpers ---
 
     private Cli tierlift(String... args) {
-        return Cli.run(env, args);
+        // moto runs no Lambda code (no Docker): the deploy's release command is answered here instead.
+        ReleaseInvoker answered = (region, function) -> new ReleaseInvoker.ReleaseOutcome(0, "applied 0001_create_notes\n", false);
+        return Cli.run(context -> Tiers.with(context, ConnectorFactory.jsch(), Optional.of(answered)), env, args);
     }
 
     private String[] migrate(String... extra) {

@@ -1,9 +1,12 @@
 package io.tierlift.aws.client;
 
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -46,6 +49,36 @@ public record AwsSettings(Optional<String> profile,
                 Duration.ofMinutes(3), Duration.ofSeconds(30),
                 Duration.ofMinutes(15), Duration.ofSeconds(10),
                 Optional.empty(), Optional.empty());
+    }
+
+    /**
+     * The defaults with {@code --profile}/{@code --region} (null: absent) and what the environment map
+     * sets: AWS_ENDPOINT_URL as the endpoint, AWS_ACCESS_KEY_ID with AWS_SECRET_ACCESS_KEY as static
+     * credentials. AWS_REGION is left to {@link AwsClients}, which reads it from the same map when
+     * neither --region nor the descriptor names a region. A test's map thus reaches every client
+     * as the real environment would.
+     */
+    public static AwsSettings fromEnvironment(Map<String, String> env, String profile, String region) {
+        AwsSettings settings = defaults().withProfile(profile).withRegion(region);
+        Optional<URI> endpoint = nonBlank(env, "AWS_ENDPOINT_URL").map(URI::create);
+        if (endpoint.isPresent()) {
+            settings = settings.withEndpoint(endpoint.get());
+        }
+        Optional<String> key = nonBlank(env, "AWS_ACCESS_KEY_ID");
+        Optional<String> secret = nonBlank(env, "AWS_SECRET_ACCESS_KEY");
+        if (key.isPresent() && secret.isPresent()) {
+            settings = settings.withCredentials(StaticCredentialsProvider.create(AwsBasicCredentials.create(key.get(), secret.get())));
+        }
+        return settings;
+    }
+
+    private static Optional<String> nonBlank(Map<String, String> env, String name) {
+        return Optional.ofNullable(env.get(name)).filter(v -> !v.isBlank());
+    }
+
+    /** True when the clients talk to an emulator (an endpoint override): polls can then be short. */
+    public boolean emulated() {
+        return endpoint.isPresent();
     }
 
     public AwsSettings withProfile(String value) {

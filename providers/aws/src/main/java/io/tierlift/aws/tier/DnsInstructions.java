@@ -1,4 +1,4 @@
-package io.tierlift.cli.migrate;
+package io.tierlift.aws.tier;
 
 import io.tierlift.aws.route53.Route53RecordSwitch;
 import io.tierlift.provider.Target;

@@ -1,22 +1,21 @@
-package io.tierlift.cli.migrate;
+package io.tierlift.aws.tier;
 
 import io.tierlift.aws.client.AwsCallException;
+import io.tierlift.aws.client.AwsSettings;
 import io.tierlift.aws.cloudformation.Sleeper;
 import io.tierlift.aws.route53.RecordTarget;
 import io.tierlift.aws.route53.Route53Exception;
 import io.tierlift.aws.route53.Route53RecordSwitch;
 import io.tierlift.aws.route53.SwitchResult;
-import io.tierlift.cli.Application;
-import io.tierlift.cli.UserException;
-import io.tierlift.cli.console.StderrProgress;
 import io.tierlift.model.AppDescriptor;
 import io.tierlift.model.DnsSettings;
 import io.tierlift.model.Host;
 import io.tierlift.model.OnpremTarget;
-import io.tierlift.provider.Progress;
 import io.tierlift.provider.Target;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import io.tierlift.render.onprem.edge.EdgeTopology;
+import io.tierlift.tier.DnsRecord;
+import io.tierlift.tier.TierContext;
+import io.tierlift.tier.TierFailure;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -24,7 +23,6 @@ import software.amazon.awssdk.services.route53.Route53Client;
 
 import java.io.PrintWriter;
 import java.net.URI;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +35,7 @@ import java.util.function.Supplier;
  * distribution. Each tier's takeTraffic calls {@link #pointAt} or {@link #pointAtCloudFront}, then
  * the result is reported on the operator's output.
  */
-public final class DnsTrafficSwitch implements AutoCloseable {
+public final class DnsTrafficSwitch implements DnsRecord {
     private final DnsSettings dns;
     private final Route53RecordSwitch route53;
     private final AutoCloseable resources;
@@ -49,32 +47,27 @@ public final class DnsTrafficSwitch implements AutoCloseable {
     }
 
     /**
-     * The switch for the descriptor's record, with a Route 53 client made from the application's
-     * environment as the other AWS commands make theirs (AWS_ENDPOINT_URL_ROUTE_53 or
-     * AWS_ENDPOINT_URL, credentials, else the SDK's chain); empty when the descriptor has no dns section.
+     * The switch for the descriptor's record, with a Route 53 client made from the context's
+     * environment as the AWS tiers make theirs (AWS_ENDPOINT_URL_ROUTE_53 or AWS_ENDPOINT_URL,
+     * credentials, else the SDK's chain); empty when the descriptor has no dns section.
      */
-    public static Optional<DnsTrafficSwitch> open(Application app, AppDescriptor descriptor) {
+    public static Optional<DnsTrafficSwitch> open(TierContext context, AppDescriptor descriptor) {
         if (descriptor.dns().isEmpty()) {
             return Optional.empty();
         }
-        Map<String, String> env = app.environment();
+        Map<String, String> env = context.environment();
         Optional<URI> endpoint = Optional.ofNullable(env.get("AWS_ENDPOINT_URL_ROUTE_53"))
                 .or(() -> Optional.ofNullable(env.get("AWS_ENDPOINT_URL")))
                 .filter(v -> !v.isBlank()).map(URI::create);
         // Route 53 is a global service: its API lives in us-east-1 whatever the app's region.
         var builder = Route53Client.builder().region(Region.AWS_GLOBAL).httpClient(UrlConnectionHttpClient.create());
         endpoint.ifPresent(builder::endpointOverride);
-        String key = env.get("AWS_ACCESS_KEY_ID");
-        String secret = env.get("AWS_SECRET_ACCESS_KEY");
-        if (key != null && !key.isBlank() && secret != null && !secret.isBlank()) {
-            builder.credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(key, secret)));
-        }
+        AwsSettings.fromEnvironment(env, null, null).credentials().ifPresent(builder::credentialsProvider);
         Route53Client client = builder.build();
-        Progress progress = new StderrProgress(app.console());
         // Emulators answer at once; Route 53 itself takes seconds to a minute.
         Duration poll = endpoint.isPresent() ? Duration.ofMillis(100) : Duration.ofSeconds(5);
-        Route53RecordSwitch route53 = new Route53RecordSwitch(() -> client, progress, Sleeper.system(),
-                Clock.systemUTC(), poll, Duration.ofMinutes(5));
+        Route53RecordSwitch route53 = new Route53RecordSwitch(() -> client, context.progress(), Sleeper.system(),
+                context.clock(), poll, Duration.ofMinutes(5));
         return Optional.of(new DnsTrafficSwitch(descriptor.dns().get(), route53, client));
     }
 
@@ -84,14 +77,16 @@ public final class DnsTrafficSwitch implements AutoCloseable {
     }
 
     /** Points the name at {@code addresses} (A records, the descriptor's TTL) and reports on {@code out}. */
-    public SwitchResult pointAt(Target tier, List<String> addresses, PrintWriter out) {
-        return report(out, tier, addresses.toString(), () -> route53.point(dns.zoneId(), dns.name(), dns.ttlSeconds(),
+    @Override
+    public void pointAt(Target tier, List<String> addresses, PrintWriter out) {
+        report(out, tier, addresses.toString(), () -> route53.point(dns.zoneId(), dns.name(), dns.ttlSeconds(),
                 new RecordTarget.Addresses(addresses), comment(tier)));
     }
 
     /** Points the name at a CloudFront distribution (alias A and AAAA records) and reports on {@code out}. */
-    public SwitchResult pointAtCloudFront(Target tier, String distributionDomain, PrintWriter out) {
-        return report(out, tier, distributionDomain, () -> route53.point(dns.zoneId(), dns.name(), dns.ttlSeconds(),
+    @Override
+    public void pointAtCloudFront(Target tier, String distributionDomain, PrintWriter out) {
+        report(out, tier, distributionDomain, () -> route53.point(dns.zoneId(), dns.name(), dns.ttlSeconds(),
                 new RecordTarget.CloudFrontAlias(distributionDomain), comment(tier)));
     }
 
@@ -100,7 +95,7 @@ public final class DnsTrafficSwitch implements AutoCloseable {
      * requests first and hand them to the proxies), otherwise the proxy hosts.
      */
     public List<String> edgeAddresses(String app, OnpremTarget onprem) {
-        return new io.tierlift.render.onprem.edge.EdgeTopology(app, onprem).clientFacingHosts().stream()
+        return new EdgeTopology(app, onprem).clientFacingHosts().stream()
                 .map(Host::address).distinct().toList();
     }
 
@@ -109,9 +104,9 @@ public final class DnsTrafficSwitch implements AutoCloseable {
         try {
             result = action.get();
         } catch (Route53Exception | AwsCallException e) {
-            throw new UserException("DNS not switched to " + tier + ": " + e.getMessage());
+            throw new TierFailure("DNS not switched to " + tier + ": " + e.getMessage());
         } catch (SdkException e) {
-            throw new UserException("DNS not switched to " + tier + ": Route 53 call failed: " + e.getMessage());
+            throw new TierFailure("DNS not switched to " + tier + ": Route 53 call failed: " + e.getMessage());
         }
         if (!result.changed()) {
             out.println("DNS: " + result.name() + " already points at " + tier + " (" + to + ")");

@@ -1,8 +1,8 @@
-package io.tierlift.cli.migrate;
+package io.tierlift.onprem.tier;
 
 import io.tierlift.descriptor.DescriptorLoader;
 import io.tierlift.database.DbEndpoint;
-import io.tierlift.migrate.MigrationException;
+import io.tierlift.tier.TierFailure;
 import io.tierlift.model.AppDescriptor;
 import io.tierlift.model.Host;
 import io.tierlift.onprem.command.RemoteCommand;
@@ -86,7 +86,7 @@ class OnpremMigrationTierTest {
     void aHostThatCannotCreateTheFlagIsNamed() {
         try (OnpremMigrationTier tier = tier((host, command) -> host.equals("edge2")
                 ? new ExecResult(1, new byte[0], "touch: cannot touch: Read-only file system") : ok("503"))) {
-            assertThatThrownBy(() -> tier.maintenance(true)).isInstanceOf(MigrationException.class)
+            assertThatThrownBy(() -> tier.maintenance(true)).isInstanceOf(TierFailure.class)
                     .hasMessageContaining("maintenance on failed on edge2").hasMessageContaining("Read-only file system");
         }
     }
@@ -94,7 +94,7 @@ class OnpremMigrationTierTest {
     @Test
     void anEdgeThatStillServesAfterMaintenanceOnIsAnError() {
         try (OnpremMigrationTier tier = tier((host, command) -> ok(command.startsWith("curl") ? "200" : ""))) {
-            assertThatThrownBy(() -> tier.maintenance(true)).isInstanceOf(MigrationException.class)
+            assertThatThrownBy(() -> tier.maintenance(true)).isInstanceOf(TierFailure.class)
                     .hasMessage("maintenance on: edge1 answers HTTP 200 for https://notes.example.test/, expected 503");
         }
     }

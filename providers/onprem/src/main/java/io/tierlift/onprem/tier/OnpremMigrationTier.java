@@ -1,8 +1,7 @@
-package io.tierlift.cli.migrate;
+package io.tierlift.onprem.tier;
 
 import io.tierlift.database.PgSql;
 import io.tierlift.database.DbEndpoint;
-import io.tierlift.migrate.MigrationException;
 import io.tierlift.model.AppDescriptor;
 import io.tierlift.model.Database;
 import io.tierlift.model.Host;
@@ -18,13 +17,14 @@ import io.tierlift.onprem.ssh.PortForwarding;
 import io.tierlift.provider.Progress;
 import io.tierlift.provider.Target;
 import io.tierlift.render.onprem.edge.EdgeTopology;
+import io.tierlift.tier.DnsRecord;
+import io.tierlift.tier.MigrationTier;
+import io.tierlift.tier.TierFailure;
 
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The on-prem tier in a migration. Its database is the db-primary's PostgreSQL, reached through an
@@ -39,7 +39,7 @@ public final class OnpremMigrationTier implements MigrationTier {
     private final Runnable deploy;
     private boolean provisioned;
     private final int preferredLocalPort;
-    private final java.util.Optional<DnsTrafficSwitch> dns;
+    private final Optional<DnsRecord> dns;
     private LocalForward tunnel;
 
     /**
@@ -49,15 +49,15 @@ public final class OnpremMigrationTier implements MigrationTier {
      */
     public OnpremMigrationTier(AppDescriptor descriptor, Connector connector, Progress progress, Runnable deploy,
                                int preferredLocalPort) {
-        this(descriptor, connector, progress, deploy, preferredLocalPort, java.util.Optional.empty());
+        this(descriptor, connector, progress, deploy, preferredLocalPort, Optional.empty());
     }
 
     /** {@code dns}: the descriptor's managed record, which {@link #takeTraffic} points at the edge hosts. */
     public OnpremMigrationTier(AppDescriptor descriptor, Connector connector, Progress progress, Runnable deploy,
-                               int preferredLocalPort, java.util.Optional<DnsTrafficSwitch> dns) {
+                               int preferredLocalPort, Optional<DnsRecord> dns) {
         this.dns = dns;
         this.descriptor = descriptor;
-        this.target = descriptor.targets().onprem().orElseThrow(() -> new MigrationException(
+        this.target = descriptor.targets().onprem().orElseThrow(() -> new TierFailure(
                 "the descriptor has no targets.onprem section; the on-prem tier cannot take part in a migration"));
         this.connector = connector;
         this.progress = progress;
@@ -88,7 +88,7 @@ public final class OnpremMigrationTier implements MigrationTier {
             Connection connection = connector.connectNew(primary);
             if (!(connection instanceof PortForwarding forwarding)) {
                 connection.close();
-                throw new MigrationException("the SSH connection to " + primary.name() + " cannot forward ports");
+                throw new TierFailure("the SSH connection to " + primary.name() + " cannot forward ports");
             }
             // PostgreSQL listens on the host's own address only (tierlift.conf), so the tunnel ends there;
             // pg_hba admits the app role from that address for exactly this.
@@ -106,7 +106,7 @@ public final class OnpremMigrationTier implements MigrationTier {
         String sql = "ALTER ROLE " + PgSql.identifier(db.user()) + " REPLICATION;";
         ExecResult result = connector.connect(primary).run(commands.psql("postgres"), sql.getBytes(StandardCharsets.UTF_8));
         if (!result.ok()) {
-            throw new MigrationException("granting REPLICATION to role " + db.user() + " on " + primary.name() + " failed: "
+            throw new TierFailure("granting REPLICATION to role " + db.user() + " on " + primary.name() + " failed: "
                     + result.stderr().strip());
         }
         progress.step("preflight", "granted REPLICATION to role " + db.user() + " on " + primary.name()
@@ -123,10 +123,10 @@ public final class OnpremMigrationTier implements MigrationTier {
             try {
                 result = connector.connect(host).run(command);
             } catch (RuntimeException e) {
-                throw new MigrationException("maintenance " + (on ? "on" : "off") + " failed on " + host.name() + ": " + e.getMessage());
+                throw new TierFailure("maintenance " + (on ? "on" : "off") + " failed on " + host.name() + ": " + e.getMessage());
             }
             if (!result.ok()) {
-                throw new MigrationException("maintenance " + (on ? "on" : "off") + " failed on " + host.name() + " ("
+                throw new TierFailure("maintenance " + (on ? "on" : "off") + " failed on " + host.name() + " ("
                         + String.join(" ", command.argv()) + "): " + result.stderr().strip());
             }
         }
@@ -134,7 +134,7 @@ public final class OnpremMigrationTier implements MigrationTier {
         int status = answer(front);
         boolean expected = on ? status == 503 : status == 200;
         if (!expected) {
-            throw new MigrationException("maintenance " + (on ? "on" : "off") + ": " + front.name() + " answers HTTP " + status
+            throw new TierFailure("maintenance " + (on ? "on" : "off") + ": " + front.name() + " answers HTTP " + status
                     + " for https://" + target.domain() + "/, expected " + (on ? 503 : 200));
         }
         progress.step("maintenance", (on ? "on" : "off") + " for " + edgeHosts().stream().map(Host::name).toList() + ": "
@@ -167,7 +167,7 @@ public final class OnpremMigrationTier implements MigrationTier {
         while (System.nanoTime() - start < DRAIN_LIMIT.toNanos()) {
             ExecResult result = connector.connect(primary).run(commands.psql(db.name()), sql.getBytes(StandardCharsets.UTF_8));
             if (!result.ok()) {
-                throw new MigrationException("cannot see the app's sessions on " + primary.name() + ": " + result.stderr().strip());
+                throw new TierFailure("cannot see the app's sessions on " + primary.name() + ": " + result.stderr().strip());
             }
             busy = result.out().strip();
             long now = System.nanoTime();
@@ -184,7 +184,7 @@ public final class OnpremMigrationTier implements MigrationTier {
             }
             sleep(100);
         }
-        throw new MigrationException("writes did not stop: " + busy + " session(s) of role " + db.user() + " from the app hosts still busy on "
+        throw new TierFailure("writes did not stop: " + busy + " session(s) of role " + db.user() + " from the app hosts still busy on "
                 + primary.name() + " after " + DRAIN_LIMIT.toSeconds() + " s of maintenance; see pg_stat_activity there, then --resume");
     }
 
@@ -196,7 +196,7 @@ public final class OnpremMigrationTier implements MigrationTier {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new MigrationException("interrupted");
+            throw new TierFailure("interrupted");
         }
     }
 
@@ -213,7 +213,7 @@ public final class OnpremMigrationTier implements MigrationTier {
         ExecResult result = connector.connect(front).run(curl);
         String code = result.out().strip();
         if (!code.matches("\\d{3}")) {
-            throw new MigrationException("cannot check maintenance on " + front.name() + " (curl: " + result.stderr().strip() + ")");
+            throw new TierFailure("cannot check maintenance on " + front.name() + " (curl: " + result.stderr().strip() + ")");
         }
         return Integer.parseInt(code);
     }
@@ -221,7 +221,8 @@ public final class OnpremMigrationTier implements MigrationTier {
     @Override
     public void takeTraffic(PrintWriter out) {
         if (dns.isPresent()) {
-            dns.get().pointAt(target(), dns.get().edgeAddresses(descriptor.app(), target), out);
+            dns.get().pointAt(target(), new EdgeTopology(descriptor.app(), target).clientFacingHosts().stream()
+                    .map(Host::address).distinct().toList(), out);
             return;
         }
         List<String> addresses = new EdgeTopology(descriptor.app(), target).clientFacingHosts().stream()
@@ -237,17 +238,17 @@ public final class OnpremMigrationTier implements MigrationTier {
             tunnel.close();
             tunnel = null;
         }
+        dns.ifPresent(DnsRecord::close);
         connector.close();
     }
 
     private Host primary() {
-        return target.firstWith(Role.DB_PRIMARY).orElseThrow(() -> new MigrationException("the on-prem topology has no db-primary host"));
+        return target.firstWith(Role.DB_PRIMARY).orElseThrow(() -> new TierFailure("the on-prem topology has no db-primary host"));
     }
 
-    /** Hosts that run nginx in front of the app: each one checks the flag on its own disk. */
+    /** Hosts that run nginx (EdgeTopology's rule): each one checks the flag on its own disk. */
     private List<Host> edgeHosts() {
-        Set<Host> hosts = new LinkedHashSet<>(target.hostsWith(Role.WAF));
-        hosts.addAll(target.hostsWith(Role.PROXY));
-        return List.copyOf(hosts);
+        EdgeTopology topology = new EdgeTopology(descriptor.app(), target);
+        return target.hosts().stream().filter(topology::isEdgeHost).toList();
     }
 }

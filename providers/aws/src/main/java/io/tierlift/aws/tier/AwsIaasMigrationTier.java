@@ -1,10 +1,9 @@
-package io.tierlift.cli.migrate;
+package io.tierlift.aws.tier;
 
 import io.tierlift.aws.client.AwsClients;
 import io.tierlift.aws.migrate.AlbMaintenance;
 import io.tierlift.aws.migrate.RdsEndpointLookup;
 import io.tierlift.database.DbEndpoint;
-import io.tierlift.migrate.MigrationException;
 import io.tierlift.model.AppDescriptor;
 import io.tierlift.provider.Progress;
 import io.tierlift.provider.Target;
@@ -12,6 +11,9 @@ import io.tierlift.render.aws.StackPlan;
 import io.tierlift.render.aws.StackSpec;
 import io.tierlift.render.aws.iaas.StaticSiteStack;
 import io.tierlift.secret.SecretRef;
+import io.tierlift.tier.DnsRecord;
+import io.tierlift.tier.MigrationTier;
+import io.tierlift.tier.TierFailure;
 import software.amazon.awssdk.services.cloudformation.model.Output;
 
 import java.io.PrintWriter;
@@ -28,7 +30,7 @@ public final class AwsIaasMigrationTier implements MigrationTier {
     private final AwsClients clients;
     private final Progress progress;
     private final Runnable deploy;
-    private final Optional<DnsTrafficSwitch> dns;
+    private final Optional<DnsRecord> dns;
     private boolean provisioned;
 
     public AwsIaasMigrationTier(AppDescriptor descriptor, StackPlan plan, AwsClients clients, Progress progress, Runnable deploy) {
@@ -37,7 +39,7 @@ public final class AwsIaasMigrationTier implements MigrationTier {
 
     /** {@code dns}: the descriptor's managed record, which {@link #takeTraffic} aliases to the distribution. */
     public AwsIaasMigrationTier(AppDescriptor descriptor, StackPlan plan, AwsClients clients, Progress progress, Runnable deploy,
-                                Optional<DnsTrafficSwitch> dns) {
+                                Optional<DnsRecord> dns) {
         this.dns = dns;
         this.descriptor = descriptor;
         this.plan = plan;
@@ -64,7 +66,7 @@ public final class AwsIaasMigrationTier implements MigrationTier {
     public DbEndpoint database() {
         StackSpec data = plan.stack("data");
         RdsEndpointLookup.Endpoint rds = new RdsEndpointLookup(clients.cloudFormation(data.region())).find(data.name());
-        SecretRef secret = SecretRef.parse("${aws-sm:" + rds.secretArn() + "}").orElseThrow(() -> new MigrationException(
+        SecretRef secret = SecretRef.parse("${aws-sm:" + rds.secretArn() + "}").orElseThrow(() -> new TierFailure(
                 "the data stack's secret ARN is not usable as a reference: " + rds.secretArn()));
         // RDS makes the descriptor's database user the master user; its password is the managed secret.
         return new DbEndpoint(rds.host(), rds.port(), descriptor.database().name(), descriptor.database().user(), Optional.of(secret));
@@ -76,7 +78,7 @@ public final class AwsIaasMigrationTier implements MigrationTier {
         AlbMaintenance alb = new AlbMaintenance(clients.cloudFormation(compute.region()), clients.elasticLoadBalancing(compute.region()));
         int changed = alb.set(compute.name(), on);
         if (alb.isOn(compute.name()) != on) {
-            throw new MigrationException("maintenance " + (on ? "on" : "off") + ": the ALB of " + compute.name()
+            throw new TierFailure("maintenance " + (on ? "on" : "off") + ": the ALB of " + compute.name()
                     + (on ? " still has no" : " still has its") + " maintenance rule");
         }
         progress.step("maintenance", (on ? "on" : "off") + " for the ALB of " + compute.name() + " (" + changed
@@ -104,7 +106,7 @@ public final class AwsIaasMigrationTier implements MigrationTier {
 
     @Override
     public void close() {
-        dns.ifPresent(DnsTrafficSwitch::close);
+        dns.ifPresent(DnsRecord::close);
         clients.close();
     }
 }

@@ -1,4 +1,4 @@
-package io.tierlift.cli.migrate;
+package io.tierlift.tier;
 
 import io.tierlift.database.DbEndpoint;
 import io.tierlift.provider.Target;
@@ -7,16 +7,16 @@ import java.io.PrintWriter;
 import java.util.function.Supplier;
 
 /**
- * A tier made on first use. A migration between databases the operator names (--source-db,
- * --target-db, --traffic manual, --no-provision) never needs a tier's SSH or AWS clients, and the
- * descriptor need not even describe that tier; nothing is opened that is not used.
+ * A migration tier made on first use. A migration between databases the operator names
+ * (--source-db, --target-db, --traffic manual, --no-provision) never needs a tier's SSH or AWS
+ * clients, and the descriptor need not even describe that tier; nothing is opened that is not used.
  */
-public final class LazyTier implements MigrationTier {
+public final class LazyMigrationTier implements MigrationTier {
     private final Target kind;
     private final Supplier<MigrationTier> factory;
     private MigrationTier made;
 
-    public LazyTier(Target kind, Supplier<MigrationTier> factory) {
+    public LazyMigrationTier(Target kind, Supplier<MigrationTier> factory) {
         this.kind = kind;
         this.factory = factory;
     }

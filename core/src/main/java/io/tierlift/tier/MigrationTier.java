@@ -1,4 +1,4 @@
-package io.tierlift.cli.migrate;
+package io.tierlift.tier;
 
 import io.tierlift.database.DbEndpoint;
 import io.tierlift.provider.Target;
@@ -6,9 +6,9 @@ import io.tierlift.provider.Target;
 import java.io.PrintWriter;
 
 /**
- * One tier as a migration sees it: how to deploy it, where its database is, how it stops writes
- * and how users are sent to it. One implementation per provider; {@code migrate} holds two of
- * them (source and target) and never asks which kind they are.
+ * One tier as a migration sees it (the migration port of {@link Tier}): how to deploy it, where its
+ * database is, how it stops writes and how users are sent to it. {@code migrate} holds two of them
+ * (source and target) and never asks which kind they are. Failures arrive as {@link TierFailure}.
  */
 public interface MigrationTier extends AutoCloseable {
     Target target();

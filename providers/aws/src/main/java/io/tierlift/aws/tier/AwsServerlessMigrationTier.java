@@ -1,26 +1,18 @@
-package io.tierlift.cli.migrate;
+package io.tierlift.aws.tier;
 
-import io.tierlift.aws.cloudformation.Sleeper;
 import io.tierlift.aws.secretsmanager.SecretsManagerResolver;
 import io.tierlift.aws.serverless.ServerlessStatus;
 import io.tierlift.aws.serverless.migrate.LambdaMaintenanceSwitch;
-import io.tierlift.aws.serverless.migrate.MaintenanceSwitchException;
-import io.tierlift.cli.Application;
-import io.tierlift.cli.UserException;
-import io.tierlift.cli.Version;
-import io.tierlift.cli.command.ServerlessCommands;
-import io.tierlift.cli.console.StderrProgress;
 import io.tierlift.database.DbEndpoint;
 import io.tierlift.model.AppDescriptor;
 import io.tierlift.model.AwsServerlessTarget;
-import io.tierlift.provider.Progress;
 import io.tierlift.provider.Target;
 import io.tierlift.secret.SecretRef;
-import software.amazon.awssdk.core.exception.SdkException;
+import io.tierlift.tier.DnsRecord;
+import io.tierlift.tier.MigrationTier;
+import io.tierlift.tier.TierFailure;
 
 import java.io.PrintWriter;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -44,33 +36,22 @@ public final class AwsServerlessMigrationTier implements MigrationTier {
     static final String DISTRIBUTION_DOMAIN = "DistributionDomainName";
 
     private final AppDescriptor descriptor;
-    private final ServerlessCommands.Session session;
+    private final ServerlessSession session;
     private final LambdaMaintenanceSwitch maintenance;
-    private final Optional<DnsTrafficSwitch> dns;
+    private final Optional<DnsRecord> dns;
     private final DnsInstructions instructions;
 
-    public AwsServerlessMigrationTier(AppDescriptor descriptor, ServerlessCommands.Session session,
-                                      LambdaMaintenanceSwitch maintenance, Optional<DnsTrafficSwitch> dns,
+    AwsServerlessMigrationTier(AppDescriptor descriptor, ServerlessSession session,
+                                      LambdaMaintenanceSwitch maintenance, Optional<DnsRecord> dns,
                                       DnsInstructions instructions) {
         if (descriptor.targets().awsServerless().isEmpty()) {
-            throw new UserException("the descriptor has no targets.aws-serverless section to migrate to or from");
+            throw new TierFailure("the descriptor has no targets.aws-serverless section to migrate to or from");
         }
         this.descriptor = descriptor;
         this.session = session;
         this.maintenance = maintenance;
         this.dns = dns;
         this.instructions = instructions;
-    }
-
-    /** The tier with clients made from the application's environment, as {@code deploy aws-serverless} makes them. */
-    public static AwsServerlessMigrationTier open(Application app, AppDescriptor descriptor) {
-        ServerlessCommands.Session session = ServerlessCommands.open(app, descriptor);
-        Progress progress = new StderrProgress(app.console());
-        boolean emulator = Optional.ofNullable(app.environment().get("AWS_ENDPOINT_URL")).filter(v -> !v.isBlank()).isPresent();
-        LambdaMaintenanceSwitch maintenance = new LambdaMaintenanceSwitch(session.lambda(), progress, Sleeper.system(),
-                Clock.systemUTC(), emulator ? Duration.ofMillis(100) : Duration.ofSeconds(2), Duration.ofMinutes(5));
-        return new AwsServerlessMigrationTier(descriptor, session, maintenance, DnsTrafficSwitch.open(app, descriptor),
-                new DnsInstructions());
     }
 
     @Override
@@ -80,7 +61,7 @@ public final class AwsServerlessMigrationTier implements MigrationTier {
 
     @Override
     public void provision() {
-        aws(() -> session.deployer().deploy(descriptor, session.plan(), Version.current()));
+        aws(() -> session.deployer().deploy(descriptor, session.plan(), session.version()));
     }
 
     /**
@@ -106,7 +87,7 @@ public final class AwsServerlessMigrationTier implements MigrationTier {
      * tier's Secrets Manager clients: for the secret resolver of the migration's connections.
      */
     public SecretsManagerResolver secretResolver() {
-        return new SecretsManagerResolver(session.secrets(), target(descriptor).region());
+        return new SecretsManagerResolver(session::secrets, target(descriptor).region());
     }
 
     @Override
@@ -127,7 +108,7 @@ public final class AwsServerlessMigrationTier implements MigrationTier {
 
     @Override
     public void close() {
-        dns.ifPresent(DnsTrafficSwitch::close);
+        dns.ifPresent(DnsRecord::close);
         session.close();
     }
 
@@ -136,7 +117,7 @@ public final class AwsServerlessMigrationTier implements MigrationTier {
         ServerlessStatus.StackState stack = status.stacks().stream().filter(s -> s.key().equals(stackKey)).findFirst()
                 .orElseThrow(() -> new IllegalStateException("the aws-serverless plan has no " + stackKey + " stack"));
         if (stack.status().isEmpty()) {
-            throw new UserException("stack " + stack.name() + " (" + stack.region() + ") does not exist: aws-serverless is not "
+            throw new TierFailure("stack " + stack.name() + " (" + stack.region() + ") does not exist: aws-serverless is not "
                     + "deployed; deploy it first (tierlift deploy aws-serverless)");
         }
         return stack.outputs();
@@ -145,7 +126,7 @@ public final class AwsServerlessMigrationTier implements MigrationTier {
     private String required(Map<String, String> outputs, String stackKey, String name) {
         String value = outputs.get(name);
         if (value == null || value.isBlank()) {
-            throw new UserException("the " + stackKey + " stack of aws-serverless has no output " + name + " (it has "
+            throw new TierFailure("the " + stackKey + " stack of aws-serverless has no output " + name + " (it has "
                     + new java.util.TreeMap<>(outputs).keySet() + "); deploy aws-serverless again to complete it");
         }
         return value;
@@ -157,15 +138,6 @@ public final class AwsServerlessMigrationTier implements MigrationTier {
 
     /** AWS failures become operator messages, as in the deploy command. */
     private static <T> T aws(Supplier<T> call) {
-        try {
-            return call.get();
-        } catch (MaintenanceSwitchException | io.tierlift.aws.serverless.ServerlessDeployException
-                 | io.tierlift.aws.StackSetException | io.tierlift.aws.cloudformation.StackDeployException
-                 | io.tierlift.aws.client.AwsCallException | io.tierlift.aws.s3.S3SyncException
-                 | io.tierlift.release.ReleaseException e) {
-            throw new UserException(e.getMessage());
-        } catch (SdkException e) {
-            throw new UserException("AWS call failed: " + e.getMessage());
-        }
+        return AwsFailures.call(call);
     }
 }

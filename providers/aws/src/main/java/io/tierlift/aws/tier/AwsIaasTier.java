@@ -1,0 +1,139 @@
+package io.tierlift.aws.tier;
+
+import io.tierlift.aws.iaas.AwsIaasDeployer;
+import io.tierlift.aws.iaas.Ec2PrefixListLookup;
+import io.tierlift.aws.iaas.IaasStatus;
+import io.tierlift.aws.iaas.LiveResources;
+import io.tierlift.aws.cloudformation.Sleeper;
+import io.tierlift.diagram.AwsDiagram;
+import io.tierlift.model.AppDescriptor;
+import io.tierlift.plan.Plan;
+import io.tierlift.provider.RenderProvider;
+import io.tierlift.provider.Target;
+import io.tierlift.render.aws.StackPlan;
+import io.tierlift.render.aws.iaas.AwsIaasRenderer;
+import io.tierlift.tier.DeployOutcome;
+import io.tierlift.tier.DeployRequest;
+import io.tierlift.tier.DestroyOutcome;
+import io.tierlift.tier.DestroyRequest;
+import io.tierlift.tier.DnsRecords;
+import io.tierlift.tier.MigrationRequest;
+import io.tierlift.tier.MigrationTier;
+import io.tierlift.tier.PlanRequest;
+import io.tierlift.tier.StatusReport;
+import io.tierlift.tier.StatusRequest;
+import io.tierlift.tier.Tier;
+import io.tierlift.tier.TierContext;
+import io.tierlift.tier.TierFailure;
+import io.tierlift.tier.TierScope;
+import io.tierlift.tier.TranslatingMigrationTier;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/** aws-iaas for one descriptor: CloudFormation stacks, the release bucket and the site behind CloudFront. */
+final class AwsIaasTier implements Tier {
+    private final TierContext context;
+    private final TierScope scope;
+    private final AppDescriptor descriptor;
+    private final RenderProvider renderer;
+    private final DnsRecords dns;
+
+    AwsIaasTier(TierContext context, TierScope scope, RenderProvider renderer, DnsRecords dns) {
+        this.context = context;
+        this.scope = scope;
+        this.descriptor = scope.descriptor();
+        this.renderer = renderer;
+        this.dns = dns;
+    }
+
+    @Override
+    public Target target() {
+        return Target.AWS_IAAS;
+    }
+
+    @Override
+    public RenderProvider renderer() {
+        return renderer;
+    }
+
+    @Override
+    public String diagram() {
+        return new AwsDiagram().mermaid(stackPlan(), descriptor.backend().port(), descriptor.database().port());
+    }
+
+    @Override
+    public Plan plan(PlanRequest request) {
+        if (request.offline()) {
+            return withDeployer(deployer -> deployer.planOffline(descriptor, stackPlan(), request.digest()));
+        }
+        return withDeployer(deployer -> deployer.plan(descriptor, stackPlan(), context.version(), request.digest()));
+    }
+
+    @Override
+    public DeployOutcome deploy(DeployRequest request) {
+        return withDeployer(deployer -> {
+            if (request.confirmation().isPresent()) {
+                Plan plan = deployer.plan(descriptor, stackPlan(), context.version(), request.digest());
+                if (!request.confirmation().get().approve(plan)) {
+                    throw new TierFailure("deploy cancelled; nothing was changed");
+                }
+            }
+            AwsIaasDeployer.DeployReport report = deployer.deploy(descriptor, stackPlan(), context.version());
+            List<DeployOutcome.RecapRow> rows = new ArrayList<>(AwsRecap.stacks(report.stacksChanged()));
+            rows.add(new DeployOutcome.RecapRow("release", report.releaseUploaded() ? "uploaded" : "unchanged"));
+            rows.add(AwsRecap.site(report.site().uploaded().size(), report.site().uploadedBytes(), report.staleDeleted()));
+            rows.add(AwsRecap.cdn(report.invalidation()));
+            return new DeployOutcome(rows, report.changed(), false,
+                    report.changed() ? "Changes applied." : "No changes: aws-iaas already matched.");
+        });
+    }
+
+    @Override
+    public StatusReport status(StatusRequest request) {
+        IaasStatus status = withDeployer(deployer -> deployer.status(stackPlan()));
+        return new StatusReport(status.healthy(), IaasStatusView.rows(status),
+                request.json() ? Optional.of(IaasStatusView.json(status)) : Optional.empty());
+    }
+
+    @Override
+    public DestroyOutcome destroy(DestroyRequest request) {
+        return new DestroyOutcome(withDeployer(deployer -> deployer.destroy(stackPlan(), true, request.forceDataDeletion())));
+    }
+
+    @Override
+    public MigrationTier migration(MigrationRequest request) {
+        AwsSession session = new AwsSession(context, scope);
+        return new TranslatingMigrationTier(new AwsIaasMigrationTier(descriptor, stackPlan(), session.clients, context.progress(),
+                () -> deploy(DeployRequest.unattended(request.digest())), dns.open(descriptor)), AwsFailures::translate);
+    }
+
+    private StackPlan stackPlan() {
+        return new AwsIaasRenderer().plan(descriptor);
+    }
+
+    /** Runs {@code action} with a deployer over clients opened for it; AWS failures become operator messages. */
+    private <T> T withDeployer(Function<AwsIaasDeployer, T> action) {
+        try (AwsSession session = new AwsSession(context, scope)) {
+            return AwsFailures.call(() -> action.apply(deployer(session)));
+        }
+    }
+
+    private AwsIaasDeployer deployer(AwsSession session) {
+        var clients = session.clients;
+        var progress = context.progress();
+        Duration poll = session.deployerSettings.pollInterval();
+        LiveResources resources = new LiveResources(clients::cloudFormation, clients::autoScaling, clients::rds, progress,
+                Sleeper.system(), context.clock(), poll, Duration.ofMinutes(15));
+        return new AwsIaasDeployer(clients::cloudFormation, clients::s3, session.stacks, new Ec2PrefixListLookup(clients::ec2),
+                resources, session.invalidator, progress, poll, session.deployerSettings.stackTimeout(), context.clock());
+    }
+
+    @Override
+    public void close() {
+        // Each verb opens and closes its own clients; a migration tier closes its own.
+    }
+}

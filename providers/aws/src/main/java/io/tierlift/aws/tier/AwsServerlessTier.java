@@ -1,0 +1,144 @@
+package io.tierlift.aws.tier;
+
+import io.tierlift.aws.cloudformation.Sleeper;
+import io.tierlift.aws.serverless.AwsServerlessDeployer;
+import io.tierlift.aws.serverless.ReleaseInvoker;
+import io.tierlift.aws.serverless.ServerlessStatus;
+import io.tierlift.aws.serverless.migrate.LambdaMaintenanceSwitch;
+import io.tierlift.diagram.AwsDiagram;
+import io.tierlift.model.AppDescriptor;
+import io.tierlift.plan.Plan;
+import io.tierlift.provider.RenderProvider;
+import io.tierlift.provider.Target;
+import io.tierlift.render.aws.serverless.AwsServerlessRenderer;
+import io.tierlift.tier.DeployOutcome;
+import io.tierlift.tier.DeployRequest;
+import io.tierlift.tier.DestroyOutcome;
+import io.tierlift.tier.DestroyRequest;
+import io.tierlift.tier.DnsRecords;
+import io.tierlift.tier.MigrationRequest;
+import io.tierlift.tier.MigrationTier;
+import io.tierlift.tier.PlanRequest;
+import io.tierlift.tier.StatusReport;
+import io.tierlift.tier.StatusRequest;
+import io.tierlift.tier.Tier;
+import io.tierlift.tier.TierContext;
+import io.tierlift.tier.TierFailure;
+import io.tierlift.tier.TierScope;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/** aws-serverless for one descriptor: Lambda behind API Gateway, Aurora Serverless, the site behind CloudFront. */
+final class AwsServerlessTier implements Tier {
+    private final TierContext context;
+    private final TierScope scope;
+    private final AppDescriptor descriptor;
+    private final RenderProvider renderer;
+    private final DnsRecords dns;
+    private final Function<Function<String, LambdaClient>, ReleaseInvoker> invokers;
+
+    AwsServerlessTier(TierContext context, TierScope scope, RenderProvider renderer, DnsRecords dns,
+                      Function<Function<String, LambdaClient>, ReleaseInvoker> invokers) {
+        this.context = context;
+        this.scope = scope;
+        this.descriptor = scope.descriptor();
+        this.renderer = renderer;
+        this.dns = dns;
+        this.invokers = invokers;
+    }
+
+    @Override
+    public Target target() {
+        return Target.AWS_SERVERLESS;
+    }
+
+    @Override
+    public RenderProvider renderer() {
+        return renderer;
+    }
+
+    @Override
+    public String diagram() {
+        return new AwsDiagram().mermaid(new AwsServerlessRenderer().plan(descriptor), descriptor.backend().port(),
+                descriptor.database().port());
+    }
+
+    @Override
+    public Plan plan(PlanRequest request) {
+        if (request.offline()) {
+            return withSession(s -> s.deployer().planOffline(descriptor, s.plan(), request.digest()));
+        }
+        return withSession(s -> s.deployer().plan(descriptor, s.plan(), context.version(), request.digest()));
+    }
+
+    @Override
+    public DeployOutcome deploy(DeployRequest request) {
+        return withSession(s -> {
+            if (request.confirmation().isPresent()) {
+                Plan plan = s.deployer().plan(descriptor, s.plan(), context.version(), request.digest());
+                if (!request.confirmation().get().approve(plan)) {
+                    throw new TierFailure("deploy cancelled; nothing was changed");
+                }
+            }
+            AwsServerlessDeployer.DeployReport report = s.deployer().deploy(descriptor, s.plan(), context.version());
+            List<DeployOutcome.RecapRow> rows = new ArrayList<>(AwsRecap.stacks(report.stacksChanged()));
+            rows.add(new DeployOutcome.RecapRow("package", (report.packageUploaded() ? "uploaded " : "unchanged ") + report.packageKey()));
+            rows.add(new DeployOutcome.RecapRow("secret", report.secretWritten() ? "written" : "unchanged"));
+            report.releaseCommand().ifPresent(r -> rows.add(new DeployOutcome.RecapRow("release", "command exit code " + r.exitCode())));
+            rows.add(AwsRecap.site(report.site().result().uploaded().size(), report.site().result().uploadedBytes(),
+                    report.site().staleDeleted()));
+            rows.add(AwsRecap.cdn(report.site().invalidation()));
+            return new DeployOutcome(rows, report.changed(), false,
+                    report.changed() ? "Changes applied." : "No changes: aws-serverless already matched.");
+        });
+    }
+
+    @Override
+    public StatusReport status(StatusRequest request) {
+        ServerlessStatus status = withSession(s -> s.deployer().status(s.plan()));
+        List<String> rows = new ArrayList<>();
+        for (ServerlessStatus.StackState stack : status.stacks()) {
+            rows.add(String.format("%-10s %-40s %-12s %s", stack.key(), stack.name(), stack.region(), stack.status().orElse("ABSENT")));
+            new TreeMap<>(stack.outputs()).forEach((k, v) -> rows.add(String.format("    %s = %s", k, v)));
+        }
+        status.function().ifPresent(f -> rows.add(String.format("function   %s state=%s last-update=%s modified=%s code-sha256=%s",
+                f.name(), f.state(), f.lastUpdateStatus(), f.lastModified(), f.codeSha256())));
+        status.apiEndpoint().ifPresent(e -> rows.add(String.format("api        %s", e)));
+        return new StatusReport(true, rows, Optional.empty());
+    }
+
+    @Override
+    public DestroyOutcome destroy(DestroyRequest request) {
+        return new DestroyOutcome(withSession(s -> s.deployer().destroy(s.plan(), true, request.forceDataDeletion())));
+    }
+
+    @Override
+    public MigrationTier migration(MigrationRequest request) {
+        ServerlessSession session = session();
+        LambdaMaintenanceSwitch maintenance = new LambdaMaintenanceSwitch(session::lambda, context.progress(), Sleeper.system(),
+                context.clock(), session.emulated() ? Duration.ofMillis(100) : Duration.ofSeconds(2), Duration.ofMinutes(5));
+        return new AwsServerlessMigrationTier(descriptor, session, maintenance, dns.open(descriptor), new DnsInstructions());
+    }
+
+    private ServerlessSession session() {
+        return new ServerlessSession(new AwsSession(context, scope), scope, invokers);
+    }
+
+    /** Runs {@code action} with a session opened for it; AWS failures become operator messages. */
+    private <T> T withSession(Function<ServerlessSession, T> action) {
+        try (ServerlessSession session = session()) {
+            return AwsFailures.call(() -> action.apply(session));
+        }
+    }
+
+    @Override
+    public void close() {
+        // Each verb opens and closes its own clients; a migration tier closes its own.
+    }
+}

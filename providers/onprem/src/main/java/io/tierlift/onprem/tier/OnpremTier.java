@@ -1,0 +1,187 @@
+package io.tierlift.onprem.tier;
+
+import io.tierlift.diagram.OnpremDiagram;
+import io.tierlift.model.AppDescriptor;
+import io.tierlift.model.OnpremTarget;
+import io.tierlift.onprem.deploy.DeployCancelledException;
+import io.tierlift.onprem.deploy.DeployOptions;
+import io.tierlift.onprem.deploy.DeployReport;
+import io.tierlift.onprem.deploy.HostFailure;
+import io.tierlift.onprem.deploy.HostStatus;
+import io.tierlift.onprem.deploy.OnpremDeployer;
+import io.tierlift.onprem.deploy.OnpremFailover;
+import io.tierlift.onprem.deploy.OnpremPlanner;
+import io.tierlift.onprem.deploy.ReleaseSource;
+import io.tierlift.onprem.deploy.StalePlanException;
+import io.tierlift.onprem.release.ReleaseBuilder;
+import io.tierlift.onprem.ssh.SshException;
+import io.tierlift.plan.Plan;
+import io.tierlift.provider.RenderProvider;
+import io.tierlift.provider.Target;
+import io.tierlift.release.PipSettings;
+import io.tierlift.release.ProcessCommandRunner;
+import io.tierlift.render.onprem.firewall.TopologyFlows;
+import io.tierlift.secret.SecretView;
+import io.tierlift.tier.DeployOutcome;
+import io.tierlift.tier.DeployRequest;
+import io.tierlift.tier.DnsRecords;
+import io.tierlift.tier.FailoverOutcome;
+import io.tierlift.tier.MigrationRequest;
+import io.tierlift.tier.MigrationTier;
+import io.tierlift.tier.PlanRequest;
+import io.tierlift.tier.StatusReport;
+import io.tierlift.tier.StatusRequest;
+import io.tierlift.tier.Tier;
+import io.tierlift.tier.TierContext;
+import io.tierlift.tier.TierFailure;
+import io.tierlift.tier.TranslatingMigrationTier;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+
+/** The on-prem tier for one descriptor: the deployer, planner and failover over SSH. */
+final class OnpremTier implements Tier {
+    private final AppDescriptor descriptor;
+    private final TierContext context;
+    private final ConnectorFactory connectors;
+    private final DnsRecords dns;
+    private final RenderProvider renderer;
+
+    OnpremTier(AppDescriptor descriptor, TierContext context, ConnectorFactory connectors, DnsRecords dns, RenderProvider renderer) {
+        this.descriptor = descriptor;
+        this.context = context;
+        this.connectors = connectors;
+        this.dns = dns;
+        this.renderer = renderer;
+    }
+
+    @Override
+    public Target target() {
+        return Target.ONPREM;
+    }
+
+    @Override
+    public RenderProvider renderer() {
+        return renderer;
+    }
+
+    @Override
+    public String diagram() {
+        return new OnpremDiagram(new TopologyFlows()).mermaid(descriptor);
+    }
+
+    @Override
+    public Plan plan(PlanRequest request) {
+        if (request.offline()) {
+            return new OnpremPlanner().offline(descriptor, renderer.render(descriptor, SecretView.masked()), request.digest());
+        }
+        return operatorFailures(() -> deployer(request.acceptNewHostKeys()).plan(descriptor, request.digest()).plan());
+    }
+
+    @Override
+    public DeployOutcome deploy(DeployRequest request) {
+        DeployOptions defaults = DeployOptions.defaults();
+        DeployOptions options = new DeployOptions(defaults.owner(), defaults.leaseTtl(), request.breakLock());
+        DeployReport report;
+        try {
+            OnpremDeployer deployer = deployer(request.acceptNewHostKeys());
+            report = request.rollback() ? deployer.rollback(descriptor, options)
+                    : deployer.deploy(descriptor, request.digest(), options, request.savedPlan(),
+                    plan -> request.confirmation().map(c -> c.approve(plan)).orElse(true));
+        } catch (DeployCancelledException e) {
+            throw new TierFailure(e.getMessage(), e);
+        } catch (StalePlanException e) {
+            throw new TierFailure("the saved plan is stale: " + e.getMessage(), e);
+        } catch (HostFailure e) {
+            throw new TierFailure("deploy failed on " + e.getMessage(), e);
+        } catch (SshException e) {
+            throw new TierFailure(e.getMessage(), e);
+        }
+        return outcome(report);
+    }
+
+    private static DeployOutcome outcome(DeployReport report) {
+        List<DeployOutcome.RecapRow> rows = new ArrayList<>();
+        for (Map.Entry<String, DeployReport.HostResult> entry : new TreeMap<>(report.hosts()).entrySet()) {
+            rows.add(new DeployOutcome.RecapRow(entry.getKey(), String.format("%-8s changes=%d",
+                    entry.getValue().name().toLowerCase(), report.changesOn(entry.getKey()))));
+        }
+        String summary = report.totalChanges() == 0 ? "No changes: every host already matched."
+                : report.totalChanges() + " change(s) applied.";
+        return new DeployOutcome(rows, report.totalChanges() > 0, report.failed(), summary);
+    }
+
+    @Override
+    public StatusReport status(StatusRequest request) {
+        List<HostStatus> hosts = operatorFailures(() -> deployer(false).status(descriptor));
+        List<String> rows = new ArrayList<>();
+        boolean healthy = true;
+        for (HostStatus host : hosts) {
+            rows.add(String.format("%-10s %-22s %s%s", host.host(), String.join(",", host.roles()),
+                    host.healthy() ? "" : "UNHEALTHY: ", String.join("; ", host.facts())));
+            healthy &= host.healthy();
+        }
+        return new StatusReport(healthy, rows, Optional.empty());
+    }
+
+    @Override
+    public FailoverOutcome failover() {
+        OnpremFailover.Result result = operatorFailures(() -> new OnpremFailover(connectors.create(onprem(), false), renderer,
+                context.secretsFor(descriptor), context.progress()).failover(descriptor));
+        return new FailoverOutcome(result.newPrimary(), result.oldPrimary(), result.oldPrimaryFenced(), result.nextStep());
+    }
+
+    @Override
+    public MigrationTier migration(MigrationRequest request) {
+        return new TranslatingMigrationTier(new OnpremMigrationTier(descriptor, connectors.create(onprem(), false),
+                context.progress(), () -> provision(request.digest()), request.tunnelPort(), dns.open(descriptor)), OnpremTier::translate);
+    }
+
+    /** The deploy of a migration's provision step: no questions, a failed host fails the step. */
+    private void provision(String digest) {
+        DeployReport report;
+        try {
+            report = deployer(false).deploy(descriptor, digest, DeployOptions.defaults(), Optional.empty(), plan -> true);
+        } catch (HostFailure e) {
+            throw new TierFailure("deploying the " + Target.ONPREM + " tier failed on " + e.getMessage(), e);
+        }
+        if (report.failed()) {
+            throw new TierFailure("the on-prem deploy failed on " + report.hosts().entrySet().stream()
+                    .filter(e -> e.getValue() == DeployReport.HostResult.FAILED).map(Map.Entry::getKey).toList());
+        }
+    }
+
+    private OnpremDeployer deployer(boolean acceptNewHostKeys) {
+        ReleaseBuilder builder = new ReleaseBuilder(new ProcessCommandRunner(), PipSettings.defaults(), context.progress());
+        Path cache = Path.of(System.getProperty("user.home"), ".tierlift", "cache");
+        return new OnpremDeployer(connectors.create(onprem(), acceptNewHostKeys), renderer, context.secretsFor(descriptor),
+                context.progress(), ReleaseSource.using(builder, cache));
+    }
+
+    private OnpremTarget onprem() {
+        return descriptor.targets().onprem().orElseThrow(() -> new TierFailure("the descriptor has no targets.onprem section"));
+    }
+
+    /** SSH and host failures carry the operator's sentence already. */
+    private static <T> T operatorFailures(Supplier<T> action) {
+        try {
+            return action.get();
+        } catch (RuntimeException e) {
+            throw translate(e);
+        }
+    }
+
+    private static RuntimeException translate(RuntimeException e) {
+        return e instanceof SshException || e instanceof HostFailure ? new TierFailure(e.getMessage(), e) : e;
+    }
+
+    @Override
+    public void close() {
+        // Each verb opens and closes its own SSH sessions; a migration tier closes its tunnel itself.
+    }
+}
