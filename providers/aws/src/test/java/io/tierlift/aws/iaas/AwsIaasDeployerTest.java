@@ -1,5 +1,8 @@
 package io.tierlift.aws.iaas;
 
+import io.tierlift.aws.DatabaseProtection;
+import io.tierlift.aws.StackSet;
+import io.tierlift.aws.StackSetException;
 import io.tierlift.aws.cloudformation.DeployerSettings;
 import io.tierlift.aws.cloudformation.StackDeployer;
 import io.tierlift.aws.cloudfront.CloudFrontInvalidator;
@@ -57,6 +60,7 @@ class AwsIaasDeployerTest {
     private AppDescriptor descriptor;
     private StackPlan plan;
     private AwsIaasDeployer deployer;
+    private StackDeployer stacks;
 
     @BeforeEach
     void setUp() throws IOException {
@@ -85,7 +89,7 @@ class AwsIaasDeployerTest {
         var loaded = new DescriptorLoader().load(file, Optional.empty());
         descriptor = loaded.descriptor();
         plan = new AwsIaasRenderer().plan(descriptor);
-        StackDeployer stacks = new StackDeployer(region -> cfn, DeployerSettings.defaults().withPollInterval(Duration.ofMillis(1)),
+        stacks = new StackDeployer(region -> cfn, DeployerSettings.defaults().withPollInterval(Duration.ofMillis(1)),
                 progress, d -> { }, Clock.systemUTC());
         Clock clock = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
         LiveResources resources = new LiveResources(region -> cfn, region -> autoScaling, region -> rds, progress,
@@ -251,6 +255,60 @@ class AwsIaasDeployerTest {
                 .isInstanceOf(IaasDeployException.class)
                 .hasMessageContaining("update-termination-protection --no-enable-termination-protection");
         assertThat(cfn.stacks).containsKey(plan.stack("data").name());
+    }
+
+    /** The destroy aws-serverless uses: StackSet's, with no RDS instance to look at. */
+    private List<String> destroyAsServerless(boolean liftProtection) {
+        StackSet stackSet = new StackSet("aws-serverless", region -> cfn, region -> s3, stacks, progress, Duration.ofMillis(1),
+                Duration.ofMinutes(1), Clock.systemUTC());
+        return stackSet.destroy(plan, Map.of("static", "SiteBucketName", "artifacts", "ArtifactBucketName"), true, liftProtection);
+    }
+
+    @Test
+    void theOtherTiersDestroyAlsoWarnsOfAFailedProtectionLiftAndDeletesAnyway() {
+        deployer.deploy(descriptor, plan, "1.2.3");
+        cfn.terminationProtectionFailure = 500;
+        cfn.enforceTerminationProtection = false;
+
+        List<String> deleted = destroyAsServerless(true);
+
+        assertThat(deleted).contains(plan.stack("data").name());
+        assertThat(cfn.stacks).isEmpty();
+        assertThat(progress.lines()).anySatisfy(l -> assertThat(l)
+                .startsWith(plan.stack("data").name() + ": warning: could not turn termination protection off"));
+    }
+
+    @Test
+    void theOtherTiersRefusalNamesItsOwnNextStep() {
+        deployer.deploy(descriptor, plan, "1.2.3");
+
+        assertThatThrownBy(() -> destroyAsServerless(false))
+                .isInstanceOf(StackSetException.class)
+                .hasMessageContaining("stack " + plan.stack("data").name() + " has termination protection on (it holds the database)")
+                .hasMessageContaining("Next step, to delete the database too: tierlift destroy aws-serverless --yes --force-data-deletion");
+        assertThat(cfn.stacks).containsKey(plan.stack("data").name());
+    }
+
+    @Test
+    void aProtectedDatabaseIsTurnedOffOnlyWhenAskedAndBeforeItsStackIsDeleted() {
+        deployer.deploy(descriptor, plan, "1.2.3");
+        String data = plan.stack("data").name();
+        cfn.stacks.put(data, cfn.stacks.get(data).toBuilder().enableTerminationProtection(false).build());
+        StackSet stackSet = new StackSet("aws-serverless", region -> cfn, region -> s3, stacks, progress, Duration.ofMillis(1),
+                Duration.ofMinutes(1), Clock.systemUTC());
+        DatabaseProtection cluster = spec -> spec.key().equals("data")
+                ? Optional.of(new DatabaseProtection.ProtectedDatabase("cluster notes", () -> journal.add("turned off")))
+                : Optional.empty();
+        Map<String, String> buckets = Map.of("static", "SiteBucketName", "artifacts", "ArtifactBucketName");
+
+        assertThatThrownBy(() -> stackSet.destroy(plan, buckets, true, false, cluster))
+                .isInstanceOf(StackSetException.class)
+                .hasMessageContaining("stack " + data + " has cluster notes with deletion protection on;");
+        assertThat(journal).doesNotContain("turned off");
+
+        stackSet.destroy(plan, buckets, true, true, cluster);
+        assertThat(journal).containsSubsequence("turned off", "cfn:DeleteStack " + data);
+        assertThat(cfn.stacks).isEmpty();
     }
 
     /** The fake only creates stacks: forgetting them makes a redeploy create them again with the same outputs, buckets kept. */
