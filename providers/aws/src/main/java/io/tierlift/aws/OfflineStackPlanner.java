@@ -18,17 +18,19 @@ import java.util.Map;
  */
 public final class OfflineStackPlanner {
     private final TargetPlan target;
+    private final List<PlannedChange> tierSteps;
 
     public OfflineStackPlanner(String target, Clock clock) {
-        this.target = new TargetPlan(target, clock);
-    }
-
-    public Plan plan(AppDescriptor descriptor, StackPlan plan, String digest) {
-        return plan(descriptor, plan, digest, List.of());
+        this(target, clock, List.of());
     }
 
     /** {@code tierSteps}: the tier's own steps beside stacks and site (a package to build), listed between the two. */
-    public Plan plan(AppDescriptor descriptor, StackPlan plan, String digest, List<PlannedChange> tierSteps) {
+    public OfflineStackPlanner(String target, Clock clock, List<PlannedChange> tierSteps) {
+        this.target = new TargetPlan(target, clock);
+        this.tierSteps = List.copyOf(tierSteps);
+    }
+
+    public Plan plan(AppDescriptor descriptor, StackPlan plan, String digest) {
         List<PlannedChange> changes = new ArrayList<>();
         for (StackSpec spec : plan.stacks()) {
             spec.template().resources().forEach(resource -> changes.add(PlannedChange.of(target.resource(spec, resource.logicalId()),

@@ -136,7 +136,12 @@ public final class AwsIaasDeployer {
      * file of the React build as an upload, with no AWS call.
      */
     public Plan planOffline(AppDescriptor descriptor, StackPlan plan, String digest) {
-        return new OfflineStackPlanner(TARGET, clock).plan(descriptor, plan, digest);
+        return offlinePlanner(clock).plan(descriptor, plan, digest);
+    }
+
+    /** What {@link #planOffline} uses, made without a deployer or any client. */
+    public static OfflineStackPlanner offlinePlanner(Clock clock) {
+        return new OfflineStackPlanner(TARGET, clock);
     }
 
     /** Change sets per existing stack (deleted again), template resources for stacks still to create, and the site files. */

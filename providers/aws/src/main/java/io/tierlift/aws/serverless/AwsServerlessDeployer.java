@@ -190,9 +190,13 @@ public final class AwsServerlessDeployer {
 
     /** Every resource of every template as a creation and every site file as an upload, with no AWS call (and no pip). */
     public Plan planOffline(AppDescriptor descriptor, StackPlan plan, String digest) {
-        return new OfflineStackPlanner(TARGET, clock).plan(descriptor, plan, digest, List.of(PlannedChange.of(TARGET + ".package",
-                "lambda-package", Action.CREATE,
-                "offline: build the function's package and upload it when its key is missing (not built offline)")));
+        return offlinePlanner(clock).plan(descriptor, plan, digest);
+    }
+
+    /** What {@link #planOffline} uses, made without a deployer or any client. */
+    public static OfflineStackPlanner offlinePlanner(Clock clock) {
+        return new OfflineStackPlanner(TARGET, clock, List.of(PlannedChange.of(TARGET + ".package", "lambda-package",
+                Action.CREATE, "offline: build the function's package and upload it when its key is missing (not built offline)")));
     }
 
     /** Change sets per existing stack (deleted again), template resources for stacks still to create, the package and the site files. */

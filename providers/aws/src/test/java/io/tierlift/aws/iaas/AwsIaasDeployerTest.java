@@ -7,6 +7,7 @@ import io.tierlift.aws.cloudformation.DeployerSettings;
 import io.tierlift.aws.cloudformation.StackDeployer;
 import io.tierlift.aws.cloudfront.CloudFrontInvalidator;
 import io.tierlift.aws.cloudfront.InvalidationSettings;
+import io.tierlift.aws.serverless.AwsServerlessDeployer;
 import io.tierlift.aws.testing.RecordingProgress;
 import io.tierlift.descriptor.DescriptorLoader;
 import io.tierlift.model.AppDescriptor;
@@ -45,6 +46,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The deployer against CloudFormation and S3 fakes: parameters resolved at deploy time, offline plan, destroy. */
 class AwsIaasDeployerTest {
     private static final String PREFIX_LIST_ID = "pl-4fa04526";
+    private static final Map<String, String> BUCKET_OUTPUTS = Map.of("static", "SiteBucketName", "artifacts", "ArtifactBucketName");
 
     @TempDir
     Path dir;
@@ -172,6 +174,21 @@ class AwsIaasDeployerTest {
     }
 
     @Test
+    void offlinePlansComeFromPlannersMadeWithoutADeployerOrAnyClient() {
+        Clock clock = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
+        AwsIaasDeployer offline = new AwsIaasDeployer(null, null, null, null, progress, null, null, clock);
+
+        assertThat(AwsIaasDeployer.offlinePlanner(clock).plan(descriptor, plan, "digest"))
+                .isEqualTo(offline.planOffline(descriptor, plan, "digest"));
+        List<String> serverless = AwsServerlessDeployer.offlinePlanner(clock).plan(descriptor, plan, "digest").changes().stream()
+                .map(PlannedChange::address).toList();
+        assertThat(serverless).containsSubsequence("aws-serverless.network.Vpc", "aws-serverless.package",
+                "aws-serverless.site/index.html");
+        assertThat(serverless.indexOf("aws-serverless.package")).isGreaterThan(serverless.size() - 4);
+        assertThat(journal).isEmpty();
+    }
+
+    @Test
     void offlinePlanWithoutTheReactBuildSaysToBuildIt() throws IOException {
         Files.delete(dir.resolve("frontend/dist/assets/index-abc123.js"));
         Files.delete(dir.resolve("frontend/dist/assets"));
@@ -240,10 +257,7 @@ class AwsIaasDeployerTest {
 
         List<String> deleted = deployer.destroy(plan, true, true);
 
-        assertThat(deleted).contains(plan.stack("data").name());
-        assertThat(cfn.stacks).isEmpty();
-        assertThat(progress.lines()).anySatisfy(l -> assertThat(l)
-                .startsWith(plan.stack("data").name() + ": warning: could not turn termination protection off"));
+        assertDeletedAfterWarningOfTheFailedLift(deleted);
     }
 
     @Test
@@ -257,11 +271,22 @@ class AwsIaasDeployerTest {
         assertThat(cfn.stacks).containsKey(plan.stack("data").name());
     }
 
+    private void assertDeletedAfterWarningOfTheFailedLift(List<String> deleted) {
+        assertThat(deleted).contains(plan.stack("data").name());
+        assertThat(cfn.stacks).isEmpty();
+        assertThat(progress.lines()).anySatisfy(l -> assertThat(l)
+                .startsWith(plan.stack("data").name() + ": warning: could not turn termination protection off"));
+    }
+
+    /** The stack set aws-serverless destroys with. */
+    private StackSet serverlessStackSet() {
+        return new StackSet("aws-serverless", region -> cfn, region -> s3, stacks, progress, Duration.ofMillis(1),
+                Duration.ofMinutes(1), Clock.systemUTC());
+    }
+
     /** The destroy aws-serverless uses: StackSet's, with no RDS instance to look at. */
     private List<String> destroyAsServerless(boolean liftProtection) {
-        StackSet stackSet = new StackSet("aws-serverless", region -> cfn, region -> s3, stacks, progress, Duration.ofMillis(1),
-                Duration.ofMinutes(1), Clock.systemUTC());
-        return stackSet.destroy(plan, Map.of("static", "SiteBucketName", "artifacts", "ArtifactBucketName"), true, liftProtection);
+        return serverlessStackSet().destroy(plan, BUCKET_OUTPUTS, true, liftProtection);
     }
 
     @Test
@@ -272,10 +297,7 @@ class AwsIaasDeployerTest {
 
         List<String> deleted = destroyAsServerless(true);
 
-        assertThat(deleted).contains(plan.stack("data").name());
-        assertThat(cfn.stacks).isEmpty();
-        assertThat(progress.lines()).anySatisfy(l -> assertThat(l)
-                .startsWith(plan.stack("data").name() + ": warning: could not turn termination protection off"));
+        assertDeletedAfterWarningOfTheFailedLift(deleted);
     }
 
     @Test
@@ -294,19 +316,17 @@ class AwsIaasDeployerTest {
         deployer.deploy(descriptor, plan, "1.2.3");
         String data = plan.stack("data").name();
         cfn.stacks.put(data, cfn.stacks.get(data).toBuilder().enableTerminationProtection(false).build());
-        StackSet stackSet = new StackSet("aws-serverless", region -> cfn, region -> s3, stacks, progress, Duration.ofMillis(1),
-                Duration.ofMinutes(1), Clock.systemUTC());
+        StackSet stackSet = serverlessStackSet();
         DatabaseProtection cluster = spec -> spec.key().equals("data")
                 ? Optional.of(new DatabaseProtection.ProtectedDatabase("cluster notes", () -> journal.add("turned off")))
                 : Optional.empty();
-        Map<String, String> buckets = Map.of("static", "SiteBucketName", "artifacts", "ArtifactBucketName");
 
-        assertThatThrownBy(() -> stackSet.destroy(plan, buckets, true, false, cluster))
+        assertThatThrownBy(() -> stackSet.destroy(plan, BUCKET_OUTPUTS, true, false, cluster))
                 .isInstanceOf(StackSetException.class)
                 .hasMessageContaining("stack " + data + " has cluster notes with deletion protection on;");
         assertThat(journal).doesNotContain("turned off");
 
-        stackSet.destroy(plan, buckets, true, true, cluster);
+        stackSet.destroy(plan, BUCKET_OUTPUTS, true, true, cluster);
         assertThat(journal).containsSubsequence("turned off", "cfn:DeleteStack " + data);
         assertThat(cfn.stacks).isEmpty();
     }
