@@ -6,62 +6,88 @@ import io.tierlift.aws.cloudformation.StackDeployer;
 import io.tierlift.aws.cloudformation.StackRequest;
 import io.tierlift.aws.cloudfront.CloudFrontInvalidator;
 import io.tierlift.aws.cloudfront.InvalidationResult;
+import io.tierlift.aws.s3.S3Objects;
 import io.tierlift.aws.s3.S3Sync;
 import io.tierlift.aws.s3.SyncResult;
 import io.tierlift.model.AppDescriptor;
 import io.tierlift.provider.Progress;
+import io.tierlift.render.aws.ParameterSource;
 import io.tierlift.render.aws.StackPlan;
 import io.tierlift.render.aws.StackSpec;
+import io.tierlift.render.aws.cfn.CfnJson;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.cloudformation.model.Capability;
 import software.amazon.awssdk.services.cloudformation.model.Parameter;
 import software.amazon.awssdk.services.cloudformation.model.Tag;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * The steps every AWS tier shares once its stacks are planned: create or update one stack, read an
- * earlier stack's output, sync the React build to the site bucket, empty a bucket and delete the
- * stacks last first. The tier's deployer decides the order of things and its own extra steps.
+ * The steps every AWS tier shares once its stacks are planned: deploy the stacks in order (later
+ * ones take earlier ones' outputs), read an earlier stack's output, sync the React build to the
+ * site bucket, empty a bucket and delete the stacks last first. The tier's deployer decides its
+ * own extra steps (what its deploy-time parameters are, what runs between two stacks).
  */
 public final class StackSet {
+    /** The stack holding the database: the one deployed with termination protection. */
+    public static final String DATA_STACK = "data";
+
     private final Function<String, CloudFormationClient> cloudFormation;
     private final Function<String, S3Client> s3;
     private final StackDeployer stacks;
     private final Progress progress;
-    private final Duration pollInterval;
-    private final Duration stackTimeout;
-    private final Clock clock;
-    private final String target;
+    private final StackWait wait;
+    private final StackDestroyer destroyer;
 
     public StackSet(String target, Function<String, CloudFormationClient> cloudFormation, Function<String, S3Client> s3,
                     StackDeployer stacks, Progress progress, Duration pollInterval, Duration stackTimeout, Clock clock) {
-        this.target = target;
         this.cloudFormation = cloudFormation;
         this.s3 = s3;
         this.stacks = stacks;
         this.progress = progress;
-        this.pollInterval = pollInterval;
-        this.stackTimeout = stackTimeout;
-        this.clock = clock;
+        this.wait = new StackWait(target, stacks, pollInterval, stackTimeout, clock);
+        this.destroyer = new StackDestroyer(target, cloudFormation, s3, stacks, wait, progress);
     }
 
     public StackDeployer stacks() {
         return stacks;
+    }
+
+    /** What deploying a plan's stacks did, by stack key: whether each changed, and its outputs. */
+    public record DeployedStacks(Map<String, Boolean> changed, Map<String, Map<String, String>> outputs) {
+    }
+
+    /**
+     * Deploys the plan's stacks in order: each one's parameters are literals, outputs of the stacks
+     * before it, or the tier's {@code deployTime} values; {@code afterEach} runs once a stack is up,
+     * before the next one starts.
+     */
+    public DeployedStacks deployInOrder(StackPlan plan, String version, DeployTimeValues deployTime,
+                                        BiConsumer<StackSpec, DeployResult> afterEach) {
+        Map<String, Boolean> changed = new LinkedHashMap<>();
+        Map<String, Map<String, String>> outputs = new LinkedHashMap<>();
+        for (StackSpec spec : plan.stacks()) {
+            DeployResult result = deploy(request(spec, parameters(spec, plan, outputs, deployTime), plan, version));
+            changed.put(spec.key(), result.changed());
+            outputs.put(spec.key(), result.outputs());
+            afterEach.accept(spec, result);
+        }
+        return new DeployedStacks(changed, outputs);
     }
 
     /**
@@ -86,24 +112,44 @@ public final class StackSet {
                 .tags(request.tags().entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList())
                 .capabilities(request.capabilities())
                 .enableTerminationProtection(request.terminationProtection()));
-        Instant deadline = clock.instant().plus(stackTimeout);
-        while (true) {
-            LiveStack now = stacks.status(request.stackName(), request.region())
-                    .orElseThrow(() -> new StackSetException("stack " + request.stackName() + " vanished while being created"));
-            if (!now.status().endsWith("_IN_PROGRESS")) {
-                if (!"CREATE_COMPLETE".equals(now.status())) {
-                    throw new StackSetException("stack " + request.stackName() + " failed: " + now.status()
-                            + now.statusReason().map(r -> " (" + r + ")").orElse(""));
-                }
-                progress.step(request.stackName(), "CREATE_COMPLETE");
-                return new DeployResult(now.stackName(), now.stackId(), now.status(), true, now.outputs());
-            }
-            if (clock.instant().isAfter(deadline)) {
-                throw new StackSetException("stack " + request.stackName() + " is still " + now.status() + " after "
-                        + stackTimeout.toMinutes() + " min; follow it with 'tierlift status " + target + "'");
-            }
-            sleep(request.stackName());
+        LiveStack now = wait.untilSettled(request.stackName(), request.stackName(), request.region())
+                .orElseThrow(() -> new StackSetException("stack " + request.stackName() + " vanished while being created"));
+        if (!"CREATE_COMPLETE".equals(now.status())) {
+            throw new StackSetException("stack " + request.stackName() + " failed: " + now.status()
+                    + now.statusReason().map(r -> " (" + r + ")").orElse(""));
         }
+        progress.step(request.stackName(), "CREATE_COMPLETE");
+        return new DeployResult(now.stackName(), now.stackId(), now.status(), true, now.outputs());
+    }
+
+    /** The request for one stack of the plan, tagged with the version; the data stack gets termination protection. */
+    public static StackRequest request(StackSpec spec, Map<String, String> parameters, StackPlan plan, String version) {
+        Map<String, String> tags = new TreeMap<>(plan.tags());
+        tags.put("tierlift:version", version);
+        Set<Capability> capabilities = spec.capabilities().stream().map(Capability::fromValue).collect(Collectors.toSet());
+        return new StackRequest(spec.name(), spec.region(), new CfnJson().write(spec.template()), parameters, tags,
+                DATA_STACK.equals(spec.key()), capabilities);
+    }
+
+    /** The values of a stack's parameters: literals, outputs of the stacks before it ({@code outputs}) and deploy-time values. */
+    public static Map<String, String> parameters(StackSpec spec, StackPlan plan, Map<String, Map<String, String>> outputs,
+                                                 DeployTimeValues deployTime) {
+        Map<String, String> parameters = new TreeMap<>();
+        spec.parameters().forEach((name, source) -> parameters.put(name, value(spec, name, source, plan, outputs, deployTime)));
+        return parameters;
+    }
+
+    private static String value(StackSpec spec, String parameter, ParameterSource source, StackPlan plan,
+                                Map<String, Map<String, String>> outputs, DeployTimeValues deployTime) {
+        if (source instanceof ParameterSource.Literal literal) {
+            return literal.value();
+        }
+        if (source instanceof ParameterSource.StackOutput out) {
+            return output(plan, outputs, out.stackKey(), out.outputName());
+        }
+        String name = ((ParameterSource.DeployTime) source).name();
+        return deployTime.value(spec, name, outputs).orElseThrow(() -> new StackSetException("stack " + spec.key()
+                + " parameter " + parameter + " needs deploy-time value '" + name + "', which this version cannot produce"));
     }
 
     /** An output of a stack deployed (or read) before, failing with what the stack does have. */
@@ -154,74 +200,28 @@ public final class StackSet {
         return files;
     }
 
+    /** {@link #destroy(StackPlan, Map, boolean, boolean, DatabaseProtection)} for stacks holding no separately protected database. */
+    public List<String> destroy(StackPlan plan, Map<String, String> bucketOutputs, boolean emptyBuckets, boolean liftProtection) {
+        return destroy(plan, bucketOutputs, emptyBuckets, liftProtection, DatabaseProtection.none());
+    }
+
     /**
      * Deletes the stacks, last first. A stack holding a bucket (named by {@code bucketOutputs}: stack
      * key → output) has it emptied first, only when {@code emptyBuckets}: CloudFormation can't delete
-     * a bucket that holds objects. A stack with termination protection stops the deletion with what
-     * to do unless {@code liftProtection}; then the protection is turned off first.
+     * a bucket that holds objects. A stack with termination protection, or holding a database with
+     * deletion protection ({@code databases}), stops the deletion there with what to do, unless
+     * {@code liftProtection} (the operator asked to delete the database too): then the database's
+     * protection is turned off, then the stack's. When CloudFormation fails to lift the stack's, a
+     * warning says so and the delete is tried anyway: it fails with what to do if the protection was
+     * still on.
      */
-    public List<String> destroy(StackPlan plan, Map<String, String> bucketOutputs, boolean emptyBuckets, boolean liftProtection) {
-        List<StackSpec> reversed = new ArrayList<>(plan.stacks());
-        Collections.reverse(reversed);
-        List<String> deleted = new ArrayList<>();
-        for (StackSpec spec : reversed) {
-            Optional<LiveStack> live = stacks.status(spec.name(), spec.region()).filter(l -> !"DELETE_COMPLETE".equals(l.status()));
-            if (live.isEmpty()) {
-                continue;
-            }
-            String bucketOutput = bucketOutputs.get(spec.key());
-            if (bucketOutput != null && live.get().outputs().containsKey(bucketOutput)) {
-                String bucket = live.get().outputs().get(bucketOutput);
-                if (!emptyBuckets) {
-                    throw new StackSetException("stack " + spec.name() + " holds bucket " + bucket
-                            + "; destroying it deletes every object in it: run with --yes to confirm");
-                }
-                emptyBucket(spec.region(), bucket);
-            }
-            if (live.get().terminationProtection()) {
-                if (!liftProtection) {
-                    throw new StackSetException("stack " + spec.name() + " has termination protection on (it holds the database); "
-                            + "deleted so far: " + deleted + ". Run destroy again with --force-data-deletion to lift it and "
-                            + "delete the stack (the database keeps a final snapshot)");
-                }
-                progress.step(spec.name(), "turning termination protection off (--force-data-deletion)");
-                cloudFormation.apply(spec.region()).updateTerminationProtection(b -> b.stackName(spec.name())
-                        .enableTerminationProtection(false));
-            }
-            if (stacks.deleteStack(spec.name(), spec.region())) {
-                deleted.add(spec.name());
-            }
-        }
-        return deleted;
+    public List<String> destroy(StackPlan plan, Map<String, String> bucketOutputs, boolean emptyBuckets, boolean liftProtection,
+                                DatabaseProtection databases) {
+        return destroyer.destroy(plan, bucketOutputs, emptyBuckets, liftProtection, databases);
     }
 
     /** Deletes every object version and delete marker (the artifacts bucket is versioned). */
     public void emptyBucket(String region, String bucket) {
-        S3Client client = s3.apply(region);
-        int count = 0;
-        while (true) {
-            var listed = client.listObjectVersions(b -> b.bucket(bucket));
-            List<ObjectIdentifier> ids = new ArrayList<>();
-            listed.versions().forEach(v -> ids.add(ObjectIdentifier.builder().key(v.key()).versionId(v.versionId()).build()));
-            listed.deleteMarkers().forEach(m -> ids.add(ObjectIdentifier.builder().key(m.key()).versionId(m.versionId()).build()));
-            if (ids.isEmpty()) {
-                break;
-            }
-            for (int from = 0; from < ids.size(); from += 1000) {
-                List<ObjectIdentifier> batch = ids.subList(from, Math.min(ids.size(), from + 1000));
-                client.deleteObjects(b -> b.bucket(bucket).delete(d -> d.objects(batch).quiet(true)));
-            }
-            count += ids.size();
-        }
-        progress.step("s3://" + bucket, "emptied (" + count + " object version(s) deleted)");
-    }
-
-    private void sleep(String stackName) {
-        try {
-            Thread.sleep(pollInterval.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StackSetException("interrupted while waiting for stack " + stackName);
-        }
+        new S3Objects(s3.apply(region), progress).empty(bucket);
     }
 }

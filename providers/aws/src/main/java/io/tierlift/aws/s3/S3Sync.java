@@ -174,7 +174,8 @@ public final class S3Sync {
         }
     }
 
-    private static String sha256(Path file) {
+    /** The hex SHA-256 of a file, as a sync stores it under {@link #SHA256_METADATA}. */
+    public static String sha256(Path file) {
         try (InputStream in = Files.newInputStream(file)) {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             byte[] buffer = new byte[64 * 1024];

@@ -4,49 +4,39 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tierlift.aws.DeployTimeValues;
+import io.tierlift.aws.LiveStackPlanner;
+import io.tierlift.aws.OfflineStackPlanner;
 import io.tierlift.aws.StackSet;
-import io.tierlift.aws.cloudformation.ChangeSetPlan;
-import io.tierlift.aws.cloudformation.DeployResult;
 import io.tierlift.aws.cloudformation.LiveStack;
-import io.tierlift.aws.cloudformation.PlannedChangeMapper;
 import io.tierlift.aws.cloudformation.StackRequest;
 import io.tierlift.aws.cloudfront.CloudFrontInvalidator;
 import io.tierlift.aws.lambda.LambdaPackage;
-import io.tierlift.aws.s3.S3Sync;
+import io.tierlift.aws.s3.S3Objects;
 import io.tierlift.model.AppDescriptor;
 import io.tierlift.model.EnvValue;
 import io.tierlift.plan.Action;
 import io.tierlift.plan.Plan;
 import io.tierlift.plan.PlannedChange;
 import io.tierlift.provider.Progress;
-import io.tierlift.render.aws.ParameterSource;
 import io.tierlift.render.aws.StackPlan;
 import io.tierlift.render.aws.StackSpec;
 import io.tierlift.render.aws.cfn.CfnJson;
 import io.tierlift.render.aws.iaas.ArtifactsStack;
 import io.tierlift.render.aws.iaas.StaticSiteStack;
 import io.tierlift.secret.SecretResolver;
-import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.cloudformation.model.Capability;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
-import software.amazon.awssdk.services.s3.model.S3Exception;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -63,7 +53,7 @@ public final class AwsServerlessDeployer {
     public static final String TARGET = "aws-serverless";
     static final String PACKAGE_KEY = "lambda-package-key";
     static final String ARTIFACTS = ArtifactsStack.KEY;
-    static final String DATA = "data";
+    static final String DATA = StackSet.DATA_STACK;
     static final String API = "api";
     static final String STATIC = StaticSiteStack.KEY;
     static final String APP_SECRET_OUTPUT = "AppSecretArn";
@@ -109,33 +99,40 @@ public final class AwsServerlessDeployer {
 
     public DeployReport deploy(AppDescriptor descriptor, StackPlan plan, String version) {
         LambdaPackage built = packager.apply(descriptor);
-        Map<String, Map<String, String>> outputs = new LinkedHashMap<>();
-        Map<String, Boolean> changed = new LinkedHashMap<>();
-        boolean uploaded = false;
-        boolean secretWritten = false;
-        for (StackSpec spec : plan.stacks()) {
-            Map<String, String> parameters = new TreeMap<>();
-            for (Map.Entry<String, ParameterSource> entry : spec.parameters().entrySet()) {
-                if (entry.getValue() instanceof ParameterSource.DeployTime time && PACKAGE_KEY.equals(time.name())) {
-                    uploaded |= uploadPackage(built, StackSet.output(plan, outputs, ARTIFACTS, ArtifactsStack.BUCKET_NAME),
-                            plan.stack(ARTIFACTS).region());
-                }
-                parameters.put(entry.getKey(), resolve(spec, entry.getKey(), entry.getValue(), plan, outputs, built.key()));
+        AtomicBoolean uploaded = new AtomicBoolean();
+        AtomicBoolean secretWritten = new AtomicBoolean();
+        StackSet.DeployedStacks deployed = stackSet.deployInOrder(plan, version, deployTime(built, outputs -> {
+            if (uploadPackage(built, StackSet.output(plan, outputs, ARTIFACTS, ArtifactsStack.BUCKET_NAME),
+                    plan.stack(ARTIFACTS).region())) {
+                uploaded.set(true);
             }
-            DeployResult result = stackSet.deploy(request(spec, parameters, plan, version));
-            changed.put(spec.key(), result.changed());
-            outputs.put(spec.key(), result.outputs());
+        }), (spec, result) -> {
             if (DATA.equals(spec.key())) {
-                secretWritten = writeAppSecret(descriptor, spec.region(), result.outputs());
+                secretWritten.set(writeAppSecret(descriptor, spec.region(), result.outputs()));
             }
-        }
+        });
+        Map<String, Map<String, String>> outputs = deployed.outputs();
         Optional<ReleaseInvoker.ReleaseOutcome> outcome = Optional.empty();
         if (descriptor.backend().releaseCommand().isPresent()) {
             outcome = Optional.of(runReleaseCommand(descriptor, plan, outputs));
         }
         StackSet.SiteUpload site = stackSet.syncSite(descriptor, StackSet.output(plan, outputs, STATIC, StaticSiteStack.SITE_BUCKET),
                 plan.stack(STATIC).region(), invalidator, StackSet.output(plan, outputs, STATIC, StaticSiteStack.DISTRIBUTION_ID));
-        return new DeployReport(changed, built.key(), uploaded, secretWritten, outcome, site);
+        return new DeployReport(deployed.changed(), built.key(), uploaded.get(), secretWritten.get(), outcome, site);
+    }
+
+    /**
+     * The package's key; {@code beforePackageKey} gets the outputs so far just before the key is
+     * handed out (a deploy uploads the package there).
+     */
+    private static DeployTimeValues deployTime(LambdaPackage built, Consumer<Map<String, Map<String, String>>> beforePackageKey) {
+        return (spec, name, outputs) -> {
+            if (!PACKAGE_KEY.equals(name)) {
+                return Optional.empty();
+            }
+            beforePackageKey.accept(outputs);
+            return Optional.of(built.key());
+        };
     }
 
     /**
@@ -188,126 +185,33 @@ public final class AwsServerlessDeployer {
 
     /** Uploads the package unless an object with its key is there (the key is named after the content). */
     boolean uploadPackage(LambdaPackage built, String bucket, String region) {
-        S3Client client = s3.apply(region);
-        if (exists(client, bucket, built.key())) {
-            progress.step("s3://" + bucket, built.key() + " is already there");
-            return false;
-        }
-        client.putObject(b -> b.bucket(bucket).key(built.key()).contentType("application/zip"), RequestBody.fromBytes(built.zip()));
-        progress.step("s3://" + bucket, "uploaded " + built.key() + " (" + built.zippedBytes() + " bytes)");
-        return true;
-    }
-
-    private static boolean exists(S3Client client, String bucket, String key) {
-        try {
-            client.headObject(b -> b.bucket(bucket).key(key));
-            return true;
-        } catch (NoSuchKeyException e) {
-            return false;
-        } catch (S3Exception e) {
-            if (e.statusCode() == 404) {
-                return false;
-            }
-            throw e;
-        }
-    }
-
-    private String resolve(StackSpec spec, String parameter, ParameterSource source, StackPlan plan,
-                           Map<String, Map<String, String>> outputs, String packageKey) {
-        if (source instanceof ParameterSource.Literal literal) {
-            return literal.value();
-        }
-        if (source instanceof ParameterSource.StackOutput out) {
-            return StackSet.output(plan, outputs, out.stackKey(), out.outputName());
-        }
-        ParameterSource.DeployTime time = (ParameterSource.DeployTime) source;
-        if (PACKAGE_KEY.equals(time.name())) {
-            return packageKey;
-        }
-        throw new ServerlessDeployException("stack " + spec.key() + " parameter " + parameter + " needs deploy-time value '"
-                + time.name() + "', which this version cannot produce");
-    }
-
-    private StackRequest request(StackSpec spec, Map<String, String> parameters, StackPlan plan, String version) {
-        Map<String, String> tags = new TreeMap<>(plan.tags());
-        tags.put("tierlift:version", version);
-        Set<Capability> capabilities = spec.capabilities().stream().map(Capability::fromValue).collect(Collectors.toSet());
-        return new StackRequest(spec.name(), spec.region(), json.write(spec.template()), parameters, tags,
-                DATA.equals(spec.key()), capabilities);
+        return new S3Objects(s3.apply(region), progress).uploadUnlessPresent(bucket, built.key(), "application/zip", built.zip());
     }
 
     /** Every resource of every template as a creation and every site file as an upload, with no AWS call (and no pip). */
     public Plan planOffline(AppDescriptor descriptor, StackPlan plan, String digest) {
-        List<PlannedChange> changes = new ArrayList<>();
-        for (StackSpec spec : plan.stacks()) {
-            spec.template().resources().forEach(resource -> changes.add(new PlannedChange(address(spec, resource.logicalId()),
-                    resource.type(), Action.CREATE, "offline: in the template of stack " + spec.name() + " (not compared with AWS)",
-                    Optional.empty(), List.of(), false)));
-        }
-        changes.add(PlannedChange.of(TARGET + ".package", "lambda-package", Action.CREATE,
-                "offline: build the function's package and upload it when its key is missing (not built offline)"));
-        for (String key : StackSet.siteFiles(descriptor).keySet()) {
-            changes.add(new PlannedChange(siteAddress(key), "s3-object", Action.CREATE,
-                    "offline: upload " + key + " (not compared with the bucket)", Optional.empty(), List.of(), false));
-        }
-        return new Plan(Plan.FORMAT_VERSION, descriptor.app(), descriptor.environment(), TARGET, digest, clock.instant(),
-                changes, Map.of());
+        return offlinePlanner(clock).plan(descriptor, plan, digest);
+    }
+
+    /** What {@link #planOffline} uses, made without a deployer or any client. */
+    public static OfflineStackPlanner offlinePlanner(Clock clock) {
+        return new OfflineStackPlanner(TARGET, clock, List.of(PlannedChange.of(TARGET + ".package", "lambda-package",
+                Action.CREATE, "offline: build the function's package and upload it when its key is missing (not built offline)")));
     }
 
     /** Change sets per existing stack (deleted again), template resources for stacks still to create, the package and the site files. */
     public Plan plan(AppDescriptor descriptor, StackPlan plan, String version, String digest) {
         LambdaPackage built = packager.apply(descriptor);
-        List<PlannedChange> changes = new ArrayList<>();
-        Map<String, String> fingerprints = new TreeMap<>();
-        Map<String, Map<String, String>> outputs = new LinkedHashMap<>();
-        PlannedChangeMapper mapper = new PlannedChangeMapper();
-        boolean upstreamMissing = false;
-        for (StackSpec spec : plan.stacks()) {
-            Optional<LiveStack> live = stackSet.stacks().status(spec.name(), spec.region());
-            live.ifPresent(l -> fingerprints.put(spec.name(), l.fingerprint()));
-            if (live.isEmpty() || upstreamMissing) {
-                upstreamMissing = true;
-                spec.template().resources().forEach(resource -> changes.add(PlannedChange.of(address(spec, resource.logicalId()),
-                        resource.type(), Action.CREATE, "create (new stack " + spec.name() + ")")));
-                continue;
-            }
-            outputs.put(spec.key(), live.get().outputs());
-            Map<String, String> parameters = new TreeMap<>();
-            spec.parameters().forEach((name, source) -> parameters.put(name, resolve(spec, name, source, plan, outputs, built.key())));
-            ChangeSetPlan planned = stackSet.stacks().planOnly(request(spec, parameters, plan, version));
-            for (var change : planned.changes()) {
-                PlannedChange mapped = mapper.map(spec.name(), change);
-                changes.add(new PlannedChange(address(spec, change.logicalId()), mapped.kind(), mapped.action(),
-                        mapped.summary(), mapped.diff(), mapped.reasons(), mapped.dataLoss()));
-            }
-        }
-        Optional<String> artifacts = Optional.ofNullable(outputs.getOrDefault(ARTIFACTS, Map.of()).get(ArtifactsStack.BUCKET_NAME));
-        boolean packageThere = artifacts.map(bucket -> exists(s3.apply(plan.stack(ARTIFACTS).region()), bucket, built.key()))
+        LiveStackPlanner planner = new LiveStackPlanner(TARGET, stackSet.stacks(), s3, progress, clock);
+        LiveStackPlanner.PlannedStacks planned = planner.stacks(plan, version, deployTime(built, outputs -> { }));
+        List<PlannedChange> changes = new ArrayList<>(planned.changes());
+        boolean packageThere = planned.output(ARTIFACTS, ArtifactsStack.BUCKET_NAME)
+                .map(bucket -> new S3Objects(s3.apply(plan.stack(ARTIFACTS).region()), progress).head(bucket, built.key()).isPresent())
                 .orElse(false);
         changes.add(PlannedChange.of(TARGET + ".package", "lambda-package", packageThere ? Action.NO_OP : Action.CREATE,
                 packageThere ? built.key() + " is already uploaded" : "upload " + built.key()));
-        Optional<String> siteBucket = Optional.ofNullable(outputs.getOrDefault(STATIC, Map.of()).get(StaticSiteStack.SITE_BUCKET));
-        for (Map.Entry<String, Path> file : StackSet.siteFiles(descriptor).entrySet()) {
-            Action action = siteBucket.map(bucket -> compare(plan, bucket, file.getKey(), file.getValue())).orElse(Action.CREATE);
-            changes.add(PlannedChange.of(siteAddress(file.getKey()), "s3-object", action,
-                    action == Action.NO_OP ? "unchanged" : action == Action.CREATE ? "upload" : "upload the changed file"));
-        }
-        return new Plan(Plan.FORMAT_VERSION, descriptor.app(), descriptor.environment(), TARGET, digest, clock.instant(),
-                changes, fingerprints);
-    }
-
-    private Action compare(StackPlan plan, String bucket, String key, Path file) {
-        try {
-            var head = s3.apply(plan.stack(STATIC).region()).headObject(b -> b.bucket(bucket).key(key));
-            return sha256(file).equals(head.metadata().get(S3Sync.SHA256_METADATA)) ? Action.NO_OP : Action.UPDATE;
-        } catch (NoSuchKeyException e) {
-            return Action.CREATE;
-        } catch (S3Exception e) {
-            if (e.statusCode() == 404) {
-                return Action.CREATE;
-            }
-            throw e;
-        }
+        changes.addAll(planner.site(descriptor, planned.output(STATIC, StaticSiteStack.SITE_BUCKET), plan.stack(STATIC).region()));
+        return planner.plan(descriptor, digest, changes, planned.fingerprints());
     }
 
     /** Stacks in deploy order, the function (when the api stack names it) and the API endpoint. */
@@ -372,23 +276,5 @@ public final class AwsServerlessDeployer {
         Set<Capability> capabilities = data.capabilities().stream().map(Capability::fromValue).collect(Collectors.toSet());
         stackSet.stacks().deploy(new StackRequest(data.name(), data.region(), template.toString(), live.get().parameters(),
                 live.get().tags(), live.get().terminationProtection(), capabilities));
-    }
-
-    private static String address(StackSpec spec, String logicalId) {
-        return TARGET + "." + spec.key() + "." + logicalId;
-    }
-
-    private static String siteAddress(String key) {
-        return TARGET + ".site/" + key;
-    }
-
-    private static String sha256(Path file) {
-        try (InputStream in = Files.newInputStream(file)) {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(in.readAllBytes()));
-        } catch (IOException e) {
-            throw new ServerlessDeployException("cannot read " + file + ": " + e.getMessage());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -1,9 +1,13 @@
 package io.tierlift.aws.iaas;
 
+import io.tierlift.aws.DatabaseProtection;
+import io.tierlift.aws.StackSet;
+import io.tierlift.aws.StackSetException;
 import io.tierlift.aws.cloudformation.DeployerSettings;
 import io.tierlift.aws.cloudformation.StackDeployer;
 import io.tierlift.aws.cloudfront.CloudFrontInvalidator;
 import io.tierlift.aws.cloudfront.InvalidationSettings;
+import io.tierlift.aws.serverless.AwsServerlessDeployer;
 import io.tierlift.aws.testing.RecordingProgress;
 import io.tierlift.descriptor.DescriptorLoader;
 import io.tierlift.model.AppDescriptor;
@@ -42,6 +46,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The deployer against CloudFormation and S3 fakes: parameters resolved at deploy time, offline plan, destroy. */
 class AwsIaasDeployerTest {
     private static final String PREFIX_LIST_ID = "pl-4fa04526";
+    private static final Map<String, String> BUCKET_OUTPUTS = Map.of("static", "SiteBucketName", "artifacts", "ArtifactBucketName");
 
     @TempDir
     Path dir;
@@ -57,6 +62,7 @@ class AwsIaasDeployerTest {
     private AppDescriptor descriptor;
     private StackPlan plan;
     private AwsIaasDeployer deployer;
+    private StackDeployer stacks;
 
     @BeforeEach
     void setUp() throws IOException {
@@ -85,7 +91,7 @@ class AwsIaasDeployerTest {
         var loaded = new DescriptorLoader().load(file, Optional.empty());
         descriptor = loaded.descriptor();
         plan = new AwsIaasRenderer().plan(descriptor);
-        StackDeployer stacks = new StackDeployer(region -> cfn, DeployerSettings.defaults().withPollInterval(Duration.ofMillis(1)),
+        stacks = new StackDeployer(region -> cfn, DeployerSettings.defaults().withPollInterval(Duration.ofMillis(1)),
                 progress, d -> { }, Clock.systemUTC());
         Clock clock = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
         LiveResources resources = new LiveResources(region -> cfn, region -> autoScaling, region -> rds, progress,
@@ -168,6 +174,21 @@ class AwsIaasDeployerTest {
     }
 
     @Test
+    void offlinePlansComeFromPlannersMadeWithoutADeployerOrAnyClient() {
+        Clock clock = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
+        AwsIaasDeployer offline = new AwsIaasDeployer(null, null, null, null, progress, null, null, clock);
+
+        assertThat(AwsIaasDeployer.offlinePlanner(clock).plan(descriptor, plan, "digest"))
+                .isEqualTo(offline.planOffline(descriptor, plan, "digest"));
+        List<String> serverless = AwsServerlessDeployer.offlinePlanner(clock).plan(descriptor, plan, "digest").changes().stream()
+                .map(PlannedChange::address).toList();
+        assertThat(serverless).containsSubsequence("aws-serverless.network.Vpc", "aws-serverless.package",
+                "aws-serverless.site/index.html");
+        assertThat(serverless.indexOf("aws-serverless.package")).isGreaterThan(serverless.size() - 4);
+        assertThat(journal).isEmpty();
+    }
+
+    @Test
     void offlinePlanWithoutTheReactBuildSaysToBuildIt() throws IOException {
         Files.delete(dir.resolve("frontend/dist/assets/index-abc123.js"));
         Files.delete(dir.resolve("frontend/dist/assets"));
@@ -236,10 +257,7 @@ class AwsIaasDeployerTest {
 
         List<String> deleted = deployer.destroy(plan, true, true);
 
-        assertThat(deleted).contains(plan.stack("data").name());
-        assertThat(cfn.stacks).isEmpty();
-        assertThat(progress.lines()).anySatisfy(l -> assertThat(l)
-                .startsWith(plan.stack("data").name() + ": warning: could not turn termination protection off"));
+        assertDeletedAfterWarningOfTheFailedLift(deleted);
     }
 
     @Test
@@ -251,6 +269,66 @@ class AwsIaasDeployerTest {
                 .isInstanceOf(IaasDeployException.class)
                 .hasMessageContaining("update-termination-protection --no-enable-termination-protection");
         assertThat(cfn.stacks).containsKey(plan.stack("data").name());
+    }
+
+    private void assertDeletedAfterWarningOfTheFailedLift(List<String> deleted) {
+        assertThat(deleted).contains(plan.stack("data").name());
+        assertThat(cfn.stacks).isEmpty();
+        assertThat(progress.lines()).anySatisfy(l -> assertThat(l)
+                .startsWith(plan.stack("data").name() + ": warning: could not turn termination protection off"));
+    }
+
+    /** The stack set aws-serverless destroys with. */
+    private StackSet serverlessStackSet() {
+        return new StackSet("aws-serverless", region -> cfn, region -> s3, stacks, progress, Duration.ofMillis(1),
+                Duration.ofMinutes(1), Clock.systemUTC());
+    }
+
+    /** The destroy aws-serverless uses: StackSet's, with no RDS instance to look at. */
+    private List<String> destroyAsServerless(boolean liftProtection) {
+        return serverlessStackSet().destroy(plan, BUCKET_OUTPUTS, true, liftProtection);
+    }
+
+    @Test
+    void theOtherTiersDestroyAlsoWarnsOfAFailedProtectionLiftAndDeletesAnyway() {
+        deployer.deploy(descriptor, plan, "1.2.3");
+        cfn.terminationProtectionFailure = 500;
+        cfn.enforceTerminationProtection = false;
+
+        List<String> deleted = destroyAsServerless(true);
+
+        assertDeletedAfterWarningOfTheFailedLift(deleted);
+    }
+
+    @Test
+    void theOtherTiersRefusalNamesItsOwnNextStep() {
+        deployer.deploy(descriptor, plan, "1.2.3");
+
+        assertThatThrownBy(() -> destroyAsServerless(false))
+                .isInstanceOf(StackSetException.class)
+                .hasMessageContaining("stack " + plan.stack("data").name() + " has termination protection on (it holds the database)")
+                .hasMessageContaining("Next step, to delete the database too: tierlift destroy aws-serverless --yes --force-data-deletion");
+        assertThat(cfn.stacks).containsKey(plan.stack("data").name());
+    }
+
+    @Test
+    void aProtectedDatabaseIsTurnedOffOnlyWhenAskedAndBeforeItsStackIsDeleted() {
+        deployer.deploy(descriptor, plan, "1.2.3");
+        String data = plan.stack("data").name();
+        cfn.stacks.put(data, cfn.stacks.get(data).toBuilder().enableTerminationProtection(false).build());
+        StackSet stackSet = serverlessStackSet();
+        DatabaseProtection cluster = spec -> spec.key().equals("data")
+                ? Optional.of(new DatabaseProtection.ProtectedDatabase("cluster notes", () -> journal.add("turned off")))
+                : Optional.empty();
+
+        assertThatThrownBy(() -> stackSet.destroy(plan, BUCKET_OUTPUTS, true, false, cluster))
+                .isInstanceOf(StackSetException.class)
+                .hasMessageContaining("stack " + data + " has cluster notes with deletion protection on;");
+        assertThat(journal).doesNotContain("turned off");
+
+        stackSet.destroy(plan, BUCKET_OUTPUTS, true, true, cluster);
+        assertThat(journal).containsSubsequence("turned off", "cfn:DeleteStack " + data);
+        assertThat(cfn.stacks).isEmpty();
     }
 
     /** The fake only creates stacks: forgetting them makes a redeploy create them again with the same outputs, buckets kept. */
