@@ -1,4 +1,4 @@
-package io.tierlift.onprem.sandbox;
+package io.tierlift.sandbox;
 
 import java.nio.file.Path;
 import java.util.List;

@@ -1,6 +1,6 @@
-package io.tierlift.onprem.sandbox;
+package io.tierlift.sandbox;
 
-import io.tierlift.onprem.sandbox.StateFile.HostRuntime;
+import io.tierlift.sandbox.StateFile.HostRuntime;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

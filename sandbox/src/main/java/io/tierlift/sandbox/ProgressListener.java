@@ -1,4 +1,4 @@
-package io.tierlift.onprem.sandbox;
+package io.tierlift.sandbox;
 
 /** Receives one human-readable line per step, e.g. "host app1 up (10.231.0.12)". The CLI prints them to stderr. */
 @FunctionalInterface

@@ -1,4 +1,4 @@
-package io.tierlift.onprem.sandbox;
+package io.tierlift.sandbox;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;

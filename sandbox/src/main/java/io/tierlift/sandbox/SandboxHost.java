@@ -1,4 +1,4 @@
-package io.tierlift.onprem.sandbox;
+package io.tierlift.sandbox;
 
 import java.util.Objects;
 import java.util.regex.Pattern;

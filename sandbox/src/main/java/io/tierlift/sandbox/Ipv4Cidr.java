@@ -1,4 +1,4 @@
-package io.tierlift.onprem.sandbox;
+package io.tierlift.sandbox;
 
 /** An IPv4 network such as 10.231.0.0/24; addresses are handled as 32-bit ints. */
 record Ipv4Cidr(int network, int prefixLength) {

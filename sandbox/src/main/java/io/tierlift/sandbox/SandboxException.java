@@ -1,4 +1,4 @@
-package io.tierlift.onprem.sandbox;
+package io.tierlift.sandbox;
 
 /** A sandbox operation could not be done; the message says what went wrong and, where possible, what to do. */
 public class SandboxException extends RuntimeException {
