@@ -1,5 +1,7 @@
 package io.tierlift.sandbox;
 
+import io.tierlift.release.ExecResult;
+import io.tierlift.release.MachineCommandRunner;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -47,9 +49,9 @@ final class HostFilesystem {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
-    private final CommandRunner runner;
+    private final MachineCommandRunner runner;
 
-    HostFilesystem(CommandRunner runner) {
+    HostFilesystem(MachineCommandRunner runner) {
         this.runner = runner;
     }
 

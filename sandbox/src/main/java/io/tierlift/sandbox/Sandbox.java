@@ -1,5 +1,7 @@
 package io.tierlift.sandbox;
 
+import io.tierlift.release.ExecResult;
+import io.tierlift.release.MachineCommandRunner;
 import io.tierlift.sandbox.StateFile.HostRuntime;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -57,18 +59,18 @@ public final class Sandbox {
             : Path.of(System.getProperty("java.io.tmpdir"))).resolve("tierlift-sandbox.lock");
 
     private final Path stateDir;
-    private final CommandRunner runner;
+    private final MachineCommandRunner runner;
     private final ProcFs procFs = new ProcFs();
     private final HostFilesystem hostFilesystem;
     private final StateStore store;
 
     /**
      * @param stateDir where keys, client config and host directories live, e.g. {@link #defaultStateDir()}
-     * @param runner   runs machine-side commands; {@link ProcessCommandRunner} for real use
+     * @param runner   runs machine-side commands; {@link io.tierlift.release.ProcessCommandRunner} for real use
      */
-    public Sandbox(Path stateDir, CommandRunner runner) {
+    public Sandbox(Path stateDir, MachineCommandRunner runner) {
         this.stateDir = stateDir.toAbsolutePath().normalize();
-        this.runner = runner;
+        this.runner = new SandboxRunner(runner);
         this.hostFilesystem = new HostFilesystem(runner);
         this.store = new StateStore(this.stateDir.resolve("state.json"));
     }
@@ -103,7 +105,7 @@ public final class Sandbox {
      * apt-get command that installs it; returns warnings about optional pieces (the services to deploy).
      */
     public List<String> preflight() {
-        return new Preflight(runner).check();
+        return new SandboxPreflight(runner).check();
     }
 
     // ---------------------------------------------------------------------------------------------------- up

@@ -3,12 +3,16 @@ package io.tierlift.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tierlift.release.ExecResult;
+import io.tierlift.release.MachineCommandRunner;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SandboxPreflightTest {
 
     /** Pretends to be a machine where everything is installed except {@code missing}, running as {@code uid}. */
-    static final class FakeMachine implements CommandRunner {
+    static final class FakeMachine implements MachineCommandRunner {
         final Set<String> missing;
         final String uid;
         final List<List<String>> commandsRun = new ArrayList<>();
@@ -46,6 +50,12 @@ class SandboxPreflightTest {
             String name = Path.of(command).getFileName().toString();
             return missing.contains(name) ? Optional.empty() : Optional.of(Path.of("/usr/bin", name));
         }
+
+        @Override
+        public CommandResult run(List<String> argv, Path workDir, Map<String, String> environment,
+                                 Consumer<String> output) {
+            throw new AssertionError("the sandbox runs no streamed commands");
+        }
     }
 
     private static SandboxSpec spec() {
@@ -72,7 +82,7 @@ class SandboxPreflightTest {
     void severalMissingCommandsAreInstalledWithOneAptGetCommand() {
         FakeMachine machine = new FakeMachine("0", "ip", "nsenter", "unshare");
 
-        assertThatThrownBy(() -> new Preflight(machine).check())
+        assertThatThrownBy(() -> new SandboxPreflight(machine).check())
                 .hasMessageContaining("ip (ip, package iproute2)")
                 .hasMessageContaining("nsenter")
                 .hasMessageContaining("unshare")
@@ -83,7 +93,7 @@ class SandboxPreflightTest {
     void notRootIsRefused() {
         FakeMachine machine = new FakeMachine("1000");
 
-        assertThatThrownBy(() -> new Preflight(machine).check())
+        assertThatThrownBy(() -> new SandboxPreflight(machine).check())
                 .isInstanceOf(SandboxException.class)
                 .hasMessageContaining("must run as root")
                 .hasMessageContaining("1000");
@@ -93,7 +103,7 @@ class SandboxPreflightTest {
     void missingServicePackagesOnlyWarn() {
         FakeMachine machine = new FakeMachine("0", "nginx", "gunicorn");
 
-        List<String> warnings = new Preflight(machine).check();
+        List<String> warnings = new SandboxPreflight(machine).check();
 
         assertThat(warnings).hasSize(2);
         assertThat(warnings.get(0)).contains("nginx").contains("apt-get install -y nginx");

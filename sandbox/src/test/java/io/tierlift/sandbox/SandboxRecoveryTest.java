@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.tierlift.release.ExecResult;
+import io.tierlift.release.MachineCommandRunner;
+import io.tierlift.release.ProcessCommandRunner;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -11,7 +14,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -65,7 +70,7 @@ class SandboxRecoveryTest {
     @Test
     void aHostThatFailsToStartIsNamedWithItsLogAndNothingIsLeftBehind() {
         // sshd exits at once when it has no host key: remove it just before host y starts.
-        CommandRunner brokenHostKey = new CommandRunner() {
+        MachineCommandRunner brokenHostKey = new MachineCommandRunner() {
             @Override
             public ExecResult run(List<String> argv, Duration timeout) {
                 return machine.run(argv, timeout);
@@ -87,6 +92,12 @@ class SandboxRecoveryTest {
             @Override
             public Optional<Path> findExecutable(String command) {
                 return machine.findExecutable(command);
+            }
+
+            @Override
+            public CommandResult run(List<String> argv, Path workDir, Map<String, String> environment,
+                                     Consumer<String> output) {
+                return machine.run(argv, workDir, environment, output);
             }
         };
         Sandbox broken = new Sandbox(stateDir, brokenHostKey);

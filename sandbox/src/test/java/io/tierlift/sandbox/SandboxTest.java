@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.tierlift.release.ExecResult;
+import io.tierlift.release.MachineCommandRunner;
+import io.tierlift.release.ProcessCommandRunner;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,7 +36,7 @@ class SandboxTest {
     @TempDir
     static Path stateDir;
 
-    private static final CommandRunner runner = new ProcessCommandRunner();
+    private static final MachineCommandRunner runner = new ProcessCommandRunner();
     private static Sandbox sandbox;
     private static SandboxState state;
 

@@ -3,6 +3,7 @@ package io.tierlift.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.tierlift.release.ProcessCommandRunner;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -6,7 +6,7 @@ import io.tierlift.cli.UserException;
 import io.tierlift.descriptor.LoadedDescriptor;
 import io.tierlift.model.AppDescriptor;
 import io.tierlift.model.Host;
-import io.tierlift.sandbox.ProcessCommandRunner;
+import io.tierlift.release.ProcessCommandRunner;
 import io.tierlift.sandbox.Sandbox;
 import io.tierlift.sandbox.SandboxException;
 import io.tierlift.sandbox.SandboxHost;

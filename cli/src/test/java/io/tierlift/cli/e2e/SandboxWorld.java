@@ -1,7 +1,7 @@
 package io.tierlift.cli.e2e;
 
-import io.tierlift.sandbox.ExecResult;
-import io.tierlift.sandbox.ProcessCommandRunner;
+import io.tierlift.release.ExecResult;
+import io.tierlift.release.ProcessCommandRunner;
 import io.tierlift.sandbox.Sandbox;
 import io.tierlift.sandbox.SandboxHost;
 import io.tierlift.sandbox.SandboxSpec;

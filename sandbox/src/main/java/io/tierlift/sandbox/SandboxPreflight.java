@@ -1,5 +1,7 @@
 package io.tierlift.sandbox;
 
+import io.tierlift.release.ExecResult;
+import io.tierlift.release.MachineCommandRunner;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -7,7 +9,7 @@ import java.util.List;
 import java.util.Set;
 
 /** Checks the machine can run a sandbox before anything is created, and says exactly what to install if not. */
-final class Preflight {
+final class SandboxPreflight {
 
     /** A command the sandbox needs and the Debian package that provides it. */
     record Requirement(String command, String displayName, String debianPackage) { }
@@ -32,9 +34,9 @@ final class Preflight {
             new Requirement("nft", "nft", "nftables"),
             new Requirement("ssh", "ssh", "openssh-client"));
 
-    private final CommandRunner runner;
+    private final MachineCommandRunner runner;
 
-    Preflight(CommandRunner runner) {
+    SandboxPreflight(MachineCommandRunner runner) {
         this.runner = runner;
     }
 

@@ -1,7 +1,7 @@
-package io.tierlift.sandbox;
+package io.tierlift.release;
 
 /**
- * Outcome of one command.
+ * Outcome of one machine command ({@link MachineCommandRunner#run(java.util.List, java.time.Duration)}).
  *
  * @param exitCode the process exit code (127 when the command was not found; meaningless when timed out)
  * @param timedOut true when the command was killed because it ran past its timeout
