@@ -1,10 +1,10 @@
 package io.tierlift.cli.e2e;
 
-import io.tierlift.onprem.sandbox.ExecResult;
-import io.tierlift.onprem.sandbox.ProcessCommandRunner;
-import io.tierlift.onprem.sandbox.Sandbox;
-import io.tierlift.onprem.sandbox.SandboxHost;
-import io.tierlift.onprem.sandbox.SandboxSpec;
+import io.tierlift.release.ExecResult;
+import io.tierlift.release.ProcessCommandRunner;
+import io.tierlift.sandbox.Sandbox;
+import io.tierlift.sandbox.SandboxHost;
+import io.tierlift.sandbox.SandboxSpec;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,6 +1,6 @@
 package io.tierlift.cli.e2e;
 
-import io.tierlift.onprem.sandbox.ExecResult;
+import io.tierlift.release.ExecResult;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
