@@ -3,7 +3,7 @@ package io.tierlift.cli.docs;
 import io.tierlift.provider.Target;
 import io.tierlift.tier.Operation;
 import io.tierlift.tier.Tier;
-import io.tierlift.tier.TierContext;
+import io.tierlift.tier.TierScope;
 import io.tierlift.tier.TierFactory;
 import io.tierlift.tier.TierRegistry;
 import org.junit.jupiter.api.Test;
@@ -28,7 +28,7 @@ class SupportMatrixTest {
             }
 
             @Override
-            public Tier open(TierContext context) {
+            public Tier open(TierScope scope) {
                 throw new AssertionError("the docs open no tier");
             }
         };
