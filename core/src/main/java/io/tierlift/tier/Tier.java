@@ -1,8 +1,11 @@
 package io.tierlift.tier;
 
+import io.tierlift.audit.AuditRule;
 import io.tierlift.plan.Plan;
 import io.tierlift.provider.RenderProvider;
 import io.tierlift.provider.Target;
+
+import java.util.List;
 
 /**
  * One hosting tier behind one interface: every verb of the CLI for that target goes through here.
@@ -17,6 +20,9 @@ public interface Tier extends AutoCloseable {
 
     /** The files this tier would place, for render, audit and the descriptor's target check. */
     RenderProvider renderer();
+
+    /** The security rules {@code audit} checks this tier's rendered files against (docs/audit.md). */
+    List<AuditRule> auditRules();
 
     /** The topology as Mermaid flowchart text. */
     String diagram();

@@ -1,5 +1,8 @@
 package io.tierlift.audit;
 
+import io.tierlift.audit.aws.CloudFormationRules;
+import io.tierlift.audit.onprem.OnpremRules;
+
 import io.tierlift.descriptor.DescriptorLoader;
 import io.tierlift.model.AppDescriptor;
 import io.tierlift.provider.RenderProvider;
@@ -118,6 +121,8 @@ final class AuditFixture {
     }
 
     AuditReport audit() {
-        return new Auditor(new AuditRules().forTarget(target)).audit(new AuditInput(app, target, files));
+        // The tiers pick these same families (OnpremTier, AwsIaasTier, AwsServerlessTier).
+        List<AuditRule> rules = target == Target.ONPREM ? new OnpremRules().all() : new CloudFormationRules().all();
+        return new Auditor(rules).audit(new AuditInput(app, target, files));
     }
 }

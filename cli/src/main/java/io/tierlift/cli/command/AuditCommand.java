@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tierlift.audit.AuditInput;
 import io.tierlift.audit.AuditReport;
-import io.tierlift.audit.AuditRules;
 import io.tierlift.audit.Auditor;
 import io.tierlift.audit.Finding;
 import io.tierlift.cli.Application;
@@ -14,16 +13,7 @@ import io.tierlift.cli.DescriptorOptions;
 import io.tierlift.cli.ExitCode;
 import io.tierlift.cli.TargetConverter;
 import io.tierlift.cli.UserException;
-import io.tierlift.descriptor.LoadedDescriptor;
-import io.tierlift.diag.Diagnostic;
-import io.tierlift.diag.InvalidDescriptorException;
-import io.tierlift.provider.RenderProvider;
-import io.tierlift.provider.RenderedFile;
 import io.tierlift.provider.Target;
-import io.tierlift.secret.SecretView;
-import io.tierlift.tier.Operation;
-import io.tierlift.tier.Tier;
-import io.tierlift.tier.TierScope;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -59,17 +49,9 @@ public final class AuditCommand implements Callable<Integer> {
         if (!output.equals("text") && !output.equals("json")) {
             throw new UserException("unknown output format '" + output + "'; expected text or json", ExitCode.USAGE);
         }
-        app.tiers().require(target, Operation.RENDER);
-        LoadedDescriptor loaded = app.loader().load(descriptor.file(), descriptor.environment());
-        Warnings.print(app.console(), loaded);
-        RenderProvider renderer = renderer(loaded);
-        if (!renderer.isDescribed(loaded.descriptor())) {
-            throw new InvalidDescriptorException(List.of(Diagnostic.error(loaded.sourceMap().positionOf("targets"), "targets",
-                    "no " + target + " section: describe the tier under targets." + target + " to audit it")));
-        }
-        List<RenderedFile> files = renderer.render(loaded.descriptor(), SecretView.masked());
-        Auditor auditor = new Auditor(new AuditRules().forTarget(target));
-        AuditReport report = auditor.audit(new AuditInput(loaded.descriptor(), target, files));
+        MaskedRendering rendering = MaskedRendering.of(app, target, descriptor, "audit");
+        Auditor auditor = new Auditor(rendering.auditRules());
+        AuditReport report = auditor.audit(new AuditInput(rendering.loaded().descriptor(), target, rendering.files()));
         if (output.equals("json")) {
             app.console().out().println(json(report, auditor));
         } else {
@@ -120,12 +102,6 @@ public final class AuditCommand implements Callable<Integer> {
     private static void putIfSet(ObjectNode node, String key, String value) {
         if (!value.isEmpty()) {
             node.put(key, value);
-        }
-    }
-
-    private RenderProvider renderer(LoadedDescriptor loaded) {
-        try (Tier tier = app.tiers().open(target, TierScope.of(loaded.descriptor()), Operation.RENDER)) {
-            return tier.renderer();
         }
     }
 }

@@ -4,16 +4,8 @@ import io.tierlift.cli.Application;
 import io.tierlift.cli.DescriptorOptions;
 import io.tierlift.cli.ExitCode;
 import io.tierlift.cli.TargetConverter;
-import io.tierlift.diag.Diagnostic;
-import io.tierlift.diag.InvalidDescriptorException;
-import io.tierlift.descriptor.LoadedDescriptor;
-import io.tierlift.provider.RenderProvider;
 import io.tierlift.provider.RenderedFile;
 import io.tierlift.provider.Target;
-import io.tierlift.secret.SecretView;
-import io.tierlift.tier.Operation;
-import io.tierlift.tier.Tier;
-import io.tierlift.tier.TierScope;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -47,25 +39,11 @@ public final class RenderCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        app.tiers().require(target, Operation.RENDER);
-        LoadedDescriptor loaded = app.loader().load(descriptor.file(), descriptor.environment());
-        Warnings.print(app.console(), loaded);
-        RenderProvider renderer = renderer(loaded);
-        if (!renderer.isDescribed(loaded.descriptor())) {
-            throw new InvalidDescriptorException(List.of(Diagnostic.error(loaded.sourceMap().positionOf("targets"), "targets",
-                    "no " + target + " section: describe the tier under targets." + target + " to render it")));
-        }
-        // Render everything in memory first: a failure leaves the output folder untouched.
-        List<RenderedFile> files = renderer.render(loaded.descriptor(), SecretView.masked());
+        MaskedRendering rendering = MaskedRendering.of(app, target, descriptor, "render");
+        List<RenderedFile> files = rendering.files();
         Path root = outputDir.resolve(target.key());
         new RenderedTreeWriter().replace(root, files);
         app.console().info("wrote " + files.size() + " files to " + root);
         return ExitCode.OK;
-    }
-
-    private RenderProvider renderer(LoadedDescriptor loaded) {
-        try (Tier tier = app.tiers().open(target, TierScope.of(loaded.descriptor()), Operation.RENDER)) {
-            return tier.renderer();
-        }
     }
 }

@@ -1,10 +1,12 @@
 package io.tierlift.aws.tier;
 
+import io.tierlift.audit.AuditRule;
+import io.tierlift.audit.aws.CloudFormationRules;
+import io.tierlift.aws.cloudformation.Sleeper;
 import io.tierlift.aws.iaas.AwsIaasDeployer;
 import io.tierlift.aws.iaas.Ec2PrefixListLookup;
 import io.tierlift.aws.iaas.IaasStatus;
 import io.tierlift.aws.iaas.LiveResources;
-import io.tierlift.aws.cloudformation.Sleeper;
 import io.tierlift.diagram.AwsDiagram;
 import io.tierlift.model.AppDescriptor;
 import io.tierlift.plan.Plan;
@@ -58,6 +60,11 @@ final class AwsIaasTier implements Tier {
     @Override
     public RenderProvider renderer() {
         return renderer;
+    }
+
+    @Override
+    public List<AuditRule> auditRules() {
+        return new CloudFormationRules().all();
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.tierlift.aws.tier;
 
+import io.tierlift.audit.AuditRule;
+import io.tierlift.audit.aws.CloudFormationRules;
 import io.tierlift.aws.cloudformation.Sleeper;
 import io.tierlift.aws.serverless.AwsServerlessDeployer;
 import io.tierlift.aws.serverless.ReleaseInvoker;
@@ -61,6 +63,11 @@ final class AwsServerlessTier implements Tier {
     @Override
     public RenderProvider renderer() {
         return renderer;
+    }
+
+    @Override
+    public List<AuditRule> auditRules() {
+        return new CloudFormationRules().all();
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.tierlift.onprem.tier;
 
+import io.tierlift.audit.AuditRule;
+import io.tierlift.audit.onprem.OnpremRules;
 import io.tierlift.diagram.OnpremDiagram;
 import io.tierlift.model.AppDescriptor;
 import io.tierlift.model.OnpremTarget;
@@ -68,6 +70,11 @@ final class OnpremTier implements Tier {
     @Override
     public RenderProvider renderer() {
         return renderer;
+    }
+
+    @Override
+    public List<AuditRule> auditRules() {
+        return new OnpremRules().all();
     }
 
     @Override
