@@ -9,19 +9,14 @@ import io.tierlift.audit.AuditReport;
 import io.tierlift.audit.Auditor;
 import io.tierlift.audit.Finding;
 import io.tierlift.cli.Application;
-import io.tierlift.cli.DescriptorOptions;
 import io.tierlift.cli.ExitCode;
-import io.tierlift.cli.TargetConverter;
 import io.tierlift.cli.UserException;
-import io.tierlift.provider.Target;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "audit", description = {"Check what tierlift would deploy against its security rules (docs/audit.md).",
@@ -30,12 +25,8 @@ import java.util.concurrent.Callable;
 public final class AuditCommand implements Callable<Integer> {
     private final Application app;
 
-    @Parameters(index = "0", paramLabel = "TARGET", converter = TargetConverter.class, completionCandidates = TargetConverter.class,
-            description = "onprem, aws-iaas or aws-serverless.")
-    Target target;
-
     @Mixin
-    DescriptorOptions descriptor;
+    TargetArguments on;
 
     @Option(names = "--output", paramLabel = "FORMAT", defaultValue = "text", description = "text or json.")
     String output;
@@ -49,9 +40,9 @@ public final class AuditCommand implements Callable<Integer> {
         if (!output.equals("text") && !output.equals("json")) {
             throw new UserException("unknown output format '" + output + "'; expected text or json", ExitCode.USAGE);
         }
-        MaskedRendering rendering = MaskedRendering.of(app, target, descriptor, "audit");
+        MaskedRendering rendering = MaskedRendering.of(app, on, "audit");
         Auditor auditor = new Auditor(rendering.auditRules());
-        AuditReport report = auditor.audit(new AuditInput(rendering.loaded().descriptor(), target, rendering.files()));
+        AuditReport report = auditor.audit(new AuditInput(rendering.loaded().descriptor(), on.target(), rendering.files()));
         if (output.equals("json")) {
             app.console().out().println(json(report, auditor));
         } else {
@@ -69,14 +60,14 @@ public final class AuditCommand implements Callable<Integer> {
         }
         int findings = report.findings().size();
         int notes = report.notes().size();
-        out.println(target + ": " + auditor.rules().size() + " rules checked, " + findings + (findings == 1 ? " finding" : " findings")
+        out.println(on.target() + ": " + auditor.rules().size() + " rules checked, " + findings + (findings == 1 ? " finding" : " findings")
                 + (notes == 0 ? "" : ", " + notes + (notes == 1 ? " note" : " notes")));
     }
 
     private String json(AuditReport report, Auditor auditor) throws IOException {
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = mapper.createObjectNode();
-        root.put("target", target.key());
+        root.put("target", on.target().key());
         root.put("rules_checked", auditor.rules().size());
         root.put("passed", report.passed());
         ArrayNode results = root.putArray("results");

@@ -1,23 +1,17 @@
 package io.tierlift.cli.command;
 
 import io.tierlift.cli.Application;
-import io.tierlift.cli.DescriptorDigest;
-import io.tierlift.cli.DescriptorOptions;
 import io.tierlift.cli.ExitCode;
-import io.tierlift.cli.TargetConverter;
 import io.tierlift.cli.UserException;
 import io.tierlift.descriptor.LoadedDescriptor;
 import io.tierlift.plan.Plan;
 import io.tierlift.plan.PlanJson;
-import io.tierlift.provider.Target;
 import io.tierlift.tier.DeployOutcome;
 import io.tierlift.tier.DeployRequest;
 import io.tierlift.tier.Operation;
-import io.tierlift.tier.Tier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,10 +23,8 @@ import java.util.concurrent.Callable;
 public final class DeployCommand implements Callable<Integer> {
     private final Application app;
 
-    @Parameters(index = "0", paramLabel = "TARGET", converter = TargetConverter.class, completionCandidates = TargetConverter.class)
-    Target target;
     @Mixin
-    DescriptorOptions descriptor;
+    TargetArguments on;
     @Mixin
     AccountOptions account;
     @Option(names = "--plan", paramLabel = "PLANFILE", description = "Apply exactly this saved plan (refused if the target changed since).")
@@ -55,17 +47,13 @@ public final class DeployCommand implements Callable<Integer> {
         Operation[] asked = new Operations(Operation.DEPLOY).when(planFile != null, Operation.DEPLOY_SAVED_PLAN)
                 .when(rollback, Operation.DEPLOY_ROLLBACK).when(breakLock, Operation.DEPLOY_BREAK_LOCK)
                 .when(acceptNewHostKeys, Operation.ACCEPT_NEW_HOST_KEYS).and(account.operations()).toArray();
-        app.tiers().require(target, asked);
-        LoadedDescriptor loaded = app.loader().load(descriptor.file(), descriptor.environment());
-        Warnings.print(app.console(), loaded);
-        String digest = DescriptorDigest.of(descriptor.file(), descriptor.environment());
+        on.refuseUnsupported(app, asked);
+        LoadedDescriptor loaded = on.load(app);
+        String digest = on.digest();
         Optional<Plan> saved = Optional.ofNullable(planFile).map(this::readPlan);
         DeployRequest request = new DeployRequest(digest, saved, rollback, breakLock, acceptNewHostKeys,
                 yes ? Optional.empty() : Optional.of(this::confirm));
-        DeployOutcome outcome;
-        try (Tier tier = app.tiers().open(target, account.scope(loaded.descriptor()), asked)) {
-            outcome = tier.deploy(request);
-        }
+        DeployOutcome outcome = on.onTier(app, account.scope(loaded.descriptor()), asked, tier -> tier.deploy(request));
         recap(outcome);
         return outcome.failed() ? ExitCode.FAILED : ExitCode.OK;
     }

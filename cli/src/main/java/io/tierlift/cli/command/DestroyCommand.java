@@ -1,19 +1,15 @@
 package io.tierlift.cli.command;
 
 import io.tierlift.cli.Application;
-import io.tierlift.cli.DescriptorOptions;
 import io.tierlift.cli.ExitCode;
-import io.tierlift.cli.TargetConverter;
 import io.tierlift.cli.UserException;
-import io.tierlift.provider.Target;
+import io.tierlift.descriptor.LoadedDescriptor;
 import io.tierlift.tier.DestroyOutcome;
 import io.tierlift.tier.DestroyRequest;
 import io.tierlift.tier.Operation;
-import io.tierlift.tier.Tier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 import java.util.concurrent.Callable;
 
@@ -21,10 +17,8 @@ import java.util.concurrent.Callable;
 public final class DestroyCommand implements Callable<Integer> {
     private final Application app;
 
-    @Parameters(index = "0", paramLabel = "TARGET", converter = TargetConverter.class, completionCandidates = TargetConverter.class)
-    Target target;
     @Mixin
-    DescriptorOptions descriptor;
+    TargetArguments on;
     @Mixin
     AccountOptions account;
     @Option(names = "--yes", description = "Do not ask for confirmation.")
@@ -42,16 +36,14 @@ public final class DestroyCommand implements Callable<Integer> {
     public Integer call() {
         Operation[] asked = new Operations(Operation.DESTROY).when(forceDataDeletion, Operation.DESTROY_DATA)
                 .and(account.operations()).toArray();
-        app.tiers().require(target, asked);
+        on.refuseUnsupported(app, asked);
         if (!yes) {
             throw new UserException("destroy deletes every stack and empties the site and artifacts buckets; "
                     + "run with --yes to confirm (the database keeps a final snapshot)");
         }
-        var loaded = app.loader().load(descriptor.file(), descriptor.environment());
-        DestroyOutcome outcome;
-        try (Tier tier = app.tiers().open(target, account.scope(loaded.descriptor()), asked)) {
-            outcome = tier.destroy(new DestroyRequest(forceDataDeletion));
-        }
+        LoadedDescriptor loaded = on.load(app);
+        DestroyOutcome outcome = on.onTier(app, account.scope(loaded.descriptor()), asked,
+                tier -> tier.destroy(new DestroyRequest(forceDataDeletion)));
         app.console().info("deleted " + outcome.deleted().size() + " stack(s): " + outcome.deleted());
         return ExitCode.OK;
     }

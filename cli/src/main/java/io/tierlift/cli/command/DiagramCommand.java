@@ -1,22 +1,17 @@
 package io.tierlift.cli.command;
 
 import io.tierlift.cli.Application;
-import io.tierlift.cli.DescriptorOptions;
 import io.tierlift.cli.ExitCode;
-import io.tierlift.cli.TargetConverter;
 import io.tierlift.cli.UserException;
 import io.tierlift.cli.console.StderrProgress;
 import io.tierlift.descriptor.LoadedDescriptor;
 import io.tierlift.diagram.MermaidCli;
 import io.tierlift.model.AppDescriptor;
-import io.tierlift.provider.Target;
 import io.tierlift.tier.Operation;
-import io.tierlift.tier.Tier;
 import io.tierlift.tier.TierScope;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,10 +24,8 @@ import java.util.concurrent.Callable;
 public final class DiagramCommand implements Callable<Integer> {
     private final Application app;
 
-    @Parameters(index = "0", paramLabel = "TARGET", converter = TargetConverter.class, completionCandidates = TargetConverter.class)
-    Target target;
     @Mixin
-    DescriptorOptions descriptor;
+    TargetArguments on;
     @Option(names = "--output", paramLabel = "FORMAT", defaultValue = "mermaid", description = "mermaid, svg or png (default: ${DEFAULT-VALUE}).")
     String output;
     @Option(names = {"-o", "--out"}, paramLabel = "FILE", description = "Write here instead of stdout (required for svg and png).")
@@ -47,9 +40,8 @@ public final class DiagramCommand implements Callable<Integer> {
         if (!output.equals("mermaid") && !output.equals("svg") && !output.equals("png")) {
             throw new UserException("unknown output format '" + output + "'; expected mermaid, svg or png", ExitCode.USAGE);
         }
-        app.tiers().require(target, Operation.DIAGRAM);
-        LoadedDescriptor loaded = app.loader().load(descriptor.file(), descriptor.environment());
-        Warnings.print(app.console(), loaded);
+        on.refuseUnsupported(app, Operation.DIAGRAM);
+        LoadedDescriptor loaded = on.load(app);
         String mermaid = mermaid(loaded.descriptor());
         if (output.equals("mermaid")) {
             if (file == null) {
@@ -81,12 +73,12 @@ public final class DiagramCommand implements Callable<Integer> {
     }
 
     private String mermaid(AppDescriptor d) {
-        try (Tier tier = app.tiers().open(target, TierScope.of(d), Operation.DIAGRAM)) {
+        return on.onTier(app, TierScope.of(d), new Operation[] {Operation.DIAGRAM}, tier -> {
             if (!tier.renderer().isDescribed(d)) {
-                throw new UserException(descriptor.file() + " has no targets." + target + " section to draw");
+                throw new UserException(on.descriptor().file() + " has no targets." + on.target() + " section to draw");
             }
             return tier.diagram();
-        }
+        });
     }
 
     /** mmdc from the working folder's checkout, else from the checkout this jar was built in, else PATH. */

@@ -2,7 +2,6 @@ package io.tierlift.cli.command;
 
 import io.tierlift.audit.AuditRule;
 import io.tierlift.cli.Application;
-import io.tierlift.cli.DescriptorOptions;
 import io.tierlift.descriptor.LoadedDescriptor;
 import io.tierlift.diag.Diagnostic;
 import io.tierlift.diag.InvalidDescriptorException;
@@ -11,7 +10,6 @@ import io.tierlift.provider.RenderedFile;
 import io.tierlift.provider.Target;
 import io.tierlift.secret.SecretView;
 import io.tierlift.tier.Operation;
-import io.tierlift.tier.Tier;
 import io.tierlift.tier.TierScope;
 
 import java.util.List;
@@ -28,17 +26,17 @@ record MaskedRendering(LoadedDescriptor loaded, List<RenderedFile> files, List<A
     }
 
     /** {@code verb} names the command in the error for a descriptor without the target's section. */
-    static MaskedRendering of(Application app, Target target, DescriptorOptions descriptor, String verb) {
-        app.tiers().require(target, Operation.RENDER);
-        LoadedDescriptor loaded = app.loader().load(descriptor.file(), descriptor.environment());
-        Warnings.print(app.console(), loaded);
-        try (Tier tier = app.tiers().open(target, TierScope.of(loaded.descriptor()), Operation.RENDER)) {
+    static MaskedRendering of(Application app, TargetArguments on, String verb) {
+        on.refuseUnsupported(app, Operation.RENDER);
+        LoadedDescriptor loaded = on.load(app);
+        Target target = on.target();
+        return on.onTier(app, TierScope.of(loaded.descriptor()), new Operation[] {Operation.RENDER}, tier -> {
             RenderProvider renderer = tier.renderer();
             if (!renderer.isDescribed(loaded.descriptor())) {
                 throw new InvalidDescriptorException(List.of(Diagnostic.error(loaded.sourceMap().positionOf("targets"), "targets",
                         "no " + target + " section: describe the tier under targets." + target + " to " + verb + " it")));
             }
             return new MaskedRendering(loaded, renderer.render(loaded.descriptor(), SecretView.masked()), tier.auditRules());
-        }
+        });
     }
 }

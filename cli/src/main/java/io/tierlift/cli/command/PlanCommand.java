@@ -1,19 +1,13 @@
 package io.tierlift.cli.command;
 
 import io.tierlift.cli.Application;
-import io.tierlift.cli.DescriptorDigest;
-import io.tierlift.cli.DescriptorOptions;
-import io.tierlift.cli.TargetConverter;
 import io.tierlift.descriptor.LoadedDescriptor;
 import io.tierlift.plan.Plan;
-import io.tierlift.provider.Target;
 import io.tierlift.tier.Operation;
 import io.tierlift.tier.PlanRequest;
-import io.tierlift.tier.Tier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -23,10 +17,8 @@ import java.util.concurrent.Callable;
 public final class PlanCommand implements Callable<Integer> {
     private final Application app;
 
-    @Parameters(index = "0", paramLabel = "TARGET", converter = TargetConverter.class, completionCandidates = TargetConverter.class)
-    Target target;
     @Mixin
-    DescriptorOptions descriptor;
+    TargetArguments on;
     @Mixin
     AccountOptions account;
     @Option(names = "--offline", description = "Plan from the descriptor alone, without contacting hosts or AWS.")
@@ -48,14 +40,10 @@ public final class PlanCommand implements Callable<Integer> {
     public Integer call() {
         Operation[] asked = new Operations(offline ? Operation.PLAN_OFFLINE : Operation.PLAN)
                 .when(acceptNewHostKeys, Operation.ACCEPT_NEW_HOST_KEYS).and(account.operations()).toArray();
-        app.tiers().require(target, asked);
-        LoadedDescriptor loaded = app.loader().load(descriptor.file(), descriptor.environment());
-        Warnings.print(app.console(), loaded);
-        String digest = DescriptorDigest.of(descriptor.file(), descriptor.environment());
-        Plan plan;
-        try (Tier tier = app.tiers().open(target, account.scope(loaded.descriptor()), asked)) {
-            plan = tier.plan(new PlanRequest(digest, offline, acceptNewHostKeys));
-        }
+        on.refuseUnsupported(app, asked);
+        LoadedDescriptor loaded = on.load(app);
+        PlanRequest request = new PlanRequest(on.digest(), offline, acceptNewHostKeys);
+        Plan plan = on.onTier(app, account.scope(loaded.descriptor()), asked, tier -> tier.plan(request));
         return PlanOutput.emit(app, plan, output, planFile, detailedExitCode);
     }
 }

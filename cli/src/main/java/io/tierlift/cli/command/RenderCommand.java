@@ -1,18 +1,13 @@
 package io.tierlift.cli.command;
 
 import io.tierlift.cli.Application;
-import io.tierlift.cli.DescriptorOptions;
 import io.tierlift.cli.ExitCode;
-import io.tierlift.cli.TargetConverter;
 import io.tierlift.provider.RenderedFile;
-import io.tierlift.provider.Target;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -23,12 +18,8 @@ import java.util.concurrent.Callable;
 public final class RenderCommand implements Callable<Integer> {
     private final Application app;
 
-    @Parameters(index = "0", paramLabel = "TARGET", converter = TargetConverter.class, completionCandidates = TargetConverter.class,
-            description = "onprem, aws-iaas or aws-serverless.")
-    Target target;
-
     @Mixin
-    DescriptorOptions descriptor;
+    TargetArguments on;
 
     @Option(names = {"-o", "--output-dir"}, paramLabel = "DIR", required = true, description = "Folder to write into.")
     Path outputDir;
@@ -39,9 +30,9 @@ public final class RenderCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        MaskedRendering rendering = MaskedRendering.of(app, target, descriptor, "render");
+        MaskedRendering rendering = MaskedRendering.of(app, on, "render");
         List<RenderedFile> files = rendering.files();
-        Path root = outputDir.resolve(target.key());
+        Path root = outputDir.resolve(on.target().key());
         new RenderedTreeWriter().replace(root, files);
         app.console().info("wrote " + files.size() + " files to " + root);
         return ExitCode.OK;

@@ -3,19 +3,14 @@ package io.tierlift.cli.command;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tierlift.cli.Application;
-import io.tierlift.cli.DescriptorOptions;
 import io.tierlift.cli.ExitCode;
-import io.tierlift.cli.TargetConverter;
 import io.tierlift.descriptor.LoadedDescriptor;
-import io.tierlift.provider.Target;
 import io.tierlift.tier.Operation;
 import io.tierlift.tier.StatusReport;
 import io.tierlift.tier.StatusRequest;
-import io.tierlift.tier.Tier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -30,10 +25,8 @@ public final class StatusCommand implements Callable<Integer> {
     /** {@code status --output}: lower-case constants so picocli accepts exactly "text" and "json". */
     enum StatusFormat { text, json }
 
-    @Parameters(index = "0", paramLabel = "TARGET", converter = TargetConverter.class, completionCandidates = TargetConverter.class)
-    Target target;
     @Mixin
-    DescriptorOptions descriptor;
+    TargetArguments on;
     @Mixin
     AccountOptions account;
     @Option(names = "--output", paramLabel = "FORMAT", defaultValue = "text",
@@ -48,12 +41,9 @@ public final class StatusCommand implements Callable<Integer> {
     public Integer call() throws JsonProcessingException {
         boolean json = output == StatusFormat.json;
         Operation[] asked = new Operations(Operation.STATUS).when(json, Operation.STATUS_JSON).and(account.operations()).toArray();
-        app.tiers().require(target, asked);
-        LoadedDescriptor loaded = app.loader().load(descriptor.file(), descriptor.environment());
-        StatusReport report;
-        try (Tier tier = app.tiers().open(target, account.scope(loaded.descriptor()), asked)) {
-            report = tier.status(new StatusRequest(json));
-        }
+        on.refuseUnsupported(app, asked);
+        LoadedDescriptor loaded = on.load(app);
+        StatusReport report = on.onTier(app, account.scope(loaded.descriptor()), asked, tier -> tier.status(new StatusRequest(json)));
         PrintWriter out = app.console().out();
         if (report.json().isPresent()) {
             out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(report.json().get()));

@@ -1,14 +1,10 @@
 package io.tierlift.aws.tier;
 
-import io.tierlift.audit.AuditRule;
-import io.tierlift.audit.aws.CloudFormationRules;
 import io.tierlift.aws.cloudformation.Sleeper;
 import io.tierlift.aws.iaas.AwsIaasDeployer;
 import io.tierlift.aws.iaas.Ec2PrefixListLookup;
 import io.tierlift.aws.iaas.IaasStatus;
 import io.tierlift.aws.iaas.LiveResources;
-import io.tierlift.diagram.AwsDiagram;
-import io.tierlift.model.AppDescriptor;
 import io.tierlift.plan.Plan;
 import io.tierlift.provider.RenderProvider;
 import io.tierlift.provider.Target;
@@ -24,9 +20,7 @@ import io.tierlift.tier.MigrationTier;
 import io.tierlift.tier.PlanRequest;
 import io.tierlift.tier.StatusReport;
 import io.tierlift.tier.StatusRequest;
-import io.tierlift.tier.Tier;
 import io.tierlift.tier.TierContext;
-import io.tierlift.tier.TierFailure;
 import io.tierlift.tier.TierScope;
 import io.tierlift.tier.TranslatingMigrationTier;
 
@@ -37,39 +31,15 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /** aws-iaas for one descriptor: CloudFormation stacks, the release bucket and the site behind CloudFront. */
-final class AwsIaasTier implements Tier {
-    private final TierContext context;
-    private final TierScope scope;
-    private final AppDescriptor descriptor;
-    private final RenderProvider renderer;
-    private final DnsRecords dns;
+final class AwsIaasTier extends CloudFormationTier {
 
     AwsIaasTier(TierContext context, TierScope scope, RenderProvider renderer, DnsRecords dns) {
-        this.context = context;
-        this.scope = scope;
-        this.descriptor = scope.descriptor();
-        this.renderer = renderer;
-        this.dns = dns;
+        super(context, scope, renderer, dns);
     }
 
     @Override
     public Target target() {
         return Target.AWS_IAAS;
-    }
-
-    @Override
-    public RenderProvider renderer() {
-        return renderer;
-    }
-
-    @Override
-    public List<AuditRule> auditRules() {
-        return new CloudFormationRules().all();
-    }
-
-    @Override
-    public String diagram() {
-        return new AwsDiagram().mermaid(stackPlan(), descriptor.backend().port(), descriptor.database().port());
     }
 
     @Override
@@ -83,12 +53,7 @@ final class AwsIaasTier implements Tier {
     @Override
     public DeployOutcome deploy(DeployRequest request) {
         return withDeployer(deployer -> {
-            if (request.confirmation().isPresent()) {
-                Plan plan = deployer.plan(descriptor, stackPlan(), context.version(), request.digest());
-                if (!request.confirmation().get().approve(plan)) {
-                    throw new TierFailure("deploy cancelled; nothing was changed");
-                }
-            }
+            request.confirmOrCancel(() -> deployer.plan(descriptor, stackPlan(), context.version(), request.digest()));
             AwsIaasDeployer.DeployReport report = deployer.deploy(descriptor, stackPlan(), context.version());
             List<DeployOutcome.RecapRow> rows = new ArrayList<>(AwsRecap.stacks(report.stacksChanged()));
             rows.add(new DeployOutcome.RecapRow("release", report.releaseUploaded() ? "uploaded" : "unchanged"));
@@ -118,7 +83,8 @@ final class AwsIaasTier implements Tier {
                 () -> deploy(DeployRequest.unattended(request.digest())), dns.open(descriptor)), AwsFailures::translate);
     }
 
-    private StackPlan stackPlan() {
+    @Override
+    protected StackPlan stackPlan() {
         return new AwsIaasRenderer().plan(descriptor);
     }
 
@@ -137,10 +103,5 @@ final class AwsIaasTier implements Tier {
                 Sleeper.system(), context.clock(), poll, Duration.ofMinutes(15));
         return new AwsIaasDeployer(clients::cloudFormation, clients::s3, session.stacks, new Ec2PrefixListLookup(clients::ec2),
                 resources, session.invalidator, progress, poll, session.deployerSettings.stackTimeout(), context.clock());
-    }
-
-    @Override
-    public void close() {
-        // Each verb opens and closes its own clients; a migration tier closes its own.
     }
 }

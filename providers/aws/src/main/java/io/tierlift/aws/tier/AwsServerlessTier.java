@@ -1,18 +1,15 @@
 package io.tierlift.aws.tier;
 
-import io.tierlift.audit.AuditRule;
-import io.tierlift.audit.aws.CloudFormationRules;
 import io.tierlift.aws.cloudformation.Sleeper;
 import io.tierlift.aws.serverless.AwsServerlessDeployer;
 import io.tierlift.aws.serverless.ReleaseInvoker;
 import io.tierlift.aws.serverless.ServerlessStatus;
 import io.tierlift.aws.serverless.migrate.LambdaMaintenanceSwitch;
-import io.tierlift.diagram.AwsDiagram;
-import io.tierlift.model.AppDescriptor;
 import io.tierlift.plan.Plan;
 import io.tierlift.provider.RenderProvider;
 import io.tierlift.provider.Target;
 import io.tierlift.render.aws.serverless.AwsServerlessRenderer;
+import io.tierlift.render.aws.StackPlan;
 import io.tierlift.tier.DeployOutcome;
 import io.tierlift.tier.DeployRequest;
 import io.tierlift.tier.DestroyOutcome;
@@ -23,9 +20,7 @@ import io.tierlift.tier.MigrationTier;
 import io.tierlift.tier.PlanRequest;
 import io.tierlift.tier.StatusReport;
 import io.tierlift.tier.StatusRequest;
-import io.tierlift.tier.Tier;
 import io.tierlift.tier.TierContext;
-import io.tierlift.tier.TierFailure;
 import io.tierlift.tier.TierScope;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 
@@ -37,43 +32,18 @@ import java.util.TreeMap;
 import java.util.function.Function;
 
 /** aws-serverless for one descriptor: Lambda behind API Gateway, Aurora Serverless, the site behind CloudFront. */
-final class AwsServerlessTier implements Tier {
-    private final TierContext context;
-    private final TierScope scope;
-    private final AppDescriptor descriptor;
-    private final RenderProvider renderer;
-    private final DnsRecords dns;
+final class AwsServerlessTier extends CloudFormationTier {
     private final Function<Function<String, LambdaClient>, ReleaseInvoker> invokers;
 
     AwsServerlessTier(TierContext context, TierScope scope, RenderProvider renderer, DnsRecords dns,
                       Function<Function<String, LambdaClient>, ReleaseInvoker> invokers) {
-        this.context = context;
-        this.scope = scope;
-        this.descriptor = scope.descriptor();
-        this.renderer = renderer;
-        this.dns = dns;
+        super(context, scope, renderer, dns);
         this.invokers = invokers;
     }
 
     @Override
     public Target target() {
         return Target.AWS_SERVERLESS;
-    }
-
-    @Override
-    public RenderProvider renderer() {
-        return renderer;
-    }
-
-    @Override
-    public List<AuditRule> auditRules() {
-        return new CloudFormationRules().all();
-    }
-
-    @Override
-    public String diagram() {
-        return new AwsDiagram().mermaid(new AwsServerlessRenderer().plan(descriptor), descriptor.backend().port(),
-                descriptor.database().port());
     }
 
     @Override
@@ -87,12 +57,7 @@ final class AwsServerlessTier implements Tier {
     @Override
     public DeployOutcome deploy(DeployRequest request) {
         return withSession(s -> {
-            if (request.confirmation().isPresent()) {
-                Plan plan = s.deployer().plan(descriptor, s.plan(), context.version(), request.digest());
-                if (!request.confirmation().get().approve(plan)) {
-                    throw new TierFailure("deploy cancelled; nothing was changed");
-                }
-            }
+            request.confirmOrCancel(() -> s.deployer().plan(descriptor, s.plan(), context.version(), request.digest()));
             AwsServerlessDeployer.DeployReport report = s.deployer().deploy(descriptor, s.plan(), context.version());
             List<DeployOutcome.RecapRow> rows = new ArrayList<>(AwsRecap.stacks(report.stacksChanged()));
             rows.add(new DeployOutcome.RecapRow("package", (report.packageUploaded() ? "uploaded " : "unchanged ") + report.packageKey()));
@@ -133,6 +98,11 @@ final class AwsServerlessTier implements Tier {
         return new AwsServerlessMigrationTier(descriptor, session, maintenance, dns.open(descriptor), new DnsInstructions());
     }
 
+    @Override
+    protected StackPlan stackPlan() {
+        return new AwsServerlessRenderer().plan(descriptor);
+    }
+
     private ServerlessSession session() {
         return new ServerlessSession(new AwsSession(context, scope), scope, invokers);
     }
@@ -142,10 +112,5 @@ final class AwsServerlessTier implements Tier {
         try (ServerlessSession session = session()) {
             return AwsFailures.call(() -> action.apply(session));
         }
-    }
-
-    @Override
-    public void close() {
-        // Each verb opens and closes its own clients; a migration tier closes its own.
     }
 }

@@ -2,7 +2,6 @@ package io.tierlift.aws.tier;
 
 import io.tierlift.aws.serverless.LambdaReleaseInvoker;
 import io.tierlift.aws.serverless.ReleaseInvoker;
-import io.tierlift.provider.RenderProvider;
 import io.tierlift.provider.Target;
 import io.tierlift.render.aws.cfn.CfnJson;
 import io.tierlift.render.aws.iaas.AwsIaasRenderer;
