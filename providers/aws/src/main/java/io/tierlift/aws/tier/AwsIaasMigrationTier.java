@@ -11,6 +11,7 @@ import io.tierlift.render.aws.StackPlan;
 import io.tierlift.render.aws.StackSpec;
 import io.tierlift.render.aws.iaas.StaticSiteStack;
 import io.tierlift.secret.SecretRef;
+import io.tierlift.tier.DeployOnce;
 import io.tierlift.tier.DnsRecord;
 import io.tierlift.tier.MigrationTier;
 import io.tierlift.tier.TierFailure;
@@ -29,9 +30,8 @@ public final class AwsIaasMigrationTier implements MigrationTier {
     private final StackPlan plan;
     private final AwsClients clients;
     private final Progress progress;
-    private final Runnable deploy;
+    private final DeployOnce deploy;
     private final Optional<DnsRecord> dns;
-    private boolean provisioned;
 
     public AwsIaasMigrationTier(AppDescriptor descriptor, StackPlan plan, AwsClients clients, Progress progress, Runnable deploy) {
         this(descriptor, plan, clients, progress, deploy, Optional.empty());
@@ -45,7 +45,7 @@ public final class AwsIaasMigrationTier implements MigrationTier {
         this.plan = plan;
         this.clients = clients;
         this.progress = progress;
-        this.deploy = deploy;
+        this.deploy = new DeployOnce(deploy);
     }
 
     @Override
@@ -53,13 +53,9 @@ public final class AwsIaasMigrationTier implements MigrationTier {
         return Target.AWS_IAAS;
     }
 
-    /** Deploys once per run: the plan may need the tier's database address before its provision step. */
     @Override
-    public synchronized void provision() {
-        if (!provisioned) {
-            deploy.run();
-            provisioned = true;
-        }
+    public void provision() {
+        deploy.run();
     }
 
     @Override

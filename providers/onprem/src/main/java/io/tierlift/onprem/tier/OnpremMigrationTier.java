@@ -17,6 +17,7 @@ import io.tierlift.onprem.ssh.PortForwarding;
 import io.tierlift.provider.Progress;
 import io.tierlift.provider.Target;
 import io.tierlift.render.onprem.edge.EdgeTopology;
+import io.tierlift.tier.DeployOnce;
 import io.tierlift.tier.DnsRecord;
 import io.tierlift.tier.MigrationTier;
 import io.tierlift.tier.TierFailure;
@@ -36,8 +37,7 @@ public final class OnpremMigrationTier implements MigrationTier {
     private final OnpremTarget target;
     private final Connector connector;
     private final Progress progress;
-    private final Runnable deploy;
-    private boolean provisioned;
+    private final DeployOnce deploy;
     private final int preferredLocalPort;
     private final Optional<DnsRecord> dns;
     private LocalForward tunnel;
@@ -61,7 +61,7 @@ public final class OnpremMigrationTier implements MigrationTier {
                 "the descriptor has no targets.onprem section; the on-prem tier cannot take part in a migration"));
         this.connector = connector;
         this.progress = progress;
-        this.deploy = deploy;
+        this.deploy = new DeployOnce(deploy);
         this.preferredLocalPort = preferredLocalPort;
     }
 
@@ -70,13 +70,9 @@ public final class OnpremMigrationTier implements MigrationTier {
         return Target.ONPREM;
     }
 
-    /** Deploys once per run: the plan may need the tier's database address before its provision step. */
     @Override
-    public synchronized void provision() {
-        if (!provisioned) {
-            deploy.run();
-            provisioned = true;
-        }
+    public void provision() {
+        deploy.run();
     }
 
     @Override
