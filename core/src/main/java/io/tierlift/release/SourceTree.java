@@ -115,7 +115,11 @@ public final class SourceTree {
         return List.copyOf(files);
     }
 
-    private static String relative(Path root, Path path) {
+    /**
+     * {@code path} below {@code root} with '/' between its parts, whatever the local separator: the
+     * form archives, manifests and release ids name files in, so they are the same on every machine.
+     */
+    public static String relative(Path root, Path path) {
         StringBuilder out = new StringBuilder();
         for (Path part : root.relativize(path)) {
             if (out.length() > 0) {

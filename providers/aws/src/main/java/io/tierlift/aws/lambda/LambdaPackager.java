@@ -199,14 +199,14 @@ public final class LambdaPackager {
         Files.walkFileTree(root, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-                String relative = relative(root, dir);
+                String relative = SourceTree.relative(root, dir);
                 boolean skip = dir.getFileName().toString().equals("__pycache__") || relative.equals("bin");
                 return skip ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
             }
 
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                String relative = relative(root, file);
+                String relative = SourceTree.relative(root, file);
                 if (relative.endsWith(".pyc")) {
                     return FileVisitResult.CONTINUE;
                 }
@@ -321,17 +321,6 @@ public final class LambdaPackager {
             throw new ReleaseException("backend.requirements: " + d.backend().requirements() + " is not inside backend.path");
         }
         return relative.toString().replace('\\', '/');
-    }
-
-    private static String relative(Path root, Path path) {
-        StringBuilder out = new StringBuilder();
-        for (Path part : root.relativize(path)) {
-            if (out.length() > 0) {
-                out.append('/');
-            }
-            out.append(part);
-        }
-        return out.toString();
     }
 
     private static String sha256(byte[] bytes) {
