@@ -1,6 +1,7 @@
 package io.tierlift.onprem.command;
 
 import io.tierlift.render.onprem.app.AppLayout;
+import io.tierlift.render.onprem.edge.EdgeTopology;
 
 import java.util.List;
 
@@ -23,7 +24,33 @@ public final class ServiceCommands {
         this.postgresPort = postgresPort;
     }
 
+    /** Succeeds on a host that runs systemd; asked before the commands for that host are built. */
+    public static RemoteCommand systemdCheck() {
+        return RemoteCommand.script("[ -d /run/systemd/system ]");
+    }
+
     // --- nginx
+    /**
+     * What nginx's config refers to but tierlift does not render: ModSecurity's data folder, the
+     * static releases folder, the log folder and, when no certificate is named, a self-signed pair.
+     * Made once, left alone after.
+     */
+    public RemoteCommand nginxFoldersAndCertificate(EdgeTopology edge, String domain) {
+        return RemoteCommand.script(String.join("\n",
+                "set -e",
+                "modsec=$1; user=$2; releases=$3; selfsigned=$4; crt=$5; key=$6; domain=$7",
+                "install -d -o \"$user\" -g \"$user\" -m 0750 \"$modsec\"",
+                "install -d -m 0755 \"$releases\" /var/log/nginx",
+                "if [ \"$selfsigned\" = yes ] && [ ! -f \"$crt\" ]; then",
+                "  install -d -m 0755 \"$(dirname \"$crt\")\"",
+                "  umask 077",
+                "  openssl req -x509 -newkey rsa:2048 -nodes -days 825 -subj \"/CN=$domain\" -addext \"subjectAltName=DNS:$domain\" \\",
+                "    -keyout \"$key.tmp\" -out \"$crt.tmp\" 2>/dev/null",
+                "  chmod 0644 \"$crt.tmp\"; mv \"$key.tmp\" \"$key\"; mv \"$crt.tmp\" \"$crt\"",
+                "fi"), EdgeTopology.MODSECURITY_DATA_DIR, EdgeTopology.NGINX_USER, edge.staticReleasesDir(),
+                edge.selfSigned() ? "yes" : "no", EdgeTopology.selfSignedCertificate(app), EdgeTopology.selfSignedKey(app), domain);
+    }
+
     public RemoteCommand nginxTest() {
         return RemoteCommand.of("nginx", "-t", "-q", "-c", "/etc/nginx/nginx.conf");
     }
@@ -75,6 +102,21 @@ public final class ServiceCommands {
                 "-p", Integer.toString(postgresPort), "-d", database, "-At", "-f", "-");
     }
 
+    /**
+     * Replaces this host's data folder with a fresh base backup of the primary, streamed over a
+     * replication slot of its own, and marks it a standby. PostgreSQL must be stopped.
+     */
+    public RemoteCommand postgresCloneFrom(String primaryAddress, String replicationUser, String slot) {
+        return RemoteCommand.script(String.join("\n",
+                "set -e",
+                "data=$1; host=$2; port=$3; user=$4; slot=$5",
+                "find \"$data\" -mindepth 1 -delete",
+                "runuser -u postgres -- env PGPASSFILE=/var/lib/postgresql/.pgpass pg_basebackup -h \"$host\" -p \"$port\" -U \"$user\""
+                        + " -D \"$data\" -X stream -C -S \"$slot\" -c fast -w",
+                "runuser -u postgres -- touch \"$data/standby.signal\""),
+                dataDirectory(), primaryAddress, Integer.toString(postgresPort), replicationUser, slot);
+    }
+
     public String dataDirectory() {
         return "/var/lib/postgresql/" + postgresVersion + "/main";
     }
@@ -87,6 +129,31 @@ public final class ServiceCommands {
     public List<String> gunicornArgv(boolean daemon) {
         var command = new AppLayout(app, appRoot).serviceCommand();
         return daemon ? command.daemonArgv() : command.argv();
+    }
+
+    /**
+     * The app's system user and group, its root and releases folders and its log folder; a no-op
+     * for what exists. What it leaves is what {@link LeaseCommands#thenProbe} recognises as bootstrapped.
+     */
+    public RemoteCommand appUserAndFolders() {
+        return RemoteCommand.script(String.join("\n",
+                "app=$1; root=$2",
+                "getent group \"$app\" >/dev/null || groupadd --system \"$app\"",
+                "getent passwd \"$app\" >/dev/null || useradd --system --gid \"$app\" --home-dir \"$root\" --no-create-home --shell /usr/sbin/nologin \"$app\"",
+                "install -d -m 0755 \"$root\" \"$root/releases\"",
+                "install -d -o \"$app\" -g \"$app\" -m 0750 \"/var/log/$app\""), app, appRoot);
+    }
+
+    /**
+     * The descriptor's release command (migrations) in a release's backend folder, as the app's
+     * user, with the app's environment and that release's virtualenv first on the PATH.
+     */
+    public RemoteCommand appReleaseCommand(String releaseDir, String command) {
+        AppLayout layout = new AppLayout(app, appRoot);
+        return RemoteCommand.script(String.join("\n",
+                "cd \"$1/backend\"",
+                "exec runuser -u \"$2\" -- /usr/bin/python3 \"$3\" \"$4\" -- env PATH=\"$1/venv/bin:/usr/bin:/bin\" sh -c \"$5\""),
+                releaseDir, layout.serviceUser(), AppLayout.ENVEXEC, layout.environmentFile(), command);
     }
 
     public RemoteCommand appStart() {

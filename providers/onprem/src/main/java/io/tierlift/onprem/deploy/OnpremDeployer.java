@@ -165,8 +165,7 @@ public final class OnpremDeployer {
                 if (planned.plan().hasChanges() && savedPlan.isEmpty() && !confirm.test(planned.plan())) {
                     throw new DeployCancelledException("deploy cancelled; nothing was changed");
                 }
-                new OnpremRollout(run.descriptor, run.target, run.sessions, planned.hosts(), run.executor, progress, report, secrets,
-                        host -> new HostSession(host, connector.connectNew(host)), run.releases, leased.bootstrapped()).apply();
+                rollout(run, planned, report, run.releases, leased).apply();
                 return report;
             } finally {
                 releaseLeases(run, options, leased.hosts());
@@ -183,13 +182,18 @@ public final class OnpremDeployer {
                 OnpremPlanResult planned = planner.plan(descriptor, leased.states(), run.wanted, run::masked, (h, p) -> Optional.empty(),
                         "rollback", Releases.none());
                 DeployReport report = new DeployReport(planned.plan());
-                new OnpremRollout(run.descriptor, run.target, run.sessions, planned.hosts(), run.executor, progress, report, secrets,
-                        host -> new HostSession(host, connector.connectNew(host)), Releases.none(), leased.bootstrapped()).rollback();
+                rollout(run, planned, report, Releases.none(), leased).rollback();
                 return report;
             } finally {
                 releaseLeases(run, options, leased.hosts());
             }
         }
+    }
+
+    private OnpremRollout rollout(Run run, OnpremPlanResult planned, DeployReport report, Releases releases, Leased leased) {
+        RolloutContext context = new RolloutContext(run.descriptor, run.sessions, planned.hosts(), releases, progress, report);
+        return new OnpremRollout(context, run.executor, secrets, host -> new HostSession(host, connector.connectNew(host)),
+                leased.bootstrapped());
     }
 
     /** Per host: services, releases, PostgreSQL role and replication lag, app health. */

@@ -110,7 +110,7 @@ public final class OnpremFailover {
             session.run("uploading the environment", files.stage(layout.environmentFile(), env.owner(), env.group(), env.mode()), env.content());
             session.run("swapping in the environment", files.activate(List.of(layout.environmentFile())));
             session.run("committing", files.commit(List.of(layout.environmentFile())));
-            boolean systemd = session.attempt(io.tierlift.onprem.command.RemoteCommand.script("[ -d /run/systemd/system ]")).ok();
+            boolean systemd = session.attempt(ServiceCommands.systemdCheck()).ok();
             ServiceCommands commands = new ServiceCommands(systemd, swapped.app(), target.appRoot(), swapped.database().version(),
                     swapped.database().port());
             session.run("stopping the app", commands.appStop((int) swapped.backend().gracefulTimeout().toSeconds()));

@@ -10,6 +10,7 @@ import io.tierlift.plan.Action;
 import io.tierlift.plan.Plan;
 import io.tierlift.plan.PlannedChange;
 import io.tierlift.provider.RenderedFile;
+import io.tierlift.render.onprem.edge.EdgeTopology;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -88,8 +89,7 @@ public final class OnpremPlanner {
                                                boolean newBackend) {
         List<PlannedChange> changes = new ArrayList<>();
         String prefix = "onprem." + host.name() + ".service:";
-        boolean edge = host.has(Role.WAF) || host.has(Role.PROXY) || host.has(Role.STATIC);
-        if (edge) {
+        if (EdgeTopology.of(d).isEdgeHost(host)) {
             if (state.nginxPid().isEmpty()) {
                 changes.add(PlannedChange.of(prefix + "nginx", "service", Action.CREATE, "start nginx"));
             } else if (refresh.contains(ManagedService.NGINX)) {

@@ -4,7 +4,6 @@ import io.tierlift.database.PgSql;
 import io.tierlift.model.AppDescriptor;
 import io.tierlift.model.Host;
 import io.tierlift.model.OnpremTarget;
-import io.tierlift.onprem.command.RemoteCommand;
 import io.tierlift.onprem.command.ServiceCommands;
 import io.tierlift.onprem.ssh.ExecResult;
 import io.tierlift.provider.Progress;
@@ -115,15 +114,7 @@ final class PostgresSetup {
         if (running) {
             standby.run("stopping PostgreSQL", commands.postgres("stop"));
         }
-        standby.run("cloning the primary", RemoteCommand.script(String.join("\n",
-                "set -e",
-                "data=$1; host=$2; port=$3; user=$4; slot=$5",
-                "find \"$data\" -mindepth 1 -delete",
-                "runuser -u postgres -- env PGPASSFILE=/var/lib/postgresql/.pgpass pg_basebackup -h \"$host\" -p \"$port\" -U \"$user\""
-                        + " -D \"$data\" -X stream -C -S \"$slot\" -c fast -w",
-                "runuser -u postgres -- touch \"$data/standby.signal\""),
-                commands.dataDirectory(), primary.address(), Integer.toString(descriptor.database().port()),
-                descriptor.database().replicationUser(), slot));
+        standby.run("cloning the primary", commands.postgresCloneFrom(primary.address(), descriptor.database().replicationUser(), slot));
     }
 
     /** Waits until the primary sees the standby streaming. */

@@ -6,6 +6,7 @@ import io.tierlift.model.OnpremTarget;
 import io.tierlift.model.Role;
 import io.tierlift.onprem.command.ServiceCommands;
 import io.tierlift.onprem.facts.HostState;
+import io.tierlift.render.onprem.edge.EdgeTopology;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -28,6 +29,7 @@ final class StatusReader {
 
     List<HostStatus> read() {
         List<HostStatus> result = new ArrayList<>();
+        EdgeTopology edge = EdgeTopology.of(descriptor);
         for (Host host : target.hosts()) {
             HostState state = states.get(host.name());
             HostSession session = sessions.get(host.name());
@@ -35,7 +37,7 @@ final class StatusReader {
                     descriptor.database().version(), descriptor.database().port());
             List<String> facts = new ArrayList<>();
             boolean healthy = true;
-            if (host.has(Role.WAF) || host.has(Role.PROXY) || host.has(Role.STATIC)) {
+            if (edge.isEdgeHost(host)) {
                 facts.add("nginx " + state.nginxPid().map(p -> "up (pid " + p + ")").orElse("DOWN"));
                 healthy &= state.nginxPid().isPresent();
                 if (host.has(Role.STATIC)) {
