@@ -3,6 +3,7 @@ package io.tierlift.onprem.command;
 import io.tierlift.render.onprem.app.AppLayout;
 import io.tierlift.render.onprem.edge.EdgeTopology;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -160,22 +161,25 @@ public final class ServiceCommands {
         if (systemd) {
             return RemoteCommand.of("systemctl", "start", app + "-api");
         }
-        return RemoteCommand.script(String.join("\n",
-                "app=$1; shift",
-                "install -d -o \"$app\" -g \"$app\" -m 0755 \"/run/$app\"",
-                // Start from / as systemd does: the login's cwd (root's home) is not readable by the app user.
-                "cd /",
-                "exec runuser -u \"$app\" -- \"$@\""), app).args(gunicornArgv(true));
+        return asAppUser(gunicornArgv(true), "install -d -o \"$app\" -g \"$app\" -m 0755 \"/run/$app\"");
     }
 
     /** Loads the config and the app the way the service will, without serving: catches a bad release before the restart. */
     public RemoteCommand appCheckConfig() {
-        List<String> argv = new java.util.ArrayList<>(gunicornArgv(false));
+        List<String> argv = new ArrayList<>(gunicornArgv(false));
         argv.add("--check-config");
-        return RemoteCommand.script(String.join("\n",
-                "app=$1; shift",
-                "cd /",
-                "exec runuser -u \"$app\" -- \"$@\""), app).args(argv);
+        return asAppUser(argv);
+    }
+
+    /** Runs {@code argv} as the app's user after the fixed {@code preparation} lines (run as root, with $app set). */
+    private RemoteCommand asAppUser(List<String> argv, String... preparation) {
+        List<String> lines = new ArrayList<>();
+        lines.add("app=$1; shift");
+        lines.addAll(List.of(preparation));
+        // Start from / as systemd does: the login's cwd (root's home) is not readable by the app user.
+        lines.add("cd /");
+        lines.add("exec runuser -u \"$app\" -- \"$@\"");
+        return RemoteCommand.script(String.join("\n", lines), app).args(argv);
     }
 
     /** Stops gracefully: gunicorn stops accepting, finishes what it has, then exits (bounded wait). */

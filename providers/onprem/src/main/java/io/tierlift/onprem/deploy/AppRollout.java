@@ -4,6 +4,7 @@ import io.tierlift.model.AppDescriptor;
 import io.tierlift.model.Host;
 import io.tierlift.model.Role;
 import io.tierlift.onprem.command.ServiceCommands;
+import io.tierlift.onprem.deploy.RolloutContext.HostStep;
 import io.tierlift.onprem.facts.HostState;
 import io.tierlift.onprem.release.ReleaseCommands;
 import io.tierlift.onprem.release.ReleaseSet;
@@ -96,19 +97,20 @@ final class AppRollout {
      * the other app hosts meanwhile), then waits for the health check.
      */
     void restart(Host host) {
-        HostSession session = context.session(host);
-        HostPlan plan = context.plan(host);
-        HostState state = plan.state();
-        ServiceCommands commands = context.services(host);
-        List<FileChange> config = context.changes(host, ManagedService.APP);
-        boolean restart = !config.isEmpty() || state.appPid().isEmpty() || plan.newBackendRelease();
+        HostStep on = context.step(host, ManagedService.APP);
+        HostSession session = on.session();
+        HostState state = on.state();
+        ServiceCommands commands = on.commands();
+        List<FileChange> config = on.config();
+        boolean newRelease = context.plan(host).newBackendRelease();
+        boolean restart = !config.isEmpty() || state.appPid().isEmpty() || newRelease;
         if (!restart) {
             return;
         }
         int graceful = gracefulSeconds();
         boolean touched = false;
         try {
-            if (plan.newBackendRelease()) {
+            if (newRelease) {
                 String release = context.releases().backend().get().id();
                 session.run("switching to release " + release, releaseCommands.activate(appRoot, ReleaseSet.BACKEND, release));
             }

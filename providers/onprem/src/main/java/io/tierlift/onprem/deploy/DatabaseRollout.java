@@ -2,12 +2,11 @@ package io.tierlift.onprem.deploy;
 
 import io.tierlift.model.Host;
 import io.tierlift.model.Role;
-import io.tierlift.onprem.command.ServiceCommands;
-import io.tierlift.onprem.facts.HostState;
+import io.tierlift.onprem.deploy.RolloutContext.HostStep;
 import io.tierlift.provider.Progress;
 import io.tierlift.secret.SecretResolver;
 
-import java.util.List;
+import java.util.Optional;
 
 /**
  * The database hosts: the primary (cluster, config, roles and database), then the standby, cloned
@@ -30,64 +29,55 @@ final class DatabaseRollout {
     }
 
     void primary(Host host) {
-        HostSession session = context.session(host);
-        HostState state = context.state(host);
-        ServiceCommands commands = context.services(host);
-        if (!state.postgresClusterExists()) {
+        HostStep on = context.step(host, ManagedService.POSTGRES);
+        HostSession session = on.session();
+        if (!on.state().postgresClusterExists()) {
             progress.step(host.name(), "creating PostgreSQL cluster");
-            session.run("creating the PostgreSQL cluster", commands.postgresCreateCluster());
+            session.run("creating the PostgreSQL cluster", on.commands().postgresCreateCluster());
             report.changed(host.name());
         }
-        List<FileChange> config = context.changes(host, ManagedService.POSTGRES);
-        staged.apply(session, config, () -> {
-            if (state.postgresPid().isEmpty() || !state.postgresClusterExists()) {
-                session.run("starting PostgreSQL", commands.postgres("start"));
-                progress.step(host.name(), "PostgreSQL started");
-                report.changed(host.name());
-            } else if (!config.isEmpty()) {
-                postgres.reload(session, commands);
-                report.changed(host.name());
-            }
-        }, () -> session.attempt(commands.postgres(state.postgresPid().isEmpty() ? "start" : "reload")));
-        if (postgres.ensureRolesAndDatabase(session, commands, context.target().firstWith(Role.DB_STANDBY).isPresent())) {
+        boolean running = on.state().postgresPid().isPresent() && on.state().postgresClusterExists();
+        staged.apply(session, on.config(), () -> startOrReload(on, running, "starting PostgreSQL", Optional.of("PostgreSQL started")),
+                () -> session.attempt(on.commands().postgres(on.state().postgresPid().isEmpty() ? "start" : "reload")));
+        if (postgres.ensureRolesAndDatabase(session, on.commands(), context.target().firstWith(Role.DB_STANDBY).isPresent())) {
             report.changed(host.name());
         }
     }
 
     void standby(Host host) {
-        HostSession session = context.session(host);
-        HostState state = context.state(host);
-        ServiceCommands commands = context.services(host);
-        List<FileChange> config = context.changes(host, ManagedService.POSTGRES);
-        if (!state.postgresClusterExists() || !state.postgresStandby()) {
-            cloneStandby(host, config);
+        HostStep on = context.step(host, ManagedService.POSTGRES);
+        if (!on.state().postgresClusterExists() || !on.state().postgresStandby()) {
+            cloneStandby(on);
             return;
         }
-        staged.apply(session, config, () -> {
-            if (state.postgresPid().isEmpty()) {
-                session.run("starting the standby", commands.postgres("start"));
-                report.changed(host.name());
-            } else if (!config.isEmpty()) {
-                postgres.reload(session, commands);
-                report.changed(host.name());
-            }
-        }, () -> session.attempt(commands.postgres("reload")));
+        staged.apply(on.session(), on.config(), () -> startOrReload(on, on.state().postgresPid().isPresent(), "starting the standby", Optional.empty()),
+                () -> on.session().attempt(on.commands().postgres("reload")));
+    }
+
+    /** Starts a cluster that is not running; reloads a running one whose config changed (restarting it only if a setting needs it). */
+    private void startOrReload(HostStep on, boolean running, String starting, Optional<String> started) {
+        if (!running) {
+            on.session().run(starting, on.commands().postgres("start"));
+            started.ifPresent(note -> progress.step(on.host().name(), note));
+            report.changed(on.host().name());
+        } else if (!on.config().isEmpty()) {
+            postgres.reload(on.session(), on.commands());
+            report.changed(on.host().name());
+        }
     }
 
     /** A new standby, or a host that is not one yet: its data folder is replaced by a base backup of the primary. */
-    private void cloneStandby(Host host, List<FileChange> config) {
-        HostSession session = context.session(host);
-        HostState state = context.state(host);
-        ServiceCommands commands = context.services(host);
+    private void cloneStandby(HostStep on) {
         Host primary = context.target().firstWith(Role.DB_PRIMARY).orElseThrow();
-        if (!state.postgresClusterExists()) {
-            session.run("creating the PostgreSQL cluster", commands.postgresCreateCluster());
+        if (!on.state().postgresClusterExists()) {
+            on.session().run("creating the PostgreSQL cluster", on.commands().postgresCreateCluster());
         }
-        staged.place(session, config);
-        postgres.cloneFromPrimary(context.session(primary), session, commands, primary, host, state.postgresPid().isPresent());
-        session.run("starting the standby", commands.postgres("start"));
-        staged.commit(session, config);
-        postgres.waitForStreaming(context.session(primary), context.services(primary), host);
-        report.changed(host.name());
+        staged.place(on.session(), on.config());
+        postgres.cloneFromPrimary(context.session(primary), on.session(), on.commands(), primary, on.host(),
+                on.state().postgresPid().isPresent());
+        on.session().run("starting the standby", on.commands().postgres("start"));
+        staged.commit(on.session(), on.config());
+        postgres.waitForStreaming(context.session(primary), context.services(primary), on.host());
+        report.changed(on.host().name());
     }
 }

@@ -4,7 +4,7 @@ import io.tierlift.model.Host;
 import io.tierlift.model.Ipv4;
 import io.tierlift.model.OnpremTarget;
 import io.tierlift.onprem.command.FirewallCommands;
-import io.tierlift.onprem.command.ServiceCommands;
+import io.tierlift.onprem.deploy.RolloutContext.HostStep;
 import io.tierlift.onprem.facts.HostState;
 import io.tierlift.onprem.release.ReleaseCommands;
 import io.tierlift.onprem.release.ReleaseSet;
@@ -115,23 +115,21 @@ final class EdgeRollout {
 
     /** nginx validates the new config before it reloads; a config it rejects is taken back and the old one keeps serving. */
     void nginx(Host host) {
-        HostSession session = context.session(host);
-        HostState state = context.state(host);
-        ServiceCommands commands = context.services(host);
-        List<FileChange> config = context.changes(host, ManagedService.NGINX);
-        if (config.isEmpty() && state.nginxPid().isPresent()) {
+        HostStep on = context.step(host, ManagedService.NGINX);
+        if (on.config().isEmpty() && on.state().nginxPid().isPresent()) {
             return;
         }
-        session.run("preparing nginx folders and certificate", commands.nginxFoldersAndCertificate(edge, target.domain()));
-        staged.apply(session, config, () -> {
-            var test = session.attempt(commands.nginxTest());
+        HostSession session = on.session();
+        session.run("preparing nginx folders and certificate", on.commands().nginxFoldersAndCertificate(edge, target.domain()));
+        staged.apply(session, on.config(), () -> {
+            var test = session.attempt(on.commands().nginxTest());
             if (!test.ok()) {
                 throw new HostFailure(host.name(), "nginx rejected the new configuration, the previous one was put back: "
                         + test.stderr().strip());
             }
-            session.run("reloading nginx", commands.nginxReloadOrStart());
-            progress.step(host.name(), state.nginxPid().isPresent() ? "nginx reloaded" : "nginx started");
+            session.run("reloading nginx", on.commands().nginxReloadOrStart());
+            progress.step(host.name(), on.state().nginxPid().isPresent() ? "nginx reloaded" : "nginx started");
             report.changed(host.name());
-        }, () -> session.attempt(commands.nginxReloadOrStart()));
+        }, () -> session.attempt(on.commands().nginxReloadOrStart()));
     }
 }

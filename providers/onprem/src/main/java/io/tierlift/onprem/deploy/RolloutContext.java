@@ -17,6 +17,14 @@ import java.util.Map;
 record RolloutContext(AppDescriptor descriptor, Map<String, HostSession> sessions, Map<String, HostPlan> plans,
                       Releases releases, Progress progress, DeployReport report) {
 
+    /** One host as a step sees it: its open session, the state it was read in, its service commands, one service's changed files. */
+    record HostStep(Host host, HostSession session, HostState state, ServiceCommands commands, List<FileChange> config) {
+    }
+
+    HostStep step(Host host, ManagedService service) {
+        return new HostStep(host, session(host), state(host), services(host), changes(host, service));
+    }
+
     OnpremTarget target() {
         return descriptor.targets().onprem()
                 .orElseThrow(() -> new IllegalArgumentException("the descriptor has no targets.onprem section"));

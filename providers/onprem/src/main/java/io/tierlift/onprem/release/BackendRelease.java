@@ -11,10 +11,7 @@ import java.util.function.Supplier;
  * <p>The archive is made the first time it is asked for: a redeploy whose hosts already have this
  * release never packs it.
  */
-public final class BackendRelease {
-    private final String id;
-    private final LazyArchive archive;
-    private final String requirementsHash;
+public final class BackendRelease extends PackedRelease {
     private final String requirementsFile;
     private final int fileCount;
 
@@ -23,27 +20,9 @@ public final class BackendRelease {
     }
 
     BackendRelease(String id, Supplier<byte[]> archive, String requirementsHash, String requirementsFile, int fileCount) {
-        this.id = id;
-        this.archive = new LazyArchive(archive);
-        this.requirementsHash = requirementsHash;
+        super(id, archive, requirementsHash);
         this.requirementsFile = requirementsFile;
         this.fileCount = fileCount;
-    }
-
-    public String id() {
-        return id;
-    }
-
-    public byte[] archive() {
-        return archive.bytes();
-    }
-
-    public int archiveSize() {
-        return archive.size();
-    }
-
-    public String requirementsHash() {
-        return requirementsHash;
     }
 
     public String requirementsFile() {

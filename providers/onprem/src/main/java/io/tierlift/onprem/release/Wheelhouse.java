@@ -12,10 +12,7 @@ import java.util.function.Supplier;
  * {@code directory} is the local cache folder it came from. The archive is read from the cache
  * only when a host needs it (hosts that have the virtualenv never do).
  */
-public final class Wheelhouse {
-    private final String id;
-    private final LazyArchive archive;
-    private final String requirementsHash;
+public final class Wheelhouse extends PackedRelease {
     private final List<String> wheels;
     private final Path directory;
     private final boolean fromCache;
@@ -25,28 +22,10 @@ public final class Wheelhouse {
     }
 
     Wheelhouse(String id, Supplier<byte[]> archive, String requirementsHash, List<String> wheels, Path directory, boolean fromCache) {
-        this.id = id;
-        this.archive = new LazyArchive(archive);
-        this.requirementsHash = requirementsHash;
+        super(id, archive, requirementsHash);
         this.wheels = List.copyOf(wheels);
         this.directory = directory;
         this.fromCache = fromCache;
-    }
-
-    public String id() {
-        return id;
-    }
-
-    public byte[] archive() {
-        return archive.bytes();
-    }
-
-    public int archiveSize() {
-        return archive.size();
-    }
-
-    public String requirementsHash() {
-        return requirementsHash;
     }
 
     public List<String> wheels() {
