@@ -49,8 +49,9 @@ public class JournalStore {
         }
     }
 
-    public void write(Journal journal) {
-        journal.updatedAt = clock.instant();
+    /** Writes the journal stamped with the time of writing, and returns it as written. */
+    public Journal write(Journal unstamped) {
+        Journal journal = unstamped.writtenAt(clock.instant());
         try {
             Files.createDirectories(file.getParent());
             Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
@@ -61,6 +62,7 @@ public class JournalStore {
                 channel.force(true);
             }
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            return journal;
         } catch (IOException e) {
             throw new MigrationException("cannot write the migration journal " + file + ": " + e.getMessage());
         }

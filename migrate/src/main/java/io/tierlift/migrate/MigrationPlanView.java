@@ -15,8 +15,8 @@ import java.util.Map;
 public final class MigrationPlanView {
     public Plan plan(MigrationSettings settings, List<MigrationStep> steps, Journal journal, Instant now) {
         List<PlannedChange> changes = steps.stream().map(step -> PlannedChange.of(
-                "migrate." + step.phase() + "." + step.name(), step.phase(),
-                journal.done(step.name()) ? Action.NO_OP : Action.CREATE, step.summary())).toList();
+                "migrate." + step.phase().key() + "." + step.name(), step.phase().key(),
+                journal.done(step.step()) ? Action.NO_OP : Action.CREATE, step.summary())).toList();
         return new Plan(Plan.FORMAT_VERSION, settings.app(), "default", settings.from() + " -> " + settings.to(),
                 "", now, changes, Map.of());
     }

@@ -1,6 +1,8 @@
 package io.tierlift.migrate;
 
 import io.tierlift.database.DbEndpoint;
+import io.tierlift.database.ReplicationName;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -77,11 +79,11 @@ public record MigrationSettings(String app, String from, String to, DbEndpoint s
 
     /** Replication object names derived from the app, valid PostgreSQL identifiers and slot names. */
     public String replicationName() {
-        return "tierlift_" + app.replace('-', '_');
+        return ReplicationName.derive("tierlift", app).value();
     }
 
     /** Names of the target-to-source replication set up at the cutover. */
     public String reverseReplicationName() {
-        return replicationName() + "_reverse";
+        return ReplicationName.derive("tierlift", app).suffixed("reverse").value();
     }
 }

@@ -31,6 +31,16 @@ public class PgTools {
         return List.of("-h", db.host(), "-p", Integer.toString(db.port()), "-U", db.user(), "-d", db.database());
     }
 
+    /** The arguments of a program, given in parts (options, connection arguments, files). */
+    @SafeVarargs
+    static List<String> args(List<String>... parts) {
+        List<String> all = new ArrayList<>();
+        for (List<String> part : parts) {
+            all.addAll(part);
+        }
+        return List.copyOf(all);
+    }
+
     public void run(String program, List<String> args, List<DbEndpoint> endpoints, Consumer<String> stderrLines) {
         Path exe = binDir.resolve(program);
         if (!Files.isExecutable(exe)) {

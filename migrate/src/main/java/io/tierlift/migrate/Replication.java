@@ -99,7 +99,7 @@ final class Replication {
             if (clock.instant().isAfter(deadline)) {
                 return false;
             }
-            Migrator.sleep(20);
+            Pause.millis(20);
         }
     }
 
@@ -130,7 +130,7 @@ final class Replication {
             if (publisher.number("SELECT count(*) FROM pg_replication_slots WHERE slot_name = ? AND active", slot) == 0) {
                 return;
             }
-            Migrator.sleep(100);
+            Pause.millis(100);
         }
         throw new MigrationException("replication slot " + slot + " on " + publisher.label() + " is still in use; stop its subscriber and retry");
     }

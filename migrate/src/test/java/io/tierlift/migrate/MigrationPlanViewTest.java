@@ -18,9 +18,9 @@ class MigrationPlanViewTest {
     @Test
     void logicalStepsRunInPhaseOrderAndDoneStepsShowUnchanged() {
         MigrationSettings s = MigrationSettings.defaults("notes", "onprem", "aws-iaas", src, dst, Method.LOGICAL, Path.of("/tmp"));
-        Journal j = new Journal();
-        j.complete("preflight");
-        j.complete("provision");
+        Journal j = Journal.begin("notes", "onprem", "aws-iaas", "logical", src.toString(), dst.toString(), Instant.EPOCH)
+                .completed(Step.PREFLIGHT)
+                .completed(Step.PROVISION);
         Plan plan = new MigrationPlanView().plan(s, MigrationStep.stepsFor(s), j, Instant.EPOCH);
         assertThat(plan.changes()).extracting(c -> c.address()).containsExactly(
                 "migrate.preflight.preflight", "migrate.provision.provision", "migrate.copy.schema", "migrate.copy.publication",

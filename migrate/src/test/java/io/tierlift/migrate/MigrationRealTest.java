@@ -120,12 +120,12 @@ class MigrationRealTest {
         AppWriter writer = writer(source, target);
         writer.start();
 
-        assertThatThrownBy(() -> migrator(source, target, Method.LOGICAL, crashAt("initial-copy")).start())
+        assertThatThrownBy(() -> migrator(source, target, Method.LOGICAL, crashAt(Step.INITIAL_COPY)).start())
                 .hasMessageContaining("crash before initial-copy");
         // A second plain start refuses: the journal is open.
         assertThatThrownBy(() -> migrator(source, target, Method.LOGICAL, StepHook.none()).start())
                 .hasMessageContaining("--resume").hasMessageContaining("--rollback");
-        assertThatThrownBy(() -> migrator(source, target, Method.LOGICAL, crashAt("sequences")).resume())
+        assertThatThrownBy(() -> migrator(source, target, Method.LOGICAL, crashAt(Step.SEQUENCES)).resume())
                 .hasMessageContaining("crash before sequences");
         assertThat(traffic.writesBlocked()).as("crashed inside the cutover: writes stay stopped").isTrue();
 
@@ -199,7 +199,7 @@ class MigrationRealTest {
             assertThat(count(s, "SELECT count(*) FROM pg_replication_slots")).isZero();
         }
         // The journal is closed: a new migration may start.
-        assertThat(new JournalStore(work.resolve("journal.json"), Clock.systemUTC()).read().orElseThrow().status)
+        assertThat(new JournalStore(work.resolve("journal.json"), Clock.systemUTC()).read().orElseThrow().status())
                 .isEqualTo(Journal.Status.ROLLED_BACK);
     }
 
@@ -232,7 +232,7 @@ class MigrationRealTest {
         writer.start();
         // Inside the downtime, after the drain: a change only the target has (as a broken apply or a stray script would make).
         StepHook corrupt = step -> {
-            if (step.equals("pin-snapshot")) {
+            if (step == Step.PIN_SNAPSHOT) {
                 try {
                     target.sql("notes", "UPDATE events SET amount = amount + 1 WHERE id = 4242");
                 } catch (java.sql.SQLException e) {
@@ -249,9 +249,9 @@ class MigrationRealTest {
                 .hasMessageContaining("--rollback goes back to the onprem tier without losing a write");
         assertThat(traffic.serving).isEqualTo(TrafficSwitch.Side.TARGET);
         Journal journal = new JournalStore(work.resolve("journal.json"), Clock.systemUTC()).read().orElseThrow();
-        assertThat(journal.status).isEqualTo(Journal.Status.VERIFY_FAILED);
-        assertThat(journal.finalVerify).isEqualTo("failed");
-        assertThat(journal.finalVerifyMismatches).singleElement().asString().startsWith("public.events [");
+        assertThat(journal.status()).isEqualTo(Journal.Status.VERIFY_FAILED);
+        assertThat(journal.finalVerify()).isEqualTo("failed");
+        assertThat(journal.finalVerifyMismatches()).singleElement().asString().startsWith("public.events [");
         Thread.sleep(300);
         assertThat(writer.count(TrafficSwitch.Side.TARGET)).as("the target serves meanwhile").isPositive();
 
@@ -305,7 +305,7 @@ class MigrationRealTest {
         AppWriter writer = writer(source, target);
         writer.start();
         StepHook strayWrite = step -> {
-            if (step.equals("pre-verify")) {
+            if (step == Step.PRE_VERIFY) {
                 try {
                     target.sql("notes", "DELETE FROM blobs WHERE id = 7");
                 } catch (java.sql.SQLException e) {
@@ -337,11 +337,11 @@ class MigrationRealTest {
         AppWriter writer = writer(source, target);
         writer.start();
 
-        assertThatThrownBy(() -> migrator(source, target, Method.LOGICAL, crashAt("final-verify")).start())
+        assertThatThrownBy(() -> migrator(source, target, Method.LOGICAL, crashAt(Step.FINAL_VERIFY)).start())
                 .hasMessageContaining("crash before final-verify");
         JournalStore store = new JournalStore(work.resolve("journal.json"), Clock.systemUTC());
-        assertThat(store.read().orElseThrow().status).isEqualTo(Journal.Status.CUT_OVER);
-        assertThat(store.read().orElseThrow().finalVerify).isNull();
+        assertThat(store.read().orElseThrow().status()).isEqualTo(Journal.Status.CUT_OVER);
+        assertThat(store.read().orElseThrow().finalVerify()).isNull();
         Thread.sleep(300);
         assertThat(writer.count(TrafficSwitch.Side.TARGET)).as("the target took writes before the resume").isPositive();
 
@@ -349,7 +349,7 @@ class MigrationRealTest {
 
         writer.stop();
         assertThat(outcome.status()).isEqualTo(Journal.Status.CUT_OVER);
-        assertThat(store.read().orElseThrow().finalVerify).isEqualTo("passed");
+        assertThat(store.read().orElseThrow().finalVerify()).isEqualTo("passed");
         assertThat(progressLines).anyMatch(l -> l.contains("compared as they are now (the cutover state died with the interrupted run)")
                 && l.contains("reverse replication"));
         assertThat(writer.errors).isEmpty();
@@ -374,7 +374,7 @@ class MigrationRealTest {
         seed(source, 1000);
         target.sql("postgres", "CREATE DATABASE notes");
         UnaryOperator<MigrationSettings> noReverse = s -> s.withReverseReplication(false);
-        assertThatThrownBy(() -> migrator(source, target, Method.LOGICAL, crashAt("final-verify"), noReverse).start())
+        assertThatThrownBy(() -> migrator(source, target, Method.LOGICAL, crashAt(Step.FINAL_VERIFY), noReverse).start())
                 .hasMessageContaining("crash before final-verify");
         target.sql("notes", "INSERT INTO notes(body) VALUES ('written on the target after the switch')");
 
@@ -383,7 +383,7 @@ class MigrationRealTest {
                 .hasMessageContaining("public.notes [-inf, +inf): 0 rows on the source, 1 on the target")
                 .hasMessageContaining("Rows the app wrote to the target since the switch")
                 .hasMessageContaining("Reverse replication is off");
-        assertThat(new JournalStore(work.resolve("journal.json"), Clock.systemUTC()).read().orElseThrow().status)
+        assertThat(new JournalStore(work.resolve("journal.json"), Clock.systemUTC()).read().orElseThrow().status())
                 .isEqualTo(Journal.Status.VERIFY_FAILED);
     }
 
@@ -436,7 +436,7 @@ class MigrationRealTest {
         PortForward first = new PortForward(source.port());
         cleanup.add(first);
         UnaryOperator<MigrationSettings> viaFirst = s -> s.withSourceSeenFromTarget(source.endpoint("notes", "postgres", first.port()));
-        assertThatThrownBy(() -> migrator(source, target, Method.LOGICAL, crashAt("initial-copy"), viaFirst).start())
+        assertThatThrownBy(() -> migrator(source, target, Method.LOGICAL, crashAt(Step.INITIAL_COPY), viaFirst).start())
                 .hasMessageContaining("crash before initial-copy");
         // The tunnel goes away with the crashed run; the next run's tunnel listens on another port.
         first.close();
@@ -498,9 +498,9 @@ class MigrationRealTest {
         return w;
     }
 
-    private StepHook crashAt(String step) {
+    private StepHook crashAt(Step step) {
         return s -> {
-            if (s.equals(step)) {
+            if (s == step) {
                 throw new IllegalStateException("crash before " + step);
             }
         };

@@ -139,12 +139,12 @@ public final class MigrateCommand implements Callable<Integer> {
                 .orElse(Path.of(System.getProperty("user.home")));
         Path journalFile = JournalStore.defaultPath(home, appName, from.key(), to.key());
         JournalStore store = new JournalStore(journalFile, Clock.systemUTC());
-        Optional<Journal> open = store.read().filter(j -> !j.status.closed());
+        Optional<Journal> open = store.read().filter(j -> !j.status().closed());
         boolean starting = !resume && !rollback && !finalizeMigration;
         String digest = DescriptorDigest.of(descriptor.file(), descriptor.environment());
         try (AwsSecretReferences awsSecrets = new AwsSecretReferences(app.environment());
-             MigrationTier source = new LazyMigrationTier(from, () -> tier(from, described, digest, tunnelPort(open.map(j -> j.source))));
-             MigrationTier target = new LazyMigrationTier(to, () -> tier(to, described, digest, tunnelPort(open.map(j -> j.target))))) {
+             MigrationTier source = new LazyMigrationTier(from, () -> tier(from, described, digest, tunnelPort(open.map(j -> j.source()))));
+             MigrationTier target = new LazyMigrationTier(to, () -> tier(to, described, digest, tunnelPort(open.map(j -> j.target()))))) {
             // The plan comes first: what moves where, before a tunnel opens or the target is deployed.
             out.println("Plan: migrate " + appName + " from " + from + " to " + to + " (" + chosen.key() + ")"
                     + (rollback ? ", rolling back" : finalizeMigration ? ", finalizing" : resume ? ", resuming" : ""));

@@ -1,5 +1,6 @@
 package io.tierlift.render.onprem.database;
 
+import io.tierlift.database.ReplicationName;
 import io.tierlift.model.AppDescriptor;
 import io.tierlift.model.Database;
 import io.tierlift.model.Host;
@@ -92,11 +93,10 @@ public final class DatabaseRenderer implements HostRoleRenderer {
 
     /**
      * The physical replication slot of a standby, named after its host so a second standby or a
-     * rebuilt one is recognisable in {@code pg_replication_slots}. Host names are lower-case
-     * letters, digits and '-'; slot names allow '_' instead of '-'.
+     * rebuilt one is recognisable in {@code pg_replication_slots}.
      */
     public String slotName(Host standby) {
-        return "standby_" + standby.name().replace('-', '_');
+        return ReplicationName.derive("standby", standby.name()).value();
     }
 
     PostgresSettings settings(AppDescriptor app, OnpremTarget target, Host host) {
