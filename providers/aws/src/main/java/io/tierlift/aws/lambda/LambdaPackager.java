@@ -1,6 +1,7 @@
 package io.tierlift.aws.lambda;
 
 import io.tierlift.release.CommandRunner;
+import io.tierlift.release.PipRun;
 import io.tierlift.release.ReleaseException;
 import io.tierlift.release.SourceTree;
 import io.tierlift.release.SourceFile;
@@ -38,8 +39,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
@@ -63,8 +62,6 @@ public final class LambdaPackager {
     public static final String KEY_PREFIX = ArtifactsStack.RELEASE_PREFIX + "lambda/";
     private static final int KEY_HASH_LENGTH = 20;
     private static final int CONTRIBUTORS_SHOWN = 5;
-    private static final Pattern NO_MATCH = Pattern.compile("No matching distribution found for (\\S+)");
-    private static final Pattern NO_VERSION = Pattern.compile("Could not find a version that satisfies the requirement (\\S+)");
 
     private final CommandRunner runner;
     private final PipSettings pip;
@@ -149,32 +146,18 @@ public final class LambdaPackager {
                 "-r", requirements.toString()));
         argv.addAll(lambdaPip.extraArgs());
         progress.step("lambda", "installing the requirements for " + runtime.name() + " on " + lambdaPip.platform().describe());
-        List<String> errors = new ArrayList<>();
-        CommandRunner.CommandResult result = runner.run(argv, backendDir, lambdaPip.environment(), line -> {
-            if (line.startsWith("ERROR:")) {
-                errors.add(line);
-            }
-            progress.step("lambda", line);
-        });
-        if (!result.ok()) {
-            throw pipFailure(runtime, lambdaPip.platform(), result, errors);
-        }
+        new PipRun(runner, progress, "lambda").run(argv, backendDir, lambdaPip.environment(),
+                failure -> pipFailure(runtime, lambdaPip.platform(), failure));
     }
 
-    private static ReleaseException pipFailure(LambdaRuntime runtime, WheelPlatform platform, CommandRunner.CommandResult result,
-                                               List<String> errors) {
-        String said = errors.isEmpty() ? result.tail() : String.join("\n", errors);
-        String text = String.join("\n", errors);
-        Matcher missing = NO_MATCH.matcher(text);
-        Matcher noVersion = NO_VERSION.matcher(text);
-        String requirement = missing.find() ? missing.group(1) : noVersion.find() ? noVersion.group(1) : null;
-        if (requirement != null) {
-            return new ReleaseException("Lambda package: no wheel of " + requirement + " for CPython " + runtime.version() + " on "
-                    + platform.describe() + " (the " + runtime.name() + " runtime). Lambda cannot compile anything: pin a version "
-                    + "published as a wheel for that platform, or build the wheel yourself and give pip its folder with "
-                    + "--find-links. pip said:\n" + said);
+    private static ReleaseException pipFailure(LambdaRuntime runtime, WheelPlatform platform, PipRun.Failure failure) {
+        if (failure.missingWheel().isPresent()) {
+            return new ReleaseException("Lambda package: no wheel of " + failure.missingWheel().get() + " for CPython " + runtime.version()
+                    + " on " + platform.describe() + " (the " + runtime.name() + " runtime). Lambda cannot compile anything: pin a "
+                    + "version published as a wheel for that platform, or build the wheel yourself and give pip its folder with "
+                    + "--find-links. pip said:\n" + failure.said());
         }
-        return new ReleaseException("Lambda package: pip install failed (exit " + result.exitCode() + "):\n" + said);
+        return new ReleaseException("Lambda package: pip install failed (exit " + failure.exitCode() + "):\n" + failure.said());
     }
 
     private static boolean hasRequirements(Path file) throws IOException {

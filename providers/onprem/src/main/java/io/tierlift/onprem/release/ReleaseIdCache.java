@@ -66,13 +66,13 @@ public final class ReleaseIdCache {
                     if (folder.equals(root)) {
                         return FileVisitResult.CONTINUE;
                     }
-                    return exclusions.skipDirectory(relative(root, folder), folder.getFileName().toString())
+                    return exclusions.skipDirectory(SourceTree.relative(root, folder), folder.getFileName().toString())
                             ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
                 }
 
                 @Override
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    String relative = relative(root, file);
+                    String relative = SourceTree.relative(root, file);
                     String name = file.getFileName().toString();
                     if (attrs.isSymbolicLink() && Files.isDirectory(file) && exclusions.skipDirectory(relative, name)) {
                         return FileVisitResult.CONTINUE;
@@ -163,17 +163,6 @@ public final class ReleaseIdCache {
     private static String nanos(FileTime time) {
         Instant instant = time.toInstant();
         return instant.getEpochSecond() + "." + instant.getNano();
-    }
-
-    private static String relative(Path root, Path path) {
-        StringBuilder out = new StringBuilder();
-        for (Path part : root.relativize(path)) {
-            if (out.length() > 0) {
-                out.append('/');
-            }
-            out.append(part);
-        }
-        return out.toString();
     }
 
     private static final class Unstampable extends RuntimeException {

@@ -5,6 +5,7 @@ import io.tierlift.archive.TarGzWriter;
 import io.tierlift.model.AppDescriptor;
 import io.tierlift.provider.Progress;
 import io.tierlift.release.CommandRunner;
+import io.tierlift.release.PipRun;
 import io.tierlift.release.PipSettings;
 import io.tierlift.release.ReleaseException;
 
@@ -17,7 +18,6 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -28,8 +28,6 @@ import java.util.stream.Stream;
  */
 final class WheelhouseBuilder {
     static final String WHEELHOUSE_ARCHIVE = "wheelhouse.tar.gz";
-    private static final Pattern NO_MATCH = Pattern.compile("No matching distribution found for (\\S+)");
-    private static final Pattern NO_VERSION = Pattern.compile("Could not find a version that satisfies the requirement (\\S+)");
     // Lines of a requirements file that pull in other files, whose content the cache key would miss.
     private static final Pattern INCLUDE = Pattern.compile("^\\s*(-r|-c|--requirement|--constraint)(\\s|=|$).*");
 
@@ -120,31 +118,18 @@ final class WheelhouseBuilder {
                 "-r", requirements.toString()));
         argv.addAll(pip.extraArgs());
         progress.step("wheelhouse", "fetching wheels for CPython " + python + " on " + pip.platform().describe());
-        List<String> errors = new ArrayList<>();
-        CommandRunner.CommandResult result = runner.run(argv, ReleaseBuilder.backendDir(d), pip.environment(), line -> {
-            if (line.startsWith("ERROR:")) {
-                errors.add(line);
-            }
-            progress.step("wheelhouse", line);
-        });
-        if (!result.ok()) {
-            throw pipFailure(python, result, errors);
-        }
+        new PipRun(runner, progress, "wheelhouse").run(argv, ReleaseBuilder.backendDir(d), pip.environment(),
+                failure -> pipFailure(python, failure));
     }
 
-    private ReleaseException pipFailure(String python, CommandRunner.CommandResult result, List<String> errors) {
-        String said = errors.isEmpty() ? result.tail() : String.join("\n", errors);
-        String text = String.join("\n", errors);
-        Matcher missing = NO_MATCH.matcher(text);
-        Matcher noVersion = NO_VERSION.matcher(text);
-        String requirement = missing.find() ? missing.group(1) : noVersion.find() ? noVersion.group(1) : null;
-        if (requirement != null) {
-            return new ReleaseException("wheelhouse: no wheel of " + requirement + " for CPython " + python + " on "
+    private ReleaseException pipFailure(String python, PipRun.Failure failure) {
+        if (failure.missingWheel().isPresent()) {
+            return new ReleaseException("wheelhouse: no wheel of " + failure.missingWheel().get() + " for CPython " + python + " on "
                     + pip.platform().describe() + ". Hosts install offline from wheels only: pin a version published as a"
                     + " wheel for that platform, or build the wheel yourself and give pip its folder with --find-links."
-                    + " pip said:\n" + said);
+                    + " pip said:\n" + failure.said());
         }
-        return new ReleaseException("wheelhouse: pip download failed (exit " + result.exitCode() + "):\n" + said);
+        return new ReleaseException("wheelhouse: pip download failed (exit " + failure.exitCode() + "):\n" + failure.said());
     }
 
     private void publish(Path temp, Path dir) throws IOException {
