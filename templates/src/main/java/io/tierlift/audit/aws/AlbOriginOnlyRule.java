@@ -1,6 +1,5 @@
 package io.tierlift.audit.aws;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.tierlift.audit.Finding;
 import io.tierlift.audit.Severity;
 
@@ -19,23 +18,11 @@ final class AlbOriginOnlyRule extends CfnRule {
 
     @Override
     void check(CfnTemplates templates, List<Finding> findings) {
-        for (CfnResource group : templates.ofType("AWS::EC2::SecurityGroup")) {
-            for (JsonNode rule : CfnTemplates.listOf(group.properties().path("SecurityGroupIngress"))) {
-                check(group, rule, findings);
+        for (CfnTemplates.Ingress ingress : templates.ingress()) {
+            boolean web = Ports.covers(ingress.rule(), 443) || Ports.covers(ingress.rule(), 80);
+            if (!ingress.cidr().isEmpty() && !ingress.fromWorld() && web) {
+                findings.add(at(ingress.resource(), "web port admitted from " + ingress.cidr() + ", bypassing CloudFront"));
             }
-        }
-        for (CfnResource rule : templates.ofType("AWS::EC2::SecurityGroupIngress")) {
-            check(rule, rule.properties(), findings);
-        }
-    }
-
-    private void check(CfnResource resource, JsonNode rule, List<Finding> findings) {
-        String v4 = rule.path("CidrIp").asText("");
-        String v6 = rule.path("CidrIpv6").asText("");
-        boolean world = v4.equals("0.0.0.0/0") || v6.equals("::/0");
-        boolean cidr = !v4.isEmpty() || !v6.isEmpty();
-        if (cidr && !world && (Ports.covers(rule, 443) || Ports.covers(rule, 80))) {
-            findings.add(at(resource, "web port admitted from " + (v4.isEmpty() ? v6 : v4) + ", bypassing CloudFront"));
         }
     }
 }

@@ -46,6 +46,36 @@ final class CfnTemplates {
         return resources.stream().filter(r -> r.type().equals(type)).toList();
     }
 
+    /**
+     * One security group ingress rule with the resource that declares it: a group's inline
+     * {@code SecurityGroupIngress} entry or a standalone {@code AWS::EC2::SecurityGroupIngress}.
+     * {@code cidr} is its IPv4 or IPv6 source range, empty when the source is a group or prefix list.
+     */
+    record Ingress(CfnResource resource, JsonNode rule) {
+        String cidr() {
+            String v4 = rule.path("CidrIp").asText("");
+            return v4.isEmpty() ? rule.path("CidrIpv6").asText("") : v4;
+        }
+
+        boolean fromWorld() {
+            return rule.path("CidrIp").asText("").equals("0.0.0.0/0") || rule.path("CidrIpv6").asText("").equals("::/0");
+        }
+    }
+
+    /** Every ingress rule of every security group, inline or standalone. */
+    List<Ingress> ingress() {
+        List<Ingress> all = new ArrayList<>();
+        for (CfnResource group : ofType("AWS::EC2::SecurityGroup")) {
+            for (JsonNode rule : listOf(group.properties().path("SecurityGroupIngress"))) {
+                all.add(new Ingress(group, rule));
+            }
+        }
+        for (CfnResource rule : ofType("AWS::EC2::SecurityGroupIngress")) {
+            all.add(new Ingress(rule, rule.properties()));
+        }
+        return all;
+    }
+
     /** A property that may be one value or a list of values, as a list. */
     static List<JsonNode> listOf(JsonNode node) {
         List<JsonNode> values = new ArrayList<>();

@@ -1,6 +1,5 @@
 package io.tierlift.audit.aws;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.tierlift.audit.Finding;
 import io.tierlift.audit.Severity;
 
@@ -18,21 +17,10 @@ final class OpenIngressRule extends CfnRule {
 
     @Override
     void check(CfnTemplates templates, List<Finding> findings) {
-        for (CfnResource group : templates.ofType("AWS::EC2::SecurityGroup")) {
-            for (JsonNode rule : CfnTemplates.listOf(group.properties().path("SecurityGroupIngress"))) {
-                check(group, rule, findings);
+        for (CfnTemplates.Ingress ingress : templates.ingress()) {
+            if (ingress.fromWorld()) {
+                findings.add(at(ingress.resource(), "ingress on " + Ports.describe(ingress.rule()) + " from " + ingress.cidr()));
             }
-        }
-        for (CfnResource rule : templates.ofType("AWS::EC2::SecurityGroupIngress")) {
-            check(rule, rule.properties(), findings);
-        }
-    }
-
-    private void check(CfnResource resource, JsonNode rule, List<Finding> findings) {
-        String v4 = rule.path("CidrIp").asText("");
-        String v6 = rule.path("CidrIpv6").asText("");
-        if (v4.equals("0.0.0.0/0") || v6.equals("::/0")) {
-            findings.add(at(resource, "ingress on " + Ports.describe(rule) + " from " + (v4.isEmpty() ? v6 : v4)));
         }
     }
 }
