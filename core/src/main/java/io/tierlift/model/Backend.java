@@ -1,6 +1,7 @@
 package io.tierlift.model;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -13,5 +14,14 @@ public record Backend(String path, String wsgi, String python, String requiremen
                       Duration timeout, Duration gracefulTimeout, Map<String, EnvValue> env) {
     public Backend {
         env = Map.copyOf(env);
+    }
+
+    /** The names of the variables whose values are secret references, sorted: what the AWS tiers keep in the app's secret. */
+    public List<String> secretEnvNames() {
+        return env.entrySet().stream().filter(e -> e.getValue() instanceof EnvValue.Secret).map(Map.Entry::getKey).sorted().toList();
+    }
+
+    public boolean hasSecretEnv() {
+        return !secretEnvNames().isEmpty();
     }
 }

@@ -83,7 +83,7 @@ public final class AwsIaasRenderer implements RenderProvider {
         StackPlan plan = new StackPlan(List.of(
                 new ArtifactsStack(names, target.region()).build(),
                 network.build(),
-                new DataStack(names, target, descriptor.database(), UserData.hasSecrets(descriptor.backend())).build(),
+                new DataStack(names, target, descriptor.database(), descriptor.backend().hasSecretEnv()).build(),
                 compute.stack(),
                 new WafStack(names, target.wafRateLimit()).build(),
                 new StaticSiteStack(names, target, (int) descriptor.backend().timeout().toSeconds(), engine).build()),

@@ -11,6 +11,7 @@ import io.tierlift.render.aws.cfn.CfnParameter;
 import io.tierlift.render.aws.cfn.CfnResource;
 import io.tierlift.render.aws.cfn.CfnTemplate;
 import io.tierlift.render.aws.cfn.Fn;
+import io.tierlift.render.aws.cfn.Iam;
 import io.tierlift.render.aws.cfn.Props;
 
 import java.util.ArrayList;
@@ -69,7 +70,7 @@ final class ComputeStack {
 
     Built build() {
         Backend backend = app.backend();
-        boolean appSecret = UserData.hasSecrets(backend);
+        boolean appSecret = backend.hasSecretEnv();
         boolean https = target.certificateArn().isPresent();
         CfnTemplate.Builder t = CfnTemplate.builder(names.prefix() + " compute: ALB (" + (https ? "HTTPS" : "HTTP")
                 + ") and Auto Scaling group of " + target.instanceType() + " running Gunicorn on port " + backend.port());
@@ -241,40 +242,15 @@ final class ComputeStack {
     private CfnResource instanceRole(List<JsonNode> secrets, CfnResource logGroup) {
         return CfnResource.of("InstanceRole", "AWS::IAM::Role", props()
                 .put("Description", names.prefix() + " app instances")
-                .put("AssumeRolePolicyDocument", props()
-                        .put("Version", "2012-10-17")
-                        .put("Statement", List.of(props()
-                                .put("Effect", "Allow")
-                                .put("Principal", props().put("Service", "ec2.amazonaws.com"))
-                                .put("Action", "sts:AssumeRole"))))
-                .put("Policies", List.of(props()
-                        .put("PolicyName", "app-instance")
-                        .put("PolicyDocument", props()
-                                .put("Version", "2012-10-17")
-                                .put("Statement", List.of(
-                                        props()
-                                                .put("Sid", "ReadRelease")
-                                                .put("Effect", "Allow")
-                                                .put("Action", "s3:GetObject")
-                                                .put("Resource", Fn.sub("arn:${AWS::Partition}:s3:::${"
-                                                        + ARTIFACT_BUCKET_PARAMETER + "}/" + ArtifactsStack.RELEASE_PREFIX + "*")),
-                                        props()
-                                                .put("Sid", "ReadSecrets")
-                                                .put("Effect", "Allow")
-                                                .put("Action", "secretsmanager:GetSecretValue")
-                                                .put("Resource", secrets),
-                                        props()
-                                                .put("Sid", "WriteLogs")
-                                                .put("Effect", "Allow")
-                                                .put("Action", List.of("logs:CreateLogStream", "logs:PutLogEvents",
-                                                        "logs:DescribeLogStreams"))
-                                                .put("Resource", logGroup.att("Arn")),
-                                        props()
-                                                .put("Sid", "SignalOwnStack")
-                                                .put("Effect", "Allow")
-                                                .put("Action", "cloudformation:SignalResource")
-                                                .put("Resource", Fn.sub("arn:${AWS::Partition}:cloudformation:${AWS::Region}:"
-                                                        + "${AWS::AccountId}:stack/${AWS::StackName}/*"))))))));
+                .put("AssumeRolePolicyDocument", Iam.assumedBy("ec2.amazonaws.com"))
+                .put("Policies", List.of(Iam.inlinePolicy("app-instance", List.of(
+                        Iam.allow("ReadRelease", "s3:GetObject", Fn.sub("arn:${AWS::Partition}:s3:::${"
+                                + ARTIFACT_BUCKET_PARAMETER + "}/" + ArtifactsStack.RELEASE_PREFIX + "*")),
+                        Iam.allow("ReadSecrets", "secretsmanager:GetSecretValue", secrets),
+                        Iam.allow("WriteLogs", List.of("logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"),
+                                logGroup.att("Arn")),
+                        Iam.allow("SignalOwnStack", "cloudformation:SignalResource", Fn.sub("arn:${AWS::Partition}:cloudformation:"
+                                + "${AWS::Region}:${AWS::AccountId}:stack/${AWS::StackName}/*")))))));
     }
 
     private static Props attribute(String key, String value) {

@@ -2,7 +2,6 @@ package io.tierlift.render.aws.iaas;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tierlift.model.AwsIaasTarget;
-import io.tierlift.model.Cidr;
 import io.tierlift.model.NatMode;
 import io.tierlift.render.aws.ParameterSource;
 import io.tierlift.render.aws.StackSpec;
@@ -59,16 +58,16 @@ final class NetworkStack {
                 .put("CidrBlock", target.vpcCidr().toString())
                 .put("EnableDnsSupport", true)
                 .put("EnableDnsHostnames", true)
-                .put("Tags", nameTag(names.resource("vpc")))));
+                .put("Tags", Subnets.nameTag(names.resource("vpc")))));
         CfnResource igw = t.add(CfnResource.of("InternetGateway", "AWS::EC2::InternetGateway", props()
-                .put("Tags", nameTag(names.resource("igw")))));
+                .put("Tags", Subnets.nameTag(names.resource("igw")))));
         CfnResource attachment = t.add(CfnResource.of("InternetGatewayAttachment", "AWS::EC2::VPCGatewayAttachment", props()
                 .put("VpcId", vpc.ref())
                 .put("InternetGatewayId", igw.ref())));
 
-        List<CfnResource> publicSubnets = subnets(t, "Public", layout.publicSubnets(), vpc);
-        List<CfnResource> appSubnets = subnets(t, "App", layout.appSubnets(), vpc);
-        List<CfnResource> dbSubnets = subnets(t, "Db", layout.dbSubnets(), vpc);
+        List<CfnResource> publicSubnets = Subnets.add(t, names, "Public", layout.publicSubnets(), vpc);
+        List<CfnResource> appSubnets = Subnets.add(t, names, "App", layout.appSubnets(), vpc);
+        List<CfnResource> dbSubnets = Subnets.add(t, names, "Db", layout.dbSubnets(), vpc);
 
         CfnResource publicRoutes = t.add(routeTable("PublicRouteTable", vpc, names.resource("public")));
         // The route names the gateway, not the attachment, so the dependency has to be spelled out.
@@ -84,11 +83,11 @@ final class NetworkStack {
             String zone = SubnetLayout.zone(i);
             CfnResource eip = t.add(CfnResource.of("NatEip" + zone, "AWS::EC2::EIP", props()
                     .put("Domain", "vpc")
-                    .put("Tags", nameTag(names.resource("nat-" + zone.toLowerCase())))).dependingOn(attachment.logicalId()));
+                    .put("Tags", Subnets.nameTag(names.resource("nat-" + zone.toLowerCase())))).dependingOn(attachment.logicalId()));
             natGateways.add(t.add(CfnResource.of("NatGateway" + zone, "AWS::EC2::NatGateway", props()
                     .put("AllocationId", eip.att("AllocationId"))
                     .put("SubnetId", publicSubnets.get(i).ref())
-                    .put("Tags", nameTag(names.resource("nat-" + zone.toLowerCase()))))));
+                    .put("Tags", Subnets.nameTag(names.resource("nat-" + zone.toLowerCase()))))));
         }
         // One app route table per zone in both modes, so switching NAT modes only changes routes.
         List<CfnResource> appRoutes = new ArrayList<>();
@@ -114,9 +113,9 @@ final class NetworkStack {
         securityGroups.addTo(t, vpc.ref(), prefixList);
 
         t.output(VPC_ID, "The VPC", vpc.ref());
-        t.output(PUBLIC_SUBNET_IDS, "Public subnets (load balancer), comma-separated", joined(publicSubnets));
-        t.output(APP_SUBNET_IDS, "Private app subnets (instances), comma-separated", joined(appSubnets));
-        t.output(DB_SUBNET_IDS, "Private database subnets, comma-separated", joined(dbSubnets));
+        t.output(PUBLIC_SUBNET_IDS, "Public subnets (load balancer), comma-separated", Subnets.joinedIds(publicSubnets));
+        t.output(APP_SUBNET_IDS, "Private app subnets (instances), comma-separated", Subnets.joinedIds(appSubnets));
+        t.output(DB_SUBNET_IDS, "Private database subnets, comma-separated", Subnets.joinedIds(dbSubnets));
         t.output(ALB_SECURITY_GROUP_ID, "Security group of the load balancer", Fn.getAtt(SecurityGroups.ALB, "GroupId"));
         t.output(APP_SECURITY_GROUP_ID, "Security group of the app instances", Fn.getAtt(SecurityGroups.APP, "GroupId"));
         t.output(DB_SECURITY_GROUP_ID, "Security group of the database", Fn.getAtt(SecurityGroups.DB, "GroupId"));
@@ -128,26 +127,10 @@ final class NetworkStack {
                 List.of());
     }
 
-    private List<CfnResource> subnets(CfnTemplate.Builder t, String tier, List<Cidr> cidrs, CfnResource vpc) {
-        List<CfnResource> subnets = new ArrayList<>();
-        for (int i = 0; i < cidrs.size(); i++) {
-            String zone = SubnetLayout.zone(i);
-            subnets.add(t.add(CfnResource.of(tier + "Subnet" + zone, "AWS::EC2::Subnet", props()
-                    .put("VpcId", vpc.ref())
-                    .put("CidrBlock", cidrs.get(i).toString())
-                    .put("AvailabilityZone", Fn.select(i, Fn.getAzs()))
-                    // Nothing launched in the public subnets needs its own public address: the ALB and
-                    // NAT gateways get theirs from AWS.
-                    .put("MapPublicIpOnLaunch", false)
-                    .put("Tags", nameTag(names.resource(tier.toLowerCase() + "-" + zone.toLowerCase()))))));
-        }
-        return subnets;
-    }
-
     private static CfnResource routeTable(String logicalId, CfnResource vpc, String name) {
         return CfnResource.of(logicalId, "AWS::EC2::RouteTable", props()
                 .put("VpcId", vpc.ref())
-                .put("Tags", nameTag(name)));
+                .put("Tags", Subnets.nameTag(name)));
     }
 
     private static void associate(CfnTemplate.Builder t, List<CfnResource> subnets, List<CfnResource> tables) {
@@ -156,14 +139,5 @@ final class NetworkStack {
                     .put("SubnetId", subnets.get(i).ref())
                     .put("RouteTableId", tables.get(i).ref())));
         }
-    }
-
-    private static JsonNode joined(List<CfnResource> resources) {
-        return Fn.join(",", resources.stream().map(CfnResource::ref).toList());
-    }
-
-    /** The Name tag, so the console shows what each network piece is; other tags come from the stack. */
-    static List<Object> nameTag(String name) {
-        return List.of(props().put("Key", "Name").put("Value", name));
     }
 }

@@ -72,7 +72,7 @@ final class SecurityGroups {
                 .put("VpcId", vpcId)
                 .put("SecurityGroupIngress", ingress)
                 .put("SecurityGroupEgress", egress)
-                .put("Tags", NetworkStack.nameTag(names.resource(logicalId.replace("SecurityGroup", "").toLowerCase()))));
+                .put("Tags", Subnets.nameTag(names.resource(logicalId.replace("SecurityGroup", "").toLowerCase()))));
     }
 
     private static Props noEgress() {

@@ -13,7 +13,6 @@ import io.tierlift.render.aws.cfn.Fn;
 import io.tierlift.render.engine.TemplateEngine;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
 
@@ -108,7 +107,7 @@ public final class UserData {
                 "*", "*", "/run/" + app.app() + "/gunicorn.pid", backend.wsgi(), layout.releaseDir(),
                 appEnvFile);
         LauncherView launcher = new LauncherView(app.app(), layout.venv() + "/bin/gunicorn", gunicornConfig, appEnvFile,
-                app.database().name(), String.valueOf(app.database().port()), secretNames(backend));
+                app.database().name(), String.valueOf(app.database().port()), backend.secretEnvNames());
         UnitView unit = new UnitView(app.app() + " API (Gunicorn)", app.app(), layout.releaseDir(), bootEnvFile,
                 layout.launcher(), logFile, seconds(backend.gracefulTimeout()) + 5);
         String python = "/usr/bin/python" + backend.python();
@@ -166,20 +165,6 @@ public final class UserData {
             }
         });
         return env;
-    }
-
-    private static List<String> secretNames(Backend backend) {
-        List<String> names = new ArrayList<>();
-        new TreeMap<>(backend.env()).forEach((name, value) -> {
-            if (value instanceof EnvValue.Secret) {
-                names.add(name);
-            }
-        });
-        return names;
-    }
-
-    static boolean hasSecrets(Backend backend) {
-        return !secretNames(backend).isEmpty();
     }
 
     private static ObjectNode cloudwatchAgent(Layout layout, String logFile, String logGroup) {

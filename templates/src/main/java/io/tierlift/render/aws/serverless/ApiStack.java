@@ -12,6 +12,7 @@ import io.tierlift.render.aws.cfn.CfnParameter;
 import io.tierlift.render.aws.cfn.CfnResource;
 import io.tierlift.render.aws.cfn.CfnTemplate;
 import io.tierlift.render.aws.cfn.Fn;
+import io.tierlift.render.aws.cfn.Iam;
 import io.tierlift.render.aws.cfn.Props;
 import io.tierlift.render.aws.iaas.ArtifactsStack;
 import io.tierlift.render.aws.iaas.StackNames;
@@ -61,7 +62,7 @@ final class ApiStack {
         LambdaSettings lambda = target.lambda();
         LambdaRuntime runtime = LambdaRuntime.forPython(app.backend().python());
         LambdaArchitecture architecture = LambdaArchitecture.of(lambda.architecture());
-        boolean appSecret = LambdaEnvironment.hasSecrets(app.backend());
+        boolean appSecret = app.backend().hasSecretEnv();
         CfnTemplate.Builder t = CfnTemplate.builder(names.prefix() + " api: HTTP API, /api/* to a Lambda function ("
                 + runtime.name() + ", " + architecture.lambdaName() + ", " + lambda.memoryMb() + " MB, "
                 + lambda.timeoutSeconds() + " s) running " + app.backend().wsgi());
@@ -211,27 +212,10 @@ final class ApiStack {
     private CfnResource functionRole(List<JsonNode> secrets, CfnResource logGroup) {
         return CfnResource.of("FunctionRole", "AWS::IAM::Role", props()
                 .put("Description", names.prefix() + " API function")
-                .put("AssumeRolePolicyDocument", props()
-                        .put("Version", "2012-10-17")
-                        .put("Statement", List.of(props()
-                                .put("Effect", "Allow")
-                                .put("Principal", props().put("Service", "lambda.amazonaws.com"))
-                                .put("Action", "sts:AssumeRole"))))
+                .put("AssumeRolePolicyDocument", Iam.assumedBy("lambda.amazonaws.com"))
                 .put("ManagedPolicyArns", List.of(Fn.sub(VPC_ACCESS_POLICY)))
-                .put("Policies", List.of(props()
-                        .put("PolicyName", "api-function")
-                        .put("PolicyDocument", props()
-                                .put("Version", "2012-10-17")
-                                .put("Statement", List.of(
-                                        props()
-                                                .put("Sid", "ReadSecrets")
-                                                .put("Effect", "Allow")
-                                                .put("Action", "secretsmanager:GetSecretValue")
-                                                .put("Resource", secrets),
-                                        props()
-                                                .put("Sid", "WriteLogs")
-                                                .put("Effect", "Allow")
-                                                .put("Action", List.of("logs:CreateLogStream", "logs:PutLogEvents"))
-                                                .put("Resource", logGroup.att("Arn"))))))));
+                .put("Policies", List.of(Iam.inlinePolicy("api-function", List.of(
+                        Iam.allow("ReadSecrets", "secretsmanager:GetSecretValue", secrets),
+                        Iam.allow("WriteLogs", List.of("logs:CreateLogStream", "logs:PutLogEvents"), logGroup.att("Arn")))))));
     }
 }

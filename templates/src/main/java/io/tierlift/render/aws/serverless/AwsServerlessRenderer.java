@@ -72,7 +72,7 @@ public final class AwsServerlessRenderer implements RenderProvider {
         return new StackPlan(List.of(
                 new ArtifactsStack(names, target.region()).build(),
                 new ServerlessNetworkStack(names, target, descriptor.database().port()).build(),
-                new AuroraStack(names, target, descriptor.database(), LambdaEnvironment.hasSecrets(descriptor.backend())).build(),
+                new AuroraStack(names, target, descriptor.database(), descriptor.backend().hasSecretEnv()).build(),
                 new ApiStack(names, descriptor, target).build(),
                 new WafStack(names, target.wafRateLimit()).build(),
                 new StaticSiteStack(names, new StaticSiteStack.Site(target.region(), target.domain(),

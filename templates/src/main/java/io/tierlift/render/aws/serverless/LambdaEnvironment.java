@@ -4,7 +4,6 @@ import io.tierlift.model.Backend;
 import io.tierlift.model.EnvValue;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -30,21 +29,6 @@ final class LambdaEnvironment {
     private LambdaEnvironment() {
     }
 
-    /** Names of the app's variables that are secret references, sorted. */
-    static List<String> secretNames(Backend backend) {
-        List<String> names = new ArrayList<>();
-        new TreeMap<>(backend.env()).forEach((name, value) -> {
-            if (value instanceof EnvValue.Secret) {
-                names.add(name);
-            }
-        });
-        return names;
-    }
-
-    static boolean hasSecrets(Backend backend) {
-        return !secretNames(backend).isEmpty();
-    }
-
     /**
      * The variables, sorted by name. {@code tierlift} holds ours (plain text or CloudFormation
      * references); the app's literal variables are added after checking that Lambda and the
@@ -52,7 +36,7 @@ final class LambdaEnvironment {
      */
     static Map<String, Object> build(Backend backend, Map<String, Object> tierlift) {
         Map<String, Object> variables = new TreeMap<>(tierlift);
-        List<String> secretNames = secretNames(backend);
+        List<String> secretNames = backend.secretEnvNames();
         if (!secretNames.isEmpty()) {
             variables.put(APP_SECRET_NAMES, String.join(",", secretNames));
         }

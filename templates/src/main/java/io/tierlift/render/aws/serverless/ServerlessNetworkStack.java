@@ -9,6 +9,7 @@ import io.tierlift.render.aws.cfn.CfnTemplate;
 import io.tierlift.render.aws.cfn.Fn;
 import io.tierlift.render.aws.cfn.Props;
 import io.tierlift.render.aws.iaas.StackNames;
+import io.tierlift.render.aws.iaas.Subnets;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -72,15 +73,15 @@ final class ServerlessNetworkStack {
                 // Private DNS of the interface endpoint needs both.
                 .put("EnableDnsSupport", true)
                 .put("EnableDnsHostnames", true)
-                .put("Tags", nameTag(names.resource("vpc")))));
-        List<CfnResource> functionSubnets = subnets(t, "Function", blocks.subList(0, ZONES), vpc);
-        List<CfnResource> dbSubnets = subnets(t, "Db", blocks.subList(ZONES, 2 * ZONES), vpc);
+                .put("Tags", Subnets.nameTag(names.resource("vpc")))));
+        List<CfnResource> functionSubnets = Subnets.add(t, names, "Function", blocks.subList(0, ZONES), vpc);
+        List<CfnResource> dbSubnets = Subnets.add(t, names, "Db", blocks.subList(ZONES, 2 * ZONES), vpc);
 
         // An explicit table with only the local route, so a route added to the VPC's main table
         // later cannot open these subnets to the internet unnoticed.
         CfnResource routes = t.add(CfnResource.of("PrivateRouteTable", "AWS::EC2::RouteTable", props()
                 .put("VpcId", vpc.ref())
-                .put("Tags", nameTag(names.resource("private")))));
+                .put("Tags", Subnets.nameTag(names.resource("private")))));
         List<CfnResource> all = new ArrayList<>(functionSubnets);
         all.addAll(dbSubnets);
         for (CfnResource subnet : all) {
@@ -110,8 +111,8 @@ final class ServerlessNetworkStack {
                                 .put("Resource", Fn.sub("arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:*")))))));
 
         t.output(VPC_ID, "The VPC", vpc.ref());
-        t.output(FUNCTION_SUBNET_IDS, "Private subnets of the function, comma-separated", joined(functionSubnets));
-        t.output(DB_SUBNET_IDS, "Private subnets of the database and its proxy, comma-separated", joined(dbSubnets));
+        t.output(FUNCTION_SUBNET_IDS, "Private subnets of the function, comma-separated", Subnets.joinedIds(functionSubnets));
+        t.output(DB_SUBNET_IDS, "Private subnets of the database and its proxy, comma-separated", Subnets.joinedIds(dbSubnets));
         t.output(FUNCTION_SECURITY_GROUP_ID, "Security group of the function", Fn.getAtt(FUNCTION_GROUP, "GroupId"));
         t.output(PROXY_SECURITY_GROUP_ID, "Security group of the RDS Proxy", Fn.getAtt(PROXY_GROUP, "GroupId"));
         t.output(DB_SECURITY_GROUP_ID, "Security group of the Aurora cluster", Fn.getAtt(DB_GROUP, "GroupId"));
@@ -143,7 +144,7 @@ final class ServerlessNetworkStack {
                 .put("VpcId", vpcId)
                 .put("SecurityGroupEgress", List.of(props().put("IpProtocol", "-1").put("CidrIp", "127.0.0.1/32")
                         .put("Description", "no other egress: replaces the default allow-all rule")))
-                .put("Tags", nameTag(names.resource(logicalId.replace("SecurityGroup", "").toLowerCase())));
+                .put("Tags", Subnets.nameTag(names.resource(logicalId.replace("SecurityGroup", "").toLowerCase())));
         if (!ingress.isEmpty()) {
             properties.put("SecurityGroupIngress", ingress);
         }
@@ -162,28 +163,5 @@ final class ServerlessNetworkStack {
                 .put("IpProtocol", "tcp").put("FromPort", port).put("ToPort", port)
                 .put("DestinationSecurityGroupId", to.att("GroupId"))
                 .put("Description", description));
-    }
-
-    private List<CfnResource> subnets(CfnTemplate.Builder t, String tier, List<Cidr> cidrs, CfnResource vpc) {
-        List<CfnResource> subnets = new ArrayList<>();
-        for (int i = 0; i < cidrs.size(); i++) {
-            String zone = String.valueOf((char) ('A' + i));
-            subnets.add(t.add(CfnResource.of(tier + "Subnet" + zone, "AWS::EC2::Subnet", props()
-                    .put("VpcId", vpc.ref())
-                    .put("CidrBlock", cidrs.get(i).toString())
-                    .put("AvailabilityZone", Fn.select(i, Fn.getAzs()))
-                    .put("MapPublicIpOnLaunch", false)
-                    .put("Tags", nameTag(names.resource(tier.toLowerCase() + "-" + zone.toLowerCase()))))));
-        }
-        return subnets;
-    }
-
-    private static JsonNode joined(List<CfnResource> resources) {
-        return Fn.join(",", resources.stream().map(CfnResource::ref).toList());
-    }
-
-    /** The Name tag, so the console shows what each network piece is; other tags come from the stack. */
-    static List<Object> nameTag(String name) {
-        return List.of(props().put("Key", "Name").put("Value", name));
     }
 }

@@ -50,7 +50,7 @@ class AwsServerlessLeastPrivilegeTest {
         assertThat(statements).hasSize(2);
         assertThat(statements.get(0).path("Action").asText()).isEqualTo("secretsmanager:GetSecretValue");
         List<String> secrets = asList(statements.get(0).path("Resource")).stream().map(r -> r.path("Ref").asText()).toList();
-        if (LambdaEnvironment.hasSecrets(app.backend())) {
+        if (app.backend().hasSecretEnv()) {
             assertThat(secrets).containsExactly("DbSecretArn", "AppSecretArn");
         } else {
             assertThat(secrets).containsExactly("DbSecretArn");

@@ -97,7 +97,7 @@ class AwsServerlessRendererTest {
         assertThat(env.path("TIERLIFT_DB_PORT").asText()).isEqualTo("5432");
         assertThat(env.path("TIERLIFT_DB_NAME").asText()).isEqualTo(app.database().name());
         assertThat(env.has("DATABASE_URL")).isFalse();
-        List<String> secretNames = LambdaEnvironment.secretNames(app.backend());
+        List<String> secretNames = app.backend().secretEnvNames();
         for (String name : secretNames) {
             assertThat(env.has(name)).as("secret variable %s in the function's environment", name).isFalse();
         }
