@@ -107,7 +107,7 @@ final class ComputeStack {
         if (appSecret) {
             readableSecrets.add(t.parameter(APP_SECRET_PARAMETER, CfnParameter.string(
                     "Secret with the app's secret environment variables (data stack)")));
-            sources.put(APP_SECRET_PARAMETER, new ParameterSource.StackOutput(DataStack.KEY, DataStack.APP_SECRET_ARN));
+            sources.put(APP_SECRET_PARAMETER, new ParameterSource.StackOutput(DataStack.KEY, AppSecret.OUTPUT));
         }
         JsonNode image = t.parameter(IMAGE_PARAMETER, CfnParameter.of("AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>",
                 "Public SSM parameter naming the current Amazon Linux 2023 image").withDefault(DEFAULT_IMAGE));

@@ -30,7 +30,6 @@ final class DataStack {
     static final String DB_ADDRESS = "DbEndpointAddress";
     static final String DB_PORT = "DbEndpointPort";
     static final String DB_SECRET_ARN = "DbSecretArn";
-    static final String APP_SECRET_ARN = "AppSecretArn";
 
     private final StackNames names;
     private final AwsIaasTarget target;
@@ -95,12 +94,7 @@ final class DataStack {
         t.output(DB_SECRET_ARN, "Secrets Manager secret RDS keeps the master user's credentials in",
                 db.att("MasterUserSecret.SecretArn"));
         if (appSecrets) {
-            CfnResource secret = t.add(CfnResource.of("AppSecret", "AWS::SecretsManager::Secret", props()
-                    .put("Description", names.prefix() + " secret environment variables of the app, a JSON object "
-                            + "written by tierlift deploy (never by CloudFormation)"))
-                    // The deployer writes the values again on every deploy, so nothing is lost with it.
-                    .onDeleteAndReplace("Delete"));
-            t.output(APP_SECRET_ARN, "Secret holding the app's secret environment variables", secret.ref());
+            AppSecret.addTo(t, names);
         }
         return new StackSpec(KEY, names.stack(KEY), target.region(), t.build(), parameters, List.of());
     }

@@ -14,6 +14,7 @@ import io.tierlift.render.aws.cfn.CfnTemplate;
 import io.tierlift.render.aws.cfn.Fn;
 import io.tierlift.render.aws.cfn.Iam;
 import io.tierlift.render.aws.cfn.Props;
+import io.tierlift.render.aws.iaas.AppSecret;
 import io.tierlift.render.aws.iaas.ArtifactsStack;
 import io.tierlift.render.aws.iaas.StackNames;
 
@@ -98,7 +99,7 @@ final class ApiStack {
         if (appSecret) {
             JsonNode secret = t.parameter("AppSecretArn", CfnParameter.string(
                     "Secret with the app's secret environment variables (data stack)"));
-            sources.put("AppSecretArn", new ParameterSource.StackOutput(AuroraStack.KEY, AuroraStack.APP_SECRET_ARN));
+            sources.put("AppSecretArn", new ParameterSource.StackOutput(AuroraStack.KEY, AppSecret.OUTPUT));
             readableSecrets.add(secret);
             tierlift.put(LambdaEnvironment.APP_SECRET_ARN, secret);
         }

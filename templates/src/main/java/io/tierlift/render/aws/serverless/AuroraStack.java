@@ -12,6 +12,7 @@ import io.tierlift.render.aws.cfn.CfnResource;
 import io.tierlift.render.aws.cfn.CfnTemplate;
 import io.tierlift.render.aws.cfn.Fn;
 import io.tierlift.render.aws.cfn.Props;
+import io.tierlift.render.aws.iaas.AppSecret;
 import io.tierlift.render.aws.iaas.StackNames;
 
 import java.util.LinkedHashMap;
@@ -47,7 +48,6 @@ final class AuroraStack {
     static final String DB_SECRET_ARN = "DbSecretArn";
     static final String CLUSTER_ADDRESS = "DbClusterEndpointAddress";
     static final String CLUSTER_PORT = "DbClusterEndpointPort";
-    static final String APP_SECRET_ARN = "AppSecretArn";
     static final String ENGINE = "aurora-postgresql";
     /** An RDS Proxy name: at most 63 characters. */
     private static final int PROXY_NAME_LIMIT = 63;
@@ -184,12 +184,7 @@ final class AuroraStack {
                 cluster.att("Endpoint.Address"));
         t.output(CLUSTER_PORT, "Port of the cluster", cluster.att("Endpoint.Port"));
         if (appSecret) {
-            CfnResource secret = t.add(CfnResource.of("AppSecret", "AWS::SecretsManager::Secret", props()
-                    .put("Description", names.prefix() + " secret environment variables of the app, a JSON object "
-                            + "written by tierlift deploy (never by CloudFormation)"))
-                    // The deployer writes the values again on every deploy, so nothing is lost with it.
-                    .onDeleteAndReplace("Delete"));
-            t.output(APP_SECRET_ARN, "Secret holding the app's secret environment variables", secret.ref());
+            AppSecret.addTo(t, names);
         }
 
         Map<String, ParameterSource> parameters = new LinkedHashMap<>();
