@@ -48,6 +48,7 @@ timeout = 30
 graceful_timeout = 20
 keepalive = 5
 pidfile = "/run/notes/gunicorn.pid"
+control_socket = "/run/notes/gunicorn.ctl"
 accesslog = "-"
 errorlog = "-"
 

@@ -48,6 +48,7 @@ timeout = 45
 graceful_timeout = 25
 keepalive = 5
 pidfile = "/run/shop/gunicorn.pid"
+control_socket = "/run/shop/gunicorn.ctl"
 accesslog = "-"
 errorlog = "-"
 

@@ -10,11 +10,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -95,6 +99,38 @@ class OnpremSandboxDeployTest {
 
         assertThat(world.curl(edge + "/api/notes?id=1'%20OR%20'1'='1").status()).as("SQL injection").isEqualTo(403);
         assertThat(world.curl(edge + "/api/notes?q=%3Cscript%3Ealert(1)%3C/script%3E").status()).as("XSS").isEqualTo(403);
+    }
+
+    @Test
+    @Order(2)
+    void nonAsciiNotesRoundTripThroughTheWafTheAppAndAUtf8Database() throws Exception {
+        String text = "Gr\u00fc\u00dfe aus K\u00f6ln \u2014 \u65e5\u672c\u8a9e\u306e\u30e1\u30e2 \ud83c\udf89";
+        // The body travels as UTF-8 bytes from a file: no argument or shell encoding between here and nginx.
+        Path body = Files.createTempFile("tl-note-", ".json");
+        try {
+            Files.writeString(body, new ObjectMapper().writeValueAsString(Map.of("body", text)), StandardCharsets.UTF_8);
+            SandboxWorld.CurlResult created = world.curl("-X", "POST", "-H", "Content-Type: application/json; charset=utf-8",
+                    "--data-binary", "@" + body, edge + "/api/notes");
+            assertThat(created.status()).as(created.body()).isEqualTo(201);
+            long id = new ObjectMapper().readTree(created.body()).path("id").asLong();
+            SandboxWorld.CurlResult read = world.curl(edge + "/api/notes/" + id);
+            assertThat(read.status()).as(read.body()).isEqualTo(200);
+            assertThat(new ObjectMapper().readTree(read.body()).path("body").asText()).isEqualTo(text);
+        } finally {
+            Files.deleteIfExists(body);
+        }
+        assertThat(world.exec("db1", "runuser -u postgres -- psql -At -d notes -c "
+                + "\"select pg_encoding_to_char(encoding) || ' ' || datcollate from pg_database where datname = 'notes'\"").stdout().strip())
+                .isEqualTo("UTF8 C.UTF-8");
+        // Compared as bytes in the database, so a mangled round trip that happens to decode back cannot pass.
+        String hex = HexFormat.of().formatHex(text.getBytes(StandardCharsets.UTF_8));
+        assertThat(world.exec("db1", "runuser -u postgres -- psql -At -d notes -c \"select count(*) from notes where "
+                + "convert_to(body, 'UTF8') = '\\\\x" + hex + "'::bytea\"").stdout().strip()).isEqualTo("1");
+        for (String app : List.of("app1", "app2")) {
+            String log = world.exec(app, "cat /var/log/notes/error.log").stdout();
+            assertThat(log.lines().filter(l -> l.contains("[ERROR]") || l.contains("Permission denied") || l.contains("Traceback")))
+                    .as("error lines in %s's Gunicorn log", app).isEmpty();
+        }
     }
 
     @Test

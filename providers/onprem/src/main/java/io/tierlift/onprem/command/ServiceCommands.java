@@ -89,8 +89,15 @@ public final class ServiceCommands {
     }
 
     // --- PostgreSQL (Debian's cluster tools work with and without systemd)
+    /**
+     * A new cluster is UTF8 with the C.UTF-8 locale whatever the host's own locale: a host without a
+     * UTF-8 locale would otherwise get SQL_ASCII databases, which store bytes of any encoding and
+     * differ from RDS and Aurora (always UTF8). C.UTF-8 is built into Debian's C library and sorts
+     * by code point, as the C locale does.
+     */
     public RemoteCommand postgresCreateCluster() {
-        return RemoteCommand.of("pg_createcluster", "--port", Integer.toString(postgresPort), Integer.toString(postgresVersion), "main");
+        return RemoteCommand.of("pg_createcluster", "--port", Integer.toString(postgresPort), "--encoding=UTF8", "--locale=C.UTF-8",
+                Integer.toString(postgresVersion), "main");
     }
 
     public RemoteCommand postgres(String action) {

@@ -60,7 +60,7 @@ final class PostgresSetup {
         ExecResult live = session.run("reading roles", commands.psql("postgres"), sql(
                 "SELECT 'ROLE ' || rolname || ' ' || coalesce(rolpassword, '') FROM pg_authid WHERE rolname IN ("
                         + PgSql.literal(db.user()) + ", " + PgSql.literal(db.replicationUser()) + ");"
-                        + " SELECT 'DB ' || datname FROM pg_database WHERE datname = " + PgSql.literal(db.name()) + ";"));
+                        + " SELECT 'DB ' || pg_encoding_to_char(encoding) FROM pg_database WHERE datname = " + PgSql.literal(db.name()) + ";"));
         Map<String, String> verifiers = new HashMap<>();
         boolean databaseExists = false;
         for (String line : live.out().split("\n")) {
@@ -69,6 +69,7 @@ final class PostgresSetup {
                 verifiers.put(parts[0], parts.length > 1 ? parts[1] : "");
             } else if (line.startsWith("DB ")) {
                 databaseExists = true;
+                warnUnlessUtf8(session.name(), db.name(), line.substring(3).strip());
             }
         }
         StringBuilder script = new StringBuilder();
@@ -83,11 +84,22 @@ final class PostgresSetup {
         }
         if (!databaseExists) {
             session.run("creating database " + db.name(), commands.psql("postgres"),
-                    sql("CREATE DATABASE " + PgSql.identifier(db.name()) + " OWNER " + PgSql.identifier(db.user()) + ";"));
+                    // From template0 with its own encoding and locale: UTF8 even in a cluster made before clusters were.
+                    sql("CREATE DATABASE " + PgSql.identifier(db.name()) + " OWNER " + PgSql.identifier(db.user())
+                            + " ENCODING 'UTF8' LOCALE 'C.UTF-8' TEMPLATE template0;"));
             progress.step(session.name(), "created database " + db.name());
             changed = true;
         }
         return changed;
+    }
+
+    /** An existing database is left as it is (converting means a dump and restore), but the operator hears why text may break. */
+    private void warnUnlessUtf8(String host, String database, String encoding) {
+        if (!encoding.equals("UTF8")) {
+            progress.warn(host, "database " + database + " is " + encoding + ", not UTF8: non-ASCII text may be refused or stored "
+                    + "as bytes of unknown encoding. Convert it: pg_dump it, CREATE DATABASE ... ENCODING 'UTF8' LOCALE 'C.UTF-8' "
+                    + "TEMPLATE template0, restore the dump into it (tierlift migrate does this between tiers)");
+        }
     }
 
     private boolean role(StringBuilder script, Map<String, String> verifiers, String role, String password, String attributes) {

@@ -1,11 +1,8 @@
 package io.tierlift.onprem.deploy;
 
-import javax.crypto.Mac;
-import javax.crypto.SecretKeyFactory;
-import javax.crypto.spec.PBEKeySpec;
-import javax.crypto.spec.SecretKeySpec;
+import org.postgresql.util.PasswordUtil;
+
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -14,8 +11,14 @@ import java.util.Base64;
  * PostgreSQL SCRAM-SHA-256 password verifiers (RFC 7677, as stored in pg_authid). tierlift sends
  * roles a verifier, never the password, so no server log or statement view can show it; and it
  * checks a live verifier against the wanted password to leave an unchanged role alone.
+ *
+ * <p>The password goes through SASLprep (RFC 4013) first, as libpq, psycopg2 and pgjdbc prepare it
+ * when they log in: without it a password with a no-break space or a ligature such as "ﬁ" gets a
+ * verifier no client can match. pgjdbc's {@link PasswordUtil} does exactly PostgreSQL's
+ * preparation (SASLprep, or the raw password where SASLprep refuses it), so it builds the verifier.
  */
 public final class ScramVerifier {
+    private static final String PREFIX = "SCRAM-SHA-256$";
     private static final int ITERATIONS = 4096;
     private final SecureRandom random;
 
@@ -30,55 +33,22 @@ public final class ScramVerifier {
     }
 
     String create(String password, byte[] salt, int iterations) {
-        byte[] salted = saltedPassword(password, salt, iterations);
-        byte[] storedKey = sha256(hmac(salted, "Client Key"));
-        byte[] serverKey = hmac(salted, "Server Key");
-        Base64.Encoder b64 = Base64.getEncoder();
-        return "SCRAM-SHA-256$" + iterations + ":" + b64.encodeToString(salt) + "$" + b64.encodeToString(storedKey)
-                + ":" + b64.encodeToString(serverKey);
+        return PasswordUtil.encodeScramSha256(password.toCharArray(), iterations, salt);
     }
 
-    /** True when the stored verifier was made from this password. */
+    /** True when the stored verifier was made from this password: the same salt and count give the same verifier. */
     public boolean matches(String verifier, String password) {
-        if (verifier == null || !verifier.startsWith("SCRAM-SHA-256$")) {
+        if (verifier == null || !verifier.startsWith(PREFIX)) {
             return false;
         }
         try {
-            String[] parts = verifier.substring("SCRAM-SHA-256$".length()).split("[$:]");
+            String[] parts = verifier.substring(PREFIX.length()).split("[$:]");
             int iterations = Integer.parseInt(parts[0]);
             byte[] salt = Base64.getDecoder().decode(parts[1]);
-            byte[] stored = Base64.getDecoder().decode(parts[2]);
-            byte[] salted = saltedPassword(password, salt, iterations);
-            return MessageDigest.isEqual(stored, sha256(hmac(salted, "Client Key")));
+            String expected = create(password, salt, iterations);
+            return MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII), verifier.getBytes(StandardCharsets.US_ASCII));
         } catch (RuntimeException e) {
             return false;
-        }
-    }
-
-    private static byte[] saltedPassword(String password, byte[] salt, int iterations) {
-        try {
-            PBEKeySpec spec = new PBEKeySpec(password.toCharArray(), salt, iterations, 256);
-            return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static byte[] hmac(byte[] key, String text) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal(text.getBytes(StandardCharsets.UTF_8));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static byte[] sha256(byte[] data) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(data);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

@@ -53,6 +53,12 @@ class ServiceCommandsTest {
     }
 
     @Test
+    void aNewClusterIsUtf8WithAUtf8LocaleWhateverTheHostsLocale() {
+        assertThat(commands.postgresCreateCluster().argv())
+                .containsExactly("pg_createcluster", "--port", "5432", "--encoding=UTF8", "--locale=C.UTF-8", "16", "main");
+    }
+
+    @Test
     void cloneFromThePrimaryReplacesTheDataFolderWithABaseBackupOverASlot() {
         RemoteCommand command = commands.postgresCloneFrom("10.0.3.10", "replicator", "standby_db_2");
 

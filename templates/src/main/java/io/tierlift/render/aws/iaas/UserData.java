@@ -104,7 +104,8 @@ public final class UserData {
         // the unit's output, which the CloudWatch agent ships.
         GunicornConfig gunicorn = new GunicornConfig(app.app(), "0.0.0.0", backend.port(), backend.workers().isPresent(),
                 backend.workers().orElse(0), seconds(backend.timeout()), seconds(backend.gracefulTimeout()), 5, "-", "-",
-                "*", "*", "/run/" + app.app() + "/gunicorn.pid", backend.wsgi(), layout.releaseDir(),
+                "*", "*", "/run/" + app.app() + "/gunicorn.pid",
+                "/run/" + app.app() + "/gunicorn.ctl", backend.wsgi(), layout.releaseDir(),
                 appEnvFile);
         LauncherView launcher = new LauncherView(app.app(), layout.venv() + "/bin/gunicorn", gunicornConfig, appEnvFile,
                 app.database().name(), String.valueOf(app.database().port()), backend.secretEnvNames());

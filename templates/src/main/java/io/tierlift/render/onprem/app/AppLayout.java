@@ -50,6 +50,11 @@ public record AppLayout(String app, String appRoot) {
         return runDir() + "/gunicorn.pid";
     }
 
+    /** Gunicorn's control socket (gunicornc), in the same folder as the pid file. */
+    public String controlSocket() {
+        return runDir() + "/gunicorn.ctl";
+    }
+
     public String backendDir() {
         return appRoot + "/" + CURRENT_LINK + "/" + BACKEND_DIR;
     }

@@ -84,7 +84,7 @@ public final class AppServerRenderer implements HostRoleRenderer {
         return new GunicornConfig(scope.app().app(), host.address(), backend.port(), workers.isPresent(),
                 workers.orElse(0), seconds(backend.timeout()), seconds(backend.gracefulTimeout()), KEEPALIVE_SECONDS,
                 layout.logDir() + "/access.log", layout.logDir() + "/error.log", proxies, proxies,
-                layout.pidFile(), backend.wsgi(), layout.backendDir(), layout.environmentFile());
+                layout.pidFile(), layout.controlSocket(), backend.wsgi(), layout.backendDir(), layout.environmentFile());
     }
 
     ApiUnit unit(AppDescriptor app, AppLayout layout) {

@@ -17,6 +17,7 @@ timeout = ${timeoutSeconds}
 graceful_timeout = ${gracefulTimeoutSeconds}
 keepalive = ${keepaliveSeconds}
 pidfile = "${pidFile}"
+control_socket = "${controlSocket}"
 accesslog = "${accessLog}"
 errorlog = "${errorLog}"
 

@@ -136,7 +136,7 @@ class AppServerRendererTest {
     @Test
     void gunicornConfigIsAReusableViewModel() {
         GunicornConfig config = new GunicornConfig("notes", "0.0.0.0", 8000, false, 0, 30, 20, 5,
-                "-", "-", "*", "*", "/run/notes/gunicorn.pid", "notes.app:app", "/opt/app", "/etc/notes/env.json");
+                "-", "-", "*", "*", "/run/notes/gunicorn.pid", "/run/notes/gunicorn.ctl", "notes.app:app", "/opt/app", "/etc/notes/env.json");
         String text = new FreemarkerEngine().render(AppServerRenderer.GUNICORN_TEMPLATE, config);
         assertThat(text).contains("bind = \"0.0.0.0:8000\"\n").contains("forwarded_allow_ips = \"*\"\n");
     }
@@ -144,7 +144,7 @@ class AppServerRendererTest {
     @Test
     void pythonStringsAreEscaped() {
         GunicornConfig config = new GunicornConfig("notes", "10.0.0.1", 8000, true, 2, 30, 20, 5,
-                "/var/log/a\"b\\c.log", "-", "10.0.0.2", "10.0.0.2", "/run/p", "m:a", "/opt\nimport os", "/e");
+                "/var/log/a\"b\\c.log", "-", "10.0.0.2", "10.0.0.2", "/run/p", "/run/c", "m:a", "/opt\nimport os", "/e");
         String text = new FreemarkerEngine().render(AppServerRenderer.GUNICORN_TEMPLATE, config);
         assertThat(text).contains("accesslog = \"/var/log/a\\\"b\\\\c.log\"\n").contains("chdir = \"/opt\\nimport os\"\n");
     }

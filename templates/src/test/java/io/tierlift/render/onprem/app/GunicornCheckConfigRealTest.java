@@ -64,7 +64,7 @@ class GunicornCheckConfigRealTest {
     private GunicornConfig withChdir(GunicornConfig c, String chdir, String wsgi) {
         return new GunicornConfig(c.app(), c.bindAddress(), c.port(), c.fixedWorkers(), c.workers(), c.timeoutSeconds(),
                 c.gracefulTimeoutSeconds(), c.keepaliveSeconds(), c.accessLog(), c.errorLog(), c.forwardedAllowIps(),
-                c.proxyAllowIps(), c.pidFile(), wsgi, chdir, c.environmentFile());
+                c.proxyAllowIps(), c.pidFile(), c.controlSocket(), wsgi, chdir, c.environmentFile());
     }
 
     private Programs.Result check(GunicornConfig config) throws IOException {

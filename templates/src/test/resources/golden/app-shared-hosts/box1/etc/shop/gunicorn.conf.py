@@ -13,6 +13,7 @@ timeout = 30
 graceful_timeout = 20
 keepalive = 5
 pidfile = "/run/shop/gunicorn.pid"
+control_socket = "/run/shop/gunicorn.ctl"
 accesslog = "/var/log/shop/access.log"
 errorlog = "/var/log/shop/error.log"
 

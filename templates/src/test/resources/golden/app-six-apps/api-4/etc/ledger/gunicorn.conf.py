@@ -13,6 +13,7 @@ timeout = 90
 graceful_timeout = 60
 keepalive = 5
 pidfile = "/run/ledger/gunicorn.pid"
+control_socket = "/run/ledger/gunicorn.ctl"
 accesslog = "/var/log/ledger/access.log"
 errorlog = "/var/log/ledger/error.log"
 

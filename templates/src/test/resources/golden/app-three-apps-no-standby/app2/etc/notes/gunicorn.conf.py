@@ -13,6 +13,7 @@ timeout = 2
 graceful_timeout = 10
 keepalive = 5
 pidfile = "/run/notes/gunicorn.pid"
+control_socket = "/run/notes/gunicorn.ctl"
 accesslog = "/var/log/notes/access.log"
 errorlog = "/var/log/notes/error.log"
 
