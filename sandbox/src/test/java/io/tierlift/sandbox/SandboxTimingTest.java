@@ -1,7 +1,7 @@
 package io.tierlift.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 
 import io.tierlift.release.ProcessCommandRunner;
 import java.nio.file.Path;
@@ -12,8 +12,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Measures bring-up and tear-down of a five-host sandbox (the size of the demo: WAF/proxy, two app hosts, primary,
- * standby) and prints the durations, so a slowdown that would make every end-to-end test slower is noticed.
+ * Brings a five-host sandbox (the size of the demo: WAF/proxy, two app hosts, primary, standby) up and down and
+ * prints how long each took. The durations are printed, not asserted: on a loaded machine they vary several
+ * times over, so speed is measured side by side in bench/, never as a pass/fail bound here.
  */
 @Tag("sandbox")
 class SandboxTimingTest {
@@ -22,9 +23,9 @@ class SandboxTimingTest {
     Path stateDir;
 
     @Test
-    void fiveHostsComeUpAndGoDownQuickly() {
+    void fiveHostsComeUpAndGoDown() {
         ProcessCommandRunner machine = new ProcessCommandRunner();
-        assumeTrue(machine.run(List.of("id", "-u"), Duration.ofSeconds(10)).stdout().strip().equals("0"), "needs root");
+        assertThat(machine.run(List.of("id", "-u"), Duration.ofSeconds(10)).stdout().strip()).as("the sandbox needs root (network namespaces, veths, a bridge); CI runs as root").isEqualTo("0");
         SandboxSpec spec = TestSpecs.spec("brp", 233, "web1", "app1", "app2", "db1", "db2");
         Sandbox sandbox = new Sandbox(stateDir, machine);
 
@@ -41,9 +42,6 @@ class SandboxTimingTest {
             downMillis = (System.nanoTime() - t1) / 1_000_000;
         }
         System.out.printf("sandbox timing, 5 hosts: up %d ms, down %d ms%n", upMillis, downMillis);
-
-        // Generous bounds: a loaded CI machine must not fail here, but a hang or a per-host regression should.
-        assertThat(upMillis).isLessThan(30_000);
-        assertThat(downMillis).isLessThan(15_000);
+        assertThat(sandbox.status().anyRunning()).as("no host process is left after down").isFalse();
     }
 }
