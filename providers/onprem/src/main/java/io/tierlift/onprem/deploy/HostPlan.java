@@ -10,7 +10,7 @@ import java.util.Set;
 /** What a deploy would do on one host, and the state it was planned against. */
 public record HostPlan(String host, HostState state, List<FileChange> files, List<PlannedChange> changes,
                        Set<ManagedService> servicesToRefresh, String fingerprint, boolean newBackendRelease,
-                       boolean newStaticRelease) {
+                       boolean newStaticRelease, PackageInstall packages) {
     public HostPlan {
         files = List.copyOf(files);
         changes = List.copyOf(changes);

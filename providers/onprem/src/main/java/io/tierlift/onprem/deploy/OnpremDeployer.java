@@ -38,6 +38,7 @@ public final class OnpremDeployer {
     private final Progress progress;
     private final ReleaseSource releaseSource;
     private final HostProbe probe = new HostProbe();
+    private final PackageSources packageSources = new PackageSources();
     private final FileCommands fileCommands = new FileCommands();
     private final LeaseCommands leaseCommands = new LeaseCommands();
     private final OnpremPlanner planner = new OnpremPlanner();
@@ -99,9 +100,10 @@ public final class OnpremDeployer {
         Map<String, HostState> probeAll() {
             HostExecutor.Outcome<HostState> outcome = executor.each(new ArrayList<>(sessions.values()), HostSession::name, session -> {
                 List<String> paths = new ArrayList<>(wanted.getOrDefault(session.name(), Map.of()).keySet());
+                List<String> packages = RolePackages.of(descriptor, target, session.host());
                 ExecResult result = session.run("reading host state", probe.command(descriptor.app(), target.appRoot(),
-                        descriptor.database().version(), paths));
-                return probe.parse(session.name(), paths, result);
+                        descriptor.database().version(), packages, paths));
+                return packageSources.complete(session, probe.parse(session.name(), paths, result), packages);
             });
             outcome.throwIfFailed();
             return outcome.results();
@@ -217,7 +219,9 @@ public final class OnpremDeployer {
             List<String> paths = new ArrayList<>(run.wanted.getOrDefault(session.name(), Map.of()).keySet());
             RemoteCommand lease = leaseCommands.acquire(run.descriptor.app(), options.owner(), options.leaseTtl().toSeconds(),
                     options.breakStaleLease());
-            RemoteCommand state = probe.command(run.descriptor.app(), run.target.appRoot(), run.descriptor.database().version(), paths);
+            List<String> packages = RolePackages.of(run.descriptor, run.target, session.host());
+            RemoteCommand state = probe.command(run.descriptor.app(), run.target.appRoot(), run.descriptor.database().version(),
+                    packages, paths);
             LeaseProbe.Answer answer = leaseProbe.read(session.attempt(leaseProbe.command(lease, state, run.descriptor.app(),
                     run.target.appRoot())));
             if (answer.leased()) {
@@ -234,7 +238,7 @@ public final class OnpremDeployer {
                 progress.warn(session.name(), oneLine(result.stderr().lines()
                         .filter(l -> l.contains("broke the lease of")).findFirst().orElse("")));
             }
-            return probe.parse(session.name(), paths, result);
+            return packageSources.complete(session, probe.parse(session.name(), paths, result), packages);
         });
         // in host order, whichever thread finished first
         List<String> held = run.target.hosts().stream().map(Host::name).filter(leased::contains).toList();

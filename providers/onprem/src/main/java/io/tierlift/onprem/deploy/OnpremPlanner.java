@@ -52,7 +52,14 @@ public final class OnpremPlanner {
             Map<String, RenderedFile> hostWanted = wanted.getOrDefault(host.name(), Map.of());
             FilePlanner.Result files = filePlanner.plan(descriptor.app(), target.appRoot(), state, hostWanted,
                     () -> masked.get().getOrDefault(host.name(), Map.of()), path -> reader.apply(host.name(), path));
-            List<PlannedChange> changes = new ArrayList<>(files.planned());
+            PackageInstall packages = packages(descriptor, target, host, state);
+            List<PlannedChange> changes = new ArrayList<>();
+            if (packages.needed()) {
+                changes.add(PlannedChange.of("onprem." + host.name() + ".packages", "packages", Action.CREATE,
+                        (packages.refreshLists() ? "download the package lists, then install " : "install ")
+                                + String.join(", ", packages.packages())));
+            }
+            changes.addAll(files.planned());
             Set<ManagedService> refresh = EnumSet.noneOf(ManagedService.class);
             files.changes().forEach(c -> refresh.add(c.service()));
             refresh.remove(ManagedService.NONE);
@@ -77,12 +84,37 @@ public final class OnpremPlanner {
             }
             String fingerprint = fingerprint(state, hostWanted.keySet());
             fingerprints.put(host.name(), fingerprint);
-            hosts.put(host.name(), new HostPlan(host.name(), state, files.changes(), changes, refresh, fingerprint, newBackend, newSite));
+            hosts.put(host.name(), new HostPlan(host.name(), state, files.changes(), changes, refresh, fingerprint, newBackend, newSite,
+                    packages));
             all.addAll(changes);
         }
         Plan plan = new Plan(Plan.FORMAT_VERSION, descriptor.app(), descriptor.environment(), "onprem", descriptorDigest,
                 Instant.now(), all, fingerprints);
         return new OnpremPlanResult(plan, hosts);
+    }
+
+    /**
+     * What the host lacks for its roles. A package its sources do not offer stops the plan (and so
+     * the deploy) before anything changes on any host, naming the fix.
+     */
+    private static PackageInstall packages(AppDescriptor descriptor, OnpremTarget target, Host host, HostState state) {
+        List<String> wanted = RolePackages.of(descriptor, target, host);
+        List<String> unavailable = state.packages().unavailable(wanted);
+        if (!unavailable.isEmpty()) {
+            throw new HostFailure(host.name(), "the host's package sources offer no " + String.join(", ", unavailable) + ". "
+                    + unavailableFix(descriptor, unavailable));
+        }
+        List<String> missing = state.packages().missing(wanted);
+        return missing.isEmpty() ? PackageInstall.none() : new PackageInstall(missing, !state.packages().listsPresent());
+    }
+
+    private static String unavailableFix(AppDescriptor descriptor, List<String> unavailable) {
+        if (unavailable.contains(RolePackages.postgresPackage(descriptor))) {
+            return "database.version is " + descriptor.database().version() + ": add the PostgreSQL project's repository "
+                    + "(apt.postgresql.org) to the host's package sources, or set database.version to the version the "
+                    + "distribution ships (Debian 12: 15, Debian 13: 17)";
+        }
+        return "Add a package source that offers them to the host (its /etc/apt/sources.list.d), then plan again";
     }
 
     private List<PlannedChange> serviceChanges(AppDescriptor d, Host host, HostState state, Set<ManagedService> refresh,

@@ -4,6 +4,7 @@ import io.tierlift.model.Host;
 import io.tierlift.model.OnpremTarget;
 import io.tierlift.model.Role;
 import io.tierlift.onprem.command.FileCommands;
+import io.tierlift.onprem.command.PackageCommands;
 import io.tierlift.onprem.facts.HostState;
 import io.tierlift.secret.SecretResolver;
 
@@ -28,6 +29,7 @@ final class OnpremRollout {
     private final AppRollout app;
     private final EdgeRollout edge;
     private final FileCommands files = new FileCommands();
+    private final PackageCommands packages = new PackageCommands();
     private final Set<String> bootstrapped;
 
     /**
@@ -80,10 +82,19 @@ final class OnpremRollout {
         allOk();
     }
 
-    /** Leftovers of an interrupted deploy removed, the app's user and folders, and files no service reloads. */
+    /**
+     * The packages the host's roles need, leftovers of an interrupted deploy removed, the app's user
+     * and folders, and files no service reloads.
+     */
     private void bootstrap(Host host) {
         HostSession session = context.session(host);
         HostState state = context.state(host);
+        PackageInstall install = context.plan(host).packages();
+        if (install.needed()) {
+            context.progress().step(host.name(), "installing " + String.join(", ", install.packages()));
+            session.run("installing packages", packages.install(install.packages(), install.refreshLists()));
+            report.changed(host.name());
+        }
         if (!state.leftovers().isEmpty()) {
             session.run("removing leftovers of an interrupted deploy", files.removeLeftovers(state.leftovers()));
             context.progress().step(host.name(), "removed " + state.leftovers().size() + " leftover file(s) of an interrupted deploy");

@@ -5,21 +5,25 @@ import io.tierlift.onprem.ssh.ExecResult;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Builds the one command that reads a host's {@link HostState}, and parses its answer. The script
  * is fixed text; the app name, paths and versions arrive as quoted positional parameters.
  */
 public final class HostProbe {
+    /** Debian policy's package names: lower case letters, digits, '+', '-' and '.', starting alphanumeric. */
+    public static final java.util.regex.Pattern PACKAGE_NAME = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9+.-]+");
     private static final java.util.regex.Pattern SUM = java.util.regex.Pattern.compile("[0-9a-f]{64}");
     // Runs on every host at the start of every deploy, plan and status: it forks as few programs
     // as it can (shell builtins and parameter expansion instead of basename, head and tr; one stat
     // and one sha256sum for all managed files), since those forks were most of its cost.
     private static final String SCRIPT = String.join("\n",
-            "app=$1; root=$2; pgv=$3; shift 3",
+            "app=$1; root=$2; pgv=$3; pkgs=$4; shift 4",
             "if [ -d /run/systemd/system ]; then echo 'SYSTEMD yes'; else echo 'SYSTEMD no'; fi",
             "r=$(readlink \"$root/current\" 2>/dev/null) && echo \"RELEASE $r\"",
             "r=$(readlink \"$root/static/current\" 2>/dev/null) && echo \"STATIC $r\"",
@@ -35,6 +39,8 @@ public final class HostProbe {
             "alive \"$data/postmaster.pid\" && echo \"POSTGRES $pid\"",
             "[ -f \"/etc/postgresql/$pgv/main/postgresql.conf\" ] && echo 'PGCLUSTER yes'",
             "[ -f \"$data/standby.signal\" ] && echo 'PGSTANDBY yes'",
+            // Package names are checked to be plain words, so $pkgs is split on purpose; a missing one prints nothing.
+            "[ -n \"$pkgs\" ] && dpkg-query -W -f='PKG ${Package} ${db:Status-Abbrev}\\n' $pkgs 2>/dev/null",
             "lease=/var/lib/tierlift/$app/lease",
             "if [ -f \"$lease\" ]; then",
             "  l=; while IFS= read -r x || [ -n \"$x\" ]; do l=\"$l$x \"; done < \"$lease\"; echo \"LEASE $l\"",
@@ -50,8 +56,14 @@ public final class HostProbe {
             "fi",
             "true");
 
-    public RemoteCommand command(String app, String appRoot, int postgresVersion, List<String> paths) {
-        List<String> parameters = new ArrayList<>(List.of(app, appRoot, Integer.toString(postgresVersion)));
+    /** {@code packages}: the Debian packages the host's roles need ({@link #PACKAGE_NAME} each). */
+    public RemoteCommand command(String app, String appRoot, int postgresVersion, List<String> packages, List<String> paths) {
+        for (String name : packages) {
+            if (!PACKAGE_NAME.matcher(name).matches()) {
+                throw new IllegalArgumentException("not a Debian package name: " + name);
+            }
+        }
+        List<String> parameters = new ArrayList<>(List.of(app, appRoot, Integer.toString(postgresVersion), String.join(" ", packages)));
         parameters.addAll(paths);
         return RemoteCommand.script(SCRIPT, parameters.toArray(String[]::new));
     }
@@ -81,6 +93,7 @@ public final class HostProbe {
         List<String> venvs = new ArrayList<>();
         Map<String, String[]> modes = new HashMap<>();
         Map<String, String> sums = new HashMap<>();
+        Set<String> installed = new HashSet<>();
         for (String line : result.out().split("\n")) {
             int space = line.indexOf(' ');
             if (space < 0) {
@@ -104,6 +117,13 @@ public final class HostProbe {
                 case "PGSTANDBY" -> standby = true;
                 case "LEASE" -> lease = Optional.of(value.strip());
                 case "LEFTOVER" -> leftovers.add(value);
+                case "PKG" -> {
+                    // "name ii " is installed; "rc" (removed, config kept) and others are not
+                    String[] parts = value.split(" ");
+                    if (parts.length >= 2 && parts[1].equals("ii")) {
+                        installed.add(parts[0]);
+                    }
+                }
                 case "MODE" -> {
                     String[] parts = value.split(" ", 4);
                     if (parts.length == 4) {
@@ -129,7 +149,7 @@ public final class HostProbe {
             }
         }
         return new HostState(host, systemd, release, staticRelease, nginx, app, postgres, cluster, standby, lease,
-                files, leftovers, releases, staticReleases, venvs, previousRelease, previousStatic);
+                files, leftovers, releases, staticReleases, venvs, previousRelease, previousStatic, PackageFacts.installed(installed));
     }
 
     private static Optional<Long> pid(String text) {

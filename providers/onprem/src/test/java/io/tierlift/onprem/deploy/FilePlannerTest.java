@@ -2,6 +2,7 @@ package io.tierlift.onprem.deploy;
 
 import io.tierlift.onprem.facts.FileFact;
 import io.tierlift.onprem.facts.HostState;
+import io.tierlift.onprem.facts.PackageFacts;
 import io.tierlift.plan.Action;
 import io.tierlift.plan.PlannedChange;
 import io.tierlift.provider.RenderedFile;
@@ -10,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -29,7 +31,7 @@ class FilePlannerTest {
     private static HostState with(FileFact fact) {
         return new HostState("app1", false, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
                 false, false, Optional.empty(), Map.of(fact.path(), fact), List.of(), List.of(), List.of(), List.of(),
-                Optional.empty(), Optional.empty());
+                Optional.empty(), Optional.empty(), PackageFacts.installed(Set.of()));
     }
 
     @Test

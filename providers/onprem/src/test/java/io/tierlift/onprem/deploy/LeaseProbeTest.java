@@ -48,7 +48,7 @@ class LeaseProbeTest {
     }
 
     private RemoteCommand command(String owner, boolean force, String root, List<String> paths) {
-        return leaseProbe.command(leases.acquire(APP, owner, 600, force), probe.command(APP, root, 15, paths), APP, root);
+        return leaseProbe.command(leases.acquire(APP, owner, 600, force), probe.command(APP, root, 15, List.of(), paths), APP, root);
     }
 
     @Test

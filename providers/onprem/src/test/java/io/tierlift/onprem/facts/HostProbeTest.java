@@ -60,7 +60,8 @@ class HostProbeTest {
         Files.writeString(dir.resolve("etc/plain.conf.tierlift-new"), "half\n");
         List<String> paths = List.of(plain.toString(), spaced.toString(), missing.toString());
 
-        ExecResult result = probeIn(root, probe.command("notes", root.toString(), 15, paths));
+        ExecResult result = probeIn(root, probe.command("notes", root.toString(), 15,
+                List.of("nftables", "nginx", "tierlift-no-such-package"), paths));
 
         assertThat(result.exitCode()).as(result.stderr()).isZero();
         HostState state = probe.parse("h1", paths, result);
@@ -78,6 +79,7 @@ class HostProbeTest {
         assertThat(state.postgresStandby()).isFalse();
         assertThat(state.lease()).contains("owner=alice@laptop since=1 expires=2");
         assertThat(state.leftovers()).containsExactly(plain + ".tierlift-new");
+        assertThat(state.packages().missing(List.of("nginx"))).as("the host's /var/lib is empty: no dpkg database").containsExactly("nginx");
 
         FileFact first = state.file(plain.toString());
         assertThat(first.sha256()).contains(sha256("a = 1\n"));
@@ -90,11 +92,29 @@ class HostProbeTest {
     }
 
     @Test
+    void packagesAreReadFromTheHostsDpkgDatabase() {
+        // This machine's own dpkg database, read only: the CI machine has nginx and nftables installed.
+        List<String> packages = List.of("nftables", "nginx", "tierlift-no-such-package");
+        ExecResult result = shell.run(probe.command("tierlift-probe-test", "/nonexistent/tierlift-probe-test", 15, packages, List.of()));
+
+        HostState state = probe.parse("h1", List.of(), result);
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        assertThat(state.packages().installed()).containsExactlyInAnyOrder("nftables", "nginx");
+        assertThat(state.packages().missing(packages)).containsExactly("tierlift-no-such-package");
+    }
+
+    @Test
+    void aPackageNameThatCouldBeShellIsRefused() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> probe.command("notes", "/srv/notes", 15, List.of("nginx;reboot"), List.of()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("nginx;reboot");
+    }
+
+    @Test
     void anEmptyHostHasNothing(@TempDir Path dir) {
         Path root = dir.resolve("nothing");
         RemoteCommand bare = RemoteCommand.of("unshare", "--mount", "--propagation", "private", "--", "sh", "-c",
                 "mount -t tmpfs t /run && mount -t tmpfs t /var/lib && mount -t tmpfs t /etc/postgresql && exec sh -c \"$1\"",
-                "tierlift", probe.command("notes", root.toString(), 15, List.of(dir.resolve("x.conf").toString())).toShell());
+                "tierlift", probe.command("notes", root.toString(), 15, List.of("nginx"), List.of(dir.resolve("x.conf").toString())).toShell());
         ExecResult result = shell.run(bare);
 
         HostState state = probe.parse("h1", List.of(dir.resolve("x.conf").toString()), result);
@@ -106,6 +126,7 @@ class HostProbeTest {
         assertThat(state.postgresClusterExists()).isFalse();
         assertThat(state.lease()).isEmpty();
         assertThat(state.file(dir.resolve("x.conf").toString()).sha256()).isEmpty();
+        assertThat(state.packages().missing(List.of("nginx"))).as("no dpkg database: nothing installed").containsExactly("nginx");
     }
 
     private static String sha256(String text) {

@@ -1,0 +1,44 @@
+package io.tierlift.onprem.command;
+
+import java.util.List;
+
+/**
+ * Debian packages on a host, from the host's own package sources: what they offer, and installing
+ * what a role needs. Installs never start services (a policy-rc.d refusal while apt runs) and
+ * never let Debian make a default PostgreSQL cluster: tierlift creates, configures and starts
+ * each service itself, in its own order, with its own settings.
+ */
+public final class PackageCommands {
+    /** What the sources offer: "LISTS yes|no", then "CANDIDATE name version-or-(none)" per package apt knows. */
+    public RemoteCommand candidates(List<String> packages) {
+        return RemoteCommand.script(String.join("\n",
+                "if ls /var/lib/apt/lists/*_Packages* >/dev/null 2>&1; then echo 'LISTS yes'; else echo 'LISTS no'; fi",
+                "LC_ALL=C apt-cache policy \"$@\" 2>/dev/null | while read -r first rest; do",
+                "  case \"$first\" in",
+                "    Candidate:) echo \"CANDIDATE $name $rest\" ;;",
+                "    *:) [ -z \"$rest\" ] && name=${first%:} ;;",
+                "  esac",
+                "done"), packages.toArray(String[]::new));
+    }
+
+    /**
+     * Installs the packages; with {@code refreshLists} the package lists are downloaded first (a
+     * fresh machine has none). The policy-rc.d file is tierlift's only while the install runs.
+     */
+    public RemoteCommand install(List<String> packages, boolean refreshLists) {
+        return RemoteCommand.script(String.join("\n",
+                "set -e",
+                "refresh=$1; shift",
+                "export DEBIAN_FRONTEND=noninteractive",
+                "install -d /etc/postgresql-common/createcluster.d",
+                "printf '%s\\n' '# placed by tierlift: tierlift creates the cluster itself (UTF8, its own port)' "
+                        + "'create_main_cluster = false' > /etc/postgresql-common/createcluster.d/tierlift.conf",
+                "if [ ! -e /usr/sbin/policy-rc.d ]; then",
+                "  printf '#!/bin/sh\\nexit 101\\n' > /usr/sbin/policy-rc.d; chmod 0755 /usr/sbin/policy-rc.d",
+                "  trap 'rm -f /usr/sbin/policy-rc.d' EXIT",
+                "fi",
+                "[ \"$refresh\" = yes ] && apt-get -q update",
+                "apt-get -q install -y --no-install-recommends -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \"$@\""),
+                refreshLists ? "yes" : "no").args(packages);
+    }
+}
