@@ -20,7 +20,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 class MainCodeRulesTest {
     private static final Path ROOT = Path.of("..");
     private static final int MAX_LINES = 400;
-    private static final Pattern TARGET_CHOICE = Pattern.compile("switch \\([a-z]*[tT]arget(\\(\\))?\\)|case (ONPREM|AWS_IAAS|AWS_SERVERLESS)\\b");
+    private static final Pattern TARGET_CHOICE = Pattern.compile(
+            "switch \\(([a-z]*[tT]arget(\\(\\))?|from|to|kind)\\)|[=!]= Target\\.|case (ONPREM|AWS_IAAS|AWS_SERVERLESS)\\b");
+    private static final Pattern CLI_FORBIDDEN_IMPORT = Pattern.compile("(?m)^import (static )?(software\\.amazon|com\\.jcraft|java\\.sql)\\.");
+    private static final Pattern CLI_FORBIDDEN_NAME = Pattern.compile("software\\.amazon\\.|com\\.jcraft\\.|java\\.sql\\.");
     private static final Pattern MUTABLE_STATIC = Pattern.compile(
             "(?m)^\\s*(?:(?:private|public|protected)\\s+)?static\\s+(?!final\\b)(?!class\\b|record\\b|enum\\b|interface\\b|abstract\\b|sealed\\b|void\\b|<)[\\w<>\\[\\], .?]+\\s+\\w+\\s*(=|;)");
 
@@ -45,6 +48,15 @@ class MainCodeRulesTest {
     void everyModuleIsRead() throws IOException {
         List<String> modules = mainSources().stream().map(p -> ROOT.relativize(p).toString().split("/src/")[0]).distinct().toList();
         assertThat(modules).contains("core", "templates", "providers/onprem", "providers/aws", "migrate", "sandbox", "cli");
+    }
+
+    /** The CLI parses and prints: clients, SSH and SQL live in the providers and the migrate module. */
+    @Test
+    void theCliReachesNoAwsSshOrJdbcDirectly() throws IOException {
+        List<Path> cli = mainSources().stream().filter(f -> ROOT.relativize(f).toString().startsWith("cli/")).toList();
+        assertThat(cli).hasSizeGreaterThan(20);
+        assertThat(cli).filteredOn(f -> CLI_FORBIDDEN_IMPORT.matcher(read(f)).find()).isEmpty();
+        assertThat(cli).as("fully qualified uses too").filteredOn(f -> CLI_FORBIDDEN_NAME.matcher(read(f)).find()).isEmpty();
     }
 
     @Test
