@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /** The logical method's copy: a publication on the source, a subscription on the target, and the wait for its initial copy. */
 final class LogicalCopy {
@@ -58,6 +59,7 @@ final class LogicalCopy {
         long total = source.number("SELECT coalesce(sum(pg_total_relation_size(format('%I.%I', schemaname, tablename)::regclass)), 0)"
                 + " FROM pg_publication_tables WHERE pubname = " + PgSql.literal(journal.current().publication()));
         Map<String, String> lastState = new LinkedHashMap<>();
+        OrphanedSync orphaned = new OrphanedSync(journal.current().subscription());
         long lastReport = 0;
         while (true) {
             List<String[]> states = target.query("""
@@ -88,6 +90,11 @@ final class LogicalCopy {
             if (allReady) {
                 return;
             }
+            if (orphaned.seen(source, target, states)) {
+                startCopyAgain(source, target);
+                lastState.clear();
+                continue;
+            }
             if (context.clock().instant().isAfter(deadline)) {
                 throw new MigrationException("the initial copy did not finish within " + context.settings().copyTimeout()
                         + "; tables not ready: " + states.stream().filter(s -> !s[1].equals("r")).map(s -> s[0]).toList()
@@ -95,6 +102,23 @@ final class LogicalCopy {
             }
             Pause.millis(POLL_MILLIS);
         }
+    }
+
+    /**
+     * The subscription is made again from the start: the target's copies are emptied, the
+     * subscription and its slot dropped and created anew (the publication stays).
+     */
+    private void startCopyAgain(Sql source, Sql target) {
+        String name = journal.current().subscription();
+        context.progress().warn(SCOPE, "a table's copy finished on the target but its sync slot is gone from the source "
+                + "(the last run stopped between the two), which PostgreSQL retries forever; copying every table again");
+        context.replication().remove(target, source, name, name, null);
+        List<TableRef> tables = context.catalog().tables(source);
+        if (!tables.isEmpty()) {
+            target.execute("TRUNCATE " + tables.stream().map(TableRef::qualified).collect(Collectors.joining(", ")));
+        }
+        context.replication().createSubscription(target, source, name, journal.current().publication(),
+                context.settings().sourceForSubscription(), true);
     }
 
     /** "45.2 MB of 120.0 MB (38%), about 12 s left" — the rate so far, applied to what remains. */
