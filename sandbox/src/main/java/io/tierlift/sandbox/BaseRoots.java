@@ -8,6 +8,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 
@@ -56,6 +57,9 @@ final class BaseRoots {
             Files.createDirectories(releaseDir);
             removeAbandonedBuilds(releaseDir);
             Path building = Files.createTempDirectory(releaseDir, BUILDING_PREFIX);
+            // It becomes the machines' "/": temp directories are private, and a 0700 root stops every service that
+            // runs as its own user (systemd-networkd fails with status=200/CHDIR).
+            Files.setPosixFilePermissions(building, PosixFilePermissions.fromString("rwxr-xr-x"));
             progress.message("building the " + os.id() + " base root with debootstrap from " + mirrors.archive()
                     + " (once; cached in " + base + ")");
             long started = System.nanoTime();

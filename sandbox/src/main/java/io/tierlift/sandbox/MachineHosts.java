@@ -29,6 +29,7 @@ final class MachineHosts {
     private final NspawnMachines nspawn;
     private final Path aptDir;
     private final Path hostsDir;
+    private final Path cacheRunDir;
 
     /**
      * @param cacheDir kept across sandboxes: base roots and fetched packages, e.g. /var/cache/tierlift
@@ -36,11 +37,17 @@ final class MachineHosts {
      */
     MachineHosts(MachineCommandRunner runner, ProcFs procFs, Path stateDir, Path hostsDir, Path cacheDir, Path aptDir) {
         this.baseRoots = new BaseRoots(runner, cacheDir.resolve("machines"));
-        this.aptCache = new AptCache(runner, procFs, stateDir.resolve("apt-cacher-ng"), cacheDir.resolve("apt-cacher-ng"));
+        this.cacheRunDir = stateDir.resolve("apt-cacher-ng");
+        this.aptCache = new AptCache(runner, procFs, cacheRunDir, cacheDir.resolve("apt-cacher-ng"));
         this.machineRoot = new MachineRoot(runner);
         this.nspawn = new NspawnMachines(runner, procFs);
         this.aptDir = aptDir;
         this.hostsDir = hostsDir;
+    }
+
+    /** The package cache's configuration, logs and socket of this sandbox; the fetched packages are kept elsewhere. */
+    Path cacheRunDir() {
+        return cacheRunDir;
     }
 
     DebianMirrors mirrors() {

@@ -39,6 +39,8 @@ final class MachineRoot {
         Path root = rootOf(hostDir);
         // A reflink copy is instant where the file system supports it; elsewhere a plain copy takes a few seconds.
         mustRun(List.of("cp", "-a", "--reflink=auto", base.toString(), root.toString()));
+        // As on any server; a base root cached by an earlier version may have kept its temporary directory's 0700.
+        Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
 
         Path etc = root.resolve("etc");
         write(etc.resolve("hostname"), host.name() + "\n", "rw-r--r--");

@@ -3,6 +3,10 @@ package io.tierlift.sandbox;
 import io.tierlift.release.ExecResult;
 import io.tierlift.release.MachineCommandRunner;
 import io.tierlift.sandbox.StateFile.HostRuntime;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -166,8 +170,17 @@ final class NspawnMachines {
         return runner.run(command, timeout);
     }
 
+    /** The console's last lines go into the message: tear-down removes the machine's directory and its log. */
     private static SandboxException failure(SandboxHost host, String what, Path log) {
+        String console;
+        try {
+            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+            console = String.join("\n", lines.subList(Math.max(0, lines.size() - 25), lines.size()))
+                    .replaceAll("\u001B\\[[0-9;]*m", "");
+        } catch (IOException | UncheckedIOException e) {
+            console = "(no console output: " + e.getMessage() + ")";
+        }
         return new SandboxException("machine " + host.name() + " (" + host.address() + ") failed to boot: " + what
-                + "; its console is in " + log);
+                + "; last lines of its console:\n" + console);
     }
 }

@@ -248,6 +248,7 @@ public final class Sandbox {
                 progress.message("sandbox down");
             } else {
                 Trees.delete(hostsDir(), procFs);
+                Trees.delete(machines.cacheRunDir(), procFs);
                 progress.message("no sandbox is up in " + stateDir);
             }
             return null;
@@ -278,6 +279,7 @@ public final class Sandbox {
         if (failures.isEmpty()) {
             try {
                 Trees.delete(hostsDir(), procFs);
+                Trees.delete(machines.cacheRunDir(), procFs);
                 clientFiles.delete();
                 store.delete();
             } catch (IOException | SandboxException e) {
