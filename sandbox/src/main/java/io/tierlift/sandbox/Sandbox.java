@@ -22,12 +22,15 @@ import java.util.Optional;
  * of the services' data and log directories (see {@link HostFilesystem}) and shares the machine's installed software.
  * Deploy code reaches hosts exactly as it reaches real servers: SSH as root with a key, checked host keys.
  *
+ * <p>A sandbox of machines ({@link #upMachines}) is the other kind: each host a Debian root booted with systemd by
+ * systemd-nspawn in the same kind of network namespace, reached as {@code deploy} with sudo, its packages coming from
+ * a cache on the bridge (see {@link MachineHosts}).
+ *
  * <p>Everything the sandbox creates is recorded in {@code STATE_DIR/state.json} before it is created, so {@link #down}
  * can remove it even after a crash. Needs root.
  *
- * <p>This class runs the steps in order; the network ({@link SandboxNetwork}), the hosts' processes
- * ({@link HostProcesses}) and files ({@link HostFilesystem}), and the SSH client files ({@link ClientFiles}) each have
- * their own class.
+ * <p>This class runs the steps in order; the network ({@link SandboxNetwork}), the hosts of either kind
+ * ({@link SandboxHosts}) and the SSH client files ({@link ClientFiles}) each have their own class.
  */
 public final class Sandbox {
 
@@ -36,12 +39,11 @@ public final class Sandbox {
     private final Path stateDir;
     private final MachineCommandRunner runner;
     private final ProcFs procFs = new ProcFs();
-    private final HostFilesystem hostFilesystem;
     private final SandboxNetwork network;
-    private final HostProcesses processes;
     private final ClientFiles clientFiles;
     private final StateStore store;
     private final MachineHosts machines;
+    private final SandboxHosts hosts;
 
     /**
      * @param stateDir where keys, client config and host directories live, e.g. {@link #defaultStateDir()}
@@ -58,13 +60,14 @@ public final class Sandbox {
     public Sandbox(Path stateDir, MachineCommandRunner runner, Path cacheDir) {
         this.stateDir = stateDir.toAbsolutePath().normalize();
         this.runner = new SandboxRunner(runner);
-        this.hostFilesystem = new HostFilesystem(this.runner);
+        HostFilesystem hostFilesystem = new HostFilesystem(this.runner);
         this.network = new SandboxNetwork(this.runner);
-        this.processes = new HostProcesses(this.runner, procFs, hostsDir());
         this.clientFiles = new ClientFiles(this.stateDir, this.runner, hostFilesystem);
         this.store = new StateStore(this.stateDir.resolve("state.json"));
         this.machines = new MachineHosts(this.runner, procFs, this.stateDir, hostsDir(), cacheDir,
                 Path.of("/etc/apt"));
+        this.hosts = new SandboxHosts(hostFilesystem, network,
+                new HostProcesses(this.runner, procFs, hostsDir()), machines, hostsDir());
     }
 
     /** {@code /var/cache/tierlift}: base roots take a minute and a half to build, so they outlive any sandbox. */
@@ -139,9 +142,10 @@ public final class Sandbox {
             if (existing.isPresent()) {
                 StateFile old = existing.get();
                 SandboxStatus now = statusOf(old);
-                if (now.anyRunning() && (!old.spec().equals(spec) || !kind(old).equals(kind(machineRuntime)))) {
+                String oldKind = SandboxHosts.kind(old.machines());
+                if (now.anyRunning() && (!old.spec().equals(spec) || !oldKind.equals(SandboxHosts.kind(machineRuntime)))) {
                     throw new SandboxException("a sandbox with a different spec is already up in " + stateDir
-                            + " (" + kind(old) + ", bridge " + old.spec().bridge() + ", hosts " + hostNames(old.spec())
+                            + " (" + oldKind + ", bridge " + old.spec().bridge() + ", hosts " + hostNames(old.spec())
                             + "); run `tierlift sandbox down` first");
                 }
                 if (now.allUp()) {
@@ -186,7 +190,7 @@ public final class Sandbox {
             }
             // Hosts are independent, and most of a host's start is waiting (copying files, key generation, sshd
             // start-up), so they start in parallel.
-            Threads.runInParallel(spec.hosts(), host -> startHost(spec, host, clientKey, recorder, progress));
+            Threads.runInParallel(spec.hosts(), host -> hosts.start(spec, host, clientKey, recorder, progress));
             if (machineRuntime != null) {
                 clientFiles.write(spec, MachineRoot.LOGIN_USER, machines::hostPublicKey);
             } else {
@@ -206,27 +210,6 @@ public final class Sandbox {
             }
             throw e;
         }
-    }
-
-    private void startHost(SandboxSpec spec, SandboxHost host, String clientKey, RuntimeRecorder recorder,
-                           ProgressListener progress) {
-        MachineRuntime machineRuntime = recorder.machines();
-        if (machineRuntime != null) {
-            // A machine configures its address itself, as a server does at boot.
-            network.connectHost(spec, host, false);
-            machines.startHost(spec, host, machineRuntime.os(), clientKey, recorder);
-            progress.message("machine " + host.name() + " booted (" + host.address() + ", "
-                    + machineRuntime.os().id() + ")");
-            return;
-        }
-        try {
-            hostFilesystem.prepare(spec, host, hostsDir().resolve(host.name()), clientKey);
-        } catch (IOException e) {
-            throw new SandboxException("cannot prepare files of host " + host.name() + ": " + e.getMessage(), e);
-        }
-        network.connectHost(spec, host, true);
-        processes.start(spec, host, recorder);
-        progress.message("host " + host.name() + " up (" + host.address() + ")");
     }
 
     // -------------------------------------------------------------------------------------------------- down
@@ -262,7 +245,7 @@ public final class Sandbox {
         // Hosts first, in parallel: each may need a few seconds to stop its services.
         try {
             Threads.runInParallel(state.hosts(), h -> {
-                if (state.isMachines() ? machines.stop(h) : processes.stop(h)) {
+                if (hosts.stop(state, h)) {
                     progress.message("host " + h.name() + " stopped");
                 }
             });
@@ -308,14 +291,15 @@ public final class Sandbox {
     }
 
     private SandboxStatus statusOf(StateFile state) {
-        List<SandboxStatus.Host> hosts = new ArrayList<>();
+        List<SandboxStatus.Host> checked = new ArrayList<>();
         for (HostRuntime h : state.hosts()) {
-            boolean running = state.isMachines() ? machines.isRunning(h) : processes.isRunning(h);
+            boolean running = hosts.isRunning(state, h);
             boolean accepting = running && HostProcesses.acceptsSsh(h.address(), 300);
-            String system = state.isMachines() ? machines.systemState(h) : "";
-            hosts.add(new SandboxStatus.Host(h.name(), h.address(), running, accepting, system));
+            String system = hosts.systemState(state, h);
+            checked.add(new SandboxStatus.Host(h.name(), h.address(), running, accepting, system));
         }
-        return new SandboxStatus(true, kind(state.machines()), hosts, sshConfig(), knownHosts(), identityFile());
+        return new SandboxStatus(true, SandboxHosts.kind(state.machines()), checked, sshConfig(), knownHosts(),
+                identityFile());
     }
 
     private SandboxState toState(StateFile state) {
@@ -338,24 +322,7 @@ public final class Sandbox {
         StateFile state = store.read().orElseThrow(() -> new SandboxException("no sandbox is up in " + stateDir));
         HostRuntime h = state.hosts().stream().filter(r -> r.name().equals(host)).findFirst()
                 .orElseThrow(() -> new SandboxException("no host named " + host + " in the sandbox"));
-        if (state.isMachines()) {
-            if (!machines.isRunning(h)) {
-                throw new SandboxException("machine " + host + " is not running");
-            }
-            return machines.exec(h, argv, timeout);
-        }
-        if (!processes.isRunning(h)) {
-            throw new SandboxException("host " + host + " is not running");
-        }
-        return processes.exec(h, argv, timeout);
-    }
-
-    private static String kind(StateFile state) {
-        return kind(state.machines());
-    }
-
-    private static String kind(MachineRuntime machineRuntime) {
-        return machineRuntime == null ? "namespaces" : "machines (" + machineRuntime.os().id() + ")";
+        return hosts.exec(state, h, argv, timeout);
     }
 
     private static String hostNames(SandboxSpec spec) {
