@@ -93,6 +93,8 @@ public final class SandboxCommand implements Callable<Integer> {
         if (!machines && !os.equals("debian12")) {
             throw new UserException("--os chooses the release of --machines; add --machines", ExitCode.USAGE);
         }
+        // Checked before anything is loaded or created.
+        MachineOs release = machines ? machineOs() : null;
         LoadedDescriptor loaded = app.loader().load(file, Optional.empty());
         AppDescriptor descriptor = loaded.descriptor();
         var target = descriptor.targets().onprem().orElseThrow(() ->
@@ -106,7 +108,7 @@ public final class SandboxCommand implements Callable<Integer> {
         String prefix = first.substring(0, first.lastIndexOf('.') + 1);
         SandboxSpec spec = new SandboxSpec(bridge, prefix + "0/24", prefix + "1", hosts);
         if (machines) {
-            sandbox.upMachines(spec, machineOs(), app.console()::info);
+            sandbox.upMachines(spec, release, app.console()::info);
         } else {
             sandbox.up(spec, app.console()::info);
         }
