@@ -3,12 +3,14 @@ package io.tierlift.sandbox;
 import io.tierlift.release.ExecResult;
 import io.tierlift.release.MachineCommandRunner;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * What an SSH client on the machine needs to reach the hosts: the client key pair that root on every host accepts,
@@ -65,21 +67,35 @@ final class ClientFiles {
         }
     }
 
-    /** known_hosts and ssh_config, so plain OpenSSH (and anything reading them) reaches hosts by name. */
+    /** known_hosts and ssh_config for namespace hosts, reached as root. */
     void write(SandboxSpec spec, Path hostsDir) {
+        write(spec, "root", h -> {
+            try {
+                return hostFilesystem.hostPublicKey(hostsDir.resolve(h.name()));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    /**
+     * known_hosts and ssh_config, so plain OpenSSH (and anything reading them) reaches hosts by name as
+     * {@code user}.
+     */
+    void write(SandboxSpec spec, String user, Function<SandboxHost, String> hostKeys) {
         StringBuilder known = new StringBuilder();
         StringBuilder config = new StringBuilder()
                 .append("# tierlift sandbox in ").append(stateDir).append("; rewritten by every `sandbox up`.\n")
                 .append("# Usage: ssh -F ").append(sshConfig()).append(" HOST\n");
         try {
             for (SandboxHost h : spec.hosts()) {
-                String key = hostFilesystem.hostPublicKey(hostsDir.resolve(h.name()));
+                String key = hostKeys.apply(h);
                 known.append(h.address()).append(' ').append(key).append('\n');
                 known.append(h.name()).append(' ').append(key).append('\n');
                 config.append('\n')
                         .append("Host ").append(h.name()).append(' ').append(h.address()).append('\n')
                         .append("    HostName ").append(h.address()).append('\n')
-                        .append("    User root\n")
+                        .append("    User ").append(user).append('\n')
                         .append("    IdentityFile ").append(quote(identityFile())).append('\n')
                         .append("    IdentitiesOnly yes\n")
                         .append("    UserKnownHostsFile ").append(quote(knownHosts())).append('\n')
@@ -91,7 +107,7 @@ final class ClientFiles {
             Files.writeString(knownHosts(), known.toString(), StandardCharsets.UTF_8);
             Files.writeString(sshConfig(), config.toString(), StandardCharsets.UTF_8);
             Files.setPosixFilePermissions(sshConfig(), PosixFilePermissions.fromString("rw-r--r--"));
-        } catch (IOException e) {
+        } catch (IOException | UncheckedIOException e) {
             throw new SandboxException("cannot write ssh client files in " + stateDir + ": " + e.getMessage(), e);
         }
     }

@@ -102,7 +102,7 @@ final class HostFilesystem {
         mustRun(List.of("install", "-d", "-o", owner, "-g", group, "-m", dir.mode(), target.toString()));
     }
 
-    private String hostsFile(SandboxSpec spec) {
+    static String hostsFile(SandboxSpec spec) {
         StringBuilder sb = new StringBuilder()
                 .append("127.0.0.1\tlocalhost\n")
                 .append("::1\tlocalhost ip6-localhost ip6-loopback\n")

@@ -1,6 +1,7 @@
 package io.tierlift.sandbox;
 
 import io.tierlift.sandbox.StateFile.HostRuntime;
+import io.tierlift.sandbox.StateFile.MachineRuntime;
 import java.util.ArrayList;
 import java.util.Map;
 
@@ -12,11 +13,23 @@ final class RuntimeRecorder {
     private final StateStore store;
     private final SandboxSpec spec;
     private final Map<String, HostRuntime> runtimes;
+    private MachineRuntime machines;
 
-    RuntimeRecorder(StateStore store, SandboxSpec spec, Map<String, HostRuntime> runtimes) {
+    RuntimeRecorder(StateStore store, SandboxSpec spec, Map<String, HostRuntime> runtimes, MachineRuntime machines) {
         this.store = store;
         this.spec = spec;
         this.runtimes = runtimes;
+        this.machines = machines;
+    }
+
+    /** Records the machine sandbox's package cache process as soon as it is started. */
+    synchronized void updateMachines(MachineRuntime runtime) {
+        machines = runtime;
+        save();
+    }
+
+    synchronized MachineRuntime machines() {
+        return machines;
     }
 
     synchronized HostRuntime get(String name) {
@@ -29,7 +42,7 @@ final class RuntimeRecorder {
     }
 
     synchronized StateFile save() {
-        StateFile state = new StateFile(StateFile.VERSION, spec, new ArrayList<>(runtimes.values()));
+        StateFile state = new StateFile(StateFile.VERSION, spec, new ArrayList<>(runtimes.values()), machines);
         store.write(state);
         return state;
     }

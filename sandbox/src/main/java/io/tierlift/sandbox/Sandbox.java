@@ -3,13 +3,10 @@ package io.tierlift.sandbox;
 import io.tierlift.release.ExecResult;
 import io.tierlift.release.MachineCommandRunner;
 import io.tierlift.sandbox.StateFile.HostRuntime;
+import io.tierlift.sandbox.StateFile.MachineRuntime;
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,12 +22,15 @@ import java.util.Optional;
  * of the services' data and log directories (see {@link HostFilesystem}) and shares the machine's installed software.
  * Deploy code reaches hosts exactly as it reaches real servers: SSH as root with a key, checked host keys.
  *
+ * <p>A sandbox of machines ({@link #upMachines}) is the other kind: each host a Debian root booted with systemd by
+ * systemd-nspawn in the same kind of network namespace, reached as {@code deploy} with sudo, its packages coming from
+ * a cache on the bridge (see {@link MachineHosts}).
+ *
  * <p>Everything the sandbox creates is recorded in {@code STATE_DIR/state.json} before it is created, so {@link #down}
  * can remove it even after a crash. Needs root.
  *
- * <p>This class runs the steps in order; the network ({@link SandboxNetwork}), the hosts' processes
- * ({@link HostProcesses}) and files ({@link HostFilesystem}), and the SSH client files ({@link ClientFiles}) each have
- * their own class.
+ * <p>This class runs the steps in order; the network ({@link SandboxNetwork}), the hosts of either kind
+ * ({@link SandboxHosts}) and the SSH client files ({@link ClientFiles}) each have their own class.
  */
 public final class Sandbox {
 
@@ -39,24 +39,40 @@ public final class Sandbox {
     private final Path stateDir;
     private final MachineCommandRunner runner;
     private final ProcFs procFs = new ProcFs();
-    private final HostFilesystem hostFilesystem;
     private final SandboxNetwork network;
-    private final HostProcesses processes;
     private final ClientFiles clientFiles;
     private final StateStore store;
+    private final MachineHosts machines;
+    private final SandboxHosts hosts;
 
     /**
      * @param stateDir where keys, client config and host directories live, e.g. {@link #defaultStateDir()}
      * @param runner   runs machine-side commands; {@link io.tierlift.release.ProcessCommandRunner} for real use
      */
     public Sandbox(Path stateDir, MachineCommandRunner runner) {
+        this(stateDir, runner, defaultCacheDir());
+    }
+
+    /**
+     * @param cacheDir kept across sandboxes for machine sandboxes: the built base roots and the packages machines
+     *                 fetched, e.g. {@link #defaultCacheDir()}
+     */
+    public Sandbox(Path stateDir, MachineCommandRunner runner, Path cacheDir) {
         this.stateDir = stateDir.toAbsolutePath().normalize();
         this.runner = new SandboxRunner(runner);
-        this.hostFilesystem = new HostFilesystem(this.runner);
+        HostFilesystem hostFilesystem = new HostFilesystem(this.runner);
         this.network = new SandboxNetwork(this.runner);
-        this.processes = new HostProcesses(this.runner, procFs, hostsDir());
         this.clientFiles = new ClientFiles(this.stateDir, this.runner, hostFilesystem);
         this.store = new StateStore(this.stateDir.resolve("state.json"));
+        this.machines = new MachineHosts(this.runner, procFs, this.stateDir, hostsDir(), cacheDir,
+                Path.of("/etc/apt"));
+        this.hosts = new SandboxHosts(hostFilesystem, network,
+                new HostProcesses(this.runner, procFs, hostsDir()), machines, hostsDir());
+    }
+
+    /** {@code /var/cache/tierlift}: base roots take a minute and a half to build, so they outlive any sandbox. */
+    public static Path defaultCacheDir() {
+        return Path.of("/var/cache/tierlift");
     }
 
     /** {@code ~/.tierlift/sandbox}. */
@@ -104,14 +120,32 @@ public final class Sandbox {
     public SandboxState up(SandboxSpec spec, ProgressListener progress) {
         List<String> warnings = preflight();
         warnings.forEach(w -> progress.message("warning: " + w));
+        return up(spec, null, progress);
+    }
+
+    /**
+     * Brings a sandbox of machines up: each host a Debian root of release {@code os} booted with systemd, reached as
+     * {@code deploy} with passwordless sudo, its packages coming only from a cache on the bridge. Otherwise as
+     * {@link #up(SandboxSpec, ProgressListener)}. The first run for a release builds its base root (minutes).
+     */
+    public SandboxState upMachines(SandboxSpec spec, MachineOs os, ProgressListener progress) {
+        new SandboxPreflight(runner).checkMachines(MachineHosts.REQUIRED);
+        // Outside the machine lock: building a base root takes far longer than other sandboxes may wait for it.
+        machines.ensureBaseRoot(os, progress);
+        return up(spec, new MachineRuntime(os, 0, 0), progress);
+    }
+
+    /** @param machineRuntime null for namespace hosts */
+    private SandboxState up(SandboxSpec spec, MachineRuntime machineRuntime, ProgressListener progress) {
         return MachineLock.locked(() -> {
             Optional<StateFile> existing = store.read();
             if (existing.isPresent()) {
                 StateFile old = existing.get();
                 SandboxStatus now = statusOf(old);
-                if (now.anyRunning() && !old.spec().equals(spec)) {
+                String oldKind = SandboxHosts.kind(old.machines());
+                if (now.anyRunning() && (!old.spec().equals(spec) || !oldKind.equals(SandboxHosts.kind(machineRuntime)))) {
                     throw new SandboxException("a sandbox with a different spec is already up in " + stateDir
-                            + " (bridge " + old.spec().bridge() + ", hosts " + hostNames(old.spec())
+                            + " (" + oldKind + ", bridge " + old.spec().bridge() + ", hosts " + hostNames(old.spec())
                             + "); run `tierlift sandbox down` first");
                 }
                 if (now.allUp()) {
@@ -123,16 +157,16 @@ public final class Sandbox {
                         : "removing leftovers of a sandbox that is no longer running");
                 teardown(old, progress);
             }
-            return create(spec, progress);
+            return create(spec, machineRuntime, progress);
         });
     }
 
-    private SandboxState create(SandboxSpec spec, ProgressListener progress) {
+    private SandboxState create(SandboxSpec spec, MachineRuntime machineRuntime, ProgressListener progress) {
         long started = System.nanoTime();
         network.checkNoConflicts(spec);
         try {
             Files.createDirectories(stateDir);
-            deleteTree(hostsDir()); // files of a crashed sandbox whose state file is gone
+            Trees.delete(hostsDir(), procFs); // files of a crashed sandbox whose state file is gone
             Files.createDirectories(hostsDir());
         } catch (IOException e) {
             throw new SandboxException("cannot create " + hostsDir() + ": " + e.getMessage(), e);
@@ -145,16 +179,23 @@ public final class Sandbox {
             runtimes.put(h.name(), new HostRuntime(h.name(), h.address(), spec.netnsName(h.name()),
                     spec.vethName(h.name()), 0, 0, 0, 0));
         }
-        RuntimeRecorder recorder = new RuntimeRecorder(store, spec, runtimes);
+        RuntimeRecorder recorder = new RuntimeRecorder(store, spec, runtimes, machineRuntime);
         recorder.save();
 
         try {
             network.createBridge(spec);
             progress.message("bridge " + spec.bridge() + " up (" + spec.gateway() + "/" + spec.prefixLength() + ")");
-            // Hosts are independent, and most of a host's start is waiting (copying /etc, key generation, sshd
+            if (machineRuntime != null) {
+                machines.startCache(spec, recorder, progress);
+            }
+            // Hosts are independent, and most of a host's start is waiting (copying files, key generation, sshd
             // start-up), so they start in parallel.
-            Threads.runInParallel(spec.hosts(), host -> startHost(spec, host, clientKey, recorder, progress));
-            clientFiles.write(spec, hostsDir());
+            Threads.runInParallel(spec.hosts(), host -> hosts.start(spec, host, clientKey, recorder, progress));
+            if (machineRuntime != null) {
+                clientFiles.write(spec, MachineRoot.LOGIN_USER, machines::hostPublicKey);
+            } else {
+                clientFiles.write(spec, hostsDir());
+            }
             StateFile state = recorder.save();
             progress.message(String.format("sandbox up: %d hosts in %.1f s; try: ssh -F %s %s",
                     spec.hosts().size(), (System.nanoTime() - started) / 1e9, sshConfig(),
@@ -169,18 +210,6 @@ public final class Sandbox {
             }
             throw e;
         }
-    }
-
-    private void startHost(SandboxSpec spec, SandboxHost host, String clientKey, RuntimeRecorder recorder,
-                           ProgressListener progress) {
-        try {
-            hostFilesystem.prepare(spec, host, hostsDir().resolve(host.name()), clientKey);
-        } catch (IOException e) {
-            throw new SandboxException("cannot prepare files of host " + host.name() + ": " + e.getMessage(), e);
-        }
-        network.connectHost(spec, host);
-        processes.start(spec, host, recorder);
-        progress.message("host " + host.name() + " up (" + host.address() + ")");
     }
 
     // -------------------------------------------------------------------------------------------------- down
@@ -201,7 +230,8 @@ public final class Sandbox {
                 teardown(state.get(), progress);
                 progress.message("sandbox down");
             } else {
-                deleteTree(hostsDir());
+                Trees.delete(hostsDir(), procFs);
+                Trees.delete(machines.cacheRunDir(), procFs);
                 progress.message("no sandbox is up in " + stateDir);
             }
             return null;
@@ -215,10 +245,13 @@ public final class Sandbox {
         // Hosts first, in parallel: each may need a few seconds to stop its services.
         try {
             Threads.runInParallel(state.hosts(), h -> {
-                if (processes.stop(h)) {
+                if (hosts.stop(state, h)) {
                     progress.message("host " + h.name() + " stopped");
                 }
             });
+            if (state.isMachines()) {
+                machines.stopCache(state.machines());
+            }
         } catch (RuntimeException e) {
             failures.add(String.valueOf(e.getMessage()));
         }
@@ -228,7 +261,8 @@ public final class Sandbox {
 
         if (failures.isEmpty()) {
             try {
-                deleteTree(hostsDir());
+                Trees.delete(hostsDir(), procFs);
+                Trees.delete(machines.cacheRunDir(), procFs);
                 clientFiles.delete();
                 store.delete();
             } catch (IOException | SandboxException e) {
@@ -248,7 +282,7 @@ public final class Sandbox {
     public SandboxStatus status() {
         Optional<StateFile> state = store.read();
         return state.map(this::statusOf)
-                .orElseGet(() -> new SandboxStatus(false, List.of(), sshConfig(), knownHosts(), identityFile()));
+                .orElseGet(() -> new SandboxStatus(false, "", List.of(), sshConfig(), knownHosts(), identityFile()));
     }
 
     /** The recorded sandbox, whether or not its hosts are still running; empty when none is recorded. */
@@ -257,13 +291,15 @@ public final class Sandbox {
     }
 
     private SandboxStatus statusOf(StateFile state) {
-        List<SandboxStatus.Host> hosts = new ArrayList<>();
+        List<SandboxStatus.Host> checked = new ArrayList<>();
         for (HostRuntime h : state.hosts()) {
-            boolean running = processes.isRunning(h);
+            boolean running = hosts.isRunning(state, h);
             boolean accepting = running && HostProcesses.acceptsSsh(h.address(), 300);
-            hosts.add(new SandboxStatus.Host(h.name(), h.address(), running, accepting));
+            String system = hosts.systemState(state, h);
+            checked.add(new SandboxStatus.Host(h.name(), h.address(), running, accepting, system));
         }
-        return new SandboxStatus(true, hosts, sshConfig(), knownHosts(), identityFile());
+        return new SandboxStatus(true, SandboxHosts.kind(state.machines()), checked, sshConfig(), knownHosts(),
+                identityFile());
     }
 
     private SandboxState toState(StateFile state) {
@@ -286,45 +322,7 @@ public final class Sandbox {
         StateFile state = store.read().orElseThrow(() -> new SandboxException("no sandbox is up in " + stateDir));
         HostRuntime h = state.hosts().stream().filter(r -> r.name().equals(host)).findFirst()
                 .orElseThrow(() -> new SandboxException("no host named " + host + " in the sandbox"));
-        if (!processes.isRunning(h)) {
-            throw new SandboxException("host " + host + " is not running");
-        }
-        return processes.exec(h, argv, timeout);
-    }
-
-    // ------------------------------------------------------------------------------------------------ helpers
-
-    /** Deletes a directory tree without following symlinks, refusing if anything is mounted below it. */
-    private void deleteTree(Path dir) {
-        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try {
-            String real = dir.toRealPath().toString();
-            for (String mountPoint : procFs.mountPoints()) {
-                if (mountPoint.equals(real) || mountPoint.startsWith(real + "/")) {
-                    throw new SandboxException("refusing to delete " + dir + ": " + mountPoint + " is mounted");
-                }
-            }
-            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.delete(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
-                    if (exc != null) {
-                        throw exc;
-                    }
-                    Files.delete(d);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (IOException e) {
-            throw new SandboxException("cannot delete " + dir + ": " + e.getMessage(), e);
-        }
+        return hosts.exec(state, h, argv, timeout);
     }
 
     private static String hostNames(SandboxSpec spec) {

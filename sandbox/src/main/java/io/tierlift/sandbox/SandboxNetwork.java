@@ -75,16 +75,21 @@ final class SandboxNetwork {
         ip("link", "set", spec.bridge(), "up");
     }
 
-    /** Creates the host's network namespace with its eth0 on the bridge, addressed and up. */
-    void connectHost(SandboxSpec spec, SandboxHost host) {
+    /**
+     * Creates the host's network namespace with its eth0 on the bridge; addressed and up when {@code address}, else
+     * left for the host's own network configuration (a booted machine's systemd-networkd).
+     */
+    void connectHost(SandboxSpec spec, SandboxHost host, boolean address) {
         String netns = spec.netnsName(host.name());
         ip("netns", "add", netns);
         // The host-side end is created directly in the host's namespace and named like a real server's NIC.
         ip("link", "add", spec.vethName(host.name()), "type", "veth", "peer", "name", "eth0", "netns", netns);
         ip("link", "set", spec.vethName(host.name()), "master", spec.bridge(), "up");
-        ip("-n", netns, "addr", "add", host.address() + "/" + spec.prefixLength(), "dev", "eth0");
-        ip("-n", netns, "link", "set", "eth0", "up");
-        ip("-n", netns, "link", "set", "lo", "up");
+        if (address) {
+            ip("-n", netns, "addr", "add", host.address() + "/" + spec.prefixLength(), "dev", "eth0");
+            ip("-n", netns, "link", "set", "eth0", "up");
+            ip("-n", netns, "link", "set", "lo", "up");
+        }
         // No default route: hosts can reach each other and the machine (gateway) but nothing else.
     }
 

@@ -40,15 +40,29 @@ final class SandboxPreflight {
         this.runner = runner;
     }
 
-    /** Throws {@link SandboxException} if the sandbox cannot work here; returns warnings otherwise. */
+    /** Throws {@link SandboxException} if the namespace sandbox cannot work here; returns warnings otherwise. */
     List<String> check() {
+        return check(REQUIRED, RECOMMENDED);
+    }
+
+    /**
+     * For a machine sandbox: the machines bring their own software (installed by the deploy), so nothing of it is
+     * recommended on this machine, but building, booting and feeding them needs {@code machineTools}.
+     */
+    List<String> checkMachines(List<Requirement> machineTools) {
+        List<Requirement> required = new ArrayList<>(REQUIRED);
+        required.addAll(machineTools);
+        return check(required, List.of());
+    }
+
+    private List<String> check(List<Requirement> required, List<Requirement> recommended) {
         List<String> problems = new ArrayList<>();
         ExecResult id = runner.run(List.of("id", "-u"), Duration.ofSeconds(10));
         if (!id.ok() || !id.stdout().strip().equals("0")) {
             problems.add("the sandbox must run as root (it creates network namespaces, network devices and mounts); "
                     + "current uid: " + (id.ok() ? id.stdout().strip() : "unknown (" + id.describe() + ")"));
         }
-        List<Requirement> missing = missing(REQUIRED);
+        List<Requirement> missing = missing(required);
         if (!missing.isEmpty()) {
             problems.add("missing " + describe(missing) + "; install with: " + aptGet(missing));
         }
@@ -56,7 +70,7 @@ final class SandboxPreflight {
             throw new SandboxException("cannot start the sandbox: " + String.join("; ", problems));
         }
         List<String> warnings = new ArrayList<>();
-        for (Requirement r : missing(RECOMMENDED)) {
+        for (Requirement r : missing(recommended)) {
             warnings.add(r.displayName() + " is not installed (package " + r.debianPackage()
                     + "), so deploying to the sandbox will fail; install with: " + aptGet(List.of(r)));
         }

@@ -7,6 +7,7 @@ import io.tierlift.descriptor.LoadedDescriptor;
 import io.tierlift.model.AppDescriptor;
 import io.tierlift.model.Host;
 import io.tierlift.release.ProcessCommandRunner;
+import io.tierlift.sandbox.MachineOs;
 import io.tierlift.sandbox.Sandbox;
 import io.tierlift.sandbox.SandboxException;
 import io.tierlift.sandbox.SandboxHost;
@@ -48,6 +49,15 @@ public final class SandboxCommand implements Callable<Integer> {
             description = "Bridge joining the hosts (tl-<letters/digits>, default: ${DEFAULT-VALUE}).")
     String bridge;
 
+    @Option(names = "--machines", description = "Boot each host as a Debian machine with systemd (login `deploy` with "
+            + "sudo, nothing installed but sshd, sudo and python3; packages from a cache on the bridge) instead of a "
+            + "namespace host sharing this machine's software. The first run per release builds its root (minutes).")
+    boolean machines;
+
+    @Option(names = "--os", paramLabel = "RELEASE", defaultValue = "debian12",
+            description = "Release the machines boot with --machines: debian12 or debian13 (default: ${DEFAULT-VALUE}).")
+    String os;
+
     SandboxCommand(Application app) {
         this.app = app;
     }
@@ -71,7 +81,20 @@ public final class SandboxCommand implements Callable<Integer> {
         return ExitCode.OK;
     }
 
+    private MachineOs machineOs() {
+        try {
+            return MachineOs.parse(os);
+        } catch (IllegalArgumentException e) {
+            throw new UserException(e.getMessage(), ExitCode.USAGE);
+        }
+    }
+
     private void up(Sandbox sandbox) {
+        if (!machines && !os.equals("debian12")) {
+            throw new UserException("--os chooses the release of --machines; add --machines", ExitCode.USAGE);
+        }
+        // Checked before anything is loaded or created.
+        MachineOs release = machines ? machineOs() : null;
         LoadedDescriptor loaded = app.loader().load(file, Optional.empty());
         AppDescriptor descriptor = loaded.descriptor();
         var target = descriptor.targets().onprem().orElseThrow(() ->
@@ -83,7 +106,12 @@ public final class SandboxCommand implements Callable<Integer> {
         // The hosts' /24 is taken from the first address; the bridge takes its .1.
         String first = hosts.get(0).address();
         String prefix = first.substring(0, first.lastIndexOf('.') + 1);
-        sandbox.up(new SandboxSpec(bridge, prefix + "0/24", prefix + "1", hosts), app.console()::info);
+        SandboxSpec spec = new SandboxSpec(bridge, prefix + "0/24", prefix + "1", hosts);
+        if (machines) {
+            sandbox.upMachines(spec, release, app.console()::info);
+        } else {
+            sandbox.up(spec, app.console()::info);
+        }
         createSandboxSecrets(descriptor, sandbox.stateDir());
         app.console().info("sandbox is up: " + hosts.size() + " hosts; ssh -F " + sandbox.sshConfig() + " " + hosts.get(0).name());
     }
@@ -131,9 +159,12 @@ public final class SandboxCommand implements Callable<Integer> {
     private void status(SandboxStatus status) {
         if (!status.recorded()) {
             app.console().out().println("sandbox: not up");
+        } else {
+            app.console().out().println("sandbox: " + status.kind());
         }
         for (SandboxStatus.Host host : status.hosts()) {
-            app.console().out().printf("%-10s %-15s %s%n", host.name(), host.address(), host.up() ? "up" : "DOWN");
+            String system = host.system().isEmpty() ? "" : " (systemd: " + host.system() + ")";
+            app.console().out().printf("%-10s %-15s %s%s%n", host.name(), host.address(), host.up() ? "up" : "DOWN", system);
         }
         app.console().out().flush();
     }
