@@ -9,10 +9,15 @@ import java.util.List;
  * each service itself, in its own order, with its own settings.
  */
 public final class PackageCommands {
-    /** What the sources offer: "LISTS yes|no", then "CANDIDATE name version-or-(none)" per package apt knows. */
+    /**
+     * What the sources offer: "LISTS yes|no" (whether apt knows any package from the sources configured
+     * now), then "CANDIDATE name version-or-(none)" per package apt knows.
+     */
     public RemoteCommand candidates(List<String> packages) {
         return RemoteCommand.script(String.join("\n",
-                "if ls /var/lib/apt/lists/*_Packages* >/dev/null 2>&1; then echo 'LISTS yes'; else echo 'LISTS no'; fi",
+                // apt reads only the lists of the sources configured now; with none read, its policy names
+                // no "... Packages" file (lists left from another mirror do not count): download first.
+                "if LC_ALL=C apt-cache policy 2>/dev/null | grep -q ' Packages$'; then echo 'LISTS yes'; else echo 'LISTS no'; fi",
                 "LC_ALL=C apt-cache policy \"$@\" 2>/dev/null | while read -r first rest; do",
                 "  case \"$first\" in",
                 "    Candidate:) echo \"CANDIDATE $name $rest\" ;;",

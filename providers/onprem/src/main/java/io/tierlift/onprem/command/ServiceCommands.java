@@ -164,9 +164,10 @@ public final class ServiceCommands {
                 releaseDir, layout.serviceUser(), AppLayout.ENVEXEC, layout.environmentFile(), command);
     }
 
+    /** With systemd the unit is enabled as it starts, so a rebooted host serves again without tierlift. */
     public RemoteCommand appStart() {
         if (systemd) {
-            return RemoteCommand.of("systemctl", "start", app + "-api");
+            return RemoteCommand.of("systemctl", "enable", "--now", app + "-api");
         }
         return asAppUser(gunicornArgv(true), "install -d -o \"$app\" -g \"$app\" -m 0755 \"/run/$app\"");
     }

@@ -123,7 +123,7 @@ class ServiceCommandsTest {
     void withSystemdTheAppIsItsUnit() {
         ServiceCommands withSystemd = new ServiceCommands(true, "notes", "/srv/notes", 16, 5432);
 
-        assertThat(withSystemd.appStart().argv()).containsExactly("systemctl", "start", "notes-api");
+        assertThat(withSystemd.appStart().argv()).containsExactly("systemctl", "enable", "--now", "notes-api");
     }
 
     @Test
