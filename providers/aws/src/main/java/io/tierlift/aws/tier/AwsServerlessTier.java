@@ -104,7 +104,7 @@ final class AwsServerlessTier extends CloudFormationTier {
     }
 
     private ServerlessSession session() {
-        return new ServerlessSession(new AwsSession(context, scope), scope, invokers);
+        return new ServerlessSession(new AwsSession(context, scope), scope, stackPlan(), invokers);
     }
 
     /** Runs {@code action} with a session opened for it; AWS failures become operator messages. */

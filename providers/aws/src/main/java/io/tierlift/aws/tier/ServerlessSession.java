@@ -11,7 +11,6 @@ import io.tierlift.model.AppDescriptor;
 import io.tierlift.release.PipSettings;
 import io.tierlift.release.ProcessCommandRunner;
 import io.tierlift.render.aws.StackPlan;
-import io.tierlift.render.aws.serverless.AwsServerlessRenderer;
 import io.tierlift.render.aws.serverless.LambdaAdapter;
 import io.tierlift.render.engine.FreemarkerEngine;
 import io.tierlift.tier.TierScope;
@@ -36,10 +35,11 @@ final class ServerlessSession implements AutoCloseable {
     private final AwsServerlessDeployer deployer;
     private final StackPlan plan;
 
-    ServerlessSession(AwsSession aws, TierScope scope, Function<Function<String, LambdaClient>, ReleaseInvoker> invokers) {
+    /** {@code plan}: the tier's stacks for this descriptor, as {@link AwsServerlessTier} renders them. */
+    ServerlessSession(AwsSession aws, TierScope scope, StackPlan plan, Function<Function<String, LambdaClient>, ReleaseInvoker> invokers) {
         this.aws = aws;
         AppDescriptor descriptor = scope.descriptor();
-        this.plan = new AwsServerlessRenderer().plan(descriptor);
+        this.plan = plan;
         var progress = aws.context.progress();
         StackSet stackSet = new StackSet(AwsServerlessDeployer.TARGET, aws.clients::cloudFormation, aws.clients::s3, aws.stacks,
                 progress, aws.deployerSettings.pollInterval(), aws.deployerSettings.stackTimeout(), aws.context.clock());
