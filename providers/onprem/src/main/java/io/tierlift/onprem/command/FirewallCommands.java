@@ -38,4 +38,9 @@ public final class FirewallCommands {
                 "if [ -f \"$d/rollback.pid\" ]; then kill \"$(cat \"$d/rollback.pid\")\" 2>/dev/null || true; rm -f \"$d/rollback.pid\"; fi",
                 "rm -f \"$d/previous.nft\""));
     }
+
+    /** The boot unit loads the placed rules again after a reboot; enabling an enabled unit changes nothing. */
+    public RemoteCommand enableAtBoot(String unit) {
+        return RemoteCommand.script("systemctl daemon-reload && systemctl enable --quiet \"$1\"", unit);
+    }
 }

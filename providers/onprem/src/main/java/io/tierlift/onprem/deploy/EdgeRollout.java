@@ -10,6 +10,7 @@ import io.tierlift.onprem.release.ReleaseCommands;
 import io.tierlift.onprem.release.ReleaseSet;
 import io.tierlift.provider.Progress;
 import io.tierlift.render.onprem.edge.EdgeTopology;
+import io.tierlift.render.onprem.firewall.FirewallRenderer;
 
 import java.util.List;
 import java.util.Optional;
@@ -66,7 +67,7 @@ final class EdgeRollout {
             throw new HostFailure(host.name(), "refusing to apply the firewall: this SSH session comes from " + client
                     + ", which admin_networks (" + target.adminNetworks() + ") would shut out");
         }
-        String file = rules.get(0).path();
+        String file = FirewallRenderer.PATH;
         staged.apply(session, rules, () -> {
             var check = session.attempt(firewallCommands.check(file));
             if (!check.ok()) {
@@ -78,6 +79,9 @@ final class EdgeRollout {
             } catch (RuntimeException lost) {
                 throw new HostFailure(host.name(), "a new SSH session could not reach the host after the firewall change; "
                         + "the previous rules come back within " + FIREWALL_ROLLBACK_SECONDS + " s (" + lost.getMessage() + ")");
+            }
+            if (context.state(host).systemd()) {
+                session.run("enabling the firewall at boot", firewallCommands.enableAtBoot(FirewallRenderer.UNIT));
             }
             progress.step(host.name(), "firewall applied");
             report.changed(host.name());

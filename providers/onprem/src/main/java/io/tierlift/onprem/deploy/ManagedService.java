@@ -1,5 +1,7 @@
 package io.tierlift.onprem.deploy;
 
+import io.tierlift.render.onprem.firewall.FirewallRenderer;
+
 /** The services whose config tierlift places; a changed file names the one to reload. */
 public enum ManagedService {
     NGINX, POSTGRES, APP, FIREWALL, NONE;
@@ -16,7 +18,7 @@ public enum ManagedService {
                 || path.startsWith("/etc/systemd/system/" + app)) {
             return APP;
         }
-        if (path.startsWith("/etc/tierlift/firewall")) {
+        if (path.startsWith("/etc/tierlift/firewall") || path.equals(FirewallRenderer.UNIT_PATH)) {
             return FIREWALL;
         }
         return NONE;

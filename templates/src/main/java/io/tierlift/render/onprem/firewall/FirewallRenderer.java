@@ -16,11 +16,17 @@ import java.util.Map;
 
 /**
  * An nftables ruleset for every host: incoming traffic is dropped except replies, loopback,
- * ping, SSH from the admin networks and the topology's {@link Flow}s into the host.
+ * ping, SSH from the admin networks and the topology's {@link Flow}s into the host. A oneshot
+ * systemd unit loads the same file at boot, so the rules survive a reboot without tierlift.
  */
 public final class FirewallRenderer implements HostRoleRenderer {
     public static final String PATH = "/etc/tierlift/firewall.nft";
+    /** The boot unit that loads {@link #PATH}; enabled by the deploy on hosts that run systemd. */
+    public static final String UNIT = "tierlift-firewall.service";
+    public static final String UNIT_PATH = "/etc/systemd/system/" + UNIT;
     static final String TEMPLATE = "onprem/firewall/firewall.nft.ftl";
+    static final String UNIT_TEMPLATE = "onprem/firewall/tierlift-firewall.service.unit.ftl";
+    private static final String NFT = "/usr/sbin/nft";
     static final int DEFAULT_SSH_PORT = 22;
 
     private final TemplateEngine engine;
@@ -40,7 +46,8 @@ public final class FirewallRenderer implements HostRoleRenderer {
     @Override
     public List<RenderedFile> render(OnpremScope scope) {
         FirewallRules rules = rules(scope, topology.flows(scope.app(), scope.target()));
-        return List.of(HostFile.config(scope, PATH, engine.render(TEMPLATE, rules)));
+        return List.of(HostFile.config(scope, PATH, engine.render(TEMPLATE, rules)),
+                HostFile.config(scope, UNIT_PATH, engine.render(UNIT_TEMPLATE, new FirewallUnit(NFT, PATH))));
     }
 
     FirewallRules rules(OnpremScope scope, List<Flow> flows) {

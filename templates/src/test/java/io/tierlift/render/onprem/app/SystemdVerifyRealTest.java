@@ -3,6 +3,7 @@ package io.tierlift.render.onprem.app;
 import io.tierlift.provider.RenderedFile;
 import io.tierlift.render.TestDescriptors;
 import io.tierlift.render.engine.FreemarkerEngine;
+import io.tierlift.render.onprem.firewall.FirewallRenderer;
 import io.tierlift.render.onprem.firewall.HostcfgCases;
 import io.tierlift.render.onprem.firewall.Programs;
 import io.tierlift.secret.SecretView;
@@ -83,5 +84,22 @@ class SystemdVerifyRealTest {
         var layout = renderer.layout(d, d.targets().onprem().orElseThrow());
         assertThat(units("compact.yaml")).extracting(RenderedFile::location)
                 .containsExactly("app1" + layout.unitFile(), "app2" + layout.unitFile());
+    }
+
+    @Test
+    void systemdAcceptsTheFirewallBootUnitOfEveryHost() throws IOException {
+        programs.require(SYSTEMD_ANALYZE, "systemd");
+        List<RenderedFile> units = HostcfgCases.render(new FirewallRenderer(new FreemarkerEngine()),
+                HostcfgCases.descriptor("seed.yaml"), SecretView.masked()).stream()
+                .filter(f -> f.location().endsWith(FirewallRenderer.UNIT_PATH)).toList();
+        assertThat(units).as("one per host").hasSize(7);
+        for (RenderedFile unit : units) {
+            Programs.Result result = verify(unit.location().substring(0, unit.location().indexOf('/')),
+                    FirewallRenderer.UNIT, unit.contentAsText());
+            assertThat(result.exit()).as(result.describe()).isZero();
+            assertThat(result.stderr().lines().filter(l -> l.contains(FirewallRenderer.UNIT))).as(result.describe()).isEmpty();
+            assertThat(unit.contentAsText()).contains("ExecStart=/usr/sbin/nft -f " + FirewallRenderer.PATH)
+                    .contains("WantedBy=sysinit.target");
+        }
     }
 }

@@ -22,9 +22,15 @@ class FirewallRendererTest {
     private final FirewallRenderer renderer = new FirewallRenderer(new FreemarkerEngine());
 
     private Map<String, String> byHost(AppDescriptor d) {
-        return HostcfgCases.render(renderer, d, SecretView.masked()).stream()
+        return rulesets(d).stream()
                 .collect(Collectors.toMap(f -> f.location().substring(0, f.location().indexOf('/')),
                         RenderedFile::contentAsText));
+    }
+
+    /** The rules files, without the boot units that load them. */
+    private List<RenderedFile> rulesets(AppDescriptor d) {
+        return HostcfgCases.render(renderer, d, SecretView.masked()).stream()
+                .filter(f -> f.location().endsWith(FirewallRenderer.PATH)).toList();
     }
 
     static Stream<String> fixtures() {
@@ -35,10 +41,13 @@ class FirewallRendererTest {
     @MethodSource("fixtures")
     void everyHostGetsOneRulesetThatDropsByDefault(String fixture) {
         AppDescriptor d = HostcfgCases.descriptor(fixture);
-        List<RenderedFile> files = HostcfgCases.render(renderer, d, SecretView.masked());
-        assertThat(files).hasSize(d.targets().onprem().orElseThrow().hosts().size());
+        List<RenderedFile> all = HostcfgCases.render(renderer, d, SecretView.masked());
+        int hosts = d.targets().onprem().orElseThrow().hosts().size();
+        assertThat(all).as("a ruleset and its boot unit per host").hasSize(2 * hosts);
+        assertThat(all.stream().filter(f -> f.location().endsWith(FirewallRenderer.UNIT_PATH))).hasSize(hosts);
+        List<RenderedFile> files = rulesets(d);
+        assertThat(files).hasSize(hosts);
         for (RenderedFile file : files) {
-            assertThat(file.location()).endsWith(FirewallRenderer.PATH);
             assertThat(file.mode()).isEqualTo(0644);
             assertThat(file.sensitive()).isFalse();
             String text = file.contentAsText();

@@ -26,6 +26,12 @@ class NftablesRealTest {
     private static NetworkNamespace namespace;
     private final FirewallRenderer renderer = new FirewallRenderer(new FreemarkerEngine());
 
+    /** The rules files (each host also gets the boot unit that loads its file). */
+    private List<RenderedFile> rulesets(io.tierlift.model.AppDescriptor d) {
+        return HostcfgCases.render(renderer, d, SecretView.masked()).stream()
+                .filter(f -> f.location().endsWith(FirewallRenderer.PATH)).toList();
+    }
+
     @BeforeAll
     static void createNamespace() {
         PROGRAMS.require("/usr/sbin/nft", "nftables");
@@ -52,7 +58,7 @@ class NftablesRealTest {
     @ParameterizedTest
     @MethodSource("fixtures")
     void nftAcceptsTheRulesetOfEveryHost(String fixture) throws IOException {
-        List<RenderedFile> files = HostcfgCases.render(renderer, HostcfgCases.descriptor(fixture), SecretView.masked());
+        List<RenderedFile> files = rulesets(HostcfgCases.descriptor(fixture));
         assertThat(files).isNotEmpty();
         for (RenderedFile file : files) {
             Path path = write(file);
@@ -67,7 +73,7 @@ class NftablesRealTest {
     @Test
     void nftRejectsABrokenRuleset() throws IOException {
         // Shows the check above can fail: the same file with a misspelt keyword.
-        RenderedFile file = HostcfgCases.render(renderer, TestDescriptors.load("compact.yaml"), SecretView.masked()).get(0);
+        RenderedFile file = rulesets(TestDescriptors.load("compact.yaml")).get(0);
         Path path = Files.createTempFile("tl-firewall-", ".nft");
         try {
             Files.writeString(path, file.contentAsText().replace("policy drop;", "policy dorp;"));
@@ -79,7 +85,7 @@ class NftablesRealTest {
 
     @Test
     void applyingTwiceGivesTheSameRulesAndLeavesOtherTablesAlone() throws IOException {
-        List<RenderedFile> files = HostcfgCases.render(renderer, TestDescriptors.load("seed.yaml"), SecretView.masked());
+        List<RenderedFile> files = rulesets(TestDescriptors.load("seed.yaml"));
         RenderedFile db1 = files.stream().filter(f -> f.location().startsWith("db1/")).findFirst().orElseThrow();
         Path path = write(db1);
         try {
