@@ -35,4 +35,24 @@ class SandboxCommandTest {
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).contains("sandbox: not up");
     }
+
+    @Test
+    void restartNeedsAMachineNameAndOtherActionsTakeNone(@TempDir Path stateDir) {
+        CliRun bare = CliRun.of("sandbox", "restart", "--state-dir", stateDir.toString());
+        assertThat(bare.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(bare.err()).contains("sandbox restart needs the machine's name");
+
+        CliRun extra = CliRun.of("sandbox", "down", "app1", "--state-dir", stateDir.toString());
+        assertThat(extra.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(extra.err()).contains("sandbox down takes no host name");
+        assertThat(stateDir).isEmptyDirectory();
+    }
+
+    @Test
+    void restartWithoutASandboxSaysSoAndFails(@TempDir Path stateDir) {
+        CliRun run = CliRun.of("sandbox", "restart", "app1", "--state-dir", stateDir.toString());
+
+        assertThat(run.exitCode()).isEqualTo(ExitCode.FAILED);
+        assertThat(run.err()).contains("no sandbox is up in");
+    }
 }

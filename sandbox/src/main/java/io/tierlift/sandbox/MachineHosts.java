@@ -79,6 +79,11 @@ final class MachineHosts {
         nspawn.start(spec, host, hostDir, recorder);
     }
 
+    /** Boots a machine whose root was prepared by {@link #startHost} and that has since shut down. */
+    void bootAgain(SandboxSpec spec, SandboxHost host, RuntimeRecorder recorder) {
+        nspawn.start(spec, host, hostsDir.resolve(host.name()), recorder);
+    }
+
     String hostPublicKey(SandboxHost host) {
         try {
             return MachineRoot.hostPublicKey(hostsDir.resolve(host.name()));

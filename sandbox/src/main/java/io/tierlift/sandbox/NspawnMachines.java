@@ -164,8 +164,10 @@ final class NspawnMachines {
 
     /** Runs {@code argv} in the machine from outside (its namespaces, as root, no SSH): for tests and status. */
     ExecResult exec(HostRuntime h, List<String> argv, Duration timeout) {
+        // The machine's own root and working directory (--root, --wd without a value): "--wd=/" would be opened
+        // before entering, i.e. this machine's "/", which the machine cannot name (getcwd fails in it).
         List<String> command = new ArrayList<>(List.of("nsenter", "-t", Long.toString(h.pid1()),
-                "-m", "-u", "-i", "-p", "-n", "--wd=/", "--"));
+                "-m", "-u", "-i", "-p", "-n", "--root", "--wd", "--"));
         command.addAll(argv);
         return runner.run(command, timeout);
     }

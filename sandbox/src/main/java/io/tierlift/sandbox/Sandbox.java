@@ -276,6 +276,34 @@ public final class Sandbox {
         progress.message(String.format("sandbox torn down in %.1f s", (System.nanoTime() - started) / 1e9));
     }
 
+    // ------------------------------------------------------------------------------------------------ restart
+
+    /**
+     * Shuts machine {@code host} down cleanly (its systemd stops every service, as {@code systemctl reboot} does) and
+     * boots it again from the same root: what survives is what a server keeps across a reboot, and nothing is started
+     * but what the machine's own units start. Only machines can restart; a namespace host has no init to boot.
+     */
+    public void restart(String host, ProgressListener progress) {
+        MachineLock.locked(() -> {
+            StateFile state = store.read().orElseThrow(() -> new SandboxException("no sandbox is up in " + stateDir));
+            if (!state.isMachines()) {
+                throw new SandboxException("only machines restart (sandbox up --machines); namespace hosts run no init");
+            }
+            HostRuntime h = state.hosts().stream().filter(r -> r.name().equals(host)).findFirst()
+                    .orElseThrow(() -> new SandboxException("no host named " + host + " in the sandbox"));
+            SandboxHost spec = state.spec().hosts().stream().filter(s -> s.name().equals(host)).findFirst().orElseThrow();
+            long started = System.nanoTime();
+            Map<String, HostRuntime> runtimes = new LinkedHashMap<>();
+            state.hosts().forEach(r -> runtimes.put(r.name(), r));
+            RuntimeRecorder recorder = new RuntimeRecorder(store, state.spec(), runtimes, state.machines());
+            machines.stop(h);
+            progress.message("machine " + host + " shut down");
+            machines.bootAgain(state.spec(), spec, recorder);
+            progress.message(String.format("machine %s booted again in %.1f s", host, (System.nanoTime() - started) / 1e9));
+            return null;
+        });
+    }
+
     // ------------------------------------------------------------------------------------------ status, exec
 
     /** Checks each recorded host now: is its init alive and does its sshd accept connections. */

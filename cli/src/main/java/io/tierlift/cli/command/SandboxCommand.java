@@ -34,8 +34,12 @@ public final class SandboxCommand implements Callable<Integer> {
     private static final String ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
     private final Application app;
 
-    @Parameters(index = "0", paramLabel = "ACTION", description = "up, down or status.")
+    @Parameters(index = "0", paramLabel = "ACTION", description = "up, down, status, or restart HOST (a machine: "
+            + "clean shutdown, then boot again, as a server reboot).")
     String action;
+
+    @Parameters(index = "1", paramLabel = "HOST", arity = "0..1", description = "The machine to restart.")
+    String host;
 
     @Option(names = {"-f", "--file"}, paramLabel = "FILE", defaultValue = "examples/notes/sandbox.yaml",
             description = "Descriptor whose on-prem hosts to create (default: ${DEFAULT-VALUE}).")
@@ -65,6 +69,9 @@ public final class SandboxCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Sandbox sandbox = new Sandbox(stateDir != null ? stateDir : Sandbox.defaultStateDir(), new ProcessCommandRunner());
+        if (host != null && !action.equals("restart")) {
+            throw new UserException("sandbox " + action + " takes no host name (only restart does)", ExitCode.USAGE);
+        }
         try {
             switch (action) {
                 case "up" -> up(sandbox);
@@ -73,7 +80,14 @@ public final class SandboxCommand implements Callable<Integer> {
                     app.console().info("sandbox is down");
                 }
                 case "status" -> status(sandbox.status());
-                default -> throw new UserException("unknown sandbox action '" + action + "'; expected up, down or status", ExitCode.USAGE);
+                case "restart" -> {
+                    if (host == null) {
+                        throw new UserException("sandbox restart needs the machine's name, e.g. sandbox restart app1", ExitCode.USAGE);
+                    }
+                    sandbox.restart(host, app.console()::info);
+                }
+                default -> throw new UserException("unknown sandbox action '" + action + "'; expected up, down, status or restart",
+                        ExitCode.USAGE);
             }
         } catch (SandboxException e) {
             throw new UserException(e.getMessage());
