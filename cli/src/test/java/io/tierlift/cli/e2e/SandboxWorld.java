@@ -33,6 +33,31 @@ final class SandboxWorld implements AutoCloseable {
     final List<SandboxHost> hosts = new ArrayList<>();
 
     SandboxWorld(String exampleDescriptor, int subnet, String bridge) throws IOException {
+        this(exampleDescriptor, subnet);
+        sandbox.up(new SandboxSpec(bridge, subnetPrefix + "0/24", subnetPrefix + "1", hosts), line -> { });
+    }
+
+    /**
+     * A world of booted Debian machines ({@code sandbox up --machines}, as an operator runs it): the descriptor
+     * logs in as the sudo user deploy, and packages come only from the sandbox's cache on the bridge.
+     */
+    static SandboxWorld machines(String exampleDescriptor, int subnet, String bridge, String os) throws IOException {
+        SandboxWorld world = new SandboxWorld(exampleDescriptor, subnet);
+        // Passwords with characters SASLprep changes (a ligature, a no-break space): clients normalise them.
+        Files.writeString(world.stateDir.resolve("secrets/notes-db-password"),
+                "db-\ufb01le\u00a0" + Long.toHexString(System.nanoTime()) + "\n");
+        Files.writeString(world.stateDir.resolve("secrets/notes-replication-password"),
+                "repl-\ufb01\u00a0" + Long.toHexString(System.nanoTime()) + "\n");
+        Cli up = Cli.run(world.env(), "sandbox", "up", "--machines", "--os", os, "-f", world.descriptor.toString(),
+                "--state-dir", world.stateDir.toString(), "--bridge", bridge);
+        if (up.exitCode() != 0) {
+            world.close();
+            throw new IllegalStateException("sandbox up --machines failed:\n" + up.all());
+        }
+        return world;
+    }
+
+    private SandboxWorld(String exampleDescriptor, int subnet) throws IOException {
         root = Files.createTempDirectory("tierlift-e2e-");
         appDir = root.resolve("app");
         stateDir = root.resolve("sandbox");
@@ -56,11 +81,15 @@ final class SandboxWorld implements AutoCloseable {
             hosts.add(new SandboxHost(host.group(1), host.group(2)));
         }
         sandbox = new Sandbox(stateDir, new ProcessCommandRunner());
-        sandbox.up(new SandboxSpec(bridge, subnetPrefix + "0/24", subnetPrefix + "1", hosts), line -> { });
     }
 
     String address(String host) {
         return hosts.stream().filter(h -> h.name().equals(host)).findFirst().orElseThrow().address();
+    }
+
+    /** A machine's clean shutdown and boot (machine worlds only). */
+    void restart(String host) {
+        sandbox.restart(host, line -> { });
     }
 
     ExecResult exec(String host, String script) {
