@@ -47,11 +47,8 @@ public final class EdgeRenderer implements HostRoleRenderer {
     private static final String MODSECURITY_DIR = "/etc/nginx/modsecurity";
     private static final String MODSECURITY_MAIN = MODSECURITY_DIR + "/main.conf";
     private static final String MODSECURITY_ENGINE = MODSECURITY_DIR + "/modsecurity.conf";
-    private static final String CRS_SETUP = MODSECURITY_DIR + "/crs-setup.conf";
+    private static final String CRS_SETTINGS = MODSECURITY_DIR + "/crs-settings.conf";
     private static final String MODSECURITY_AUDIT_LOG = "/var/log/nginx/modsec_audit.log";
-    /** Debian 12's modsecurity-crs; the CRS checks that a set-up file of its own version ran. */
-    private static final String CRS_VERSION = "3.3.4";
-    private static final int CRS_SETUP_VERSION = 334;
 
     private static final String APP_UPSTREAM = "tierlift_app";
     private static final String STATIC_UPSTREAM = "tierlift_static";
@@ -205,10 +202,10 @@ public final class EdgeRenderer implements HostRoleRenderer {
             modsec(MODSECURITY_ENGINE, "modsecurity", new NginxViews.ModSecurityEngine(waf.blocking(),
                     waf.blocking() ? "On" : "DetectionOnly", bodyLimit, target.edge().maxBodySize(),
                     EdgeTopology.MODSECURITY_DATA_DIR, MODSECURITY_AUDIT_LOG, EdgeTopology.MODSECURITY_UNICODE_MAP));
-            modsec(CRS_SETUP, "crs-setup", new NginxViews.CrsSetup(CRS_VERSION, waf.paranoia(),
-                    waf.anomalyThreshold(), CRS_SETUP_VERSION));
+            modsec(CRS_SETTINGS, "crs-settings", new NginxViews.CrsSettings(waf.paranoia(), waf.anomalyThreshold()));
+            // The package's own set-up first: it carries the version marker of the CRS the host installed.
             modsec(MODSECURITY_MAIN, "main", new NginxViews.ModSecurityMain(
-                    List.of(MODSECURITY_ENGINE, CRS_SETUP, EdgeTopology.CRS_RULES)));
+                    List.of(MODSECURITY_ENGINE, EdgeTopology.CRS_PACKAGE_SETUP, CRS_SETTINGS, EdgeTopology.CRS_RULES)));
         }
 
         private NginxViews.Upstream upstream(String name, List<Host> hosts, int port, int keepalive) {

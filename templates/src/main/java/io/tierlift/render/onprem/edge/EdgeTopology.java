@@ -45,6 +45,8 @@ public record EdgeTopology(String app, OnpremTarget target) {
     public static final String MODSECURITY_MODULE = "/usr/lib/nginx/modules/ngx_http_modsecurity_module.so";
     /** The OWASP CRS rules, from Debian's modsecurity-crs. */
     public static final String CRS_RULES = "/usr/share/modsecurity-crs/rules/*.conf";
+    /** The set-up file Debian's modsecurity-crs installs: default actions and its release's tx.crs_setup_version. */
+    public static final String CRS_PACKAGE_SETUP = "/etc/modsecurity/crs/crs-setup.conf";
     /**
      * The unicode map ModSecurity decodes %u escapes with, as shipped by
      * libnginx-mod-http-modsecurity outside /etc/nginx (its copy in /etc/nginx is an editable

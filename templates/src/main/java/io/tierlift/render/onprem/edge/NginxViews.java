@@ -97,6 +97,6 @@ public final class NginxViews {
                                     String dataDir, String auditLog, String unicodeMap) {
     }
 
-    public record CrsSetup(String crsVersion, int paranoia, int inboundThreshold, int crsSetupVersion) {
+    public record CrsSettings(int paranoia, int inboundThreshold) {
     }
 }

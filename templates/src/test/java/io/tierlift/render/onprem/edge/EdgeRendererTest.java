@@ -132,11 +132,15 @@ class EdgeRendererTest {
     }
 
     @Test
-    void wafSettingsReachTheCrsSetUp() {
+    void wafSettingsReachTheCrsSettingsAndTheCrsReleaseIsTheHostsOwn() {
         List<RenderedFile> paranoid = EdgeVariations.named("apps-6").render();
-        assertThat(text(paranoid, "waf1/etc/nginx/modsecurity/crs-setup.conf"))
+        assertThat(text(paranoid, "waf1/etc/nginx/modsecurity/crs-settings.conf"))
                 .contains("setvar:tx.paranoia_level=4,setvar:tx.blocking_paranoia_level=4",
-                        "setvar:tx.inbound_anomaly_score_threshold=10");
+                        "setvar:tx.inbound_anomaly_score_threshold=10")
+                .as("no CRS release is assumed: the version marker is the package's").doesNotContain("setvar:tx.crs_setup_version");
+        assertThat(text(paranoid, "waf1/etc/nginx/modsecurity/main.conf").lines().filter(l -> l.startsWith("Include ")))
+                .containsExactly("Include /etc/nginx/modsecurity/modsecurity.conf", "Include /etc/modsecurity/crs/crs-setup.conf",
+                        "Include /etc/nginx/modsecurity/crs-settings.conf", "Include /usr/share/modsecurity-crs/rules/*.conf");
         assertThat(text(paranoid, "waf1/etc/nginx/modsecurity/modsecurity.conf"))
                 .contains("SecRuleEngine On", "SecRequestBodyLimit 10485760");
         List<RenderedFile> detecting = EdgeVariations.named("detection-only").render();

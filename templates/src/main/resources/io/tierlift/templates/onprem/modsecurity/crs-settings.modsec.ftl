@@ -1,7 +1,8 @@
-# OWASP CRS ${crsVersion} set-up, rendered by tierlift in place of Debian's crs-setup.conf.
-# Anomaly scoring: rules add to a score and one rule blocks when it reaches the threshold.
-SecDefaultAction "phase:1,log,auditlog,pass"
-SecDefaultAction "phase:2,log,auditlog,pass"
+# OWASP CRS settings of this host, rendered by tierlift; local edits are overwritten.
+# Read after the set-up file of the host's own modsecurity-crs package, which sets the default
+# actions and the version marker its rules check (tx.crs_setup_version), so the settings below
+# fit whichever CRS release the host's sources installed. Anomaly scoring: rules add to a score,
+# and one rule blocks when it reaches the threshold.
 
 # Paranoia level ${paranoia}: higher levels run more rules and block more false positives.
 # CRS 3 reads tx.paranoia_level; CRS 4 calls it tx.blocking_paranoia_level.
@@ -15,9 +16,5 @@ SecAction \
 # The API is RESTful: allow its methods, not only GET, HEAD, POST and OPTIONS.
 SecAction \
     "id:900200,phase:1,nolog,pass,t:none,setvar:'tx.allowed_methods=GET HEAD POST PUT PATCH DELETE OPTIONS'"
-
-# The CRS refuses to run without this marker of a loaded set-up file.
-SecAction \
-    "id:900990,phase:1,nolog,pass,t:none,setvar:tx.crs_setup_version=${crsSetupVersion}"
 
 SecCollectionTimeout 600
