@@ -31,6 +31,12 @@ public final class DescriptorSchema {
             optional("python", text(Format.PYTHON_VERSION, "Python version the app needs."), "3.11", "3.11"),
             optional("requirements", text(Format.RELATIVE_PATH, "Requirements file, relative to `path`."),
                     "requirements.txt", "requirements.txt"),
+            optional("system_packages", map(Format.DEBIAN_PACKAGE, text(Format.PYTHON_PROJECT,
+                    "The Python project the Debian package provides."), 50,
+                    "On-prem app hosts: Debian packages that provide Python projects in place of wheels (binary "
+                            + "modules for a Python no wheel exists for). They are installed with the host's packages, the "
+                            + "virtualenv sees them, and the projects they provide are left out of the wheelhouse."),
+                    null, "{ python3-psycopg2: psycopg2-binary, python3-markupsafe: markupsafe }"),
             optional("health", text(Format.URL_PATH, "Health check path: 200 when the app and its database work."),
                     "/api/health", "/api/health"),
             optional("release_command", text(Format.COMMAND,

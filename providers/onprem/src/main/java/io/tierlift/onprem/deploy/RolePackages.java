@@ -35,6 +35,8 @@ public final class RolePackages {
         if (host.has(Role.APP)) {
             packages.add("python3-venv");
             packages.add("curl");
+            // Python projects the descriptor takes from Debian instead of wheels.
+            packages.addAll(descriptor.backend().systemPackages().keySet());
         }
         if (host.has(Role.DB_PRIMARY) || host.has(Role.DB_STANDBY)) {
             packages.add(postgresPackage(descriptor));

@@ -84,7 +84,9 @@ public final class ReleaseCommands {
                 "fi",
                 "mkdir -p \"$root/venvs\"",
                 "rm -rf \"$tree\"",
-                "\"$python\" -m venv \"$tree\"",
+                // Projects the descriptor takes from Debian packages are visible to the venv (and its pip).
+                "if [ -f \"$house/system-site-packages\" ]; then \"$python\" -m venv --system-site-packages \"$tree\"; "
+                        + "else \"$python\" -m venv \"$tree\"; fi",
                 "PIP_CONFIG_FILE=/dev/null \"$tree/bin/python\" -m pip --isolated install --no-index --no-cache-dir \\",
                 "  --disable-pip-version-check --quiet --find-links \"$house/wheels\" -r \"$house/requirements.txt\"",
                 "ln -sfn \"$id.tree\" \"$venv.tmp\"",

@@ -18,6 +18,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -28,6 +29,8 @@ import java.util.stream.Stream;
  */
 final class WheelhouseBuilder {
     static final String WHEELHOUSE_ARCHIVE = "wheelhouse.tar.gz";
+    /** In a wheelhouse whose venv must see the host's Debian-provided Python projects: their names. */
+    static final String SYSTEM_SITE_PACKAGES = "system-site-packages";
     // Lines of a requirements file that pull in other files, whose content the cache key would miss.
     private static final Pattern INCLUDE = Pattern.compile("^\\s*(-r|-c|--requirement|--constraint)(\\s|=|$).*");
 
@@ -78,14 +81,21 @@ final class WheelhouseBuilder {
         return load(id, hash.of(requirements), dir, false);
     }
 
-    private void fill(AppDescriptor d, Path temp, byte[] requirements) throws IOException {
+    private void fill(AppDescriptor d, Path temp, byte[] allRequirements) throws IOException {
         Path wheels = Files.createDirectory(temp.resolve("wheels"));
+        Set<String> provided = d.backend().systemProvidedProjects();
+        // The host installs what is left once the Debian-provided projects are out; its venv sees those.
+        byte[] requirements = SystemProvidedRequirements.without(allRequirements, provided);
         Path requirementsCopy = Files.write(temp.resolve("requirements.txt"), requirements);
         // Read on the host before building the venv, to refuse a Python the wheels were not fetched for.
         byte[] pythonVersion = (d.backend().python() + "\n").getBytes(StandardCharsets.US_ASCII);
         Files.write(temp.resolve("python-version"), pythonVersion);
         if (hasRequirements(requirements)) {
-            downloadWheels(d, wheels, requirementsCopy);
+            if (provided.isEmpty()) {
+                downloadWheels(d, wheels, requirementsCopy);
+            } else {
+                downloadWheelsBesides(d, provided, wheels, requirementsCopy, temp);
+            }
         }
         List<String> names = listWheels(wheels);
         for (String name : names) {
@@ -96,6 +106,11 @@ final class WheelhouseBuilder {
         List<ArchiveEntry> entries = new ArrayList<>();
         entries.add(ArchiveEntry.file("requirements.txt", requirements, false));
         entries.add(ArchiveEntry.file("python-version", pythonVersion, false));
+        if (!provided.isEmpty()) {
+            // Tells the host to build the venv with --system-site-packages (ReleaseCommands.buildVenv).
+            entries.add(ArchiveEntry.file(SYSTEM_SITE_PACKAGES, (String.join("\n", provided) + "\n")
+                    .getBytes(StandardCharsets.US_ASCII), false));
+        }
         entries.add(ArchiveEntry.directory("wheels"));
         for (String name : names) {
             entries.add(ArchiveEntry.file("wheels/" + name, wheels.resolve(name), false));
@@ -118,6 +133,48 @@ final class WheelhouseBuilder {
                 "-r", requirements.toString()));
         argv.addAll(pip.extraArgs());
         progress.step("wheelhouse", "fetching wheels for CPython " + python + " on " + pip.platform().describe());
+        new PipRun(runner, progress, "wheelhouse").run(argv, ReleaseBuilder.backendDir(d), pip.environment(),
+                failure -> pipFailure(python, failure));
+    }
+
+    /**
+     * The wheels of the requirements' dependency closure except the projects Debian packages provide.
+     * pip cannot be told a dependency is already there, and the hosts' Python may have no wheel of
+     * exactly those projects (that is why the descriptor names packages for them), so the closure is
+     * resolved for this machine's Python, where every wheel exists, and each remaining project is then
+     * fetched at that version, without dependencies, for the hosts' Python and platform. A dependency
+     * that only the hosts' Python version needs would be missing; the venv's pip install names it.
+     */
+    private void downloadWheelsBesides(AppDescriptor d, Set<String> provided, Path wheels, Path requirements, Path temp)
+            throws IOException {
+        Path report = temp.resolve("resolution.json");
+        List<String> resolve = new ArrayList<>(pip.python());
+        resolve.addAll(List.of("-m", "pip", "install", "--dry-run", "--ignore-installed", "--only-binary=:all:",
+                "--quiet", "--report", report.toString(), "--progress-bar", "off", "--disable-pip-version-check",
+                "-r", requirements.toString()));
+        resolve.addAll(pip.extraArgs());
+        progress.step("wheelhouse", "resolving the requirements besides " + String.join(", ", provided)
+                + " (provided by Debian packages)");
+        new PipRun(runner, progress, "wheelhouse").run(resolve, ReleaseBuilder.backendDir(d), pip.environment(),
+                failure -> new ReleaseException("wheelhouse: pip could not resolve the requirements on this machine's Python"
+                        + " (exit " + failure.exitCode() + "):\n" + failure.said()));
+        List<String> pins = SystemProvidedRequirements.pinsFromReport(Files.readString(report), provided);
+        Files.delete(report);
+        if (pins.isEmpty()) {
+            return;
+        }
+        String python = d.backend().python();
+        List<String> argv = new ArrayList<>(pip.python());
+        argv.addAll(List.of("-m", "pip", "download", "--no-deps", "--only-binary=:all:", "--implementation", "cp",
+                "--python-version", python));
+        for (String tag : pip.platform().pipTags()) {
+            argv.add("--platform");
+            argv.add(tag);
+        }
+        argv.addAll(List.of("--progress-bar", "off", "--disable-pip-version-check", "-d", wheels.toString()));
+        argv.addAll(pins);
+        argv.addAll(pip.extraArgs());
+        progress.step("wheelhouse", "fetching " + pins.size() + " wheels for CPython " + python + " on " + pip.platform().describe());
         new PipRun(runner, progress, "wheelhouse").run(argv, ReleaseBuilder.backendDir(d), pip.environment(),
                 failure -> pipFailure(python, failure));
     }
@@ -157,11 +214,14 @@ final class WheelhouseBuilder {
 
     /** Everything that decides which wheels are fetched; a change to any of it is a new wheelhouse. */
     private String wheelhouseKey(AppDescriptor d, byte[] requirements) {
-        return hash.of("tierlift-wheelhouse-v1\n"
+        String key = "tierlift-wheelhouse-v1\n"
                 + "implementation=cp\n"
                 + "python=" + d.backend().python() + "\n"
                 + "platform=" + String.join(",", pip.platform().pipTags()) + "\n"
-                + "requirements=" + hash.of(requirements) + "\n");
+                + "requirements=" + hash.of(requirements) + "\n";
+        Set<String> provided = d.backend().systemProvidedProjects();
+        // Only when set, so the keys (and wheelhouse ids) of every other descriptor stay as they were.
+        return hash.of(provided.isEmpty() ? key : key + "system-provided=" + String.join(",", provided) + "\n");
     }
 
     private byte[] readRequirements(AppDescriptor d) {

@@ -161,6 +161,51 @@ class ReleaseOnHostTest {
         }
     }
 
+    @Test
+    void forAPythonWithoutWheelsOfSomeProjectsDebianPackagesProvideThemAndTheRestIsFetched(@TempDir Path tmp) throws IOException {
+        ReleaseBuilder builder = builder();
+        // The local index has binary wheels for CPython 3.11 only (Debian 13's Python is 3.13).
+        AppDescriptor plain = TestApps.withPython(TestApps.copyOfExampleBackend(tmp.resolve("app")), "3.13");
+        try {
+            builder.wheelhouse(plain, tmp.resolve("cache"));
+            fail("expected no wheel for CPython 3.13");
+        } catch (ReleaseException e) {
+            assertThat(e.getMessage()).startsWith("wheelhouse: no wheel of ").contains("for CPython 3.13");
+        }
+
+        AppDescriptor app = TestApps.withSystemPackages(plain, "3.13",
+                Map.of("python3-psycopg2", "psycopg2-binary", "python3-markupsafe", "MarkupSafe"));
+        Wheelhouse house = builder.wheelhouse(app, tmp.resolve("cache"));
+        assertThat(house.wheels()).anyMatch(w -> w.startsWith("flask-3.1.3-")).anyMatch(w -> w.startsWith("gunicorn-26.2.0-"))
+                .anyMatch(w -> w.startsWith("werkzeug-")).anyMatch(w -> w.startsWith("jinja2-"))
+                .noneMatch(w -> w.toLowerCase().startsWith("markupsafe")).noneMatch(w -> w.startsWith("psycopg2"));
+        assertThat(house.id()).isNotEqualTo(builder.wheelhouseId(TestApps.withPython(plain, "3.11")));
+        assertThat(TarContents.entry(house.archive(), "python-version").text()).isEqualTo("3.13\n");
+        assertThat(TarContents.entry(house.archive(), "system-site-packages").text()).isEqualTo("markupsafe\npsycopg2-binary\n");
+        assertThat(TarContents.entry(house.archive(), "requirements.txt").text()).contains("flask==3.1.3")
+                .contains("# provided by a Debian package (backend.system_packages): psycopg2-binary==2.9.13");
+    }
+
+    @Test
+    void aVenvOfAWheelhouseWithDebianProvidedProjectsImportsThemFromTheSystem(@TempDir Path tmp) throws IOException {
+        ReleaseBuilder builder = builder();
+        AppDescriptor app = TestApps.withSystemPackages(TestApps.copyOfExampleBackend(tmp.resolve("app")), "3.11",
+                Map.of("python3-psycopg2", "psycopg2-binary"));
+        Wheelhouse house = builder.wheelhouse(app, tmp.resolve("cache"));
+        assertThat(house.wheels()).noneMatch(w -> w.startsWith("psycopg2"));
+        String root = Files.createDirectories(tmp.resolve("srv/notes")).toString();
+        assertThat(shell.ok(commands.unpackWheelhouse(root, house.id()), house.archive())).isEqualTo("unpacked\n");
+        assertThat(shell.ok(commands.buildVenv(root, house.id(), HOST_PYTHON))).isEqualTo("built\n");
+        String out = run(root + "/venvs/" + house.id() + "/bin/python", "-c", String.join("; ",
+                "import flask, psycopg2, importlib.metadata as m",
+                "print(psycopg2.__file__)", "print(flask.__file__)",
+                "print([d.metadata['Name'] for d in m.distributions() if d.metadata['Name'].lower() == 'psycopg2-binary'])"));
+        List<String> lines = out.lines().toList();
+        assertThat(lines.get(0)).as("Debian's python3-psycopg2").startsWith("/usr/lib/python3/dist-packages/psycopg2/");
+        assertThat(lines.get(1)).as("flask still from the wheelhouse").startsWith(root + "/venvs/" + house.id());
+        assertThat(lines.get(2)).isEqualTo("[]");
+    }
+
     private String run(String... argv) {
         ExecResult result = shell.run(RemoteCommand.of(List.of(argv)));
         if (!result.ok()) {

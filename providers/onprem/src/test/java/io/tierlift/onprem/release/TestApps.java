@@ -37,6 +37,13 @@ final class TestApps {
         return new AppDescriptor(d.app(), d.environment(), d.baseDir(), d.frontend(), changed, d.database(), d.targets());
     }
 
+    static AppDescriptor withSystemPackages(AppDescriptor d, String python, java.util.Map<String, String> systemPackages) {
+        Backend b = d.backend();
+        Backend changed = new Backend(b.path(), b.wsgi(), python, b.requirements(), b.health(), b.releaseCommand(), b.port(),
+                b.workers(), b.timeout(), b.gracefulTimeout(), b.env(), systemPackages);
+        return new AppDescriptor(d.app(), d.environment(), d.baseDir(), d.frontend(), changed, d.database(), d.targets());
+    }
+
     /** Copies the example's backend sources (not caches) into {@code baseDir/backend}. */
     static AppDescriptor copyOfExampleBackend(Path baseDir) {
         copyTree(EXAMPLE_DIR.resolve("backend"), baseDir.resolve("backend"));
