@@ -10,6 +10,21 @@ import java.util.List;
  */
 public final class PackageCommands {
     /**
+     * {@code fetch ATTEMPTS SECONDS COMMAND...}: what goes over the network, each attempt bounded and
+     * retried. An apt download can stall for good behind a proxy or package cache that drops a
+     * connection (apt then waits on an answer that never comes); a stalled download is safe to stop.
+     */
+    private static final String FETCH = String.join("\n",
+            "fetch() {",
+            "  attempts=$1; limit=$2; shift 2; n=1",
+            "  until timeout \"$limit\" \"$@\"; do",
+            "    [ \"$n\" -ge \"$attempts\" ] && { echo \"gave up after $n attempts of $limit s: $*\" >&2; return 1; }",
+            "    echo \"retrying ($n of $attempts failed or stalled): $*\" >&2; n=$((n+1)); sleep 2",
+            "  done",
+            "}");
+    private static final String UPDATE = "fetch 3 60 apt-get -q update";
+
+    /**
      * What the sources offer: "LISTS yes|no" (whether apt knows any package from the sources configured
      * now), then "CANDIDATE name version-or-(none)" per package apt knows.
      */
@@ -27,13 +42,19 @@ public final class PackageCommands {
     }
 
     /**
+     * Downloads the package lists of the sources configured now (apt's cache only: nothing is
+     * installed or configured), so that a fresh host can say which versions it offers.
+     */
+    public RemoteCommand refreshLists() {
+        return RemoteCommand.script(String.join("\n", "set -e", "export DEBIAN_FRONTEND=noninteractive", FETCH, UPDATE));
+    }
+
+    /**
      * Installs the packages; with {@code refreshLists} the package lists are downloaded first (a
      * fresh machine has none). The policy-rc.d file is tierlift's only while the install runs.
      *
-     * <p>What goes over the network runs apart from dpkg, each attempt bounded and retried: an apt
-     * download can stall for good behind a proxy or package cache that drops a connection (apt then
-     * waits on an answer that never comes), and a stalled download is safe to stop, a half-run dpkg
-     * is not. The bounds add up to less than the command's own timeout.
+     * <p>What goes over the network runs apart from dpkg ({@link #FETCH}): a stalled download is
+     * safe to stop, a half-run dpkg is not. The bounds add up to less than the command's own timeout.
      */
     public RemoteCommand install(List<String> packages, boolean refreshLists) {
         return RemoteCommand.script(String.join("\n",
@@ -47,14 +68,8 @@ public final class PackageCommands {
                 "  printf '#!/bin/sh\\nexit 101\\n' > /usr/sbin/policy-rc.d; chmod 0755 /usr/sbin/policy-rc.d",
                 "  trap 'rm -f /usr/sbin/policy-rc.d' EXIT",
                 "fi",
-                "fetch() {",
-                "  attempts=$1; limit=$2; shift 2; n=1",
-                "  until timeout \"$limit\" \"$@\"; do",
-                "    [ \"$n\" -ge \"$attempts\" ] && { echo \"gave up after $n attempts of $limit s: $*\" >&2; return 1; }",
-                "    echo \"retrying ($n of $attempts failed or stalled): $*\" >&2; n=$((n+1)); sleep 2",
-                "  done",
-                "}",
-                "if [ \"$refresh\" = yes ]; then fetch 3 60 apt-get -q update; fi",
+                FETCH,
+                "if [ \"$refresh\" = yes ]; then " + UPDATE + "; fi",
                 "fetch 2 180 apt-get -q install -y --download-only --no-install-recommends \"$@\"",
                 "apt-get -q install -y --no-install-recommends -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \"$@\""),
                 refreshLists ? "yes" : "no").args(packages);

@@ -23,7 +23,14 @@ final class PackageSources {
             return state;
         }
         ExecResult result = session.run("reading what the package sources offer", commands.candidates(missing));
-        return state.withPackages(read(state.packages(), result.out()));
+        PackageFacts offered = read(state.packages(), result.out());
+        if (!offered.listsPresent()) {
+            // A fresh host has no package lists, so nothing could say whether a version is on offer. Downloading
+            // them changes apt's cache only, and lets plan refuse an unavailable version before any change.
+            session.run("downloading the package lists (the host has none yet)", commands.refreshLists());
+            offered = read(state.packages(), session.run("reading what the package sources offer", commands.candidates(missing)).out());
+        }
+        return state.withPackages(offered);
     }
 
     /** Adds the answer of {@link PackageCommands#candidates} to what the probe found. */

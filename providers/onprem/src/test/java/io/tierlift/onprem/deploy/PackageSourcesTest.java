@@ -1,12 +1,22 @@
 package io.tierlift.onprem.deploy;
 
+import io.tierlift.model.Host;
+import io.tierlift.model.Role;
 import io.tierlift.onprem.command.PackageCommands;
+import io.tierlift.onprem.command.RemoteCommand;
+import io.tierlift.onprem.facts.FileFact;
+import io.tierlift.onprem.facts.HostState;
+import io.tierlift.onprem.ssh.Connection;
 import io.tierlift.onprem.facts.PackageFacts;
 import io.tierlift.onprem.release.LocalShell;
 import io.tierlift.onprem.ssh.ExecResult;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -51,5 +61,68 @@ class PackageSourcesTest {
         assertThat(script).contains("create_main_cluster = false").contains("exit 101")
                 .contains("trap 'rm -f /usr/sbin/policy-rc.d' EXIT").contains("apt-get -q update")
                 .doesNotContain("nginx").doesNotContain("postgresql-15");
+    }
+
+    @Test
+    void aHostWithoutPackageListsDownloadsThemSoAnUnavailableVersionIsKnownBeforeAnyChange() {
+        List<String> scripts = new ArrayList<>();
+        List<String> answers = new ArrayList<>(List.of("LISTS no\n", "", "LISTS yes\nCANDIDATE postgresql-17 (none)\nCANDIDATE nftables 1.0.6-2\n"));
+        Connection connection = new Connection() {
+            @Override
+            public String host() {
+                return "db1";
+            }
+
+            @Override
+            public ExecResult run(RemoteCommand command, byte[] stdin) {
+                scripts.add(command.toString());
+                return new ExecResult(0, answers.remove(0).getBytes(StandardCharsets.UTF_8), "");
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Host db1 = new Host("db1", "10.0.0.21", "trusted", Set.of(Role.DB_PRIMARY), Optional.empty(), Optional.empty(), Optional.empty());
+        HostState bare = new HostState("db1", true, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), false, false, Optional.empty(), Map.<String, FileFact>of(), List.of(), List.of(), List.of(),
+                List.of(), Optional.empty(), Optional.empty(), PackageFacts.installed(Set.of()));
+
+        HostState read = new PackageSources().complete(new HostSession(db1, connection), bare, List.of("nftables", "postgresql-17"));
+
+        assertThat(scripts).hasSize(3);
+        assertThat(scripts.get(1)).contains("apt-get -q update").doesNotContain("install");
+        assertThat(read.packages().listsPresent()).isTrue();
+        assertThat(read.packages().unavailable(List.of("nftables", "postgresql-17"))).containsExactly("postgresql-17");
+    }
+
+    @Test
+    void aHostWithPackageListsIsAskedOnce() {
+        List<String> scripts = new ArrayList<>();
+        Connection connection = new Connection() {
+            @Override
+            public String host() {
+                return "db1";
+            }
+
+            @Override
+            public ExecResult run(RemoteCommand command, byte[] stdin) {
+                scripts.add(command.toString());
+                return new ExecResult(0, "LISTS yes\nCANDIDATE postgresql-15 15.20-0+deb12u1\n".getBytes(StandardCharsets.UTF_8), "");
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Host db1 = new Host("db1", "10.0.0.21", "trusted", Set.of(Role.DB_PRIMARY), Optional.empty(), Optional.empty(), Optional.empty());
+        HostState bare = new HostState("db1", true, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), false, false, Optional.empty(), Map.<String, FileFact>of(), List.of(), List.of(), List.of(),
+                List.of(), Optional.empty(), Optional.empty(), PackageFacts.installed(Set.of()));
+
+        HostState read = new PackageSources().complete(new HostSession(db1, connection), bare, List.of("postgresql-15"));
+
+        assertThat(scripts).hasSize(1);
+        assertThat(read.packages().candidate("postgresql-15")).isPresent();
     }
 }
