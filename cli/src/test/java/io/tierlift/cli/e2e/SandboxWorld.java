@@ -43,6 +43,8 @@ final class SandboxWorld implements AutoCloseable {
      */
     static SandboxWorld machines(String exampleDescriptor, int subnet, String bridge, String os) throws IOException {
         SandboxWorld world = new SandboxWorld(exampleDescriptor, subnet);
+        // Machines refuse root logins: a namespace-sandbox descriptor logs in as the sudo user instead.
+        Files.writeString(world.descriptor, Files.readString(world.descriptor).replace("user: root", "user: deploy"));
         // Passwords with characters SASLprep changes (a ligature, a no-break space): clients normalise them.
         Files.writeString(world.stateDir.resolve("secrets/notes-db-password"),
                 "db-\ufb01le\u00a0" + Long.toHexString(System.nanoTime()) + "\n");

@@ -1,0 +1,260 @@
+package io.tierlift.cli.e2e;
+
+import io.tierlift.release.ExecResult;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Secrets never leak. The sandbox's secret files hold canary values; every command runs on the
+ * descriptor (success and failure paths, quiet and verbose) and no canary may appear in stdout,
+ * stderr, plan files, rendered folders, or anywhere on the hosts except the files that must hold
+ * it (with tight modes) — not in other files under /etc, /srv, /var/log (PostgreSQL's logs
+ * included) or /var/lib/tierlift, and not in any process's arguments while a deploy runs. On
+ * either kind of sandbox host; a kind adds the places its hosts keep logs in.
+ */
+@Tag("sandbox")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+abstract class SecretCanaryBehaviour {
+    protected static final String DB = "CANARY-db-7f3a91c2e4b8";
+    protected static final String REPL = "CANARY-repl-5d0e83b1a6f2";
+    protected static final String TOKEN = "CANARY-token-c81f2a9d4e07";
+    /** Files that must hold a canary, per host, with the mode and owner they must have. */
+    private static final Map<String, String> HOLDERS = Map.of(
+            "/etc/notes/app-env.json", "640 root:notes",
+            "/var/lib/postgresql/.pgpass", "600 postgres:postgres",
+            "/etc/nginx/tls/notes.key", "600 root:root");
+    /** The TLS key's longest base64 line: a key cannot carry a marker, so its own text is the canary. */
+    protected String tlsKey;
+    protected List<String> canaries = List.of(DB, REPL, TOKEN);
+
+    protected SandboxWorld world;
+    private final List<String> outputs = Collections.synchronizedList(new ArrayList<>());
+
+    /** The example app and a sandbox of this kind for sandbox.yaml, up, with nothing deployed. */
+    protected abstract SandboxWorld createWorld() throws IOException;
+
+    @BeforeAll
+    void up() throws IOException, InterruptedException {
+        world = createWorld();
+        Path secrets = world.stateDir.resolve("secrets");
+        Files.writeString(secrets.resolve("notes-db-password"), DB + "\n");
+        Files.writeString(secrets.resolve("notes-replication-password"), REPL + "\n");
+        Files.writeString(secrets.resolve("notes-api-token"), TOKEN + "\n");
+        String text = Files.readString(world.descriptor);
+        String withToken = text.replaceFirst("(?m)^backend:\\n", "backend:\n  env:\n    NOTES_API_TOKEN: \"\\${file:"
+                + secrets.resolve("notes-api-token") + "}\"\n");
+        assertThat(withToken).as("the descriptor gains a backend env secret").isNotEqualTo(text);
+
+        // A real certificate and key, so nginx starts with them; the certificate is public and placed
+        // on the edge host beforehand, the key travels as a ${file:} secret.
+        Path key = secrets.resolve("tls.key");
+        Path certificate = world.root.resolve("tls.crt");
+        Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                "-nodes", "-keyout", key.toString(), "-out", certificate.toString(), "-days", "2", "-subj", "/CN=notes.sandbox.test")
+                .redirectErrorStream(true).start();
+        String opensslOut = new String(openssl.getInputStream().readAllBytes());
+        assertThat(openssl.waitFor()).as("openssl (Debian package openssl): %s", opensslOut).isZero();
+        tlsKey = Files.readAllLines(key).stream().filter(l -> !l.startsWith("-----")).max(java.util.Comparator.comparingInt(String::length)).orElseThrow();
+        canaries = List.of(DB, REPL, TOKEN, tlsKey);
+        assertThat(world.exec("edge1", "mkdir -p /srv/canary-tls && printf '%s' '" + Files.readString(certificate)
+                + "' > /srv/canary-tls/notes.crt && echo placed").stdout()).contains("placed");
+        String withTls = withToken.replace("    domain: notes.sandbox.test\n", "    domain: notes.sandbox.test\n"
+                + "    tls: { certificate: /srv/canary-tls/notes.crt, key: \"${file:" + key + "}\" }\n");
+        assertThat(withTls).as("the descriptor gains a TLS key secret").isNotEqualTo(withToken);
+        Files.writeString(world.descriptor, withTls);
+    }
+
+    @AfterAll
+    void down() throws IOException {
+        if (world != null) {
+            world.close();
+        }
+    }
+
+    private Cli tierlift(String... args) {
+        Cli cli = Cli.run(world.env(), args);
+        outputs.add("$ tierlift " + String.join(" ", args) + "\n" + cli.all());
+        assertNoCanary("output of tierlift " + String.join(" ", args), cli.all());
+        return cli;
+    }
+
+    protected void assertNoCanary(String where, String text) {
+        for (String canary : canaries) {
+            assertThat(text).as("%s must not hold %s", where, canary).doesNotContain(canary);
+        }
+        // A secret cut in half or encoded would still leak: the random tails alone must not show either.
+        for (String canary : canaries) {
+            assertThat(text).as("%s must not hold part of %s", where, canary).doesNotContain(canary.substring(canary.lastIndexOf('-') + 1));
+        }
+    }
+
+    private String file() {
+        return world.descriptor.toString();
+    }
+
+    private void assertTreeHasNoCanary(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                assertNoCanary(f.toString(), Files.readString(f));
+            }
+        }
+    }
+
+    @Test
+    @Order(10)
+    void offlineCommandsNeverShowASecret() throws IOException {
+        assertThat(tierlift("validate", "-f", file()).exitCode()).isZero();
+        tierlift("validate", "-f", file(), "--verbose");
+        Path rendered = world.root.resolve("rendered");
+        assertThat(tierlift("render", "onprem", "-f", file(), "-o", rendered.toString()).exitCode()).isZero();
+        tierlift("render", "onprem", "-f", file(), "-o", rendered.toString(), "--verbose");
+        // The sandbox descriptor has no aws-iaas section: the refusal must not echo secrets either.
+        tierlift("render", "aws-iaas", "-f", file(), "-o", rendered.toString());
+        Path iaas = world.appDir.resolve("with-iaas.yaml");
+        Files.writeString(iaas, Files.readString(world.descriptor) + "  aws-iaas:\n    region: eu-west-1\n    vpc_cidr: 10.20.0.0/16\n"
+                + "    certificate_arn: arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0\n"
+                + "    origin_domain: origin.notes.example.com\n");
+        Cli aws = tierlift("render", "aws-iaas", "-f", iaas.toString(), "-o", rendered.toString());
+        assertThat(aws.exitCode()).as(aws.all()).isZero();
+        assertTreeHasNoCanary(rendered);
+        tierlift("audit", "onprem", "-f", file(), "--output", "json");
+    }
+
+    @Test
+    @Order(20)
+    void plansBeforeTheFirstDeployShowNoSecret() throws IOException {
+        Path planFile = world.root.resolve("first.plan.json");
+        Cli text = tierlift("plan", "onprem", "-f", file());
+        assertThat(text.exitCode()).as(text.all()).isIn(0, 2);
+        tierlift("plan", "onprem", "-f", file(), "--output", "json", "--verbose");
+        tierlift("plan", "onprem", "-f", file(), "--out", planFile.toString());
+        assertNoCanary("plan file", Files.readString(planFile));
+    }
+
+    @Test
+    @Order(30)
+    void aDeployShowsNoSecretInAnyProcessArguments() throws Exception {
+        AtomicBoolean done = new AtomicBoolean();
+        List<String> samples = Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger rounds = new AtomicInteger();
+        Thread deploy = new Thread(() -> {
+            try {
+                Cli cli = tierlift("deploy", "onprem", "-f", file(), "--yes", "--verbose");
+                assertThat(cli.exitCode()).as(cli.all()).isZero();
+            } finally {
+                done.set(true);
+            }
+        });
+        List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
+        deploy.setUncaughtExceptionHandler((t, e) -> failures.add(e));
+        deploy.start();
+        while (!done.get()) {
+            for (var host : world.hosts) {
+                ExecResult ps = world.exec(host.name(), "ps -eo args");
+                samples.add(host.name() + ": " + ps.stdout());
+            }
+            rounds.incrementAndGet();
+            Thread.sleep(50);
+        }
+        deploy.join();
+        assertThat(failures).as("the deploy").isEmpty();
+        assertThat(rounds.get()).as("ps rounds during the deploy").isGreaterThan(5);
+        assertThat(samples).as("ps really listed processes").anyMatch(s -> s.contains("sshd"));
+        for (String sample : samples) {
+            assertNoCanary("ps -eo args during the deploy", sample);
+        }
+    }
+
+    @Test
+    @Order(40)
+    void laterCommandsShowNoSecret() throws IOException {
+        Cli again = tierlift("deploy", "onprem", "-f", file(), "--yes");
+        assertThat(again.exitCode()).as(again.all()).isZero();
+        tierlift("status", "onprem", "-f", file());
+        tierlift("status", "onprem", "-f", file(), "--verbose");
+        tierlift("plan", "onprem", "-f", file(), "--output", "json");
+        // A rollback needs a previous release; with one release it must refuse, again without secrets.
+        tierlift("deploy", "onprem", "-f", file(), "--rollback", "--yes");
+    }
+
+    @Test
+    @Order(50)
+    void errorPathsShowNoSecret() throws IOException {
+        // A literal secret where a reference belongs is refused and never echoed.
+        Path bad = world.appDir.resolve("bad.yaml");
+        Files.writeString(bad, Files.readString(world.descriptor).replaceFirst("password: \"[^\"]*\"", "password: \"" + DB + "\""));
+        Cli invalid = tierlift("validate", "-f", bad.toString(), "--verbose");
+        assertThat(invalid.exitCode()).as(invalid.all()).isEqualTo(65);
+        tierlift("deploy", "onprem", "-f", bad.toString(), "--yes", "--verbose");
+
+        long expires = System.currentTimeMillis() / 1000 + 600;
+        world.exec("app2", "mkdir -p /var/lib/tierlift/notes && printf 'owner=someone-else pid 1\\nsince=1\\nexpires=" + expires
+                + "\\n' > /var/lib/tierlift/notes/lease");
+        try {
+            Cli held = tierlift("deploy", "onprem", "-f", file(), "--yes", "--verbose");
+            assertThat(held.exitCode()).as(held.all()).isEqualTo(1);
+        } finally {
+            world.exec("app2", "rm -f /var/lib/tierlift/notes/lease");
+        }
+
+        Path knownHosts = world.stateDir.resolve("known_hosts");
+        Path empty = world.root.resolve("known_hosts.empty");
+        Files.writeString(empty, "");
+        Path unknown = world.appDir.resolve("unknown-keys.yaml");
+        Files.writeString(unknown, Files.readString(world.descriptor).replace(knownHosts.toString(), empty.toString()));
+        Cli refused = tierlift("deploy", "onprem", "-f", unknown.toString(), "--yes", "--verbose");
+        assertThat(refused.exitCode()).as(refused.all()).isEqualTo(1);
+        tierlift("status", "onprem", "-f", unknown.toString());
+    }
+
+    @Test
+    @Order(60)
+    void onTheHostsOnlyTheHoldersHoldSecretsWithTightModes() {
+        for (String host : List.of("app1", "app2")) {
+            assertThat(world.exec(host, "stat -c '%a %U:%G' /etc/notes/app-env.json").stdout().strip()).as(host).isEqualTo(HOLDERS.get("/etc/notes/app-env.json"));
+            String env = world.exec(host, "cat /etc/notes/app-env.json").stdout();
+            assertThat(env).as("the app's environment holds the real secrets").contains(DB).contains(TOKEN);
+        }
+        assertThat(world.exec("db2", "stat -c '%a %U:%G' /var/lib/postgresql/.pgpass").stdout().strip()).isEqualTo(HOLDERS.get("/var/lib/postgresql/.pgpass"));
+        assertThat(world.exec("db2", "cat /var/lib/postgresql/.pgpass").stdout()).contains(REPL);
+
+        assertThat(world.exec("edge1", "stat -c '%a %U:%G' /etc/nginx/tls/notes.key").stdout().strip()).isEqualTo(HOLDERS.get("/etc/nginx/tls/notes.key"));
+        assertThat(world.exec("edge1", "cat /etc/nginx/tls/notes.key").stdout()).contains(tlsKey);
+        String pattern = canaries.stream().collect(Collectors.joining("\\|"));
+        for (var host : world.hosts) {
+            ExecResult grep = world.exec(host.name(), "grep -rlI -e '" + pattern + "' /etc /srv /var/log /var/lib/tierlift /var/lib/postgresql/.pgpass 2>/dev/null | sort");
+            Set<String> holders = grep.stdout().lines().collect(Collectors.toSet());
+            Set<String> allowed = HOLDERS.keySet();
+            if (host.name().startsWith("app")) {
+                assertThat(holders).as("grep finds the holder on %s (so an empty answer means something)", host.name())
+                        .contains("/etc/notes/app-env.json");
+            }
+            assertThat(holders).as("files on %s holding a canary", host.name()).allMatch(allowed::contains);
+            ExecResult pgLogs = world.exec(host.name(), "cat /var/log/postgresql/*.log 2>/dev/null; echo end-of-logs");
+            assertThat(pgLogs.stdout()).contains("end-of-logs");
+            assertNoCanary("PostgreSQL's logs on " + host.name(), pgLogs.stdout());
+        }
+    }
+}
