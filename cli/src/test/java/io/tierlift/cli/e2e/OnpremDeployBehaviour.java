@@ -155,6 +155,26 @@ abstract class OnpremDeployBehaviour {
     }
 
     @Test
+    @Order(25)
+    void planNamesAnExistingDatabaseThatIsNotUtf8AndHowToConvertIt() throws IOException {
+        ExecResult created = world.exec("db1", "runuser -u postgres -- psql -q -c \"CREATE DATABASE legacy ENCODING 'SQL_ASCII' "
+                + "LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0\"");
+        assertThat(created.exitCode()).as(created.stderr()).isZero();
+        try {
+            Path legacy = world.descriptor.resolveSibling("legacy.yaml");
+            Files.writeString(legacy, Files.readString(world.descriptor).replace("  name: notes\n", "  name: legacy\n"));
+            Cli plan = tierlift("plan", "onprem", "-f", legacy.toString());
+            assertThat(plan.exitCode()).as(plan.all()).isIn(0, 2);
+            assertThat(plan.err()).contains("db1").contains("database legacy is SQL_ASCII, not UTF8")
+                    .contains("CREATE DATABASE ... ENCODING 'UTF8'");
+            Cli utf8 = tierlift("plan", "onprem", "-f", file());
+            assertThat(utf8.err()).doesNotContain("not UTF8");
+        } finally {
+            world.exec("db1", "runuser -u postgres -- psql -q -c 'DROP DATABASE legacy'");
+        }
+    }
+
+    @Test
     @Order(30)
     void oneChangedValueChangesOnlyWhatItAffects() throws IOException {
         String appBefore = fingerprintsOf("app1") + fingerprintsOf("app2") + fingerprintsOf("db1");

@@ -1,5 +1,6 @@
 package io.tierlift.onprem.command;
 
+import io.tierlift.model.AppDescriptor;
 import io.tierlift.render.onprem.app.AppLayout;
 import io.tierlift.render.onprem.edge.EdgeTopology;
 
@@ -23,6 +24,11 @@ public final class ServiceCommands {
         this.appRoot = appRoot;
         this.postgresVersion = postgresVersion;
         this.postgresPort = postgresPort;
+    }
+
+    /** The commands for the descriptor's app and database on a host with or without systemd. */
+    public static ServiceCommands forApp(AppDescriptor descriptor, String appRoot, boolean systemd) {
+        return new ServiceCommands(systemd, descriptor.app(), appRoot, descriptor.database().version(), descriptor.database().port());
     }
 
     /** Succeeds on a host that runs systemd; asked before the commands for that host are built. */

@@ -3,9 +3,11 @@ package io.tierlift.onprem.deploy;
 import io.tierlift.model.AppDescriptor;
 import io.tierlift.model.Host;
 import io.tierlift.model.OnpremTarget;
+import io.tierlift.model.Role;
 import io.tierlift.onprem.command.FileCommands;
 import io.tierlift.onprem.command.LeaseCommands;
 import io.tierlift.onprem.command.RemoteCommand;
+import io.tierlift.onprem.command.ServiceCommands;
 import io.tierlift.onprem.facts.HostProbe;
 import io.tierlift.onprem.facts.HostState;
 import io.tierlift.onprem.ssh.Connector;
@@ -17,6 +19,7 @@ import io.tierlift.provider.RenderedFile;
 import io.tierlift.secret.SecretResolver;
 import io.tierlift.secret.SecretView;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -109,6 +112,25 @@ public final class OnpremDeployer {
             return outcome.results();
         }
 
+        /**
+         * Names an existing app database that is not UTF8 on the primary (when its PostgreSQL runs): plan shows
+         * it before a deploy would, which leaves the database as it is.
+         */
+        void warnAboutDatabaseEncoding(Map<String, HostState> states) {
+            for (HostSession session : sessions.values()) {
+                HostState state = states.get(session.name());
+                if (!session.host().has(Role.DB_PRIMARY) || state == null || state.postgresPid().isEmpty() || state.postgresStandby()) {
+                    continue;
+                }
+                ServiceCommands commands = ServiceCommands.forApp(descriptor, target.appRoot(), state.systemd());
+                ExecResult answer = session.attempt(commands.psql("postgres"),
+                        DatabaseEncoding.query(descriptor.database().name()).getBytes(StandardCharsets.UTF_8));
+                answer.out().lines().map(DatabaseEncoding::parse).flatMap(Optional::stream).findFirst()
+                        .flatMap(encoding -> DatabaseEncoding.warning(descriptor.database().name(), encoding))
+                        .ifPresent(warning -> progress.warn(session.name(), warning));
+            }
+        }
+
         /** The files with stand-ins for secrets, for diffs: rendered the first time a file differs. */
         synchronized Map<String, Map<String, RenderedFile>> masked() {
             if (masked == null) {
@@ -149,7 +171,10 @@ public final class OnpremDeployer {
         try (Run run = new Run(descriptor)) {
             run.connectAll();
             Map<String, HostState> states = run.probeAll();
-            return planner.plan(descriptor, states, run.wanted, run::masked, run::readLive, descriptorDigest, run.releases);
+            OnpremPlanResult result = planner.plan(descriptor, states, run.wanted, run::masked, run::readLive, descriptorDigest,
+                    run.releases);
+            run.warnAboutDatabaseEncoding(states);
+            return result;
         }
     }
 

@@ -60,16 +60,16 @@ final class PostgresSetup {
         ExecResult live = session.run("reading roles", commands.psql("postgres"), sql(
                 "SELECT 'ROLE ' || rolname || ' ' || coalesce(rolpassword, '') FROM pg_authid WHERE rolname IN ("
                         + PgSql.literal(db.user()) + ", " + PgSql.literal(db.replicationUser()) + ");"
-                        + " SELECT 'DB ' || pg_encoding_to_char(encoding) FROM pg_database WHERE datname = " + PgSql.literal(db.name()) + ";"));
+                        + " " + DatabaseEncoding.query(db.name())));
         Map<String, String> verifiers = new HashMap<>();
         boolean databaseExists = false;
         for (String line : live.out().split("\n")) {
             if (line.startsWith("ROLE ")) {
                 String[] parts = line.substring(5).split(" ", 2);
                 verifiers.put(parts[0], parts.length > 1 ? parts[1] : "");
-            } else if (line.startsWith("DB ")) {
+            } else if (DatabaseEncoding.parse(line).isPresent()) {
                 databaseExists = true;
-                warnUnlessUtf8(session.name(), db.name(), line.substring(3).strip());
+                DatabaseEncoding.warning(db.name(), DatabaseEncoding.parse(line).get()).ifPresent(w -> progress.warn(session.name(), w));
             }
         }
         StringBuilder script = new StringBuilder();
@@ -91,15 +91,6 @@ final class PostgresSetup {
             changed = true;
         }
         return changed;
-    }
-
-    /** An existing database is left as it is (converting means a dump and restore), but the operator hears why text may break. */
-    private void warnUnlessUtf8(String host, String database, String encoding) {
-        if (!encoding.equals("UTF8")) {
-            progress.warn(host, "database " + database + " is " + encoding + ", not UTF8: non-ASCII text may be refused or stored "
-                    + "as bytes of unknown encoding. Convert it: pg_dump it, CREATE DATABASE ... ENCODING 'UTF8' LOCALE 'C.UTF-8' "
-                    + "TEMPLATE template0, restore the dump into it (tierlift migrate does this between tiers)");
-        }
     }
 
     private boolean role(StringBuilder script, Map<String, String> verifiers, String role, String password, String attributes) {

@@ -44,8 +44,7 @@ record RolloutContext(AppDescriptor descriptor, Map<String, HostSession> session
 
     /** The service commands for the host as it was read (with or without systemd). */
     ServiceCommands services(Host host) {
-        return new ServiceCommands(state(host).systemd(), descriptor.app(), target().appRoot(), descriptor.database().version(),
-                descriptor.database().port());
+        return ServiceCommands.forApp(descriptor, target().appRoot(), state(host).systemd());
     }
 
     /** The planned file changes on the host that belong to one service. */

@@ -33,8 +33,7 @@ final class StatusReader {
         for (Host host : target.hosts()) {
             HostState state = states.get(host.name());
             HostSession session = sessions.get(host.name());
-            ServiceCommands commands = new ServiceCommands(state.systemd(), descriptor.app(), target.appRoot(),
-                    descriptor.database().version(), descriptor.database().port());
+            ServiceCommands commands = ServiceCommands.forApp(descriptor, target.appRoot(), state.systemd());
             List<String> facts = new ArrayList<>();
             boolean healthy = true;
             if (edge.isEdgeHost(host)) {
