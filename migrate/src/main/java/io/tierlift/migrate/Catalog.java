@@ -1,5 +1,9 @@
 package io.tierlift.migrate;
 
+import java.util.TreeMap;
+
+import java.util.Map;
+
 import io.tierlift.database.PgSql;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -48,6 +52,53 @@ public final class Catalog {
                    AND (c.relreplident = 'n'
                         OR (c.relreplident = 'd' AND NOT EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary)))
                  ORDER BY 1""".formatted(USER_SCHEMAS), rs -> rs.getString(1));
+    }
+
+    /**
+     * Valid UTF-8, byte by byte: in a SQL_ASCII database every byte is one character to the regex
+     * engine, so this pattern (ASCII text itself) tells UTF-8 from bytes of another encoding.
+     */
+    static final String VALID_UTF8 = "^([\\x01-\\x7F]|[\\xC2-\\xDF][\\x80-\\xBF]|\\xE0[\\xA0-\\xBF][\\x80-\\xBF]"
+            + "|[\\xE1-\\xEC\\xEE\\xEF][\\x80-\\xBF]{2}|\\xED[\\x80-\\x9F][\\x80-\\xBF]|\\xF0[\\x90-\\xBF][\\x80-\\xBF]{2}"
+            + "|[\\xF1-\\xF3][\\x80-\\xBF]{3}|\\xF4[\\x80-\\x8F][\\x80-\\xBF]{2})*$";
+
+    /** The database's encoding, e.g. UTF8 or SQL_ASCII. */
+    public String encoding(Sql db) {
+        return db.text("SELECT pg_encoding_to_char(encoding) FROM pg_database WHERE datname = current_database()");
+    }
+
+    /**
+     * In a SQL_ASCII database (which stores bytes of any encoding), the user tables with text, varchar,
+     * char or json values that are not valid UTF-8, as "schema.table (column, ...)". A UTF8 target
+     * would refuse or mangle them.
+     */
+    public List<String> tablesWithInvalidUtf8(Sql db) {
+        Map<String, List<String[]>> columns = new TreeMap<>();
+        db.query("""
+                SELECT n.nspname, c.relname, a.attname
+                  FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+                 WHERE c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped AND %s
+                   AND a.atttypid IN ('text'::regtype, 'varchar'::regtype, 'bpchar'::regtype, 'json'::regtype)
+                 ORDER BY 1, 2, a.attnum""".formatted(USER_SCHEMAS), rs -> {
+            columns.computeIfAbsent(PgSql.qualified(rs.getString(1), rs.getString(2)), t -> new ArrayList<>())
+                    .add(new String[] {rs.getString(1) + "." + rs.getString(2), rs.getString(3)});
+            return null;
+        });
+        List<String> found = new ArrayList<>();
+        for (Map.Entry<String, List<String[]>> table : columns.entrySet()) {
+            List<String> bad = new ArrayList<>();
+            for (String[] column : table.getValue()) {
+                boolean invalid = db.one("SELECT EXISTS (SELECT 1 FROM " + table.getKey() + " WHERE NOT ("
+                        + PgSql.identifier(column[1]) + "::text ~ ?))", rs -> rs.getBoolean(1), VALID_UTF8);
+                if (invalid) {
+                    bad.add(column[1]);
+                }
+            }
+            if (!bad.isEmpty()) {
+                found.add(table.getValue().get(0)[0] + " (" + String.join(", ", bad) + ")");
+            }
+        }
+        return found;
     }
 
     /** Indexes the subscription needs before it can apply UPDATE and DELETE (and unique ones, kept as guards): "schema name". */

@@ -127,6 +127,21 @@ public final class Preflight {
             }
         }
 
+        // RDS, Aurora and tierlift's own clusters are UTF8; a SQL_ASCII source may hold bytes of any encoding.
+        if (catalog.encoding(source).equals("SQL_ASCII")) {
+            List<String> invalid = catalog.tablesWithInvalidUtf8(source);
+            if (invalid.isEmpty()) {
+                findings.add(new Finding(Severity.WARNING, "source encoding", "the source database is SQL_ASCII; every text value "
+                        + "is valid UTF-8 today, so it copies into the UTF8 target as it is"));
+            } else {
+                findings.add(new Finding(Severity.BLOCKER, "source encoding", "the source database is SQL_ASCII and "
+                        + String.join(", ", invalid) + " hold text that is not valid UTF-8, which the UTF8 target cannot store. "
+                        + "Fix: find those rows (WHERE NOT (column ~ '<UTF-8 pattern>') or convert_to), convert them to UTF-8 in "
+                        + "place (for Latin-1 text: UPDATE ... SET column = convert_from(convert(convert_to(column, 'SQL_ASCII'), "
+                        + "'LATIN1', 'UTF8'), 'SQL_ASCII')), then migrate again"));
+            }
+        }
+
         List<String> available = catalog.availableExtensions(target);
         for (String ext : catalog.installedExtensions(source)) {
             if (!available.contains(ext)) {
