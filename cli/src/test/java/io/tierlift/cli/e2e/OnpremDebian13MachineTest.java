@@ -69,13 +69,18 @@ class OnpremDebian13MachineTest {
 
     @Test
     @Order(1)
-    void aVersionTheSourcesDoNotOfferIsRefusedByPlanWithTheFixAndNothingChanges() throws IOException {
+    void versionsTheMachinesCannotRunAreRefusedByPlanWithTheFixAndNothingChanges() throws IOException {
         Path other = world.descriptor.resolveSibling("app-pg15.yaml");
         Files.writeString(other, Files.readString(world.descriptor).replace("  version: 17\n", "  version: 15\n"));
         String before = inHost("db1", "ls /etc/postgresql 2>&1; dpkg-query -W -f='${Package}\\n' 'postgresql*' 'nftables' 2>/dev/null | sort");
         Cli plan = tierlift("plan", "onprem", "-f", other.toString());
         assertThat(plan.exitCode()).as(plan.all()).isEqualTo(1);
         assertThat(plan.err()).contains("offer no postgresql-15").contains("apt.postgresql.org").contains("database.version");
+        Path python311 = world.descriptor.resolveSibling("app-py311.yaml");
+        Files.writeString(python311, Files.readString(world.descriptor).replace("  python: \"3.13\"\n", ""));
+        Cli wrongPython = tierlift("plan", "onprem", "-f", python311.toString());
+        assertThat(wrongPython.exitCode()).as(wrongPython.all()).isEqualTo(1);
+        assertThat(wrongPython.err()).contains("app1").contains("runs Python 3.13 (/usr/bin/python3) but backend.python is 3.11");
         for (var host : world.hosts) {
             assertThat(inHost(host.name(), "test -e /etc/tierlift || echo untouched")).as(host.name()).isEqualTo("untouched");
         }

@@ -52,6 +52,7 @@ public final class OnpremPlanner {
             Map<String, RenderedFile> hostWanted = wanted.getOrDefault(host.name(), Map.of());
             FilePlanner.Result files = filePlanner.plan(descriptor.app(), target.appRoot(), state, hostWanted,
                     () -> masked.get().getOrDefault(host.name(), Map.of()), path -> reader.apply(host.name(), path));
+            checkPython(descriptor, host, state);
             PackageInstall packages = packages(descriptor, target, host, state);
             List<PlannedChange> changes = new ArrayList<>();
             if (packages.needed()) {
@@ -106,6 +107,26 @@ public final class OnpremPlanner {
         }
         List<String> missing = state.packages().missing(wanted);
         return missing.isEmpty() ? PackageInstall.none() : new PackageInstall(missing, !state.packages().listsPresent());
+    }
+
+    /**
+     * The virtualenv is built with the host's /usr/bin/python3, from wheels fetched for backend.python:
+     * another version would fail at the venv, after other hosts changed, so the plan stops here.
+     */
+    private static void checkPython(AppDescriptor descriptor, Host host, HostState state) {
+        if (!host.has(Role.APP)) {
+            return;
+        }
+        String wanted = descriptor.backend().python();
+        if (state.python().isEmpty()) {
+            throw new HostFailure(host.name(), "has no /usr/bin/python3, which an app host needs before the first deploy "
+                    + "(Debian package python3)");
+        }
+        if (!state.python().get().equals(wanted)) {
+            throw new HostFailure(host.name(), "runs Python " + state.python().get() + " (/usr/bin/python3) but backend.python is "
+                    + wanted + ": set backend.python to the hosts' version (Debian 12: 3.11, Debian 13: 3.13); where the package "
+                    + "index has no wheels for it, backend.system_packages lets Debian provide those projects");
+        }
     }
 
     private static String unavailableFix(AppDescriptor descriptor, List<String> unavailable) {

@@ -18,6 +18,7 @@ import java.util.Set;
 public final class HostProbe {
     /** Debian policy's package names: lower case letters, digits, '+', '-' and '.', starting alphanumeric. */
     public static final java.util.regex.Pattern PACKAGE_NAME = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9+.-]+");
+    private static final java.util.regex.Pattern PYTHON = java.util.regex.Pattern.compile("python3\\.[0-9]{1,2}");
     private static final java.util.regex.Pattern SUM = java.util.regex.Pattern.compile("[0-9a-f]{64}");
     // Runs on every host at the start of every deploy, plan and status: it forks as few programs
     // as it can (shell builtins and parameter expansion instead of basename, head and tr; one stat
@@ -25,6 +26,8 @@ public final class HostProbe {
     private static final String SCRIPT = String.join("\n",
             "app=$1; root=$2; pgv=$3; pkgs=$4; shift 4",
             "if [ -d /run/systemd/system ]; then echo 'SYSTEMD yes'; else echo 'SYSTEMD no'; fi",
+            // The Python the app's virtualenv is built with: /usr/bin/python3 links to python3.X.
+            "p=$(readlink -f /usr/bin/python3 2>/dev/null) && [ -x \"$p\" ] && echo \"PYTHON ${p##*/}\"",
             "r=$(readlink \"$root/current\" 2>/dev/null) && echo \"RELEASE $r\"",
             "r=$(readlink \"$root/static/current\" 2>/dev/null) && echo \"STATIC $r\"",
             "r=$(readlink \"$root/previous\" 2>/dev/null) && echo \"PREVIOUS $r\"",
@@ -94,6 +97,7 @@ public final class HostProbe {
         Map<String, String[]> modes = new HashMap<>();
         Map<String, String> sums = new HashMap<>();
         Set<String> installed = new HashSet<>();
+        Optional<String> python = Optional.empty();
         for (String line : result.out().split("\n")) {
             int space = line.indexOf(' ');
             if (space < 0) {
@@ -103,6 +107,7 @@ public final class HostProbe {
             String value = line.substring(space + 1);
             switch (tag) {
                 case "SYSTEMD" -> systemd = value.equals("yes");
+                case "PYTHON" -> python = PYTHON.matcher(value).matches() ? Optional.of(value.substring("python".length())) : Optional.empty();
                 case "RELEASE" -> release = Optional.of(value);
                 case "STATIC" -> staticRelease = Optional.of(value);
                 case "PREVIOUS" -> previousRelease = Optional.of(value);
@@ -149,7 +154,8 @@ public final class HostProbe {
             }
         }
         return new HostState(host, systemd, release, staticRelease, nginx, app, postgres, cluster, standby, lease,
-                files, leftovers, releases, staticReleases, venvs, previousRelease, previousStatic, PackageFacts.installed(installed));
+                files, leftovers, releases, staticReleases, venvs, previousRelease, previousStatic, PackageFacts.installed(installed),
+                python);
     }
 
     private static Optional<Long> pid(String text) {

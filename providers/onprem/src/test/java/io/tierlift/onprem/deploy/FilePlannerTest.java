@@ -31,7 +31,7 @@ class FilePlannerTest {
     private static HostState with(FileFact fact) {
         return new HostState("app1", false, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
                 false, false, Optional.empty(), Map.of(fact.path(), fact), List.of(), List.of(), List.of(), List.of(),
-                Optional.empty(), Optional.empty(), PackageFacts.installed(Set.of()));
+                Optional.empty(), Optional.empty(), PackageFacts.installed(Set.of()), Optional.of("3.11"));
     }
 
     @Test

@@ -27,11 +27,15 @@ class PackagePlanTest {
     private final OnpremTarget target = app.targets().onprem().orElseThrow();
 
     private Map<String, HostState> states(PackageFacts packages) {
+        return states(packages, Optional.of("3.11"));
+    }
+
+    private Map<String, HostState> states(PackageFacts packages, Optional<String> python) {
         Map<String, HostState> states = new HashMap<>();
         for (Host host : target.hosts()) {
             states.put(host.name(), new HostState(host.name(), true, Optional.empty(), Optional.empty(), Optional.empty(),
                     Optional.empty(), Optional.empty(), false, false, Optional.empty(), Map.<String, FileFact>of(), List.of(),
-                    List.of(), List.of(), List.of(), Optional.empty(), Optional.empty(), packages));
+                    List.of(), List.of(), List.of(), Optional.empty(), Optional.empty(), packages, python));
         }
         return states;
     }
@@ -79,5 +83,20 @@ class PackagePlanTest {
                 .hasMessageContaining("offer no " + postgres)
                 .hasMessageContaining("apt.postgresql.org")
                 .hasMessageContaining("set database.version");
+    }
+
+    @Test
+    void anAppHostWhosePythonIsNotBackendPythonStopsThePlanNamingTheFix() {
+        Set<String> all = new java.util.HashSet<>();
+        target.hosts().forEach(h -> all.addAll(RolePackages.of(app, target, h)));
+        OnpremPlanner planner = new OnpremPlanner();
+        assertThatThrownBy(() -> planner.plan(app, states(PackageFacts.installed(all), Optional.of("3.13")), Map.of(), Map::of,
+                (h, p) -> Optional.empty(), "digest", Releases.none()))
+                .isInstanceOf(HostFailure.class).hasMessageContaining("app1")
+                .hasMessageContaining("runs Python 3.13 (/usr/bin/python3) but backend.python is 3.11")
+                .hasMessageContaining("backend.system_packages");
+        assertThatThrownBy(() -> planner.plan(app, states(PackageFacts.installed(all), Optional.empty()), Map.of(), Map::of,
+                (h, p) -> Optional.empty(), "digest", Releases.none()))
+                .isInstanceOf(HostFailure.class).hasMessageContaining("has no /usr/bin/python3");
     }
 }

@@ -86,7 +86,7 @@ class PackageSourcesTest {
         Host db1 = new Host("db1", "10.0.0.21", "trusted", Set.of(Role.DB_PRIMARY), Optional.empty(), Optional.empty(), Optional.empty());
         HostState bare = new HostState("db1", true, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
                 Optional.empty(), false, false, Optional.empty(), Map.<String, FileFact>of(), List.of(), List.of(), List.of(),
-                List.of(), Optional.empty(), Optional.empty(), PackageFacts.installed(Set.of()));
+                List.of(), Optional.empty(), Optional.empty(), PackageFacts.installed(Set.of()), Optional.of("3.11"));
 
         HostState read = new PackageSources().complete(new HostSession(db1, connection), bare, List.of("nftables", "postgresql-17"));
 
@@ -118,7 +118,7 @@ class PackageSourcesTest {
         Host db1 = new Host("db1", "10.0.0.21", "trusted", Set.of(Role.DB_PRIMARY), Optional.empty(), Optional.empty(), Optional.empty());
         HostState bare = new HostState("db1", true, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
                 Optional.empty(), false, false, Optional.empty(), Map.<String, FileFact>of(), List.of(), List.of(), List.of(),
-                List.of(), Optional.empty(), Optional.empty(), PackageFacts.installed(Set.of()));
+                List.of(), Optional.empty(), Optional.empty(), PackageFacts.installed(Set.of()), Optional.of("3.11"));
 
         HostState read = new PackageSources().complete(new HostSession(db1, connection), bare, List.of("postgresql-15"));
 

@@ -104,6 +104,20 @@ class HostProbeTest {
     }
 
     @Test
+    void thePythonOfTheHostIsTheVersionUsrBinPython3LinksTo() throws Exception {
+        ExecResult result = shell.run(probe.command("tierlift-probe-test", "/nonexistent/tierlift-probe-test", 15, List.of(), List.of()));
+        Process python = new ProcessBuilder("/usr/bin/python3", "-c", "import sys; print('%d.%d' % sys.version_info[:2])").start();
+        String version = new String(python.getInputStream().readAllBytes()).strip();
+        assertThat(python.waitFor()).isZero();
+
+        assertThat(probe.parse("h1", List.of(), result).python()).contains(version);
+        ExecResult odd = new ExecResult(0, "PYTHON python3.13\n".getBytes(), "");
+        assertThat(probe.parse("h1", List.of(), odd).python()).contains("3.13");
+        ExecResult none = new ExecResult(0, "PYTHON python3.13; rm\n".getBytes(), "");
+        assertThat(probe.parse("h1", List.of(), none).python()).as("only a plain version is taken").isEmpty();
+    }
+
+    @Test
     void aPackageNameThatCouldBeShellIsRefused() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> probe.command("notes", "/srv/notes", 15, List.of("nginx;reboot"), List.of()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("nginx;reboot");
