@@ -131,8 +131,9 @@ class OnpremDebian13MachineTest {
             assertThat(inHost(app, "/srv/notes/current/venv/bin/python -c 'import psycopg2, markupsafe; "
                     + "print(psycopg2.__file__); print(markupsafe.__file__)'").lines())
                     .as("Debian's modules in the virtualenv of " + app).allMatch(l -> l.startsWith("/usr/lib/python3/dist-packages/"));
-            assertThat(inHost(app, "cat /var/log/notes/error.log").lines()
-                    .filter(l -> l.contains("[ERROR]") || l.contains("Traceback"))).as("error lines on " + app).isEmpty();
+            String log = inHost(app, "journalctl --no-pager -a -o cat -u notes-api");
+            assertThat(log).as("Gunicorn logs to journald under its unit").contains("Starting gunicorn");
+            assertThat(log.lines().filter(l -> l.contains("[ERROR]") || l.contains("Traceback"))).as("error lines on " + app).isEmpty();
         }
     }
 

@@ -42,6 +42,11 @@ abstract class OnpremDeployBehaviour {
     /** The first deploy's run, for checks a kind of host adds about it. */
     protected Cli firstDeploy;
 
+    /** Gunicorn's log on an app host: its file where no systemd runs (the unit sends it to journald). */
+    protected String appLog(String host) {
+        return world.exec(host, "cat /var/log/notes/error.log").stdout();
+    }
+
     /** The example app and a sandbox of this kind, up, with nothing deployed. */
     protected abstract SandboxWorld createWorld() throws IOException;
 
@@ -135,7 +140,8 @@ abstract class OnpremDeployBehaviour {
         assertThat(world.exec("db1", "runuser -u postgres -- psql -At -d notes -c \"select count(*) from notes where "
                 + "convert_to(body, 'UTF8') = '\\\\x" + hex + "'::bytea\"").stdout().strip()).isEqualTo("1");
         for (String app : List.of("app1", "app2")) {
-            String log = world.exec(app, "cat /var/log/notes/error.log").stdout();
+            String log = appLog(app);
+            assertThat(log).as("%s's Gunicorn log was read", app).contains("Starting gunicorn");
             assertThat(log.lines().filter(l -> l.contains("[ERROR]") || l.contains("Permission denied") || l.contains("Traceback")))
                     .as("error lines in %s's Gunicorn log", app).isEmpty();
         }

@@ -25,6 +25,12 @@ class OnpremMachineDeployTest extends OnpremDeployBehaviour {
         return SandboxWorld.machines("machines.yaml", 48, "tl-bremdep", "debian12");
     }
 
+    /** Under systemd Gunicorn logs to journald, under its unit's name. */
+    @Override
+    protected String appLog(String host) {
+        return world.exec(host, "journalctl --no-pager -a -o cat -u notes-api").stdout();
+    }
+
     private String inHost(String host, String script) {
         return world.exec(host, script).stdout().strip();
     }

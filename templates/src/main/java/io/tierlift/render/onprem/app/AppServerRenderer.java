@@ -88,7 +88,7 @@ public final class AppServerRenderer implements HostRoleRenderer {
     }
 
     ApiUnit unit(AppDescriptor app, AppLayout layout) {
-        return new ApiUnit(app.app(), layout.serviceUser(), layout.serviceUser(), layout.serviceCommand().argv(),
+        return new ApiUnit(app.app(), layout.serviceUser(), layout.serviceUser(), layout.serviceCommand().serviceArgv(),
                 app.app(), app.app(), layout.logDir(),
                 seconds(app.backend().gracefulTimeout()) + STOP_MARGIN_SECONDS);
     }

@@ -95,7 +95,7 @@ class AppServerRendererTest {
     }
 
     @Test
-    void unitRunsExactlyTheServiceCommand() {
+    void unitRunsExactlyTheServiceCommandLoggingToJournald() {
         AppDescriptor d = TestDescriptors.load("hostcfg-six-apps.yaml");
         List<RenderedFile> files = render(d, SecretView.masked());
         String unit = file(files, "api-3/etc/systemd/system/ledger-api.service").contentAsText();
@@ -104,7 +104,9 @@ class AppServerRendererTest {
                 .map(w -> w.substring(1, w.length() - 1))
                 .toList();
         AppServiceCommand command = renderer.serviceCommand(d, d.targets().onprem().orElseThrow());
-        assertThat(words).isEqualTo(command.argv());
+        assertThat(words).isEqualTo(command.serviceArgv());
+        assertThat(command.serviceArgv()).as("under systemd the logs go to journald").endsWith(
+                "-c", "/etc/ledger/gunicorn.conf.py", "--error-logfile", "-", "--access-logfile", "-");
         assertThat(command.argv()).containsExactly("/usr/bin/python3", "/usr/local/lib/tierlift/envexec.py",
                 "/etc/ledger/app-env.json", "--", "/opt/ledger/current/venv/bin/gunicorn", "-c", "/etc/ledger/gunicorn.conf.py");
         assertThat(command.daemonArgv()).endsWith("-c", "/etc/ledger/gunicorn.conf.py", "--daemon");
