@@ -27,6 +27,7 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancer
 import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.rds.model.DBInstance;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -67,6 +68,7 @@ class AwsIaasMotoTest {
 
     private final String dbCanary = "CANARY-db-" + UUID.randomUUID();
     private final String replicationCanary = "CANARY-repl-" + UUID.randomUUID();
+    private final String tokenCanary = "CANARY-token-" + UUID.randomUUID();
     /** Everything tierlift printed or wrote, searched for the canaries at the end. */
     private final List<String> seen = new ArrayList<>();
 
@@ -97,14 +99,19 @@ class AwsIaasMotoTest {
         String text = Files.readString(example.resolve("app.yaml"));
         String edited = text.replaceAll("(?m)^    certificate_arn: .*\\n", "")
                 .replaceAll("(?m)^    origin_domain: .*\\n", "    allow_http: true\n")
-                .replace("scaling: { min: 2, max: 6, cpu_target: 50 }", "scaling: { min: 2, max: 6, desired: 3, cpu_target: 50 }");
-        assertThat(edited).contains("allow_http: true").contains("desired: 3").doesNotContain("certificate_arn");
+                .replace("scaling: { min: 2, max: 6, cpu_target: 50 }", "scaling: { min: 2, max: 6, desired: 3, cpu_target: 50 }")
+                // A secret variable: the instances read it from the app secret at boot.
+                .replace("  release_command: \"python -m notes.migrate\"\n",
+                        "  release_command: \"python -m notes.migrate\"\n  env:\n    NOTES_API_TOKEN: \"${env:NOTES_API_TOKEN}\"\n");
+        assertThat(edited).contains("allow_http: true").contains("desired: 3").doesNotContain("certificate_arn")
+                .contains("NOTES_API_TOKEN");
         descriptor = app.resolve("app.yaml");
         Files.writeString(descriptor, edited);
         Path home = Files.createDirectories(root.resolve("home"));
         env = Map.of("AWS_ENDPOINT_URL", moto.endpoint().toString(), "AWS_REGION", REGION,
                 "AWS_ACCESS_KEY_ID", "testing", "AWS_SECRET_ACCESS_KEY", "testing", "HOME", home.toString(),
-                "NOTES_DB_PASSWORD", dbCanary, "NOTES_REPLICATION_PASSWORD", replicationCanary, "NO_COLOR", "1");
+                "NOTES_DB_PASSWORD", dbCanary, "NOTES_REPLICATION_PASSWORD", replicationCanary, "NOTES_API_TOKEN", tokenCanary,
+                "NO_COLOR", "1");
         cfn = CloudFormationClient.builder().region(Region.of(REGION)).endpointOverride(moto.endpoint())
                 .credentialsProvider(credentials()).httpClient(UrlConnectionHttpClient.create()).build();
         cfnUsEast1 = CloudFormationClient.builder().region(Region.US_EAST_1).endpointOverride(moto.endpoint())
@@ -154,6 +161,14 @@ class AwsIaasMotoTest {
         Cli deploy = tierlift("deploy", "aws-iaas", "-f", descriptor.toString(), "--yes");
         assertThat(deploy.exitCode()).as(deploy.all() + "\nmoto log:\n" + tail(moto.log())).isZero();
         assertThat(deploy.err()).contains("Changes applied.").contains("release    uploaded");
+        // CloudFormation creates the app secret empty; the deploy writes its value before the instances boot.
+        try (SecretsManagerClient secrets = SecretsManagerClient.builder().region(Region.of(REGION)).endpointOverride(moto.endpoint())
+                .credentialsProvider(credentials()).httpClient(UrlConnectionHttpClient.create()).build()) {
+            String appSecret = output("notes-default-iaas-data", "AppSecretArn");
+            assertThat(secrets.getSecretValue(b -> b.secretId(appSecret)).secretString())
+                    .isEqualTo("{\"NOTES_API_TOKEN\":\"" + tokenCanary + "\"}");
+        }
+        assertThat(deploy.err()).contains("app secret written (1 variable(s): [NOTES_API_TOKEN])");
         // The new index.html is invalidated on the static stack's distribution (the shim keeps invalidations
         // of its placeholder distribution; see patch 8), and waited for.
         String distribution = output("notes-default-iaas-static", "DistributionId");
@@ -340,7 +355,8 @@ class AwsIaasMotoTest {
         seen.add("moto log\n" + moto.log());
         assertThat(seen).hasSizeGreaterThan(10);
         for (String text : seen) {
-            assertThat(text).doesNotContain(dbCanary).doesNotContain(replicationCanary).doesNotContain("CANARY-");
+            assertThat(text).doesNotContain(dbCanary).doesNotContain(replicationCanary).doesNotContain(tokenCanary)
+                    .doesNotContain("CANARY-");
         }
     }
 

@@ -1,5 +1,7 @@
 package io.tierlift.aws.iaas;
 
+import io.tierlift.aws.secretsmanager.AppSecretSync;
+
 import io.tierlift.aws.DatabaseProtection;
 import io.tierlift.aws.DeployTimeValues;
 import io.tierlift.aws.LiveStackPlanner;
@@ -55,15 +57,17 @@ public final class AwsIaasDeployer {
     private final PrefixListLookup prefixLists;
     private final LiveResources resources;
     private final CloudFrontInvalidator invalidator;
+    private final AppSecretSync appSecret;
     private final Progress progress;
     private final Clock clock;
     private final StackSet stackSet;
 
     public AwsIaasDeployer(Function<String, CloudFormationClient> cloudFormation, Function<String, S3Client> s3,
                            StackDeployer stacks, PrefixListLookup prefixLists, LiveResources resources,
-                           CloudFrontInvalidator invalidator, Progress progress,
+                           CloudFrontInvalidator invalidator, AppSecretSync appSecret, Progress progress,
                            Duration pollInterval, Duration stackTimeout, Clock clock) {
         this.s3 = s3;
+        this.appSecret = appSecret;
         this.stacks = stacks;
         this.prefixLists = prefixLists;
         this.resources = resources;
@@ -74,38 +78,48 @@ public final class AwsIaasDeployer {
     }
 
     /**
-     * Without the Auto Scaling/RDS readers and the CloudFront invalidator: enough for
+     * Without the Auto Scaling/RDS readers, the CloudFront invalidator and the app secret: enough for
      * {@link #planOffline} and stack-only work; {@link #deploy}, {@link #status} and {@link #destroy}
      * need the full constructor.
      */
     public AwsIaasDeployer(Function<String, CloudFormationClient> cloudFormation, Function<String, S3Client> s3,
                            StackDeployer stacks, PrefixListLookup prefixLists, Progress progress,
                            Duration pollInterval, Duration stackTimeout, Clock clock) {
-        this(cloudFormation, s3, stacks, prefixLists, null, null, progress, pollInterval, stackTimeout, clock);
+        this(cloudFormation, s3, stacks, prefixLists, null, null, null, progress, pollInterval, stackTimeout, clock);
     }
 
     /** What one deploy did. */
-    public record DeployReport(Map<String, Boolean> stacksChanged, boolean releaseUploaded, SyncResult site, int staleDeleted,
-                               InvalidationResult invalidation) {
+    public record DeployReport(Map<String, Boolean> stacksChanged, boolean releaseUploaded, boolean secretWritten, SyncResult site,
+                               int staleDeleted, InvalidationResult invalidation) {
         public boolean changed() {
-            return stacksChanged.containsValue(true) || releaseUploaded || !site.uploaded().isEmpty() || staleDeleted > 0;
+            return stacksChanged.containsValue(true) || releaseUploaded || secretWritten || !site.uploaded().isEmpty() || staleDeleted > 0;
         }
     }
 
-    /** The stacks in order (the release uploaded just before the first stack that names it), then the site. */
+    /**
+     * The stacks in order (the release uploaded just before the first stack that names it, the app
+     * secret's value written right after the data stack, before the compute stack's instances boot
+     * and read it), then the site.
+     */
     public DeployReport deploy(AppDescriptor descriptor, StackPlan plan, String version) {
         BackendRelease release = BackendRelease.of(descriptor);
         AtomicBoolean uploaded = new AtomicBoolean();
+        AtomicBoolean secretWritten = new AtomicBoolean();
         StackSet.DeployedStacks deployed = stackSet.deployInOrder(plan, version, deployTime(release, outputs -> {
             if (uploadRelease(release, StackSet.output(plan, outputs, ARTIFACTS, ARTIFACT_BUCKET_OUTPUT),
                     plan.stack(ARTIFACTS).region())) {
                 uploaded.set(true);
             }
-        }), (spec, result) -> { });
+        }), (spec, result) -> {
+            if (DATA.equals(spec.key())) {
+                secretWritten.set(appSecret.write(descriptor, spec.region(), result.outputs()));
+            }
+        });
         Map<String, Map<String, String>> outputs = deployed.outputs();
         StackSet.SiteUpload site = stackSet.syncSite(descriptor, StackSet.output(plan, outputs, STATIC, SITE_BUCKET_OUTPUT),
                 plan.stack(STATIC).region(), invalidator, StackSet.output(plan, outputs, STATIC, DISTRIBUTION_OUTPUT));
-        return new DeployReport(deployed.changed(), uploaded.get(), site.result(), site.staleDeleted(), site.invalidation());
+        return new DeployReport(deployed.changed(), uploaded.get(), secretWritten.get(), site.result(), site.staleDeleted(),
+                site.invalidation());
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.tierlift.aws.serverless;
 
+import io.tierlift.aws.secretsmanager.AppSecretSync;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,7 +16,6 @@ import io.tierlift.aws.cloudfront.CloudFrontInvalidator;
 import io.tierlift.aws.lambda.LambdaPackage;
 import io.tierlift.aws.s3.S3Objects;
 import io.tierlift.model.AppDescriptor;
-import io.tierlift.model.EnvValue;
 import io.tierlift.plan.Action;
 import io.tierlift.plan.Plan;
 import io.tierlift.plan.PlannedChange;
@@ -24,7 +25,6 @@ import io.tierlift.render.aws.StackSpec;
 import io.tierlift.render.aws.cfn.CfnJson;
 import io.tierlift.render.aws.iaas.ArtifactsStack;
 import io.tierlift.render.aws.iaas.StaticSiteStack;
-import io.tierlift.secret.SecretResolver;
 import software.amazon.awssdk.services.cloudformation.model.Capability;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -34,7 +34,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -56,15 +55,13 @@ public final class AwsServerlessDeployer {
     static final String DATA = StackSet.DATA_STACK;
     static final String API = "api";
     static final String STATIC = StaticSiteStack.KEY;
-    static final String APP_SECRET_OUTPUT = "AppSecretArn";
     static final String FUNCTION_NAME_OUTPUT = "FunctionName";
     static final String API_DOMAIN_OUTPUT = "ApiDomainName";
 
     private final StackSet stackSet;
     private final Function<String, S3Client> s3;
     private final Function<AppDescriptor, LambdaPackage> packager;
-    private final SecretResolver secrets;
-    private final AppSecretWriter appSecret;
+    private final AppSecretSync appSecret;
     private final ReleaseInvoker release;
     private final FunctionLookup functions;
     private final CloudFrontInvalidator invalidator;
@@ -74,12 +71,11 @@ public final class AwsServerlessDeployer {
     private final ObjectMapper mapper = new ObjectMapper();
 
     public AwsServerlessDeployer(StackSet stackSet, Function<String, S3Client> s3, Function<AppDescriptor, LambdaPackage> packager,
-                                 SecretResolver secrets, AppSecretWriter appSecret, ReleaseInvoker release,
+                                 AppSecretSync appSecret, ReleaseInvoker release,
                                  FunctionLookup functions, CloudFrontInvalidator invalidator, Progress progress, Clock clock) {
         this.stackSet = stackSet;
         this.s3 = s3;
         this.packager = packager;
-        this.secrets = secrets;
         this.appSecret = appSecret;
         this.release = release;
         this.functions = functions;
@@ -108,7 +104,7 @@ public final class AwsServerlessDeployer {
             }
         }), (spec, result) -> {
             if (DATA.equals(spec.key())) {
-                secretWritten.set(writeAppSecret(descriptor, spec.region(), result.outputs()));
+                secretWritten.set(appSecret.write(descriptor, spec.region(), result.outputs()));
             }
         });
         Map<String, Map<String, String>> outputs = deployed.outputs();
@@ -155,32 +151,6 @@ public final class AwsServerlessDeployer {
                     + "the site was updated. Its output:\n" + output);
         }
         return outcome;
-    }
-
-    /** The app's secret variables as one JSON object, written when the data stack has the app secret. */
-    private boolean writeAppSecret(AppDescriptor descriptor, String region, Map<String, String> dataOutputs) {
-        Map<String, String> values = new TreeMap<>();
-        descriptor.backend().env().forEach((name, value) -> {
-            if (value instanceof EnvValue.Secret secret) {
-                values.put(name, secrets.resolve(secret.ref()).reveal());
-            }
-        });
-        if (values.isEmpty()) {
-            return false;
-        }
-        String arn = dataOutputs.get(APP_SECRET_OUTPUT);
-        if (arn == null) {
-            throw new ServerlessDeployException("the data stack has no output " + APP_SECRET_OUTPUT
-                    + " although the app has secret variables " + values.keySet());
-        }
-        try {
-            boolean wrote = appSecret.write(region, arn, mapper.writeValueAsString(values));
-            progress.step("secretsmanager", wrote ? "app secret written (" + values.size() + " variable(s): " + values.keySet() + ")"
-                    : "app secret unchanged");
-            return wrote;
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** Uploads the package unless an object with its key is there (the key is named after the content). */

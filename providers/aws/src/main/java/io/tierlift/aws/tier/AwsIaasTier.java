@@ -1,5 +1,8 @@
 package io.tierlift.aws.tier;
 
+import io.tierlift.aws.secretsmanager.AppSecretSync;
+import io.tierlift.aws.secretsmanager.SecretsManagerAppSecretWriter;
+
 import io.tierlift.aws.cloudformation.Sleeper;
 import io.tierlift.aws.iaas.AwsIaasDeployer;
 import io.tierlift.aws.iaas.Ec2PrefixListLookup;
@@ -101,7 +104,9 @@ final class AwsIaasTier extends CloudFormationTier {
         Duration poll = session.deployerSettings.pollInterval();
         LiveResources resources = new LiveResources(clients::cloudFormation, clients::autoScaling, clients::rds, progress,
                 Sleeper.system(), context.clock(), poll, Duration.ofMinutes(15));
+        AppSecretSync appSecret = new AppSecretSync(context.secretsFor(descriptor),
+                new SecretsManagerAppSecretWriter(clients::secretsManager), progress);
         return new AwsIaasDeployer(clients::cloudFormation, clients::s3, session.stacks, new Ec2PrefixListLookup(clients::ec2),
-                resources, session.invalidator, progress, poll, session.deployerSettings.stackTimeout(), context.clock());
+                resources, session.invalidator, appSecret, progress, poll, session.deployerSettings.stackTimeout(), context.clock());
     }
 }

@@ -6,7 +6,8 @@ import io.tierlift.aws.lambda.LambdaPackager;
 import io.tierlift.aws.serverless.AwsServerlessDeployer;
 import io.tierlift.aws.serverless.LambdaFunctionLookup;
 import io.tierlift.aws.serverless.ReleaseInvoker;
-import io.tierlift.aws.serverless.SecretsManagerAppSecretWriter;
+import io.tierlift.aws.secretsmanager.AppSecretSync;
+import io.tierlift.aws.secretsmanager.SecretsManagerAppSecretWriter;
 import io.tierlift.model.AppDescriptor;
 import io.tierlift.release.PipSettings;
 import io.tierlift.release.ProcessCommandRunner;
@@ -31,7 +32,6 @@ import java.util.function.Function;
 final class ServerlessSession implements AutoCloseable {
     private final AwsSession aws;
     private final Map<String, LambdaClient> lambdas = new ConcurrentHashMap<>();
-    private final Map<String, SecretsManagerClient> secretClients = new ConcurrentHashMap<>();
     private final AwsServerlessDeployer deployer;
     private final StackPlan plan;
 
@@ -45,8 +45,8 @@ final class ServerlessSession implements AutoCloseable {
                 progress, aws.deployerSettings.pollInterval(), aws.deployerSettings.stackTimeout(), aws.context.clock());
         LambdaPackager packager = new LambdaPackager(new ProcessCommandRunner(Duration.ofMinutes(10), 30), PipSettings.defaults(),
                 LambdaLimits.LAMBDA, new LambdaAdapter(new FreemarkerEngine()), progress);
-        this.deployer = new AwsServerlessDeployer(stackSet, aws.clients::s3, packager::build, aws.context.secretsFor(descriptor),
-                new SecretsManagerAppSecretWriter(this::secrets), invokers.apply(this::lambda), new LambdaFunctionLookup(this::lambda),
+        this.deployer = new AwsServerlessDeployer(stackSet, aws.clients::s3, packager::build, new AppSecretSync(aws.context.secretsFor(descriptor),
+                new SecretsManagerAppSecretWriter(aws.clients::secretsManager), aws.context.progress()), invokers.apply(this::lambda), new LambdaFunctionLookup(this::lambda),
                 aws.invalidator, progress, aws.context.clock());
     }
 
@@ -79,18 +79,12 @@ final class ServerlessSession implements AutoCloseable {
     }
 
     SecretsManagerClient secrets(String region) {
-        return secretClients.computeIfAbsent(region, r -> {
-            var builder = SecretsManagerClient.builder().region(aws.clients.resolveRegion(r)).httpClient(UrlConnectionHttpClient.create());
-            aws.settings.credentials().ifPresent(builder::credentialsProvider);
-            aws.settings.endpoint().ifPresent(builder::endpointOverride);
-            return builder.build();
-        });
+        return aws.clients.secretsManager(region);
     }
 
     @Override
     public void close() {
         lambdas.values().forEach(LambdaClient::close);
-        secretClients.values().forEach(SecretsManagerClient::close);
         aws.close();
     }
 }

@@ -1,5 +1,8 @@
 package io.tierlift.aws.iaas;
 
+import io.tierlift.aws.secretsmanager.AppSecretSync;
+import io.tierlift.secret.LocalSecretResolver;
+
 import io.tierlift.aws.DatabaseProtection;
 import io.tierlift.aws.StackSet;
 import io.tierlift.aws.StackSetException;
@@ -99,10 +102,39 @@ class AwsIaasDeployerTest {
         CloudFrontInvalidator invalidator = new CloudFrontInvalidator(() -> cloudFront,
                 InvalidationSettings.defaults().withPolling(Duration.ofMillis(1), Duration.ofSeconds(5)), progress, d -> { },
                 Clock.systemUTC());
+        AppSecretSync appSecret = new AppSecretSync(new LocalSecretResolver(Map.of("NOTES_API_TOKEN", "token-value"), dir,
+                ref -> { throw new AssertionError("no AWS secret in this test"); }), (region, arn, json) -> {
+            journal.add("secretsmanager:PutSecretValue " + region + " " + arn + " " + json);
+            return true;
+        }, progress);
         deployer = new AwsIaasDeployer(region -> cfn, region -> s3, stacks, region -> {
             prefixListRegions.add(region);
             return PREFIX_LIST_ID;
-        }, resources, invalidator, progress, Duration.ofMillis(1), Duration.ofMinutes(1), clock);
+        }, resources, invalidator, appSecret, progress, Duration.ofMillis(1), Duration.ofMinutes(1), clock);
+    }
+
+    @Test
+    void withoutSecretVariablesNoSecretValueIsWritten() {
+        AwsIaasDeployer.DeployReport plain = deployer.deploy(descriptor, plan, "1.2.3");
+        assertThat(plain.secretWritten()).isFalse();
+        assertThat(journal).noneMatch(call -> call.startsWith("secretsmanager:"));
+    }
+
+    @Test
+    void theAppSecretsValueIsWrittenAfterTheDataStackAndBeforeTheInstancesBoot() throws IOException {
+        Path file = dir.resolve("app.yaml");
+        Files.writeString(file, Files.readString(file).replace("health: /api/health, port: 8000 }",
+                "health: /api/health, port: 8000, env: { NOTES_API_TOKEN: \"${env:NOTES_API_TOKEN}\" } }"));
+        AppDescriptor withSecret = new DescriptorLoader().load(file, Optional.empty()).descriptor();
+        StackPlan secretPlan = new AwsIaasRenderer().plan(withSecret);
+
+        AwsIaasDeployer.DeployReport report = deployer.deploy(withSecret, secretPlan, "1.2.3");
+
+        String put = "secretsmanager:PutSecretValue eu-west-1 " + secretPlan.stack("data").name() + ":AppSecretArn "
+                + "{\"NOTES_API_TOKEN\":\"token-value\"}";
+        assertThat(report.secretWritten()).isTrue();
+        assertThat(journal).containsSubsequence("cfn:CreateStack " + secretPlan.stack("data").name(), put,
+                "cfn:CreateStack " + secretPlan.stack("compute").name());
     }
 
     @Test
@@ -478,7 +510,7 @@ class AwsIaasDeployerTest {
                 d -> { }, Clock.systemUTC(), Duration.ofMillis(1), Duration.ZERO);
         AwsIaasDeployer quick = new AwsIaasDeployer(region -> cfn, region -> s3,
                 new StackDeployer(region -> cfn, DeployerSettings.defaults().withPollInterval(Duration.ofMillis(1)), progress,
-                        d -> { }, Clock.systemUTC()), region -> PREFIX_LIST_ID, impatient, null, progress,
+                        d -> { }, Clock.systemUTC()), region -> PREFIX_LIST_ID, impatient, null, null, progress,
                 Duration.ofMillis(1), Duration.ofMinutes(1), Clock.systemUTC());
 
         assertThatThrownBy(() -> quick.destroy(plan, true, true))

@@ -1,4 +1,4 @@
-package io.tierlift.aws.serverless;
+package io.tierlift.aws.secretsmanager;
 
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;

@@ -1,4 +1,4 @@
-package io.tierlift.aws.serverless;
+package io.tierlift.aws.secretsmanager;
 
 /** Writes the app secret's JSON value (PutSecretValue); an interface so tests can see what was written. */
 public interface AppSecretWriter {
