@@ -101,7 +101,7 @@ public final class StackSet {
             return stacks.deploy(request);
         }
         if (live.isPresent() && live.get().failedCreate()) {
-            stacks.deleteStack(request.stackName(), request.region());
+            stacks.deleteFailedCreate(request.stackName(), request.region());
         }
         CloudFormationClient cfn = cloudFormation.apply(request.region());
         progress.step(request.stackName(), "creating stack");
@@ -111,7 +111,9 @@ public final class StackSet {
                         .map(e -> Parameter.builder().parameterKey(e.getKey()).parameterValue(e.getValue()).build()).toList())
                 .tags(request.tags().entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList())
                 .capabilities(request.capabilities())
-                .enableTerminationProtection(request.terminationProtection()));
+                // Protected only once created: AWS refuses to delete a protected stack, and a create that
+                // rolls back leaves a stack (holding nothing) that the next deploy must delete to try again.
+                .enableTerminationProtection(false));
         LiveStack now = wait.untilSettled(request.stackName(), request.stackName(), request.region())
                 .orElseThrow(() -> new StackSetException("stack " + request.stackName() + " vanished while being created"));
         if (!"CREATE_COMPLETE".equals(now.status())) {
@@ -119,6 +121,10 @@ public final class StackSet {
                     + now.statusReason().map(r -> " (" + r + ")").orElse(""));
         }
         progress.step(request.stackName(), "CREATE_COMPLETE");
+        if (request.terminationProtection()) {
+            cfn.updateTerminationProtection(b -> b.stackName(now.stackId()).enableTerminationProtection(true));
+            progress.step(request.stackName(), "termination protection enabled");
+        }
         return new DeployResult(now.stackName(), now.stackId(), now.status(), true, now.outputs());
     }
 

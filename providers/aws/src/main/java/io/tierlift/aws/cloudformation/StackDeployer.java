@@ -199,6 +199,28 @@ public final class StackDeployer {
         return true;
     }
 
+    /**
+     * Deletes a stack whose create failed (ROLLBACK_COMPLETE and the like), so that it can be created
+     * again. Such a stack never held anything worth keeping, so termination protection (which an
+     * earlier version set at create time) is lifted first.
+     */
+    public void deleteFailedCreate(String stackName, String region) {
+        CloudFormationClient cfn = clients.apply(region);
+        Optional<LiveStack> live = settle(cfn, stackName);
+        if (live.isEmpty()) {
+            return;
+        }
+        if (!live.get().failedCreate()) {
+            throw new IllegalStateException("stack " + stackName + " is " + live.get().status() + ", not a failed create");
+        }
+        if (live.get().terminationProtection()) {
+            aws.call("UpdateTerminationProtection", () -> cfn.updateTerminationProtection(b -> b
+                    .stackName(live.get().stackId()).enableTerminationProtection(false)));
+            progress.step(stackName, "termination protection lifted: the stack's create failed, so it holds nothing");
+        }
+        deleteAndWait(cfn, live.get());
+    }
+
     private void deleteAndWait(CloudFormationClient cfn, LiveStack live) {
         String name = live.stackName();
         Optional<String> marker = events.newestEventId(cfn, live.stackId());

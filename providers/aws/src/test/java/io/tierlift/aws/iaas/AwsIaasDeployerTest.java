@@ -114,6 +114,49 @@ class AwsIaasDeployerTest {
     }
 
     @Test
+    void aDataStackWhoseFirstCreateFailedIsDeletedAndCreatedAgainByTheNextDeployThenProtected() {
+        String data = plan.stack("data").name();
+        cfn.failCreateOf.add(data);
+        assertThatThrownBy(() -> deployer.deploy(descriptor, plan, "1.2.3")).hasMessageContaining(data)
+                .hasMessageContaining("ROLLBACK_COMPLETE");
+        assertThat(cfn.createdProtected).as("created unprotected: AWS would refuse to delete it").containsEntry(data, false);
+
+        cfn.failCreateOf.clear();
+        journal.clear();
+        // This fake has no change sets: the stacks created before the data stack go, so the deploy creates them again.
+        cfn.stacks.keySet().removeIf(name -> !name.equals(data));
+        deployer.deploy(descriptor, plan, "1.2.3");
+
+        assertThat(journal).containsSubsequence("cfn:DeleteStack " + data, "cfn:CreateStack " + data,
+                "cfn:UpdateTerminationProtection " + id(data) + " true");
+        assertThat(cfn.stacks.get(data).stackStatusAsString()).isEqualTo("CREATE_COMPLETE");
+        assertThat(cfn.stacks.get(data).enableTerminationProtection()).as("protected once created").isTrue();
+    }
+
+    @Test
+    void aFailedCreateLeftProtectedIsUnprotectedDeletedAndCreatedAgain() {
+        String data = plan.stack("data").name();
+        cfn.failCreateOf.add(data);
+        assertThatThrownBy(() -> deployer.deploy(descriptor, plan, "1.2.3")).hasMessageContaining("ROLLBACK_COMPLETE");
+        // As an earlier version left it: protected at create time.
+        cfn.stacks.put(data, cfn.stacks.get(data).toBuilder().enableTerminationProtection(true).build());
+        cfn.failCreateOf.clear();
+        journal.clear();
+        cfn.stacks.keySet().removeIf(name -> !name.equals(data));
+
+        deployer.deploy(descriptor, plan, "1.2.3");
+
+        assertThat(journal).containsSubsequence("cfn:UpdateTerminationProtection " + id(data) + " false",
+                "cfn:DeleteStack " + data, "cfn:CreateStack " + data);
+        assertThat(progress.lines()).anyMatch(l -> l.contains("termination protection lifted: the stack's create failed"));
+        assertThat(cfn.stacks.get(data).enableTerminationProtection()).isTrue();
+    }
+
+    private static String id(String name) {
+        return "arn:aws:cloudformation:eu-west-1:123456789012:stack/" + name + "/00000000-0000-0000-0000-000000000000";
+    }
+
+    @Test
     void withoutSecretVariablesNoSecretValueIsWritten() {
         AwsIaasDeployer.DeployReport plain = deployer.deploy(descriptor, plan, "1.2.3");
         assertThat(plain.secretWritten()).isFalse();

@@ -53,6 +53,11 @@ final class FakeCloudFormation implements CloudFormationClient {
         this.journal = journal;
     }
 
+    /** Stacks whose next create rolls back (ROLLBACK_COMPLETE), as AWS leaves a failed create. */
+    final java.util.Set<String> failCreateOf = new java.util.HashSet<>();
+    /** Whether each CreateStack asked for termination protection, by stack name. */
+    final Map<String, Boolean> createdProtected = new LinkedHashMap<>();
+
     /** A stack as a previous deploy left it. */
     void existing(String name, boolean protectedStack, Map<String, String> outputs) {
         stacks.put(name, stack(name, "CREATE_COMPLETE", protectedStack, outputs, Map.of()));
@@ -77,8 +82,10 @@ final class FakeCloudFormation implements CloudFormationClient {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        stacks.put(request.stackName(), stack(request.stackName(), "CREATE_COMPLETE",
-                Boolean.TRUE.equals(request.enableTerminationProtection()), outputs, parameters));
+        createdProtected.put(request.stackName(), Boolean.TRUE.equals(request.enableTerminationProtection()));
+        boolean fails = failCreateOf.contains(request.stackName());
+        stacks.put(request.stackName(), stack(request.stackName(), fails ? "ROLLBACK_COMPLETE" : "CREATE_COMPLETE",
+                Boolean.TRUE.equals(request.enableTerminationProtection()), fails ? Map.of() : outputs, parameters));
         return CreateStackResponse.builder().stackId(id(request.stackName())).build();
     }
 
@@ -134,8 +141,10 @@ final class FakeCloudFormation implements CloudFormationClient {
         if (terminationProtectionFailure != null) {
             throw error(terminationProtectionFailure, "InternalFailure", "not implemented");
         }
-        Stack stack = stacks.get(request.stackName());
-        stacks.put(request.stackName(), stack.toBuilder().enableTerminationProtection(request.enableTerminationProtection()).build());
+        // AWS takes the stack's name or its id.
+        String name = request.stackName().replaceFirst("^arn:.*:stack/([^/]+)/.*$", "$1");
+        Stack stack = stacks.get(name);
+        stacks.put(name, stack.toBuilder().enableTerminationProtection(request.enableTerminationProtection()).build());
         return UpdateTerminationProtectionResponse.builder().stackId(stack.stackId()).build();
     }
 
