@@ -250,7 +250,7 @@ public final class LambdaPackager {
     }
 
     private void checkZipped(byte[] zip) throws IOException {
-        if (zip.length <= limits.zippedBytes()) {
+        if (limits.zippedBytes().isEmpty() || zip.length <= limits.zippedBytes().getAsLong()) {
             return;
         }
         Map<String, Long> byTop = new LinkedHashMap<>();
@@ -262,7 +262,7 @@ public final class LambdaPackager {
             }
         }
         throw new ReleaseException("Lambda package: " + megabytes(zip.length) + " zipped; Lambda accepts at most "
-                + megabytes(limits.zippedBytes()) + " zipped. Biggest entries, zipped: " + biggest(byTop)
+                + megabytes(limits.zippedBytes().getAsLong()) + " zipped. Biggest entries, zipped: " + biggest(byTop)
                 + ". Trim the requirements (development-only packages; boto3, which the runtime has)");
     }
 

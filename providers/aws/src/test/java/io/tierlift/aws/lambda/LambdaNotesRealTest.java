@@ -114,7 +114,7 @@ class LambdaNotesRealTest {
         assertThat(task.resolve("tests")).doesNotExist();
         assertThat(task.resolve("bin")).doesNotExist();
         assertThat(task.resolve("boto3")).as("the runtime has boto3").doesNotExist();
-        assertThat(built.zippedBytes()).isLessThan(LambdaLimits.LAMBDA.zippedBytes());
+        assertThat(built.unzippedBytes()).isLessThan(LambdaLimits.LAMBDA.unzippedBytes());
     }
 
     @Test

@@ -163,7 +163,7 @@ class LambdaPackagerTest {
     @Test
     void aPackageOverTheUnzippedLimitIsRefusedNamingItsBiggestEntries() {
         AppDescriptor app = TestApps.copyOfExample(dir, "x86_64");
-        LambdaPackager small = packager(pip, new LambdaLimits(50L * 1024 * 1024, 10_000));
+        LambdaPackager small = packager(pip, new LambdaLimits(10_000, java.util.OptionalLong.empty()));
         assertThatThrownBy(() -> small.build(app))
                 .isInstanceOf(ReleaseException.class)
                 .hasMessageContaining("unzipped; Lambda accepts at most 0.0 MB unzipped")
@@ -179,7 +179,7 @@ class LambdaPackagerTest {
         new java.util.Random(42).nextBytes(noise);
         Files.createDirectories(dir.resolve("backend/assets"));
         Files.write(dir.resolve("backend/assets/noise.bin"), noise);
-        LambdaPackager small = packager(pip, new LambdaLimits(35_000, 50L * 1024 * 1024));
+        LambdaPackager small = packager(pip, LambdaLimits.directUpload(35_000, 50L * 1024 * 1024));
         assertThatThrownBy(() -> small.build(app))
                 .isInstanceOf(ReleaseException.class)
                 .hasMessageContaining("zipped; Lambda accepts at most 0.0 MB zipped")
@@ -187,10 +187,24 @@ class LambdaPackagerTest {
     }
 
     @Test
+    void aPackageOverFiftyMegabytesZippedIsAcceptedSinceItsCodeComesFromS3() throws IOException {
+        AppDescriptor app = TestApps.copyOfExample(dir, "x86_64");
+        // 60 MB that do not compress: over the direct-upload quota, well under the 250 MB unzipped one.
+        byte[] noise = new byte[60 * 1024 * 1024];
+        new java.util.Random(7).nextBytes(noise);
+        Files.createDirectories(dir.resolve("backend/assets"));
+        Files.write(dir.resolve("backend/assets/model.bin"), noise);
+
+        LambdaPackage built = packager(pip, LambdaLimits.LAMBDA).build(app);
+
+        assertThat(built.zippedBytes()).isGreaterThan(50L * 1024 * 1024);
+    }
+
+    @Test
     void limitsInMegabytesReadAsMegabytes() {
         assertThat(LambdaPackager.megabytes(50L * 1024 * 1024)).isEqualTo("50.0 MB");
         assertThat(LambdaPackager.megabytes(1536L * 1024)).isEqualTo("1.5 MB");
-        assertThat(LambdaLimits.LAMBDA).isEqualTo(new LambdaLimits(52_428_800L, 262_144_000L));
+        assertThat(LambdaLimits.LAMBDA).isEqualTo(new LambdaLimits(262_144_000L, java.util.OptionalLong.empty()));
     }
 
     @Test
@@ -239,7 +253,7 @@ class LambdaPackagerTest {
         AppDescriptor app = TestApps.copyOfExample(dir, "x86_64");
         Set<String> before = scratchFolders();
         packager().build(app);
-        assertThatThrownBy(() -> packager(pip, new LambdaLimits(10, 10)).build(app)).isInstanceOf(ReleaseException.class);
+        assertThatThrownBy(() -> packager(pip, LambdaLimits.directUpload(10, 10)).build(app)).isInstanceOf(ReleaseException.class);
         assertThat(scratchFolders()).isEqualTo(before);
     }
 
