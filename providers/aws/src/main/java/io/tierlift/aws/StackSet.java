@@ -15,6 +15,7 @@ import io.tierlift.render.aws.ParameterSource;
 import io.tierlift.render.aws.StackPlan;
 import io.tierlift.render.aws.StackSpec;
 import io.tierlift.render.aws.cfn.CfnJson;
+import io.tierlift.render.aws.cfn.DatabaseStackPolicy;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.Capability;
 import software.amazon.awssdk.services.cloudformation.model.Parameter;
@@ -111,6 +112,7 @@ public final class StackSet {
                         .map(e -> Parameter.builder().parameterKey(e.getKey()).parameterValue(e.getValue()).build()).toList())
                 .tags(request.tags().entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList())
                 .capabilities(request.capabilities())
+                .stackPolicyBody(request.stackPolicy().orElse(null))
                 // Protected only once created: AWS refuses to delete a protected stack, and a create that
                 // rolls back leaves a stack (holding nothing) that the next deploy must delete to try again.
                 .enableTerminationProtection(false));
@@ -128,13 +130,16 @@ public final class StackSet {
         return new DeployResult(now.stackName(), now.stackId(), now.status(), true, now.outputs());
     }
 
-    /** The request for one stack of the plan, tagged with the version; the data stack gets termination protection. */
+    /**
+     * The request for one stack of the plan, tagged with the version; the data stack gets termination
+     * protection, and a stack holding a database a policy that keeps it from being replaced or deleted.
+     */
     public static StackRequest request(StackSpec spec, Map<String, String> parameters, StackPlan plan, String version) {
         Map<String, String> tags = new TreeMap<>(plan.tags());
         tags.put("tierlift:version", version);
         Set<Capability> capabilities = spec.capabilities().stream().map(Capability::fromValue).collect(Collectors.toSet());
         return new StackRequest(spec.name(), spec.region(), new CfnJson().write(spec.template()), parameters, tags,
-                DATA_STACK.equals(spec.key()), capabilities);
+                DATA_STACK.equals(spec.key()), capabilities).withStackPolicy(DatabaseStackPolicy.of(spec.template()));
     }
 
     /** The values of a stack's parameters: literals, outputs of the stacks before it ({@code outputs}) and deploy-time values. */

@@ -161,6 +161,10 @@ public final class StackDeployer {
         }
         String stackId = plan.stackId().orElse(name);
         String changeSetId = plan.changeSetId().orElseThrow();
+        boolean creating = plan.kind() == ChangeSetPlan.ChangeSetKind.CREATE;
+        if (!creating) {
+            ensureStackPolicy(cfn, request, stackId);
+        }
         Optional<String> marker = events.newestEventId(cfn, stackId);
         progress.step(name, "executing change set");
         aws.call("ExecuteChangeSet", () -> cfn.executeChangeSet(b -> b
@@ -173,6 +177,9 @@ public final class StackDeployer {
         }
         LiveStack live = followed.stack().orElseThrow();
         protectIfAsked(cfn, request, live);
+        if (creating) {
+            ensureStackPolicy(cfn, request, live.stackId());
+        }
         progress.step(name, followed.status());
         return new DeployResult(name, live.stackId(), live.status(), true, live.outputs());
     }
@@ -265,6 +272,24 @@ public final class StackDeployer {
             }
         }
         return live;
+    }
+
+    /**
+     * Sets the request's stack policy unless the stack already carries it: before an update's change
+     * set runs (a stack created before the policy existed gets it then, before the update could
+     * replace what the policy keeps), and right after a create.
+     */
+    private void ensureStackPolicy(CloudFormationClient cfn, StackRequest request, String stackId) {
+        if (request.stackPolicy().isEmpty()) {
+            return;
+        }
+        String wanted = request.stackPolicy().get();
+        String current = aws.call("GetStackPolicy", () -> cfn.getStackPolicy(b -> b.stackName(stackId))).stackPolicyBody();
+        if (wanted.equals(current)) {
+            return;
+        }
+        aws.call("SetStackPolicy", () -> cfn.setStackPolicy(b -> b.stackName(stackId).stackPolicyBody(wanted)));
+        progress.step(request.stackName(), "stack policy set: the database may be updated in place, never replaced or deleted");
     }
 
     private void protectIfAsked(CloudFormationClient cfn, StackRequest request, LiveStack live) {

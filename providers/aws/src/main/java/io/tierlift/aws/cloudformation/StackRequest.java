@@ -3,6 +3,7 @@ package io.tierlift.aws.cloudformation;
 import software.amazon.awssdk.services.cloudformation.model.Capability;
 
 import java.util.Map;
+import java.util.Optional;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
@@ -10,11 +11,12 @@ import java.util.regex.Pattern;
 
 /**
  * One stack as tierlift wants it. {@code parameterSources} name parameters filled from other
- * stacks' outputs when a group of stacks is deployed in order ({@link StackGroupDeployer}).
+ * stacks' outputs when a group of stacks is deployed in order ({@link StackGroupDeployer});
+ * {@code stackPolicy} is the stack policy it must carry, if any (a data stack's).
  */
 public record StackRequest(String stackName, String region, String templateBody, Map<String, String> parameters,
                            Map<String, String> tags, boolean terminationProtection, Set<Capability> capabilities,
-                           Map<String, OutputRef> parameterSources) {
+                           Map<String, OutputRef> parameterSources, Optional<String> stackPolicy) {
     private static final Pattern STACK_NAME = Pattern.compile("[a-zA-Z][-a-zA-Z0-9]{0,127}");
     /** CloudFormation refuses larger inline bodies; bigger templates must be uploaded to S3 first. */
     public static final int MAX_TEMPLATE_BODY_BYTES = 51_200;
@@ -40,15 +42,29 @@ public record StackRequest(String stackName, String region, String templateBody,
     }
 
     public StackRequest(String stackName, String region, String templateBody, Map<String, String> parameters,
+                        Map<String, String> tags, boolean terminationProtection, Set<Capability> capabilities,
+                        Map<String, OutputRef> parameterSources) {
+        this(stackName, region, templateBody, parameters, tags, terminationProtection, capabilities, parameterSources,
+                Optional.empty());
+    }
+
+    public StackRequest(String stackName, String region, String templateBody, Map<String, String> parameters,
                         Map<String, String> tags, boolean terminationProtection, Set<Capability> capabilities) {
         this(stackName, region, templateBody, parameters, tags, terminationProtection, capabilities, Map.of());
+    }
+
+    /** The same request with the stack policy the stack must carry. */
+    public StackRequest withStackPolicy(Optional<String> policy) {
+        return new StackRequest(stackName, region, templateBody, parameters, tags, terminationProtection, capabilities,
+                parameterSources, policy);
     }
 
     /** The same request with more literal parameters (used once output sources are resolved). */
     public StackRequest withResolvedParameters(Map<String, String> resolved) {
         Map<String, String> all = new TreeMap<>(parameters);
         all.putAll(resolved);
-        return new StackRequest(stackName, region, templateBody, all, tags, terminationProtection, capabilities, Map.of());
+        return new StackRequest(stackName, region, templateBody, all, tags, terminationProtection, capabilities, Map.of(),
+                stackPolicy);
     }
 
     @Override

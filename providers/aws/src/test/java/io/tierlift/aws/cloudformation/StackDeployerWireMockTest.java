@@ -478,6 +478,61 @@ class StackDeployerWireMockTest {
         assertThat(progress.lines()).contains("notes-net: stack is UPDATE_IN_PROGRESS; waiting for the running operation to end");
     }
 
+    /** An update whose request carries a stack policy: the stack in UPDATE_COMPLETE, then the change set executed. */
+    private void stubUpdate(String currentPolicyXml) {
+        wiremock.stubFor(action("DescribeStacks").inScenario("update").whenScenarioStateIs(STARTED)
+                .willReturn(ok(describeStacks(StackXml.of(STACK, "UPDATE_COMPLETE")))));
+        wiremock.stubFor(action("DescribeStackEvents").inScenario("update").whenScenarioStateIs(STARTED)
+                .willReturn(ok(describeStackEvents(STACK, null,
+                        EventXml.of("ev-1", "2026-11-21T09:35:30Z", STACK, STACK_TYPE, "UPDATE_COMPLETE")))));
+        wiremock.stubFor(action("GetTemplate").willReturn(ok(getTemplate(TEMPLATE))));
+        wiremock.stubFor(action("CreateChangeSet").willReturn(ok(createChangeSet(STACK, "tierlift-x"))));
+        wiremock.stubFor(action("DescribeChangeSet").willReturn(ok(describeChangeSet(STACK, "tierlift-x", "CREATE_COMPLETE",
+                null, List.of(ChangeXml.modify("Param", "AWS::SSM::Parameter", "False", "Value")), null))));
+        wiremock.stubFor(action("GetStackPolicy").willReturn(ok(CfnXml.response("GetStackPolicy", currentPolicyXml))));
+        wiremock.stubFor(action("SetStackPolicy").willReturn(ok(empty("SetStackPolicy"))));
+        wiremock.stubFor(action("ExecuteChangeSet").inScenario("update").whenScenarioStateIs(STARTED)
+                .willReturn(ok(empty("ExecuteChangeSet"))).willSetStateTo("executed"));
+        wiremock.stubFor(action("DescribeStacks").inScenario("update").whenScenarioStateIs("executed")
+                .willReturn(ok(describeStacks(StackXml.of(STACK, "UPDATE_COMPLETE")))));
+        wiremock.stubFor(action("DescribeStackEvents").inScenario("update").whenScenarioStateIs("executed")
+                .willReturn(ok(describeStackEvents(STACK, null,
+                        EventXml.of("ev-3", "2026-11-21T09:36:30Z", STACK, STACK_TYPE, "UPDATE_COMPLETE"),
+                        EventXml.of("ev-2", "2026-11-21T09:36:00Z", STACK, STACK_TYPE, "UPDATE_IN_PROGRESS").because("User Initiated"),
+                        EventXml.of("ev-1", "2026-11-21T09:35:30Z", STACK, STACK_TYPE, "UPDATE_COMPLETE")))));
+    }
+
+    private static final String POLICY = "{\"Statement\":[{\"Effect\":\"Deny\",\"Principal\":\"*\","
+            + "\"Action\":[\"Update:Replace\",\"Update:Delete\"],\"Resource\":[\"LogicalResourceId/Db\"]}]}";
+
+    @Test
+    void anUpdateSetsTheStackPolicyBeforeItsChangeSetRunsWhenTheStackLacksIt() {
+        stubUpdate("");
+        StackDeployer deployer = deployer();
+        ChangeSetPlan plan = assertTimeoutPreemptively(Duration.ofSeconds(20),
+                () -> deployer.plan(request(false).withStackPolicy(java.util.Optional.of(POLICY))));
+
+        assertTimeoutPreemptively(Duration.ofSeconds(20), () -> deployer.execute(plan));
+
+        assertThat(actions()).containsSubsequence("GetStackPolicy", "SetStackPolicy", "ExecuteChangeSet");
+        wiremock.verify(1, requested("SetStackPolicy").withRequestBody(containing("Update%3AReplace")));
+        assertThat(progress.lines()).anyMatch(l -> l.contains("stack policy set"));
+    }
+
+    @Test
+    void anUpdateLeavesAPolicyThatIsAlreadyThereAlone() {
+        stubUpdate("<StackPolicyBody>" + POLICY.replace("\"", "&quot;") + "</StackPolicyBody>");
+        StackDeployer deployer = deployer();
+        ChangeSetPlan plan = assertTimeoutPreemptively(Duration.ofSeconds(20),
+                () -> deployer.plan(request(false).withStackPolicy(java.util.Optional.of(POLICY))));
+
+        assertTimeoutPreemptively(Duration.ofSeconds(20), () -> deployer.execute(plan));
+
+        wiremock.verify(1, requested("GetStackPolicy"));
+        wiremock.verify(0, requested("SetStackPolicy"));
+        wiremock.verify(1, requested("ExecuteChangeSet"));
+    }
+
     @Test
     void stackThatNeverSettlesTimesOutInsteadOfHanging() {
         wiremock.stubFor(action("DescribeStacks").willReturn(ok(describeStacks(StackXml.of(STACK, "UPDATE_IN_PROGRESS")))));

@@ -157,6 +157,20 @@ class AwsIaasDeployerTest {
     }
 
     @Test
+    void theDataStackIsCreatedWithAPolicyThatKeepsItsDatabaseFromBeingReplacedOrDeleted() throws IOException {
+        deployer.deploy(descriptor, plan, "1.2.3");
+
+        String data = plan.stack("data").name();
+        assertThat(cfn.createdStackPolicies).containsOnlyKeys(data);
+        com.fasterxml.jackson.databind.JsonNode policy = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(cfn.createdStackPolicies.get(data));
+        String database = plan.stack("data").template().resources().stream()
+                .filter(r -> r.type().equals("AWS::RDS::DBInstance")).findFirst().orElseThrow().logicalId();
+        assertThat(policy.path("Statement").get(0).toString()).contains("\"Effect\":\"Deny\"")
+                .contains("Update:Replace").contains("Update:Delete").contains("LogicalResourceId/" + database);
+    }
+
+    @Test
     void withoutSecretVariablesNoSecretValueIsWritten() {
         AwsIaasDeployer.DeployReport plain = deployer.deploy(descriptor, plan, "1.2.3");
         assertThat(plain.secretWritten()).isFalse();

@@ -55,6 +55,8 @@ final class FakeCloudFormation implements CloudFormationClient {
 
     /** Stacks whose next create rolls back (ROLLBACK_COMPLETE), as AWS leaves a failed create. */
     final java.util.Set<String> failCreateOf = new java.util.HashSet<>();
+    /** The stack policy each CreateStack gave, by stack name (absent: none). */
+    final Map<String, String> createdStackPolicies = new LinkedHashMap<>();
     /** Whether each CreateStack asked for termination protection, by stack name. */
     final Map<String, Boolean> createdProtected = new LinkedHashMap<>();
 
@@ -83,6 +85,9 @@ final class FakeCloudFormation implements CloudFormationClient {
             throw new UncheckedIOException(e);
         }
         createdProtected.put(request.stackName(), Boolean.TRUE.equals(request.enableTerminationProtection()));
+        if (request.stackPolicyBody() != null) {
+            createdStackPolicies.put(request.stackName(), request.stackPolicyBody());
+        }
         boolean fails = failCreateOf.contains(request.stackName());
         stacks.put(request.stackName(), stack(request.stackName(), fails ? "ROLLBACK_COMPLETE" : "CREATE_COMPLETE",
                 Boolean.TRUE.equals(request.enableTerminationProtection()), fails ? Map.of() : outputs, parameters));
