@@ -63,11 +63,10 @@ class PackageSourcesTest {
                 .doesNotContain("nginx").doesNotContain("postgresql-15");
     }
 
-    @Test
-    void aHostWithoutPackageListsDownloadsThemSoAnUnavailableVersionIsKnownBeforeAnyChange() {
-        List<String> scripts = new ArrayList<>();
-        List<String> answers = new ArrayList<>(List.of("LISTS no\n", "", "LISTS yes\nCANDIDATE postgresql-17 (none)\nCANDIDATE nftables 1.0.6-2\n"));
-        Connection connection = new Connection() {
+    /** A connection that answers each command with the next of {@code answers}, recording the scripts it ran. */
+    private static Connection scripted(List<String> answers, List<String> scripts) {
+        List<String> left = new ArrayList<>(answers);
+        return new Connection() {
             @Override
             public String host() {
                 return "db1";
@@ -76,19 +75,30 @@ class PackageSourcesTest {
             @Override
             public ExecResult run(RemoteCommand command, byte[] stdin) {
                 scripts.add(command.toString());
-                return new ExecResult(0, answers.remove(0).getBytes(StandardCharsets.UTF_8), "");
+                return new ExecResult(0, left.remove(0).getBytes(StandardCharsets.UTF_8), "");
             }
 
             @Override
             public void close() {
             }
         };
+    }
+
+    private static HostState readFrom(Connection connection, List<String> wanted) {
         Host db1 = new Host("db1", "10.0.0.21", "trusted", Set.of(Role.DB_PRIMARY), Optional.empty(), Optional.empty(), Optional.empty());
         HostState bare = new HostState("db1", true, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
                 Optional.empty(), false, false, Optional.empty(), Map.<String, FileFact>of(), List.of(), List.of(), List.of(),
                 List.of(), Optional.empty(), Optional.empty(), PackageFacts.installed(Set.of()), Optional.of("3.11"));
+        return new PackageSources().complete(new HostSession(db1, connection), bare, wanted);
+    }
 
-        HostState read = new PackageSources().complete(new HostSession(db1, connection), bare, List.of("nftables", "postgresql-17"));
+    @Test
+    void aHostWithoutPackageListsDownloadsThemSoAnUnavailableVersionIsKnownBeforeAnyChange() {
+        List<String> scripts = new ArrayList<>();
+        Connection connection = scripted(List.of("LISTS no\n", "",
+                "LISTS yes\nCANDIDATE postgresql-17 (none)\nCANDIDATE nftables 1.0.6-2\n"), scripts);
+
+        HostState read = readFrom(connection, List.of("nftables", "postgresql-17"));
 
         assertThat(scripts).hasSize(3);
         assertThat(scripts.get(1)).contains("apt-get -q update").doesNotContain("install");
@@ -99,28 +109,9 @@ class PackageSourcesTest {
     @Test
     void aHostWithPackageListsIsAskedOnce() {
         List<String> scripts = new ArrayList<>();
-        Connection connection = new Connection() {
-            @Override
-            public String host() {
-                return "db1";
-            }
+        Connection connection = scripted(List.of("LISTS yes\nCANDIDATE postgresql-15 15.20-0+deb12u1\n"), scripts);
 
-            @Override
-            public ExecResult run(RemoteCommand command, byte[] stdin) {
-                scripts.add(command.toString());
-                return new ExecResult(0, "LISTS yes\nCANDIDATE postgresql-15 15.20-0+deb12u1\n".getBytes(StandardCharsets.UTF_8), "");
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        Host db1 = new Host("db1", "10.0.0.21", "trusted", Set.of(Role.DB_PRIMARY), Optional.empty(), Optional.empty(), Optional.empty());
-        HostState bare = new HostState("db1", true, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.empty(), false, false, Optional.empty(), Map.<String, FileFact>of(), List.of(), List.of(), List.of(),
-                List.of(), Optional.empty(), Optional.empty(), PackageFacts.installed(Set.of()), Optional.of("3.11"));
-
-        HostState read = new PackageSources().complete(new HostSession(db1, connection), bare, List.of("postgresql-15"));
+        HostState read = readFrom(connection, List.of("postgresql-15"));
 
         assertThat(scripts).hasSize(1);
         assertThat(read.packages().candidate("postgresql-15")).isPresent();
