@@ -60,11 +60,15 @@ TIERLIFT_EOF
 
 cat > '/usr/local/libexec/notes-start' <<'TIERLIFT_EOF'
 #!/usr/bin/python3
-"""Starts the notes API: builds its environment, then becomes Gunicorn.
+"""Starts the notes API: builds its environment, runs the release command, then becomes Gunicorn.
 
 Rendered by tierlift. The database credentials (kept by RDS in Secrets Manager) and the app's
 secret variables are read at every start, so a restart picks up a rotated password, and are
-handed to Gunicorn in its environment only: they are never written to disk.
+handed to the release command and Gunicorn in their environment only: they are never written
+to disk. The release command (database migrations) runs before this instance serves, so no
+instance of a release serves before its schema is there; it runs on every instance's start and
+is written to be repeatable and to serialise itself (the example's takes an advisory lock), so
+the first instance migrates and the others find nothing left to do.
 """
 import json
 import os
@@ -76,6 +80,9 @@ GUNICORN_CONFIG = "/etc/notes/gunicorn.conf.py"
 APP_ENV_FILE = "/etc/notes/app-env.json"
 DB_NAME = "notes"
 DB_PORT = "5432"
+RELEASE_COMMAND = "python -m notes.migrate"
+RELEASE_DIR = "/srv/notes/current"
+VENV_BIN = "/srv/notes/venv/bin"
 SECRET_NAMES = [
     "NOTES_API_TOKEN",
 ]
@@ -87,6 +94,16 @@ def read_secret(secret_id):
          "--secret-id", secret_id, "--query", "SecretString", "--output", "text"],
         check=True, capture_output=True, text=True)
     return json.loads(result.stdout)
+
+
+def run_release_command(env):
+    if not RELEASE_COMMAND:
+        return
+    release_env = dict(env)
+    release_env["PATH"] = VENV_BIN + ":" + env.get("PATH", "/usr/bin:/bin")
+    result = subprocess.run(["/bin/sh", "-c", RELEASE_COMMAND], cwd=RELEASE_DIR, env=release_env)
+    if result.returncode != 0:
+        raise SystemExit("the release command failed (exit " + str(result.returncode) + "); not serving this release")
 
 
 def main():
@@ -105,6 +122,7 @@ def main():
     url = "postgresql://" + credentials + "@" + os.environ["TIERLIFT_DB_HOST"] + ":" + DB_PORT + "/" + DB_NAME + "?sslmode=require"
     env["DATABASE_URL"] = url
     env["DATABASE_READ_URL"] = url
+    run_release_command(env)
     os.execve(GUNICORN, [GUNICORN, "--config", GUNICORN_CONFIG], env)
 
 

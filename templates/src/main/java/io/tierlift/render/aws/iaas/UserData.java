@@ -108,7 +108,8 @@ public final class UserData {
                 "/run/" + app.app() + "/gunicorn.ctl", backend.wsgi(), layout.releaseDir(),
                 appEnvFile);
         LauncherView launcher = new LauncherView(app.app(), layout.venv() + "/bin/gunicorn", gunicornConfig, appEnvFile,
-                app.database().name(), String.valueOf(app.database().port()), backend.secretEnvNames());
+                app.database().name(), String.valueOf(app.database().port()), backend.secretEnvNames(),
+                backend.releaseCommand().orElse(""), layout.releaseDir(), layout.venv() + "/bin");
         UnitView unit = new UnitView(app.app() + " API (Gunicorn)", app.app(), layout.releaseDir(), bootEnvFile,
                 layout.launcher(), logFile, seconds(backend.gracefulTimeout()) + 5);
         String python = "/usr/bin/python" + backend.python();
@@ -216,9 +217,10 @@ public final class UserData {
                                  String cloudwatchConfigPath, List<String> cloudwatchConfig, String healthUrl) {
     }
 
-    /** View model of {@code app-start.py.ftl}. */
+    /** View model of {@code app-start.py.ftl}; {@code releaseCommand} is empty when the app has none. */
     public record LauncherView(String app, String gunicorn, String gunicornConfig, String appEnvFile, String dbName,
-                               String dbPort, List<String> secretNames) {
+                               String dbPort, List<String> secretNames, String releaseCommand, String releaseDir,
+                               String venvBin) {
     }
 
     /** View model of {@code app.service.unit.ftl}. */

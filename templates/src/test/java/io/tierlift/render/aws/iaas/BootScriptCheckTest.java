@@ -96,9 +96,21 @@ class BootScriptCheckTest {
                 print(json.dumps({"argv": sys.argv[1:], "env": dict(os.environ)}))
                 """);
         Path appEnv = write("app-env.json", placed.get("/etc/notes/app-env.json"));
+        // The release command (python -m notes.migrate) finds the venv's python first on its PATH: a stand-in
+        // that says where it ran and with which database, on stderr (the stand-in Gunicorn answers on stdout).
+        Path venvBin = Files.createDirectories(dir.resolve("venv-bin"));
+        executable(venvBin.resolve("python"), """
+                #!/bin/sh
+                echo "release command: python $* in $(pwd) for $DATABASE_URL" >&2
+                """);
+        Path release = Files.createDirectories(dir.resolve("release"));
         String launcher = placed.get("/usr/local/libexec/notes-start")
                 .replace("GUNICORN = \"/srv/notes/venv/bin/gunicorn\"", "GUNICORN = \"" + fakeGunicorn + "\"")
-                .replace("APP_ENV_FILE = \"/etc/notes/app-env.json\"", "APP_ENV_FILE = \"" + appEnv + "\"");
+                .replace("APP_ENV_FILE = \"/etc/notes/app-env.json\"", "APP_ENV_FILE = \"" + appEnv + "\"")
+                .replace("VENV_BIN = \"/srv/notes/venv/bin\"", "VENV_BIN = \"" + venvBin + "\"")
+                .replace("RELEASE_DIR = \"/srv/notes/current\"", "RELEASE_DIR = \"" + release + "\"");
+        assertThat(launcher).contains("RELEASE_COMMAND = \"python -m notes.migrate\"").contains(venvBin.toString())
+                .contains(release.toString());
         Path start = write("start.py", launcher);
 
         Map<String, String> env = new LinkedHashMap<>();
@@ -119,8 +131,44 @@ class BootScriptCheckTest {
         assertThat(appEnvironment.path("NOTES_API_TOKEN").asText()).isEqualTo("token-123");
         assertThat(appEnvironment.path("NOTES_PAGE_SIZE").asText()).isEqualTo("50");
         assertThat(appEnvironment.has("UNDECLARED")).as("only declared secret names are taken").isFalse();
+        assertThat(result.output()).as("the release command ran first, in the release, with the app's database")
+                .contains("release command: python -m notes.migrate in " + release + " for " + url);
         assertThat(filesIn(dir)).as("files after the start script ran: it writes none")
                 .isEqualTo(filesBefore);
+    }
+
+    @Test
+    void aFailingReleaseCommandKeepsTheInstanceFromServing() throws Exception {
+        Map<String, String> placed = placedFiles(new RenderedStacks(IaasCases.EXAMPLE.render()).text("user-data.sh"));
+        Path fakeBin = Files.createDirectories(dir.resolve("bin"));
+        executable(fakeBin.resolve("aws"), """
+                #!/bin/sh
+                for arg in "$@"; do
+                  case "$arg" in
+                    arn:db) echo '{"username": "notes", "password": "pw"}'; exit 0 ;;
+                    arn:app) echo '{"NOTES_API_TOKEN": "token-123"}'; exit 0 ;;
+                  esac
+                done
+                exit 3
+                """);
+        Path venvBin = Files.createDirectories(dir.resolve("venv-bin"));
+        executable(venvBin.resolve("python"), "#!/bin/sh\necho 'migration 002 failed' >&2\nexit 4\n");
+        Path served = dir.resolve("served");
+        Path fakeGunicorn = executable(dir.resolve("gunicorn"), "#!/bin/sh\ntouch '" + served + "'\n");
+        Path appEnv = write("app-env.json", placed.get("/etc/notes/app-env.json"));
+        Path start = write("start.py", placed.get("/usr/local/libexec/notes-start")
+                .replace("GUNICORN = \"/srv/notes/venv/bin/gunicorn\"", "GUNICORN = \"" + fakeGunicorn + "\"")
+                .replace("APP_ENV_FILE = \"/etc/notes/app-env.json\"", "APP_ENV_FILE = \"" + appEnv + "\"")
+                .replace("VENV_BIN = \"/srv/notes/venv/bin\"", "VENV_BIN = \"" + venvBin + "\"")
+                .replace("RELEASE_DIR = \"/srv/notes/current\"", "RELEASE_DIR = \"" + dir + "\""));
+
+        Result result = run(dir, List.of("/usr/bin/python3", start.toString()), Map.of("PATH", fakeBin + ":/usr/bin:/bin",
+                "TIERLIFT_REGION", "eu-west-1", "TIERLIFT_DB_HOST", "h", "TIERLIFT_DB_SECRET_ARN", "arn:db",
+                "TIERLIFT_APP_SECRET_ARN", "arn:app"));
+
+        assertThat(result.status()).isNotZero();
+        assertThat(result.output()).contains("migration 002 failed").contains("the release command failed (exit 4)");
+        assertThat(served).as("Gunicorn never started").doesNotExist();
     }
 
     @Test
