@@ -44,6 +44,8 @@ final class ComputeStack {
     static final String RELEASE_KEY_PARAMETER = "ReleaseKey";
     static final String DB_HOST_PARAMETER = "DbEndpointAddress";
     static final String DB_SECRET_PARAMETER = "DbSecretArn";
+    /** What the load balancer counts as a live app: healthy, or up with its database unreachable. */
+    static final String LIVE_STATUSES = "200,503";
     static final String APP_SECRET_PARAMETER = "AppSecretArn";
     static final String IMAGE_PARAMETER = "ImageId";
     static final String DEFAULT_IMAGE = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";
@@ -143,7 +145,10 @@ final class ComputeStack {
                 .put("HealthCheckTimeoutSeconds", 5)
                 .put("HealthyThresholdCount", 2)
                 .put("UnhealthyThresholdCount", 3)
-                .put("Matcher", props().put("HttpCode", "200"))
+                // Liveness: an instance that answers its health path at all is alive, including 503 (the
+                // app up, its database not), so an RDS blip or a Multi-AZ failover does not make the Auto
+                // Scaling group replace the fleet. Readiness, at boot, still needs a 200 (the boot signal).
+                .put("Matcher", props().put("HttpCode", LIVE_STATUSES))
                 // Requests in flight get as long as Gunicorn gives its workers to finish.
                 .put("TargetGroupAttributes", List.of(attribute("deregistration_delay.timeout_seconds",
                         String.valueOf(Math.max(1, backend.gracefulTimeout().toSeconds())))))));

@@ -142,6 +142,19 @@ class AwsIaasRendererTest {
     }
 
     @Test
+    void theLoadBalancerChecksLivenessAndOnlyTheBootSignalWaitsForTheDatabase() {
+        RenderedStacks stacks = new RenderedStacks(IaasCases.EXAMPLE.render());
+        JsonNode group = stacks.resource("compute", "TargetGroup").path("Properties");
+        assertThat(group.path("HealthCheckPath").asText()).isEqualTo("/api/health");
+        assertThat(group.path("Matcher").path("HttpCode").asText()).as("503: the app is up, its database is not")
+                .isEqualTo("200,503");
+        assertThat(stacks.resource("compute", ComputeStack.ASG).path("Properties").path("HealthCheckType").asText())
+                .isEqualTo("ELB");
+        // curl -f fails on 503: an instance signals success only once its database answers.
+        assertThat(stacks.text("user-data.sh")).contains("curl -fsS -o /dev/null 'http://127.0.0.1:8000/api/health'\nsignal 0");
+    }
+
+    @Test
     void keepsOneInstanceServingWhenMinEqualsMaxIsImpossible() {
         JsonNode asg = new RenderedStacks(IaasCases.WIDE_SCALING.render()).resource("compute", ComputeStack.ASG);
         assertThat(asg.path("Properties").path("MinSize").asText()).isEqualTo("1");
