@@ -169,6 +169,8 @@ class AwsIaasMotoTest {
                     .isEqualTo("{\"NOTES_API_TOKEN\":\"" + tokenCanary + "\"}");
         }
         assertThat(deploy.err()).contains("app secret written (1 variable(s): [NOTES_API_TOKEN])");
+        assertThat(deploy.err()).as("the recap names the API origin").contains("api origin " )
+                .contains(output("notes-default-iaas-compute", "AlbDnsName") + " (plain HTTP)");
         // The new index.html is invalidated on the static stack's distribution (the shim keeps invalidations
         // of its placeholder distribution; see patch 8), and waited for.
         String distribution = output("notes-default-iaas-static", "DistributionId");

@@ -51,6 +51,7 @@ public final class AwsIaasDeployer {
     static final String DISTRIBUTION_OUTPUT = "DistributionId";
     static final String COMPUTE = "compute";
     static final String ASG_OUTPUT = "AutoScalingGroupName";
+    static final String ALB_DNS_OUTPUT = "AlbDnsName";
 
     private final Function<String, S3Client> s3;
     private final StackDeployer stacks;
@@ -88,9 +89,9 @@ public final class AwsIaasDeployer {
         this(cloudFormation, s3, stacks, prefixLists, null, null, null, progress, pollInterval, stackTimeout, clock);
     }
 
-    /** What one deploy did. */
+    /** What one deploy did; {@code loadBalancerDns} is the DNS name CloudFront's API origin must lead to. */
     public record DeployReport(Map<String, Boolean> stacksChanged, boolean releaseUploaded, boolean secretWritten, SyncResult site,
-                               int staleDeleted, InvalidationResult invalidation) {
+                               int staleDeleted, InvalidationResult invalidation, String loadBalancerDns) {
         public boolean changed() {
             return stacksChanged.containsValue(true) || releaseUploaded || secretWritten || !site.uploaded().isEmpty() || staleDeleted > 0;
         }
@@ -119,7 +120,7 @@ public final class AwsIaasDeployer {
         StackSet.SiteUpload site = stackSet.syncSite(descriptor, StackSet.output(plan, outputs, STATIC, SITE_BUCKET_OUTPUT),
                 plan.stack(STATIC).region(), invalidator, StackSet.output(plan, outputs, STATIC, DISTRIBUTION_OUTPUT));
         return new DeployReport(deployed.changed(), uploaded.get(), secretWritten.get(), site.result(), site.staleDeleted(),
-                site.invalidation());
+                site.invalidation(), StackSet.output(plan, outputs, COMPUTE, ALB_DNS_OUTPUT));
     }
 
     /**

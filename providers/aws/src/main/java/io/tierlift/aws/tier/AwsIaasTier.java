@@ -62,9 +62,22 @@ final class AwsIaasTier extends CloudFormationTier {
             rows.add(new DeployOutcome.RecapRow("release", report.releaseUploaded() ? "uploaded" : "unchanged"));
             rows.add(AwsRecap.site(report.site().uploaded().size(), report.site().uploadedBytes(), report.staleDeleted()));
             rows.add(AwsRecap.cdn(report.invalidation()));
+            rows.add(apiOrigin(report.loadBalancerDns()));
             return new DeployOutcome(rows, report.changed(), false,
                     report.changed() ? "Changes applied." : "No changes: aws-iaas already matched.");
         });
+    }
+
+    /**
+     * Where CloudFront sends /api/*: with a certificate it connects to origin_domain, a name tierlift
+     * does not create, so the recap says which load balancer that name must lead to.
+     */
+    private DeployOutcome.RecapRow apiOrigin(String loadBalancerDns) {
+        var origin = descriptor.targets().awsIaas().orElseThrow().originDomain();
+        return new DeployOutcome.RecapRow("api origin", origin
+                .map(name -> name + " must resolve to " + loadBalancerDns + " (a CNAME or an alias record); until it does, "
+                        + "/api/* answers 502")
+                .orElse(loadBalancerDns + " (plain HTTP)"));
     }
 
     @Override

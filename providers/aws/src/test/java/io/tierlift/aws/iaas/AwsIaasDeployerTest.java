@@ -173,6 +173,8 @@ class AwsIaasDeployerTest {
     @Test
     void withoutSecretVariablesNoSecretValueIsWritten() {
         AwsIaasDeployer.DeployReport plain = deployer.deploy(descriptor, plan, "1.2.3");
+        assertThat(plain.loadBalancerDns()).as("the API origin CloudFront leads to")
+                .isEqualTo(plan.stack("compute").name() + ":AlbDnsName");
         assertThat(plain.secretWritten()).isFalse();
         assertThat(journal).noneMatch(call -> call.startsWith("secretsmanager:"));
     }
