@@ -48,10 +48,24 @@ final class AwsServerlessTier extends CloudFormationTier {
 
     @Override
     public Plan plan(PlanRequest request) {
+        warnIfThePauseCannotHappen();
         if (request.offline()) {
             return withSession(s -> s.deployer().planOffline(descriptor, s.plan(), request.digest()));
         }
         return withSession(s -> s.deployer().plan(descriptor, s.plan(), context.version(), request.digest()));
+    }
+
+    /**
+     * min_acu 0 asks Aurora to pause when idle, but AWS does not auto-pause a writer with an associated RDS
+     * Proxy or with logical replication on ("Scaling to Zero ACUs"), and the data stack has both: the
+     * operator hears it before paying for a database that never pauses.
+     */
+    private void warnIfThePauseCannotHappen() {
+        if (descriptor.targets().awsServerless().orElseThrow().database().minAcu() == 0) {
+            context.progress().warn("aurora", "min_acu is 0 but the database will not pause: AWS does not auto-pause an "
+                    + "Aurora writer with an associated RDS Proxy or with logical replication on (rds.logical_replication, "
+                    + "kept on for tierlift migrate), and this stack has both; it keeps running, and billing, when idle");
+        }
     }
 
     @Override
