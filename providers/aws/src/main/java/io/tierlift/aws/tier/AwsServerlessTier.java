@@ -70,6 +70,7 @@ final class AwsServerlessTier extends CloudFormationTier {
 
     @Override
     public DeployOutcome deploy(DeployRequest request) {
+        warnIfThePauseCannotHappen();
         return withSession(s -> {
             request.confirmOrCancel(() -> s.deployer().plan(descriptor, s.plan(), context.version(), request.digest()));
             AwsServerlessDeployer.DeployReport report = s.deployer().deploy(descriptor, s.plan(), context.version());
