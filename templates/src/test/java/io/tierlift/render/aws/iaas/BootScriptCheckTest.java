@@ -77,19 +77,7 @@ class BootScriptCheckTest {
     @Test
     void startScriptBuildsTheEnvironmentFromSecretsManagerWithoutWritingSecrets() throws Exception {
         Map<String, String> placed = placedFiles(new RenderedStacks(IaasCases.EXAMPLE.render()).text("user-data.sh"));
-        Path fakeBin = Files.createDirectories(dir.resolve("bin"));
-        // A stand-in for the AWS CLI that answers get-secret-value for the two known ARNs only.
-        executable(fakeBin.resolve("aws"), """
-                #!/bin/sh
-                for arg in "$@"; do
-                  case "$arg" in
-                    arn:db) echo '{"username": "notes", "password": "p@ss:w/rd?&"}'; exit 0 ;;
-                    arn:app) echo '{"NOTES_API_TOKEN": "token-123", "UNDECLARED": "ignored"}'; exit 0 ;;
-                  esac
-                done
-                echo "unexpected call: $*" >&2
-                exit 3
-                """);
+        Path fakeBin = fakeAwsCli();
         Path fakeGunicorn = executable(dir.resolve("gunicorn"), """
                 #!/usr/bin/python3
                 import json, os, sys
@@ -140,17 +128,7 @@ class BootScriptCheckTest {
     @Test
     void aFailingReleaseCommandKeepsTheInstanceFromServing() throws Exception {
         Map<String, String> placed = placedFiles(new RenderedStacks(IaasCases.EXAMPLE.render()).text("user-data.sh"));
-        Path fakeBin = Files.createDirectories(dir.resolve("bin"));
-        executable(fakeBin.resolve("aws"), """
-                #!/bin/sh
-                for arg in "$@"; do
-                  case "$arg" in
-                    arn:db) echo '{"username": "notes", "password": "pw"}'; exit 0 ;;
-                    arn:app) echo '{"NOTES_API_TOKEN": "token-123"}'; exit 0 ;;
-                  esac
-                done
-                exit 3
-                """);
+        Path fakeBin = fakeAwsCli();
         Path venvBin = Files.createDirectories(dir.resolve("venv-bin"));
         executable(venvBin.resolve("python"), "#!/bin/sh\necho 'migration 002 failed' >&2\nexit 4\n");
         Path served = dir.resolve("served");
@@ -184,6 +162,23 @@ class BootScriptCheckTest {
                 "TIERLIFT_APP_SECRET_ARN", "arn:app"));
         assertThat(result.status()).isNotZero();
         assertThat(result.output()).contains("the app secret lacks NOTES_API_TOKEN");
+    }
+
+    /** A folder holding a stand-in for the AWS CLI that answers get-secret-value for the two known ARNs only. */
+    private Path fakeAwsCli() throws IOException {
+        Path fakeBin = Files.createDirectories(dir.resolve("bin"));
+        executable(fakeBin.resolve("aws"), """
+                #!/bin/sh
+                for arg in "$@"; do
+                  case "$arg" in
+                    arn:db) echo '{"username": "notes", "password": "p@ss:w/rd?&"}'; exit 0 ;;
+                    arn:app) echo '{"NOTES_API_TOKEN": "token-123", "UNDECLARED": "ignored"}'; exit 0 ;;
+                  esac
+                done
+                echo "unexpected call: $*" >&2
+                exit 3
+                """);
+        return fakeBin;
     }
 
     /** Files under a folder, leaving out the captured output of the programs this test runs. */
