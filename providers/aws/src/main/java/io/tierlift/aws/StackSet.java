@@ -123,10 +123,7 @@ public final class StackSet {
                     + now.statusReason().map(r -> " (" + r + ")").orElse(""));
         }
         progress.step(request.stackName(), "CREATE_COMPLETE");
-        if (request.terminationProtection()) {
-            cfn.updateTerminationProtection(b -> b.stackName(now.stackId()).enableTerminationProtection(true));
-            progress.step(request.stackName(), "termination protection enabled");
-        }
+        stacks.protectIfAsked(request, now);
         return new DeployResult(now.stackName(), now.stackId(), now.status(), true, now.outputs());
     }
 

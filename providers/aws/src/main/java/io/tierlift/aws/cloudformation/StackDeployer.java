@@ -292,6 +292,11 @@ public final class StackDeployer {
         progress.step(request.stackName(), "stack policy set: the database may be updated in place, never replaced or deleted");
     }
 
+    /** Turns termination protection on for a stack created without it (stacks are protected only once created). */
+    public void protectIfAsked(StackRequest request, LiveStack live) {
+        protectIfAsked(clients.apply(request.region()), request, live);
+    }
+
     private void protectIfAsked(CloudFormationClient cfn, StackRequest request, LiveStack live) {
         if (request.terminationProtection() && !live.terminationProtection()) {
             aws.call("UpdateTerminationProtection", () -> cfn.updateTerminationProtection(b -> b

@@ -18,7 +18,7 @@ final class DatabaseEncoding {
 
     /** SQL printing {@code DB <encoding>} when the database exists, nothing otherwise. */
     static String query(String database) {
-        return "SELECT '" + TAG.strip() + " ' || pg_encoding_to_char(encoding) FROM pg_database WHERE datname = "
+        return "SELECT " + PgSql.literal(TAG) + " || pg_encoding_to_char(encoding) FROM pg_database WHERE datname = "
                 + PgSql.literal(database) + ";";
     }
 

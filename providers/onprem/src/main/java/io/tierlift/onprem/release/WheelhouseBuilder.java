@@ -121,6 +121,11 @@ final class WheelhouseBuilder {
     }
 
     private void downloadWheels(AppDescriptor d, Path wheels, Path requirements) {
+        fetchForHosts(d, wheels, List.of("-r", requirements.toString()), "wheels");
+    }
+
+    /** pip download of {@code what} (a requirements file, or pins) as wheels for the hosts' CPython and platform. */
+    private void fetchForHosts(AppDescriptor d, Path wheels, List<String> what, String described) {
         String python = d.backend().python();
         List<String> argv = new ArrayList<>(pip.python());
         argv.addAll(List.of("-m", "pip", "download", "--only-binary=:all:", "--implementation", "cp",
@@ -129,10 +134,10 @@ final class WheelhouseBuilder {
             argv.add("--platform");
             argv.add(tag);
         }
-        argv.addAll(List.of("--progress-bar", "off", "--disable-pip-version-check", "-d", wheels.toString(),
-                "-r", requirements.toString()));
+        argv.addAll(List.of("--progress-bar", "off", "--disable-pip-version-check", "-d", wheels.toString()));
+        argv.addAll(what);
         argv.addAll(pip.extraArgs());
-        progress.step("wheelhouse", "fetching wheels for CPython " + python + " on " + pip.platform().describe());
+        progress.step("wheelhouse", "fetching " + described + " for CPython " + python + " on " + pip.platform().describe());
         new PipRun(runner, progress, "wheelhouse").run(argv, ReleaseBuilder.backendDir(d), pip.environment(),
                 failure -> pipFailure(python, failure));
     }
@@ -163,20 +168,9 @@ final class WheelhouseBuilder {
         if (pins.isEmpty()) {
             return;
         }
-        String python = d.backend().python();
-        List<String> argv = new ArrayList<>(pip.python());
-        argv.addAll(List.of("-m", "pip", "download", "--no-deps", "--only-binary=:all:", "--implementation", "cp",
-                "--python-version", python));
-        for (String tag : pip.platform().pipTags()) {
-            argv.add("--platform");
-            argv.add(tag);
-        }
-        argv.addAll(List.of("--progress-bar", "off", "--disable-pip-version-check", "-d", wheels.toString()));
-        argv.addAll(pins);
-        argv.addAll(pip.extraArgs());
-        progress.step("wheelhouse", "fetching " + pins.size() + " wheels for CPython " + python + " on " + pip.platform().describe());
-        new PipRun(runner, progress, "wheelhouse").run(argv, ReleaseBuilder.backendDir(d), pip.environment(),
-                failure -> pipFailure(python, failure));
+        List<String> what = new ArrayList<>(List.of("--no-deps"));
+        what.addAll(pins);
+        fetchForHosts(d, wheels, what, pins.size() + " wheels");
     }
 
     private ReleaseException pipFailure(String python, PipRun.Failure failure) {
