@@ -141,7 +141,8 @@ public final class DescriptorSchema {
             optional("certificate_arn", text(Format.ACM_CERTIFICATE_ARN, "ACM certificate for the ALB (app region)."),
                     null, "arn:aws:acm:eu-west-1:123456789012:certificate/abcd"),
             optional("origin_domain", text(Format.DOMAIN, "DNS name of the ALB that certificate_arn covers; CloudFront "
-                    + "checks the ALB's certificate against it (point it at the ALB's DNS name)."), null, "origin.notes.example.com"),
+                    + "checks the ALB's certificate against it. With a dns section the compute stack makes it an alias of the ALB "
+                    + "in that zone; without one, point it at the ALB's DNS name (the deploy recap names it and checks)."), null, "origin.notes.example.com"),
             optional("cloudfront_certificate_arn", text(Format.ACM_CERTIFICATE_ARN,
                     "ACM certificate for CloudFront (must be in us-east-1)."), null,
                     "arn:aws:acm:us-east-1:123456789012:certificate/abcd"),

@@ -31,13 +31,18 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /** aws-iaas for one descriptor: CloudFormation stacks, the release bucket and the site behind CloudFront. */
 final class AwsIaasTier extends CloudFormationTier {
 
-    AwsIaasTier(TierContext context, TierScope scope, RenderProvider renderer, DnsRecords dns) {
+    private final OriginNameCheck originName;
+
+    AwsIaasTier(TierContext context, TierScope scope, RenderProvider renderer, DnsRecords dns,
+                OriginNameCheck.NameResolver resolver) {
         super(context, scope, renderer, dns);
+        this.originName = new OriginNameCheck(resolver);
     }
 
     @Override
@@ -55,29 +60,18 @@ final class AwsIaasTier extends CloudFormationTier {
 
     @Override
     public DeployOutcome deploy(DeployRequest request) {
-        return withDeployer(deployer -> {
+        return withDeployer((session, deployer) -> {
             request.confirmOrCancel(() -> deployer.plan(descriptor, stackPlan(), context.version(), request.digest()));
             AwsIaasDeployer.DeployReport report = deployer.deploy(descriptor, stackPlan(), context.version());
             List<DeployOutcome.RecapRow> rows = new ArrayList<>(AwsRecap.stacks(report.stacksChanged()));
             rows.add(new DeployOutcome.RecapRow("release", report.releaseUploaded() ? "uploaded" : "unchanged"));
             rows.add(AwsRecap.site(report.site().uploaded().size(), report.site().uploadedBytes(), report.staleDeleted()));
             rows.add(AwsRecap.cdn(report.invalidation()));
-            rows.add(apiOrigin(report.loadBalancerDns()));
+            rows.add(new DeployOutcome.RecapRow("api origin",
+                    originName.describe(descriptor, report.loadBalancerDns(), session.settings.emulated())));
             return new DeployOutcome(rows, report.changed(), false,
                     report.changed() ? "Changes applied." : "No changes: aws-iaas already matched.");
         });
-    }
-
-    /**
-     * Where CloudFront sends /api/*: with a certificate it connects to origin_domain, a name tierlift
-     * does not create, so the recap says which load balancer that name must lead to.
-     */
-    private DeployOutcome.RecapRow apiOrigin(String loadBalancerDns) {
-        var origin = descriptor.targets().awsIaas().orElseThrow().originDomain();
-        return new DeployOutcome.RecapRow("api origin", origin
-                .map(name -> name + " must resolve to " + loadBalancerDns + " (a CNAME or an alias record); until it does, "
-                        + "/api/* answers 502")
-                .orElse(loadBalancerDns + " (plain HTTP)"));
     }
 
     @Override
@@ -106,8 +100,12 @@ final class AwsIaasTier extends CloudFormationTier {
 
     /** Runs {@code action} with a deployer over clients opened for it; AWS failures become operator messages. */
     private <T> T withDeployer(Function<AwsIaasDeployer, T> action) {
+        return withDeployer((session, deployer) -> action.apply(deployer));
+    }
+
+    private <T> T withDeployer(BiFunction<AwsSession, AwsIaasDeployer, T> action) {
         try (AwsSession session = new AwsSession(context, scope)) {
-            return AwsFailures.call(() -> action.apply(deployer(session)));
+            return AwsFailures.call(() -> action.apply(session, deployer(session)));
         }
     }
 

@@ -57,7 +57,8 @@ public final class AwsTierFactories {
 
     public TierFactory iaas() {
         return new Factory(Target.AWS_IAAS, with(Operation.STATUS_JSON),
-                scope -> new AwsIaasTier(context, scope, new AwsIaasRenderer(engine(), new CfnJson()), dnsRecords()));
+                scope -> new AwsIaasTier(context, scope, new AwsIaasRenderer(engine(), new CfnJson()), dnsRecords(),
+                        OriginNameCheck.NameResolver.system()));
     }
 
     public TierFactory serverless() {

@@ -37,6 +37,7 @@ import static io.tierlift.render.aws.cfn.Props.props;
 final class ComputeStack {
     static final String KEY = "compute";
     static final String ALB_DNS_NAME = "AlbDnsName";
+    static final String ORIGIN_RECORD = "OriginRecord";
     static final String ASG_NAME = "AutoScalingGroupName";
     static final String TARGET_GROUP_ARN = "TargetGroupArn";
     static final String LOG_GROUP = "LogGroupName";
@@ -167,6 +168,9 @@ final class ComputeStack {
                     .put("Port", 80)));
         }
 
+        app.dns().filter(dns -> target.originDomain().isPresent())
+                .ifPresent(dns -> t.add(originRecord(dns.zoneId(), target.originDomain().get(), alb)));
+
         UserData.Script script = userData.render(app, new UserData.Inputs(ASG, logGroupName, appSecret));
         CfnResource launchTemplate = t.add(CfnResource.of("LaunchTemplate", "AWS::EC2::LaunchTemplate", props()
                 .put("LaunchTemplateData", props()
@@ -203,6 +207,22 @@ final class ComputeStack {
         // The instance role is unnamed, so CAPABILITY_IAM (not _NAMED_IAM) is enough.
         return new Built(new StackSpec(KEY, names.stack(KEY), target.region(), t.build(), sources, List.of("CAPABILITY_IAM")),
                 script);
+    }
+
+    /**
+     * The name CloudFront reaches the load balancer by (origin_domain, which the ALB certificate covers),
+     * as an alias record in the zone the descriptor manages: made with the load balancer, so /api/*
+     * works from the first deploy and the record follows the ALB if it is ever replaced.
+     */
+    private static CfnResource originRecord(String zoneId, String originDomain, CfnResource alb) {
+        return CfnResource.of(ORIGIN_RECORD, "AWS::Route53::RecordSet", props()
+                .put("HostedZoneId", zoneId)
+                .put("Name", originDomain)
+                .put("Type", "A")
+                .put("AliasTarget", props()
+                        .put("DNSName", alb.att("DNSName"))
+                        .put("HostedZoneId", alb.att("CanonicalHostedZoneID"))
+                        .put("EvaluateTargetHealth", false)));
     }
 
     private CfnResource autoScalingGroup(JsonNode subnets, CfnResource launchTemplate, CfnResource targetGroup) {

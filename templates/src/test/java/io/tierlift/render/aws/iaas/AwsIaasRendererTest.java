@@ -203,6 +203,24 @@ class AwsIaasRendererTest {
     }
 
     @Test
+    void theOriginNameIsAnAliasOfTheLoadBalancerInTheManagedZone() {
+        JsonNode record = new RenderedStacks(IaasCases.DOMAIN.render()).resource("compute", "OriginRecord").path("Properties");
+        assertThat(record.path("HostedZoneId").asText()).isEqualTo("Z0123456789ABCDEFGHIJ");
+        assertThat(record.path("Name").asText()).isEqualTo("origin.notes.example.com");
+        assertThat(record.path("Type").asText()).isEqualTo("A");
+        assertThat(record.path("AliasTarget").path("DNSName").path("Fn::GetAtt").get(0).asText()).isEqualTo("LoadBalancer");
+        assertThat(record.path("AliasTarget").path("HostedZoneId").path("Fn::GetAtt").get(1).asText())
+                .isEqualTo("CanonicalHostedZoneID");
+    }
+
+    @Test
+    void noOriginRecordWithoutAManagedZone() {
+        assertThat(IaasCases.EXAMPLE.descriptor().targets().awsIaas().orElseThrow().originDomain()).isPresent();
+        assertThat(new RenderedStacks(IaasCases.EXAMPLE.render()).template("compute").path("Resources").has("OriginRecord"))
+                .as("a record in a zone tierlift was not given").isFalse();
+    }
+
+    @Test
     void aliasAndCertificateWhenTheDescriptorHasADomain() {
         JsonNode config = new RenderedStacks(IaasCases.DOMAIN.render()).resource("static", "Distribution")
                 .path("Properties").path("DistributionConfig");
