@@ -1,5 +1,6 @@
 package io.tierlift.tier;
 
+import java.util.Optional;
 import io.tierlift.database.DbEndpoint;
 import io.tierlift.provider.Target;
 
@@ -46,6 +47,11 @@ public final class LazyMigrationTier implements MigrationTier {
     @Override
     public void allowLogicalReplication() {
         tier().allowLogicalReplication();
+    }
+
+    @Override
+    public Optional<String> logicalReplicationChange() {
+        return tier().logicalReplicationChange();
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.tierlift.tier;
 
+import java.util.Optional;
+
 import io.tierlift.database.DbEndpoint;
 import io.tierlift.provider.Target;
 
@@ -28,6 +30,14 @@ public interface MigrationTier extends AutoCloseable {
      * a logical migration from this tier; tiers that cannot grant it leave it to the preflight.
      */
     default void allowLogicalReplication() {
+    }
+
+    /**
+     * What {@link #allowLogicalReplication()} will change on this tier, shown in the plan a migration
+     * prints before it starts (a restart it needs, say); empty when it changes nothing.
+     */
+    default Optional<String> logicalReplicationChange() {
+        return Optional.empty();
     }
 
     /** Writes stop (true) or resume (false): the tier answers every request with its 503 maintenance page. */

@@ -1,5 +1,6 @@
 package io.tierlift.tier;
 
+import java.util.Optional;
 import io.tierlift.database.DbEndpoint;
 import io.tierlift.provider.Target;
 
@@ -54,6 +55,11 @@ public final class TranslatingMigrationTier implements MigrationTier {
     @Override
     public void allowLogicalReplication() {
         run(tier::allowLogicalReplication);
+    }
+
+    @Override
+    public Optional<String> logicalReplicationChange() {
+        return call(tier::logicalReplicationChange);
     }
 
     @Override

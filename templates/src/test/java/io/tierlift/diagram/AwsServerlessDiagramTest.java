@@ -38,7 +38,7 @@ class AwsServerlessDiagramTest {
             }
         }
         assertThat(types).contains("AWS::CloudFront::Distribution", "AWS::ApiGatewayV2::Api", "AWS::Lambda::Function",
-                "AWS::RDS::DBProxy", "AWS::RDS::DBCluster", "AWS::RDS::DBInstance", "AWS::EC2::VPCEndpoint");
+                "AWS::RDS::DBCluster", "AWS::RDS::DBInstance", "AWS::EC2::VPCEndpoint");
         assertThat(text).contains("subgraph vpc[").contains("subgraph function_subnets[").contains("subgraph db_subnets[")
                 .contains("subgraph edge[").contains("subgraph regional[")
                 // No public subnets, no ALB, no Auto Scaling Group in this tier.
@@ -46,7 +46,18 @@ class AwsServerlessDiagramTest {
     }
 
     @Test
-    void exampleShowsTheTrafficPathThroughTheProxy() {
+    void aWarmDatabaseIsReachedOnlyThroughTheProxy() {
+        AppDescriptor app = TestDescriptors.load("serverless-warm.yaml");
+        String text = mermaid(app);
+        int db = app.database().port();
+        assertThat(text).contains("api_Function -->|\"" + db + "\"| data_DbProxy");
+        assertThat(text).contains("data_DbProxy -->|\"" + db + "\"| data_DbCluster");
+        assertThat(text).doesNotContain("api_Function -->|\"" + db + "\"| data_DbCluster");
+        assertThat(text.indexOf("data_DbProxy[")).isGreaterThan(text.indexOf("subgraph db_subnets["));
+    }
+
+    @Test
+    void exampleShowsTheTrafficPathStraightToTheClusterThatPauses() {
         AppDescriptor app = TestDescriptors.load("serverless-example.yaml");
         String text = mermaid(app);
         int db = app.database().port();
@@ -55,10 +66,8 @@ class AwsServerlessDiagramTest {
         assertThat(text).contains("static_Distribution -->|\"/* static build\"| static_SiteBucket");
         assertThat(text).contains("static_Distribution -->|\"/api/* HTTPS 443\"| api_HttpApi");
         assertThat(text).contains("api_HttpApi -->|\"invoke\"| api_Function");
-        // The function reaches the database only through RDS Proxy, never directly.
-        assertThat(text).contains("api_Function -->|\"" + db + "\"| data_DbProxy");
-        assertThat(text).contains("data_DbProxy -->|\"" + db + "\"| data_DbCluster");
-        assertThat(text).doesNotContain("api_Function -->|\"" + db + "\"| data_DbCluster");
+        // min_acu 0: no RDS Proxy (it would keep the writer from pausing); the function reaches the cluster.
+        assertThat(text).contains("api_Function -->|\"" + db + "\"| data_DbCluster").doesNotContain("DbProxy");
         assertThat(text).contains("data_DbCluster -.->|\"instance\"| data_DbInstance");
         assertThat(text).contains("api_Function -.->|\"secrets HTTPS 443\"| network_SecretsManagerEndpoint");
         assertThat(text).contains("api_Function -.->|\"release\"| artifacts_");
@@ -67,7 +76,6 @@ class AwsServerlessDiagramTest {
         int functionSubnets = text.indexOf("subgraph function_subnets[");
         int dbSubnets = text.indexOf("subgraph db_subnets[");
         assertThat(text.indexOf("api_Function[")).isGreaterThan(functionSubnets).isLessThan(dbSubnets);
-        assertThat(text.indexOf("data_DbProxy[")).isGreaterThan(dbSubnets);
         assertThat(text.indexOf("data_DbCluster[(")).isGreaterThan(dbSubnets);
         assertThat(text).doesNotContain("FunctionRole").doesNotContain("RouteTable").doesNotContain("SecurityGroup");
     }

@@ -180,6 +180,8 @@ public final class MigrateCommand implements Callable<Integer> {
                     provision, switches, progress, out, StepHook.none(), Clock.systemUTC());
             printPlan(out, settings, migrator, sourceOverride.isPresent(), targetOverride.isPresent());
             if ((starting || resume) && chosen == Method.LOGICAL && sourceOverride.isEmpty()) {
+                source.logicalReplicationChange().ifPresent(change -> out.println("  source first     " + change));
+                out.flush();
                 source.allowLogicalReplication();
             }
             Migrator.Outcome outcome = rollback ? migrator.rollback()

@@ -138,7 +138,7 @@ class AwsServerlessMotoTest {
                   aws-serverless:
                     region: eu-west-1
                     lambda: { architecture: x86_64, memory_mb: 1024, timeout_s: 15 }
-                    database: { min_acu: 0.5, max_acu: 4 }
+                    database: { min_acu: 0, max_acu: 4 }
                 """);
         Path home = Files.createDirectories(root.resolve("home"));
         env = Map.of("AWS_ENDPOINT_URL", moto.endpoint().toString(), "AWS_REGION", REGION,
@@ -196,6 +196,7 @@ class AwsServerlessMotoTest {
 
         Cli deploy = Cli.run(tiers, env, "deploy", "aws-serverless", "-f", descriptor.toString(), "--yes");
         assertThat(deploy.exitCode()).as(deploy.all() + "\nmoto log:\n" + tail(moto.log())).isZero();
+        assertThat(deploy.err()).doesNotContain("will not pause");
         assertThat(deploy.err()).contains("Changes applied.").contains("package    uploaded")
                 .containsPattern("release +\\| applied 0001_create_notes").contains("secret     written");
         for (String name : STACKS) {
@@ -230,7 +231,15 @@ class AwsServerlessMotoTest {
         // The database cluster: Aurora PostgreSQL, Serverless v2.
         String clusterId = physicalId("notes-default-sls-data", "AWS::RDS::DBCluster");
         String cluster = query("rds", "2014-10-31", "DescribeDBClusters", "DBClusterIdentifier=" + clusterId);
-        assertThat(cluster).contains("<Engine>aurora-postgresql</Engine>").contains("<MinCapacity>0.5</MinCapacity>");
+        assertThat(cluster).contains("<Engine>aurora-postgresql</Engine>").containsPattern("<MinCapacity>0(\\.0)?</MinCapacity>");
+        // min_acu 0: no RDS Proxy and logical replication off, which would each keep the writer from pausing; the
+        // function connects to the cluster's writer, its concurrency capped instead.
+        assertThat(cfn.describeStackResources(b -> b.stackName("notes-default-sls-data")).stackResources())
+                .extracting(r -> r.resourceType()).doesNotContain("AWS::RDS::DBProxy", "AWS::RDS::DBProxyTargetGroup");
+        assertThat(parameter("notes-default-sls-data", "LogicalReplication")).isEqualTo("0");
+        assertThat(function.configuration().environment().variables())
+                .containsEntry("TIERLIFT_DB_HOST", output("notes-default-sls-data", "DbClusterEndpointAddress"));
+        assertThat(lambda.getFunctionConcurrency(b -> b.functionName(functionName)).reservedConcurrentExecutions()).isEqualTo(20);
 
         // The app secret holds the secret variable, written by the deployer.
         String appSecret = output("notes-default-sls-data", "AppSecretArn");
@@ -332,6 +341,15 @@ class AwsServerlessMotoTest {
             assertThat(password).isNotBlank().doesNotStartWith("{");
             assertThat(stored).contains("\"password\"").contains(password);
 
+            // A logical migration from this cluster turns logical replication on first, restarting the writer; shown before.
+            assertThat(tier.logicalReplicationChange()).hasValueSatisfying(change -> assertThat(change)
+                    .contains("LogicalReplication = 1").contains("restart its writer"));
+            tier.allowLogicalReplication();
+            assertThat(parameter("notes-default-sls-data", "LogicalReplication")).isEqualTo("1");
+            assertThat(tier.logicalReplicationChange()).isEmpty();
+            Cli plan = Cli.run(tiers, env, "plan", "aws-serverless", "-f", descriptor.toString());
+            assertThat(plan.err()).as(plan.all()).contains("min_acu is 0 but the database will not pause: logical replication is on");
+
             tier.maintenance(true);
             Map<String, String> during = lambda.getFunctionConfiguration(b -> b.functionName(functionName)).environment().variables();
             assertThat(during).containsEntry("TIERLIFT_MAINTENANCE", "on").hasSize(variables.size() + 1)
@@ -354,7 +372,8 @@ class AwsServerlessMotoTest {
             tier.takeTraffic(new PrintWriter(again, true));
             assertThat(again.toString()).contains("already points at aws-serverless");
         }
-        assertThat(err.toString()).contains("turning maintenance on").contains("UPSERT A notes.example.com.");
+        assertThat(err.toString()).contains("turning maintenance on").contains("UPSERT A notes.example.com.")
+                .contains("turning logical replication on").contains("restarting the writer").contains("parameters applied");
 
         // Without a dns section: the records to change, printed.
         AppDescriptor plain = new DescriptorLoader().load(descriptor, Optional.empty()).descriptor();
@@ -384,6 +403,8 @@ class AwsServerlessMotoTest {
             String site = output("notes-default-sls-static", "SiteBucketName");
             String live = s3.getObjectAsBytes(b -> b.bucket(site).key("index.html")).asUtf8String();
             assertThat(live).as("the site is not touched when the release command fails").doesNotContain("<!-- changed -->");
+            assertThat(parameter("notes-default-sls-data", "LogicalReplication"))
+                    .as("a deploy keeps logical replication on while a migration may still need it").isEqualTo("1");
         } finally {
             Files.writeString(dist, page);
             releaseInvoker = (region, function) -> {

@@ -25,6 +25,7 @@ import io.tierlift.render.aws.StackSpec;
 import io.tierlift.render.aws.cfn.CfnJson;
 import io.tierlift.render.aws.iaas.ArtifactsStack;
 import io.tierlift.render.aws.iaas.StaticSiteStack;
+import io.tierlift.render.aws.serverless.DatabasePath;
 import software.amazon.awssdk.services.cloudformation.model.Capability;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -57,6 +58,8 @@ public final class AwsServerlessDeployer {
     static final String STATIC = StaticSiteStack.KEY;
     static final String FUNCTION_NAME_OUTPUT = "FunctionName";
     static final String API_DOMAIN_OUTPUT = "ApiDomainName";
+    static final String LOGICAL_REPLICATION_ON = "1";
+    static final String LOGICAL_REPLICATION_OFF = "0";
 
     private final StackSet stackSet;
     private final Function<String, S3Client> s3;
@@ -119,16 +122,68 @@ public final class AwsServerlessDeployer {
 
     /**
      * The package's key; {@code beforePackageKey} gets the outputs so far just before the key is
-     * handed out (a deploy uploads the package there).
+     * handed out (a deploy uploads the package there). Logical replication of a cluster that should
+     * pause keeps the value the live stack has: a deploy during a migration must not turn it off
+     * under the migration, and only a migration turns it on.
      */
-    private static DeployTimeValues deployTime(LambdaPackage built, Consumer<Map<String, Map<String, String>>> beforePackageKey) {
+    private DeployTimeValues deployTime(LambdaPackage built, Consumer<Map<String, Map<String, String>>> beforePackageKey) {
         return (spec, name, outputs) -> {
+            if (DatabasePath.LOGICAL_REPLICATION_VALUE.equals(name)) {
+                return Optional.of(liveParameter(spec, DatabasePath.LOGICAL_REPLICATION_PARAMETER).orElse(LOGICAL_REPLICATION_OFF));
+            }
             if (!PACKAGE_KEY.equals(name)) {
                 return Optional.empty();
             }
             beforePackageKey.accept(outputs);
             return Optional.of(built.key());
         };
+    }
+
+    private Optional<String> liveParameter(StackSpec spec, String parameter) {
+        return stackSet.stacks().status(spec.name(), spec.region())
+                .filter(live -> !"DELETE_COMPLETE".equals(live.status()))
+                .map(live -> live.parameters().get(parameter));
+    }
+
+    /** Whether the cluster's layout lets logical replication be off (no proxy) and the live data stack has it off. */
+    public boolean logicalReplicationOff(StackPlan plan) {
+        return logicalReplication(plan).map(on -> !on).orElse(false);
+    }
+
+    /** Whether the cluster's layout lets logical replication be off (no proxy) and the live data stack has it on. */
+    public boolean logicalReplicationOn(StackPlan plan) {
+        return logicalReplication(plan).orElse(false);
+    }
+
+    /** The live data stack's setting, when the layout has one (no proxy) and the stack exists. */
+    private Optional<Boolean> logicalReplication(StackPlan plan) {
+        StackSpec data = plan.stack(DATA);
+        if (!data.parameters().containsKey(DatabasePath.LOGICAL_REPLICATION_PARAMETER)) {
+            return Optional.empty();
+        }
+        return liveParameter(data, DatabasePath.LOGICAL_REPLICATION_PARAMETER).map(LOGICAL_REPLICATION_ON::equals);
+    }
+
+    /**
+     * Sets the data stack's logical replication parameter to 1 for a cluster that connects directly
+     * (so it could pause). The setting is static: it takes effect when the writer restarts, which is
+     * the caller's next step. Returns false when it was on already, or when the cluster's layout has
+     * it on always (behind the proxy).
+     */
+    public boolean turnOnLogicalReplication(StackPlan plan) {
+        if (!logicalReplicationOff(plan)) {
+            return false;
+        }
+        StackSpec data = plan.stack(DATA);
+        LiveStack live = stackSet.stacks().status(data.name(), data.region()).orElseThrow();
+        progress.step(data.name(), "turning logical replication on for the migration (the database cannot pause "
+                + "while it is on)");
+        Map<String, String> parameters = new java.util.LinkedHashMap<>(live.parameters());
+        parameters.put(DatabasePath.LOGICAL_REPLICATION_PARAMETER, LOGICAL_REPLICATION_ON);
+        Set<Capability> capabilities = data.capabilities().stream().map(Capability::fromValue).collect(Collectors.toSet());
+        stackSet.stacks().deploy(new StackRequest(data.name(), data.region(), json.write(data.template()), parameters,
+                live.tags(), live.terminationProtection(), capabilities));
+        return true;
     }
 
     /**

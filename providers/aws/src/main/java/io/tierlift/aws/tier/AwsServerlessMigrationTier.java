@@ -2,7 +2,9 @@ package io.tierlift.aws.tier;
 
 import io.tierlift.aws.secretsmanager.SecretsManagerResolver;
 import io.tierlift.aws.serverless.ServerlessStatus;
+import io.tierlift.aws.serverless.migrate.AuroraWriterRestart;
 import io.tierlift.aws.serverless.migrate.LambdaMaintenanceSwitch;
+import io.tierlift.render.aws.serverless.DatabasePath;
 import io.tierlift.database.DbEndpoint;
 import io.tierlift.model.AppDescriptor;
 import io.tierlift.model.AwsServerlessTarget;
@@ -38,18 +40,20 @@ public final class AwsServerlessMigrationTier implements MigrationTier {
     private final AppDescriptor descriptor;
     private final ServerlessSession session;
     private final LambdaMaintenanceSwitch maintenance;
+    private final AuroraWriterRestart writerRestart;
     private final Optional<DnsRecord> dns;
     private final DnsInstructions instructions;
 
     AwsServerlessMigrationTier(AppDescriptor descriptor, ServerlessSession session,
-                                      LambdaMaintenanceSwitch maintenance, Optional<DnsRecord> dns,
-                                      DnsInstructions instructions) {
+                               LambdaMaintenanceSwitch maintenance, AuroraWriterRestart writerRestart,
+                               Optional<DnsRecord> dns, DnsInstructions instructions) {
         if (descriptor.targets().awsServerless().isEmpty()) {
             throw new TierFailure("the descriptor has no targets.aws-serverless section to migrate to or from");
         }
         this.descriptor = descriptor;
         this.session = session;
         this.maintenance = maintenance;
+        this.writerRestart = writerRestart;
         this.dns = dns;
         this.instructions = instructions;
     }
@@ -80,6 +84,30 @@ public final class AwsServerlessMigrationTier implements MigrationTier {
         int port = Integer.parseInt(required(data, DATA, CLUSTER_PORT));
         SecretRef password = SecretRef.parse("${aws-sm:" + required(data, DATA, DB_SECRET_ARN) + "}").orElseThrow();
         return new DbEndpoint(host, port, descriptor.database().name(), descriptor.database().user(), Optional.of(password));
+    }
+
+    /**
+     * A cluster that should pause (min_acu 0) has logical replication off, since AWS does not pause a
+     * writer that has it on: a logical migration from it turns it on through the data stack, then
+     * restarts the writer (the setting is static). Nothing to do for a cluster behind the proxy.
+     */
+    @Override
+    public void allowLogicalReplication() {
+        aws(() -> {
+            if (session.deployer().turnOnLogicalReplication(session.plan())) {
+                writerRestart.restart(target(descriptor).region(), database().host());
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<String> logicalReplicationChange() {
+        return aws(() -> session.deployer().logicalReplicationOff(session.plan())
+                ? Optional.of("turn logical replication on in the Aurora cluster (data stack parameter "
+                        + DatabasePath.LOGICAL_REPLICATION_PARAMETER + " = 1), then restart its writer: about a minute without "
+                        + "the database before the copy starts; the database does not pause while it stays on")
+                : Optional.empty());
     }
 
     /**

@@ -4,7 +4,9 @@ import io.tierlift.aws.cloudformation.Sleeper;
 import io.tierlift.aws.serverless.AwsServerlessDeployer;
 import io.tierlift.aws.serverless.ReleaseInvoker;
 import io.tierlift.aws.serverless.ServerlessStatus;
+import io.tierlift.aws.serverless.migrate.AuroraWriterRestart;
 import io.tierlift.aws.serverless.migrate.LambdaMaintenanceSwitch;
+import io.tierlift.render.aws.serverless.DatabasePath;
 import io.tierlift.plan.Plan;
 import io.tierlift.provider.RenderProvider;
 import io.tierlift.provider.Target;
@@ -48,30 +50,33 @@ final class AwsServerlessTier extends CloudFormationTier {
 
     @Override
     public Plan plan(PlanRequest request) {
-        warnIfThePauseCannotHappen();
         if (request.offline()) {
             return withSession(s -> s.deployer().planOffline(descriptor, s.plan(), request.digest()));
         }
-        return withSession(s -> s.deployer().plan(descriptor, s.plan(), context.version(), request.digest()));
+        return withSession(s -> {
+            warnIfThePauseCannotHappen(s);
+            return s.deployer().plan(descriptor, s.plan(), context.version(), request.digest());
+        });
     }
 
     /**
-     * min_acu 0 asks Aurora to pause when idle, but AWS does not auto-pause a writer with an associated RDS
-     * Proxy or with logical replication on ("Scaling to Zero ACUs"), and the data stack has both: the
-     * operator hears it before paying for a database that never pauses.
+     * min_acu 0 asks Aurora to pause when idle, and the stacks are laid out for it (no proxy, logical
+     * replication off), but AWS does not auto-pause a writer with logical replication on, which a
+     * migration from this tier turns on and leaves on: the operator hears it before paying for a
+     * database that does not pause.
      */
-    private void warnIfThePauseCannotHappen() {
-        if (descriptor.targets().awsServerless().orElseThrow().database().minAcu() == 0) {
-            context.progress().warn("aurora", "min_acu is 0 but the database will not pause: AWS does not auto-pause an "
-                    + "Aurora writer with an associated RDS Proxy or with logical replication on (rds.logical_replication, "
-                    + "kept on for tierlift migrate), and this stack has both; it keeps running, and billing, when idle");
+    private void warnIfThePauseCannotHappen(ServerlessSession session) {
+        if (session.deployer().logicalReplicationOn(session.plan())) {
+            context.progress().warn("aurora", "min_acu is 0 but the database will not pause: logical replication is on "
+                    + "(a migration turned it on; data stack parameter " + DatabasePath.LOGICAL_REPLICATION_PARAMETER
+                    + " = 1), and AWS does not auto-pause an Aurora writer with logical replication on");
         }
     }
 
     @Override
     public DeployOutcome deploy(DeployRequest request) {
-        warnIfThePauseCannotHappen();
         return withSession(s -> {
+            warnIfThePauseCannotHappen(s);
             request.confirmOrCancel(() -> s.deployer().plan(descriptor, s.plan(), context.version(), request.digest()));
             AwsServerlessDeployer.DeployReport report = s.deployer().deploy(descriptor, s.plan(), context.version());
             List<DeployOutcome.RecapRow> rows = new ArrayList<>(AwsRecap.stacks(report.stacksChanged()));
@@ -110,7 +115,9 @@ final class AwsServerlessTier extends CloudFormationTier {
         ServerlessSession session = session();
         LambdaMaintenanceSwitch maintenance = new LambdaMaintenanceSwitch(session::lambda, context.progress(), Sleeper.system(),
                 context.clock(), session.emulated() ? Duration.ofMillis(100) : Duration.ofSeconds(2), Duration.ofMinutes(5));
-        return new AwsServerlessMigrationTier(descriptor, session, maintenance, dns.open(descriptor), new DnsInstructions());
+        AuroraWriterRestart restart = new AuroraWriterRestart(session::rds, context.progress(), Sleeper.system(), context.clock(),
+                session.emulated() ? Duration.ofMillis(100) : Duration.ofSeconds(10), Duration.ofMinutes(20));
+        return new AwsServerlessMigrationTier(descriptor, session, maintenance, restart, dns.open(descriptor), new DnsInstructions());
     }
 
     @Override

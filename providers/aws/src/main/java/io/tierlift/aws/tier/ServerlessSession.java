@@ -17,6 +17,7 @@ import io.tierlift.render.engine.FreemarkerEngine;
 import io.tierlift.tier.TierScope;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 import java.time.Duration;
@@ -76,6 +77,10 @@ final class ServerlessSession implements AutoCloseable {
             builder.overrideConfiguration(o -> o.apiCallTimeout(Duration.ofMinutes(16)).apiCallAttemptTimeout(Duration.ofMinutes(16)));
             return builder.build();
         });
+    }
+
+    RdsClient rds(String region) {
+        return aws.clients.rds(region);
     }
 
     SecretsManagerClient secrets(String region) {

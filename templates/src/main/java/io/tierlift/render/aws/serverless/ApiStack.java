@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 
 import static io.tierlift.render.aws.cfn.Props.props;
 
@@ -43,6 +44,7 @@ final class ApiStack {
     static final String CODE_KEY_PARAMETER = "CodeKey";
     static final String ARTIFACT_BUCKET_PARAMETER = "ArtifactBucketName";
     static final String FUNCTION = "Function";
+    static final String DB_HOST_PARAMETER = "DbHost";
     /** API Gateway stops waiting for an integration after 30 s. */
     private static final int MAX_INTEGRATION_TIMEOUT_MS = 30_000;
     private static final int LOG_RETENTION_DAYS = 30;
@@ -85,16 +87,18 @@ final class ApiStack {
                 "Security group of the function (network stack)"));
         sources.put("FunctionSecurityGroupId", new ParameterSource.StackOutput(ServerlessNetworkStack.KEY,
                 ServerlessNetworkStack.FUNCTION_SECURITY_GROUP_ID));
-        JsonNode proxy = t.parameter("DbProxyEndpoint", CfnParameter.string("Host name of the RDS Proxy (data stack)"));
-        sources.put("DbProxyEndpoint", new ParameterSource.StackOutput(AuroraStack.KEY, AuroraStack.PROXY_ENDPOINT));
+        DatabasePath databasePath = DatabasePath.of(target);
+        JsonNode dbHost = t.parameter(DB_HOST_PARAMETER, CfnParameter.string(databasePath == DatabasePath.PROXY
+                ? "Host name of the RDS Proxy (data stack)" : "Host name of the cluster's writer (data stack)"));
+        sources.put(DB_HOST_PARAMETER, new ParameterSource.StackOutput(AuroraStack.KEY, AuroraStack.APP_DB_HOST));
         JsonNode dbSecret = t.parameter("DbSecretArn", CfnParameter.string(
                 "Secret with the database credentials, managed by RDS (data stack)"));
         sources.put("DbSecretArn", new ParameterSource.StackOutput(AuroraStack.KEY, AuroraStack.DB_SECRET_ARN));
         List<JsonNode> readableSecrets = new ArrayList<>(List.of(dbSecret));
         Map<String, Object> tierlift = new LinkedHashMap<>();
         tierlift.put(LambdaEnvironment.DB_SECRET_ARN, dbSecret);
-        tierlift.put(LambdaEnvironment.DB_HOST, proxy);
-        tierlift.put(LambdaEnvironment.DB_PORT, String.valueOf(ServerlessNetworkStack.PROXY_PORT));
+        tierlift.put(LambdaEnvironment.DB_HOST, dbHost);
+        tierlift.put(LambdaEnvironment.DB_PORT, String.valueOf(databasePath.port(app.database().port())));
         tierlift.put(LambdaEnvironment.DB_NAME, app.database().name());
         if (appSecret) {
             JsonNode secret = t.parameter("AppSecretArn", CfnParameter.string(
@@ -124,8 +128,8 @@ final class ApiStack {
                 .put("LoggingConfig", props()
                         .put("LogGroup", functionLogs.ref())
                         .put("LogFormat", "Text"))
-                .putIf(lambda.reservedConcurrency().isPresent(), "ReservedConcurrentExecutions",
-                        lambda.reservedConcurrency().orElse(0));
+                .putIf(reservedConcurrency(lambda, databasePath).isPresent(), "ReservedConcurrentExecutions",
+                        reservedConcurrency(lambda, databasePath).orElse(0));
         CfnResource fn = t.add(CfnResource.of(FUNCTION, "AWS::Lambda::Function", function));
 
         CfnResource api = t.add(CfnResource.of("HttpApi", "AWS::ApiGatewayV2::Api", props()
@@ -167,6 +171,18 @@ final class ApiStack {
         t.output(FUNCTION_LOG_GROUP, "Log group of the function", functionLogs.ref());
         // The function's role is unnamed, so CAPABILITY_IAM (not _NAMED_IAM) is enough.
         return new StackSpec(KEY, names.stack(KEY), target.region(), t.build(), sources, List.of("CAPABILITY_IAM"));
+    }
+
+    /**
+     * The descriptor's reserved concurrency; without one, a function that connects to the cluster
+     * directly (no proxy pooling its connections) is capped, so a burst cannot use up the writer's
+     * connections.
+     */
+    static OptionalInt reservedConcurrency(LambdaSettings lambda, DatabasePath path) {
+        if (lambda.reservedConcurrency().isPresent()) {
+            return OptionalInt.of(lambda.reservedConcurrency().get());
+        }
+        return path == DatabasePath.DIRECT ? OptionalInt.of(DatabasePath.DIRECT_CONCURRENCY_CAP) : OptionalInt.empty();
     }
 
     /**

@@ -22,7 +22,8 @@ import java.util.Map;
 import static io.tierlift.render.aws.cfn.Props.props;
 
 /**
- * Aurora Serverless v2 PostgreSQL behind an RDS Proxy, in the private database subnets.
+ * Aurora Serverless v2 PostgreSQL in the private database subnets, behind an RDS Proxy unless it
+ * should pause when idle ({@link DatabasePath}).
  *
  * <ul>
  * <li>The cluster's master password is managed by RDS in Secrets Manager
@@ -34,7 +35,9 @@ import static io.tierlift.render.aws.cfn.Props.props;
  * <li>Snapshot on delete and on replacement of the cluster, so neither {@code destroy} nor a
  * property change that forces a new cluster loses data. The instance holds no data of its own.</li>
  * <li>The cluster parameter group turns on logical replication, which tierlift's migrations use
- * to move data in and out with little downtime, and refuses connections without TLS.</li>
+ * to move data in and out with little downtime, and refuses connections without TLS. A cluster
+ * that should pause has logical replication off until a migration turns it on (the
+ * {@code LogicalReplication} parameter, which a deploy keeps at its live value).</li>
  * <li>The RDS Proxy pools connections: each Lambda instance opens its own, and thousands of
  * short-lived connections would exhaust a small Aurora instance. It requires TLS from clients.</li>
  * </ul>
@@ -44,7 +47,8 @@ import static io.tierlift.render.aws.cfn.Props.props;
  */
 final class AuroraStack {
     static final String KEY = "data";
-    static final String PROXY_ENDPOINT = "DbProxyEndpoint";
+    /** The host the function connects to: the proxy, or the cluster's writer when there is none. */
+    static final String APP_DB_HOST = "AppDbHost";
     static final String DB_SECRET_ARN = "DbSecretArn";
     static final String CLUSTER_ADDRESS = "DbClusterEndpointAddress";
     static final String CLUSTER_PORT = "DbClusterEndpointPort";
@@ -61,12 +65,14 @@ final class AuroraStack {
     private final AwsServerlessTarget target;
     private final Database database;
     private final boolean appSecret;
+    private final DatabasePath path;
 
     AuroraStack(StackNames names, AwsServerlessTarget target, Database database, boolean appSecret) {
         this.names = names;
         this.target = target;
         this.database = database;
         this.appSecret = appSecret;
+        this.path = DatabasePath.of(target);
     }
 
     StackSpec build() {
@@ -80,13 +86,23 @@ final class AuroraStack {
         CfnTemplate.Builder t = CfnTemplate.builder(names.prefix() + " data: Aurora Serverless v2 PostgreSQL "
                 + aurora.engineVersion() + ", " + acuText(aurora.minAcu()) + " to " + acuText(aurora.maxAcu()) + " ACUs"
                 + (pauses ? " (pauses after " + aurora.secondsUntilAutoPause() + " s idle)" : "")
-                + ", behind an RDS Proxy; password managed in Secrets Manager");
+                + (path == DatabasePath.PROXY ? ", behind an RDS Proxy" : ", reached directly so it can pause")
+                + "; password managed in Secrets Manager");
         JsonNode subnets = t.parameter("DbSubnetIds", CfnParameter.of("List<AWS::EC2::Subnet::Id>",
                 "Private database subnets (network stack output " + ServerlessNetworkStack.DB_SUBNET_IDS + ")"));
         JsonNode dbGroup = t.parameter("DbSecurityGroupId", CfnParameter.of("AWS::EC2::SecurityGroup::Id",
                 "Security group of the cluster (network stack output " + ServerlessNetworkStack.DB_SECURITY_GROUP_ID + ")"));
-        JsonNode proxyGroup = t.parameter("ProxySecurityGroupId", CfnParameter.of("AWS::EC2::SecurityGroup::Id",
-                "Security group of the proxy (network stack output " + ServerlessNetworkStack.PROXY_SECURITY_GROUP_ID + ")"));
+        Map<String, ParameterSource> parameters = new LinkedHashMap<>();
+        parameters.put("DbSubnetIds", new ParameterSource.StackOutput(ServerlessNetworkStack.KEY, ServerlessNetworkStack.DB_SUBNET_IDS));
+        parameters.put("DbSecurityGroupId", new ParameterSource.StackOutput(ServerlessNetworkStack.KEY,
+                ServerlessNetworkStack.DB_SECURITY_GROUP_ID));
+        Object logicalReplication = "1";
+        if (path == DatabasePath.DIRECT) {
+            logicalReplication = t.parameter(DatabasePath.LOGICAL_REPLICATION_PARAMETER, CfnParameter.string("1 while a migration needs "
+                    + "logical replication (the writer cannot pause meanwhile), else 0").withPattern("^[01]$", "0 or 1"));
+            parameters.put(DatabasePath.LOGICAL_REPLICATION_PARAMETER, new ParameterSource.DeployTime(DatabasePath.LOGICAL_REPLICATION_VALUE,
+                    "the live stack's value (a migration turns it on), 0 for a new stack"));
+        }
 
         CfnResource subnetGroup = t.add(CfnResource.of("DbSubnetGroup", "AWS::RDS::DBSubnetGroup", props()
                 .put("DBSubnetGroupDescription", names.prefix() + " private database subnets")
@@ -96,7 +112,7 @@ final class AuroraStack {
                 .put("Description", names.prefix() + " Aurora PostgreSQL settings")
                 .put("Parameters", Map.of(
                         // Logical replication lets tierlift migrate data in and out with little downtime.
-                        "rds.logical_replication", "1",
+                        "rds.logical_replication", logicalReplication,
                         "rds.force_ssl", "1"))));
         Props scaling = props()
                 .put("MinCapacity", acu(aurora.minAcu()))
@@ -130,6 +146,35 @@ final class AuroraStack {
                 .onDeleteAndReplace("Delete"));
 
         JsonNode masterSecret = cluster.att("MasterUserSecret.SecretArn");
+        if (path == DatabasePath.PROXY) {
+            JsonNode proxyGroup = t.parameter("ProxySecurityGroupId", CfnParameter.of("AWS::EC2::SecurityGroup::Id",
+                    "Security group of the proxy (network stack output " + ServerlessNetworkStack.PROXY_SECURITY_GROUP_ID + ")"));
+            parameters.put("ProxySecurityGroupId", new ParameterSource.StackOutput(ServerlessNetworkStack.KEY,
+                    ServerlessNetworkStack.PROXY_SECURITY_GROUP_ID));
+            CfnResource proxy = addProxy(t, subnets, proxyGroup, cluster, instance, masterSecret);
+            t.output(APP_DB_HOST, "Host name of the RDS Proxy, which the function connects to", proxy.att("Endpoint"));
+        } else {
+            t.output(APP_DB_HOST, "Host name of the cluster's writer, which the function connects to (no proxy, so "
+                    + "the cluster can pause)", cluster.att("Endpoint.Address"));
+        }
+        t.output(DB_SECRET_ARN, "Secrets Manager secret RDS keeps the master user's credentials in", masterSecret);
+        t.output(CLUSTER_ADDRESS, "Host name of the cluster's writer (for migrations; the app uses the proxy)",
+                cluster.att("Endpoint.Address"));
+        t.output(CLUSTER_PORT, "Port of the cluster", cluster.att("Endpoint.Port"));
+        if (appSecret) {
+            AppSecret.addTo(t, names);
+        }
+
+        // The proxy's role is unnamed, so CAPABILITY_IAM (not _NAMED_IAM) is enough.
+        return new StackSpec(KEY, names.stack(KEY), target.region(), t.build(), parameters, List.of("CAPABILITY_IAM"));
+    }
+
+    /**
+     * The RDS Proxy: it pools connections, since each function environment opens its own and
+     * thousands of short-lived connections would exhaust a small Aurora instance, and it requires TLS.
+     */
+    private CfnResource addProxy(CfnTemplate.Builder t, JsonNode subnets, JsonNode proxyGroup, CfnResource cluster,
+                                 CfnResource instance, JsonNode masterSecret) {
         CfnResource proxyRole = t.add(CfnResource.of("ProxyRole", "AWS::IAM::Role", props()
                 .put("Description", names.prefix() + " RDS Proxy: reads the database secret")
                 .put("AssumeRolePolicyDocument", props()
@@ -165,36 +210,15 @@ final class AuroraStack {
                 .put("DebugLogging", false)));
         Props pool = props()
                 .put("MaxConnectionsPercent", 90)
-                // How long a client waits for a database connection: long enough for a paused instance to resume.
+                // How long a client waits for a database connection: long enough for a failover to finish.
                 .put("ConnectionBorrowTimeout", 120);
-        if (pauses) {
-            // Close idle database connections at once, so the pool itself does not keep the instance awake.
-            pool.put("MaxIdleConnectionsPercent", 0);
-        }
         // Registering the cluster needs a running instance in it.
         t.add(CfnResource.of("DbProxyTargetGroup", "AWS::RDS::DBProxyTargetGroup", props()
                 .put("DBProxyName", proxy.ref())
                 .put("TargetGroupName", "default")
                 .put("DBClusterIdentifiers", List.of(cluster.ref()))
                 .put("ConnectionPoolConfigurationInfo", pool)).dependingOn(instance.logicalId()));
-
-        t.output(PROXY_ENDPOINT, "Host name of the RDS Proxy, which the function connects to", proxy.att("Endpoint"));
-        t.output(DB_SECRET_ARN, "Secrets Manager secret RDS keeps the master user's credentials in", masterSecret);
-        t.output(CLUSTER_ADDRESS, "Host name of the cluster's writer (for migrations; the app uses the proxy)",
-                cluster.att("Endpoint.Address"));
-        t.output(CLUSTER_PORT, "Port of the cluster", cluster.att("Endpoint.Port"));
-        if (appSecret) {
-            AppSecret.addTo(t, names);
-        }
-
-        Map<String, ParameterSource> parameters = new LinkedHashMap<>();
-        parameters.put("DbSubnetIds", new ParameterSource.StackOutput(ServerlessNetworkStack.KEY, ServerlessNetworkStack.DB_SUBNET_IDS));
-        parameters.put("DbSecurityGroupId", new ParameterSource.StackOutput(ServerlessNetworkStack.KEY,
-                ServerlessNetworkStack.DB_SECURITY_GROUP_ID));
-        parameters.put("ProxySecurityGroupId", new ParameterSource.StackOutput(ServerlessNetworkStack.KEY,
-                ServerlessNetworkStack.PROXY_SECURITY_GROUP_ID));
-        // The proxy's role is unnamed, so CAPABILITY_IAM (not _NAMED_IAM) is enough.
-        return new StackSpec(KEY, names.stack(KEY), target.region(), t.build(), parameters, List.of("CAPABILITY_IAM"));
+        return proxy;
     }
 
     /**

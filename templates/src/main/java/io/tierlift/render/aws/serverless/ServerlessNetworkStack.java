@@ -19,13 +19,14 @@ import static io.tierlift.render.aws.cfn.Props.props;
 
 /**
  * A small VPC with private subnets only, in two availability zones: the function's subnets and the
- * database subnets (Aurora and its RDS Proxy). There is no internet gateway and no NAT gateway: the
- * function talks to the proxy and, through an interface endpoint, to Secrets Manager, and to
- * nothing else. CloudWatch Logs needs no endpoint (Lambda ships logs itself), nor does S3 (Lambda
+ * database subnets (Aurora and, unless the database pauses, its RDS Proxy; see {@link DatabasePath}).
+ * There is no internet gateway and no NAT gateway: the function talks to the proxy (or the
+ * cluster) and, through an interface endpoint, to Secrets Manager, and to nothing else. CloudWatch Logs needs no endpoint (Lambda ships logs itself), nor does S3 (Lambda
  * fetches the code from the artifact bucket outside the VPC), so there is no S3 gateway endpoint.
  *
  * <p>Security groups, each opening one port to one source: function → proxy on 5432, function →
- * Secrets Manager endpoint on 443, proxy → Aurora on the database port. The function accepts no
+ * Secrets Manager endpoint on 443, proxy → Aurora on the database port (without a proxy: function →
+ * Aurora on the database port). The function accepts no
  * inbound traffic (Lambda is invoked, not connected to).
  */
 final class ServerlessNetworkStack {
@@ -40,8 +41,6 @@ final class ServerlessNetworkStack {
     static final String ENDPOINT_GROUP = "SecretsEndpointSecurityGroup";
     static final String PROXY_GROUP = "ProxySecurityGroup";
     static final String DB_GROUP = "DbSecurityGroup";
-    /** PostgreSQL clients reach an RDS Proxy on the engine's default port, whatever the database's. */
-    static final int PROXY_PORT = 5432;
     private static final int HTTPS = 443;
     static final int ZONES = 2;
     /** Four equal blocks: function A, function B, database A, database B. */
@@ -50,11 +49,13 @@ final class ServerlessNetworkStack {
     private final StackNames names;
     private final AwsServerlessTarget target;
     private final int databasePort;
+    private final DatabasePath path;
 
     ServerlessNetworkStack(StackNames names, AwsServerlessTarget target, int databasePort) {
         this.names = names;
         this.target = target;
         this.databasePort = databasePort;
+        this.path = DatabasePath.of(target);
     }
 
     /** The subnets: function subnets first, then database subnets, one per zone each. */
@@ -114,7 +115,9 @@ final class ServerlessNetworkStack {
         t.output(FUNCTION_SUBNET_IDS, "Private subnets of the function, comma-separated", Subnets.joinedIds(functionSubnets));
         t.output(DB_SUBNET_IDS, "Private subnets of the database and its proxy, comma-separated", Subnets.joinedIds(dbSubnets));
         t.output(FUNCTION_SECURITY_GROUP_ID, "Security group of the function", Fn.getAtt(FUNCTION_GROUP, "GroupId"));
-        t.output(PROXY_SECURITY_GROUP_ID, "Security group of the RDS Proxy", Fn.getAtt(PROXY_GROUP, "GroupId"));
+        if (path == DatabasePath.PROXY) {
+            t.output(PROXY_SECURITY_GROUP_ID, "Security group of the RDS Proxy", Fn.getAtt(PROXY_GROUP, "GroupId"));
+        }
         t.output(DB_SECURITY_GROUP_ID, "Security group of the Aurora cluster", Fn.getAtt(DB_GROUP, "GroupId"));
         return new StackSpec(KEY, names.stack(KEY), target.region(), t.build(), Map.of(), List.of());
     }
@@ -125,15 +128,24 @@ final class ServerlessNetworkStack {
      * would reference each other are separate resources, so there is no cycle.
      */
     private void addSecurityGroups(CfnTemplate.Builder t, JsonNode vpcId) {
-        CfnResource function = t.add(group(FUNCTION_GROUP, "function: no inbound; out to the proxy and Secrets Manager only",
-                vpcId, List.of()));
+        boolean proxied = path == DatabasePath.PROXY;
+        CfnResource function = t.add(group(FUNCTION_GROUP, "function: no inbound; out to the "
+                + (proxied ? "proxy" : "database") + " and Secrets Manager only", vpcId, List.of()));
         CfnResource endpoint = t.add(group(ENDPOINT_GROUP, "Secrets Manager endpoint: HTTPS from the function only", vpcId,
                 List.of(ingress(HTTPS, function, "function to Secrets Manager"))));
+        if (!proxied) {
+            CfnResource db = t.add(group(DB_GROUP, "database: PostgreSQL from the function only", vpcId,
+                    List.of(ingress(databasePort, function, "function to Aurora"))));
+            t.add(egress("FunctionToDbEgress", function, db, databasePort, "function to Aurora"));
+            t.add(egress("FunctionToSecretsEgress", function, endpoint, HTTPS, "function to Secrets Manager"));
+            return;
+        }
+        int proxyPort = path.port(databasePort);
         CfnResource proxy = t.add(group(PROXY_GROUP, "RDS Proxy: PostgreSQL from the function only", vpcId,
-                List.of(ingress(PROXY_PORT, function, "function to the proxy"))));
+                List.of(ingress(proxyPort, function, "function to the proxy"))));
         CfnResource db = t.add(group(DB_GROUP, "database: PostgreSQL from the proxy only", vpcId,
                 List.of(ingress(databasePort, proxy, "proxy to Aurora"))));
-        t.add(egress("FunctionToProxyEgress", function, proxy, PROXY_PORT, "function to the proxy"));
+        t.add(egress("FunctionToProxyEgress", function, proxy, proxyPort, "function to the proxy"));
         t.add(egress("FunctionToSecretsEgress", function, endpoint, HTTPS, "function to Secrets Manager"));
         t.add(egress("ProxyToDbEgress", proxy, db, databasePort, "proxy to Aurora"));
     }

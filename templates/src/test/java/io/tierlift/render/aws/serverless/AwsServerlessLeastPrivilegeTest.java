@@ -66,6 +66,10 @@ class AwsServerlessLeastPrivilegeTest {
     @EnumSource(ServerlessCases.class)
     void proxyRoleReadsOnlyTheDatabaseSecretForThisAccount(ServerlessCases variation) {
         ServerlessStacks stacks = ServerlessStacks.of(variation);
+        if (DatabasePath.of(variation.descriptor().targets().awsServerless().orElseThrow()) == DatabasePath.DIRECT) {
+            assertThat(stacks.template("data").path("Resources").has("ProxyRole")).as("no proxy, no proxy role").isFalse();
+            return;
+        }
         JsonNode role = stacks.properties("data", "ProxyRole");
         JsonNode trust = role.path("AssumeRolePolicyDocument").path("Statement").get(0);
         assertThat(trust.path("Principal").path("Service").asText()).isEqualTo("rds.amazonaws.com");
@@ -98,20 +102,28 @@ class AwsServerlessLeastPrivilegeTest {
         assertThat(stacks.properties("network", ServerlessNetworkStack.FUNCTION_GROUP).has("SecurityGroupIngress"))
                 .as("nothing connects to the function").isFalse();
         assertSingleIngress(stacks, ServerlessNetworkStack.ENDPOINT_GROUP, 443, ServerlessNetworkStack.FUNCTION_GROUP);
+        stacks.resourcesOfType("AWS::EC2::SecurityGroup").forEach((name, group) ->
+                assertThat(group.path("Properties").path("SecurityGroupEgress")).as(name).hasSize(1).allSatisfy(rule ->
+                        assertThat(rule.path("CidrIp").asText()).isEqualTo("127.0.0.1/32")));
+        Map<String, JsonNode> egress = stacks.resourcesOfType("AWS::EC2::SecurityGroupEgress");
+        assertEgress(egress.get("network/FunctionToSecretsEgress"), ServerlessNetworkStack.FUNCTION_GROUP,
+                ServerlessNetworkStack.ENDPOINT_GROUP, 443);
+        if (DatabasePath.of(variation.descriptor().targets().awsServerless().orElseThrow()) == DatabasePath.DIRECT) {
+            // Without a proxy the function reaches the cluster itself.
+            assertSingleIngress(stacks, ServerlessNetworkStack.DB_GROUP, dbPort, ServerlessNetworkStack.FUNCTION_GROUP);
+            assertThat(egress.keySet()).containsExactlyInAnyOrder("network/FunctionToDbEgress", "network/FunctionToSecretsEgress");
+            assertEgress(egress.get("network/FunctionToDbEgress"), ServerlessNetworkStack.FUNCTION_GROUP,
+                    ServerlessNetworkStack.DB_GROUP, dbPort);
+            return;
+        }
         assertSingleIngress(stacks, ServerlessNetworkStack.PROXY_GROUP, 5432, ServerlessNetworkStack.FUNCTION_GROUP);
         assertSingleIngress(stacks, ServerlessNetworkStack.DB_GROUP, dbPort, ServerlessNetworkStack.PROXY_GROUP);
         assertThat(stacks.resourcesOfType("AWS::EC2::SecurityGroupIngress")).as("separate ingress rules").isEmpty();
 
         // Egress: every group's inline rule matches nothing; the real paths are the three separate rules.
-        stacks.resourcesOfType("AWS::EC2::SecurityGroup").forEach((name, group) ->
-                assertThat(group.path("Properties").path("SecurityGroupEgress")).as(name).hasSize(1).allSatisfy(rule ->
-                        assertThat(rule.path("CidrIp").asText()).isEqualTo("127.0.0.1/32")));
-        Map<String, JsonNode> egress = stacks.resourcesOfType("AWS::EC2::SecurityGroupEgress");
         assertThat(egress.keySet()).containsExactlyInAnyOrder("network/FunctionToProxyEgress", "network/FunctionToSecretsEgress",
                 "network/ProxyToDbEgress");
         assertEgress(egress.get("network/FunctionToProxyEgress"), ServerlessNetworkStack.FUNCTION_GROUP, ServerlessNetworkStack.PROXY_GROUP, 5432);
-        assertEgress(egress.get("network/FunctionToSecretsEgress"), ServerlessNetworkStack.FUNCTION_GROUP,
-                ServerlessNetworkStack.ENDPOINT_GROUP, 443);
         assertEgress(egress.get("network/ProxyToDbEgress"), ServerlessNetworkStack.PROXY_GROUP, ServerlessNetworkStack.DB_GROUP, dbPort);
     }
 
@@ -144,7 +156,9 @@ class AwsServerlessLeastPrivilegeTest {
         assertThat(cluster.path("UpdateReplacePolicy").asText()).isEqualTo("Snapshot");
         assertThat(stacks.properties("data", "DbInstance").path("DBInstanceClass").asText()).isEqualTo("db.serverless");
         JsonNode parameters = stacks.properties("data", "DbClusterParameterGroup").path("Parameters");
-        assertThat(parameters.path("rds.logical_replication").asText()).isEqualTo("1");
+        if (DatabasePath.of(variation.descriptor().targets().awsServerless().orElseThrow()) == DatabasePath.PROXY) {
+            assertThat(parameters.path("rds.logical_replication").asText()).isEqualTo("1");
+        }
         assertThat(parameters.path("rds.force_ssl").asText()).isEqualTo("1");
         stacks.templates().forEach((stack, template) -> assertThat(template.toString())
                 .as("stack %s", stack).doesNotContain("\"MasterUserPassword\"").doesNotContain("\"NoEcho\""));

@@ -93,8 +93,10 @@ class AwsServerlessRendererTest {
         AppDescriptor app = variation.descriptor();
         JsonNode env = ServerlessStacks.of(variation).properties("api", ApiStack.FUNCTION).path("Environment").path("Variables");
         assertThat(env.path("TIERLIFT_DB_SECRET_ARN").path("Ref").asText()).isEqualTo("DbSecretArn");
-        assertThat(env.path("TIERLIFT_DB_HOST").path("Ref").asText()).isEqualTo("DbProxyEndpoint");
-        assertThat(env.path("TIERLIFT_DB_PORT").asText()).isEqualTo("5432");
+        assertThat(env.path("TIERLIFT_DB_HOST").path("Ref").asText()).isEqualTo(ApiStack.DB_HOST_PARAMETER);
+        // Through the proxy on PostgreSQL's default port; straight to the cluster on the database's own.
+        assertThat(env.path("TIERLIFT_DB_PORT").asText()).isEqualTo(DatabasePath.of(variation.descriptor().targets()
+                .awsServerless().orElseThrow()) == DatabasePath.PROXY ? "5432" : String.valueOf(app.database().port()));
         assertThat(env.path("TIERLIFT_DB_NAME").asText()).isEqualTo(app.database().name());
         assertThat(env.has("DATABASE_URL")).isFalse();
         List<String> secretNames = app.backend().secretEnvNames();
@@ -143,6 +145,9 @@ class AwsServerlessRendererTest {
         assertThat(function.path("VpcConfig").path("SubnetIds").path("Ref").asText()).isEqualTo("FunctionSubnetIds");
         if (target.lambda().reservedConcurrency().isPresent()) {
             assertThat(function.path("ReservedConcurrentExecutions").asInt()).isEqualTo(target.lambda().reservedConcurrency().get());
+        } else if (DatabasePath.of(target) == DatabasePath.DIRECT) {
+            assertThat(function.path("ReservedConcurrentExecutions").asInt()).as("no proxy pools the connections")
+                    .isEqualTo(DatabasePath.DIRECT_CONCURRENCY_CAP);
         } else {
             assertThat(function.has("ReservedConcurrentExecutions")).isFalse();
         }
@@ -163,14 +168,35 @@ class AwsServerlessRendererTest {
     }
 
     @Test
-    void aPausingDatabaseGetsItsIdleTimeAndAProxyThatLetsItSleep() {
+    void aPausingDatabaseGetsItsIdleTimeAndNothingThatKeepsTheWriterAwake() {
         ServerlessStacks stacks = ServerlessStacks.of(ServerlessCases.EXAMPLE);
         JsonNode scaling = stacks.properties("data", "DbCluster").path("ServerlessV2ScalingConfiguration");
         assertThat(scaling.path("MinCapacity").asDouble()).isZero();
         assertThat(scaling.path("MaxCapacity").asDouble()).isEqualTo(8);
         assertThat(scaling.path("SecondsUntilAutoPause").asInt()).isEqualTo(600);
-        assertThat(stacks.properties("data", "DbProxyTargetGroup").path("ConnectionPoolConfigurationInfo")
-                .path("MaxIdleConnectionsPercent").asInt(-1)).isZero();
+        // AWS does not auto-pause a writer with an associated RDS Proxy or with logical replication on.
+        JsonNode data = stacks.template("data").path("Resources");
+        assertThat(data.findValuesAsText("Type")).doesNotContain("AWS::RDS::DBProxy", "AWS::RDS::DBProxyTargetGroup");
+        assertThat(stacks.properties("data", "DbClusterParameterGroup").path("Parameters").path("rds.logical_replication")
+                .path("Ref").asText()).isEqualTo(DatabasePath.LOGICAL_REPLICATION_PARAMETER);
+        assertThat(stacks.template("data").path("Parameters").path(DatabasePath.LOGICAL_REPLICATION_PARAMETER)
+                .path("AllowedPattern").asText()).isEqualTo("^[01]$");
+        assertThat(stacks.template("api").path("Parameters").path(ApiStack.DB_HOST_PARAMETER).path("Description").asText())
+                .contains("writer");
+        // The function reaches the cluster itself, and nothing else reaches it.
+        JsonNode dbGroup = stacks.properties("network", "DbSecurityGroup").path("SecurityGroupIngress");
+        assertThat(dbGroup).singleElement().satisfies(rule -> assertThat(rule.path("SourceSecurityGroupId").path("Ref").asText())
+                .isEqualTo("FunctionSecurityGroup"));
+        assertThat(stacks.template("network").path("Resources").has("ProxySecurityGroup")).isFalse();
+    }
+
+    @Test
+    void aWarmDatabaseKeepsTheProxyAndLogicalReplication() {
+        ServerlessStacks stacks = ServerlessStacks.of(ServerlessCases.WARM);
+        assertThat(stacks.template("data").path("Resources").has("DbProxy")).isTrue();
+        assertThat(stacks.properties("data", "DbClusterParameterGroup").path("Parameters").path("rds.logical_replication")
+                .asText()).isEqualTo("1");
+        assertThat(stacks.template("data").path("Parameters").has(DatabasePath.LOGICAL_REPLICATION_PARAMETER)).isFalse();
     }
 
     @Test
