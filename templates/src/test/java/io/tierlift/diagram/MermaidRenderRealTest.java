@@ -60,7 +60,7 @@ class MermaidRenderRealTest {
 
     @Test
     void awsServerlessSvgNamesTheTrafficResources() throws Exception {
-        AppDescriptor app = TestDescriptors.load("serverless-example.yaml");
+        AppDescriptor app = TestDescriptors.load("serverless-warm.yaml");
         Path svg = dir.resolve("serverless.svg");
         cli.render(AwsServerlessDiagramTest.mermaid(app), svg);
 

@@ -40,7 +40,9 @@ class DiagramCommandTest {
         String[] result = run(Map.of(), "diagram", "aws-serverless", "-f", EXAMPLE);
         assertThat(result[0]).as(result[2]).isEqualTo("0");
         assertThat(result[1]).startsWith("flowchart LR\n").contains("api_HttpApi").contains("api_Function")
-                .contains("data_DbProxy").contains("data_DbCluster").contains("network_SecretsManagerEndpoint")
+                // The example's database pauses (min_acu 0): the function reaches the cluster without a proxy.
+                .doesNotContain("data_DbProxy").contains("api_Function -->|\"5432\"| data_DbCluster")
+                .contains("network_SecretsManagerEndpoint")
                 .contains("subgraph function_subnets");
     }
 
