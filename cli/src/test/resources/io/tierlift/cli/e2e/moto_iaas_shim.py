@@ -707,6 +707,25 @@ def get_references_from_template(template):
 parsing.get_references_from_template = get_references_from_template
 
 
+# Serverless patch S11: moto publishes a version as a shallow copy of the function, so the version shares
+# the function's Code dict, and the next code update (which writes S3Key into that dict) silently changed the
+# code of every published version too; in AWS a version's code never changes. The version gets its own copy.
+from moto.awslambda import models as lambda_models
+
+_original_publish_version = lambda_models.LambdaStorage.publish_version
+
+
+def publish_version(self, name_or_arn, description=""):
+    version = _original_publish_version(self, name_or_arn, description)
+    if version is not None and not getattr(version, "tierlift_own_code", False):
+        version.code = dict(version.code)
+        version.tierlift_own_code = True
+    return version
+
+
+lambda_models.LambdaStorage.publish_version = publish_version
+
+
 if __name__ == "__main__":
     from moto.server import main
     sys.exit(main(sys.argv[1:]))
