@@ -69,11 +69,9 @@ class TierRefusalsTest {
     }
 
     @Test
-    void rollbackIsOnpremOnly() throws IOException {
-        assertRefused(run("deploy", "aws-serverless", "-f", EXAMPLE, "--rollback", "--yes"),
-                "'deploy --rollback' is not supported by the aws-serverless tier; it is supported by: onprem");
+    void rollbackIsRefusedOnAwsIaasAndNamesTheTiersThatHaveIt() throws IOException {
         assertRefused(run("deploy", "aws-iaas", "-f", EXAMPLE, "--rollback", "--yes"),
-                "'deploy --rollback' is not supported by the aws-iaas tier; it is supported by: onprem");
+                "'deploy --rollback' is not supported by the aws-iaas tier; it is supported by: onprem, aws-serverless");
     }
 
     @Test

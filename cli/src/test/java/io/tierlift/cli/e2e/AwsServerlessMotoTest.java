@@ -73,7 +73,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * serverless patches at its end), the CLI in-process: the package is built with the real pip (local
  * index, CPython 3.11 on x86_64), uploaded under its content key, the stacks deployed and read back
  * with the SDK. moto can't execute Lambda code without Docker, so the release command's Invoke is
- * replaced by a recorder: the test asserts the function it was sent to, not what the command did.
+ * replaced by a recorder: the test asserts the function it was sent to and the version the alias
+ * served at that moment, not what the command did (ServerlessReleaseOrderRealTest runs it for real).
+ * moto's CloudFormation lacks Lambda versions and aliases; the shim's patch S8 adds them.
  */
 @Tag("moto")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -158,10 +160,21 @@ class AwsServerlessMotoTest {
                 .credentialsProvider(creds).httpClient(UrlConnectionHttpClient.create()).build();
         route53 = Route53Client.builder().region(Region.AWS_GLOBAL).endpointOverride(moto.endpoint())
                 .credentialsProvider(creds).httpClient(UrlConnectionHttpClient.create()).build();
-        releaseInvoker = (region, function) -> {
-            invoked.add(region + " " + function);
+        releaseInvoker = succeeding();
+    }
+
+    /** A release command that succeeds, recording where it ran and the version the alias served meanwhile. */
+    private ReleaseInvoker succeeding() {
+        return (region, function) -> {
+            invoked.add(region + " " + function + " while live=" + aliasVersion());
             return new ReleaseInvoker.ReleaseOutcome(0, "applied 0001_create_notes\n", false);
         };
+    }
+
+    /** The version the alias API Gateway invokes serves, read from moto. */
+    private String aliasVersion() {
+        String function = output("notes-default-sls-api", "FunctionName");
+        return lambda.getAlias(b -> b.functionName(function).name("live")).functionVersion();
     }
 
     @AfterAll
@@ -200,8 +213,11 @@ class AwsServerlessMotoTest {
         assertThat(deploy.err()).contains("Changes applied.").contains("package    uploaded")
                 .containsPattern("release +\\| applied 0001_create_notes").contains("secret     written");
         for (String name : STACKS) {
-            assertThat(stack(name)).as(name).hasValueSatisfying(s -> assertThat(s.stackStatusAsString()).isEqualTo("CREATE_COMPLETE"));
+            // The api stack is updated once more after its creation: the alias moves once the release command succeeded.
+            String settled = name.equals("notes-default-sls-api") ? "UPDATE_COMPLETE" : "CREATE_COMPLETE";
+            assertThat(stack(name)).as(name).hasValueSatisfying(s -> assertThat(s.stackStatusAsString()).isEqualTo(settled));
         }
+        assertThat(aliasVersion()).as(deploy.err()).isEqualTo("1");
         assertThat(stack("notes-default-sls-data").orElseThrow().enableTerminationProtection()).isTrue();
 
         // The package, by its content key, in the artifacts bucket; the function's code comes from it.
@@ -217,7 +233,15 @@ class AwsServerlessMotoTest {
         assertThat(function.configuration().handler()).isEqualTo("tierlift_lambda.handler");
         byte[] zip = s3.getObjectAsBytes(b -> b.bucket(artifacts).key(codeKey)).asByteArray();
         assertThat(function.configuration().codeSize()).isEqualTo((long) zip.length);
-        assertThat(invoked).containsExactly(REGION + " " + functionName);
+        // The release command ran in the release function, while the alias still followed $LATEST (nothing
+        // was released before); then the alias moved to the published version.
+        assertThat(invoked).containsExactly(REGION + " " + output("notes-default-sls-api", "ReleaseFunctionName") + " while live=$LATEST");
+        assertThat(output("notes-default-sls-api", "PublishedVersion")).isEqualTo("1");
+        assertThat(aliasVersion()).isEqualTo("1");
+        assertThat(parameter("notes-default-sls-api", "LiveVersion")).isEqualTo("1");
+        assertThat(deploy.err()).contains("alias      live: version $LATEST -> 1");
+        assertThat(lambda.getFunctionConfiguration(b -> b.functionName(output("notes-default-sls-api", "ReleaseFunctionName")))
+                .timeout()).isEqualTo(900);
 
         // The HTTP API with its route to the function.
         String apiId = output("notes-default-sls-api", "ApiId");
@@ -226,7 +250,7 @@ class AwsServerlessMotoTest {
         String routes = rest("/v2/apis/" + apiId + "/routes");
         assertThat(routes).contains("/api/{proxy+}");
         String integrations = rest("/v2/apis/" + apiId + "/integrations");
-        assertThat(integrations).contains("AWS_PROXY").contains(functionName);
+        assertThat(integrations).contains("AWS_PROXY").contains(functionName + ":live");
 
         // The database cluster: Aurora PostgreSQL, Serverless v2.
         String clusterId = physicalId("notes-default-sls-data", "AWS::RDS::DBCluster");
@@ -350,11 +374,16 @@ class AwsServerlessMotoTest {
             Cli plan = Cli.run(tiers, env, "plan", "aws-serverless", "-f", descriptor.toString());
             assertThat(plan.err()).as(plan.all()).contains("min_acu is 0 but the database will not pause: logical replication is on");
 
+            String serving = aliasVersion();
             tier.maintenance(true);
-            Map<String, String> during = lambda.getFunctionConfiguration(b -> b.functionName(functionName)).environment().variables();
+            // What the alias serves is in maintenance (a version published with the variable), not only $LATEST.
+            assertThat(aliasVersion()).isNotEqualTo(serving);
+            Map<String, String> during = lambda.getFunctionConfiguration(b -> b.functionName(functionName).qualifier("live"))
+                    .environment().variables();
             assertThat(during).containsEntry("TIERLIFT_MAINTENANCE", "on").hasSize(variables.size() + 1)
                     .containsAllEntriesOf(variables);
             tier.maintenance(false);
+            assertThat(aliasVersion()).isEqualTo(serving);
             assertThat(lambda.getFunctionConfiguration(b -> b.functionName(functionName)).environment().variables())
                     .isEqualTo(variables);
 
@@ -390,16 +419,25 @@ class AwsServerlessMotoTest {
 
     @Test
     @Order(5)
-    void aFailingReleaseCommandStopsTheDeployAndShowsItsOutput() throws IOException {
+    void aFailingReleaseCommandStopsTheDeployWithTheOldVersionServingAndShowsItsOutput() throws IOException {
         releaseInvoker = (region, function) ->
                 new ReleaseInvoker.ReleaseOutcome(1, "applying 0003_add_tags\nERROR: relation \"tags\" already exists\n", false);
         Path dist = descriptor.getParent().resolve("frontend/dist/index.html");
         String page = Files.readString(dist);
         Files.writeString(dist, page.replace("</body>", "<!-- changed --></body>"));
+        String codeKey = parameter("notes-default-sls-api", "CodeKey");
+        changeTheBackend("# release 2\n");
         try {
             Cli deploy = Cli.run(tiers, env, "deploy", "aws-serverless", "-f", descriptor.toString(), "--yes");
-            assertThat(deploy.exitCode()).isEqualTo(1);
-            assertThat(deploy.all()).contains("relation \"tags\" already exists").containsIgnoringCase("release command");
+            assertThat(deploy.exitCode()).as(deploy.all() + "\nmoto log:\n" + tail(moto.log())).isEqualTo(1);
+            assertThat(deploy.all()).contains("relation \"tags\" already exists").containsIgnoringCase("release command")
+                    .contains("before alias live moved, so version 1 still serves");
+            // The new code is published as a new version, but the alias API Gateway invokes stays on version 1.
+            assertThat(parameter("notes-default-sls-api", "CodeKey")).isNotEqualTo(codeKey);
+            assertThat(output("notes-default-sls-api", "PublishedVersion")).isNotEqualTo("1");
+            assertThat(lambda.getFunctionConfiguration(b -> b.functionName(output("notes-default-sls-api", "FunctionName"))
+                    .qualifier(output("notes-default-sls-api", "PublishedVersion"))).description()).startsWith("tierlift release ");
+            assertThat(aliasVersion()).isEqualTo("1");
             String site = output("notes-default-sls-static", "SiteBucketName");
             String live = s3.getObjectAsBytes(b -> b.bucket(site).key("index.html")).asUtf8String();
             assertThat(live).as("the site is not touched when the release command fails").doesNotContain("<!-- changed -->");
@@ -407,15 +445,48 @@ class AwsServerlessMotoTest {
                     .as("a deploy keeps logical replication on while a migration may still need it").isEqualTo("1");
         } finally {
             Files.writeString(dist, page);
-            releaseInvoker = (region, function) -> {
-                invoked.add(region + " " + function);
-                return new ReleaseInvoker.ReleaseOutcome(0, "applied 0001_create_notes\n", false);
-            };
+            releaseInvoker = succeeding();
         }
     }
 
     @Test
     @Order(6)
+    void onceTheReleaseCommandSucceedsTheAliasMovesAndRollbackGoesBackWithoutAPackage() {
+        Cli plan = Cli.run(tiers, env, "plan", "aws-serverless", "-f", descriptor.toString());
+        assertThat(plan.exitCode()).as(plan.all()).isZero();
+        assertThat(plan.out()).contains("alias live serves version 1 until the release command succeeded in the new version");
+
+        String published = output("notes-default-sls-api", "PublishedVersion");
+        invoked.clear();
+        Cli deploy = Cli.run(tiers, env, "deploy", "aws-serverless", "-f", descriptor.toString(), "--yes");
+        assertThat(deploy.exitCode()).as(deploy.all() + "\nmoto log:\n" + tail(moto.log())).isZero();
+        assertThat(invoked).as("the release command ran while version 1 served")
+                .containsExactly(REGION + " " + output("notes-default-sls-api", "ReleaseFunctionName") + " while live=1");
+        assertThat(aliasVersion()).isEqualTo(published);
+        assertThat(deploy.err()).contains("alias      live: version 1 -> " + published + "; deploy --rollback goes back to version 1");
+
+        Cli shown = Cli.run(tiers, env, "plan", "aws-serverless", "-f", descriptor.toString(), "--output", "json");
+        assertThat(shown.out()).contains("alias live serves version " + published + "; deploy --rollback goes back to version 1");
+
+        invoked.clear();
+        String artifacts = output("notes-default-sls-artifacts", "ArtifactBucketName");
+        int packages = s3.listObjectsV2(b -> b.bucket(artifacts)).contents().size();
+        Cli rollback = Cli.run(tiers, env, "deploy", "aws-serverless", "-f", descriptor.toString(), "--rollback", "--yes");
+        assertThat(rollback.exitCode()).as(rollback.all() + "\nmoto log:\n" + tail(moto.log())).isZero();
+        assertThat(aliasVersion()).isEqualTo("1");
+        assertThat(rollback.err()).contains("alias      live: version " + published + " -> 1; deploy --rollback goes back to version "
+                        + published)
+                .contains("Rolled back: alias live serves version 1 again.").doesNotContain("running the release command");
+        assertThat(invoked).as("no release command on a rollback").isEmpty();
+        assertThat(s3.listObjectsV2(b -> b.bucket(artifacts)).contents()).as("no package built or uploaded").hasSize(packages);
+
+        Cli forward = Cli.run(tiers, env, "deploy", "aws-serverless", "-f", descriptor.toString(), "--rollback", "--yes");
+        assertThat(forward.exitCode()).as(forward.all()).isZero();
+        assertThat(aliasVersion()).as("a second rollback goes forward again").isEqualTo(published);
+    }
+
+    @Test
+    @Order(7)
     void destroyStopsAtTheDatabaseThenRemovesEverything() {
         Cli stopped = Cli.run(tiers, env, "destroy", "aws-serverless", "-f", descriptor.toString(), "--yes");
         assertThat(stopped.exitCode()).as(stopped.all()).isNotZero();
@@ -433,7 +504,7 @@ class AwsServerlessMotoTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void aMigrationTierThatIsNotDeployedSaysSo() {
         TierRegistry app = tiers.apply(Main.context(env,
                 new Console(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), false, false)));
@@ -448,6 +519,12 @@ class AwsServerlessMotoTest {
     }
 
     // --- helpers ---
+
+    /** A new line in the app's code: a new package key, so the next deploy publishes a new version. */
+    private void changeTheBackend(String line) throws IOException {
+        Path app = descriptor.getParent().resolve("backend/notes/app.py");
+        Files.writeString(app, Files.readString(app) + line);
+    }
 
     /** The tier's migration port as {@code migrate} opens it, through the registry. */
     private static AwsServerlessMigrationTier migrationTier(TierRegistry tiers, AppDescriptor descriptor) {

@@ -572,6 +572,160 @@ PLACEHOLDERS.update({
 })
 
 
+# Serverless patch S8: moto's AWS::Lambda::Version publishes a version on create but answers no GetAtt Version,
+# has no Ref (AWS: the version's ARN) and no update (moto then records the resource as None), and moto's
+# CloudFormation has no AWS::Lambda::Alias at all. As in AWS: a changed Version is replaced, which publishes
+# again from the function's current code and configuration (Lambda returns the last version when nothing
+# changed), and the replaced version is kept (the template retains it); the alias is made, moved and deleted
+# through moto's own Lambda API, and Ref answers its ARN.
+from moto.awslambda.models import lambda_backends
+
+
+class ShimLambdaVersion(CloudFormationModel):
+    __module__ = "moto.cloudformation.placeholder"
+
+    def __init__(self, function):
+        self.version = str(function.version)
+        self.physical_resource_id = function.function_arn
+
+    @staticmethod
+    def cloudformation_type():
+        return "AWS::Lambda::Version"
+
+    @classmethod
+    def has_cfn_attr(cls, attr):
+        return attr == "Version"
+
+    def get_cfn_attribute(self, attr):
+        if attr == "Version":
+            return self.version
+        raise parsing.UnformattedGetAttTemplateException()
+
+    @classmethod
+    def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+        properties = cloudformation_json["Properties"]
+        return cls(lambda_backends[account_id][region_name].publish_version(
+            properties["FunctionName"], properties.get("Description", "")))
+
+    @classmethod
+    def update_from_cloudformation_json(cls, original_resource, new_resource_name, cloudformation_json,
+                                        account_id, region_name):
+        return cls.create_from_cloudformation_json(new_resource_name, cloudformation_json, account_id, region_name)
+
+    @classmethod
+    def delete_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name):
+        pass
+
+
+class ShimLambdaAlias(CloudFormationModel):
+    __module__ = "moto.cloudformation.placeholder"
+
+    def __init__(self, alias, function_name):
+        self.physical_resource_id = alias.arn
+        self.name = alias.name
+        self.function_name = function_name
+
+    @staticmethod
+    def cloudformation_type():
+        return "AWS::Lambda::Alias"
+
+    @classmethod
+    def has_cfn_attr(cls, attr):
+        return False
+
+    @classmethod
+    def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+        p = cloudformation_json["Properties"]
+        alias = lambda_backends[account_id][region_name].create_alias(
+            p["Name"], p["FunctionName"], str(p["FunctionVersion"]), p.get("Description", ""), None)
+        return cls(alias, p["FunctionName"])
+
+    @classmethod
+    def update_from_cloudformation_json(cls, original_resource, new_resource_name, cloudformation_json,
+                                        account_id, region_name):
+        p = cloudformation_json["Properties"]
+        alias = lambda_backends[account_id][region_name].update_alias(
+            p["Name"], p["FunctionName"], str(p["FunctionVersion"]), p.get("Description", ""), None)
+        return cls(alias, p["FunctionName"])
+
+    def delete(self, account_id, region_name):
+        backend = lambda_backends[account_id][region_name]
+        try:
+            backend.delete_alias(self.name, self.function_name)
+        except Exception:
+            pass  # the function (and its aliases) already gone
+
+
+PLACEHOLDERS.update({"AWS::Lambda::Version": ShimLambdaVersion, "AWS::Lambda::Alias": ShimLambdaAlias})
+
+
+# Serverless patch S9: moto's ExecuteChangeSet updates the resources and parameters but keeps the stack's
+# outputs as they were computed before (its UpdateStack recomputes them; ExecuteChangeSet does not), so an
+# output that follows a parameter or a replaced resource (the api stack's LiveVersion, PublishedVersion)
+# went stale after every change set. Recomputed after execution, as AWS shows them.
+_original_execute_change_set = cfn_models.CloudFormationBackend.execute_change_set
+
+
+def execute_change_set(self, change_set_name, stack_name=None):
+    _original_execute_change_set(self, change_set_name, stack_name)
+    for change_set in self.change_sets.values():
+        if change_set_name in (change_set.change_set_id, change_set.change_set_name):
+            change_set.stack._parse_template()
+            change_set.stack.output_map = change_set.stack._create_output_map()
+
+
+cfn_models.CloudFormationBackend.execute_change_set = execute_change_set
+
+
+# Serverless patch S10: when only parameter values change, moto updates the resources that reference a
+# changed parameter, but it finds references through Ref only: a parameter used inside Fn::Sub ("${Name}")
+# never updated its resource (the api stack's FunctionVersion, whose description carries the configuration
+# digest, so no new version was published). AWS resolves both. Sub's ${Name} references count as well here.
+import re as _re
+
+_original_references = parsing.get_references_from_template
+
+
+def sub_references(template):
+    found = []
+    if isinstance(template, dict):
+        for key, value in template.items():
+            text = (value[0] if isinstance(value, list) else value) if key == "Fn::Sub" else None
+            if isinstance(text, str):
+                found.extend(_re.findall(r"\$\{([A-Za-z0-9]+)\}", text))
+            found.extend(sub_references(value))
+    elif isinstance(template, list):
+        for item in template:
+            found.extend(sub_references(item))
+    return found
+
+
+def get_references_from_template(template):
+    return _original_references(template) + sub_references(template)
+
+
+parsing.get_references_from_template = get_references_from_template
+
+
+# Serverless patch S11: moto publishes a version as a shallow copy of the function, so the version shares
+# the function's Code dict, and the next code update (which writes S3Key into that dict) silently changed the
+# code of every published version too; in AWS a version's code never changes. The version gets its own copy.
+from moto.awslambda import models as lambda_models
+
+_original_publish_version = lambda_models.LambdaStorage.publish_version
+
+
+def publish_version(self, name_or_arn, description=""):
+    version = _original_publish_version(self, name_or_arn, description)
+    if version is not None and not getattr(version, "tierlift_own_code", False):
+        version.code = dict(version.code)
+        version.tierlift_own_code = True
+    return version
+
+
+lambda_models.LambdaStorage.publish_version = publish_version
+
+
 if __name__ == "__main__":
     from moto.server import main
     sys.exit(main(sys.argv[1:]))

@@ -6,6 +6,7 @@ import io.tierlift.provider.Progress;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.CreateChangeSetResponse;
 import software.amazon.awssdk.services.cloudformation.model.DescribeChangeSetResponse;
+import software.amazon.awssdk.services.cloudformation.model.TemplateStage;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -74,6 +75,12 @@ public final class StackDeployer {
     /** The stack as it is now, or empty when it does not exist. */
     public Optional<LiveStack> status(String stackName, String region) {
         return reader.describe(clients.apply(region), stackName);
+    }
+
+    /** The template the live stack was last deployed with, as it was submitted. */
+    public String template(LiveStack live, String region) {
+        return aws.call("GetTemplate", () -> clients.apply(region).getTemplate(b -> b.stackName(live.stackId())
+                .templateStage(TemplateStage.ORIGINAL))).templateBody();
     }
 
     private ChangeSetPlan prepare(StackRequest request, boolean readOnly) {

@@ -29,12 +29,20 @@ import io.tierlift.render.aws.serverless.DatabasePath;
 import software.amazon.awssdk.services.cloudformation.model.Capability;
 import software.amazon.awssdk.services.s3.S3Client;
 
+import io.tierlift.render.aws.ParameterSource;
+import io.tierlift.render.aws.serverless.ApiStack;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.HexFormat;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -43,11 +51,15 @@ import java.util.stream.Collectors;
 /**
  * Deploys, plans, reports and destroys the aws-serverless stacks the renderer planned. A deploy:
  * builds the function's package and uploads it under its content key when missing; deploys the
- * stacks in order (outputs of earlier ones as parameters, the key as {@code CodeKey}); writes the
- * app's secret variables into the app secret right after the data stack made it, so the function
- * finds them at its first cold start; runs the release command in the function; and syncs the React
- * build to the site bucket, invalidating the changed paths on the distribution. A failed release
- * command stops the deploy before the site changes.
+ * stacks in order (outputs of earlier ones as parameters, the key as {@code CodeKey}), which
+ * publishes a new version of the function while the alias API Gateway invokes stays on the version
+ * it serves; writes the app's secret variables into the app secret right after the data stack made
+ * it, so the function finds them at its first cold start; runs the release command in the release
+ * function (the new code, with a timeout of its own); only then moves the alias to the new version
+ * (a second update of the api stack); and syncs the React build to the site bucket, invalidating the
+ * changed paths on the distribution. A failed release command stops the deploy with the alias, so
+ * the old code, still serving and the site unchanged. {@link #rollback} moves the alias back to the
+ * version it served before.
  */
 public final class AwsServerlessDeployer {
     public static final String TARGET = "aws-serverless";
@@ -60,6 +72,13 @@ public final class AwsServerlessDeployer {
     static final String API_DOMAIN_OUTPUT = "ApiDomainName";
     static final String LOGICAL_REPLICATION_ON = "1";
     static final String LOGICAL_REPLICATION_OFF = "0";
+    static final String CONFIGURATION_DIGEST = "function-configuration-digest";
+    static final String LIVE_VERSION = "live-version";
+    static final String PREVIOUS_VERSION = "previous-version";
+    /** The plan's address of the alias step. */
+    static final String ALIAS_ADDRESS = TARGET + ".alias";
+    /** What the alias follows until a first release command succeeded. */
+    static final String LATEST = "$LATEST";
 
     private final StackSet stackSet;
     private final Function<String, S3Client> s3;
@@ -90,9 +109,28 @@ public final class AwsServerlessDeployer {
     /** What one deploy did. */
     public record DeployReport(Map<String, Boolean> stacksChanged, String packageKey, boolean packageUploaded,
                                boolean secretWritten, Optional<ReleaseInvoker.ReleaseOutcome> releaseCommand,
-                               StackSet.SiteUpload site) {
+                               AliasState alias, StackSet.SiteUpload site) {
         public boolean changed() {
-            return stacksChanged.containsValue(true) || packageUploaded || secretWritten || site.changed();
+            return stacksChanged.containsValue(true) || packageUploaded || secretWritten || alias.moved() || site.changed();
+        }
+    }
+
+    /**
+     * The version the alias served before ({@code from}) and serves now ({@code to}; equal when it
+     * did not move), and the version {@code deploy --rollback} would go back to (empty: none).
+     */
+    public record AliasState(String from, String to, String previous) {
+        public boolean moved() {
+            return !from.equals(to);
+        }
+    }
+
+    /** The alias's versions as the live api stack records them: what it serves and what it served before. */
+    private record Serving(String live, String previous) {
+        static Serving of(Optional<LiveStack> api) {
+            Map<String, String> parameters = api.map(LiveStack::parameters).orElse(Map.of());
+            return new Serving(parameters.getOrDefault(ApiStack.LIVE_VERSION_PARAMETER, LATEST),
+                    parameters.getOrDefault(ApiStack.PREVIOUS_VERSION_PARAMETER, ""));
         }
     }
 
@@ -100,7 +138,10 @@ public final class AwsServerlessDeployer {
         LambdaPackage built = packager.apply(descriptor);
         AtomicBoolean uploaded = new AtomicBoolean();
         AtomicBoolean secretWritten = new AtomicBoolean();
-        StackSet.DeployedStacks deployed = stackSet.deployInOrder(plan, version, deployTime(built, outputs -> {
+        StackSpec apiSpec = plan.stack(API);
+        // The alias stays where it is while the stacks change: the new version is only published.
+        Serving before = Serving.of(stackSet.stacks().status(apiSpec.name(), apiSpec.region()).filter(l -> !l.failedCreate()));
+        StackSet.DeployedStacks deployed = stackSet.deployInOrder(plan, version, deployTime(plan, built, before, outputs -> {
             if (uploadPackage(built, StackSet.output(plan, outputs, ARTIFACTS, ArtifactsStack.BUCKET_NAME),
                     plan.stack(ARTIFACTS).region())) {
                 uploaded.set(true);
@@ -115,27 +156,97 @@ public final class AwsServerlessDeployer {
         if (descriptor.backend().releaseCommand().isPresent()) {
             outcome = Optional.of(runReleaseCommand(descriptor, plan, outputs));
         }
+        AliasState alias = moveAliasToPublished(plan, version, built, before, outputs);
         StackSet.SiteUpload site = stackSet.syncSite(descriptor, StackSet.output(plan, outputs, STATIC, StaticSiteStack.SITE_BUCKET),
                 plan.stack(STATIC).region(), invalidator, StackSet.output(plan, outputs, STATIC, StaticSiteStack.DISTRIBUTION_ID));
-        return new DeployReport(deployed.changed(), built.key(), uploaded.get(), secretWritten.get(), outcome, site);
+        return new DeployReport(deployed.changed(), built.key(), uploaded.get(), secretWritten.get(), outcome, alias, site);
     }
 
     /**
-     * The package's key; {@code beforePackageKey} gets the outputs so far just before the key is
-     * handed out (a deploy uploads the package there). Logical replication of a cluster that should
-     * pause keeps the value the live stack has: a deploy during a migration must not turn it off
-     * under the migration, and only a migration turns it on.
+     * Once the release command succeeded (or there is none): the alias moves to the version the api
+     * stack published, through the stack (its LiveVersion parameter), recording the version it
+     * leaves for a rollback. Nothing moves when the alias already serves it.
      */
-    private DeployTimeValues deployTime(LambdaPackage built, Consumer<Map<String, Map<String, String>>> beforePackageKey) {
-        return (spec, name, outputs) -> {
-            if (DatabasePath.LOGICAL_REPLICATION_VALUE.equals(name)) {
-                return Optional.of(liveParameter(spec, DatabasePath.LOGICAL_REPLICATION_PARAMETER).orElse(LOGICAL_REPLICATION_OFF));
+    private AliasState moveAliasToPublished(StackPlan plan, String version, LambdaPackage built, Serving before,
+                                            Map<String, Map<String, String>> outputs) {
+        String published = StackSet.output(plan, outputs, API, ApiStack.PUBLISHED_VERSION);
+        if (published.equals(before.live())) {
+            return new AliasState(before.live(), before.live(), before.previous());
+        }
+        Serving after = new Serving(published, LATEST.equals(before.live()) ? "" : before.live());
+        StackSpec api = plan.stack(API);
+        progress.step(api.name(), "moving alias " + ApiStack.ALIAS + " from version " + before.live() + " to " + published);
+        Map<String, String> parameters = StackSet.parameters(api, plan, outputs, deployTime(plan, built, after, unused -> { }));
+        stackSet.deploy(StackSet.request(api, parameters, plan, version));
+        return new AliasState(before.live(), published, after.previous());
+    }
+
+    /**
+     * Moves the alias back to the version it served before the last move, by the api stack's own
+     * template and parameters with the two versions swapped: no package is built, no release command
+     * runs and nothing else changes (a second rollback goes forward again). The database keeps
+     * whatever the newer release command did to it.
+     */
+    public AliasState rollback(StackPlan plan) {
+        StackSpec api = plan.stack(API);
+        LiveStack live = liveApiWithPrevious(api);
+        Serving now = Serving.of(Optional.of(live));
+        Map<String, String> parameters = new TreeMap<>(live.parameters());
+        parameters.put(ApiStack.LIVE_VERSION_PARAMETER, now.previous());
+        parameters.put(ApiStack.PREVIOUS_VERSION_PARAMETER, now.live());
+        progress.step(api.name(), "rolling back: moving alias " + ApiStack.ALIAS + " from version " + now.live() + " to "
+                + now.previous());
+        Set<Capability> capabilities = api.capabilities().stream().map(Capability::fromValue).collect(Collectors.toSet());
+        stackSet.deploy(new StackRequest(api.name(), api.region(), stackSet.stacks().template(live, api.region()), parameters,
+                live.tags(), false, capabilities));
+        return new AliasState(now.live(), now.previous(), now.live());
+    }
+
+    /** What {@link #rollback} would do, for the confirmation: one change, the alias. */
+    public Plan rollbackPlan(AppDescriptor descriptor, StackPlan plan, String digest) {
+        StackSpec api = plan.stack(API);
+        LiveStack live = liveApiWithPrevious(api);
+        Serving now = Serving.of(Optional.of(live));
+        LiveStackPlanner planner = new LiveStackPlanner(TARGET, stackSet.stacks(), s3, progress, clock);
+        return planner.plan(descriptor, digest, List.of(PlannedChange.of(ALIAS_ADDRESS, "lambda-alias", Action.UPDATE,
+                "alias " + ApiStack.ALIAS + ": version " + now.live() + " -> " + now.previous()
+                        + " (the version before; no package is built and no release command runs)")),
+                Map.of(api.name(), live.fingerprint()));
+    }
+
+    /** The live api stack, settled, with a version to go back to; an operator message otherwise. */
+    private LiveStack liveApiWithPrevious(StackSpec api) {
+        LiveStack live = stackSet.stacks().status(api.name(), api.region()).filter(LiveStack::stable)
+                .orElseThrow(() -> new ServerlessDeployException("stack " + api.name() + " (" + api.region() + ") is not deployed "
+                        + "or not settled; there is nothing to roll back"));
+        Serving now = Serving.of(Optional.of(live));
+        if (now.previous().isEmpty()) {
+            throw new ServerlessDeployException("alias " + ApiStack.ALIAS + " of stack " + api.name() + " serves version "
+                    + now.live() + " and records no version before it: there is nothing to roll back to");
+        }
+        return live;
+    }
+
+    /**
+     * The stacks' deploy-time values: the package's key ({@code beforePackageKey} gets the outputs so far
+     * just before it is handed out; a deploy uploads the package there), the digest that decides whether
+     * a new version is published, and the alias's versions ({@code serving}). Logical replication of a
+     * cluster that should pause keeps the value the live stack has: a deploy during a migration must
+     * not turn it off under the migration, and only a migration turns it on.
+     */
+    private DeployTimeValues deployTime(StackPlan plan, LambdaPackage built, Serving serving,
+                                        Consumer<Map<String, Map<String, String>>> beforePackageKey) {
+        return (spec, name, outputs) -> switch (name) {
+            case PACKAGE_KEY -> {
+                beforePackageKey.accept(outputs);
+                yield Optional.of(built.key());
             }
-            if (!PACKAGE_KEY.equals(name)) {
-                return Optional.empty();
-            }
-            beforePackageKey.accept(outputs);
-            return Optional.of(built.key());
+            case CONFIGURATION_DIGEST -> Optional.of(configurationDigest(spec, plan, outputs, built.key()));
+            case LIVE_VERSION -> Optional.of(serving.live());
+            case PREVIOUS_VERSION -> Optional.of(serving.previous());
+            case DatabasePath.LOGICAL_REPLICATION_VALUE -> Optional.of(liveParameter(spec, DatabasePath.LOGICAL_REPLICATION_PARAMETER)
+                    .orElse(LOGICAL_REPLICATION_OFF));
+            default -> Optional.empty();
         };
     }
 
@@ -187,14 +298,36 @@ public final class AwsServerlessDeployer {
     }
 
     /**
+     * SHA-256 of what a version of the function snapshots: the package key, the api stack's template and
+     * the values it takes from other stacks (the proxy's host, the secrets, the subnets). The alias's own
+     * parameters are left out, so moving it publishes nothing.
+     */
+    private String configurationDigest(StackSpec spec, StackPlan plan, Map<String, Map<String, String>> outputs, String packageKey) {
+        StringBuilder text = new StringBuilder(json.write(spec.template())).append("\npackage=").append(packageKey);
+        new TreeMap<>(spec.parameters()).forEach((name, source) -> {
+            if (source instanceof ParameterSource.StackOutput out) {
+                text.append('\n').append(name).append('=').append(StackSet.output(plan, outputs, out.stackKey(), out.outputName()));
+            } else if (source instanceof ParameterSource.Literal literal) {
+                text.append('\n').append(name).append('=').append(literal.value());
+            }
+        });
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.toString().getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
+    }
+
+    /**
      * Invoked on every deploy, not only when the code changed: a release command that failed last
      * time must run again once fixed, and release commands are written to be repeatable.
      */
     private ReleaseInvoker.ReleaseOutcome runReleaseCommand(AppDescriptor descriptor, StackPlan plan,
                                                             Map<String, Map<String, String>> outputs) {
-        String function = StackSet.output(plan, outputs, API, FUNCTION_NAME_OUTPUT);
+        String function = StackSet.output(plan, outputs, API, ApiStack.RELEASE_FUNCTION_NAME);
         progress.step("lambda", "running the release command '" + descriptor.backend().releaseCommand().orElseThrow()
-                + "' in " + function);
+                + "' in " + function + " (the new code; alias " + ApiStack.ALIAS + " still serves version "
+                + StackSet.output(plan, outputs, API, ApiStack.LIVE_VERSION_PARAMETER) + ")");
         ReleaseInvoker.ReleaseOutcome outcome = release.run(plan.stack(API).region(), function);
         String output = outcome.output().stripTrailing();
         if (!output.isEmpty()) {
@@ -203,7 +336,8 @@ public final class AwsServerlessDeployer {
         if (!outcome.succeeded()) {
             throw new ServerlessDeployException("the release command failed in " + function + " ("
                     + (outcome.timedOut() ? "timed out" : "exit code " + outcome.exitCode()) + "); the deploy stopped before "
-                    + "the site was updated. Its output:\n" + output);
+                    + "alias " + ApiStack.ALIAS + " moved, so version " + StackSet.output(plan, outputs, API,
+                    ApiStack.LIVE_VERSION_PARAMETER) + " still serves, and before the site was updated. Its output:\n" + output);
         }
         return outcome;
     }
@@ -228,8 +362,14 @@ public final class AwsServerlessDeployer {
     public Plan plan(AppDescriptor descriptor, StackPlan plan, String version, String digest) {
         LambdaPackage built = packager.apply(descriptor);
         LiveStackPlanner planner = new LiveStackPlanner(TARGET, stackSet.stacks(), s3, progress, clock);
-        LiveStackPlanner.PlannedStacks planned = planner.stacks(plan, version, deployTime(built, outputs -> { }));
+        StackSpec api = plan.stack(API);
+        Optional<LiveStack> liveApi = stackSet.stacks().status(api.name(), api.region()).filter(l -> !l.failedCreate());
+        Serving serving = Serving.of(liveApi);
+        LiveStackPlanner.PlannedStacks planned = planner.stacks(plan, version, deployTime(plan, built, serving, outputs -> { }));
         List<PlannedChange> changes = new ArrayList<>(planned.changes());
+        boolean waitingVersion = liveApi.map(l -> l.outputs().get(ApiStack.PUBLISHED_VERSION))
+                .filter(published -> !published.equals(serving.live())).isPresent();
+        changes.add(aliasChange(liveApi.isPresent(), serving, waitingVersion, changes));
         boolean packageThere = planned.output(ARTIFACTS, ArtifactsStack.BUCKET_NAME)
                 .map(bucket -> new S3Objects(s3.apply(plan.stack(ARTIFACTS).region()), progress).head(bucket, built.key()).isPresent())
                 .orElse(false);
@@ -237,6 +377,26 @@ public final class AwsServerlessDeployer {
                 packageThere ? built.key() + " is already uploaded" : "upload " + built.key()));
         changes.addAll(planner.site(descriptor, planned.output(STATIC, StaticSiteStack.SITE_BUCKET), plan.stack(STATIC).region()));
         return planner.plan(descriptor, digest, changes, planned.fingerprints());
+    }
+
+    /** What a deploy does to the alias API Gateway invokes, and where {@code deploy --rollback} would take it. */
+    private static PlannedChange aliasChange(boolean apiExists, Serving serving, boolean waitingVersion,
+                                             List<PlannedChange> stackChanges) {
+        String publishes = TARGET + "." + API + "." + ApiStack.VERSION;
+        boolean newVersion = stackChanges.stream().anyMatch(c -> c.address().equals(publishes) && c.action() != Action.NO_OP);
+        if (!apiExists) {
+            return PlannedChange.of(ALIAS_ADDRESS, "lambda-alias", Action.CREATE, "alias " + ApiStack.ALIAS
+                    + " follows the new code until the release command succeeded, then serves the first published version");
+        }
+        // A version published by an earlier deploy whose release command failed waits for the alias too.
+        if (newVersion || waitingVersion || LATEST.equals(serving.live())) {
+            return PlannedChange.of(ALIAS_ADDRESS, "lambda-alias", Action.UPDATE, "alias " + ApiStack.ALIAS + " serves version "
+                    + serving.live() + " until the release command succeeded in the new version, then moves to it"
+                    + (LATEST.equals(serving.live()) ? "" : " (deploy --rollback then goes back to version " + serving.live() + ")"));
+        }
+        return PlannedChange.of(ALIAS_ADDRESS, "lambda-alias", Action.NO_OP, "alias " + ApiStack.ALIAS + " serves version "
+                + serving.live() + (serving.previous().isEmpty() ? "; no version before it to roll back to"
+                : "; deploy --rollback goes back to version " + serving.previous()));
     }
 
     /** Stacks in deploy order, the function (when the api stack names it) and the API endpoint. */

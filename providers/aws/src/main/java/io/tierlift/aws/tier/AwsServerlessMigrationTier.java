@@ -9,6 +9,7 @@ import io.tierlift.database.DbEndpoint;
 import io.tierlift.model.AppDescriptor;
 import io.tierlift.model.AwsServerlessTarget;
 import io.tierlift.provider.Target;
+import io.tierlift.render.aws.serverless.ApiStack;
 import io.tierlift.secret.SecretRef;
 import io.tierlift.tier.DnsRecord;
 import io.tierlift.tier.MigrationTier;
@@ -22,7 +23,7 @@ import java.util.function.Supplier;
 /**
  * aws-serverless as a migration sees it. provision is {@code deploy aws-serverless}; the database
  * is the Aurora cluster's writer endpoint with the cluster's RDS-managed master secret; the
- * maintenance switch is the function's TIERLIFT_MAINTENANCE variable (see
+ * maintenance switch is TIERLIFT_MAINTENANCE in the version the function's alias serves (see
  * {@link LambdaMaintenanceSwitch}); traffic moves with the descriptor's DNS record, or by the
  * printed instructions.
  */
@@ -120,8 +121,11 @@ public final class AwsServerlessMigrationTier implements MigrationTier {
 
     @Override
     public void maintenance(boolean on) {
-        String function = required(outputs(API), API, FUNCTION_NAME);
-        aws(() -> maintenance.set(target(descriptor).region(), function, on));
+        Map<String, String> api = outputs(API);
+        String function = required(api, API, FUNCTION_NAME);
+        // Back to the version the stack says the alias serves, when maintenance ends.
+        String serving = required(api, API, ApiStack.LIVE_VERSION_PARAMETER);
+        aws(() -> maintenance.set(target(descriptor).region(), function, ApiStack.ALIAS, serving, on));
     }
 
     @Override

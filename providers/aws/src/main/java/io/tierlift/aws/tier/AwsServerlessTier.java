@@ -12,6 +12,7 @@ import io.tierlift.provider.RenderProvider;
 import io.tierlift.provider.Target;
 import io.tierlift.render.aws.serverless.AwsServerlessRenderer;
 import io.tierlift.render.aws.StackPlan;
+import io.tierlift.render.aws.serverless.ApiStack;
 import io.tierlift.tier.DeployOutcome;
 import io.tierlift.tier.DeployRequest;
 import io.tierlift.tier.DestroyOutcome;
@@ -75,6 +76,9 @@ final class AwsServerlessTier extends CloudFormationTier {
 
     @Override
     public DeployOutcome deploy(DeployRequest request) {
+        if (request.rollback()) {
+            return rollback(request);
+        }
         return withSession(s -> {
             warnIfThePauseCannotHappen(s);
             request.confirmOrCancel(() -> s.deployer().plan(descriptor, s.plan(), context.version(), request.digest()));
@@ -83,12 +87,30 @@ final class AwsServerlessTier extends CloudFormationTier {
             rows.add(new DeployOutcome.RecapRow("package", (report.packageUploaded() ? "uploaded " : "unchanged ") + report.packageKey()));
             rows.add(new DeployOutcome.RecapRow("secret", report.secretWritten() ? "written" : "unchanged"));
             report.releaseCommand().ifPresent(r -> rows.add(new DeployOutcome.RecapRow("release", "command exit code " + r.exitCode())));
+            rows.add(aliasRow(report.alias()));
             rows.add(AwsRecap.site(report.site().result().uploaded().size(), report.site().result().uploadedBytes(),
                     report.site().staleDeleted()));
             rows.add(AwsRecap.cdn(report.site().invalidation()));
             return new DeployOutcome(rows, report.changed(), false,
                     report.changed() ? "Changes applied." : "No changes: aws-serverless already matched.");
         });
+    }
+
+    /** {@code deploy --rollback}: the alias back to the version it served before; nothing built, no release command. */
+    private DeployOutcome rollback(DeployRequest request) {
+        return withSession(s -> {
+            request.confirmOrCancel(() -> s.deployer().rollbackPlan(descriptor, s.plan(), request.digest()));
+            AwsServerlessDeployer.AliasState alias = s.deployer().rollback(s.plan());
+            return new DeployOutcome(List.of(aliasRow(alias)), true, false,
+                    "Rolled back: alias " + ApiStack.ALIAS + " serves version " + alias.to() + " again.");
+        });
+    }
+
+    private static DeployOutcome.RecapRow aliasRow(AwsServerlessDeployer.AliasState alias) {
+        String state = alias.moved() ? ApiStack.ALIAS + ": version " + alias.from() + " -> " + alias.to()
+                : ApiStack.ALIAS + ": version " + alias.to() + " (unchanged)";
+        return new DeployOutcome.RecapRow("alias", state + (alias.previous().isEmpty() ? ""
+                : "; deploy --rollback goes back to version " + alias.previous()));
     }
 
     @Override

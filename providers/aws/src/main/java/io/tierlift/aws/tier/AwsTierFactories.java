@@ -27,7 +27,7 @@ import java.util.function.Function;
  * emulators that run no Lambda code pass their own {@link ReleaseInvoker}).
  */
 public final class AwsTierFactories {
-    /** What both AWS tiers do today: no saved plans, rollbacks, leases or host keys (those are on-prem's). */
+    /** What both AWS tiers do: no saved plans, leases or host keys (those are on-prem's). */
     private static final Set<Operation> COMMON = EnumSet.of(Operation.RENDER, Operation.DIAGRAM, Operation.PLAN, Operation.PLAN_OFFLINE,
             Operation.DEPLOY, Operation.STATUS, Operation.DESTROY, Operation.DESTROY_DATA, Operation.MIGRATE,
             Operation.ACCOUNT_OPTIONS);
@@ -65,7 +65,8 @@ public final class AwsTierFactories {
         Function<Function<String, LambdaClient>, ReleaseInvoker> invokers = releaseInvoker
                 .<Function<Function<String, LambdaClient>, ReleaseInvoker>>map(invoker -> lambda -> invoker)
                 .orElse(LambdaReleaseInvoker::new);
-        return new Factory(Target.AWS_SERVERLESS, Set.copyOf(COMMON),
+        // deploy --rollback: the Lambda alias back to the version it served before.
+        return new Factory(Target.AWS_SERVERLESS, with(Operation.DEPLOY_ROLLBACK),
                 scope -> new AwsServerlessTier(context, scope, new AwsServerlessRenderer(engine(), new CfnJson()), dnsRecords(),
                         invokers));
     }

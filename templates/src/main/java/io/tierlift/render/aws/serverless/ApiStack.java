@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.function.BiFunction;
 
 import static io.tierlift.render.aws.cfn.Props.props;
 
@@ -34,8 +35,18 @@ import static io.tierlift.render.aws.cfn.Props.props;
  * <p>Releases: the deployer uploads the package under a key named after its content and passes
  * that key as {@code CodeKey}; a new key updates the function's code, an unchanged app keeps its
  * key and the change set has nothing to do for the function.
+ *
+ * <p>API Gateway invokes the alias {@value #ALIAS}, never the function's latest code: a stack update
+ * with new code publishes a version ({@code FunctionVersion}, replaced whenever the code key or the
+ * configuration digest changes; replaced versions are retained) while the alias stays on
+ * {@code LiveVersion}. The deployer then runs the release command in {@code ReleaseFunction} (the same
+ * package and configuration with Lambda's longest timeout: a version keeps the timeout it was published
+ * with, and the API's must stay under API Gateway's 30 s) and only when it succeeded moves the alias with
+ * a second update of {@code LiveVersion}, recording the version it leaves as {@code PreviousVersion}
+ * for {@code deploy --rollback}. Until a first release command succeeded the alias follows
+ * {@code $LATEST}: nothing older exists to keep serving.
  */
-final class ApiStack {
+public final class ApiStack {
     static final String KEY = "api";
     static final String API_DOMAIN_NAME = "ApiDomainName";
     static final String API_ID = "ApiId";
@@ -45,6 +56,18 @@ final class ApiStack {
     static final String ARTIFACT_BUCKET_PARAMETER = "ArtifactBucketName";
     static final String FUNCTION = "Function";
     static final String DB_HOST_PARAMETER = "DbHost";
+    static final String RELEASE_FUNCTION = "ReleaseFunction";
+    public static final String VERSION = "FunctionVersion";
+    public static final String LIVE_ALIAS = "LiveAlias";
+    /** The alias API Gateway invokes. */
+    public static final String ALIAS = "live";
+    public static final String LIVE_VERSION_PARAMETER = "LiveVersion";
+    public static final String PREVIOUS_VERSION_PARAMETER = "PreviousVersion";
+    public static final String CONFIGURATION_DIGEST_PARAMETER = "FunctionConfigurationDigest";
+    public static final String RELEASE_FUNCTION_NAME = "ReleaseFunctionName";
+    public static final String PUBLISHED_VERSION = "PublishedVersion";
+    /** Lambda's longest timeout: a release command (a migration) may take minutes. */
+    static final int RELEASE_TIMEOUT_SECONDS = 900;
     /** API Gateway stops waiting for an integration after 30 s. */
     private static final int MAX_INTEGRATION_TIMEOUT_MS = 30_000;
     private static final int LOG_RETENTION_DAYS = 30;
@@ -79,6 +102,21 @@ final class ApiStack {
                         "a .zip key under " + ArtifactsStack.RELEASE_PREFIX + " of letters, digits, '.', '_', '-' and '/'"));
         sources.put(CODE_KEY_PARAMETER, new ParameterSource.DeployTime("lambda-package-key",
                 "the key tierlift deploy uploads the Lambda package to, under " + ArtifactsStack.RELEASE_PREFIX));
+        t.parameter(CONFIGURATION_DIGEST_PARAMETER, CfnParameter.string("Digest of what the function runs: the code key, "
+                        + "this template and the values it takes from other stacks; a new digest publishes a new version")
+                .withPattern("^[0-9a-f]{64}$", "a SHA-256 in hex"));
+        sources.put(CONFIGURATION_DIGEST_PARAMETER, new ParameterSource.DeployTime("function-configuration-digest",
+                "computed by tierlift deploy from the code key, this template and the values it takes from other stacks"));
+        JsonNode liveVersion = t.parameter(LIVE_VERSION_PARAMETER, CfnParameter.string("The version the alias " + ALIAS
+                        + " serves: moved by tierlift deploy only after the release command succeeded in the new version")
+                .withPattern("^(\\$LATEST|[0-9]+)$", "$LATEST or a version number"));
+        sources.put(LIVE_VERSION_PARAMETER, new ParameterSource.DeployTime("live-version",
+                "the version the alias serves now (from the live stack; $LATEST before a first release)"));
+        t.parameter(PREVIOUS_VERSION_PARAMETER, CfnParameter.string("The version the alias "
+                        + "served before LiveVersion, which deploy --rollback goes back to; empty when there is none")
+                .withPattern("^([0-9]+)?$", "a version number or nothing"));
+        sources.put(PREVIOUS_VERSION_PARAMETER, new ParameterSource.DeployTime("previous-version",
+                "the version the alias served before (from the live stack)"));
         JsonNode subnets = t.parameter("FunctionSubnetIds", CfnParameter.of("List<AWS::EC2::Subnet::Id>",
                 "Private subnets of the function (network stack)"));
         sources.put("FunctionSubnetIds", new ParameterSource.StackOutput(ServerlessNetworkStack.KEY,
@@ -112,25 +150,44 @@ final class ApiStack {
         CfnResource accessLogs = t.add(logGroup("ApiAccessLogGroup", "/tierlift/" + names.prefix() + "/api-access"));
         CfnResource role = t.add(functionRole(readableSecrets, functionLogs));
 
-        Props function = props()
-                .put("Description", names.prefix() + " API: " + app.backend().wsgi() + " behind " + LambdaAdapter.FILE)
+        Map<String, Object> variables = LambdaEnvironment.build(app.backend(), tierlift);
+        // What the API function and the release function share: package, runtime, network, variables, logs.
+        BiFunction<String, Integer, Props> functionProperties = (description, timeoutSeconds) -> props()
+                .put("Description", description)
                 .put("Runtime", runtime.name())
                 .put("Handler", LambdaAdapter.HANDLER)
                 .put("Architectures", List.of(architecture.lambdaName()))
                 .put("MemorySize", lambda.memoryMb())
-                .put("Timeout", lambda.timeoutSeconds())
+                .put("Timeout", timeoutSeconds)
                 .put("Role", role.att("Arn"))
                 .put("Code", props().put("S3Bucket", bucket).put("S3Key", codeKey))
                 .put("VpcConfig", props()
                         .put("SubnetIds", subnets)
                         .put("SecurityGroupIds", List.of(securityGroup)))
-                .put("Environment", props().put("Variables", LambdaEnvironment.build(app.backend(), tierlift)))
+                .put("Environment", props().put("Variables", variables))
                 .put("LoggingConfig", props()
                         .put("LogGroup", functionLogs.ref())
-                        .put("LogFormat", "Text"))
+                        .put("LogFormat", "Text"));
+        Props function = functionProperties.apply(names.prefix() + " API: " + app.backend().wsgi() + " behind "
+                        + LambdaAdapter.FILE, lambda.timeoutSeconds())
                 .putIf(reservedConcurrency(lambda, databasePath).isPresent(), "ReservedConcurrentExecutions",
                         reservedConcurrency(lambda, databasePath).orElse(0));
         CfnResource fn = t.add(CfnResource.of(FUNCTION, "AWS::Lambda::Function", function));
+        // The same package and configuration, invoked only by the deployer; no API Gateway permission.
+        CfnResource releaseFn = t.add(CfnResource.of(RELEASE_FUNCTION, "AWS::Lambda::Function", functionProperties.apply(
+                names.prefix() + " release command of " + app.backend().wsgi() + " (invoked by tierlift deploy)",
+                RELEASE_TIMEOUT_SECONDS)));
+        // Replaced (a new version published) when the digest of code and configuration changes; the
+        // replaced version is kept so that the alias can go back to it (deleted with the function).
+        CfnResource version = t.add(CfnResource.of(VERSION, "AWS::Lambda::Version", props()
+                .put("FunctionName", fn.ref())
+                .put("Description", Fn.sub("tierlift release ${" + CONFIGURATION_DIGEST_PARAMETER + "}")))
+                .onDeleteAndReplace("Retain"));
+        CfnResource alias = t.add(CfnResource.of(LIVE_ALIAS, "AWS::Lambda::Alias", props()
+                .put("FunctionName", fn.ref())
+                .put("Name", ALIAS)
+                .put("FunctionVersion", liveVersion)
+                .put("Description", Fn.sub("The version API Gateway invokes; before it: ${" + PREVIOUS_VERSION_PARAMETER + "}"))));
 
         CfnResource api = t.add(CfnResource.of("HttpApi", "AWS::ApiGatewayV2::Api", props()
                 .put("Name", names.resource("api"))
@@ -139,7 +196,7 @@ final class ApiStack {
         CfnResource integration = t.add(CfnResource.of("ApiIntegration", "AWS::ApiGatewayV2::Integration", props()
                 .put("ApiId", api.ref())
                 .put("IntegrationType", "AWS_PROXY")
-                .put("IntegrationUri", fn.att("Arn"))
+                .put("IntegrationUri", alias.ref())
                 .put("PayloadFormatVersion", "2.0")
                 // The function's own timeout plus a second, so the function's answer (or its error) arrives first.
                 .put("TimeoutInMillis", Math.min(MAX_INTEGRATION_TIMEOUT_MS, (lambda.timeoutSeconds() + 1) * 1000))));
@@ -158,7 +215,7 @@ final class ApiStack {
                         .put("Format", accessLogFormat()))));
         t.add(CfnResource.of("ApiInvokePermission", "AWS::Lambda::Permission", props()
                 .put("Action", "lambda:InvokeFunction")
-                .put("FunctionName", fn.att("Arn"))
+                .put("FunctionName", alias.ref())
                 .put("Principal", "apigateway.amazonaws.com")
                 // Only this API may invoke the function through API Gateway.
                 .put("SourceArn", Fn.sub("arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${"
@@ -167,7 +224,10 @@ final class ApiStack {
         t.output(API_DOMAIN_NAME, "DNS name of the HTTP API (CloudFront's API origin)",
                 Fn.sub("${" + api.logicalId() + "}.execute-api.${AWS::Region}.${AWS::URLSuffix}"));
         t.output(API_ID, "The HTTP API", api.ref());
-        t.output(FUNCTION_NAME, "The function (the deployer invokes it to run the release command)", fn.ref());
+        t.output(FUNCTION_NAME, "The function API Gateway invokes through the alias " + ALIAS, fn.ref());
+        t.output(RELEASE_FUNCTION_NAME, "The function the deployer invokes to run the release command", releaseFn.ref());
+        t.output(PUBLISHED_VERSION, "The version this stack's code and configuration were published as", version.att("Version"));
+        t.output(LIVE_VERSION_PARAMETER, "The version the alias " + ALIAS + " (what API Gateway invokes) serves", liveVersion);
         t.output(FUNCTION_LOG_GROUP, "Log group of the function", functionLogs.ref());
         // The function's role is unnamed, so CAPABILITY_IAM (not _NAMED_IAM) is enough.
         return new StackSpec(KEY, names.stack(KEY), target.region(), t.build(), sources, List.of("CAPABILITY_IAM"));

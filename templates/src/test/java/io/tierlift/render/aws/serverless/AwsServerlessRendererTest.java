@@ -241,7 +241,8 @@ class AwsServerlessRendererTest {
         JsonNode integration = stacks.properties("api", "ApiIntegration");
         assertThat(integration.path("IntegrationType").asText()).isEqualTo("AWS_PROXY");
         assertThat(integration.path("PayloadFormatVersion").asText()).isEqualTo("2.0");
-        assertThat(integration.path("IntegrationUri").path("Fn::GetAtt").get(0).asText()).isEqualTo(ApiStack.FUNCTION);
+        assertThat(integration.path("IntegrationUri").path("Ref").asText()).as("the alias, not the latest code")
+                .isEqualTo(ApiStack.LIVE_ALIAS);
         assertThat(integration.path("TimeoutInMillis").asInt()).isBetween(target.lambda().timeoutSeconds() * 1000, 30_000);
         assertThat(stacks.resourcesOfType("AWS::ApiGatewayV2::Route").values())
                 .extracting(r -> r.path("Properties").path("RouteKey").asText())
@@ -258,6 +259,37 @@ class AwsServerlessRendererTest {
         JsonNode permission = stacks.properties("api", "ApiInvokePermission");
         assertThat(permission.path("Principal").asText()).isEqualTo("apigateway.amazonaws.com");
         assertThat(permission.path("SourceArn").path("Fn::Sub").asText()).contains(":${HttpApi}/");
+        assertThat(permission.path("FunctionName").path("Ref").asText()).isEqualTo(ApiStack.LIVE_ALIAS);
+    }
+
+    @ParameterizedTest
+    @EnumSource(ServerlessCases.class)
+    void apiGatewayInvokesAnAliasThatOnlyTheDeployerMovesAndMigrationsRunInTheirOwnLongerTimeout(ServerlessCases variation) {
+        AwsServerlessTarget target = variation.descriptor().targets().awsServerless().orElseThrow();
+        ServerlessStacks stacks = ServerlessStacks.of(variation);
+        JsonNode alias = stacks.properties("api", ApiStack.LIVE_ALIAS);
+        assertThat(alias.path("Name").asText()).isEqualTo(ApiStack.ALIAS);
+        assertThat(alias.path("FunctionVersion").path("Ref").asText()).as("a parameter: moved by a stack update, after the release")
+                .isEqualTo(ApiStack.LIVE_VERSION_PARAMETER);
+        JsonNode version = stacks.resource("api", ApiStack.VERSION);
+        assertThat(version.path("Type").asText()).isEqualTo("AWS::Lambda::Version");
+        assertThat(version.path("Properties").path("Description").path("Fn::Sub").asText())
+                .as("replaced, so published again, whenever code or configuration change")
+                .contains("${" + ApiStack.CONFIGURATION_DIGEST_PARAMETER + "}");
+        assertThat(version.path("UpdateReplacePolicy").asText()).as("the version rolled back to stays").isEqualTo("Retain");
+        JsonNode api = stacks.properties("api", ApiStack.FUNCTION);
+        JsonNode release = stacks.properties("api", ApiStack.RELEASE_FUNCTION);
+        assertThat(api.path("Timeout").asInt()).isEqualTo(target.lambda().timeoutSeconds());
+        assertThat(release.path("Timeout").asInt()).isEqualTo(900);
+        for (String same : List.of("Code", "Environment", "VpcConfig", "Role", "Runtime", "Handler", "MemorySize", "Architectures")) {
+            assertThat(release.path(same)).as(same).isEqualTo(api.path(same));
+        }
+        assertThat(stacks.resourcesOfType("AWS::Lambda::Permission").values())
+                .as("API Gateway may invoke the alias only, never the release function")
+                .allSatisfy(p -> assertThat(p.path("Properties").path("FunctionName").path("Ref").asText()).isEqualTo(ApiStack.LIVE_ALIAS));
+        JsonNode outputs = stacks.template("api").path("Outputs");
+        assertThat(outputs.path(ApiStack.RELEASE_FUNCTION_NAME).path("Value").path("Ref").asText()).isEqualTo(ApiStack.RELEASE_FUNCTION);
+        assertThat(outputs.path(ApiStack.PUBLISHED_VERSION).path("Value").path("Fn::GetAtt").get(0).asText()).isEqualTo(ApiStack.VERSION);
     }
 
     @ParameterizedTest

@@ -83,28 +83,38 @@ class LambdaMaintenanceSwitchMotoTest {
     }
 
     @Test
-    void onAndOffKeepTheFunctionsOtherVariables() throws IOException {
+    void onPutsWhatTheAliasServesInMaintenanceAndOffPointsItBackKeepingTheOtherVariables() throws IOException {
         byte[] code = zip();
         String role = createRole("notes-function");
         lambda.createFunction(b -> b.functionName("notes-default-api").runtime(Runtime.PYTHON3_12)
                 .role(role).handler("tierlift_lambda.handler")
                 .code(c -> c.zipFile(SdkBytes.fromByteArray(code)))
                 .environment(e -> e.variables(Map.of("TIERLIFT_DB_HOST", "proxy.example", "TIERLIFT_DB_NAME", "notes"))));
+        // As a deploy leaves it: version 1 published and the alias API Gateway invokes on it.
+        String serving = lambda.publishVersion(b -> b.functionName("notes-default-api")).version();
+        lambda.createAlias(b -> b.functionName("notes-default-api").name("live").functionVersion(serving));
         LambdaMaintenanceSwitch maintenance = new LambdaMaintenanceSwitch(region -> lambda, progress, d -> { }, Clock.systemUTC(),
                 Duration.ofMillis(10), Duration.ofSeconds(10));
 
-        assertThat(maintenance.isOn(REGION, "notes-default-api")).isFalse();
-        assertThat(maintenance.set(REGION, "notes-default-api", true)).isTrue();
-        assertThat(variables()).isEqualTo(Map.of("TIERLIFT_DB_HOST", "proxy.example", "TIERLIFT_DB_NAME", "notes",
+        assertThat(maintenance.isOn(REGION, "notes-default-api", "live")).isFalse();
+        assertThat(maintenance.set(REGION, "notes-default-api", "live", serving, true)).isTrue();
+        // A published version never changes: what the alias serves must be a version that has the variable.
+        assertThat(aliasVersion()).isNotEqualTo(serving);
+        assertThat(variables("live")).isEqualTo(Map.of("TIERLIFT_DB_HOST", "proxy.example", "TIERLIFT_DB_NAME", "notes",
                 "TIERLIFT_MAINTENANCE", "on"));
-        assertThat(maintenance.isOn(REGION, "notes-default-api")).isTrue();
+        assertThat(maintenance.isOn(REGION, "notes-default-api", "live")).isTrue();
 
         String revision = lambda.getFunctionConfiguration(b -> b.functionName("notes-default-api")).revisionId();
-        assertThat(maintenance.set(REGION, "notes-default-api", true)).as("already on").isFalse();
+        String during = aliasVersion();
+        assertThat(maintenance.set(REGION, "notes-default-api", "live", serving, true)).as("already on").isFalse();
         assertThat(lambda.getFunctionConfiguration(b -> b.functionName("notes-default-api")).revisionId()).isEqualTo(revision);
+        assertThat(aliasVersion()).isEqualTo(during);
 
-        assertThat(maintenance.set(REGION, "notes-default-api", false)).isTrue();
-        assertThat(variables()).isEqualTo(Map.of("TIERLIFT_DB_HOST", "proxy.example", "TIERLIFT_DB_NAME", "notes"));
+        assertThat(maintenance.set(REGION, "notes-default-api", "live", serving, false)).isTrue();
+        assertThat(aliasVersion()).isEqualTo(serving);
+        assertThat(variables("live")).isEqualTo(Map.of("TIERLIFT_DB_HOST", "proxy.example", "TIERLIFT_DB_NAME", "notes"));
+        assertThat(variables("$LATEST")).as("the function's own configuration is back as well")
+                .isEqualTo(Map.of("TIERLIFT_DB_HOST", "proxy.example", "TIERLIFT_DB_NAME", "notes"));
         assertThat(progress.lines()).contains("lambda notes-default-api: maintenance on", "lambda notes-default-api: maintenance off");
     }
 
@@ -112,7 +122,7 @@ class LambdaMaintenanceSwitchMotoTest {
     void aMissingFunctionIsAnOperatorMessage() {
         LambdaMaintenanceSwitch maintenance = new LambdaMaintenanceSwitch(region -> lambda, progress, d -> { }, Clock.systemUTC(),
                 Duration.ofMillis(10), Duration.ofSeconds(10));
-        assertThatThrownBy(() -> maintenance.set(REGION, "nope", true)).hasMessageContaining("GetFunctionConfiguration")
+        assertThatThrownBy(() -> maintenance.set(REGION, "nope", "live", "1", true)).hasMessageContaining("GetFunctionConfiguration")
                 .hasMessageContaining("ResourceNotFound");
     }
 
@@ -154,8 +164,12 @@ class LambdaMaintenanceSwitchMotoTest {
         }
     }
 
-    private Map<String, String> variables() {
-        return lambda.getFunctionConfiguration(b -> b.functionName("notes-default-api")).environment().variables();
+    private Map<String, String> variables(String qualifier) {
+        return lambda.getFunctionConfiguration(b -> b.functionName("notes-default-api").qualifier(qualifier)).environment().variables();
+    }
+
+    private String aliasVersion() {
+        return lambda.getAlias(b -> b.functionName("notes-default-api").name("live")).functionVersion();
     }
 
     private static byte[] zip() throws IOException {
