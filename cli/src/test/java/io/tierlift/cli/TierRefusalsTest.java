@@ -117,6 +117,22 @@ class TierRefusalsTest {
     }
 
     @Test
+    void refreshingTheImageAndReplacingTheDatabaseAreAwsIaasOnly() throws IOException {
+        assertRefused(run("deploy", "aws-serverless", "-f", EXAMPLE, "--refresh-image", "--yes"),
+                "'--refresh-image' is not supported by the aws-serverless tier; it is supported by: aws-iaas");
+        assertRefused(run("plan", "onprem", "-f", EXAMPLE, "--refresh-image"),
+                "'--refresh-image' is not supported by the onprem tier; it is supported by: aws-iaas");
+        assertRefused(run("deploy", "onprem", "-f", EXAMPLE, "--allow-database-replacement", "--yes"),
+                "'deploy --allow-database-replacement' is not supported by the onprem tier; it is supported by: aws-iaas");
+    }
+
+    @Test
+    void anOfflinePlanCannotRefreshTheImage() throws IOException {
+        assertRefused(run("plan", "aws-iaas", "-f", EXAMPLE, "--offline", "--refresh-image"),
+                "--refresh-image compares the image the instances run with the newest one, which an --offline plan cannot read");
+    }
+
+    @Test
     void theRegistryHasExactlyOneTierPerTarget() {
         TierRegistry registry = Tiers.standard(Main.context(Map.of(), new io.tierlift.cli.console.Console(
                 new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), false, false)));

@@ -8,13 +8,22 @@ import java.util.function.Supplier;
 
 /**
  * {@code deploy}. {@code confirmation} is asked with the plan before anything changes; empty means
- * the operator already agreed ({@code --yes}) and no plan needs to be shown.
+ * the operator already agreed ({@code --yes}) and no plan needs to be shown. {@code refreshImage}
+ * moves the instances to the newest machine image; {@code allowDatabaseReplacement} lets this one
+ * deploy replace or delete the database.
  */
 public record DeployRequest(String digest, Optional<Plan> savedPlan, boolean rollback, boolean breakLock,
-                            boolean acceptNewHostKeys, Optional<Confirmation> confirmation) {
+                            boolean acceptNewHostKeys, boolean refreshImage, boolean allowDatabaseReplacement,
+                            Optional<Confirmation> confirmation) {
     public DeployRequest {
         Objects.requireNonNull(savedPlan);
         Objects.requireNonNull(confirmation);
+    }
+
+    /** A deploy that asks neither for a new image nor to replace the database. */
+    public DeployRequest(String digest, Optional<Plan> savedPlan, boolean rollback, boolean breakLock,
+                         boolean acceptNewHostKeys, Optional<Confirmation> confirmation) {
+        this(digest, savedPlan, rollback, breakLock, acceptNewHostKeys, false, false, confirmation);
     }
 
     /** A plain deploy without questions: what a migration's provision step runs. */

@@ -16,6 +16,8 @@ public enum Operation {
     DEPLOY_SAVED_PLAN("deploy --plan"),
     DEPLOY_ROLLBACK("deploy --rollback"),
     DEPLOY_BREAK_LOCK("deploy --break-lock"),
+    DEPLOY_ALLOW_DATABASE_REPLACEMENT("deploy --allow-database-replacement"),
+    REFRESH_IMAGE("--refresh-image"),
     ACCEPT_NEW_HOST_KEYS("--accept-new-host-keys"),
     ACCOUNT_OPTIONS("--profile/--region"),
     STATUS("status"),

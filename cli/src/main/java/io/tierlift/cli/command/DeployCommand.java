@@ -37,6 +37,12 @@ public final class DeployCommand implements Callable<Integer> {
     boolean acceptNewHostKeys;
     @Option(names = "--break-lock", description = "Break the deploy lease another run holds (only when that run is dead).")
     boolean breakLock;
+    @Option(names = "--refresh-image", description = "Move the instances to the newest machine image, replacing each of them "
+            + "(otherwise the image they run is kept).")
+    boolean refreshImage;
+    @Option(names = "--allow-database-replacement", description = "Let this deploy replace or delete the database when a "
+            + "change requires it, losing its data (otherwise such a deploy is refused before anything changes).")
+    boolean allowDatabaseReplacement;
 
     DeployCommand(Application app) {
         this.app = app;
@@ -46,12 +52,14 @@ public final class DeployCommand implements Callable<Integer> {
     public Integer call() {
         Operation[] asked = new Operations(Operation.DEPLOY).when(planFile != null, Operation.DEPLOY_SAVED_PLAN)
                 .when(rollback, Operation.DEPLOY_ROLLBACK).when(breakLock, Operation.DEPLOY_BREAK_LOCK)
-                .when(acceptNewHostKeys, Operation.ACCEPT_NEW_HOST_KEYS).and(account.operations()).toArray();
+                .when(acceptNewHostKeys, Operation.ACCEPT_NEW_HOST_KEYS).when(refreshImage, Operation.REFRESH_IMAGE)
+                .when(allowDatabaseReplacement, Operation.DEPLOY_ALLOW_DATABASE_REPLACEMENT).and(account.operations()).toArray();
         on.refuseUnsupported(app, asked);
         LoadedDescriptor loaded = on.load(app);
         String digest = on.digest();
         Optional<Plan> saved = Optional.ofNullable(planFile).map(this::readPlan);
-        DeployRequest request = new DeployRequest(digest, saved, rollback, breakLock, acceptNewHostKeys,
+        DeployRequest request = new DeployRequest(digest, saved, rollback, breakLock, acceptNewHostKeys, refreshImage,
+                allowDatabaseReplacement,
                 yes ? Optional.empty() : Optional.of(this::confirm));
         DeployOutcome outcome = on.onTier(app, account.scope(loaded.descriptor()), asked, tier -> tier.deploy(request));
         recap(outcome);

@@ -1,6 +1,8 @@
 package io.tierlift.cli.command;
 
 import io.tierlift.cli.Application;
+import io.tierlift.cli.ExitCode;
+import io.tierlift.cli.UserException;
 import io.tierlift.descriptor.LoadedDescriptor;
 import io.tierlift.plan.Plan;
 import io.tierlift.tier.Operation;
@@ -31,6 +33,8 @@ public final class PlanCommand implements Callable<Integer> {
     boolean detailedExitCode;
     @Option(names = "--accept-new-host-keys", description = "Trust and record host keys never seen before (a changed key is always refused).")
     boolean acceptNewHostKeys;
+    @Option(names = "--refresh-image", description = "Plan the deploy that moves the instances to the newest machine image.")
+    boolean refreshImage;
 
     PlanCommand(Application app) {
         this.app = app;
@@ -38,11 +42,16 @@ public final class PlanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (offline && refreshImage) {
+            throw new UserException("--refresh-image compares the image the instances run with the newest one, which an "
+                    + "--offline plan cannot read; drop one of them", ExitCode.USAGE);
+        }
         Operation[] asked = new Operations(offline ? Operation.PLAN_OFFLINE : Operation.PLAN)
-                .when(acceptNewHostKeys, Operation.ACCEPT_NEW_HOST_KEYS).and(account.operations()).toArray();
+                .when(acceptNewHostKeys, Operation.ACCEPT_NEW_HOST_KEYS).when(refreshImage, Operation.REFRESH_IMAGE)
+                .and(account.operations()).toArray();
         on.refuseUnsupported(app, asked);
         LoadedDescriptor loaded = on.load(app);
-        PlanRequest request = new PlanRequest(on.digest(), offline, acceptNewHostKeys);
+        PlanRequest request = new PlanRequest(on.digest(), offline, acceptNewHostKeys, refreshImage);
         Plan plan = on.onTier(app, account.scope(loaded.descriptor()), asked, tier -> tier.plan(request));
         return PlanOutput.emit(app, plan, output, planFile, detailedExitCode);
     }

@@ -28,6 +28,7 @@ import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.rds.model.DBInstance;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -53,8 +54,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code deploy aws-iaas} end to end against moto_server (with moto_iaas_shim.py's CloudFormation
  * patches), the CLI run in-process with the SDK's standard environment variables: a first deploy
  * read back with the SDK, an unchanged redeploy that changes nothing, a scaling change that updates
- * only the compute stack (plan --detailed-exitcode 2 before, 0 after), destroy stopping at the
- * protected data stack and then deleting it with --force-data-deletion, and no secret anywhere.
+ * only the compute stack (plan --detailed-exitcode 2 before, 0 after), the instances' image kept until
+ * --refresh-image, destroy stopping at the protected data stack and then deleting it with
+ * --force-data-deletion, and no secret anywhere.
  */
 @Tag("moto")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -65,6 +67,8 @@ class AwsIaasMotoTest {
     private static final List<String> STACKS = List.of("notes-default-iaas-artifacts", "notes-default-iaas-network", "notes-default-iaas-data",
             "notes-default-iaas-compute", "notes-default-iaas-waf", "notes-default-iaas-static");
     private static final String WAF_STACK = "notes-default-iaas-waf";
+    private static final String COMPUTE_STACK = "notes-default-iaas-compute";
+    private static final String LATEST_IMAGE = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";
 
     private final String dbCanary = "CANARY-db-" + UUID.randomUUID();
     private final String replicationCanary = "CANARY-repl-" + UUID.randomUUID();
@@ -182,6 +186,9 @@ class AwsIaasMotoTest {
             assertThat(stack(name)).as(name).hasValueSatisfying(s -> assertThat(s.stackStatusAsString()).isEqualTo("CREATE_COMPLETE"));
         }
         assertThat(stack("notes-default-iaas-data").orElseThrow().enableTerminationProtection()).isTrue();
+        // The image Amazon's public parameter names now, recorded as the compute stack's parameter.
+        assertThat(parameter(COMPUTE_STACK, "ImageId")).isEqualTo(newestImage()).startsWith("ami-");
+        assertThat(deploy.err()).contains("image      " + newestImage() + " (Amazon's newest, recorded for later deploys)");
         assertThat(stack("notes-default-iaas-compute").orElseThrow().tags())
                 .anySatisfy(t -> assertThat(t.key() + "=" + t.value()).isEqualTo("tierlift:version=" + io.tierlift.cli.Version.current()));
 
@@ -248,15 +255,13 @@ class AwsIaasMotoTest {
         assertThat(deploy.err()).contains("No changes: aws-iaas already matched.")
                 .contains("0 file(s) uploaded (0 bytes)")
                 .contains("release    unchanged")
-                .doesNotContain("executing change set").doesNotContain("creating stack");
+                .doesNotContain("executing change set").doesNotContain("creating stack")
+                .contains("image      " + newestImage() + " (kept)");
         for (String name : STACKS) {
-            if (name.equals("notes-default-iaas-compute")) {
-                // Its image id is an SSM parameter resolved by CloudFormation: only a change set can tell
-                // whether a newer AMI changes the stack, so one is made and found empty.
-                assertThat(deploy.err()).containsPattern(java.util.regex.Pattern.quote(name) + " *\\| no changes\n");
-            } else {
-                assertThat(deploy.err()).containsPattern(java.util.regex.Pattern.quote(name) + " *\\| no changes: template, parameters and tags match the live stack");
-            }
+            // The compute stack too: its image is a plain id the deploy keeps, not an SSM parameter
+            // CloudFormation would resolve again, so no change set is needed to see that nothing changed.
+            assertThat(deploy.err()).containsPattern(java.util.regex.Pattern.quote(name)
+                    + " *\\| no changes: template, parameters and tags match the live stack");
         }
         // Neither CreateStack nor ExecuteChangeSet ran: both leave events on the stack.
         assertThat(eventCounts()).isEqualTo(events);
@@ -264,6 +269,56 @@ class AwsIaasMotoTest {
 
     @Test
     @Order(3)
+    void aNewerImageIsShownByPlanAndTakenOnlyWithRefreshImage() {
+        // moto, like AWS, refuses writes to /aws/ parameters: the compute stack is made to run an older
+        // image instead, which leaves it where a newer one published by Amazon would.
+        String older = ec2.describeImages(b -> b.owners("amazon")).images().stream()
+                .map(software.amazon.awssdk.services.ec2.model.Image::imageId)
+                .filter(id -> !id.equals(newestImage())).sorted().findFirst().orElseThrow();
+        cfn.updateStack(b -> b.stackName(COMPUTE_STACK).usePreviousTemplate(true).capabilitiesWithStrings("CAPABILITY_IAM")
+                .tags(stack(COMPUTE_STACK).orElseThrow().tags())
+                .parameters(stack(COMPUTE_STACK).orElseThrow().parameters().stream()
+                        .map(p -> p.parameterKey().equals("ImageId")
+                                ? software.amazon.awssdk.services.cloudformation.model.Parameter.builder()
+                                        .parameterKey("ImageId").parameterValue(older).build()
+                                : software.amazon.awssdk.services.cloudformation.model.Parameter.builder()
+                                        .parameterKey(p.parameterKey()).usePreviousValue(true).build())
+                        .toList()));
+        assertThat(parameter(COMPUTE_STACK, "ImageId")).isEqualTo(older);
+
+        Cli plan = tierlift("plan", "aws-iaas", "-f", descriptor.toString(), "--detailed-exitcode");
+        assertThat(plan.exitCode()).as("a newer image alone changes nothing\n" + plan.all()).isZero();
+        assertThat(plan.err()).containsPattern("image +\\| " + java.util.regex.Pattern.quote(older + " (kept; Amazon's newest is "
+                + newestImage() + ": --refresh-image rolls the instances onto it)"));
+
+        Cli refreshPlan = tierlift("plan", "aws-iaas", "-f", descriptor.toString(), "--refresh-image", "--detailed-exitcode");
+        assertThat(refreshPlan.exitCode()).as(refreshPlan.all()).isEqualTo(2);
+        // AWS would also list the launch template and the group (changed through the parameter); moto's change
+        // sets list template edits only, so the image line is what this plan shows of the refresh.
+        assertThat(refreshPlan.out()).contains("aws-iaas.compute.image  (ec2-image: refresh " + older + " -> " + newestImage() + ")")
+                .contains("every instance is replaced, one at a time");
+
+        Cli keep = tierlift("deploy", "aws-iaas", "-f", descriptor.toString(), "--yes");
+        assertThat(keep.exitCode()).as(keep.all()).isZero();
+        assertThat(recap(keep.err())).containsEntry("compute", "unchanged");
+        assertThat(keep.err()).contains("image      " + older + " (kept)");
+        assertThat(parameter(COMPUTE_STACK, "ImageId")).isEqualTo(older);
+
+        Cli refresh = tierlift("deploy", "aws-iaas", "-f", descriptor.toString(), "--yes", "--refresh-image");
+        assertThat(refresh.exitCode()).as(refresh.all()).isZero();
+        assertThat(recap(refresh.err())).containsEntry("compute", "changed").containsEntry("data", "unchanged");
+        assertThat(refresh.err()).contains("image      " + newestImage() + " (refreshed from " + older + ")");
+        assertThat(parameter(COMPUTE_STACK, "ImageId")).isEqualTo(newestImage());
+        String launchTemplate = physicalId(COMPUTE_STACK, "AWS::EC2::LaunchTemplate");
+        assertThat(ec2.describeLaunchTemplateVersions(b -> b.launchTemplateId(launchTemplate).versions("$Latest"))
+                .launchTemplateVersions().get(0).launchTemplateData().imageId()).isEqualTo(newestImage());
+
+        Cli offline = tierlift("plan", "aws-iaas", "-f", descriptor.toString(), "--offline", "--refresh-image");
+        assertThat(offline.exitCode()).as(offline.all()).isEqualTo(64);
+    }
+
+    @Test
+    @Order(4)
     void aScalingChangeUpdatesOnlyTheComputeStack() throws Exception {
         Files.writeString(descriptor, Files.readString(descriptor).replace("max: 6,", "max: 8,"));
         Cli before = tierlift("plan", "aws-iaas", "-f", descriptor.toString(), "--detailed-exitcode");
@@ -328,7 +383,7 @@ class AwsIaasMotoTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void destroyStopsAtTheProtectedDataStackThenDeletesItWhenForced() {
         Cli refused = tierlift("destroy", "aws-iaas", "-f", descriptor.toString(), "--yes");
         assertThat(refused.exitCode()).as(refused.all()).isEqualTo(1);
@@ -352,7 +407,7 @@ class AwsIaasMotoTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void noSecretValueAppearsAnywhere() {
         seen.add("moto log\n" + moto.log());
         assertThat(seen).hasSizeGreaterThan(10);
@@ -396,6 +451,19 @@ class AwsIaasMotoTest {
     private String output(String stackName, String key) {
         return stack(stackName).orElseThrow().outputs().stream().filter(o -> o.outputKey().equals(key)).findFirst()
                 .orElseThrow(() -> new AssertionError(stackName + " has no output " + key)).outputValue();
+    }
+
+    private String parameter(String stackName, String key) {
+        return stack(stackName).orElseThrow().parameters().stream().filter(p -> p.parameterKey().equals(key)).findFirst()
+                .orElseThrow(() -> new AssertionError(stackName + " has no parameter " + key)).parameterValue();
+    }
+
+    /** The image Amazon's public SSM parameter names in moto (which ships them, as AWS publishes them). */
+    private String newestImage() {
+        try (SsmClient ssm = SsmClient.builder().region(Region.of(REGION)).endpointOverride(moto.endpoint())
+                .credentialsProvider(credentials()).httpClient(UrlConnectionHttpClient.create()).build()) {
+            return ssm.getParameter(b -> b.name(LATEST_IMAGE)).parameter().value();
+        }
     }
 
     private String physicalId(String stackName, String type) {

@@ -2,8 +2,10 @@ package io.tierlift.aws;
 
 import io.tierlift.aws.cloudformation.LiveStack;
 import io.tierlift.aws.cloudformation.PlannedChangeMapper;
+import io.tierlift.aws.cloudformation.ReplacementConsent;
 import io.tierlift.aws.cloudformation.ResourceChange;
 import io.tierlift.aws.cloudformation.StackDeployer;
+import io.tierlift.aws.cloudformation.StackRequest;
 import io.tierlift.aws.s3.S3Objects;
 import io.tierlift.aws.s3.S3Sync;
 import io.tierlift.model.AppDescriptor;
@@ -57,6 +59,14 @@ public final class LiveStackPlanner {
      * from their templates: their parameters need its outputs, so no change set can be made for them.
      */
     public PlannedStacks stacks(StackPlan plan, String version, DeployTimeValues deployTime) {
+        return stacks(plan, version, deployTime, ReplacementConsent.NONE);
+    }
+
+    /**
+     * {@link #stacks(StackPlan, String, DeployTimeValues)}, saying of each change to a database its stack's
+     * policy keeps what deploy does with it given {@code consent}: refuses it, or lifts the policy for it.
+     */
+    public PlannedStacks stacks(StackPlan plan, String version, DeployTimeValues deployTime, ReplacementConsent consent) {
         List<PlannedChange> changes = new ArrayList<>();
         Map<String, String> fingerprints = new TreeMap<>();
         Map<String, Map<String, String>> outputs = new LinkedHashMap<>();
@@ -72,10 +82,25 @@ public final class LiveStackPlanner {
             }
             outputs.put(spec.key(), live.get().outputs());
             Map<String, String> parameters = StackSet.parameters(spec, plan, outputs, deployTime);
-            for (ResourceChange change : stacks.planOnly(StackSet.request(spec, parameters, plan, version)).changes()) {
+            StackRequest request = StackSet.request(spec, parameters, plan, version, consent);
+            List<ResourceChange> planned = stacks.planOnly(request).changes();
+            List<ResourceChange> denied = request.stackPolicy().map(p -> p.denied(planned)).orElse(List.of());
+            List<ResourceChange> uncertain = request.stackPolicy().map(p -> p.uncertain(planned)).orElse(List.of());
+            for (ResourceChange change : planned) {
                 PlannedChange mapped = mapper.map(spec.name(), change);
+                List<String> reasons = new ArrayList<>(mapped.reasons());
+                if (denied.contains(change)) {
+                    reasons.add(consent.given()
+                            ? "the stack policy keeps this database; " + consent.flag().orElseThrow()
+                                    + " lifts it for this change set and sets it again after"
+                            : "the stack policy keeps this database: deploy refuses this change before changing anything"
+                                    + consent.flag().map(flag -> ", unless given " + flag).orElse(""));
+                } else if (uncertain.contains(change)) {
+                    reasons.add("the stack policy keeps this database: if the update replaces it, CloudFormation fails "
+                            + "the update and rolls it back");
+                }
                 changes.add(new PlannedChange(target.resource(spec, change.logicalId()), mapped.kind(), mapped.action(),
-                        mapped.summary(), mapped.diff(), mapped.reasons(), mapped.dataLoss()));
+                        mapped.summary(), mapped.diff(), reasons, mapped.dataLoss()));
             }
         }
         return new PlannedStacks(changes, fingerprints, outputs);

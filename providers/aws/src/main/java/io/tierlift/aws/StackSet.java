@@ -2,7 +2,10 @@ package io.tierlift.aws;
 
 import io.tierlift.aws.cloudformation.DeployResult;
 import io.tierlift.aws.cloudformation.LiveStack;
+import io.tierlift.aws.cloudformation.ReplacementConsent;
+import io.tierlift.aws.cloudformation.ResourceChange;
 import io.tierlift.aws.cloudformation.StackDeployer;
+import io.tierlift.aws.cloudformation.StackPolicy;
 import io.tierlift.aws.cloudformation.StackRequest;
 import io.tierlift.aws.cloudfront.CloudFrontInvalidator;
 import io.tierlift.aws.cloudfront.InvalidationResult;
@@ -80,10 +83,19 @@ public final class StackSet {
      */
     public DeployedStacks deployInOrder(StackPlan plan, String version, DeployTimeValues deployTime,
                                         BiConsumer<StackSpec, DeployResult> afterEach) {
+        return deployInOrder(plan, version, deployTime, afterEach, ReplacementConsent.NONE);
+    }
+
+    /**
+     * {@link #deployInOrder(StackPlan, String, DeployTimeValues, BiConsumer)}, where {@code consent} says
+     * whether a change set may replace or delete a database its stack's policy keeps.
+     */
+    public DeployedStacks deployInOrder(StackPlan plan, String version, DeployTimeValues deployTime,
+                                        BiConsumer<StackSpec, DeployResult> afterEach, ReplacementConsent consent) {
         Map<String, Boolean> changed = new LinkedHashMap<>();
         Map<String, Map<String, String>> outputs = new LinkedHashMap<>();
         for (StackSpec spec : plan.stacks()) {
-            DeployResult result = deploy(request(spec, parameters(spec, plan, outputs, deployTime), plan, version));
+            DeployResult result = deploy(request(spec, parameters(spec, plan, outputs, deployTime), plan, version, consent));
             changed.put(spec.key(), result.changed());
             outputs.put(spec.key(), result.outputs());
             afterEach.accept(spec, result);
@@ -112,7 +124,7 @@ public final class StackSet {
                         .map(e -> Parameter.builder().parameterKey(e.getKey()).parameterValue(e.getValue()).build()).toList())
                 .tags(request.tags().entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList())
                 .capabilities(request.capabilities())
-                .stackPolicyBody(request.stackPolicy().orElse(null))
+                .stackPolicyBody(request.stackPolicy().map(StackPolicy::body).orElse(null))
                 // Protected only once created: AWS refuses to delete a protected stack, and a create that
                 // rolls back leaves a stack (holding nothing) that the next deploy must delete to try again.
                 .enableTerminationProtection(false));
@@ -132,11 +144,48 @@ public final class StackSet {
      * protection, and a stack holding a database a policy that keeps it from being replaced or deleted.
      */
     public static StackRequest request(StackSpec spec, Map<String, String> parameters, StackPlan plan, String version) {
+        return request(spec, parameters, plan, version, ReplacementConsent.NONE);
+    }
+
+    /** {@link #request(StackSpec, Map, StackPlan, String)} with the operator's {@code consent} to replace a database. */
+    public static StackRequest request(StackSpec spec, Map<String, String> parameters, StackPlan plan, String version,
+                                       ReplacementConsent consent) {
         Map<String, String> tags = new TreeMap<>(plan.tags());
         tags.put("tierlift:version", version);
         Set<Capability> capabilities = spec.capabilities().stream().map(Capability::fromValue).collect(Collectors.toSet());
+        Optional<StackPolicy> policy = DatabaseStackPolicy.of(spec.template()).map(body -> StackPolicy.keeping(body,
+                DatabaseStackPolicy.protectedResources(spec.template())).withConsent(consent));
         return new StackRequest(spec.name(), spec.region(), new CfnJson().write(spec.template()), parameters, tags,
-                DATA_STACK.equals(spec.key()), capabilities).withStackPolicy(DatabaseStackPolicy.of(spec.template()));
+                DATA_STACK.equals(spec.key()), capabilities).withStackPolicy(policy);
+    }
+
+    /**
+     * Refuses, before any stack changes, a deploy whose change set would replace or delete a database
+     * its stack's policy keeps, unless {@code consent} is given: each existing stack with such a policy
+     * is planned read-only against the outputs its earlier stacks have now. The check at execution
+     * ({@link StackDeployer#execute}) stays, for a change set that turns out different once earlier
+     * stacks have changed.
+     */
+    public void refuseProtectedChanges(StackPlan plan, String version, DeployTimeValues deployTime, ReplacementConsent consent) {
+        if (consent.given()) {
+            return;
+        }
+        Map<String, Map<String, String>> outputs = new LinkedHashMap<>();
+        for (StackSpec spec : plan.stacks()) {
+            Optional<LiveStack> live = stacks.status(spec.name(), spec.region());
+            if (live.isEmpty() || live.get().underReview() || live.get().failedCreate()) {
+                return;   // it and every later stack are created, not updated: nothing of theirs is replaced
+            }
+            outputs.put(spec.key(), live.get().outputs());
+            if (DatabaseStackPolicy.of(spec.template()).isEmpty()) {
+                continue;
+            }
+            StackRequest request = request(spec, parameters(spec, plan, outputs, deployTime), plan, version, consent);
+            List<ResourceChange> denied = request.stackPolicy().orElseThrow().denied(stacks.planOnly(request).changes());
+            if (!denied.isEmpty()) {
+                throw new StackSetException(request.stackPolicy().get().refusal(spec.name(), denied));
+            }
+        }
     }
 
     /** The values of a stack's parameters: literals, outputs of the stacks before it ({@code outputs}) and deploy-time values. */

@@ -21,6 +21,7 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalanci
 import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.ssm.SsmClient;
 
 import java.net.URI;
 import java.time.Duration;
@@ -46,6 +47,7 @@ public final class AwsClients implements AutoCloseable {
     private final Map<Region, AutoScalingClient> autoScaling = new ConcurrentHashMap<>();
     private final Map<Region, RdsClient> rds = new ConcurrentHashMap<>();
     private final Map<Region, Ec2Client> ec2 = new ConcurrentHashMap<>();
+    private final Map<Region, SsmClient> ssm = new ConcurrentHashMap<>();
     private CloudFrontClient cloudFront;
     private SdkHttpClient httpClient;
     private AwsCredentialsProvider credentials;
@@ -104,6 +106,12 @@ public final class AwsClients implements AutoCloseable {
 
     public Ec2Client ec2(String region) {
         return ec2.computeIfAbsent(resolveRegion(region), r -> configure(Ec2Client.builder().httpClient(httpClient()), r,
+                settings.apiCallTimeout(), settings.apiCallAttemptTimeout()).build());
+    }
+
+    /** Systems Manager Parameter Store: aws-iaas reads the public parameter naming Amazon's newest image. */
+    public SsmClient ssm(String region) {
+        return ssm.computeIfAbsent(resolveRegion(region), r -> configure(SsmClient.builder().httpClient(httpClient()), r,
                 settings.apiCallTimeout(), settings.apiCallAttemptTimeout()).build());
     }
 
@@ -241,6 +249,7 @@ public final class AwsClients implements AutoCloseable {
         ec2.values().forEach(Ec2Client::close);
         elb.values().forEach(ElasticLoadBalancingV2Client::close);
         secretsManager.values().forEach(SecretsManagerClient::close);
+        ssm.values().forEach(SsmClient::close);
         if (cloudFront != null) {
             cloudFront.close();
             cloudFront = null;
@@ -252,6 +261,7 @@ public final class AwsClients implements AutoCloseable {
         ec2.clear();
         elb.clear();
         secretsManager.clear();
+        ssm.clear();
         for (AutoCloseable resource : owned) {
             try {
                 resource.close();

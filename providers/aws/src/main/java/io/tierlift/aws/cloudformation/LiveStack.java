@@ -5,17 +5,24 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A stack as DescribeStacks reports it. {@code parametersResolved} is true when a parameter's value
- * is looked up elsewhere at deploy time (SSM parameter types), so equal inputs may still change it.
+ * A stack as DescribeStacks reports it. {@code resolvedParameters} holds the values CloudFormation
+ * looked up for parameters of SSM parameter types (their {@code parameters} value is the SSM name),
+ * by parameter.
  */
 public record LiveStack(String stackId, String stackName, String status, Optional<String> statusReason,
-                        Map<String, String> parameters, boolean parametersResolved, Map<String, String> tags,
+                        Map<String, String> parameters, Map<String, String> resolvedParameters, Map<String, String> tags,
                         Map<String, String> outputs, boolean terminationProtection, Instant createdAt,
                         Optional<Instant> lastUpdatedAt) {
     public LiveStack {
         parameters = Map.copyOf(parameters);
+        resolvedParameters = Map.copyOf(resolvedParameters);
         tags = Map.copyOf(tags);
         outputs = Map.copyOf(outputs);
+    }
+
+    /** True when a parameter's value is looked up elsewhere at deploy time, so equal inputs may still change the stack. */
+    public boolean parametersResolved() {
+        return !resolvedParameters.isEmpty();
     }
 
     public boolean busy() {

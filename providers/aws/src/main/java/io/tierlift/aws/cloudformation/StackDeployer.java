@@ -169,15 +169,20 @@ public final class StackDeployer {
         String stackId = plan.stackId().orElse(name);
         String changeSetId = plan.changeSetId().orElseThrow();
         boolean creating = plan.kind() == ChangeSetPlan.ChangeSetKind.CREATE;
-        if (!creating) {
-            ensureStackPolicy(cfn, request, stackId);
+        boolean lifted = applyStackPolicy(cfn, plan, stackId, creating);
+        StackEvents.Followed followed;
+        try {
+            Optional<String> marker = events.newestEventId(cfn, stackId);
+            progress.step(name, "executing change set");
+            aws.call("ExecuteChangeSet", () -> cfn.executeChangeSet(b -> b
+                    .changeSetName(changeSetId)
+                    .clientRequestToken(executionToken(changeSetId))));
+            followed = events.follow(cfn, name, stackId, marker);
+        } finally {
+            if (lifted) {
+                restoreStackPolicy(cfn, request, stackId);
+            }
         }
-        Optional<String> marker = events.newestEventId(cfn, stackId);
-        progress.step(name, "executing change set");
-        aws.call("ExecuteChangeSet", () -> cfn.executeChangeSet(b -> b
-                .changeSetName(changeSetId)
-                .clientRequestToken(executionToken(changeSetId))));
-        StackEvents.Followed followed = events.follow(cfn, name, stackId, marker);
         if (!followed.status().equals("CREATE_COMPLETE") && !followed.status().equals("UPDATE_COMPLETE")
                 && !followed.status().equals("IMPORT_COMPLETE")) {
             throw events.failure(name, followed);
@@ -290,13 +295,66 @@ public final class StackDeployer {
         if (request.stackPolicy().isEmpty()) {
             return;
         }
-        String wanted = request.stackPolicy().get();
+        String wanted = request.stackPolicy().get().body();
         String current = aws.call("GetStackPolicy", () -> cfn.getStackPolicy(b -> b.stackName(stackId))).stackPolicyBody();
         if (wanted.equals(current)) {
             return;
         }
-        aws.call("SetStackPolicy", () -> cfn.setStackPolicy(b -> b.stackName(stackId).stackPolicyBody(wanted)));
+        setStackPolicy(cfn, stackId, wanted);
         progress.step(request.stackName(), "stack policy set: the database may be updated in place, never replaced or deleted");
+    }
+
+    /**
+     * Before a change set runs: one that replaces or deletes what the stack's policy keeps is refused
+     * (and deleted) unless the operator consented, and then the policy is lifted for it (true: set it
+     * back once the execution ends); otherwise an updated stack is made sure to carry its policy.
+     */
+    private boolean applyStackPolicy(CloudFormationClient cfn, ChangeSetPlan plan, String stackId, boolean creating) {
+        StackRequest request = plan.request();
+        String name = request.stackName();
+        if (request.stackPolicy().isEmpty()) {
+            return false;
+        }
+        StackPolicy policy = request.stackPolicy().get();
+        List<ResourceChange> uncertain = policy.uncertain(plan.changes());
+        if (!uncertain.isEmpty()) {
+            progress.warn(name, "the change set may " + StackPolicy.describe(uncertain) + " (CloudFormation knows only "
+                    + "while updating); if it does, the stack policy fails the update and it is rolled back");
+        }
+        List<ResourceChange> denied = policy.denied(plan.changes());
+        if (denied.isEmpty()) {
+            if (!creating) {
+                ensureStackPolicy(cfn, request, stackId);
+            }
+            return false;
+        }
+        if (!policy.consent().given()) {
+            changeSets.deleteQuietly(cfn, name, plan.changeSetId().orElseThrow());
+            throw new StackDeployException(name, policy.refusal(name, denied));
+        }
+        setStackPolicy(cfn, stackId, StackPolicy.ALLOW_ALL);
+        progress.warn(name, "stack policy lifted for this change set, which will " + StackPolicy.describe(denied));
+        return true;
+    }
+
+    private void setStackPolicy(CloudFormationClient cfn, String stackId, String body) {
+        aws.call("SetStackPolicy", () -> cfn.setStackPolicy(b -> b.stackName(stackId).stackPolicyBody(body)));
+    }
+
+    /**
+     * Puts the stack's own policy back after a consented replacement, whether its execution succeeded,
+     * failed or timed out. When that fails too, the stack is left without its protection: say so loudly.
+     * tierlift itself sets the policy again before its next update of the stack runs.
+     */
+    private void restoreStackPolicy(CloudFormationClient cfn, StackRequest request, String stackId) {
+        try {
+            setStackPolicy(cfn, stackId, request.stackPolicy().orElseThrow().body());
+            progress.step(request.stackName(), "stack policy restored: the database is kept from replacement and deletion again");
+        } catch (RuntimeException e) {
+            progress.warn(request.stackName(), "could not restore the stack policy (" + e.getMessage() + "): the database "
+                    + "is NOT protected from replacement or deletion by updates made outside tierlift; tierlift's next deploy "
+                    + "sets the policy again before it updates this stack");
+        }
     }
 
     /** Turns termination protection on for a stack created without it (stacks are protected only once created). */

@@ -37,10 +37,12 @@ final class StackReader {
 
     private static LiveStack toLive(Stack stack) {
         Map<String, String> parameters = new LinkedHashMap<>();
-        boolean resolved = false;
+        Map<String, String> resolved = new LinkedHashMap<>();
         for (Parameter p : stack.parameters()) {
             parameters.put(p.parameterKey(), p.parameterValue() == null ? "" : p.parameterValue());
-            resolved |= p.resolvedValue() != null;
+            if (p.resolvedValue() != null) {
+                resolved.put(p.parameterKey(), p.resolvedValue());
+            }
         }
         Map<String, String> tags = new LinkedHashMap<>();
         for (Tag t : stack.tags()) {

@@ -12,11 +12,11 @@ import java.util.regex.Pattern;
 /**
  * One stack as tierlift wants it. {@code parameterSources} name parameters filled from other
  * stacks' outputs when a group of stacks is deployed in order ({@link StackGroupDeployer});
- * {@code stackPolicy} is the stack policy it must carry, if any (a data stack's).
+ * {@code stackPolicy} is the stack policy it must carry, if any (a data stack's), with what it keeps.
  */
 public record StackRequest(String stackName, String region, String templateBody, Map<String, String> parameters,
                            Map<String, String> tags, boolean terminationProtection, Set<Capability> capabilities,
-                           Map<String, OutputRef> parameterSources, Optional<String> stackPolicy) {
+                           Map<String, OutputRef> parameterSources, Optional<StackPolicy> stackPolicy) {
     private static final Pattern STACK_NAME = Pattern.compile("[a-zA-Z][-a-zA-Z0-9]{0,127}");
     /** CloudFormation refuses larger inline bodies; bigger templates must be uploaded to S3 first. */
     public static final int MAX_TEMPLATE_BODY_BYTES = 51_200;
@@ -54,7 +54,7 @@ public record StackRequest(String stackName, String region, String templateBody,
     }
 
     /** The same request with the stack policy the stack must carry. */
-    public StackRequest withStackPolicy(Optional<String> policy) {
+    public StackRequest withStackPolicy(Optional<StackPolicy> policy) {
         return new StackRequest(stackName, region, templateBody, parameters, tags, terminationProtection, capabilities,
                 parameterSources, policy);
     }

@@ -8,6 +8,8 @@ import io.tierlift.aws.LiveStackPlanner;
 import io.tierlift.aws.OfflineStackPlanner;
 import io.tierlift.aws.StackSet;
 import io.tierlift.aws.StackSetException;
+import io.tierlift.aws.TargetPlan;
+import io.tierlift.aws.cloudformation.ReplacementConsent;
 import io.tierlift.aws.cloudformation.LiveStack;
 import io.tierlift.aws.cloudformation.StackDeployer;
 import io.tierlift.aws.cloudfront.CloudFrontInvalidator;
@@ -20,6 +22,7 @@ import io.tierlift.plan.PlannedChange;
 import io.tierlift.provider.Progress;
 import io.tierlift.render.aws.StackPlan;
 import io.tierlift.render.aws.StackSpec;
+import io.tierlift.render.aws.iaas.AwsIaasRenderer;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -52,6 +55,8 @@ public final class AwsIaasDeployer {
     static final String COMPUTE = "compute";
     static final String ASG_OUTPUT = "AutoScalingGroupName";
     static final String ALB_DNS_OUTPUT = "AlbDnsName";
+    /** The flag with which an operator lets one deploy replace or delete the database. */
+    public static final String ALLOW_DATABASE_REPLACEMENT = "--allow-database-replacement";
 
     private final Function<String, S3Client> s3;
     private final StackDeployer stacks;
@@ -59,16 +64,18 @@ public final class AwsIaasDeployer {
     private final LiveResources resources;
     private final CloudFrontInvalidator invalidator;
     private final AppSecretSync appSecret;
+    private final ImageLookup images;
     private final Progress progress;
     private final Clock clock;
     private final StackSet stackSet;
 
     public AwsIaasDeployer(Function<String, CloudFormationClient> cloudFormation, Function<String, S3Client> s3,
                            StackDeployer stacks, PrefixListLookup prefixLists, LiveResources resources,
-                           CloudFrontInvalidator invalidator, AppSecretSync appSecret, Progress progress,
+                           CloudFrontInvalidator invalidator, AppSecretSync appSecret, ImageLookup images, Progress progress,
                            Duration pollInterval, Duration stackTimeout, Clock clock) {
         this.s3 = s3;
         this.appSecret = appSecret;
+        this.images = images;
         this.stacks = stacks;
         this.prefixLists = prefixLists;
         this.resources = resources;
@@ -79,34 +86,58 @@ public final class AwsIaasDeployer {
     }
 
     /**
-     * Without the Auto Scaling/RDS readers, the CloudFront invalidator and the app secret: enough for
-     * {@link #planOffline} and stack-only work; {@link #deploy}, {@link #status} and {@link #destroy}
-     * need the full constructor.
+     * Without the Auto Scaling/RDS readers, the CloudFront invalidator, the app secret and the image
+     * lookup: enough for {@link #planOffline} and stack-only work; {@link #plan}, {@link #deploy},
+     * {@link #status} and {@link #destroy} need the full constructor.
      */
     public AwsIaasDeployer(Function<String, CloudFormationClient> cloudFormation, Function<String, S3Client> s3,
                            StackDeployer stacks, PrefixListLookup prefixLists, Progress progress,
                            Duration pollInterval, Duration stackTimeout, Clock clock) {
-        this(cloudFormation, s3, stacks, prefixLists, null, null, null, progress, pollInterval, stackTimeout, clock);
+        this(cloudFormation, s3, stacks, prefixLists, null, null, null, null, progress, pollInterval, stackTimeout, clock);
     }
 
-    /** What one deploy did; {@code loadBalancerDns} is the DNS name CloudFront's API origin must lead to. */
+    /**
+     * What the operator asked of one deploy (or of the plan of it): {@code refreshImage} moves the
+     * instances to Amazon's newest image; {@code allowDatabaseReplacement} lets a change set replace or
+     * delete the database the data stack's policy keeps.
+     */
+    public record Options(boolean refreshImage, boolean allowDatabaseReplacement) {
+        public static final Options DEFAULT = new Options(false, false);
+
+        ReplacementConsent consent() {
+            return ReplacementConsent.by(ALLOW_DATABASE_REPLACEMENT, allowDatabaseReplacement);
+        }
+    }
+
+    /**
+     * What one deploy did; {@code loadBalancerDns} is the DNS name CloudFront's API origin must lead to,
+     * {@code image} the image the instances run.
+     */
     public record DeployReport(Map<String, Boolean> stacksChanged, boolean releaseUploaded, boolean secretWritten, SyncResult site,
-                               int staleDeleted, InvalidationResult invalidation, String loadBalancerDns) {
+                               int staleDeleted, InvalidationResult invalidation, String loadBalancerDns, ImageChoice image) {
         public boolean changed() {
             return stacksChanged.containsValue(true) || releaseUploaded || secretWritten || !site.uploaded().isEmpty() || staleDeleted > 0;
         }
     }
 
+    /** {@link #deploy(AppDescriptor, StackPlan, String, Options)} with nothing asked beyond the descriptor. */
+    public DeployReport deploy(AppDescriptor descriptor, StackPlan plan, String version) {
+        return deploy(descriptor, plan, version, Options.DEFAULT);
+    }
+
     /**
      * The stacks in order (the release uploaded just before the first stack that names it, the app
      * secret's value written right after the data stack, before the compute stack's instances boot
-     * and read it), then the site.
+     * and read it), then the site. A change that would replace or delete the database is refused
+     * before any stack changes, unless {@code options} allow it.
      */
-    public DeployReport deploy(AppDescriptor descriptor, StackPlan plan, String version) {
+    public DeployReport deploy(AppDescriptor descriptor, StackPlan plan, String version, Options options) {
         BackendRelease release = BackendRelease.of(descriptor);
+        ImageChoice image = chooseImage(plan, options.refreshImage(), false);
+        stackSet.refuseProtectedChanges(plan, version, deployTime(release, image, outputs -> { }), options.consent());
         AtomicBoolean uploaded = new AtomicBoolean();
         AtomicBoolean secretWritten = new AtomicBoolean();
-        StackSet.DeployedStacks deployed = stackSet.deployInOrder(plan, version, deployTime(release, outputs -> {
+        StackSet.DeployedStacks deployed = stackSet.deployInOrder(plan, version, deployTime(release, image, outputs -> {
             if (uploadRelease(release, StackSet.output(plan, outputs, ARTIFACTS, ARTIFACT_BUCKET_OUTPUT),
                     plan.stack(ARTIFACTS).region())) {
                 uploaded.set(true);
@@ -115,19 +146,21 @@ public final class AwsIaasDeployer {
             if (DATA.equals(spec.key())) {
                 secretWritten.set(appSecret.write(descriptor, spec.region(), result.outputs()));
             }
-        });
+        }, options.consent());
         Map<String, Map<String, String>> outputs = deployed.outputs();
         StackSet.SiteUpload site = stackSet.syncSite(descriptor, StackSet.output(plan, outputs, STATIC, SITE_BUCKET_OUTPUT),
                 plan.stack(STATIC).region(), invalidator, StackSet.output(plan, outputs, STATIC, DISTRIBUTION_OUTPUT));
         return new DeployReport(deployed.changed(), uploaded.get(), secretWritten.get(), site.result(), site.staleDeleted(),
-                site.invalidation(), StackSet.output(plan, outputs, COMPUTE, ALB_DNS_OUTPUT));
+                site.invalidation(), StackSet.output(plan, outputs, COMPUTE, ALB_DNS_OUTPUT), image);
     }
 
     /**
-     * The prefix list looked up in the stack's region, and the release's key; {@code beforeReleaseKey}
-     * gets the outputs so far just before the key is handed out (a deploy uploads the release there).
+     * The prefix list looked up in the stack's region, the release's key and the chosen image;
+     * {@code beforeReleaseKey} gets the outputs so far just before the key is handed out (a deploy
+     * uploads the release there).
      */
-    private DeployTimeValues deployTime(BackendRelease release, Consumer<Map<String, Map<String, String>>> beforeReleaseKey) {
+    private DeployTimeValues deployTime(BackendRelease release, ImageChoice image,
+                                        Consumer<Map<String, Map<String, String>>> beforeReleaseKey) {
         return (spec, name, outputs) -> {
             if (PREFIX_LIST.equals(name)) {
                 return Optional.of(prefixLists.cloudFrontOriginFacing(spec.region()));
@@ -136,8 +169,36 @@ public final class AwsIaasDeployer {
                 beforeReleaseKey.accept(outputs);
                 return Optional.of(release.key());
             }
+            if (AwsIaasRenderer.IMAGE_ID_VALUE.equals(name)) {
+                return Optional.of(image.imageId());
+            }
             return Optional.empty();
         };
+    }
+
+    /**
+     * The image the compute stack runs, kept unless {@code refresh}; Amazon's newest when the stack does
+     * not run one yet, when refreshing, or when {@code lookUpNewest} (a plan says whether a newer one exists).
+     */
+    ImageChoice chooseImage(StackPlan plan, boolean refresh, boolean lookUpNewest) {
+        StackSpec compute = plan.stack(COMPUTE);
+        Optional<String> running = stacks.status(compute.name(), compute.region())
+                .filter(live -> !live.underReview() && !live.failedCreate())
+                .flatMap(AwsIaasDeployer::runningImage);
+        Optional<String> newest = refresh || lookUpNewest || running.isEmpty()
+                ? Optional.of(images.imageId(compute.region(), AwsIaasRenderer.LATEST_IMAGE_PARAMETER))
+                : Optional.empty();
+        return new ImageChoice(running, newest, refresh, AwsIaasRenderer.LATEST_IMAGE_PARAMETER);
+    }
+
+    /**
+     * The image id the live compute stack was given; a stack deployed when the parameter was of SSM type
+     * holds the SSM name, and the image CloudFormation resolved it to at its last update as its resolved value.
+     */
+    private static Optional<String> runningImage(LiveStack compute) {
+        return Optional.ofNullable(compute.parameters().get(AwsIaasRenderer.IMAGE_ID_PARAMETER)).filter(ImageChoice::isImageId)
+                .or(() -> Optional.ofNullable(compute.resolvedParameters().get(AwsIaasRenderer.IMAGE_ID_PARAMETER))
+                        .filter(ImageChoice::isImageId));
     }
 
     /** Uploads the release unless an object with its key is already there (the key is a content hash). */
@@ -159,11 +220,24 @@ public final class AwsIaasDeployer {
         return new OfflineStackPlanner(TARGET, clock);
     }
 
-    /** Change sets per existing stack (deleted again), template resources for stacks still to create, and the site files. */
+    /** {@link #plan(AppDescriptor, StackPlan, String, String, Options)} of a deploy asking nothing beyond the descriptor. */
     public Plan plan(AppDescriptor descriptor, StackPlan plan, String version, String digest) {
+        return plan(descriptor, plan, version, digest, Options.DEFAULT);
+    }
+
+    /**
+     * Change sets per existing stack (deleted again), template resources for stacks still to create, the
+     * image the instances will run (kept, or refreshed when {@code options} ask) and the site files; a
+     * change to the database says whether the deploy refuses it.
+     */
+    public Plan plan(AppDescriptor descriptor, StackPlan plan, String version, String digest, Options options) {
         LiveStackPlanner planner = new LiveStackPlanner(TARGET, stacks, s3, progress, clock);
-        LiveStackPlanner.PlannedStacks planned = planner.stacks(plan, version, deployTime(BackendRelease.of(descriptor), outputs -> { }));
+        ImageChoice image = chooseImage(plan, options.refreshImage(), true);
+        progress.step("image", image.summary());
+        LiveStackPlanner.PlannedStacks planned = planner.stacks(plan, version,
+                deployTime(BackendRelease.of(descriptor), image, outputs -> { }), options.consent());
         List<PlannedChange> changes = new ArrayList<>(planned.changes());
+        changes.add(image.change(new TargetPlan(TARGET, clock).resource(plan.stack(COMPUTE), "image")));
         changes.addAll(planner.site(descriptor, planned.output(STATIC, SITE_BUCKET_OUTPUT), plan.stack(STATIC).region()));
         return planner.plan(descriptor, digest, changes, planned.fingerprints());
     }

@@ -2,10 +2,6 @@ package io.tierlift.aws.serverless;
 
 import io.tierlift.aws.secretsmanager.AppSecretSync;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tierlift.aws.DeployTimeValues;
 import io.tierlift.aws.LiveStackPlanner;
 import io.tierlift.aws.OfflineStackPlanner;
@@ -70,7 +66,6 @@ public final class AwsServerlessDeployer {
     static final String STATIC = StaticSiteStack.KEY;
     static final String FUNCTION_NAME_OUTPUT = "FunctionName";
     static final String API_DOMAIN_OUTPUT = "ApiDomainName";
-    static final String LOGICAL_REPLICATION_ON = "1";
     static final String LOGICAL_REPLICATION_OFF = "0";
     static final String CONFIGURATION_DIGEST = "function-configuration-digest";
     static final String LIVE_VERSION = "live-version";
@@ -90,7 +85,7 @@ public final class AwsServerlessDeployer {
     private final Progress progress;
     private final Clock clock;
     private final CfnJson json = new CfnJson();
-    private final ObjectMapper mapper = new ObjectMapper();
+    private final AuroraDataStack dataStack;
 
     public AwsServerlessDeployer(StackSet stackSet, Function<String, S3Client> s3, Function<AppDescriptor, LambdaPackage> packager,
                                  AppSecretSync appSecret, ReleaseInvoker release,
@@ -104,6 +99,7 @@ public final class AwsServerlessDeployer {
         this.invalidator = invalidator;
         this.progress = progress;
         this.clock = clock;
+        this.dataStack = new AuroraDataStack(stackSet.stacks(), progress);
     }
 
     /** What one deploy did. */
@@ -250,51 +246,15 @@ public final class AwsServerlessDeployer {
         };
     }
 
+    /** The live data stack's changes outside a deploy (logical replication, deletion protection). */
+    public AuroraDataStack dataStack() {
+        return dataStack;
+    }
+
     private Optional<String> liveParameter(StackSpec spec, String parameter) {
         return stackSet.stacks().status(spec.name(), spec.region())
                 .filter(live -> !"DELETE_COMPLETE".equals(live.status()))
                 .map(live -> live.parameters().get(parameter));
-    }
-
-    /** Whether the cluster's layout lets logical replication be off (no proxy) and the live data stack has it off. */
-    public boolean logicalReplicationOff(StackPlan plan) {
-        return logicalReplication(plan).map(on -> !on).orElse(false);
-    }
-
-    /** Whether the cluster's layout lets logical replication be off (no proxy) and the live data stack has it on. */
-    public boolean logicalReplicationOn(StackPlan plan) {
-        return logicalReplication(plan).orElse(false);
-    }
-
-    /** The live data stack's setting, when the layout has one (no proxy) and the stack exists. */
-    private Optional<Boolean> logicalReplication(StackPlan plan) {
-        StackSpec data = plan.stack(DATA);
-        if (!data.parameters().containsKey(DatabasePath.LOGICAL_REPLICATION_PARAMETER)) {
-            return Optional.empty();
-        }
-        return liveParameter(data, DatabasePath.LOGICAL_REPLICATION_PARAMETER).map(LOGICAL_REPLICATION_ON::equals);
-    }
-
-    /**
-     * Sets the data stack's logical replication parameter to 1 for a cluster that connects directly
-     * (so it could pause). The setting is static: it takes effect when the writer restarts, which is
-     * the caller's next step. Returns false when it was on already, or when the cluster's layout has
-     * it on always (behind the proxy).
-     */
-    public boolean turnOnLogicalReplication(StackPlan plan) {
-        if (!logicalReplicationOff(plan)) {
-            return false;
-        }
-        StackSpec data = plan.stack(DATA);
-        LiveStack live = stackSet.stacks().status(data.name(), data.region()).orElseThrow();
-        progress.step(data.name(), "turning logical replication on for the migration (the database cannot pause "
-                + "while it is on)");
-        Map<String, String> parameters = new java.util.LinkedHashMap<>(live.parameters());
-        parameters.put(DatabasePath.LOGICAL_REPLICATION_PARAMETER, LOGICAL_REPLICATION_ON);
-        Set<Capability> capabilities = data.capabilities().stream().map(Capability::fromValue).collect(Collectors.toSet());
-        stackSet.stacks().deploy(new StackRequest(data.name(), data.region(), json.write(data.template()), parameters,
-                live.tags(), live.terminationProtection(), capabilities));
-        return true;
     }
 
     /**
@@ -424,42 +384,9 @@ public final class AwsServerlessDeployer {
      */
     public List<String> destroy(StackPlan plan, boolean emptyBuckets, boolean liftProtection) {
         if (liftProtection) {
-            liftClusterDeletionProtection(plan.stack(DATA));
+            dataStack.liftClusterDeletionProtection(plan);
         }
         return stackSet.destroy(plan, Map.of(STATIC, StaticSiteStack.SITE_BUCKET, ARTIFACTS, ArtifactsStack.BUCKET_NAME),
                 emptyBuckets, liftProtection);
-    }
-
-    /**
-     * Updates the live data stack to its template with DeletionProtection off on the cluster, with the
-     * parameters and tags it has: through CloudFormation, so the stack stays the record of the cluster.
-     */
-    private void liftClusterDeletionProtection(StackSpec data) {
-        Optional<LiveStack> live = stackSet.stacks().status(data.name(), data.region())
-                .filter(l -> !"DELETE_COMPLETE".equals(l.status()));
-        if (live.isEmpty()) {
-            return;
-        }
-        ObjectNode template;
-        try {
-            template = (ObjectNode) mapper.readTree(json.write(data.template()));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-        boolean protectedCluster = false;
-        for (JsonNode resource : template.path("Resources")) {
-            JsonNode properties = resource.path("Properties");
-            if ("AWS::RDS::DBCluster".equals(resource.path("Type").asText()) && properties.path("DeletionProtection").asBoolean(false)) {
-                ((ObjectNode) properties).put("DeletionProtection", false);
-                protectedCluster = true;
-            }
-        }
-        if (!protectedCluster) {
-            return;
-        }
-        progress.step(data.name(), "turning the database's deletion protection off (--force-data-deletion)");
-        Set<Capability> capabilities = data.capabilities().stream().map(Capability::fromValue).collect(Collectors.toSet());
-        stackSet.stacks().deploy(new StackRequest(data.name(), data.region(), template.toString(), live.get().parameters(),
-                live.get().tags(), live.get().terminationProtection(), capabilities));
     }
 }

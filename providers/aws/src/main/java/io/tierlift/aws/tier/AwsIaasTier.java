@@ -8,6 +8,7 @@ import io.tierlift.aws.iaas.AwsIaasDeployer;
 import io.tierlift.aws.iaas.Ec2PrefixListLookup;
 import io.tierlift.aws.iaas.IaasStatus;
 import io.tierlift.aws.iaas.LiveResources;
+import io.tierlift.aws.iaas.SsmImageLookup;
 import io.tierlift.plan.Plan;
 import io.tierlift.provider.RenderProvider;
 import io.tierlift.provider.Target;
@@ -55,16 +56,19 @@ final class AwsIaasTier extends CloudFormationTier {
         if (request.offline()) {
             return withDeployer(deployer -> deployer.planOffline(descriptor, stackPlan(), request.digest()));
         }
-        return withDeployer(deployer -> deployer.plan(descriptor, stackPlan(), context.version(), request.digest()));
+        return withDeployer(deployer -> deployer.plan(descriptor, stackPlan(), context.version(), request.digest(),
+                new AwsIaasDeployer.Options(request.refreshImage(), false)));
     }
 
     @Override
     public DeployOutcome deploy(DeployRequest request) {
+        AwsIaasDeployer.Options options = new AwsIaasDeployer.Options(request.refreshImage(), request.allowDatabaseReplacement());
         return withDeployer((session, deployer) -> {
-            request.confirmOrCancel(() -> deployer.plan(descriptor, stackPlan(), context.version(), request.digest()));
-            AwsIaasDeployer.DeployReport report = deployer.deploy(descriptor, stackPlan(), context.version());
+            request.confirmOrCancel(() -> deployer.plan(descriptor, stackPlan(), context.version(), request.digest(), options));
+            AwsIaasDeployer.DeployReport report = deployer.deploy(descriptor, stackPlan(), context.version(), options);
             List<DeployOutcome.RecapRow> rows = new ArrayList<>(AwsRecap.stacks(report.stacksChanged()));
             rows.add(new DeployOutcome.RecapRow("release", report.releaseUploaded() ? "uploaded" : "unchanged"));
+            rows.add(new DeployOutcome.RecapRow("image", report.image().summary()));
             rows.add(AwsRecap.site(report.site().uploaded().size(), report.site().uploadedBytes(), report.staleDeleted()));
             rows.add(AwsRecap.cdn(report.invalidation()));
             rows.add(new DeployOutcome.RecapRow("api origin",
@@ -118,6 +122,6 @@ final class AwsIaasTier extends CloudFormationTier {
         AppSecretSync appSecret = new AppSecretSync(context.secretsFor(descriptor),
                 new SecretsManagerAppSecretWriter(clients::secretsManager), progress);
         return new AwsIaasDeployer(clients::cloudFormation, clients::s3, session.stacks, new Ec2PrefixListLookup(clients::ec2),
-                resources, session.invalidator, appSecret, progress, poll, session.deployerSettings.stackTimeout(), context.clock());
+                resources, session.invalidator, appSecret, new SsmImageLookup(clients::ssm), progress, poll, session.deployerSettings.stackTimeout(), context.clock());
     }
 }

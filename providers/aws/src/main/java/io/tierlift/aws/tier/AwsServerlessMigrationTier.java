@@ -95,7 +95,7 @@ public final class AwsServerlessMigrationTier implements MigrationTier {
     @Override
     public void allowLogicalReplication() {
         aws(() -> {
-            if (session.deployer().turnOnLogicalReplication(session.plan())) {
+            if (session.deployer().dataStack().turnOnLogicalReplication(session.plan())) {
                 writerRestart.restart(target(descriptor).region(), database().host());
             }
             return null;
@@ -104,7 +104,7 @@ public final class AwsServerlessMigrationTier implements MigrationTier {
 
     @Override
     public Optional<String> logicalReplicationChange() {
-        return aws(() -> session.deployer().logicalReplicationOff(session.plan())
+        return aws(() -> session.deployer().dataStack().logicalReplicationOff(session.plan())
                 ? Optional.of("turn logical replication on in the Aurora cluster (data stack parameter "
                         + DatabasePath.LOGICAL_REPLICATION_PARAMETER + " = 1), then restart its writer: about a minute without "
                         + "the database before the copy starts; the database does not pause while it stays on")

@@ -67,7 +67,7 @@ final class AwsServerlessTier extends CloudFormationTier {
      * database that does not pause.
      */
     private void warnIfThePauseCannotHappen(ServerlessSession session) {
-        if (session.deployer().logicalReplicationOn(session.plan())) {
+        if (session.deployer().dataStack().logicalReplicationOn(session.plan())) {
             context.progress().warn("aurora", "min_acu is 0 but the database will not pause: logical replication is on "
                     + "(a migration turned it on; data stack parameter " + DatabasePath.LOGICAL_REPLICATION_PARAMETER
                     + " = 1), and AWS does not auto-pause an Aurora writer with logical replication on");

@@ -56,7 +56,8 @@ public final class AwsTierFactories {
     }
 
     public TierFactory iaas() {
-        return new Factory(Target.AWS_IAAS, with(Operation.STATUS_JSON),
+        return new Factory(Target.AWS_IAAS, with(Operation.STATUS_JSON, Operation.REFRESH_IMAGE,
+                Operation.DEPLOY_ALLOW_DATABASE_REPLACEMENT),
                 scope -> new AwsIaasTier(context, scope, new AwsIaasRenderer(engine(), new CfnJson()), dnsRecords(),
                         OriginNameCheck.NameResolver.system()));
     }
@@ -71,9 +72,9 @@ public final class AwsTierFactories {
                         invokers));
     }
 
-    private static Set<Operation> with(Operation extra) {
+    private static Set<Operation> with(Operation... extra) {
         Set<Operation> operations = EnumSet.copyOf(COMMON);
-        operations.add(extra);
+        operations.addAll(List.of(extra));
         return Set.copyOf(operations);
     }
 

@@ -480,6 +480,12 @@ class StackDeployerWireMockTest {
 
     /** An update whose request carries a stack policy: the stack in UPDATE_COMPLETE, then the change set executed. */
     private void stubUpdate(String currentPolicyXml) {
+        stubUpdate(currentPolicyXml, List.of(ChangeXml.modify("Param", "AWS::SSM::Parameter", "False", "Value")), "UPDATE_COMPLETE");
+    }
+
+    /** The same update with these changes, ending in {@code endStatus} (UPDATE_ROLLBACK_COMPLETE: it failed and was rolled back). */
+    private void stubUpdate(String currentPolicyXml, List<ChangeXml> changes, String endStatus) {
+        wiremock.stubFor(action("DeleteChangeSet").willReturn(ok(empty("DeleteChangeSet"))));
         wiremock.stubFor(action("DescribeStacks").inScenario("update").whenScenarioStateIs(STARTED)
                 .willReturn(ok(describeStacks(StackXml.of(STACK, "UPDATE_COMPLETE")))));
         wiremock.stubFor(action("DescribeStackEvents").inScenario("update").whenScenarioStateIs(STARTED)
@@ -488,29 +494,149 @@ class StackDeployerWireMockTest {
         wiremock.stubFor(action("GetTemplate").willReturn(ok(getTemplate(TEMPLATE))));
         wiremock.stubFor(action("CreateChangeSet").willReturn(ok(createChangeSet(STACK, "tierlift-x"))));
         wiremock.stubFor(action("DescribeChangeSet").willReturn(ok(describeChangeSet(STACK, "tierlift-x", "CREATE_COMPLETE",
-                null, List.of(ChangeXml.modify("Param", "AWS::SSM::Parameter", "False", "Value")), null))));
+                null, changes, null))));
         wiremock.stubFor(action("GetStackPolicy").willReturn(ok(CfnXml.response("GetStackPolicy", currentPolicyXml))));
         wiremock.stubFor(action("SetStackPolicy").willReturn(ok(empty("SetStackPolicy"))));
         wiremock.stubFor(action("ExecuteChangeSet").inScenario("update").whenScenarioStateIs(STARTED)
                 .willReturn(ok(empty("ExecuteChangeSet"))).willSetStateTo("executed"));
         wiremock.stubFor(action("DescribeStacks").inScenario("update").whenScenarioStateIs("executed")
-                .willReturn(ok(describeStacks(StackXml.of(STACK, "UPDATE_COMPLETE")))));
+                .willReturn(ok(describeStacks(StackXml.of(STACK, endStatus)))));
+        EventXml end = endStatus.equals("UPDATE_COMPLETE")
+                ? EventXml.of("ev-3", "2026-11-21T09:36:30Z", STACK, STACK_TYPE, "UPDATE_COMPLETE")
+                : EventXml.of("ev-3", "2026-11-21T09:36:30Z", STACK, STACK_TYPE, endStatus);
+        List<EventXml> events = new ArrayList<>(List.of(end));
+        if (!endStatus.equals("UPDATE_COMPLETE")) {
+            events.add(EventXml.of("ev-2b", "2026-11-21T09:36:10Z", "Db", "AWS::RDS::DBInstance", "UPDATE_FAILED")
+                    .because("Resource handler returned message: \"DB instance class db.x9 is not supported\""));
+        }
+        events.add(EventXml.of("ev-2", "2026-11-21T09:36:00Z", STACK, STACK_TYPE, "UPDATE_IN_PROGRESS").because("User Initiated"));
+        events.add(EventXml.of("ev-1", "2026-11-21T09:35:30Z", STACK, STACK_TYPE, "UPDATE_COMPLETE"));
         wiremock.stubFor(action("DescribeStackEvents").inScenario("update").whenScenarioStateIs("executed")
-                .willReturn(ok(describeStackEvents(STACK, null,
-                        EventXml.of("ev-3", "2026-11-21T09:36:30Z", STACK, STACK_TYPE, "UPDATE_COMPLETE"),
-                        EventXml.of("ev-2", "2026-11-21T09:36:00Z", STACK, STACK_TYPE, "UPDATE_IN_PROGRESS").because("User Initiated"),
-                        EventXml.of("ev-1", "2026-11-21T09:35:30Z", STACK, STACK_TYPE, "UPDATE_COMPLETE")))));
+                .willReturn(ok(describeStackEvents(STACK, null, events.toArray(EventXml[]::new)))));
+    }
+
+    /** The policy bodies SetStackPolicy was sent, in order. */
+    private List<String> sentPolicies() {
+        List<String> out = new ArrayList<>();
+        for (ServeEvent event : wiremock.getAllServeEvents()) {
+            String body = event.getRequest().getBodyAsString();
+            if (body.matches("(.*&)?Action=SetStackPolicy(&.*)?")) {
+                for (String field : body.split("&")) {
+                    if (field.startsWith("StackPolicyBody=")) {
+                        out.add(java.net.URLDecoder.decode(field.substring("StackPolicyBody=".length()),
+                                java.nio.charset.StandardCharsets.UTF_8));
+                    }
+                }
+            }
+        }
+        Collections.reverse(out);
+        return out;
     }
 
     private static final String POLICY = "{\"Statement\":[{\"Effect\":\"Deny\",\"Principal\":\"*\","
             + "\"Action\":[\"Update:Replace\",\"Update:Delete\"],\"Resource\":[\"LogicalResourceId/Db\"]}]}";
+    private static final String CURRENT_POLICY = "<StackPolicyBody>" + POLICY.replace("\"", "&quot;") + "</StackPolicyBody>";
+    private static final String FLAG = "--allow-database-replacement";
+
+    private static StackRequest keepingDb(boolean consent) {
+        return request(false).withStackPolicy(java.util.Optional.of(StackPolicy.keeping(POLICY, List.of("Db"))
+                .withConsent(ReplacementConsent.by(FLAG, consent))));
+    }
+
+    @Test
+    void aChangeSetThatWouldReplaceTheKeptDatabaseIsRefusedBeforeItRunsNamingTheFlag() {
+        stubUpdate(CURRENT_POLICY, List.of(ChangeXml.modify("Db", "AWS::RDS::DBInstance", "True", "Engine"),
+                ChangeXml.modify("Param", "AWS::SSM::Parameter", "False", "Value")), "UPDATE_COMPLETE");
+        StackDeployer deployer = deployer();
+        ChangeSetPlan plan = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> deployer.plan(keepingDb(false)));
+
+        assertThatThrownBy(() -> deployer.execute(plan)).isInstanceOf(StackDeployException.class)
+                .hasMessage("stack notes-net: the change set would replace Db (AWS::RDS::DBInstance: Properties.Engine changes, "
+                        + "requires replacement), which the stack policy keeps; CloudFormation would fail the update and roll it "
+                        + "back, so nothing was executed. To replace it on purpose, losing the data it holds, deploy again with "
+                        + FLAG);
+        wiremock.verify(0, requested("ExecuteChangeSet"));
+        wiremock.verify(0, requested("SetStackPolicy"));
+        wiremock.verify(1, requested("DeleteChangeSet"));
+    }
+
+    @Test
+    void aChangeSetThatWouldDeleteTheKeptDatabaseIsRefusedToo() {
+        stubUpdate(CURRENT_POLICY, List.of(ChangeXml.remove("Db", "AWS::RDS::DBInstance")), "UPDATE_COMPLETE");
+        StackDeployer deployer = deployer();
+        ChangeSetPlan plan = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> deployer.plan(request(false)
+                .withStackPolicy(java.util.Optional.of(StackPolicy.keeping(POLICY, List.of("Db"))))));
+
+        assertThatThrownBy(() -> deployer.execute(plan)).isInstanceOf(StackDeployException.class)
+                .hasMessageContaining("would delete Db (AWS::RDS::DBInstance)")
+                .hasMessageEndingWith("Change the descriptor so that the database is updated in place");
+        wiremock.verify(0, requested("ExecuteChangeSet"));
+    }
+
+    @Test
+    void withConsentThePolicyIsLiftedForThatChangeSetAloneAndSetAgainAfter() {
+        stubUpdate(CURRENT_POLICY, List.of(ChangeXml.modify("Db", "AWS::RDS::DBInstance", "True", "Engine")), "UPDATE_COMPLETE");
+        StackDeployer deployer = deployer();
+        ChangeSetPlan plan = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> deployer.plan(keepingDb(true)));
+
+        DeployResult result = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> deployer.execute(plan));
+
+        assertThat(result.status()).isEqualTo("UPDATE_COMPLETE");
+        assertThat(actions()).containsSubsequence("SetStackPolicy", "ExecuteChangeSet", "SetStackPolicy");
+        assertThat(sentPolicies()).containsExactly(StackPolicy.ALLOW_ALL, POLICY);
+        assertThat(progress.lines()).anyMatch(l -> l.contains("stack policy lifted for this change set, which will replace Db"))
+                .anyMatch(l -> l.contains("stack policy restored"));
+    }
+
+    @Test
+    void withConsentThePolicyIsSetAgainWhenTheUpdateFailsAndRollsBack() {
+        stubUpdate(CURRENT_POLICY, List.of(ChangeXml.modify("Db", "AWS::RDS::DBInstance", "True", "Engine")),
+                "UPDATE_ROLLBACK_COMPLETE");
+        StackDeployer deployer = deployer();
+        ChangeSetPlan plan = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> deployer.plan(keepingDb(true)));
+
+        assertThatThrownBy(() -> assertTimeoutPreemptively(Duration.ofSeconds(20), () -> deployer.execute(plan)))
+                .isInstanceOf(StackDeployException.class).hasMessageContaining("UPDATE_ROLLBACK_COMPLETE");
+
+        assertThat(sentPolicies()).containsExactly(StackPolicy.ALLOW_ALL, POLICY);
+        assertThat(actions().get(actions().size() - 1)).isEqualTo("SetStackPolicy");
+    }
+
+    @Test
+    void withConsentThePolicyIsSetAgainWhenCloudFormationRefusesTheExecution() {
+        stubUpdate(CURRENT_POLICY, List.of(ChangeXml.modify("Db", "AWS::RDS::DBInstance", "True", "Engine")), "UPDATE_COMPLETE");
+        wiremock.stubFor(action("ExecuteChangeSet").inScenario("update").whenScenarioStateIs(STARTED)
+                .willReturn(status(400, error("Sender", "InvalidChangeSetStatus",
+                        "ChangeSet [tierlift-x] cannot be executed in its current status of [OBSOLETE]"))));
+        StackDeployer deployer = deployer();
+        ChangeSetPlan plan = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> deployer.plan(keepingDb(true)));
+
+        assertThatThrownBy(() -> deployer.execute(plan)).hasMessageContaining("OBSOLETE");
+
+        assertThat(sentPolicies()).containsExactly(StackPolicy.ALLOW_ALL, POLICY);
+    }
+
+    @Test
+    void aChangeThatMayReplaceTheKeptDatabaseRunsUnderThePolicyWithAWarning() {
+        stubUpdate(CURRENT_POLICY, List.of(ChangeXml.modify("Db", "AWS::RDS::DBInstance", "Conditional", "StorageType")),
+                "UPDATE_COMPLETE");
+        StackDeployer deployer = deployer();
+        ChangeSetPlan plan = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> deployer.plan(keepingDb(false)));
+
+        assertTimeoutPreemptively(Duration.ofSeconds(20), () -> deployer.execute(plan));
+
+        wiremock.verify(0, requested("SetStackPolicy"));
+        wiremock.verify(1, requested("ExecuteChangeSet"));
+        assertThat(progress.lines()).anyMatch(l -> l.contains("the change set may replace Db")
+                && l.contains("the stack policy fails the update and it is rolled back"));
+    }
 
     @Test
     void anUpdateSetsTheStackPolicyBeforeItsChangeSetRunsWhenTheStackLacksIt() {
         stubUpdate("");
         StackDeployer deployer = deployer();
         ChangeSetPlan plan = assertTimeoutPreemptively(Duration.ofSeconds(20),
-                () -> deployer.plan(request(false).withStackPolicy(java.util.Optional.of(POLICY))));
+                () -> deployer.plan(request(false).withStackPolicy(java.util.Optional.of(StackPolicy.keeping(POLICY, List.of("Db"))))));
 
         assertTimeoutPreemptively(Duration.ofSeconds(20), () -> deployer.execute(plan));
 
@@ -524,7 +650,7 @@ class StackDeployerWireMockTest {
         stubUpdate("<StackPolicyBody>" + POLICY.replace("\"", "&quot;") + "</StackPolicyBody>");
         StackDeployer deployer = deployer();
         ChangeSetPlan plan = assertTimeoutPreemptively(Duration.ofSeconds(20),
-                () -> deployer.plan(request(false).withStackPolicy(java.util.Optional.of(POLICY))));
+                () -> deployer.plan(request(false).withStackPolicy(java.util.Optional.of(StackPolicy.keeping(POLICY, List.of("Db"))))));
 
         assertTimeoutPreemptively(Duration.ofSeconds(20), () -> deployer.execute(plan));
 

@@ -62,6 +62,13 @@ class AwsIaasDeployerTest {
     private final FakeCloudFront cloudFront = new FakeCloudFront(journal);
     private final RecordingProgress progress = new RecordingProgress();
     private final List<String> prefixListRegions = new ArrayList<>();
+    /** The image Amazon's public SSM parameter names now; each lookup is recorded. */
+    private String newestImage = "ami-0aaaaaaaaaaaaaaa1";
+    private final List<String> imageLookups = new ArrayList<>();
+    private final ImageLookup images = (region, parameter) -> {
+        imageLookups.add(region + " " + parameter);
+        return newestImage;
+    };
     private AppDescriptor descriptor;
     private StackPlan plan;
     private AwsIaasDeployer deployer;
@@ -110,7 +117,7 @@ class AwsIaasDeployerTest {
         deployer = new AwsIaasDeployer(region -> cfn, region -> s3, stacks, region -> {
             prefixListRegions.add(region);
             return PREFIX_LIST_ID;
-        }, resources, invalidator, appSecret, progress, Duration.ofMillis(1), Duration.ofMinutes(1), clock);
+        }, resources, invalidator, appSecret, images, progress, Duration.ofMillis(1), Duration.ofMinutes(1), clock);
     }
 
     @Test
@@ -209,8 +216,11 @@ class AwsIaasDeployerTest {
                 String value = sent.get(entry.getKey());
                 if (entry.getValue() instanceof ParameterSource.DeployTime time) {
                     deployTime++;
-                    assertThat(value).as(spec.key() + "." + entry.getKey())
-                            .isEqualTo(time.name().equals("release-key") ? release.key() : PREFIX_LIST_ID);
+                    assertThat(value).as(spec.key() + "." + entry.getKey()).isEqualTo(switch (time.name()) {
+                        case "release-key" -> release.key();
+                        case "image-id" -> newestImage;
+                        default -> PREFIX_LIST_ID;
+                    });
                 } else if (entry.getValue() instanceof ParameterSource.StackOutput out) {
                     assertThat(value).isEqualTo(plan.stack(out.stackKey()).name() + ":" + out.outputName());
                 } else if (entry.getValue() instanceof ParameterSource.Literal literal) {
@@ -218,9 +228,89 @@ class AwsIaasDeployerTest {
                 }
             }
         }
-        assertThat(deployTime).as("the plan has both deploy-time parameters").isEqualTo(2);
+        assertThat(deployTime).as("the plan has its three deploy-time parameters").isEqualTo(3);
         assertThat(prefixListRegions).containsExactly("eu-west-1");
         assertThat(release.key()).matches("releases/[0-9a-f]{16}\\.tar\\.gz");
+    }
+
+    private static final String LATEST_IMAGE = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";
+
+    private String computeImage() {
+        return cfn.stacks.get(plan.stack("compute").name()).parameters().stream()
+                .filter(p -> p.parameterKey().equals("ImageId")).findFirst().orElseThrow().parameterValue();
+    }
+
+    @Test
+    void theFirstDeployGivesTheInstancesAmazonsNewestImageAndRecordsItInTheComputeStack() {
+        AwsIaasDeployer.DeployReport report = deployer.deploy(descriptor, plan, "1.2.3");
+
+        assertThat(computeImage()).isEqualTo("ami-0aaaaaaaaaaaaaaa1");
+        assertThat(imageLookups).containsExactly("eu-west-1 " + LATEST_IMAGE);
+        assertThat(report.image().summary()).isEqualTo("ami-0aaaaaaaaaaaaaaa1 (Amazon's newest, recorded for later deploys)");
+    }
+
+    @Test
+    void aRedeployKeepsTheImageTheInstancesRunWhenAmazonPublishesANewerOne() {
+        deployer.deploy(descriptor, plan, "1.2.3");
+        newestImage = "ami-0bbbbbbbbbbbbbbb2";
+        imageLookups.clear();
+        journal.clear();
+
+        AwsIaasDeployer.DeployReport again = deployer.deploy(descriptor, plan, "1.2.3");
+
+        assertThat(again.stacksChanged()).containsEntry("compute", false);
+        assertThat(journal).noneMatch(call -> call.startsWith("cfn:CreateStack"));
+        assertThat(computeImage()).isEqualTo("ami-0aaaaaaaaaaaaaaa1");
+        assertThat(imageLookups).as("keeping the running image needs no lookup").isEmpty();
+        assertThat(again.image().summary()).isEqualTo("ami-0aaaaaaaaaaaaaaa1 (kept)");
+    }
+
+    @Test
+    void planShowsTheKeptImageAndTheNewerOneARefreshWouldRollOnto() {
+        deployer.deploy(descriptor, plan, "1.2.3");
+        newestImage = "ami-0bbbbbbbbbbbbbbb2";
+
+        Plan result = deployer.plan(descriptor, plan, "1.2.3", "digest");
+
+        PlannedChange image = result.changes().stream().filter(c -> c.address().equals("aws-iaas.compute.image"))
+                .findFirst().orElseThrow();
+        assertThat(image.action()).isEqualTo(Action.NO_OP);
+        assertThat(image.summary()).isEqualTo("ami-0aaaaaaaaaaaaaaa1 (kept; Amazon's newest is ami-0bbbbbbbbbbbbbbb2: "
+                + "--refresh-image rolls the instances onto it)");
+        assertThat(result.hasChanges()).as("a newer image alone is no change").isFalse();
+        assertThat(progress.lines()).contains("image: " + image.summary());
+    }
+
+    @Test
+    void aRefreshTakesTheNewestImageAndThePlanSaysEveryInstanceIsReplaced() {
+        deployer.deploy(descriptor, plan, "1.2.3");
+        newestImage = "ami-0bbbbbbbbbbbbbbb2";
+
+        ImageChoice refresh = deployer.chooseImage(plan, true, false);
+
+        assertThat(refresh.imageId()).isEqualTo("ami-0bbbbbbbbbbbbbbb2");
+        assertThat(refresh.rolls()).isTrue();
+        PlannedChange change = refresh.change("aws-iaas.compute.image");
+        assertThat(change.action()).isEqualTo(Action.UPDATE);
+        assertThat(change.summary()).isEqualTo("refresh ami-0aaaaaaaaaaaaaaa1 -> ami-0bbbbbbbbbbbbbbb2");
+        assertThat(refresh.summary()).isEqualTo("ami-0bbbbbbbbbbbbbbb2 (refreshed from ami-0aaaaaaaaaaaaaaa1)");
+        newestImage = "ami-0aaaaaaaaaaaaaaa1";
+        assertThat(deployer.chooseImage(plan, true, false).change("a").action()).as("already the newest").isEqualTo(Action.NO_OP);
+    }
+
+    @Test
+    void aComputeStackMadeWithTheSsmParameterTypeKeepsTheImageCloudFormationResolvedIt() {
+        String compute = plan.stack("compute").name();
+        cfn.existing(compute, false, Map.of());
+        cfn.stacks.put(compute, cfn.stacks.get(compute).toBuilder().parameters(software.amazon.awssdk.services.cloudformation.model
+                .Parameter.builder().parameterKey("ImageId").parameterValue(LATEST_IMAGE).resolvedValue("ami-0ccccccccccccccc3")
+                .build()).build());
+
+        ImageChoice kept = deployer.chooseImage(plan, false, false);
+
+        assertThat(kept.imageId()).isEqualTo("ami-0ccccccccccccccc3");
+        assertThat(kept.rolls()).isFalse();
+        assertThat(imageLookups).isEmpty();
     }
 
     @Test
@@ -569,7 +659,7 @@ class AwsIaasDeployerTest {
                 d -> { }, Clock.systemUTC(), Duration.ofMillis(1), Duration.ZERO);
         AwsIaasDeployer quick = new AwsIaasDeployer(region -> cfn, region -> s3,
                 new StackDeployer(region -> cfn, DeployerSettings.defaults().withPollInterval(Duration.ofMillis(1)), progress,
-                        d -> { }, Clock.systemUTC()), region -> PREFIX_LIST_ID, impatient, null, null, progress,
+                        d -> { }, Clock.systemUTC()), region -> PREFIX_LIST_ID, impatient, null, null, images, progress,
                 Duration.ofMillis(1), Duration.ofMinutes(1), Clock.systemUTC());
 
         assertThatThrownBy(() -> quick.destroy(plan, true, true))

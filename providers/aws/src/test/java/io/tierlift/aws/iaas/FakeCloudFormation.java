@@ -16,6 +16,8 @@ import software.amazon.awssdk.services.cloudformation.model.DescribeStackResourc
 import software.amazon.awssdk.services.cloudformation.model.StackResource;
 import software.amazon.awssdk.services.cloudformation.model.DescribeStacksRequest;
 import software.amazon.awssdk.services.cloudformation.model.DescribeStacksResponse;
+import software.amazon.awssdk.services.cloudformation.model.GetTemplateRequest;
+import software.amazon.awssdk.services.cloudformation.model.GetTemplateResponse;
 import software.amazon.awssdk.services.cloudformation.model.Output;
 import software.amazon.awssdk.services.cloudformation.model.Parameter;
 import software.amazon.awssdk.services.cloudformation.model.Stack;
@@ -41,6 +43,8 @@ final class FakeCloudFormation implements CloudFormationClient {
     final Map<String, Stack> stacks = new LinkedHashMap<>();
     final Map<String, Map<String, String>> createdParameters = new LinkedHashMap<>();
     final Map<String, Map<String, String>> createdTags = new LinkedHashMap<>();
+    /** The template each CreateStack gave, by stack name: GetTemplate answers it, so an unchanged redeploy needs no change set. */
+    final Map<String, String> templates = new LinkedHashMap<>();
     /** Resource types by logical id, per stack, from the created templates; physical ids are "STACK:LOGICALID". */
     final Map<String, Map<String, String>> resources = new LinkedHashMap<>();
     final List<String> journal;
@@ -74,6 +78,7 @@ final class FakeCloudFormation implements CloudFormationClient {
         Map<String, String> tags = new TreeMap<>();
         request.tags().forEach(t -> tags.put(t.key(), t.value()));
         createdTags.put(request.stackName(), tags);
+        templates.put(request.stackName(), request.templateBody());
         Map<String, String> outputs = new TreeMap<>();
         try {
             JsonNode template = new ObjectMapper().readTree(request.templateBody());
@@ -90,7 +95,8 @@ final class FakeCloudFormation implements CloudFormationClient {
         }
         boolean fails = failCreateOf.contains(request.stackName());
         stacks.put(request.stackName(), stack(request.stackName(), fails ? "ROLLBACK_COMPLETE" : "CREATE_COMPLETE",
-                Boolean.TRUE.equals(request.enableTerminationProtection()), fails ? Map.of() : outputs, parameters));
+                Boolean.TRUE.equals(request.enableTerminationProtection()), fails ? Map.of() : outputs, parameters).toBuilder()
+                .tags(request.tags()).build());
         return CreateStackResponse.builder().stackId(id(request.stackName())).build();
     }
 
@@ -102,6 +108,15 @@ final class FakeCloudFormation implements CloudFormationClient {
             throw notFound(request.stackName());
         }
         return DescribeStacksResponse.builder().stacks(stack).build();
+    }
+
+    @Override
+    public GetTemplateResponse getTemplate(GetTemplateRequest request) {
+        String name = request.stackName().replaceFirst("^arn:.*:stack/([^/]+)/.*$", "$1");
+        if (!templates.containsKey(name)) {
+            throw notFound(request.stackName());
+        }
+        return GetTemplateResponse.builder().templateBody(templates.get(name)).build();
     }
 
     @Override

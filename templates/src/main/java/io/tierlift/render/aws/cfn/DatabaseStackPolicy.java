@@ -21,10 +21,15 @@ public final class DatabaseStackPolicy {
     private DatabaseStackPolicy() {
     }
 
+    /** The logical ids of {@code template}'s database resources: what the policy keeps, sorted. */
+    public static List<String> protectedResources(CfnTemplate template) {
+        return template.resources().stream().filter(r -> DATABASE_TYPES.contains(r.type()))
+                .map(CfnResource::logicalId).sorted().toList();
+    }
+
     /** The policy for {@code template}, empty when it has no database resource. */
     public static Optional<String> of(CfnTemplate template) {
-        List<String> databases = template.resources().stream().filter(r -> DATABASE_TYPES.contains(r.type()))
-                .map(CfnResource::logicalId).sorted().toList();
+        List<String> databases = protectedResources(template);
         if (databases.isEmpty()) {
             return Optional.empty();
         }

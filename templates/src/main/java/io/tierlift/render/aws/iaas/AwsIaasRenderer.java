@@ -32,6 +32,13 @@ import java.util.Map;
  * instances fetch theirs from Secrets Manager when they start.
  */
 public final class AwsIaasRenderer implements RenderProvider {
+    /** The compute stack's parameter holding the instances' image id. */
+    public static final String IMAGE_ID_PARAMETER = ComputeStack.IMAGE_PARAMETER;
+    /** The deploy-time value the deployer gives {@link #IMAGE_ID_PARAMETER}. */
+    public static final String IMAGE_ID_VALUE = ComputeStack.IMAGE_VALUE;
+    /** The public SSM parameter naming Amazon's newest Amazon Linux 2023 image. */
+    public static final String LATEST_IMAGE_PARAMETER = ComputeStack.LATEST_IMAGE;
+
     private final TemplateEngine engine;
     private final CfnJson json;
 

@@ -49,7 +49,9 @@ final class ComputeStack {
     static final String LIVE_STATUSES = "200,503";
     static final String APP_SECRET_PARAMETER = "AppSecretArn";
     static final String IMAGE_PARAMETER = "ImageId";
-    static final String DEFAULT_IMAGE = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";
+    /** The public SSM parameter naming Amazon's current Amazon Linux 2023 image. */
+    static final String LATEST_IMAGE = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";
+    static final String IMAGE_VALUE = "image-id";
     static final String ASG = "AppAutoScalingGroup";
     /** How long one new instance may take to install, start and pass its health check. */
     static final String SIGNAL_TIMEOUT = "PT15M";
@@ -112,9 +114,13 @@ final class ComputeStack {
                     "Secret with the app's secret environment variables (data stack)")));
             sources.put(APP_SECRET_PARAMETER, new ParameterSource.StackOutput(DataStack.KEY, AppSecret.OUTPUT));
         }
-        JsonNode image = t.parameter(IMAGE_PARAMETER, CfnParameter.of("AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>",
-                "Public SSM parameter naming the current Amazon Linux 2023 image").withDefault(DEFAULT_IMAGE));
-        sources.put(IMAGE_PARAMETER, new ParameterSource.Literal(DEFAULT_IMAGE));
+        // A plain image id, not the SSM parameter type: CloudFormation would resolve that again on every
+        // update and roll the whole fleet whenever Amazon publishes a new image. The deployer keeps the
+        // image the stack runs and takes the parameter's newest one only on a first deploy or when asked.
+        JsonNode image = t.parameter(IMAGE_PARAMETER, CfnParameter.of("AWS::EC2::Image::Id",
+                "Amazon Linux 2023 image of the instances; a new one rolls the instances"));
+        sources.put(IMAGE_PARAMETER, new ParameterSource.DeployTime(IMAGE_VALUE, "the image the compute stack runs; "
+                + "on its first deploy, or with --refresh-image, the one SSM parameter " + LATEST_IMAGE + " names"));
 
         String logGroupName = "/tierlift/" + names.prefix() + "/app";
         CfnResource logGroup = t.add(CfnResource.of("AppLogGroup", "AWS::Logs::LogGroup", props()

@@ -51,6 +51,16 @@ class DatabaseStackPolicyTest {
     }
 
     @Test
+    void theResourcesItKeepsAreTheOnesItsDenyStatementNames() throws Exception {
+        StackPlan plan = new AwsServerlessRenderer().plan(TestDescriptors.load("serverless-example.yaml"));
+        JsonNode deny = policyOf(plan, "data").path("Statement").get(0);
+        assertThat(DatabaseStackPolicy.protectedResources(plan.stack("data").template()))
+                .isNotEmpty()
+                .map(id -> "LogicalResourceId/" + id).containsExactlyElementsOf(texts(deny.path("Resource")));
+        assertThat(DatabaseStackPolicy.protectedResources(plan.stack("network").template())).isEmpty();
+    }
+
+    @Test
     void aStackWithoutADatabaseHasNoPolicy() {
         StackPlan plan = new AwsIaasRenderer().plan(TestDescriptors.load("iaas-example.yaml"));
         assertThat(DatabaseStackPolicy.of(plan.stack("network").template())).isEmpty();

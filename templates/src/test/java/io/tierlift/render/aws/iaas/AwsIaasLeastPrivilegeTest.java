@@ -146,7 +146,7 @@ class AwsIaasLeastPrivilegeTest {
         });
         assertThat(data.path("ImageId").path("Ref").asText()).isEqualTo(ComputeStack.IMAGE_PARAMETER);
         assertThat(stacks.template("compute").path("Parameters").path(ComputeStack.IMAGE_PARAMETER).path("Type").asText())
-                .isEqualTo("AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>");
+                .isEqualTo("AWS::EC2::Image::Id");
     }
 
     @ParameterizedTest

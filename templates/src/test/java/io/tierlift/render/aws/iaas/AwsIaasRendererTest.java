@@ -114,9 +114,24 @@ class AwsIaasRendererTest {
                 .contains("\"ParameterValue\": \"{{tierlift:stack-output:notes-default-iaas-waf:WebAclArn}}\"");
         assertThat(stacks.text("compute.parameters.json"))
                 .contains("\"ParameterValue\": \"{{tierlift:deploy-time:release-key}}\"")
-                .contains("\"ParameterValue\": \"/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64\"");
+                .contains("\"ParameterValue\": \"{{tierlift:deploy-time:image-id}}\"");
         assertThat(stacks.text("network.parameters.json"))
                 .contains("\"ParameterValue\": \"{{tierlift:deploy-time:cloudfront-prefix-list-id}}\"");
+    }
+
+    @Test
+    void theImageIsAPlainImageIdTheDeployerKeepsNotAnSsmParameterCloudFormationResolvesOnEveryUpdate() {
+        StackSpec compute = renderer.plan(IaasCases.EXAMPLE.descriptor()).stack("compute");
+        JsonNode parameter = new RenderedStacks(IaasCases.EXAMPLE.render()).template("compute").path("Parameters")
+                .path(AwsIaasRenderer.IMAGE_ID_PARAMETER);
+        assertThat(parameter.path("Type").asText()).isEqualTo("AWS::EC2::Image::Id");
+        assertThat(parameter.has("Default")).as("no value but the one the deployer gives").isFalse();
+        assertThat(compute.parameters().get(AwsIaasRenderer.IMAGE_ID_PARAMETER))
+                .isEqualTo(new ParameterSource.DeployTime(AwsIaasRenderer.IMAGE_ID_VALUE, "the image the compute stack runs; "
+                        + "on its first deploy, or with --refresh-image, the one SSM parameter "
+                        + AwsIaasRenderer.LATEST_IMAGE_PARAMETER + " names"));
+        assertThat(AwsIaasRenderer.LATEST_IMAGE_PARAMETER)
+                .isEqualTo("/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64");
     }
 
     @Test
