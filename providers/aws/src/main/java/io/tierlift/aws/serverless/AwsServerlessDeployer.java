@@ -108,10 +108,9 @@ public final class AwsServerlessDeployer {
             }
         });
         Map<String, Map<String, String>> outputs = deployed.outputs();
-        Optional<ReleaseInvoker.ReleaseOutcome> outcome = Optional.empty();
-        if (descriptor.backend().releaseCommand().isPresent()) {
-            outcome = Optional.of(runReleaseCommand(descriptor, plan, outputs));
-        }
+        // Invoked even without a release command: the release step also sets up the app's database role.
+        ReleaseInvoker.ReleaseOutcome ran = runReleaseCommand(descriptor, plan, outputs);
+        Optional<ReleaseInvoker.ReleaseOutcome> outcome = descriptor.backend().releaseCommand().map(command -> ran);
         StackSet.SiteUpload site = stackSet.syncSite(descriptor, StackSet.output(plan, outputs, STATIC, StaticSiteStack.SITE_BUCKET),
                 plan.stack(STATIC).region(), invalidator, StackSet.output(plan, outputs, STATIC, StaticSiteStack.DISTRIBUTION_ID));
         return new DeployReport(deployed.changed(), built.key(), uploaded.get(), secretWritten.get(), outcome, site);
@@ -138,8 +137,9 @@ public final class AwsServerlessDeployer {
     private ReleaseInvoker.ReleaseOutcome runReleaseCommand(AppDescriptor descriptor, StackPlan plan,
                                                             Map<String, Map<String, String>> outputs) {
         String function = StackSet.output(plan, outputs, API, FUNCTION_NAME_OUTPUT);
-        progress.step("lambda", "running the release command '" + descriptor.backend().releaseCommand().orElseThrow()
-                + "' in " + function);
+        progress.step("lambda", descriptor.backend().releaseCommand()
+                .map(command -> "setting up the app's database role and running the release command '" + command + "'")
+                .orElse("setting up the app's database role") + " in " + function);
         ReleaseInvoker.ReleaseOutcome outcome = release.run(plan.stack(API).region(), function);
         String output = outcome.output().stripTrailing();
         if (!output.isEmpty()) {
