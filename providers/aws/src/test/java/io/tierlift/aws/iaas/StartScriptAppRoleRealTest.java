@@ -175,7 +175,7 @@ class StartScriptAppRoleRealTest {
         assertThat(env.path("env").path("NOTES_API_TOKEN").asText()).isEqualTo("token-123");
         assertThat(env.path("env").path("NOTES_PAGE_SIZE").asText()).isEqualTo("50");
         assertThat(env.path("env").has("UNDECLARED")).as("only declared secret names are taken").isFalse();
-        assertThat(log()).contains("skipped 0001_create_notes (already applied)").doesNotContain(APP_PASSWORD, MASTER_PASSWORD);
+        assertThat(log()).contains("applied 0001_create_notes").doesNotContain(APP_PASSWORD, MASTER_PASSWORD);
         List<Path> after = filesIn(dir);
         after.removeAll(List.of(seen, dir.resolve("launcher.log"), dir.resolve("secret-reads.log")));
         assertThat(after).as("files besides the stand-in's and the logs: the start script writes none").isEqualTo(before);
