@@ -11,12 +11,17 @@ Rendered by tierlift. Lambda calls handler(event, context):
   UpdateFunctionConfiguration while a migration stops writes), every HTTP request gets 503 with
   the maintenance page: the app and the database are not touched.
 
-At cold start, before the app is imported, DATABASE_URL is built from the database secret
-(Secrets Manager; the function's environment holds its ARN, never its value) and the app's
-secret variables are read from their secret. Values already in the environment are left alone,
-which is how local tests run it.
+At cold start, before the app is imported, DATABASE_URL is built from the secret of the app's own
+database role (Secrets Manager; the function's environment holds its ARN, never its value) and the
+app's secret variables are read from their secret. When the database refuses that password, the
+connection is retried once with the secret read again. The release command's event first sets up
+the app's role as the master user (whose secret RDS rotates, read fresh each time), then runs the
+command as the app's role. Values already in the environment are left alone, which is how local
+tests run it.
 """
 import base64
+import hashlib
+import hmac
 import importlib
 import io
 import json
@@ -25,6 +30,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import traceback
 import urllib.parse
@@ -33,9 +39,6 @@ WSGI_MODULE = "notes.app"
 WSGI_ATTRIBUTE = "app"
 RELEASE_COMMAND = "python -m notes.migrate"
 
-# RDS rotates the database password; a warm instance reads the secret again after this long so
-# that it does not keep connecting with a password the proxy no longer accepts.
-SECRET_MAX_AGE_SECONDS = 300
 # Lambda ends an invocation at its timeout; the release command is stopped a little earlier so
 # that its output still comes back.
 RELEASE_COMMAND_MARGIN_SECONDS = 2
@@ -47,7 +50,7 @@ MAINTENANCE_VARIABLE = "TIERLIFT_MAINTENANCE"
 MAINTENANCE_PAGE = "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>notes: down for maintenance</title>\n<style>\nbody { font-family: system-ui, sans-serif; max-width: 36rem; margin: 15vh auto; padding: 0 1rem; color: #222; }\nh1 { font-size: 1.5rem; }\n</style>\n</head>\n<body>\n<h1>notes is down for maintenance</h1>\n<p>We are making changes and will be back shortly. Please try again in a few minutes.</p>\n</body>\n</html>\n"
 
 _secrets_client = None
-_database = {"from_secret": False, "loaded_at": 0.0}
+_app_database_url = None
 
 
 def log(message):
@@ -66,8 +69,134 @@ def read_secret(arn):
     return json.loads(_secrets_client.get_secret_value(SecretId=arn)["SecretString"])
 
 
+# The app's own database role (both AWS tiers). The app never connects as the master, whose password RDS
+# rotates: the release step, as the master, keeps a role with its own secret that owns the schema public
+# and its objects, and the app connects as that role.
+APP_ROLE = "notes_app"
+APP_ROLE_SQL = "\"notes_app\""
+ROLE_LOCK_KEY = 0x746C726F6C65
+# A refused password makes a process read the secret again, then at most this often while it stays refused.
+SECRET_REREAD_SECONDS = 10
+MASTER_OWNED = [("TABLE", "pg_class", "oid::regclass", "relnamespace", "relowner", "relkind IN ('r','p','f')"),
+                ("VIEW", "pg_class", "oid::regclass", "relnamespace", "relowner", "relkind = 'v'"),
+                ("MATERIALIZED VIEW", "pg_class", "oid::regclass", "relnamespace", "relowner", "relkind = 'm'"),
+                ("SEQUENCE", "pg_class", "oid::regclass", "relnamespace", "relowner", "relkind = 'S'"),
+                ("ROUTINE", "pg_proc", "oid::regprocedure", "pronamespace", "proowner", "prokind IN ('f','p')"),
+                ("TYPE", "pg_type", "oid::regtype", "typnamespace", "typowner", "typtype IN ('e','d','r')")]
+
+
+def database_driver(required=True):
+    for name in ("psycopg2", "psycopg"):
+        try:
+            return importlib.import_module(name)
+        except ImportError:
+            pass
+    if required:
+        raise SystemExit("the app's Python has neither psycopg2 nor psycopg, which set up its database role")
+
+
+def scram_verifier(password):
+    """What pg_authid stores: the server gets this, never the password (no log can show it)."""
+    if not password.isascii():
+        # PostgreSQL would SASLprep it first; the generated password is letters and digits.
+        raise SystemExit("the app's database password must be ASCII")
+    salt = os.urandom(16)
+    salted = hashlib.pbkdf2_hmac("sha256", password.encode(), salt, 4096)
+    key = lambda name: hmac.new(salted, name, "sha256").digest()
+    b64 = lambda data: base64.b64encode(data).decode()
+    return "SCRAM-SHA-256$4096:%s$%s:%s" % (b64(salt), b64(hashlib.sha256(key(b"Client Key")).digest()), b64(key(b"Server Key")))
+
+
+def ensure_app_role(master_url, secret):
+    """As the master: the role with the secret's password, owning the schema public and its objects."""
+    if secret.get("username") != APP_ROLE:
+        raise SystemExit("the app's database secret is for " + repr(secret.get("username")) + ", not " + APP_ROLE)
+    conn = database_driver().connect(master_url)
+    try:
+        with conn.cursor() as cur:
+            sql = cur.execute
+            sql("SELECT pg_advisory_xact_lock(%s)", (ROLE_LOCK_KEY,))
+            sql("SELECT 1 FROM pg_roles WHERE rolname = %s", (APP_ROLE,))
+            # A new role has no privilege beyond logging in (and only a superuser may name the attributes in ALTER).
+            sql(("ALTER" if cur.fetchone() else "CREATE") + " ROLE " + APP_ROLE_SQL
+                + " LOGIN PASSWORD '" + scram_verifier(secret["password"]) + "'")
+            # Membership lets the master hand objects over, and keeps its access for migrations and backups.
+            sql("GRANT " + APP_ROLE_SQL + " TO CURRENT_USER")
+            sql("SELECT pg_has_role(nspowner, 'MEMBER') FROM pg_namespace WHERE nspname = 'public'")
+            if cur.fetchone()[0]:
+                sql("ALTER SCHEMA public OWNER TO " + APP_ROLE_SQL)
+                sql("REVOKE CREATE ON SCHEMA public FROM PUBLIC")
+            else:  # before PostgreSQL 15, public belongs to the bootstrap superuser
+                sql("GRANT USAGE, CREATE ON SCHEMA public TO " + APP_ROLE_SQL)
+            # What the master creates later (a migration's restore) stays usable until the next release step.
+            for kind in ("TABLES", "SEQUENCES", "FUNCTIONS", "TYPES"):
+                sql("ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT ALL ON " + kind + " TO " + APP_ROLE_SQL)
+            # Deploys from before the app had its role left the master owning its objects. Tables first:
+            # their sequences go with them.
+            for kind, catalog, name, schema, owner, which in MASTER_OWNED:
+                sql("SELECT %s::text FROM %s WHERE %s = 'public'::regnamespace AND %s AND %s = "
+                    "(SELECT oid FROM pg_roles WHERE rolname = current_user)" % (name, catalog, schema, which, owner))
+                for (found,) in cur.fetchall():
+                    sql("ALTER " + kind + " " + found + " OWNER TO " + APP_ROLE_SQL)
+        conn.commit()
+    finally:
+        conn.close()
+
+
+def is_authentication_failure(exc):
+    code = getattr(exc, "pgcode", None) or getattr(exc, "sqlstate", None)
+    return code in ("28P01", "28000") or "password authentication failed" in str(exc)
+
+
+class AppDatabaseUrl:
+    """DATABASE_URL from the app role's secret. A URL handed out here is replaced by the newest when the app
+    connects, and a refused password reads the secret again and retries that connection once."""
+
+    def __init__(self, read_url, variables):
+        self.read_url, self.variables, self.issued, self.lock = read_url, variables, set(), threading.Lock()
+        self.reread_at = None
+
+    def set(self, url):
+        self.issued.add(url)
+        self.current = url
+        for name in self.variables:
+            os.environ[name] = url
+
+    def reread(self, refused):
+        with self.lock:
+            now = time.monotonic()
+            if self.current == refused and (self.reread_at is None or now - self.reread_at >= SECRET_REREAD_SECONDS):
+                self.reread_at = now
+                self.set(self.read_url())
+            return self.current != refused
+
+    def wrap(self, driver):
+        connect = driver.connect
+
+        def connect_as_app(*args, **kwargs):
+            key = 0 if args else ("dsn" if "dsn" in kwargs else "conninfo")
+            if (args[0] if args else kwargs.get(key)) not in self.issued:
+                return connect(*args, **kwargs)
+            args = list(args)
+            for attempt in (1, 2):
+                url = self.current
+                if args:
+                    args[0] = url
+                else:
+                    kwargs[key] = url
+                try:
+                    return connect(*args, **kwargs)
+                except driver.OperationalError as exc:
+                    if attempt == 2 or not is_authentication_failure(exc) or not self.reread(url):
+                        raise
+                    print("tierlift: the database refused the app role's password; retrying with its secret's",
+                          file=sys.stderr, flush=True)
+
+        driver.connect = connect_as_app
+
+
 def database_url(secret):
-    """A libpq URL for the RDS Proxy from an RDS-managed secret ({"username", "password"})."""
+    """A libpq URL for the RDS Proxy from a database secret ({"username", "password"})."""
     user = urllib.parse.quote(secret["username"], safe="")
     password = urllib.parse.quote(secret["password"], safe="")
     host = os.environ["TIERLIFT_DB_HOST"]
@@ -77,18 +206,8 @@ def database_url(secret):
     return "postgresql://" + user + ":" + password + "@" + host + ":" + port + "/" + name + "?sslmode=require"
 
 
-def load_database_url():
-    os.environ["DATABASE_URL"] = database_url(read_secret(os.environ["TIERLIFT_DB_SECRET_ARN"]))
-    _database["loaded_at"] = time.monotonic()
-
-
-def refresh_database_url():
-    if not _database["from_secret"] or time.monotonic() - _database["loaded_at"] < SECRET_MAX_AGE_SECONDS:
-        return
-    try:
-        load_database_url()
-    except Exception as exc:  # keep serving with the URL we have; the next request tries again
-        log("cannot read the database secret again, keeping the previous one: " + type(exc).__name__)
+def app_database_url():
+    return database_url(read_secret(os.environ["TIERLIFT_APP_DB_SECRET_ARN"]))
 
 
 def load_app_secrets():
@@ -105,9 +224,13 @@ def load_app_secrets():
 
 
 def configure():
-    if "DATABASE_URL" not in os.environ and os.environ.get("TIERLIFT_DB_SECRET_ARN"):
-        _database["from_secret"] = True
-        load_database_url()
+    global _app_database_url
+    if "DATABASE_URL" not in os.environ and os.environ.get("TIERLIFT_APP_DB_SECRET_ARN"):
+        _app_database_url = AppDatabaseUrl(app_database_url, ("DATABASE_URL",))
+        _app_database_url.set(app_database_url())
+        driver = database_driver(required=False)
+        if driver is not None:
+            _app_database_url.wrap(driver)
     load_app_secrets()
 
 
@@ -259,10 +382,23 @@ def remaining_seconds(context):
     return max(1.0, context.get_remaining_time_in_millis() / 1000.0 - RELEASE_COMMAND_MARGIN_SECONDS)
 
 
+def set_up_app_role():
+    """As the master, read fresh: RDS may have rotated its password since this environment started."""
+    app_db = read_secret(os.environ["TIERLIFT_APP_DB_SECRET_ARN"])
+    ensure_app_role(database_url(read_secret(os.environ["TIERLIFT_DB_SECRET_ARN"])), app_db)
+    _app_database_url.set(database_url(app_db))
+    log("the app's database role " + APP_ROLE + " is set up")
+
+
 def run_release_command(context):
+    # Without the master's secret (a local run with DATABASE_URL given), there is no role to set up.
+    if _app_database_url is not None and os.environ.get("TIERLIFT_DB_SECRET_ARN"):
+        try:
+            set_up_app_role()
+        except (Exception, SystemExit) as exc:
+            return {"exitCode": 1, "output": "cannot set up the app's database role: " + str(exc).strip(), "timedOut": False}
     if not RELEASE_COMMAND:
         return {"exitCode": 0, "output": "no release command is configured", "timedOut": False}
-    refresh_database_url()
     timeout = remaining_seconds(context)
     with tempfile.TemporaryDirectory(prefix="tierlift-bin-") as bin_dir:
         # The command says "python" as it would on an app host; here that is this very interpreter.
@@ -310,7 +446,6 @@ def handler(event, context):
         # Before anything reads the secret or reaches the app: no request writes while a
         # migration copies the data.
         return maintenance_response()
-    refresh_database_url()
     try:
         body = request_body(event)
         status, response_headers, payload = call_app(wsgi_environ(event, body))

@@ -148,10 +148,9 @@ public final class AwsServerlessDeployer {
             }
         });
         Map<String, Map<String, String>> outputs = deployed.outputs();
-        Optional<ReleaseInvoker.ReleaseOutcome> outcome = Optional.empty();
-        if (descriptor.backend().releaseCommand().isPresent()) {
-            outcome = Optional.of(runReleaseCommand(descriptor, plan, outputs));
-        }
+        // Invoked even without a release command: the release step also sets up the app's database role.
+        ReleaseInvoker.ReleaseOutcome ran = runReleaseCommand(descriptor, plan, outputs);
+        Optional<ReleaseInvoker.ReleaseOutcome> outcome = descriptor.backend().releaseCommand().map(command -> ran);
         AliasState alias = moveAliasToPublished(plan, version, built, before, outputs);
         StackSet.SiteUpload site = stackSet.syncSite(descriptor, StackSet.output(plan, outputs, STATIC, StaticSiteStack.SITE_BUCKET),
                 plan.stack(STATIC).region(), invalidator, StackSet.output(plan, outputs, STATIC, StaticSiteStack.DISTRIBUTION_ID));
@@ -285,9 +284,10 @@ public final class AwsServerlessDeployer {
     private ReleaseInvoker.ReleaseOutcome runReleaseCommand(AppDescriptor descriptor, StackPlan plan,
                                                             Map<String, Map<String, String>> outputs) {
         String function = StackSet.output(plan, outputs, API, ApiStack.RELEASE_FUNCTION_NAME);
-        progress.step("lambda", "running the release command '" + descriptor.backend().releaseCommand().orElseThrow()
-                + "' in " + function + " (the new code; alias " + ApiStack.ALIAS + " still serves version "
-                + StackSet.output(plan, outputs, API, ApiStack.LIVE_VERSION_PARAMETER) + ")");
+        progress.step("lambda", descriptor.backend().releaseCommand()
+                .map(command -> "setting up the app's database role and running the release command '" + command + "'")
+                .orElse("setting up the app's database role") + " in " + function + " (the new code; alias "
+                + ApiStack.ALIAS + " still serves version " + StackSet.output(plan, outputs, API, ApiStack.LIVE_VERSION_PARAMETER) + ")");
         ReleaseInvoker.ReleaseOutcome outcome = release.run(plan.stack(API).region(), function);
         String output = outcome.output().stripTrailing();
         if (!output.isEmpty()) {

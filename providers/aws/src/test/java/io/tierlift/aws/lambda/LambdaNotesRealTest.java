@@ -4,6 +4,7 @@ import io.tierlift.release.ProcessCommandRunner;
 import io.tierlift.release.PipSettings;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tierlift.model.AppDescriptor;
 import io.tierlift.provider.Progress;
 import io.tierlift.render.aws.serverless.LambdaAdapter;
@@ -54,6 +55,8 @@ class LambdaNotesRealTest {
     private static final Path RESOURCES = Path.of("src/test/resources/lambda");
     private static final String DB_PASSWORD = "p@ss:w/rd %?#é";
     private static final String DB_SECRET_ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!cluster-notes-AbCdEf";
+    private static final String APP_DB_SECRET_ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:notes-app-db-XyZ";
+    private static final String APP_DB_PASSWORD = "GeneratedLettersAndDigits0123456789abcd";
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private static Path work;
@@ -73,7 +76,8 @@ class LambdaNotesRealTest {
         unzip(built.zip(), task);
 
         postgres = LocalPostgres.start();
-        postgres.sql("CREATE ROLE notes LOGIN PASSWORD :'password';\nCREATE DATABASE notes OWNER notes;\n",
+        // As RDS makes its master user: no superuser, but it may create roles.
+        postgres.sql("CREATE ROLE notes LOGIN CREATEROLE PASSWORD :'password';\nCREATE DATABASE notes OWNER notes;\n",
                 "password=" + DB_PASSWORD);
 
         // The migrations, run straight from the unpacked package (the adapter runs them again below).
@@ -177,27 +181,70 @@ class LambdaNotesRealTest {
     }
 
     @Test
-    void withOnlyTheSecretsArnTheAdapterConnectsOverTlsAndRunsTheReleaseCommand() throws Exception {
+    void theReleaseEventSetsUpTheAppsOwnRoleAsTheMasterAndTheAppThenConnectsAsThatRoleOverTls() throws Exception {
+        Path secretsLog = work.resolve("secrets-release.log");
+        Map<String, String> env = secretEnvironment(secretsLog, MAPPER.createArrayNode().add(appDbSecret(APP_DB_PASSWORD)));
+
+        // Twice: the second release step finds the role there and only sets its password again.
+        Invocation run = invoke(env, RESOURCES.resolve("fake_boto3").toAbsolutePath(), "release-command", "release-command",
+                "health", "list-notes-limit");
+        for (int i = 0; i < 2; i++) {
+            JsonNode release = run.result(i);
+            assertThat(release.path("exitCode").asInt()).as("%s", release).isZero();
+            assertThat(release.path("timedOut").asBoolean()).isFalse();
+            assertThat(release.path("output").asText())
+                    .contains("skipped 0001_create_notes (already applied)", "skipped 0002_index_notes_created_at (already applied)");
+        }
+        run.response(2, 200);
+        assertThat(run.body(2).path("database").asText()).isEqualTo("ok");
+        run.response(3, 200);
+        // The tables the master's migrations made (as deploys did before the app had its role) are the app's now.
+        assertThat(postgres.query("notes", "SELECT string_agg(DISTINCT tableowner, ',') FROM pg_tables WHERE schemaname = 'public'"))
+                .isEqualTo("notes_app");
+        assertThat(postgres.query("notes", "SELECT rolsuper OR rolcreaterole OR rolcreatedb FROM pg_roles WHERE rolname = 'notes_app'"))
+                .isEqualTo("f");
+        assertThat(Files.readAllLines(secretsLog)).as("the app role's at cold start, then both for each release step")
+                .containsExactly(APP_DB_SECRET_ARN, APP_DB_SECRET_ARN, DB_SECRET_ARN, APP_DB_SECRET_ARN, DB_SECRET_ARN);
+    }
+
+    @Test
+    void aWarmEnvironmentWhosePasswordTheDatabaseRefusesReadsTheSecretAgainAndTheRequestSucceeds() throws Exception {
+        Path releaseLog = work.resolve("secrets-before.log");
+        Invocation release = invoke(secretEnvironment(releaseLog, MAPPER.createArrayNode().add(appDbSecret("NewAppPassword7"))),
+                RESOURCES.resolve("fake_boto3").toAbsolutePath(), "release-command");
+        assertThat(release.result(0).path("exitCode").asInt()).as("%s", release.result(0)).isZero();
+
+        // This environment read the secret before it changed: its first connection is refused.
+        Path secretsLog = work.resolve("secrets-warm.log");
+        Invocation run = invoke(secretEnvironment(secretsLog, MAPPER.createArrayNode()
+                        .add(appDbSecret("OldAppPassword3")).add(appDbSecret("NewAppPassword7"))),
+                RESOURCES.resolve("fake_boto3").toAbsolutePath(), "health", "create-note", "list-notes-limit");
+        run.response(0, 200);
+        assertThat(run.body(0).path("database").asText()).isEqualTo("ok");
+        run.response(1, 201);
+        run.response(2, 200);
+        assertThat(Files.readAllLines(secretsLog)).as("once at cold start, once after the refusal")
+                .containsExactly(APP_DB_SECRET_ARN, APP_DB_SECRET_ARN);
+        assertThat(run.log()).contains("the database refused the app role's password");
+    }
+
+    private static Map<String, String> secretEnvironment(Path secretsLog, JsonNode appDbSecrets) {
         Map<String, String> env = new HashMap<>();
         env.put("TIERLIFT_DB_SECRET_ARN", DB_SECRET_ARN);
+        env.put("TIERLIFT_APP_DB_SECRET_ARN", APP_DB_SECRET_ARN);
         env.put("TIERLIFT_DB_HOST", "127.0.0.1");
         env.put("TIERLIFT_DB_PORT", String.valueOf(postgres.port()));
         env.put("TIERLIFT_DB_NAME", "notes");
-        env.put("FAKE_SECRETS", MAPPER.createObjectNode().set(DB_SECRET_ARN,
-                MAPPER.createObjectNode().put("username", "notes").put("password", DB_PASSWORD)).toString());
-        Path secretsLog = work.resolve("secrets.log");
+        ObjectNode secrets = MAPPER.createObjectNode();
+        secrets.set(DB_SECRET_ARN, MAPPER.createObjectNode().put("username", "notes").put("password", DB_PASSWORD));
+        secrets.set(APP_DB_SECRET_ARN, appDbSecrets);
+        env.put("FAKE_SECRETS", secrets.toString());
         env.put("FAKE_SECRETS_LOG", secretsLog.toString());
+        return env;
+    }
 
-        Invocation run = invoke(env, RESOURCES.resolve("fake_boto3").toAbsolutePath(), "release-command", "health", "list-notes-limit");
-        JsonNode release = run.result(0);
-        assertThat(release.path("exitCode").asInt()).as("%s", release).isZero();
-        assertThat(release.path("timedOut").asBoolean()).isFalse();
-        assertThat(release.path("output").asText())
-                .contains("skipped 0001_create_notes (already applied)", "skipped 0002_index_notes_created_at (already applied)");
-        run.response(1, 200);
-        assertThat(run.body(1).path("database").asText()).isEqualTo("ok");
-        run.response(2, 200);
-        assertThat(Files.readAllLines(secretsLog)).as("one read, at cold start").containsExactly(DB_SECRET_ARN);
+    private static ObjectNode appDbSecret(String password) {
+        return MAPPER.createObjectNode().put("username", "notes_app").put("password", password);
     }
 
     @Test

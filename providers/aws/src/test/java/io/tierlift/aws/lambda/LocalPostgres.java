@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.fail;
  * {@code sslmode=require}, as the RDS Proxy demands). Run as the postgres user; stopped with
  * pg_ctl and its folder removed by {@link #close()}.
  */
-final class LocalPostgres implements AutoCloseable {
+public final class LocalPostgres implements AutoCloseable {
     static final String BIN = "/usr/lib/postgresql/15/bin/";
     private static final String RUNUSER = "/usr/sbin/runuser";
 
@@ -42,7 +42,7 @@ final class LocalPostgres implements AutoCloseable {
         this.port = port;
     }
 
-    static void requireTools() {
+    public static void requireTools() {
         for (String tool : List.of("initdb", "pg_ctl", "postgres", "psql")) {
             require(Path.of(BIN + tool), "postgresql-15");
         }
@@ -50,13 +50,13 @@ final class LocalPostgres implements AutoCloseable {
         require(Path.of("/usr/bin/openssl"), "openssl");
     }
 
-    static void require(Path program, String debianPackage) {
+    public static void require(Path program, String debianPackage) {
         if (!Files.isExecutable(program)) {
             fail(program + " is needed for this test; install the Debian package " + debianPackage);
         }
     }
 
-    static LocalPostgres start() throws IOException, InterruptedException {
+    public static LocalPostgres start() throws IOException, InterruptedException {
         Path root = Files.createTempDirectory("tl-lambda-pg-");
         LocalPostgres pg = new LocalPostgres(root, freePort());
         try {
@@ -68,7 +68,7 @@ final class LocalPostgres implements AutoCloseable {
         return pg;
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
@@ -99,7 +99,7 @@ final class LocalPostgres implements AutoCloseable {
     }
 
     /** Runs SQL as the superuser over the socket; psql variables ({@code -v name=value}) keep values out of the SQL text. */
-    void sql(String script, String... variables) throws IOException, InterruptedException {
+    public void sql(String script, String... variables) throws IOException, InterruptedException {
         List<String> argv = new ArrayList<>(List.of(BIN + "psql", "-X", "-q", "-h", sockets.toString(), "-p", String.valueOf(port),
                 "-U", "postgres", "-d", "postgres", "-v", "ON_ERROR_STOP=1"));
         for (String variable : variables) {
@@ -107,6 +107,12 @@ final class LocalPostgres implements AutoCloseable {
             argv.add(variable);
         }
         asPostgres(argv, script);
+    }
+
+    /** The rows of a query run as the superuser in one database, one line each, columns separated by '|'. */
+    public String query(String database, String query) throws IOException, InterruptedException {
+        return asPostgres(List.of(BIN + "psql", "-X", "-q", "-At", "-h", sockets.toString(), "-p", String.valueOf(port),
+                "-U", "postgres", "-d", database, "-v", "ON_ERROR_STOP=1", "-c", query), null).strip();
     }
 
     /** Stops the server (fast shutdown, by its data folder) and removes everything it had. */
@@ -129,13 +135,13 @@ final class LocalPostgres implements AutoCloseable {
         }
     }
 
-    private void asPostgres(List<String> argv, String stdin) throws IOException, InterruptedException {
+    private String asPostgres(List<String> argv, String stdin) throws IOException, InterruptedException {
         List<String> full = new ArrayList<>(List.of(RUNUSER, "-u", "postgres", "--"));
         full.addAll(argv);
-        run(full, stdin);
+        return run(full, stdin);
     }
 
-    private void run(List<String> argv, String stdin) throws IOException, InterruptedException {
+    private String run(List<String> argv, String stdin) throws IOException, InterruptedException {
         Path output = Files.createTempFile(root, "cmd-", ".out");
         ProcessBuilder builder = new ProcessBuilder(argv).directory(root.toFile()).redirectErrorStream(true)
                 .redirectOutput(output.toFile());
@@ -154,9 +160,10 @@ final class LocalPostgres implements AutoCloseable {
         Path log = logs.resolve("server.log");
         assertThat(process.exitValue()).as("%s failed:\n%s%s", argv, text,
                 Files.exists(log) ? "\nserver log:\n" + Files.readString(log) : "").isZero();
+        return text;
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }

@@ -48,6 +48,7 @@ final class ComputeStack {
     /** What the load balancer counts as a live app: healthy, or up with its database unreachable. */
     static final String LIVE_STATUSES = "200,503";
     static final String APP_SECRET_PARAMETER = "AppSecretArn";
+    static final String APP_DB_SECRET_PARAMETER = "AppDbSecretArn";
     static final String IMAGE_PARAMETER = "ImageId";
     /** The public SSM parameter naming Amazon's current Amazon Linux 2023 image. */
     static final String LATEST_IMAGE = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";
@@ -108,7 +109,10 @@ final class ComputeStack {
         JsonNode dbSecret = t.parameter(DB_SECRET_PARAMETER, CfnParameter.string(
                 "Secret with the database credentials, managed by RDS (data stack)"));
         sources.put(DB_SECRET_PARAMETER, new ParameterSource.StackOutput(DataStack.KEY, DataStack.DB_SECRET_ARN));
-        List<JsonNode> readableSecrets = new ArrayList<>(List.of(dbSecret));
+        JsonNode appDbSecret = t.parameter(APP_DB_SECRET_PARAMETER, CfnParameter.string(
+                "Secret with the app database role's credentials (data stack)"));
+        sources.put(APP_DB_SECRET_PARAMETER, new ParameterSource.StackOutput(DataStack.KEY, AppDbSecret.OUTPUT));
+        List<JsonNode> readableSecrets = new ArrayList<>(List.of(dbSecret, appDbSecret));
         if (appSecret) {
             readableSecrets.add(t.parameter(APP_SECRET_PARAMETER, CfnParameter.string(
                     "Secret with the app's secret environment variables (data stack)")));

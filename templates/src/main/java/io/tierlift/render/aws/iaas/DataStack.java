@@ -22,6 +22,9 @@ import static io.tierlift.render.aws.cfn.Props.props;
  * a parameter or a change set; instances read it at start. Snapshot on delete and on replacement,
  * so neither {@code destroy} nor a property change that forces a new instance loses data.
  *
+ * <p>The app connects as a role of its own, whose secret this stack creates with a generated
+ * password ({@link AppDbSecret}); the master's secret serves only the release step.
+ *
  * <p>When the app has secret environment variables, this stack also creates an empty secret that
  * the deployer fills with their resolved values before the compute stack starts instances.
  */
@@ -93,6 +96,7 @@ final class DataStack {
         t.output(DB_PORT, "Port of the database", db.att("Endpoint.Port"));
         t.output(DB_SECRET_ARN, "Secrets Manager secret RDS keeps the master user's credentials in",
                 db.att("MasterUserSecret.SecretArn"));
+        AppDbSecret.addTo(t, names, database);
         if (appSecrets) {
             AppSecret.addTo(t, names);
         }

@@ -28,9 +28,9 @@ import java.util.TreeMap;
  * </ul>
  * Keeping {@code Fn::Sub} to the header means the body may use {@code ${...}} freely.
  *
- * <p>Secrets never appear here: the start script reads the database password (and the app's
- * secret variables) from Secrets Manager each time the service starts, and passes them to
- * Gunicorn in its environment only.
+ * <p>Secrets never appear here: the start script reads the database passwords (the master's for
+ * the release step, the app role's for the app) and the app's secret variables from Secrets
+ * Manager each time the service starts, and passes them to Gunicorn in its environment only.
  */
 public final class UserData {
     /** EC2 refuses user data above 16 KB (before base64). */
@@ -109,9 +109,10 @@ public final class UserData {
                 appEnvFile);
         LauncherView launcher = new LauncherView(app.app(), layout.venv() + "/bin/gunicorn", gunicornConfig, appEnvFile,
                 app.database().name(), String.valueOf(app.database().port()), backend.secretEnvNames(),
-                backend.releaseCommand().orElse(""), layout.releaseDir(), layout.venv() + "/bin");
+                backend.releaseCommand().orElse(""), layout.releaseDir(), layout.venv() + "/bin",
+                AppDbSecret.role(app.database()), AppDbSecret.roleSql(app.database()));
         UnitView unit = new UnitView(app.app() + " API (Gunicorn)", app.app(), layout.releaseDir(), bootEnvFile,
-                layout.launcher(), logFile, seconds(backend.gracefulTimeout()) + 5);
+                layout.venv() + "/bin/python", layout.launcher(), logFile, seconds(backend.gracefulTimeout()) + 5);
         String python = "/usr/bin/python" + backend.python();
         BootScriptView body = new BootScriptView(
                 quote(inputs.autoScalingGroupLogicalId()),
@@ -147,6 +148,7 @@ public final class UserData {
                 + "TIERLIFT_RELEASE_KEY='${" + ComputeStack.RELEASE_KEY_PARAMETER + "}'\n"
                 + "TIERLIFT_DB_HOST='${" + ComputeStack.DB_HOST_PARAMETER + "}'\n"
                 + "TIERLIFT_DB_SECRET_ARN='${" + ComputeStack.DB_SECRET_PARAMETER + "}'\n"
+                + "TIERLIFT_APP_DB_SECRET_ARN='${" + ComputeStack.APP_DB_SECRET_PARAMETER + "}'\n"
                 + (inputs.hasAppSecret()
                 ? "TIERLIFT_APP_SECRET_ARN='${" + ComputeStack.APP_SECRET_PARAMETER + "}'\n"
                 : "TIERLIFT_APP_SECRET_ARN=''\n");
@@ -220,12 +222,12 @@ public final class UserData {
     /** View model of {@code app-start.py.ftl}; {@code releaseCommand} is empty when the app has none. */
     public record LauncherView(String app, String gunicorn, String gunicornConfig, String appEnvFile, String dbName,
                                String dbPort, List<String> secretNames, String releaseCommand, String releaseDir,
-                               String venvBin) {
+                               String venvBin, String appRole, String appRoleSql) {
     }
 
     /** View model of {@code app.service.unit.ftl}. */
     public record UnitView(String description, String user, String workingDirectory, String environmentFile,
-                           String launcher, String logFile, int stopTimeout) {
+                           String python, String launcher, String logFile, int stopTimeout) {
     }
 
 }

@@ -14,6 +14,7 @@ import io.tierlift.render.aws.cfn.CfnTemplate;
 import io.tierlift.render.aws.cfn.Fn;
 import io.tierlift.render.aws.cfn.Iam;
 import io.tierlift.render.aws.cfn.Props;
+import io.tierlift.render.aws.iaas.AppDbSecret;
 import io.tierlift.render.aws.iaas.AppSecret;
 import io.tierlift.render.aws.iaas.ArtifactsStack;
 import io.tierlift.render.aws.iaas.StackNames;
@@ -132,9 +133,13 @@ public final class ApiStack {
         JsonNode dbSecret = t.parameter("DbSecretArn", CfnParameter.string(
                 "Secret with the database credentials, managed by RDS (data stack)"));
         sources.put("DbSecretArn", new ParameterSource.StackOutput(AuroraStack.KEY, AuroraStack.DB_SECRET_ARN));
-        List<JsonNode> readableSecrets = new ArrayList<>(List.of(dbSecret));
+        JsonNode appDbSecret = t.parameter("AppDbSecretArn", CfnParameter.string(
+                "Secret with the app database role's credentials (data stack)"));
+        sources.put("AppDbSecretArn", new ParameterSource.StackOutput(AuroraStack.KEY, AppDbSecret.OUTPUT));
+        List<JsonNode> readableSecrets = new ArrayList<>(List.of(dbSecret, appDbSecret));
         Map<String, Object> tierlift = new LinkedHashMap<>();
         tierlift.put(LambdaEnvironment.DB_SECRET_ARN, dbSecret);
+        tierlift.put(LambdaEnvironment.APP_DB_SECRET_ARN, appDbSecret);
         tierlift.put(LambdaEnvironment.DB_HOST, dbHost);
         tierlift.put(LambdaEnvironment.DB_PORT, String.valueOf(databasePath.port(app.database().port())));
         tierlift.put(LambdaEnvironment.DB_NAME, app.database().name());

@@ -12,6 +12,7 @@ import io.tierlift.render.aws.cfn.CfnResource;
 import io.tierlift.render.aws.cfn.CfnTemplate;
 import io.tierlift.render.aws.cfn.Fn;
 import io.tierlift.render.aws.cfn.Props;
+import io.tierlift.render.aws.iaas.AppDbSecret;
 import io.tierlift.render.aws.iaas.AppSecret;
 import io.tierlift.render.aws.iaas.StackNames;
 
@@ -28,7 +29,8 @@ import static io.tierlift.render.aws.cfn.Props.props;
  * <ul>
  * <li>The cluster's master password is managed by RDS in Secrets Manager
  * ({@code ManageMasterUserPassword}): no password is ever in a template, a parameter or a change
- * set. The proxy authenticates clients against that secret and the function reads it at cold start.</li>
+ * set. It serves the release step only: the app connects as a role of its own, whose secret this
+ * stack generates ({@link AppDbSecret}). The proxy authenticates clients against both secrets.</li>
  * <li>One {@code db.serverless} writer; capacity between min_acu and max_acu. With min_acu 0 the
  * instance pauses after {@code seconds_until_auto_pause} without connections, which needs an
  * engine version that supports it (checked here, else the deploy would fail half-way).</li>
@@ -146,12 +148,13 @@ final class AuroraStack {
                 .onDeleteAndReplace("Delete"));
 
         JsonNode masterSecret = cluster.att("MasterUserSecret.SecretArn");
+        JsonNode appDbSecret = AppDbSecret.addTo(t, names, database).ref();
         if (path == DatabasePath.PROXY) {
             JsonNode proxyGroup = t.parameter("ProxySecurityGroupId", CfnParameter.of("AWS::EC2::SecurityGroup::Id",
                     "Security group of the proxy (network stack output " + ServerlessNetworkStack.PROXY_SECURITY_GROUP_ID + ")"));
             parameters.put("ProxySecurityGroupId", new ParameterSource.StackOutput(ServerlessNetworkStack.KEY,
                     ServerlessNetworkStack.PROXY_SECURITY_GROUP_ID));
-            CfnResource proxy = addProxy(t, subnets, proxyGroup, cluster, instance, masterSecret);
+            CfnResource proxy = addProxy(t, subnets, proxyGroup, cluster, instance, masterSecret, appDbSecret);
             t.output(APP_DB_HOST, "Host name of the RDS Proxy, which the function connects to", proxy.att("Endpoint"));
         } else {
             t.output(APP_DB_HOST, "Host name of the cluster's writer, which the function connects to (no proxy, so "
@@ -174,9 +177,11 @@ final class AuroraStack {
      * thousands of short-lived connections would exhaust a small Aurora instance, and it requires TLS.
      */
     private CfnResource addProxy(CfnTemplate.Builder t, JsonNode subnets, JsonNode proxyGroup, CfnResource cluster,
-                                 CfnResource instance, JsonNode masterSecret) {
+                                 CfnResource instance, JsonNode masterSecret, JsonNode appDbSecret) {
+        // The proxy admits a client only with a user and password from a secret in its Auth, and logs in to the
+        // database with them: the master (for the release step) and the app's own role.
         CfnResource proxyRole = t.add(CfnResource.of("ProxyRole", "AWS::IAM::Role", props()
-                .put("Description", names.prefix() + " RDS Proxy: reads the database secret")
+                .put("Description", names.prefix() + " RDS Proxy: reads the database secrets")
                 .put("AssumeRolePolicyDocument", props()
                         .put("Version", "2012-10-17")
                         .put("Statement", List.of(props()
@@ -186,23 +191,19 @@ final class AuroraStack {
                                 // Only RDS acting for this account may use the role.
                                 .put("Condition", props().put("StringEquals", Map.of("aws:SourceAccount", Fn.ref("AWS::AccountId")))))))
                 .put("Policies", List.of(props()
-                        .put("PolicyName", "read-database-secret")
+                        .put("PolicyName", "read-database-secrets")
                         .put("PolicyDocument", props()
                                 .put("Version", "2012-10-17")
                                 .put("Statement", List.of(props()
                                         .put("Sid", "ReadDatabaseSecret")
                                         .put("Effect", "Allow")
                                         .put("Action", "secretsmanager:GetSecretValue")
-                                        .put("Resource", masterSecret))))))));
+                                        .put("Resource", List.of(masterSecret, appDbSecret)))))))));
         CfnResource proxy = t.add(CfnResource.of("DbProxy", "AWS::RDS::DBProxy", props()
                 .put("DBProxyName", proxyName(names))
                 .put("EngineFamily", "POSTGRESQL")
                 .put("RoleArn", proxyRole.att("Arn"))
-                .put("Auth", List.of(props()
-                        .put("AuthScheme", "SECRETS")
-                        .put("SecretArn", masterSecret)
-                        .put("IAMAuth", "DISABLED")
-                        .put("ClientPasswordAuthType", "POSTGRES_SCRAM_SHA_256")))
+                .put("Auth", List.of(proxyAuth(masterSecret), proxyAuth(appDbSecret)))
                 .put("VpcSubnetIds", subnets)
                 .put("VpcSecurityGroupIds", List.of(proxyGroup))
                 .put("RequireTLS", true)
@@ -219,6 +220,14 @@ final class AuroraStack {
                 .put("DBClusterIdentifiers", List.of(cluster.ref()))
                 .put("ConnectionPoolConfigurationInfo", pool)).dependingOn(instance.logicalId()));
         return proxy;
+    }
+
+    private static Props proxyAuth(JsonNode secret) {
+        return props()
+                .put("AuthScheme", "SECRETS")
+                .put("SecretArn", secret)
+                .put("IAMAuth", "DISABLED")
+                .put("ClientPasswordAuthType", "POSTGRES_SCRAM_SHA_256");
     }
 
     /**

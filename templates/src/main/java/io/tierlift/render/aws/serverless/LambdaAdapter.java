@@ -2,6 +2,7 @@ package io.tierlift.render.aws.serverless;
 
 import io.tierlift.model.AppDescriptor;
 import io.tierlift.model.Backend;
+import io.tierlift.render.aws.iaas.AppDbSecret;
 import io.tierlift.render.engine.TemplateEngine;
 
 /**
@@ -40,7 +41,8 @@ public final class LambdaAdapter {
         String siteName = app.targets().awsServerless().flatMap(t -> t.domain()).orElse(app.app());
         return engine.render("aws/serverless/tierlift_lambda.py.ftl", new View(app.app(),
                 backend.wsgi().substring(0, colon), backend.wsgi().substring(colon + 1),
-                backend.releaseCommand().orElse(""), new io.tierlift.render.page.MaintenancePage(engine).render(app.app(), siteName)));
+                backend.releaseCommand().orElse(""), new io.tierlift.render.page.MaintenancePage(engine).render(app.app(), siteName),
+                AppDbSecret.role(app.database()), AppDbSecret.roleSql(app.database())));
     }
 
     /**
@@ -48,7 +50,9 @@ public final class LambdaAdapter {
      *
      * @param releaseCommand the command run with {@code sh -c}; empty when the app has none
      * @param maintenancePage the page answered while the function is in maintenance (the on-prem tier's page)
+     * @param appRole the app's own database role, and {@code appRoleSql} the same quoted for SQL
      */
-    public record View(String app, String wsgiModule, String wsgiAttribute, String releaseCommand, String maintenancePage) {
+    public record View(String app, String wsgiModule, String wsgiAttribute, String releaseCommand, String maintenancePage,
+                       String appRole, String appRoleSql) {
     }
 }

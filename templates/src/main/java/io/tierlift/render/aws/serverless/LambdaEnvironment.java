@@ -16,6 +16,7 @@ import java.util.TreeMap;
  */
 final class LambdaEnvironment {
     static final String DB_SECRET_ARN = "TIERLIFT_DB_SECRET_ARN";
+    static final String APP_DB_SECRET_ARN = "TIERLIFT_APP_DB_SECRET_ARN";
     static final String DB_HOST = "TIERLIFT_DB_HOST";
     static final String DB_PORT = "TIERLIFT_DB_PORT";
     static final String DB_NAME = "TIERLIFT_DB_NAME";

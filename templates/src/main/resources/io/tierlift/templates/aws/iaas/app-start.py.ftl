@@ -1,17 +1,23 @@
-#!/usr/bin/python3
-"""Starts the ${app} API: builds its environment, runs the release command, then becomes Gunicorn.
+"""Starts the ${app} API: builds its environment, runs the release step, then becomes Gunicorn.
 
-Rendered by tierlift. The database credentials (kept by RDS in Secrets Manager) and the app's
-secret variables are read at every start, so a restart picks up a rotated password, and are
-handed to the release command and Gunicorn in their environment only: they are never written
-to disk. The release command (database migrations) runs before this instance serves, so no
-instance of a release serves before its schema is there; it runs on every instance's start and
-is written to be repeatable and to serialise itself (the example's takes an advisory lock), so
-the first instance migrates and the others find nothing left to do.
+Rendered by tierlift; systemd runs it with the virtualenv's Python, which has the app's PostgreSQL
+driver. The secrets are read at every start and handed on in the environment only, never written
+to disk. The release step sets up the app's database role as the master, then runs the release
+command (migrations) as that role before this instance serves; it runs on every start and must be
+repeatable and serialise itself (the example's takes an advisory lock). Gunicorn's workers connect
+as the app's role and read its secret again when the database refuses the password.
 """
+import base64
+import hashlib
+import hmac
+import importlib
 import json
 import os
+import runpy
 import subprocess
+import sys
+import threading
+import time
 import urllib.parse
 
 GUNICORN = "${gunicorn}"
@@ -27,6 +33,8 @@ SECRET_NAMES = [
     "${name}",
 </#list>
 ]
+
+<#include "/aws/db-credentials.py.ftl">
 
 
 def read_secret(secret_id):
@@ -57,14 +65,23 @@ def main():
         if missing:
             raise SystemExit("the app secret lacks " + ", ".join(missing) + "; run tierlift deploy again")
         env.update({name: str(values[name]) for name in SECRET_NAMES})
-    db = read_secret(os.environ["TIERLIFT_DB_SECRET_ARN"])
-    credentials = urllib.parse.quote(db["username"], safe="") + ":" + urllib.parse.quote(db["password"], safe="")
+    app_db_secret = os.environ["TIERLIFT_APP_DB_SECRET_ARN"]
+    app_db = read_secret(app_db_secret)
+    ensure_app_role(database_url(read_secret(os.environ["TIERLIFT_DB_SECRET_ARN"])), app_db)
+    os.environ.update(env)
+    app_url = AppDatabaseUrl(lambda: database_url(read_secret(app_db_secret)), ("DATABASE_URL", "DATABASE_READ_URL"))
+    app_url.set(database_url(app_db))
+    run_release_command(dict(os.environ))
+    # Gunicorn runs in this process, so its workers inherit the driver that reads the secret again.
+    app_url.wrap(database_driver())
+    sys.argv = [GUNICORN, "--config", GUNICORN_CONFIG]
+    runpy.run_path(GUNICORN, run_name="__main__")
+
+
+def database_url(secret):
+    credentials = urllib.parse.quote(secret["username"], safe="") + ":" + urllib.parse.quote(secret["password"], safe="")
     # rds.force_ssl is on: connections without TLS are refused.
-    url = "postgresql://" + credentials + "@" + os.environ["TIERLIFT_DB_HOST"] + ":" + DB_PORT + "/" + DB_NAME + "?sslmode=require"
-    env["DATABASE_URL"] = url
-    env["DATABASE_READ_URL"] = url
-    run_release_command(env)
-    os.execve(GUNICORN, [GUNICORN, "--config", GUNICORN_CONFIG], env)
+    return "postgresql://" + credentials + "@" + os.environ["TIERLIFT_DB_HOST"] + ":" + DB_PORT + "/" + DB_NAME + "?sslmode=require"
 
 
 if __name__ == "__main__":

@@ -11,12 +11,17 @@ Rendered by tierlift. Lambda calls handler(event, context):
   UpdateFunctionConfiguration while a migration stops writes), every HTTP request gets 503 with
   the maintenance page: the app and the database are not touched.
 
-At cold start, before the app is imported, DATABASE_URL is built from the database secret
-(Secrets Manager; the function's environment holds its ARN, never its value) and the app's
-secret variables are read from their secret. Values already in the environment are left alone,
-which is how local tests run it.
+At cold start, before the app is imported, DATABASE_URL is built from the secret of the app's own
+database role (Secrets Manager; the function's environment holds its ARN, never its value) and the
+app's secret variables are read from their secret. When the database refuses that password, the
+connection is retried once with the secret read again. The release command's event first sets up
+the app's role as the master user (whose secret RDS rotates, read fresh each time), then runs the
+command as the app's role. Values already in the environment are left alone, which is how local
+tests run it.
 """
 import base64
+import hashlib
+import hmac
 import importlib
 import io
 import json
@@ -25,6 +30,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import traceback
 import urllib.parse
@@ -33,9 +39,6 @@ WSGI_MODULE = "${wsgiModule}"
 WSGI_ATTRIBUTE = "${wsgiAttribute}"
 RELEASE_COMMAND = "${releaseCommand}"
 
-# RDS rotates the database password; a warm instance reads the secret again after this long so
-# that it does not keep connecting with a password the proxy no longer accepts.
-SECRET_MAX_AGE_SECONDS = 300
 # Lambda ends an invocation at its timeout; the release command is stopped a little earlier so
 # that its output still comes back.
 RELEASE_COMMAND_MARGIN_SECONDS = 2
@@ -47,7 +50,7 @@ MAINTENANCE_VARIABLE = "TIERLIFT_MAINTENANCE"
 MAINTENANCE_PAGE = "${maintenancePage}"
 
 _secrets_client = None
-_database = {"from_secret": False, "loaded_at": 0.0}
+_app_database_url = None
 
 
 def log(message):
@@ -66,8 +69,11 @@ def read_secret(arn):
     return json.loads(_secrets_client.get_secret_value(SecretId=arn)["SecretString"])
 
 
+<#include "/aws/db-credentials.py.ftl">
+
+
 def database_url(secret):
-    """A libpq URL for the RDS Proxy from an RDS-managed secret ({"username", "password"})."""
+    """A libpq URL for the RDS Proxy from a database secret ({"username", "password"})."""
     user = urllib.parse.quote(secret["username"], safe="")
     password = urllib.parse.quote(secret["password"], safe="")
     host = os.environ["TIERLIFT_DB_HOST"]
@@ -77,18 +83,8 @@ def database_url(secret):
     return "postgresql://" + user + ":" + password + "@" + host + ":" + port + "/" + name + "?sslmode=require"
 
 
-def load_database_url():
-    os.environ["DATABASE_URL"] = database_url(read_secret(os.environ["TIERLIFT_DB_SECRET_ARN"]))
-    _database["loaded_at"] = time.monotonic()
-
-
-def refresh_database_url():
-    if not _database["from_secret"] or time.monotonic() - _database["loaded_at"] < SECRET_MAX_AGE_SECONDS:
-        return
-    try:
-        load_database_url()
-    except Exception as exc:  # keep serving with the URL we have; the next request tries again
-        log("cannot read the database secret again, keeping the previous one: " + type(exc).__name__)
+def app_database_url():
+    return database_url(read_secret(os.environ["TIERLIFT_APP_DB_SECRET_ARN"]))
 
 
 def load_app_secrets():
@@ -105,9 +101,13 @@ def load_app_secrets():
 
 
 def configure():
-    if "DATABASE_URL" not in os.environ and os.environ.get("TIERLIFT_DB_SECRET_ARN"):
-        _database["from_secret"] = True
-        load_database_url()
+    global _app_database_url
+    if "DATABASE_URL" not in os.environ and os.environ.get("TIERLIFT_APP_DB_SECRET_ARN"):
+        _app_database_url = AppDatabaseUrl(app_database_url, ("DATABASE_URL",))
+        _app_database_url.set(app_database_url())
+        driver = database_driver(required=False)
+        if driver is not None:
+            _app_database_url.wrap(driver)
     load_app_secrets()
 
 
@@ -259,10 +259,23 @@ def remaining_seconds(context):
     return max(1.0, context.get_remaining_time_in_millis() / 1000.0 - RELEASE_COMMAND_MARGIN_SECONDS)
 
 
+def set_up_app_role():
+    """As the master, read fresh: RDS may have rotated its password since this environment started."""
+    app_db = read_secret(os.environ["TIERLIFT_APP_DB_SECRET_ARN"])
+    ensure_app_role(database_url(read_secret(os.environ["TIERLIFT_DB_SECRET_ARN"])), app_db)
+    _app_database_url.set(database_url(app_db))
+    log("the app's database role " + APP_ROLE + " is set up")
+
+
 def run_release_command(context):
+    # Without the master's secret (a local run with DATABASE_URL given), there is no role to set up.
+    if _app_database_url is not None and os.environ.get("TIERLIFT_DB_SECRET_ARN"):
+        try:
+            set_up_app_role()
+        except (Exception, SystemExit) as exc:
+            return {"exitCode": 1, "output": "cannot set up the app's database role: " + str(exc).strip(), "timedOut": False}
     if not RELEASE_COMMAND:
         return {"exitCode": 0, "output": "no release command is configured", "timedOut": False}
-    refresh_database_url()
     timeout = remaining_seconds(context)
     with tempfile.TemporaryDirectory(prefix="tierlift-bin-") as bin_dir:
         # The command says "python" as it would on an app host; here that is this very interpreter.
@@ -310,7 +323,6 @@ def handler(event, context):
         # Before anything reads the secret or reaches the app: no request writes while a
         # migration copies the data.
         return maintenance_response()
-    refresh_database_url()
     try:
         body = request_body(event)
         status, response_headers, payload = call_app(wsgi_environ(event, body))

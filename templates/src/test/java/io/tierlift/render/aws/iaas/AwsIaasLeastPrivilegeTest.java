@@ -45,7 +45,7 @@ class AwsIaasLeastPrivilegeTest {
                 .isEqualTo("arn:${AWS::Partition}:s3:::${ArtifactBucketName}/releases/*");
         assertThat(statements.get(1).path("Action").asText()).isEqualTo("secretsmanager:GetSecretValue");
         assertThat(asList(statements.get(1).path("Resource"))).extracting(r -> r.path("Ref").asText())
-                .containsExactly("DbSecretArn", "AppSecretArn");
+                .containsExactly("DbSecretArn", "AppDbSecretArn", "AppSecretArn");
         assertThat(statements.get(2).path("Resource").path("Fn::GetAtt").get(0).asText()).isEqualTo("AppLogGroup");
     }
 

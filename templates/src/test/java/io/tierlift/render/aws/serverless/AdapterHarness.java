@@ -95,7 +95,6 @@ final class AdapterHarness {
             import json, sys, traceback
 
             task_root, fake_path, events_file, out_file = sys.argv[1:5]
-            max_age = sys.argv[5] if len(sys.argv) > 5 else ""
             sys.path.insert(0, fake_path)
             sys.path.insert(0, task_root)
 
@@ -112,8 +111,6 @@ final class AdapterHarness {
             result = {"importError": None, "results": []}
             try:
                 import tierlift_lambda
-                if max_age:
-                    tierlift_lambda.SECRET_MAX_AGE_SECONDS = float(max_age)
             except Exception as exc:
                 traceback.print_exc()
                 result["importError"] = str(exc)
@@ -130,7 +127,6 @@ final class AdapterHarness {
     private final Path task;
     private final Path fake;
     private final Map<String, String> env = new HashMap<>();
-    private String maxAge = "";
 
     AdapterHarness(Path root, String releaseCommand) throws IOException {
         this.root = root;
@@ -153,12 +149,6 @@ final class AdapterHarness {
 
     AdapterHarness env(String name, String value) {
         env.put(name, value);
-        return this;
-    }
-
-    /** Overrides the adapter's secret refresh interval, as if that much time had passed. */
-    AdapterHarness secretMaxAge(String seconds) {
-        maxAge = seconds;
         return this;
     }
 
@@ -199,9 +189,6 @@ final class AdapterHarness {
         // -S: no site-packages, so only the standard library and what the package holds can be imported.
         List<String> argv = new ArrayList<>(List.of(PYTHON, "-S", root.resolve("driver.py").toString(), task.toString(),
                 fake.toString(), eventsFile.toString(), outFile.toString()));
-        if (!maxAge.isEmpty()) {
-            argv.add(maxAge);
-        }
         ProcessBuilder builder = new ProcessBuilder(argv).redirectErrorStream(false)
                 .redirectOutput(root.resolve("stdout.txt").toFile()).redirectError(root.resolve("stderr.txt").toFile());
         builder.environment().keySet().removeIf(k -> k.startsWith("TIERLIFT_") || k.startsWith("DATABASE_") || k.startsWith("PYTHON"));

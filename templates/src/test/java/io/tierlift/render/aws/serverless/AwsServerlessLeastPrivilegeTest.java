@@ -51,9 +51,9 @@ class AwsServerlessLeastPrivilegeTest {
         assertThat(statements.get(0).path("Action").asText()).isEqualTo("secretsmanager:GetSecretValue");
         List<String> secrets = asList(statements.get(0).path("Resource")).stream().map(r -> r.path("Ref").asText()).toList();
         if (app.backend().hasSecretEnv()) {
-            assertThat(secrets).containsExactly("DbSecretArn", "AppSecretArn");
+            assertThat(secrets).containsExactly("DbSecretArn", "AppDbSecretArn", "AppSecretArn");
         } else {
-            assertThat(secrets).containsExactly("DbSecretArn");
+            assertThat(secrets).containsExactly("DbSecretArn", "AppDbSecretArn");
         }
         assertThat(asList(statements.get(1).path("Action"))).extracting(JsonNode::asText)
                 .containsExactly("logs:CreateLogStream", "logs:PutLogEvents");
@@ -64,7 +64,7 @@ class AwsServerlessLeastPrivilegeTest {
 
     @ParameterizedTest
     @EnumSource(ServerlessCases.class)
-    void proxyRoleReadsOnlyTheDatabaseSecretForThisAccount(ServerlessCases variation) {
+    void proxyAdmitsTheMasterAndTheAppsRoleAndItsRoleReadsOnlyTheirSecretsForThisAccount(ServerlessCases variation) {
         ServerlessStacks stacks = ServerlessStacks.of(variation);
         if (DatabasePath.of(variation.descriptor().targets().awsServerless().orElseThrow()) == DatabasePath.DIRECT) {
             assertThat(stacks.template("data").path("Resources").has("ProxyRole")).as("no proxy, no proxy role").isFalse();
@@ -77,11 +77,26 @@ class AwsServerlessLeastPrivilegeTest {
         JsonNode statements = role.path("Policies").get(0).path("PolicyDocument").path("Statement");
         assertThat(statements).hasSize(1);
         assertThat(statements.get(0).path("Action").asText()).isEqualTo("secretsmanager:GetSecretValue");
-        assertThat(statements.get(0).path("Resource").path("Fn::GetAtt")).extracting(JsonNode::asText)
+        JsonNode readable = statements.get(0).path("Resource");
+        assertThat(readable).hasSize(2);
+        assertThat(readable.get(0).path("Fn::GetAtt")).extracting(JsonNode::asText)
                 .containsExactly("DbCluster", "MasterUserSecret.SecretArn");
+        assertThat(readable.get(1).path("Ref").asText()).isEqualTo("AppDbSecret");
         JsonNode proxy = stacks.properties("data", "DbProxy");
         assertThat(proxy.path("RequireTLS").asBoolean()).isTrue();
-        assertThat(proxy.path("Auth").get(0).path("SecretArn").path("Fn::GetAtt").get(1).asText()).isEqualTo("MasterUserSecret.SecretArn");
+        JsonNode auth = proxy.path("Auth");
+        assertThat(auth).hasSize(2);
+        assertThat(auth.get(0).path("SecretArn").path("Fn::GetAtt").get(1).asText()).isEqualTo("MasterUserSecret.SecretArn");
+        assertThat(auth.get(1).path("SecretArn").path("Ref").asText()).isEqualTo("AppDbSecret");
+        for (JsonNode entry : auth) {
+            assertThat(entry.path("ClientPasswordAuthType").asText()).isEqualTo("POSTGRES_SCRAM_SHA_256");
+            assertThat(entry.path("IAMAuth").asText()).isEqualTo("DISABLED");
+        }
+        JsonNode secret = stacks.properties("data", "AppDbSecret").path("GenerateSecretString");
+        assertThat(secret.path("SecretStringTemplate").asText())
+                .isEqualTo("{\"username\":\"" + variation.descriptor().database().user() + "_app\"}");
+        assertThat(secret.path("GenerateStringKey").asText()).isEqualTo("password");
+        assertThat(secret.path("ExcludePunctuation").asBoolean()).isTrue();
     }
 
     @Test

@@ -19,18 +19,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Tag("real")
 class LambdaAdapterMaintenanceRealTest {
-    private static final String DB_ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!cluster-1";
+    private static final String DB_ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:probe-app-db";
 
     @TempDir
     Path dir;
 
     private AdapterHarness harness(String maintenance) throws Exception {
         AdapterHarness harness = new AdapterHarness(dir, "echo migrated")
-                .env("TIERLIFT_DB_SECRET_ARN", DB_ARN).env("TIERLIFT_DB_HOST", "proxy.example")
+                .env("TIERLIFT_APP_DB_SECRET_ARN", DB_ARN).env("TIERLIFT_DB_HOST", "proxy.example")
                 .env("TIERLIFT_DB_NAME", "probe")
-                .env("FAKE_SECRETS", "{\"" + DB_ARN + "\": {\"username\": \"probe\", \"password\": \"pw\"}}")
-                // Every request would read the secret again, were it to reach the database part.
-                .secretMaxAge("0");
+                .env("FAKE_SECRETS", "{\"" + DB_ARN + "\": {\"username\": \"probe_app\", \"password\": \"pw\"}}");
         if (maintenance != null) {
             harness.env("TIERLIFT_MAINTENANCE", maintenance);
         }
