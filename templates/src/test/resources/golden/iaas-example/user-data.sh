@@ -21,7 +21,7 @@ trap 'signal 1' ERR
 dnf install -y python3.11 python3.11-pip aws-cfn-bootstrap amazon-cloudwatch-agent
 
 useradd --system --home-dir '/srv/notes' --shell /sbin/nologin 'notes'
-install -d -m 0755 '/srv/notes' '/etc/notes'
+install -d -m 0755 '/srv/notes' '/etc/notes' '/usr/local/libexec'
 install -d -m 0755 -o 'notes' -g 'notes' '/var/log/notes'
 
 # The release: a tar.gz of the backend folder that tierlift deploy uploaded.

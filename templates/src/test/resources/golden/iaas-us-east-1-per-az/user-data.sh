@@ -21,7 +21,7 @@ trap 'signal 1' ERR
 dnf install -y python3.12 python3.12-pip aws-cfn-bootstrap amazon-cloudwatch-agent
 
 useradd --system --home-dir '/srv/shop' --shell /sbin/nologin 'shop'
-install -d -m 0755 '/srv/shop' '/etc/shop'
+install -d -m 0755 '/srv/shop' '/etc/shop' '/usr/local/libexec'
 install -d -m 0755 -o 'shop' -g 'shop' '/var/log/shop'
 
 # The release: a tar.gz of the backend folder that tierlift deploy uploaded.

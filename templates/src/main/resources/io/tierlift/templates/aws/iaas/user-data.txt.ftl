@@ -11,7 +11,7 @@ trap 'signal 1' ERR
 dnf install -y ${packages}
 
 useradd --system --home-dir ${home} --shell /sbin/nologin ${appUser}
-install -d -m 0755 ${home} ${configDir}
+install -d -m 0755 ${home} ${configDir} ${launcherDir}
 install -d -m 0755 -o ${appUser} -g ${appUser} ${logDir}
 
 # The release: a tar.gz of the backend folder that tierlift deploy uploaded.

@@ -74,6 +74,28 @@ class BootScriptCheckTest {
                 .as("systemd-analyze complaints about the unit").isEmpty();
     }
 
+    @ParameterizedTest
+    @EnumSource(IaasCases.class)
+    void everyPlacedFileLandsInAFolderTheScriptMakesOrSystemdHas(IaasCases variation) {
+        String script = new RenderedStacks(variation.render()).text("user-data.sh");
+        Matcher makes = Pattern.compile("(?m)^install -d (?:-m \\S+ )?(?:-o \\S+ )?(?:-g \\S+ )?(.*)$").matcher(script);
+        // The one folder every systemd machine has; the script makes the others itself.
+        List<String> systemFolders = List.of("/etc/systemd/system");
+        Map<String, Integer> madeAt = new LinkedHashMap<>();
+        while (makes.find()) {
+            for (String folder : makes.group(1).split(" ")) {
+                madeAt.putIfAbsent(folder.replace("'", ""), makes.start());
+            }
+        }
+        Matcher placed = HEREDOC.matcher(script);
+        while (placed.find()) {
+            String folder = Path.of(placed.group(1)).getParent().toString();
+            assertThat(systemFolders.contains(folder) || madeAt.getOrDefault(folder, Integer.MAX_VALUE) < placed.start())
+                    .as("%s is written before the script makes %s (made: %s)", placed.group(1), folder, madeAt.keySet())
+                    .isTrue();
+        }
+    }
+
     @Test
     void startScriptBuildsTheEnvironmentFromSecretsManagerWithoutWritingSecrets() throws Exception {
         Map<String, String> placed = placedFiles(new RenderedStacks(IaasCases.EXAMPLE.render()).text("user-data.sh"));
