@@ -120,7 +120,7 @@ public final class UserData {
         String python = "/usr/bin/python" + backend.python();
         BootScriptView body = new BootScriptView(
                 quote(inputs.autoScalingGroupLogicalId()),
-                String.join(" ", pythonPackages(backend.python()), "aws-cfn-bootstrap", "amazon-cloudwatch-agent"),
+                String.join(" ", pythonPackages(backend.python()), "amazon-cloudwatch-agent"),
                 quote(app.app()), quote(layout.home()), quote(layout.configDir()), quote(layout.launcherDir()),
                 quote(layout.logDir()),
                 quote(layout.releaseDir()), quote(python), quote(layout.venv()), quote(layout.venv() + "/bin/pip"),
