@@ -14,15 +14,22 @@ exec >>/var/log/tierlift-boot.log 2>&1
 
 # Tell CloudFormation how the boot went. The Auto Scaling group waits for this signal when it is
 # created and on every rolling update, and rolls back when an instance fails or stays silent.
+# CloudFormation counts one signal per instance: the unique id is the instance's id, from the
+# instance metadata service (IMDSv2, which the launch template requires: a session token first).
+# The AWS CLI (part of the image) sends it with the instance role, which may signal this stack.
+instance_id=unknown
 signal() {
-    /opt/aws/bin/cfn-signal --exit-code "$1" --stack "$TIERLIFT_STACK" --resource 'AppAutoScalingGroup' --region "$TIERLIFT_REGION" || true
+    aws cloudformation signal-resource --region "$TIERLIFT_REGION" --stack-name "$TIERLIFT_STACK" \
+        --logical-resource-id 'AppAutoScalingGroup' --unique-id "$instance_id" --status "$1" || true
 }
-trap 'signal 1' ERR
+trap 'signal FAILURE' ERR
+imds_token=$(curl -fsS -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 300' http://169.254.169.254/latest/api/token)
+instance_id=$(curl -fsS -H "X-aws-ec2-metadata-token: $imds_token" http://169.254.169.254/latest/meta-data/instance-id)
 
-dnf install -y python3.11 python3.11-pip aws-cfn-bootstrap amazon-cloudwatch-agent
+dnf install -y python3.11 python3.11-pip amazon-cloudwatch-agent
 
 useradd --system --home-dir '/srv/notes' --shell /sbin/nologin 'notes'
-install -d -m 0755 '/srv/notes' '/etc/notes'
+install -d -m 0755 '/srv/notes' '/etc/notes' '/usr/local/libexec'
 install -d -m 0755 -o 'notes' -g 'notes' '/var/log/notes'
 
 # The release: a tar.gz of the backend folder that tierlift deploy uploaded.
@@ -351,4 +358,4 @@ for attempt in $(seq 1 60); do
     sleep 5
 done
 curl -fsS -o /dev/null 'http://127.0.0.1:8000/api/health'
-signal 0
+signal SUCCESS

@@ -20,21 +20,31 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * moto_server with the aws-iaas CloudFormation patches (moto_iaas_shim.py), started on a free
- * loopback port with the Python that has moto, and stopped by its process id. No such Python fails
- * the test with what to install: it never skips.
+ * port (of loopback unless told otherwise) with the Python that has moto, and stopped by its
+ * process id. No such Python fails the test with what to install: it never skips.
  */
 final class MotoShim implements AutoCloseable {
     private final Process process;
+    private final String address;
     private final int port;
     private final Path dir;
 
-    private MotoShim(Process process, int port, Path dir) {
+    private MotoShim(Process process, String address, int port, Path dir) {
         this.process = process;
+        this.address = address;
         this.port = port;
         this.dir = dir;
     }
 
     static MotoShim start() throws IOException, InterruptedException {
+        return start(InetAddress.getLoopbackAddress());
+    }
+
+    /**
+     * Listening on {@code address} only: loopback, or the address a test's own bridge gives this machine, so
+     * that its sandbox machines reach moto and nothing else does.
+     */
+    static MotoShim start(InetAddress address) throws IOException, InterruptedException {
         String python = pythonWithMoto();
         Path dir = Files.createTempDirectory("tierlift-moto-shim-");
         Path script = dir.resolve("moto_iaas_shim.py");
@@ -44,12 +54,13 @@ final class MotoShim implements AutoCloseable {
             }
             Files.copy(in, script);
         }
-        int port = freePort();
-        Process process = new ProcessBuilder(python, script.toString(), "-H", "127.0.0.1", "-p", String.valueOf(port))
+        int port = freePort(address);
+        String host = address.getHostAddress();
+        Process process = new ProcessBuilder(python, script.toString(), "-H", host, "-p", String.valueOf(port))
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("moto.log").toFile())
                 .start();
-        MotoShim shim = new MotoShim(process, port, dir);
+        MotoShim shim = new MotoShim(process, host, port, dir);
         try {
             shim.awaitReady(Duration.ofSeconds(60));
         } catch (RuntimeException | Error e) {
@@ -60,7 +71,7 @@ final class MotoShim implements AutoCloseable {
     }
 
     URI endpoint() {
-        return URI.create("http://127.0.0.1:" + port);
+        return URI.create("http://" + address + ":" + port);
     }
 
     String log() {
@@ -181,8 +192,8 @@ final class MotoShim implements AutoCloseable {
         return Optional.empty();
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+    private static int freePort(InetAddress address) throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, address)) {
             return socket.getLocalPort();
         }
     }

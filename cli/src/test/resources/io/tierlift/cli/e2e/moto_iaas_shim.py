@@ -726,6 +726,36 @@ def publish_version(self, name_or_arn, description=""):
 lambda_models.LambdaStorage.publish_version = publish_version
 
 
+# Patch 10: moto has no SignalResource (NotImplementedError, HTTP 500), which the aws-iaas instances' boot
+# script calls to tell CloudFormation how their boot went; and moto completes a stack at once, without
+# waiting for signals. The call is checked as AWS checks it (the status is SUCCESS or FAILURE; the stack
+# and the logical resource exist, else ValidationError) and recorded the way AWS shows a received signal:
+# an event of that resource, "Received SUCCESS signal with UniqueId i-...", in DescribeStackEvents.
+from moto.cloudformation.models import Event as CfnEvent
+from moto.core.responses import EmptyResult
+
+
+def signal_resource(self):
+    stack_name = self._get_param("StackName")
+    logical_id = self._get_param("LogicalResourceId")
+    unique_id = self._get_param("UniqueId")
+    status = self._get_param("Status")
+    if status not in ("SUCCESS", "FAILURE"):
+        raise CfnValidationError(message="1 validation error detected: Value '%s' at 'status' failed to satisfy "
+                                         "constraint: Member must satisfy enum value set: [SUCCESS, FAILURE]" % status)
+    stack, resource = self.cloudformation_backend.describe_stack_resource(stack_name, logical_id)
+    action = "UPDATE" if stack.status.startswith("UPDATE") else "CREATE"
+    stack.events.append(CfnEvent(
+        stack_id=stack.stack_id, stack_name=stack.name, logical_resource_id=logical_id,
+        physical_resource_id=resource.physical_resource_id, resource_type=type(resource).cloudformation_type(),
+        resource_status=action + "_IN_PROGRESS",
+        resource_status_reason="Received %s signal with UniqueId %s" % (status, unique_id), resource_properties=None))
+    return EmptyResult()
+
+
+cfn_responses.CloudFormationResponse.signal_resource = signal_resource
+
+
 if __name__ == "__main__":
     from moto.server import main
     sys.exit(main(sys.argv[1:]))

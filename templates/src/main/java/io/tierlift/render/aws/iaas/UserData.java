@@ -68,8 +68,13 @@ public final class UserData {
             return "/var/log/" + app;
         }
 
+        /** Amazon Linux ships this folder, Debian does not: the boot script makes it. */
+        String launcherDir() {
+            return "/usr/local/libexec";
+        }
+
         String launcher() {
-            return "/usr/local/libexec/" + app + "-start";
+            return launcherDir() + "/" + app + "-start";
         }
     }
 
@@ -116,8 +121,9 @@ public final class UserData {
         String python = "/usr/bin/python" + backend.python();
         BootScriptView body = new BootScriptView(
                 quote(inputs.autoScalingGroupLogicalId()),
-                String.join(" ", pythonPackages(backend.python()), "aws-cfn-bootstrap", "amazon-cloudwatch-agent"),
-                quote(app.app()), quote(layout.home()), quote(layout.configDir()), quote(layout.logDir()),
+                String.join(" ", pythonPackages(backend.python()), "amazon-cloudwatch-agent"),
+                quote(app.app()), quote(layout.home()), quote(layout.configDir()), quote(layout.launcherDir()),
+                quote(layout.logDir()),
                 quote(layout.releaseDir()), quote(python), quote(layout.venv()), quote(layout.venv() + "/bin/pip"),
                 quote(layout.releaseDir() + "/" + backend.requirements()),
                 quote(gunicornConfig), lines(engine.render(GunicornConfig.TEMPLATE, gunicorn)),
@@ -212,7 +218,7 @@ public final class UserData {
 
     /** View model of {@code user-data.txt.ftl}; every value is already quoted for the shell. */
     public record BootScriptView(String asgLogicalId, String packages, String appUser, String home, String configDir,
-                                 String logDir, String releaseDir, String python, String venv, String pip,
+                                 String launcherDir, String logDir, String releaseDir, String python, String venv, String pip,
                                  String requirements, String gunicornConfigPath, List<String> gunicornConfig,
                                  String launcherPath, List<String> launcher, String appEnvPath, List<String> appEnv,
                                  String bootEnvPath, String unitPath, List<String> unit, String service,

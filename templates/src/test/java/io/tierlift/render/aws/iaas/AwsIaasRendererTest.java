@@ -149,7 +149,7 @@ class AwsIaasRendererTest {
         assertThat(rolling.path("MinInstancesInService").asText()).isEqualTo("2");
         assertThat(asg.path("CreationPolicy").path("ResourceSignal").path("Count").asText()).isEqualTo("2");
         assertThat(asg.path("Properties").path("HealthCheckType").asText()).isEqualTo("ELB");
-        assertThat(stacks.text("user-data.sh")).contains("--resource 'AppAutoScalingGroup'");
+        assertThat(stacks.text("user-data.sh")).contains("--logical-resource-id 'AppAutoScalingGroup'");
         JsonNode tracking = stacks.resource("compute", "CpuTargetTracking").path("Properties").path("TargetTrackingConfiguration");
         assertThat(tracking.path("PredefinedMetricSpecification").path("PredefinedMetricType").asText())
                 .isEqualTo("ASGAverageCPUUtilization");
@@ -166,7 +166,7 @@ class AwsIaasRendererTest {
         assertThat(stacks.resource("compute", ComputeStack.ASG).path("Properties").path("HealthCheckType").asText())
                 .isEqualTo("ELB");
         // curl -f fails on 503: an instance signals success only once its database answers.
-        assertThat(stacks.text("user-data.sh")).contains("curl -fsS -o /dev/null 'http://127.0.0.1:8000/api/health'\nsignal 0");
+        assertThat(stacks.text("user-data.sh")).contains("curl -fsS -o /dev/null 'http://127.0.0.1:8000/api/health'\nsignal SUCCESS");
     }
 
     @Test

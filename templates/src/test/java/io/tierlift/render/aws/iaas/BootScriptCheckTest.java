@@ -77,6 +77,67 @@ class BootScriptCheckTest {
                 .as("systemd-analyze complaints about the unit").isEmpty();
     }
 
+    @ParameterizedTest
+    @EnumSource(IaasCases.class)
+    void everyPlacedFileLandsInAFolderTheScriptMakesOrSystemdHas(IaasCases variation) {
+        String script = new RenderedStacks(variation.render()).text("user-data.sh");
+        Matcher makes = Pattern.compile("(?m)^install -d (?:-m \\S+ )?(?:-o \\S+ )?(?:-g \\S+ )?(.*)$").matcher(script);
+        // The one folder every systemd machine has; the script makes the others itself.
+        List<String> systemFolders = List.of("/etc/systemd/system");
+        Map<String, Integer> madeAt = new LinkedHashMap<>();
+        while (makes.find()) {
+            for (String folder : makes.group(1).split(" ")) {
+                madeAt.putIfAbsent(folder.replace("'", ""), makes.start());
+            }
+        }
+        Matcher placed = HEREDOC.matcher(script);
+        while (placed.find()) {
+            String folder = Path.of(placed.group(1)).getParent().toString();
+            assertThat(systemFolders.contains(folder) || madeAt.getOrDefault(folder, Integer.MAX_VALUE) < placed.start())
+                    .as("%s is written before the script makes %s (made: %s)", placed.group(1), folder, madeAt.keySet())
+                    .isTrue();
+        }
+    }
+
+    /**
+     * The script up to its package install, run for real with stand-ins: curl answers as the instance
+     * metadata service does with IMDSv2 (a token from PUT, then only requests carrying it), aws records
+     * its arguments, and dnf fails. The ERR trap must tell CloudFormation FAILURE for this instance.
+     */
+    @Test
+    void aFailedBootSignalsFailureForTheInstanceIdThatImdsV2Gives() throws Exception {
+        String script = new RenderedStacks(IaasCases.EXAMPLE.render()).text("user-data.sh")
+                .replace("'${AWS::Region}'", "'eu-west-1'").replace("'${AWS::StackName}'", "'notes-default-iaas-compute'");
+        String logLine = "exec >>/var/log/tierlift-boot.log 2>&1\n";
+        assertThat(script).contains(logLine);
+        Path log = dir.resolve("boot.log");
+        Path scriptFile = write("user-data.sh", script.replace(logLine, "exec >>'" + log + "' 2>&1\n"));
+        // Only the stand-ins are on PATH: nothing past the failed dnf may run on this machine.
+        Path bin = Files.createDirectories(dir.resolve("imds-bin"));
+        Path calls = dir.resolve("aws-calls");
+        executable(bin.resolve("curl"), """
+                #!/bin/bash
+                args="$*"
+                case "$args" in
+                  "-fsS -X PUT -H X-aws-ec2-metadata-token-ttl-seconds: 300 http://169.254.169.254/latest/api/token")
+                    echo -n session-token-1 ;;
+                  "-fsS -H X-aws-ec2-metadata-token: session-token-1 http://169.254.169.254/latest/meta-data/instance-id")
+                    echo -n i-0123456789abcdef0 ;;
+                  *) echo "curl stand-in: 401 for $args" >&2; exit 22 ;;
+                esac
+                """);
+        executable(bin.resolve("aws"), "#!/bin/bash\necho \"$*\" >> '" + calls + "'\n");
+        executable(bin.resolve("dnf"), "#!/bin/bash\necho 'dnf stand-in: no such package' >&2\nexit 1\n");
+
+        Result result = run(dir, List.of("/bin/bash", scriptFile.toString()), Map.of("PATH", bin.toString()));
+
+        assertThat(result.status()).as(Files.readString(log)).isNotZero();
+        assertThat(Files.readString(log)).contains("dnf stand-in: no such package");
+        assertThat(Files.readAllLines(calls)).containsExactly("cloudformation signal-resource --region eu-west-1"
+                + " --stack-name notes-default-iaas-compute --logical-resource-id AppAutoScalingGroup"
+                + " --unique-id i-0123456789abcdef0 --status FAILURE");
+    }
+
     @Test
     void startScriptRefusesToStartWhenADeclaredSecretIsMissing() throws Exception {
         Map<String, String> placed = placedFiles(new RenderedStacks(IaasCases.EXAMPLE.render()).text("user-data.sh"));
