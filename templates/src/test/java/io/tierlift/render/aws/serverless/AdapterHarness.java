@@ -65,7 +65,7 @@ final class AdapterHarness {
                 return [json.dumps(seen).encode("utf-8")]
             """;
 
-    /** Stand-in for the runtime's boto3: secrets come from FAKE_SECRETS (ARN → JSON object). */
+    /** Stand-in for the runtime's boto3: secrets come from FAKE_SECRETS (ARN or ARN@VERSION → JSON object or string). */
     private static final String FAKE_BOTO3 = """
             import json, os
 
@@ -80,11 +80,16 @@ final class AdapterHarness {
 
 
             class _Client:
-                def get_secret_value(self, SecretId):
-                    _reads.append(SecretId)
+                def get_secret_value(self, SecretId, VersionId=None):
+                    # A version is asked for as "ARN@VERSION"; a plain string is a secret that is not JSON.
+                    key = SecretId if VersionId is None else SecretId + "@" + VersionId
+                    _reads.append(key)
                     with open(os.environ["FAKE_SECRETS_LOG"], "a") as log:
-                        log.write(SecretId + "\\n")
-                    value = dict(json.loads(os.environ["FAKE_SECRETS"])[SecretId])
+                        log.write(key + "\\n")
+                    value = json.loads(os.environ["FAKE_SECRETS"])[key]
+                    if isinstance(value, str):
+                        return {"SecretString": value}
+                    value = dict(value)
                     if os.environ.get("FAKE_ROTATE") and "password" in value:
                         value["password"] += str(len(_reads))
                     return {"SecretString": json.dumps(value)}

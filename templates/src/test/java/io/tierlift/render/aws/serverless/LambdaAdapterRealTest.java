@@ -25,9 +25,53 @@ import static org.assertj.core.api.Assertions.assertThat;
 class LambdaAdapterRealTest {
     private static final String DB_ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:probe-app-db";
     private static final String APP_ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:notes-app";
+    private static final String ORIGIN_ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:notes-origin";
 
     @TempDir
     Path dir;
+
+    @Test
+    void onLambdaOnlyRequestsCarryingTheOriginSecretAtAPinnedVersionReachTheAppAndNeverWithTheHeader() throws Exception {
+        AdapterHarness harness = new AdapterHarness(dir, null)
+                .env("AWS_LAMBDA_FUNCTION_NAME", "probe-api")
+                .env("TIERLIFT_ORIGIN_SECRET_ARN", ORIGIN_ARN)
+                .env("TIERLIFT_ORIGIN_SECRET_VERSIONS", "v-new,v-old")
+                .env("FAKE_SECRETS", "{\"" + ORIGIN_ARN + "@v-new\": \"NewOriginValue123\", \""
+                        + ORIGIN_ARN + "@v-old\": \"OldOriginValue456\", \"" + ORIGIN_ARN + "@v-older\": \"OlderValue789\"}");
+        ObjectNode straight = httpEvent("GET", "/api/notes", "");
+        ObjectNode guessed = withHeader(httpEvent("GET", "/api/notes", ""), "x-tierlift-origin", "NewOriginValue12");
+        ObjectNode older = withHeader(httpEvent("GET", "/api/notes", ""), "x-tierlift-origin", "OlderValue789");
+        ObjectNode current = withHeader(httpEvent("GET", "/api/notes", ""), "x-tierlift-origin", "NewOriginValue123");
+        ObjectNode previous = withHeader(httpEvent("GET", "/api/notes", ""), "X-Tierlift-Origin", "OldOriginValue456");
+
+        AdapterHarness.Run run = harness.invoke(List.of(straight, guessed, older, current, previous,
+                json("{\"tierlift\": \"release-command\"}")));
+
+        for (int i = 0; i < 3; i++) {
+            assertThat(run.result(i).path("statusCode").asInt()).as("request %d", i).isEqualTo(403);
+            assertThat(run.result(i).toString()).doesNotContain("probe-app-marker").doesNotContain("OriginValue");
+        }
+        assertThat(run.seen(3).has("HTTP_X_TIERLIFT_ORIGIN")).as("the app never sees the secret").isFalse();
+        assertThat(run.seen(3).toString()).doesNotContain("NewOriginValue123");
+        assertThat(run.seen(4).has("HTTP_X_TIERLIFT_ORIGIN")).isFalse();
+        // A direct invocation (IAM-authorised, no HTTP) is not an HTTP request: no header needed.
+        assertThat(run.result(5).path("exitCode").asInt()).isZero();
+        // Read once, at the pinned versions only.
+        assertThat(Files.readAllLines(dir.resolve("secrets.log"))).containsExactly(ORIGIN_ARN + "@v-new", ORIGIN_ARN + "@v-old");
+    }
+
+    @Test
+    void onLambdaWithoutAnOriginSecretConfiguredEveryRequestIsRefused() throws Exception {
+        AdapterHarness.Run run = new AdapterHarness(dir, null).env("AWS_LAMBDA_FUNCTION_NAME", "probe-api")
+                .invoke(List.of(withHeader(httpEvent("GET", "/api/notes", ""), "x-tierlift-origin", "anything")));
+        assertThat(run.result(0).path("statusCode").asInt()).isEqualTo(403);
+        assertThat(run.stderr()).contains("no origin secret is configured");
+    }
+
+    private static ObjectNode withHeader(ObjectNode event, String name, String value) {
+        ((ObjectNode) event.get("headers")).put(name, value);
+        return event;
+    }
 
     @Test
     void anHttpApiEventBecomesTheWsgiRequestTheAppWouldGetBehindAProxy() throws Exception {
