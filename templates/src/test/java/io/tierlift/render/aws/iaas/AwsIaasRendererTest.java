@@ -61,14 +61,18 @@ class AwsIaasRendererTest {
 
     @ParameterizedTest
     @EnumSource(IaasCases.class)
-    void rendersEveryStackWithItsParametersAndTheBootScript(IaasCases variation) {
+    void rendersEveryStackWithItsParametersTheDataStacksPolicyAndTheBootScript(IaasCases variation) {
         List<RenderedFile> files = variation.render();
-        Set<String> expected = new TreeSet<>(List.of("stacks.json", "user-data.sh"));
+        // The data stack's policy as the deployer sends it: render shows everything a deploy places.
+        Set<String> expected = new TreeSet<>(List.of("stacks.json", "user-data.sh", "data.stack-policy.json"));
         for (String stack : List.of("artifacts", "network", "data", "compute", "waf", "static")) {
             expected.add(stack + ".template.json");
             expected.add(stack + ".parameters.json");
         }
         assertThat(files).extracting(RenderedFile::location).containsExactlyElementsOf(expected);
+        StackSpec data = renderer.plan(variation.descriptor()).stack("data");
+        assertThat(files).filteredOn(f -> f.location().equals("data.stack-policy.json")).singleElement()
+                .satisfies(f -> assertThat(f.contentAsText()).isEqualTo(data.stackPolicy().orElseThrow() + "\n"));
         RenderedStacks stacks = new RenderedStacks(files);
         for (String stack : stacks.templates().keySet()) {
             Set<String> declared = new TreeSet<>();
