@@ -20,9 +20,11 @@ app's secret variables are read from their secret. When the database refuses tha
 connection is retried once with the secret read again. The release command's event first sets up
 the app's role as the master user (whose secret RDS rotates, read fresh each time), then runs the
 command as the app's role. Values already in the environment are left alone, which is how local
-tests run it. The origin secret is read at the version ids the environment names (the deploy that
-set them points CloudFront at the first one); outside Lambda, without an origin secret configured,
-requests are not checked, so the app can be run locally.
+tests run it. The origin secret's values labelled AWSCURRENT and AWSPREVIOUS are accepted, read at
+cold start and again (at most every ORIGIN_REFRESH_SECONDS) when a request carries neither, so a
+rotated value is let in as soon as CloudFront sends it, whichever version of the function serves;
+outside Lambda, without an origin secret configured, requests are not checked, so the app can be
+run locally.
 """
 import base64
 import hashlib
@@ -60,6 +62,11 @@ _secrets_client = None
 _app_database_url = None
 # The origin secret's accepted values as bytes; None: requests are not checked (local runs only).
 _origin_values = None
+_origin = {"loaded_at": 0.0}
+# A request with an unknown value makes the secret be read again, but not more often than this: a
+# client sending wrong values must not turn every request into a Secrets Manager call.
+ORIGIN_REFRESH_SECONDS = 30
+ORIGIN_STAGES = ("AWSCURRENT", "AWSPREVIOUS")
 
 
 def log(message):
@@ -82,18 +89,32 @@ def read_secret(arn):
     return json.loads(secrets_client().get_secret_value(SecretId=arn)["SecretString"])
 
 
+def secret_at_stage(arn, stage):
+    """The secret's text labelled stage, or None when no version has that label (never rotated: no AWSPREVIOUS)."""
+    try:
+        return secrets_client().get_secret_value(SecretId=arn, VersionStage=stage)["SecretString"]
+    except Exception as exc:
+        if getattr(exc, "response", {}).get("Error", {}).get("Code") == "ResourceNotFoundException":
+            return None
+        raise
+
+
 def load_origin_values():
-    """The origin secret's values at the pinned versions; on Lambda, an unconfigured secret lets nothing in."""
+    """The origin secret's current and previous values; on Lambda, an unconfigured secret lets nothing in."""
     global _origin_values
     arn = os.environ.get("TIERLIFT_ORIGIN_SECRET_ARN")
-    versions = [v for v in os.environ.get("TIERLIFT_ORIGIN_SECRET_VERSIONS", "").split(",") if v]
-    if arn and versions:
-        _origin_values = [secrets_client().get_secret_value(SecretId=arn, VersionId=version)["SecretString"].encode("utf-8")
-                          for version in dict.fromkeys(versions)]
+    if arn:
+        values = [secret_at_stage(arn, stage) for stage in ORIGIN_STAGES]
+        _origin_values = [value.encode("utf-8") for value in values if value]
+        _origin["loaded_at"] = time.monotonic()
     elif os.environ.get("AWS_LAMBDA_FUNCTION_NAME"):
-        log("no origin secret is configured (TIERLIFT_ORIGIN_SECRET_ARN, TIERLIFT_ORIGIN_SECRET_VERSIONS): "
-            "every HTTP request is refused")
+        log("no origin secret is configured (TIERLIFT_ORIGIN_SECRET_ARN): every HTTP request is refused")
         _origin_values = []
+
+
+def origin_matches(sent):
+    # Every value is compared, so the time taken does not tell which one nearly matched.
+    return any([hmac.compare_digest(sent, value) for value in _origin_values])
 
 
 # The app's own database role (both AWS tiers). The app never connects as the master, whose password RDS
@@ -381,9 +402,18 @@ def from_cloudfront(event):
     for name, value in (event.get("headers") or {}).items():
         if name.lower() == ORIGIN_HEADER:
             sent = value.encode("utf-8")
-    # Every value is compared, so the time taken does not tell which one nearly matched.
-    matches = [hmac.compare_digest(sent, value) for value in _origin_values] if sent is not None else []
-    return any(matches)
+    if sent is None:
+        return False
+    if origin_matches(sent):
+        return True
+    if os.environ.get("TIERLIFT_ORIGIN_SECRET_ARN") and time.monotonic() - _origin["loaded_at"] >= ORIGIN_REFRESH_SECONDS:
+        # Perhaps rotated since the cold start, and CloudFront already sends the new value.
+        try:
+            load_origin_values()
+        except Exception as exc:  # keep the values we have; the next unknown value tries again
+            log("cannot read the origin secret again, keeping the previous values: " + type(exc).__name__)
+        return origin_matches(sent)
+    return False
 
 
 def without_origin_header(event):

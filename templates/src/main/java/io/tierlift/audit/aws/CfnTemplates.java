@@ -61,6 +61,10 @@ final class CfnTemplates {
         return Optional.ofNullable(stackPolicies.get(stack));
     }
 
+    List<CfnResource> resources() {
+        return resources;
+    }
+
     List<CfnResource> ofType(String type) {
         return resources.stream().filter(r -> r.type().equals(type)).toList();
     }

@@ -5,6 +5,7 @@ import io.tierlift.audit.Finding;
 import io.tierlift.audit.Severity;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The app's entry point lets in only CloudFront, by a secret CloudFront sends in a request header:
@@ -18,7 +19,6 @@ import java.util.List;
 final class OriginSecretRule extends CfnRule {
     static final String SECRET_REFERENCE = "{{resolve:secretsmanager:";
     static final String FUNCTION_SECRET_VARIABLE = "TIERLIFT_ORIGIN_SECRET_ARN";
-    static final String FUNCTION_VERSIONS_VARIABLE = "TIERLIFT_ORIGIN_SECRET_VERSIONS";
 
     OriginSecretRule() {
         super("aws.origin-secret", Severity.HIGH, "only requests carrying CloudFront's origin secret reach the app",
@@ -51,13 +51,27 @@ final class OriginSecretRule extends CfnRule {
             }
         }
         for (CfnResource integration : templates.ofType("AWS::ApiGatewayV2::Integration")) {
-            String function = integration.properties().path("IntegrationUri").path("Fn::GetAtt").path(0).asText("");
-            templates.ofType("AWS::Lambda::Function").stream()
-                    .filter(f -> f.logicalId().equals(function) && f.stack().equals(integration.stack()))
+            functionBehind(templates, integration.stack(), integration.properties().path("IntegrationUri")).stream()
                     .filter(f -> !checksSecret(f))
                     .forEach(f -> findings.add(at(f, "answers the HTTP API's public execute-api name without an origin "
-                            + "secret to check (" + FUNCTION_SECRET_VARIABLE + ", " + FUNCTION_VERSIONS_VARIABLE + ")")));
+                            + "secret to check (" + FUNCTION_SECRET_VARIABLE + ")")));
         }
+    }
+
+    /** The function a value names, directly or through an alias or version of it (by Ref or GetAtt). */
+    private static Optional<CfnResource> functionBehind(CfnTemplates templates, String stack, JsonNode value) {
+        String id = value.has("Ref") ? value.path("Ref").asText() : value.path("Fn::GetAtt").path(0).asText("");
+        Optional<CfnResource> named = templates.resources().stream()
+                .filter(r -> r.stack().equals(stack) && r.logicalId().equals(id)).findFirst();
+        if (named.isEmpty()) {
+            return Optional.empty();
+        }
+        return switch (named.get().type()) {
+            case "AWS::Lambda::Function" -> named;
+            case "AWS::Lambda::Alias", "AWS::Lambda::Version" ->
+                    functionBehind(templates, stack, named.get().properties().path("FunctionName"));
+            default -> Optional.empty();
+        };
     }
 
     private static boolean sendsSecretHeader(JsonNode origin) {
@@ -74,7 +88,7 @@ final class OriginSecretRule extends CfnRule {
 
     private static boolean checksSecret(CfnResource function) {
         JsonNode variables = function.properties().path("Environment").path("Variables");
-        return variables.has(FUNCTION_SECRET_VARIABLE) && variables.has(FUNCTION_VERSIONS_VARIABLE);
+        return variables.has(FUNCTION_SECRET_VARIABLE);
     }
 
     /** A value CloudFormation takes from Secrets Manager: a dynamic reference, written out or built with Fn::Sub. */

@@ -23,8 +23,9 @@ import static io.tierlift.render.aws.cfn.Props.props;
  * resolves while it updates them. CloudFormation resolves a reference again only when the reference
  * changes, so each reference pins a version: the deployer passes the ids of the versions labelled
  * AWSCURRENT and AWSPREVIOUS. After a rotation (a new value put into the secret), the next deploy
- * makes the entry point accept the new and the previous value, then points CloudFront at the new
- * one; edges still sending the previous value while the distribution propagates are let in.
+ * makes the ALB accept the new and the previous value, then points CloudFront at the new one;
+ * edges still sending the previous value while the distribution propagates are let in. The Lambda
+ * adapter reads the values labelled AWSCURRENT and AWSPREVIOUS itself.
  *
  * <p>Letters and digits only: the ALB matches header values with {@code *} and {@code ?} as
  * wildcards, and takes at most 128 characters.
@@ -59,12 +60,17 @@ public final class OriginSecret {
 
     /** The parameters naming the secret and the version(s) a stack reads; {@code previous} adds AWSPREVIOUS's. */
     public static void parameters(CfnTemplate.Builder t, Map<String, ParameterSource> sources, boolean previous) {
-        t.parameter(ARN_PARAMETER, CfnParameter.string("Secret with the origin header's value (artifacts stack)"));
-        sources.put(ARN_PARAMETER, new ParameterSource.StackOutput(ArtifactsStack.KEY, OUTPUT));
+        arnParameter(t, sources);
         version(t, sources, VERSION_PARAMETER, CURRENT_VERSION_VALUE, "AWSCURRENT");
         if (previous) {
             version(t, sources, PREVIOUS_VERSION_PARAMETER, PREVIOUS_VERSION_VALUE, "AWSPREVIOUS");
         }
+    }
+
+    /** The parameter naming the secret, for a stack whose code reads the values itself. */
+    public static JsonNode arnParameter(CfnTemplate.Builder t, Map<String, ParameterSource> sources) {
+        sources.put(ARN_PARAMETER, new ParameterSource.StackOutput(ArtifactsStack.KEY, OUTPUT));
+        return t.parameter(ARN_PARAMETER, CfnParameter.string("Secret with the origin header's value (artifacts stack)"));
     }
 
     private static void version(CfnTemplate.Builder t, Map<String, ParameterSource> sources, String parameter, String value,

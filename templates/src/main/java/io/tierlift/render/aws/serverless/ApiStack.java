@@ -148,13 +148,12 @@ public final class ApiStack {
         tierlift.put(LambdaEnvironment.DB_HOST, dbHost);
         tierlift.put(LambdaEnvironment.DB_PORT, String.valueOf(databasePath.port(app.database().port())));
         tierlift.put(LambdaEnvironment.DB_NAME, app.database().name());
-        // The adapter refuses requests without CloudFront's origin secret: the execute-api name is public.
-        OriginSecret.parameters(t, sources, true);
-        JsonNode originSecret = Fn.ref(OriginSecret.ARN_PARAMETER);
+        // The adapter refuses requests without CloudFront's origin secret: the execute-api name is public. It
+        // reads the values labelled AWSCURRENT and AWSPREVIOUS itself rather than versions pinned here: the alias
+        // moves to this stack's new version only after the static stack has pointed CloudFront at a new value.
+        JsonNode originSecret = OriginSecret.arnParameter(t, sources);
         readableSecrets.add(originSecret);
         tierlift.put(LambdaEnvironment.ORIGIN_SECRET_ARN, originSecret);
-        tierlift.put(LambdaEnvironment.ORIGIN_SECRET_VERSIONS, Fn.sub("${" + OriginSecret.VERSION_PARAMETER + "},${"
-                + OriginSecret.PREVIOUS_VERSION_PARAMETER + "}"));
         if (appSecret) {
             JsonNode secret = t.parameter("AppSecretArn", CfnParameter.string(
                     "Secret with the app's secret environment variables (data stack)"));
