@@ -7,6 +7,9 @@ Rendered by tierlift. Lambda calls handler(event, context):
 * the event {"tierlift": "release-command"}, which only principals allowed to invoke the
   function can send (API Gateway events always carry "requestContext"), runs the release
   command and returns its exit code and output;
+* an HTTP request without CloudFront's origin secret in its x-tierlift-origin header gets 403
+  before anything else: API Gateway's execute-api name is public, and only CloudFront (behind
+  the WAF) knows the secret. The header is removed before the app sees the request;
 * while the function's environment has TIERLIFT_MAINTENANCE=on (tierlift sets it through
   UpdateFunctionConfiguration while a migration stops writes), every HTTP request gets 503 with
   the maintenance page: the app and the database are not touched.
@@ -17,7 +20,11 @@ app's secret variables are read from their secret. When the database refuses tha
 connection is retried once with the secret read again. The release command's event first sets up
 the app's role as the master user (whose secret RDS rotates, read fresh each time), then runs the
 command as the app's role. Values already in the environment are left alone, which is how local
-tests run it.
+tests run it. The origin secret's values labelled AWSCURRENT and AWSPREVIOUS are accepted, read at
+cold start and again (at most every ORIGIN_REFRESH_SECONDS) when a request carries neither, so a
+rotated value is let in as soon as CloudFront sends it, whichever version of the function serves;
+outside Lambda, without an origin secret configured, requests are not checked, so the app can be
+run locally.
 """
 import base64
 import hashlib
@@ -49,8 +56,17 @@ TASK_ROOT = os.path.dirname(os.path.abspath(__file__))
 MAINTENANCE_VARIABLE = "TIERLIFT_MAINTENANCE"
 MAINTENANCE_PAGE = "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>notes: down for maintenance</title>\n<style>\nbody { font-family: system-ui, sans-serif; max-width: 36rem; margin: 15vh auto; padding: 0 1rem; color: #222; }\nh1 { font-size: 1.5rem; }\n</style>\n</head>\n<body>\n<h1>notes is down for maintenance</h1>\n<p>We are making changes and will be back shortly. Please try again in a few minutes.</p>\n</body>\n</html>\n"
 
+ORIGIN_HEADER = "x-tierlift-origin"
+
 _secrets_client = None
 _app_database_url = None
+# The origin secret's accepted values as bytes; None: requests are not checked (local runs only).
+_origin_values = None
+_origin = {"loaded_at": 0.0}
+# A request with an unknown value makes the secret be read again, but not more often than this: a
+# client sending wrong values must not turn every request into a Secrets Manager call.
+ORIGIN_REFRESH_SECONDS = 30
+ORIGIN_STAGES = ("AWSCURRENT", "AWSPREVIOUS")
 
 
 def log(message):
@@ -59,14 +75,46 @@ def log(message):
 
 # ---------------------------------------------------------------- configuration from secrets
 
-def read_secret(arn):
-    """The JSON object a Secrets Manager secret holds."""
+def secrets_client():
     global _secrets_client
     if _secrets_client is None:
         import boto3  # part of the Lambda runtime, so not packaged
 
         _secrets_client = boto3.client("secretsmanager")
-    return json.loads(_secrets_client.get_secret_value(SecretId=arn)["SecretString"])
+    return _secrets_client
+
+
+def read_secret(arn):
+    """The JSON object a Secrets Manager secret holds."""
+    return json.loads(secrets_client().get_secret_value(SecretId=arn)["SecretString"])
+
+
+def secret_at_stage(arn, stage):
+    """The secret's text labelled stage, or None when no version has that label (never rotated: no AWSPREVIOUS)."""
+    try:
+        return secrets_client().get_secret_value(SecretId=arn, VersionStage=stage)["SecretString"]
+    except Exception as exc:
+        if getattr(exc, "response", {}).get("Error", {}).get("Code") == "ResourceNotFoundException":
+            return None
+        raise
+
+
+def load_origin_values():
+    """The origin secret's current and previous values; on Lambda, an unconfigured secret lets nothing in."""
+    global _origin_values
+    arn = os.environ.get("TIERLIFT_ORIGIN_SECRET_ARN")
+    if arn:
+        values = [secret_at_stage(arn, stage) for stage in ORIGIN_STAGES]
+        _origin_values = [value.encode("utf-8") for value in values if value]
+        _origin["loaded_at"] = time.monotonic()
+    elif os.environ.get("AWS_LAMBDA_FUNCTION_NAME"):
+        log("no origin secret is configured (TIERLIFT_ORIGIN_SECRET_ARN): every HTTP request is refused")
+        _origin_values = []
+
+
+def origin_matches(sent):
+    # Every value is compared, so the time taken does not tell which one nearly matched.
+    return any([hmac.compare_digest(sent, value) for value in _origin_values])
 
 
 # The app's own database role (both AWS tiers). The app never connects as the master, whose password RDS
@@ -232,6 +280,7 @@ def configure():
         if driver is not None:
             _app_database_url.wrap(driver)
     load_app_secrets()
+    load_origin_values()
 
 
 # ---------------------------------------------------------------- HTTP API event -> WSGI -> response
@@ -345,6 +394,43 @@ def http_response(status, response_headers, body):
     return response
 
 
+def from_cloudfront(event):
+    """Whether the request carries one of the origin secret's values (compared in constant time)."""
+    if _origin_values is None:
+        return True
+    sent = None
+    for name, value in (event.get("headers") or {}).items():
+        if name.lower() == ORIGIN_HEADER:
+            sent = value.encode("utf-8")
+    if sent is None:
+        return False
+    if origin_matches(sent):
+        return True
+    if os.environ.get("TIERLIFT_ORIGIN_SECRET_ARN") and time.monotonic() - _origin["loaded_at"] >= ORIGIN_REFRESH_SECONDS:
+        # Perhaps rotated since the cold start, and CloudFront already sends the new value.
+        try:
+            load_origin_values()
+        except Exception as exc:  # keep the values we have; the next unknown value tries again
+            log("cannot read the origin secret again, keeping the previous values: " + type(exc).__name__)
+        return origin_matches(sent)
+    return False
+
+
+def without_origin_header(event):
+    """The event without the origin header: the app, its logs and its errors never see the secret."""
+    headers = {name: value for name, value in (event.get("headers") or {}).items() if name.lower() != ORIGIN_HEADER}
+    return dict(event, headers=headers)
+
+
+def forbidden():
+    return {
+        "statusCode": 403,
+        "headers": {"Content-Type": "application/json"},
+        "body": json.dumps({"error": "forbidden"}),
+        "isBase64Encoded": False,
+    }
+
+
 def in_maintenance():
     # Read per request, not at cold start: it is the switch's whole point that it flips while
     # instances are warm (Lambda also starts fresh instances after a configuration change).
@@ -442,6 +528,10 @@ def tierlift_action(event, context):
 def handler(event, context):
     if isinstance(event, dict) and "tierlift" in event and "requestContext" not in event:
         return tierlift_action(event, context)
+    if not from_cloudfront(event):
+        # Not through CloudFront, so not through the WAF either.
+        return forbidden()
+    event = without_origin_header(event)
     if in_maintenance():
         # Before anything reads the secret or reaches the app: no request writes while a
         # migration copies the data.

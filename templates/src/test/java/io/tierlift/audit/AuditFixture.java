@@ -10,6 +10,7 @@ import io.tierlift.provider.RenderedFile;
 import io.tierlift.provider.Target;
 import io.tierlift.render.aws.cfn.CfnJson;
 import io.tierlift.render.aws.iaas.AwsIaasRenderer;
+import io.tierlift.render.aws.serverless.AwsServerlessRenderer;
 import io.tierlift.render.engine.FreemarkerEngine;
 import io.tierlift.render.onprem.OnpremRenderer;
 import io.tierlift.render.onprem.app.AppServerRenderer;
@@ -70,7 +71,7 @@ final class AuditFixture {
             case ONPREM -> new OnpremRenderer(List.of(new EdgeRenderer(ENGINE), new AppServerRenderer(ENGINE),
                     new DatabaseRenderer(ENGINE), new FirewallRenderer(ENGINE)));
             case AWS_IAAS -> new AwsIaasRenderer(ENGINE, new CfnJson());
-            case AWS_SERVERLESS -> throw new IllegalArgumentException("no aws-serverless renderer yet");
+            case AWS_SERVERLESS -> new AwsServerlessRenderer(ENGINE, new CfnJson());
         };
     }
 
@@ -109,6 +110,15 @@ final class AuditFixture {
                 throw new UncheckedIOException(e);
             }
         });
+    }
+
+    /** The same rendering without one file; fails when there is no such file. */
+    AuditFixture without(String location) {
+        List<RenderedFile> kept = files.stream().filter(f -> !f.location().equals(location)).toList();
+        if (kept.size() == files.size()) {
+            throw new AssertionError("no rendered file " + location);
+        }
+        return new AuditFixture(app, target, kept);
     }
 
     /** The same rendering with one file replaced (e.g. another mode or sensitivity). */

@@ -61,6 +61,64 @@ class AwsIaasAuditTest {
     }
 
     @Test
+    void loadBalancerForwardingEveryRequestByDefault() {
+        AuditReport report = example().editResources("compute.template.json", r -> r.properties().forEach(e -> {
+            if (e.getValue().path("Type").asText().equals("AWS::ElasticLoadBalancingV2::Listener")) {
+                ((ObjectNode) e.getValue().get("Properties").get("DefaultActions").get(0)).removeAll()
+                        .put("Type", "forward").putObject("TargetGroupArn").put("Ref", "TargetGroup");
+            }
+        })).audit();
+        assertOnly(report, "aws.origin-secret");
+        assertThat(report.findings().get(0).what()).contains("default action forwards every request");
+    }
+
+    @Test
+    void loadBalancerRuleForwardingOnAValueWrittenIntoTheTemplate() {
+        AuditReport report = example().editResources("compute.template.json", r -> {
+            ObjectNode header = (ObjectNode) props(r, "ForwardWithOriginSecret").get("Conditions").get(0).get("HttpHeaderConfig");
+            header.putArray("Values").add("not-a-secret");
+        }).audit();
+        assertOnly(report, "aws.origin-secret");
+        assertThat(report.findings().get(0).where().resource()).isEqualTo("ForwardWithOriginSecret");
+    }
+
+    @Test
+    void cloudFrontApiOriginWithoutTheSecretHeader() {
+        AuditReport report = example().editResources("static.template.json", r -> {
+            for (var origin : props(r, "Distribution").get("DistributionConfig").get("Origins")) {
+                ((ObjectNode) origin).remove("OriginCustomHeaders");
+            }
+        }).audit();
+        assertOnly(report, "aws.origin-secret");
+        assertThat(report.findings().get(0).what()).contains("origin api");
+    }
+
+    @Test
+    void dataStackWithoutItsStackPolicy() {
+        AuditReport report = example().without("data.stack-policy.json").audit();
+        assertOnly(report, "aws.database-stack-policy");
+        assertThat(report.findings().get(0).where().toString()).isEqualTo("stack data / Database");
+    }
+
+    @Test
+    void stackPolicyThatLetsTheDatabaseBeDeleted() {
+        AuditReport report = example().edit("data.stack-policy.json", text -> text.replace("\"Update:Delete\"", "\"Update:Modify\"")).audit();
+        assertOnly(report, "aws.database-stack-policy");
+        assertThat(report.findings().get(0).what()).contains("Update:Delete");
+    }
+
+    @Test
+    void serverlessExamplePassesAndItsFunctionMustCheckTheOriginSecret() {
+        AuditFixture serverless = AuditFixture.example("app.yaml", Target.AWS_SERVERLESS);
+        assertThat(serverless.audit().results()).isEmpty();
+        AuditReport report = serverless.editResources("api.template.json",
+                r -> ((ObjectNode) props(r, "Function").get("Environment").get("Variables")).remove("TIERLIFT_ORIGIN_SECRET_ARN")).audit();
+        assertOnly(report, "aws.origin-secret");
+        assertThat(report.findings().get(0).where().toString()).isEqualTo("stack api / Function");
+        assertOnly(serverless.without("data.stack-policy.json").audit(), "aws.database-stack-policy");
+    }
+
+    @Test
     void imdsV1() {
         assertOnly(example().editResources("compute.template.json",
                 r -> ((ObjectNode) props(r, "LaunchTemplate").get("LaunchTemplateData").get("MetadataOptions")).put("HttpTokens", "optional")).audit(), "aws.imdsv2");

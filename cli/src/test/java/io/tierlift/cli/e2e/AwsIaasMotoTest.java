@@ -23,7 +23,11 @@ import software.amazon.awssdk.services.ec2.model.Subnet;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.autoscaling.model.AutoScalingGroup;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.Action;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.Listener;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancer;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.Rule;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.RuleCondition;
 import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.rds.model.DBInstance;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -75,6 +79,8 @@ class AwsIaasMotoTest {
     private final String tokenCanary = "CANARY-token-" + UUID.randomUUID();
     /** Everything tierlift printed or wrote, searched for the canaries at the end. */
     private final List<String> seen = new ArrayList<>();
+    /** The origin secret's values seen in Secrets Manager, which tierlift must never print either. */
+    private final List<String> originValues = new ArrayList<>();
 
     private MotoShim moto;
     private Path root;
@@ -205,6 +211,13 @@ class AwsIaasMotoTest {
         assertThat(lbs).hasSize(1);
         assertThat(lbs.get(0).typeAsString()).isEqualTo("application");
         assertThat(lbs.get(0).vpcId()).isEqualTo(vpcId);
+        // It forwards only requests carrying the origin secret's value, which Secrets Manager generated (the
+        // shim resolves the dynamic references as CloudFormation does); anything else gets a fixed 403.
+        String originValue = originSecretValue();
+        originValues.add(originValue);
+        assertThat(originValue).matches("[A-Za-z0-9]{48}");
+        assertThat(listenerDefaultAction()).isEqualTo("fixed-response 403");
+        assertThat(originHeaderRules()).isEqualTo(Map.of(10, List.of(originValue), 11, List.of(originValue)));
 
         // ASG sizes from the descriptor.
         assertThat(asgSizes()).isEqualTo(List.of(2, 6, 3));
@@ -384,6 +397,27 @@ class AwsIaasMotoTest {
 
     @Test
     @Order(5)
+    void aRotatedOriginSecretReachesTheLoadBalancerOnTheNextDeployWhichStillAcceptsThePreviousValue() {
+        String previous = originSecretValue();
+        String rotated = "Rotated" + UUID.randomUUID().toString().replace("-", "");
+        originValues.add(rotated);
+        try (SecretsManagerClient secrets = secrets()) {
+            secrets.putSecretValue(b -> b.secretId(output("notes-default-iaas-artifacts", "OriginSecretArn")).secretString(rotated));
+        }
+        // Until the deploy, the ALB keeps the values it was given: CloudFront still sends the previous one.
+        assertThat(originHeaderRules()).isEqualTo(Map.of(10, List.of(previous), 11, List.of(previous)));
+
+        Cli deploy = tierlift("deploy", "aws-iaas", "-f", descriptor.toString(), "--yes");
+        assertThat(deploy.exitCode()).as(deploy.all() + "\nmoto log:\n" + tail(moto.log())).isZero();
+        assertThat(recap(deploy.err())).isEqualTo(Map.of("artifacts", "unchanged", "network", "unchanged", "data", "unchanged",
+                "compute", "changed", "waf", "unchanged", "static", "changed"));
+        assertThat(originHeaderRules()).isEqualTo(Map.of(10, List.of(rotated), 11, List.of(previous)));
+        assertThat(listenerDefaultAction()).isEqualTo("fixed-response 403");
+        recordStackInputs();
+    }
+
+    @Test
+    @Order(6)
     void destroyStopsAtTheProtectedDataStackThenDeletesItWhenForced() {
         Cli refused = tierlift("destroy", "aws-iaas", "-f", descriptor.toString(), "--yes");
         assertThat(refused.exitCode()).as(refused.all()).isEqualTo(1);
@@ -407,13 +441,14 @@ class AwsIaasMotoTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void noSecretValueAppearsAnywhere() {
         seen.add("moto log\n" + moto.log());
         assertThat(seen).hasSizeGreaterThan(10);
+        assertThat(originValues).hasSize(2);
         for (String text : seen) {
             assertThat(text).doesNotContain(dbCanary).doesNotContain(replicationCanary).doesNotContain(tokenCanary)
-                    .doesNotContain("CANARY-");
+                    .doesNotContain("CANARY-").doesNotContain(originValues.get(0)).doesNotContain(originValues.get(1));
         }
     }
 
@@ -503,6 +538,45 @@ class AwsIaasMotoTest {
             }
         }
         return stacks;
+    }
+
+    private SecretsManagerClient secrets() {
+        return SecretsManagerClient.builder().region(Region.of(REGION)).endpointOverride(moto.endpoint())
+                .credentialsProvider(credentials()).httpClient(UrlConnectionHttpClient.create()).build();
+    }
+
+    private String originSecretValue() {
+        try (SecretsManagerClient secrets = secrets()) {
+            return secrets.getSecretValue(b -> b.secretId(output("notes-default-iaas-artifacts", "OriginSecretArn"))).secretString();
+        }
+    }
+
+    private Listener onlyListener() {
+        String alb = elb.describeLoadBalancers(b -> { }).loadBalancers().get(0).loadBalancerArn();
+        List<Listener> listeners = elb.describeListeners(b -> b.loadBalancerArn(alb)).listeners();
+        assertThat(listeners).hasSize(1);
+        return listeners.get(0);
+    }
+
+    /** The listener's default action, as "type status". */
+    private String listenerDefaultAction() {
+        Action action = onlyListener().defaultActions().get(0);
+        return action.typeAsString() + (action.fixedResponseConfig() == null ? "" : " " + action.fixedResponseConfig().statusCode());
+    }
+
+    /** Priority → values of the origin header condition, for every rule forwarding on that header. */
+    private Map<Integer, List<String>> originHeaderRules() {
+        Map<Integer, List<String>> rules = new TreeMap<>();
+        for (Rule rule : elb.describeRules(b -> b.listenerArn(onlyListener().listenerArn())).rules()) {
+            for (RuleCondition condition : rule.conditions()) {
+                if ("http-header".equals(condition.field()) && condition.httpHeaderConfig() != null
+                        && "X-Tierlift-Origin".equals(condition.httpHeaderConfig().httpHeaderName())) {
+                    assertThat(rule.actions().get(0).typeAsString()).isEqualTo("forward");
+                    rules.put(Integer.parseInt(rule.priority()), condition.httpHeaderConfig().values());
+                }
+            }
+        }
+        return rules;
     }
 
     private StaticCredentialsProvider credentials() {

@@ -242,6 +242,15 @@ class AwsServerlessMotoTest {
         assertThat(deploy.err()).contains("alias      live: version $LATEST -> 1");
         assertThat(lambda.getFunctionConfiguration(b -> b.functionName(output("notes-default-sls-api", "ReleaseFunctionName")))
                 .timeout()).isEqualTo(900);
+        // The function is told where the origin secret is, never its value; the static stack's CloudFront
+        // origin reads the version labelled current now.
+        String originSecret = output("notes-default-sls-artifacts", "OriginSecretArn");
+        String current = secrets.describeSecret(b -> b.secretId(originSecret)).versionIdsToStages().entrySet().stream()
+                .filter(e -> e.getValue().contains("AWSCURRENT")).map(Map.Entry::getKey).findFirst().orElseThrow();
+        Map<String, String> variables = function.configuration().environment().variables();
+        assertThat(variables).containsEntry("TIERLIFT_ORIGIN_SECRET_ARN", originSecret);
+        assertThat(variables.values()).doesNotContain(secrets.getSecretValue(b -> b.secretId(originSecret)).secretString());
+        assertThat(parameter("notes-default-sls-static", "OriginSecretVersion")).isEqualTo(current);
 
         // The HTTP API with its route to the function.
         String apiId = output("notes-default-sls-api", "ApiId");

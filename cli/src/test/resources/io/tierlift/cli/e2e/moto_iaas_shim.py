@@ -417,9 +417,13 @@ class ShimSecret(CloudFormationModel):
         from moto.secretsmanager.models import secretsmanager_backends
 
         properties = cloudformation_json["Properties"]
+        secret_string = properties.get("SecretString")
+        generate = properties.get("GenerateSecretString")
+        if secret_string is None and generate is not None:
+            secret_string = generated_secret_string(generate)
         created = secretsmanager_backends[account_id][region_name].create_secret(
             name=properties.get("Name") or kwargs.get("LogicalId", "Secret") + "-" + uuid.uuid4().hex[:12],
-            secret_string=properties.get("SecretString"), secret_binary=None,
+            secret_string=secret_string, secret_binary=None,
             description=properties.get("Description"), tags=properties.get("Tags"),
             kms_key_id=properties.get("KmsKeyId"), client_request_token=None, replica_regions=[],
             force_overwrite=False)
@@ -438,6 +442,90 @@ class ShimSecret(CloudFormationModel):
 
 
 PLACEHOLDERS["AWS::SecretsManager::Secret"] = ShimSecret
+
+
+# Serverless patch S5, continued: GenerateSecretString is how CloudFormation has Secrets Manager make the
+# value (the origin secret), so the secret is created with a generated value, with moto's own generator and
+# the resource's options, as GetRandomPassword would; with SecretStringTemplate the value goes under
+# GenerateStringKey in that JSON object, as in AWS.
+def generated_secret_string(options):
+    from moto.secretsmanager.utils import random_password
+
+    def flag(name):
+        return str(options.get(name, "false")).lower() == "true"
+
+    value = random_password(int(options.get("PasswordLength", 32)), options.get("ExcludeCharacters", ""),
+                            flag("ExcludeNumbers"), flag("ExcludePunctuation"), flag("ExcludeUppercase"),
+                            flag("ExcludeLowercase"), flag("IncludeSpace"), str(options.get("RequireEachIncludedType", "true")).lower() == "true")
+    template = options.get("SecretStringTemplate")
+    if template is None:
+        return value
+    document = json.loads(template)
+    document[options["GenerateStringKey"]] = value
+    return json.dumps(document)
+
+
+# Patch 10: moto's CloudFormation does not resolve dynamic references: a '{{resolve:secretsmanager:...}}'
+# string reached the resource as written (an ALB header condition then held the reference itself, and the
+# string exceeded the ALB's 128 characters). CloudFormation resolves them when it creates or updates the
+# resource; here every string a property resolves to is searched for them after moto's own intrinsic
+# functions ran, and each is replaced by the value moto's Secrets Manager holds at the version asked for
+# ({{resolve:secretsmanager:secret-id:SecretString:json-key:version-stage:version-id}}).
+import re
+
+_DYNAMIC_SECRET = re.compile(r"\{\{resolve:secretsmanager:(.+?)\}\}")
+_original_clean_json = parsing.clean_json
+
+
+def resolve_secret_reference(match, account_id, region_name):
+    from moto.secretsmanager.models import secretsmanager_backends
+
+    secret_id, _, rest = match.group(1).rpartition(":SecretString:")
+    if not secret_id:
+        secret_id, rest = match.group(1), ""
+    json_key, version_stage, version_id = (rest.split(":") + ["", "", ""])[:3]
+    answer = secretsmanager_backends[account_id][region_name].get_secret_value(
+        secret_id, version_id or None, version_stage or (None if version_id else "AWSCURRENT"))
+    value = answer["SecretString"]
+    return str(json.loads(value)[json_key]) if json_key else value
+
+
+def clean_json(resource_json, resources_map):
+    cleaned = _original_clean_json(resource_json, resources_map)
+    # Fn::Sub hands its text over before substituting: a reference with ${...} left is resolved once they are.
+    if isinstance(cleaned, str) and "{{resolve:secretsmanager:" in cleaned and "${" not in cleaned:
+        return _DYNAMIC_SECRET.sub(lambda m: resolve_secret_reference(m, resources_map._account_id, resources_map._region_name),
+                                   cleaned)
+    return cleaned
+
+
+parsing.clean_json = clean_json
+
+
+# Patch 11: on a stack update moto modifies a resource whose template is unchanged only when a changed
+# parameter is named by a {"Ref"} in it; a parameter used as ${Name} inside Fn::Sub did not count, so a
+# new origin secret version (a parameter inside the rules' dynamic references) left the ALB's rules as
+# they were, where AWS updates every resource that uses the parameter. Fn::Sub's variables count too.
+_SUB_VARIABLE = re.compile(r"\$\{([A-Za-z0-9:]+)\}")
+
+
+def get_references_from_template(template):
+    references = []
+    if isinstance(template, dict):
+        for key, value in template.items():
+            if key == "Ref":
+                references.append(value)
+                continue
+            if key == "Fn::Sub":
+                references.extend(_SUB_VARIABLE.findall(value if isinstance(value, str) else value[0]))
+            references.extend(get_references_from_template(value))
+    elif isinstance(template, list):
+        for item in template:
+            references.extend(get_references_from_template(item))
+    return references
+
+
+parsing.get_references_from_template = get_references_from_template
 
 
 # Serverless patch S6: moto stores EnableTerminationProtection from CreateStack but has no

@@ -13,4 +13,9 @@ public interface DeployTimeValues {
      * produce it; {@code outputs} holds the outputs of the stacks before it, by stack key.
      */
     Optional<String> value(StackSpec stack, String name, Map<String, Map<String, String>> outputs);
+
+    /** These values, and {@code other}'s for the names these cannot produce. */
+    default DeployTimeValues or(DeployTimeValues other) {
+        return (stack, name, outputs) -> value(stack, name, outputs).or(() -> other.value(stack, name, outputs));
+    }
 }

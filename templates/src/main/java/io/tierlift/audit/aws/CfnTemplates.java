@@ -8,22 +8,36 @@ import io.tierlift.provider.RenderedFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * The CloudFormation templates of an AWS rendering ({@code <stack>.template.json}), as resources.
+ * The CloudFormation templates of an AWS rendering ({@code <stack>.template.json}), as resources,
+ * and the stack policies rendered beside them ({@code <stack>.stack-policy.json}).
  * The same view serves aws-iaas and aws-serverless: the rules look at resource types, not at
  * which tier produced them.
  */
 final class CfnTemplates {
     private static final String SUFFIX = ".template.json";
+    private static final String POLICY_SUFFIX = ".stack-policy.json";
     private final List<CfnResource> resources = new ArrayList<>();
+    private final Map<String, JsonNode> stackPolicies = new HashMap<>();
 
     CfnTemplates(AuditInput input) {
         ObjectMapper json = new ObjectMapper();
         for (RenderedFile file : input.files()) {
+            if (file.location().endsWith(POLICY_SUFFIX)) {
+                String stack = file.location().substring(0, file.location().length() - POLICY_SUFFIX.length());
+                try {
+                    stackPolicies.put(stack, json.readTree(file.content()));
+                } catch (IOException e) {
+                    throw new UncheckedIOException("rendered stack policy " + file.location() + " is not JSON", e);
+                }
+                continue;
+            }
             if (!file.location().endsWith(SUFFIX)) {
                 continue;
             }
@@ -40,6 +54,15 @@ final class CfnTemplates {
                 resources.add(new CfnResource(stack, entry.getKey(), entry.getValue()));
             }
         }
+    }
+
+    /** The stack policy rendered for {@code stack}, if it has one. */
+    Optional<JsonNode> stackPolicy(String stack) {
+        return Optional.ofNullable(stackPolicies.get(stack));
+    }
+
+    List<CfnResource> resources() {
+        return resources;
     }
 
     List<CfnResource> ofType(String type) {

@@ -13,6 +13,6 @@ public final class CloudFormationRules {
     public List<AuditRule> all() {
         return List.of(new StorageEncryptionRule(), new S3PublicAccessRule(), new OpenIngressRule(), new AlbOriginOnlyRule(),
                 new ImdsV2Rule(), new RdsProtectionRule(), new CloudFrontWafRule(), new CloudFrontHttpsRule(),
-                new IamLeastPrivilegeRule());
+                new IamLeastPrivilegeRule(), new OriginSecretRule(), new DatabaseStackPolicyRule());
     }
 }

@@ -12,7 +12,7 @@ import java.util.List;
 /**
  * Turns a {@link StackPlan} into the files {@code render} writes: per stack
  * {@code <key>.template.json} and {@code <key>.parameters.json} (the AWS CLI's
- * ParameterKey/ParameterValue list), plus {@code stacks.json}, the plan itself for review and for
+ * ParameterKey/ParameterValue list), {@code <key>.stack-policy.json} for a stack that has one, plus {@code stacks.json}, the plan itself for review and for
  * the deployer: order, names, regions, and where each parameter value comes from.
  */
 public final class StackFiles {
@@ -30,6 +30,8 @@ public final class StackFiles {
         for (StackSpec stack : plan.stacks()) {
             files.add(file(stack.templateFile(), json.write(stack.template())));
             files.add(file(stack.parametersFile(), json.write(parameters(stack, plan.names()))));
+            // As sent to CloudFormation (StackPolicyBody), so the file is exactly what the stack carries.
+            stack.stackPolicy().ifPresent(policy -> files.add(file(stack.stackPolicyFile(), policy + "\n")));
         }
         files.add(file("stacks.json", json.write(planJson(target, plan))));
         return files;

@@ -1,10 +1,12 @@
 package io.tierlift.render.aws;
 
 import io.tierlift.render.aws.cfn.CfnTemplate;
+import io.tierlift.render.aws.cfn.DatabaseStackPolicy;
 
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -40,5 +42,14 @@ public record StackSpec(String key, String name, String region, CfnTemplate temp
 
     public String parametersFile() {
         return key + ".parameters.json";
+    }
+
+    /** The stack policy the stack is created and kept with (a stack holding a database has one). */
+    public Optional<String> stackPolicy() {
+        return DatabaseStackPolicy.of(template);
+    }
+
+    public String stackPolicyFile() {
+        return key + ".stack-policy.json";
     }
 }

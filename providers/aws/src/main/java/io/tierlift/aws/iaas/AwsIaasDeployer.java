@@ -1,6 +1,7 @@
 package io.tierlift.aws.iaas;
 
 import io.tierlift.aws.secretsmanager.AppSecretSync;
+import io.tierlift.aws.secretsmanager.OriginSecretVersions;
 
 import io.tierlift.aws.DatabaseProtection;
 import io.tierlift.aws.DeployTimeValues;
@@ -65,17 +66,20 @@ public final class AwsIaasDeployer {
     private final CloudFrontInvalidator invalidator;
     private final AppSecretSync appSecret;
     private final ImageLookup images;
+    private final OriginSecretVersions originSecret;
     private final Progress progress;
     private final Clock clock;
     private final StackSet stackSet;
 
     public AwsIaasDeployer(Function<String, CloudFormationClient> cloudFormation, Function<String, S3Client> s3,
                            StackDeployer stacks, PrefixListLookup prefixLists, LiveResources resources,
-                           CloudFrontInvalidator invalidator, AppSecretSync appSecret, ImageLookup images, Progress progress,
+                           CloudFrontInvalidator invalidator, AppSecretSync appSecret, ImageLookup images,
+                           OriginSecretVersions originSecret, Progress progress,
                            Duration pollInterval, Duration stackTimeout, Clock clock) {
         this.s3 = s3;
         this.appSecret = appSecret;
         this.images = images;
+        this.originSecret = originSecret;
         this.stacks = stacks;
         this.prefixLists = prefixLists;
         this.resources = resources;
@@ -86,14 +90,14 @@ public final class AwsIaasDeployer {
     }
 
     /**
-     * Without the Auto Scaling/RDS readers, the CloudFront invalidator, the app secret and the image
+     * Without the Auto Scaling/RDS readers, the CloudFront invalidator, the secrets and the image
      * lookup: enough for {@link #planOffline} and stack-only work; {@link #plan}, {@link #deploy},
      * {@link #status} and {@link #destroy} need the full constructor.
      */
     public AwsIaasDeployer(Function<String, CloudFormationClient> cloudFormation, Function<String, S3Client> s3,
                            StackDeployer stacks, PrefixListLookup prefixLists, Progress progress,
                            Duration pollInterval, Duration stackTimeout, Clock clock) {
-        this(cloudFormation, s3, stacks, prefixLists, null, null, null, null, progress, pollInterval, stackTimeout, clock);
+        this(cloudFormation, s3, stacks, prefixLists, null, null, null, null, null, progress, pollInterval, stackTimeout, clock);
     }
 
     /**
@@ -134,10 +138,10 @@ public final class AwsIaasDeployer {
     public DeployReport deploy(AppDescriptor descriptor, StackPlan plan, String version, Options options) {
         BackendRelease release = BackendRelease.of(descriptor);
         ImageChoice image = chooseImage(plan, options.refreshImage(), false);
-        stackSet.refuseProtectedChanges(plan, version, deployTime(release, image, outputs -> { }), options.consent());
+        stackSet.refuseProtectedChanges(plan, version, deployTime(plan, release, image, outputs -> { }), options.consent());
         AtomicBoolean uploaded = new AtomicBoolean();
         AtomicBoolean secretWritten = new AtomicBoolean();
-        StackSet.DeployedStacks deployed = stackSet.deployInOrder(plan, version, deployTime(release, image, outputs -> {
+        StackSet.DeployedStacks deployed = stackSet.deployInOrder(plan, version, deployTime(plan, release, image, outputs -> {
             if (uploadRelease(release, StackSet.output(plan, outputs, ARTIFACTS, ARTIFACT_BUCKET_OUTPUT),
                     plan.stack(ARTIFACTS).region())) {
                 uploaded.set(true);
@@ -155,13 +159,13 @@ public final class AwsIaasDeployer {
     }
 
     /**
-     * The prefix list looked up in the stack's region, the release's key and the chosen image;
-     * {@code beforeReleaseKey} gets the outputs so far just before the key is handed out (a deploy
-     * uploads the release there).
+     * The prefix list looked up in the stack's region, the release's key, the chosen image and the
+     * origin secret's versions; {@code beforeReleaseKey} gets the outputs so far just before the key
+     * is handed out (a deploy uploads the release there).
      */
-    private DeployTimeValues deployTime(BackendRelease release, ImageChoice image,
+    private DeployTimeValues deployTime(StackPlan plan, BackendRelease release, ImageChoice image,
                                         Consumer<Map<String, Map<String, String>>> beforeReleaseKey) {
-        return (spec, name, outputs) -> {
+        DeployTimeValues own = (spec, name, outputs) -> {
             if (PREFIX_LIST.equals(name)) {
                 return Optional.of(prefixLists.cloudFrontOriginFacing(spec.region()));
             }
@@ -174,6 +178,7 @@ public final class AwsIaasDeployer {
             }
             return Optional.empty();
         };
+        return originSecret == null ? own : own.or(originSecret.values(plan));
     }
 
     /**
@@ -235,7 +240,7 @@ public final class AwsIaasDeployer {
         ImageChoice image = chooseImage(plan, options.refreshImage(), true);
         progress.step("image", image.summary());
         LiveStackPlanner.PlannedStacks planned = planner.stacks(plan, version,
-                deployTime(BackendRelease.of(descriptor), image, outputs -> { }), options.consent());
+                deployTime(plan, BackendRelease.of(descriptor), image, outputs -> { }), options.consent());
         List<PlannedChange> changes = new ArrayList<>(planned.changes());
         changes.add(image.change(new TargetPlan(TARGET, clock).resource(plan.stack(COMPUTE), "image")));
         changes.addAll(planner.site(descriptor, planned.output(STATIC, SITE_BUCKET_OUTPUT), plan.stack(STATIC).region()));

@@ -1,6 +1,7 @@
 package io.tierlift.aws.serverless;
 
 import io.tierlift.aws.secretsmanager.AppSecretSync;
+import io.tierlift.aws.secretsmanager.OriginSecretVersions;
 
 import io.tierlift.aws.DeployTimeValues;
 import io.tierlift.aws.LiveStackPlanner;
@@ -79,6 +80,7 @@ public final class AwsServerlessDeployer {
     private final Function<String, S3Client> s3;
     private final Function<AppDescriptor, LambdaPackage> packager;
     private final AppSecretSync appSecret;
+    private final OriginSecretVersions originSecret;
     private final ReleaseInvoker release;
     private final FunctionLookup functions;
     private final CloudFrontInvalidator invalidator;
@@ -88,12 +90,13 @@ public final class AwsServerlessDeployer {
     private final AuroraDataStack dataStack;
 
     public AwsServerlessDeployer(StackSet stackSet, Function<String, S3Client> s3, Function<AppDescriptor, LambdaPackage> packager,
-                                 AppSecretSync appSecret, ReleaseInvoker release,
+                                 AppSecretSync appSecret, OriginSecretVersions originSecret, ReleaseInvoker release,
                                  FunctionLookup functions, CloudFrontInvalidator invalidator, Progress progress, Clock clock) {
         this.stackSet = stackSet;
         this.s3 = s3;
         this.packager = packager;
         this.appSecret = appSecret;
+        this.originSecret = originSecret;
         this.release = release;
         this.functions = functions;
         this.invalidator = invalidator;
@@ -225,13 +228,14 @@ public final class AwsServerlessDeployer {
     /**
      * The stacks' deploy-time values: the package's key ({@code beforePackageKey} gets the outputs so far
      * just before it is handed out; a deploy uploads the package there), the digest that decides whether
-     * a new version is published, and the alias's versions ({@code serving}). Logical replication of a
+     * a new version is published, the alias's versions ({@code serving}) and the origin secret's
+     * versions. Logical replication of a
      * cluster that should pause keeps the value the live stack has: a deploy during a migration must
      * not turn it off under the migration, and only a migration turns it on.
      */
     private DeployTimeValues deployTime(StackPlan plan, LambdaPackage built, Serving serving,
                                         Consumer<Map<String, Map<String, String>>> beforePackageKey) {
-        return (spec, name, outputs) -> switch (name) {
+        DeployTimeValues own = (spec, name, outputs) -> switch (name) {
             case PACKAGE_KEY -> {
                 beforePackageKey.accept(outputs);
                 yield Optional.of(built.key());
@@ -243,6 +247,7 @@ public final class AwsServerlessDeployer {
                     .orElse(LOGICAL_REPLICATION_OFF));
             default -> Optional.empty();
         };
+        return own.or(originSecret.values(plan));
     }
 
     /** The live data stack's changes outside a deploy (logical replication, deletion protection). */

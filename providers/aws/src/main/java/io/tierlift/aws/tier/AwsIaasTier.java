@@ -1,6 +1,7 @@
 package io.tierlift.aws.tier;
 
 import io.tierlift.aws.secretsmanager.AppSecretSync;
+import io.tierlift.aws.secretsmanager.OriginSecretVersions;
 import io.tierlift.aws.secretsmanager.SecretsManagerAppSecretWriter;
 
 import io.tierlift.aws.cloudformation.Sleeper;
@@ -122,6 +123,7 @@ final class AwsIaasTier extends CloudFormationTier {
         AppSecretSync appSecret = new AppSecretSync(context.secretsFor(descriptor),
                 new SecretsManagerAppSecretWriter(clients::secretsManager), progress);
         return new AwsIaasDeployer(clients::cloudFormation, clients::s3, session.stacks, new Ec2PrefixListLookup(clients::ec2),
-                resources, session.invalidator, appSecret, new SsmImageLookup(clients::ssm), progress, poll, session.deployerSettings.stackTimeout(), context.clock());
+                resources, session.invalidator, appSecret, new SsmImageLookup(clients::ssm),
+                new OriginSecretVersions(clients::secretsManager), progress, poll, session.deployerSettings.stackTimeout(), context.clock());
     }
 }

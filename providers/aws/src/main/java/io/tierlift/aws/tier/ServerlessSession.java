@@ -7,6 +7,7 @@ import io.tierlift.aws.serverless.AwsServerlessDeployer;
 import io.tierlift.aws.serverless.LambdaFunctionLookup;
 import io.tierlift.aws.serverless.ReleaseInvoker;
 import io.tierlift.aws.secretsmanager.AppSecretSync;
+import io.tierlift.aws.secretsmanager.OriginSecretVersions;
 import io.tierlift.aws.secretsmanager.SecretsManagerAppSecretWriter;
 import io.tierlift.model.AppDescriptor;
 import io.tierlift.release.PipSettings;
@@ -47,7 +48,8 @@ final class ServerlessSession implements AutoCloseable {
         LambdaPackager packager = new LambdaPackager(new ProcessCommandRunner(Duration.ofMinutes(10), 30), PipSettings.defaults(),
                 LambdaLimits.LAMBDA, new LambdaAdapter(new FreemarkerEngine()), progress);
         this.deployer = new AwsServerlessDeployer(stackSet, aws.clients::s3, packager::build, new AppSecretSync(aws.context.secretsFor(descriptor),
-                new SecretsManagerAppSecretWriter(aws.clients::secretsManager), aws.context.progress()), invokers.apply(this::lambda), new LambdaFunctionLookup(this::lambda),
+                new SecretsManagerAppSecretWriter(aws.clients::secretsManager), aws.context.progress()),
+                new OriginSecretVersions(aws.clients::secretsManager), invokers.apply(this::lambda), new LambdaFunctionLookup(this::lambda),
                 aws.invalidator, progress, aws.context.clock());
     }
 

@@ -1,6 +1,7 @@
 package io.tierlift.aws.iaas;
 
 import io.tierlift.aws.secretsmanager.AppSecretSync;
+import io.tierlift.aws.secretsmanager.OriginSecretVersions;
 import io.tierlift.secret.LocalSecretResolver;
 
 import io.tierlift.aws.DatabaseProtection;
@@ -29,6 +30,9 @@ import software.amazon.awssdk.services.cloudfront.model.CreateInvalidationReques
 import software.amazon.awssdk.services.cloudfront.model.CreateInvalidationResponse;
 import software.amazon.awssdk.services.cloudfront.model.GetInvalidationRequest;
 import software.amazon.awssdk.services.cloudfront.model.GetInvalidationResponse;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.secretsmanager.model.DescribeSecretRequest;
+import software.amazon.awssdk.services.secretsmanager.model.DescribeSecretResponse;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -61,6 +65,7 @@ class AwsIaasDeployerTest {
     private final FakeRds rds = new FakeRds(journal);
     private final FakeCloudFront cloudFront = new FakeCloudFront(journal);
     private final RecordingProgress progress = new RecordingProgress();
+    private final FakeOriginSecret originSecret = new FakeOriginSecret();
     private final List<String> prefixListRegions = new ArrayList<>();
     /** The image Amazon's public SSM parameter names now; each lookup is recorded. */
     private String newestImage = "ami-0aaaaaaaaaaaaaaa1";
@@ -117,7 +122,30 @@ class AwsIaasDeployerTest {
         deployer = new AwsIaasDeployer(region -> cfn, region -> s3, stacks, region -> {
             prefixListRegions.add(region);
             return PREFIX_LIST_ID;
-        }, resources, invalidator, appSecret, images, progress, Duration.ofMillis(1), Duration.ofMinutes(1), clock);
+        }, resources, invalidator, appSecret, images, new OriginSecretVersions(region -> originSecret), progress, Duration.ofMillis(1),
+                Duration.ofMinutes(1), clock);
+    }
+
+    @Test
+    void theAppAndStaticStacksReadTheOriginSecretAtTheVersionsSecretsManagerLabelsNow() {
+        deployer.deploy(descriptor, plan, "1.2.3");
+        Map<String, String> compute = cfn.createdParameters.get(plan.stack("compute").name());
+        Map<String, String> site = cfn.createdParameters.get(plan.stack("static").name());
+        String secretArn = plan.stack("artifacts").name() + ":OriginSecretArn";
+        assertThat(originSecret.described).containsOnly(secretArn);
+        // Never rotated: the previous version is the current one.
+        assertThat(compute).containsEntry("OriginSecretArn", secretArn)
+                .containsEntry("OriginSecretVersion", FakeOriginSecret.FIRST)
+                .containsEntry("OriginSecretPreviousVersion", FakeOriginSecret.FIRST);
+        assertThat(site).containsEntry("OriginSecretArn", secretArn).containsEntry("OriginSecretVersion", FakeOriginSecret.FIRST);
+
+        originSecret.rotated = true;
+        cfn.stacks.clear();
+        deployer.deploy(descriptor, plan, "1.2.4");
+        compute = cfn.createdParameters.get(plan.stack("compute").name());
+        assertThat(compute).containsEntry("OriginSecretVersion", FakeOriginSecret.SECOND)
+                .containsEntry("OriginSecretPreviousVersion", FakeOriginSecret.FIRST);
+        assertThat(cfn.createdParameters.get(plan.stack("static").name())).containsEntry("OriginSecretVersion", FakeOriginSecret.SECOND);
     }
 
     @Test
@@ -204,7 +232,7 @@ class AwsIaasDeployerTest {
     }
 
     @Test
-    void deployTimeParametersAreTheLookedUpPrefixListAndTheReleaseKey() {
+    void deployTimeParametersAreTheLookedUpPrefixListTheReleaseKeyAndTheOriginSecretVersions() {
         deployer.deploy(descriptor, plan, "1.2.3");
 
         BackendRelease release = BackendRelease.of(descriptor);
@@ -219,6 +247,7 @@ class AwsIaasDeployerTest {
                     assertThat(value).as(spec.key() + "." + entry.getKey()).isEqualTo(switch (time.name()) {
                         case "release-key" -> release.key();
                         case "image-id" -> newestImage;
+                        case "origin-secret-version", "origin-secret-previous-version" -> FakeOriginSecret.FIRST;
                         default -> PREFIX_LIST_ID;
                     });
                 } else if (entry.getValue() instanceof ParameterSource.StackOutput out) {
@@ -228,7 +257,8 @@ class AwsIaasDeployerTest {
                 }
             }
         }
-        assertThat(deployTime).as("the plan has its three deploy-time parameters").isEqualTo(3);
+        // Prefix list, release key and image, the compute stack's two secret versions and the static stack's one.
+        assertThat(deployTime).as("the plan's deploy-time parameters").isEqualTo(6);
         assertThat(prefixListRegions).containsExactly("eu-west-1");
         assertThat(release.key()).matches("releases/[0-9a-f]{16}\\.tar\\.gz");
     }
@@ -659,7 +689,7 @@ class AwsIaasDeployerTest {
                 d -> { }, Clock.systemUTC(), Duration.ofMillis(1), Duration.ZERO);
         AwsIaasDeployer quick = new AwsIaasDeployer(region -> cfn, region -> s3,
                 new StackDeployer(region -> cfn, DeployerSettings.defaults().withPollInterval(Duration.ofMillis(1)), progress,
-                        d -> { }, Clock.systemUTC()), region -> PREFIX_LIST_ID, impatient, null, null, images, progress,
+                        d -> { }, Clock.systemUTC()), region -> PREFIX_LIST_ID, impatient, null, null, images, null, progress,
                 Duration.ofMillis(1), Duration.ofMinutes(1), Clock.systemUTC());
 
         assertThatThrownBy(() -> quick.destroy(plan, true, true))
@@ -672,6 +702,31 @@ class AwsIaasDeployerTest {
     }
 
     /** CloudFront in memory: invalidations complete on the first GetInvalidation. */
+    /** DescribeSecret of the origin secret: one version, or two after a rotation (labels as Secrets Manager moves them). */
+    static final class FakeOriginSecret implements SecretsManagerClient {
+        static final String FIRST = "11111111-1111-1111-1111-111111111111";
+        static final String SECOND = "22222222-2222-2222-2222-222222222222";
+        final List<String> described = new ArrayList<>();
+        boolean rotated;
+
+        @Override
+        public DescribeSecretResponse describeSecret(DescribeSecretRequest request) {
+            described.add(request.secretId());
+            return DescribeSecretResponse.builder().arn(request.secretId()).versionIdsToStages(rotated
+                    ? Map.of(FIRST, List.of("AWSPREVIOUS"), SECOND, List.of("AWSCURRENT"))
+                    : Map.of(FIRST, List.of("AWSCURRENT"))).build();
+        }
+
+        @Override
+        public String serviceName() {
+            return "secretsmanager";
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
     static final class FakeCloudFront implements CloudFrontClient {
         final List<String> created = new ArrayList<>();
         private final List<String> journal;

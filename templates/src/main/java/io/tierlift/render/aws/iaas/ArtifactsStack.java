@@ -31,7 +31,8 @@ public final class ArtifactsStack {
     }
 
     public StackSpec build() {
-        CfnTemplate.Builder t = CfnTemplate.builder(names.prefix() + " artifacts: private, versioned bucket for backend releases");
+        CfnTemplate.Builder t = CfnTemplate.builder(names.prefix() + " artifacts: private, versioned bucket for backend releases, "
+                + "and the secret CloudFront proves itself with to the app's entry point");
         CfnResource bucket = t.add(CfnResource.of("ArtifactBucket", "AWS::S3::Bucket", PrivateBucket.properties()
                 .put("VersioningConfiguration", props().put("Status", "Enabled"))
                 .put("LifecycleConfiguration", props().put("Rules", List.of(props()
@@ -45,6 +46,8 @@ public final class ArtifactsStack {
                         .put("Version", "2012-10-17")
                         .put("Statement", List.of(PrivateBucket.denyInsecureTransport(bucket))))));
         t.output(BUCKET_NAME, "Bucket the deployer uploads releases to, under " + RELEASE_PREFIX, bucket.ref());
+        // Here because this stack comes first in both tiers: the app and static stacks both read it.
+        OriginSecret.addTo(t, names);
         return new StackSpec(KEY, names.stack(KEY), region, t.build(), Map.of(), List.of());
     }
 }

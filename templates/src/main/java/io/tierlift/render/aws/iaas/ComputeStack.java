@@ -23,7 +23,8 @@ import static io.tierlift.render.aws.cfn.Props.props;
 
 /**
  * The app tier: an internet-facing ALB in the public subnets (reachable from CloudFront only, see
- * {@link SecurityGroups}), and an Auto Scaling group of EC2 instances in the private app subnets,
+ * {@link SecurityGroups}, and forwarding only requests that carry the {@link OriginSecret}), and
+ * an Auto Scaling group of EC2 instances in the private app subnets,
  * health-checked through the ALB and scaled on average CPU.
  *
  * <p>Releases: a new {@code ReleaseKey} changes the launch template's user data, hence its
@@ -57,6 +58,9 @@ final class ComputeStack {
     /** How long one new instance may take to install, start and pass its health check. */
     static final String SIGNAL_TIMEOUT = "PT15M";
     private static final int ALB_IDLE_TIMEOUT = 60;
+    /** Listener rule priorities; 1 is left to the maintenance page a migration puts first. */
+    static final int CURRENT_SECRET_PRIORITY = 10;
+    static final int PREVIOUS_SECRET_PRIORITY = 11;
 
     private final StackNames names;
     private final AppDescriptor app;
@@ -163,20 +167,31 @@ final class ComputeStack {
                 // Requests in flight get as long as Gunicorn gives its workers to finish.
                 .put("TargetGroupAttributes", List.of(attribute("deregistration_delay.timeout_seconds",
                         String.valueOf(Math.max(1, backend.gracefulTimeout().toSeconds())))))));
-        Props listener = props()
+        // Only requests carrying CloudFront's origin secret reach the app; anything else (another
+        // distribution, or a client that found the ALB's name) gets a fixed 403.
+        Props listenerProps = props()
                 .put("LoadBalancerArn", alb.ref())
-                .put("DefaultActions", List.of(props().put("Type", "forward").put("TargetGroupArn", targetGroup.ref())));
+                .put("DefaultActions", List.of(props().put("Type", "fixed-response").put("FixedResponseConfig", props()
+                        .put("StatusCode", "403")
+                        .put("ContentType", "text/plain")
+                        .put("MessageBody", "Forbidden"))));
+        CfnResource listener;
         if (https) {
-            t.add(CfnResource.of("HttpsListener", "AWS::ElasticLoadBalancingV2::Listener", listener
+            listener = t.add(CfnResource.of("HttpsListener", "AWS::ElasticLoadBalancingV2::Listener", listenerProps
                     .put("Protocol", "HTTPS")
                     .put("Port", 443)
                     .put("SslPolicy", "ELBSecurityPolicy-TLS13-1-2-2021-06")
                     .put("Certificates", List.of(props().put("CertificateArn", target.certificateArn().get())))));
         } else {
-            t.add(CfnResource.of("HttpListener", "AWS::ElasticLoadBalancingV2::Listener", listener
+            listener = t.add(CfnResource.of("HttpListener", "AWS::ElasticLoadBalancingV2::Listener", listenerProps
                     .put("Protocol", "HTTP")
                     .put("Port", 80)));
         }
+        OriginSecret.parameters(t, sources, true);
+        t.add(forwardWithOriginSecret("ForwardWithOriginSecret", CURRENT_SECRET_PRIORITY, listener, targetGroup,
+                OriginSecret.VERSION_PARAMETER));
+        t.add(forwardWithOriginSecret("ForwardWithPreviousOriginSecret", PREVIOUS_SECRET_PRIORITY, listener, targetGroup,
+                OriginSecret.PREVIOUS_VERSION_PARAMETER));
 
         app.dns().filter(dns -> target.originDomain().isPresent())
                 .ifPresent(dns -> t.add(originRecord(dns.zoneId(), target.originDomain().get(), alb)));
@@ -233,6 +248,24 @@ final class ComputeStack {
                         .put("DNSName", alb.att("DNSName"))
                         .put("HostedZoneId", alb.att("CanonicalHostedZoneID"))
                         .put("EvaluateTargetHealth", false)));
+    }
+
+    /**
+     * Forwards requests whose origin header holds the secret's value at one version. Two rules, for
+     * the current and the previous version, so that the edges CloudFront has not yet moved to a
+     * rotated value still get through (one value each: the same value twice before any rotation).
+     */
+    private static CfnResource forwardWithOriginSecret(String logicalId, int priority, CfnResource listener,
+                                                       CfnResource targetGroup, String versionParameter) {
+        return CfnResource.of(logicalId, "AWS::ElasticLoadBalancingV2::ListenerRule", props()
+                .put("ListenerArn", listener.ref())
+                .put("Priority", priority)
+                .put("Conditions", List.of(props()
+                        .put("Field", "http-header")
+                        .put("HttpHeaderConfig", props()
+                                .put("HttpHeaderName", OriginSecret.HEADER)
+                                .put("Values", List.of(OriginSecret.value(versionParameter))))))
+                .put("Actions", List.of(props().put("Type", "forward").put("TargetGroupArn", targetGroup.ref()))));
     }
 
     private CfnResource autoScalingGroup(JsonNode subnets, CfnResource launchTemplate, CfnResource targetGroup) {

@@ -22,7 +22,8 @@ import static io.tierlift.render.aws.cfn.Props.props;
  * The front door: a CloudFront distribution with the WAF attached, serving the React build from
  * a private S3 bucket (Origin Access Control; the bucket policy admits only this distribution)
  * and sending {@code /api/*} to the app's endpoint uncached, with the viewer's headers, cookies and
- * query strings but not its Host header. Both AWS tiers use it; what differs is the API origin
+ * query strings but not its Host header, and with the {@link OriginSecret} header the endpoint
+ * requires. Both AWS tiers use it; what differs is the API origin
  * (the aws-iaas load balancer, or the aws-serverless HTTP API), see {@link ApiOrigin}.
  *
  * <p>SPA routing: deep links such as {@code /notes/42} have no object in S3. CloudFront's custom
@@ -107,6 +108,10 @@ public final class StaticSiteStack {
                 + api.description() + " over " + (https ? "HTTPS" : "HTTP") + (alias ? ", alias " + site.domain().get() : ""));
         JsonNode apiOrigin = t.parameter(API_ORIGIN_PARAMETER, CfnParameter.string(api.parameterDescription())
                 .withPattern("^[A-Za-z0-9.-]{1,253}$", "a DNS name"));
+        Map<String, ParameterSource> parameters = new LinkedHashMap<>();
+        parameters.put(API_ORIGIN_PARAMETER, api.domainName());
+        parameters.put("WebAclArn", new ParameterSource.StackOutput(WafStack.KEY, WafStack.WEB_ACL_ARN));
+        OriginSecret.parameters(t, parameters, false);
         JsonNode webAcl = t.parameter("WebAclArn", CfnParameter.string(
                         "ARN of the CloudFront web ACL (waf stack output " + WafStack.WEB_ACL_ARN + ", in us-east-1)")
                 .withPattern("^arn:aws[a-z-]*:wafv2:us-east-1:[0-9]{12}:global/webacl/.+$", "a global WAFv2 web ACL ARN"));
@@ -144,6 +149,10 @@ public final class StaticSiteStack {
                         props()
                                 .put("Id", API_ORIGIN)
                                 .put("DomainName", apiOrigin)
+                                // The app's entry point lets in only requests that carry it.
+                                .put("OriginCustomHeaders", List.of(props()
+                                        .put("HeaderName", OriginSecret.HEADER)
+                                        .put("HeaderValue", OriginSecret.value(OriginSecret.VERSION_PARAMETER))))
                                 .put("CustomOriginConfig", props()
                                         .put("OriginProtocolPolicy", https ? "https-only" : "http-only")
                                         .put("HTTPPort", 80)
@@ -202,9 +211,6 @@ public final class StaticSiteStack {
         t.output(DISTRIBUTION_ID, "Distribution to invalidate after a frontend deploy", cdn.ref());
         t.output(DISTRIBUTION_DOMAIN, "CloudFront domain name (point the app's DNS name here)", cdn.att("DomainName"));
 
-        Map<String, ParameterSource> parameters = new LinkedHashMap<>();
-        parameters.put(API_ORIGIN_PARAMETER, api.domainName());
-        parameters.put("WebAclArn", new ParameterSource.StackOutput(WafStack.KEY, WafStack.WEB_ACL_ARN));
         return new StackSpec(KEY, names.stack(KEY), site.region(), t.build(), parameters, List.of());
     }
 

@@ -17,6 +17,7 @@ import io.tierlift.render.aws.cfn.Props;
 import io.tierlift.render.aws.iaas.AppDbSecret;
 import io.tierlift.render.aws.iaas.AppSecret;
 import io.tierlift.render.aws.iaas.ArtifactsStack;
+import io.tierlift.render.aws.iaas.OriginSecret;
 import io.tierlift.render.aws.iaas.StackNames;
 
 import java.util.ArrayList;
@@ -31,7 +32,11 @@ import static io.tierlift.render.aws.cfn.Props.props;
 /**
  * The app tier: the Lambda function running the Flask app through {@link LambdaAdapter}, in the
  * private function subnets, and an API Gateway HTTP API sending {@code /api} and {@code /api/*}
- * to it (payload format 2.0) on the {@code $default} stage, throttled and with access logs.
+ * to it (payload format 2.0) on the {@code $default} stage, throttled and with access logs. The
+ * API's execute-api name is public and an HTTP API has no resource policy, so the adapter answers
+ * 403 to requests without the {@link OriginSecret} CloudFront adds. Turning the execute-api
+ * endpoint off would not help: CloudFront would then need a custom domain on the API, which is as
+ * public as the execute-api name.
  *
  * <p>Releases: the deployer uploads the package under a key named after its content and passes
  * that key as {@code CodeKey}; a new key updates the function's code, an unchanged app keeps its
@@ -143,6 +148,12 @@ public final class ApiStack {
         tierlift.put(LambdaEnvironment.DB_HOST, dbHost);
         tierlift.put(LambdaEnvironment.DB_PORT, String.valueOf(databasePath.port(app.database().port())));
         tierlift.put(LambdaEnvironment.DB_NAME, app.database().name());
+        // The adapter refuses requests without CloudFront's origin secret: the execute-api name is public. It
+        // reads the values labelled AWSCURRENT and AWSPREVIOUS itself rather than versions pinned here: the alias
+        // moves to this stack's new version only after the static stack has pointed CloudFront at a new value.
+        JsonNode originSecret = OriginSecret.arnParameter(t, sources);
+        readableSecrets.add(originSecret);
+        tierlift.put(LambdaEnvironment.ORIGIN_SECRET_ARN, originSecret);
         if (appSecret) {
             JsonNode secret = t.parameter("AppSecretArn", CfnParameter.string(
                     "Secret with the app's secret environment variables (data stack)"));

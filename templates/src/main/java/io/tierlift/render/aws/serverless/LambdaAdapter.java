@@ -3,7 +3,10 @@ package io.tierlift.render.aws.serverless;
 import io.tierlift.model.AppDescriptor;
 import io.tierlift.model.Backend;
 import io.tierlift.render.aws.iaas.AppDbSecret;
+import io.tierlift.render.aws.iaas.OriginSecret;
 import io.tierlift.render.engine.TemplateEngine;
+
+import java.util.Locale;
 
 /**
  * {@code tierlift_lambda.py}, the module Lambda calls: it runs the unchanged Flask app (any WSGI
@@ -42,7 +45,8 @@ public final class LambdaAdapter {
         return engine.render("aws/serverless/tierlift_lambda.py.ftl", new View(app.app(),
                 backend.wsgi().substring(0, colon), backend.wsgi().substring(colon + 1),
                 backend.releaseCommand().orElse(""), new io.tierlift.render.page.MaintenancePage(engine).render(app.app(), siteName),
-                AppDbSecret.role(app.database()), AppDbSecret.roleSql(app.database())));
+                AppDbSecret.role(app.database()), AppDbSecret.roleSql(app.database()),
+                OriginSecret.HEADER.toLowerCase(Locale.ROOT)));
     }
 
     /**
@@ -51,8 +55,9 @@ public final class LambdaAdapter {
      * @param releaseCommand the command run with {@code sh -c}; empty when the app has none
      * @param maintenancePage the page answered while the function is in maintenance (the on-prem tier's page)
      * @param appRole the app's own database role, and {@code appRoleSql} the same quoted for SQL
+     * @param originHeader the header CloudFront's origin secret arrives in, lower case as API Gateway passes it
      */
     public record View(String app, String wsgiModule, String wsgiAttribute, String releaseCommand, String maintenancePage,
-                       String appRole, String appRoleSql) {
+                       String appRole, String appRoleSql, String originHeader) {
     }
 }

@@ -22,6 +22,8 @@ final class LambdaEnvironment {
     static final String DB_NAME = "TIERLIFT_DB_NAME";
     static final String APP_SECRET_ARN = "TIERLIFT_APP_SECRET_ARN";
     static final String APP_SECRET_NAMES = "TIERLIFT_APP_SECRET_NAMES";
+    /** The origin secret, whose current and previous values the adapter accepts. */
+    static final String ORIGIN_SECRET_ARN = "TIERLIFT_ORIGIN_SECRET_ARN";
     /** Lambda refuses more than 4 KB of variables, names and values together. */
     static final int LIMIT_BYTES = 4 * 1024;
     /** Room kept for the values CloudFormation fills in (ARNs, the proxy's host name). */

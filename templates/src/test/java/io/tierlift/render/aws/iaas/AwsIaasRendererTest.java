@@ -61,14 +61,18 @@ class AwsIaasRendererTest {
 
     @ParameterizedTest
     @EnumSource(IaasCases.class)
-    void rendersEveryStackWithItsParametersAndTheBootScript(IaasCases variation) {
+    void rendersEveryStackWithItsParametersTheDataStacksPolicyAndTheBootScript(IaasCases variation) {
         List<RenderedFile> files = variation.render();
-        Set<String> expected = new TreeSet<>(List.of("stacks.json", "user-data.sh"));
+        // The data stack's policy as the deployer sends it: render shows everything a deploy places.
+        Set<String> expected = new TreeSet<>(List.of("stacks.json", "user-data.sh", "data.stack-policy.json"));
         for (String stack : List.of("artifacts", "network", "data", "compute", "waf", "static")) {
             expected.add(stack + ".template.json");
             expected.add(stack + ".parameters.json");
         }
         assertThat(files).extracting(RenderedFile::location).containsExactlyElementsOf(expected);
+        StackSpec data = renderer.plan(variation.descriptor()).stack("data");
+        assertThat(files).filteredOn(f -> f.location().equals("data.stack-policy.json")).singleElement()
+                .satisfies(f -> assertThat(f.contentAsText()).isEqualTo(data.stackPolicy().orElseThrow() + "\n"));
         RenderedStacks stacks = new RenderedStacks(files);
         for (String stack : stacks.templates().keySet()) {
             Set<String> declared = new TreeSet<>();
@@ -78,6 +82,65 @@ class AwsIaasRendererTest {
                     .forEach(p -> given.add(p.path("ParameterKey").asText()));
             assertThat(given).as("parameters file of %s names exactly the template's parameters", stack).isEqualTo(declared);
         }
+    }
+
+    @ParameterizedTest
+    @EnumSource(IaasCases.class)
+    void theLoadBalancerForwardsOnlyRequestsCarryingCloudFrontsOriginSecretAndAnswersEverythingElse403(IaasCases variation) {
+        RenderedStacks stacks = new RenderedStacks(variation.render());
+        var listeners = stacks.resourcesOfType("AWS::ElasticLoadBalancingV2::Listener");
+        assertThat(listeners).hasSize(1);
+        String listenerId = listeners.keySet().iterator().next().replace("compute/", "");
+        JsonNode defaults = listeners.values().iterator().next().path("Properties").path("DefaultActions");
+        assertThat(defaults).hasSize(1);
+        assertThat(defaults.get(0).path("Type").asText()).isEqualTo("fixed-response");
+        assertThat(defaults.get(0).path("FixedResponseConfig").path("StatusCode").asText()).isEqualTo("403");
+
+        var rules = stacks.resourcesOfType("AWS::ElasticLoadBalancingV2::ListenerRule");
+        assertThat(rules.keySet()).containsExactly("compute/ForwardWithOriginSecret", "compute/ForwardWithPreviousOriginSecret");
+        List<String> versions = new ArrayList<>();
+        rules.values().forEach(rule -> {
+            JsonNode p = rule.path("Properties");
+            assertThat(p.path("ListenerArn").path("Ref").asText()).isEqualTo(listenerId);
+            // Priority 1 stays free for the maintenance page of a migration.
+            assertThat(p.path("Priority").asInt()).isGreaterThan(1);
+            assertThat(p.path("Actions").get(0).path("Type").asText()).isEqualTo("forward");
+            assertThat(p.path("Actions").get(0).path("TargetGroupArn").path("Ref").asText()).isEqualTo("TargetGroup");
+            assertThat(p.path("Conditions")).hasSize(1);
+            JsonNode header = p.path("Conditions").get(0);
+            assertThat(header.path("Field").asText()).isEqualTo("http-header");
+            assertThat(header.path("HttpHeaderConfig").path("HttpHeaderName").asText()).isEqualTo("X-Tierlift-Origin");
+            assertThat(header.path("HttpHeaderConfig").path("Values")).hasSize(1);
+            versions.add(header.path("HttpHeaderConfig").path("Values").get(0).path("Fn::Sub").asText());
+        });
+        assertThat(versions).containsExactly(
+                "{{resolve:secretsmanager:${OriginSecretArn}:SecretString:::${OriginSecretVersion}}}",
+                "{{resolve:secretsmanager:${OriginSecretArn}:SecretString:::${OriginSecretPreviousVersion}}}");
+
+        // CloudFront sends the current value on the API origin, and only there.
+        JsonNode origins = stacks.resource("static", "Distribution").path("Properties").path("DistributionConfig").path("Origins");
+        JsonNode api = asList(origins).stream().filter(o -> o.path("Id").asText().equals("api")).findFirst().orElseThrow();
+        assertThat(api.path("OriginCustomHeaders")).hasSize(1);
+        assertThat(api.path("OriginCustomHeaders").get(0).path("HeaderName").asText()).isEqualTo("X-Tierlift-Origin");
+        assertThat(api.path("OriginCustomHeaders").get(0).path("HeaderValue").path("Fn::Sub").asText())
+                .isEqualTo("{{resolve:secretsmanager:${OriginSecretArn}:SecretString:::${OriginSecretVersion}}}");
+        assertThat(asList(origins).stream().filter(o -> o.path("Id").asText().equals("site")).findFirst().orElseThrow()
+                .has("OriginCustomHeaders")).isFalse();
+
+        // Generated by Secrets Manager: no wildcard the ALB would expand, within its 128 characters.
+        JsonNode generate = stacks.resource("artifacts", "OriginSecret").path("Properties").path("GenerateSecretString");
+        assertThat(generate.path("ExcludePunctuation").asBoolean()).isTrue();
+        assertThat(generate.path("IncludeSpace").asBoolean(true)).isFalse();
+        assertThat(generate.path("PasswordLength").asInt()).isBetween(32, 128);
+        StackPlan plan = renderer.plan(variation.descriptor());
+        assertThat(plan.stack("compute").parameters()).containsEntry("OriginSecretArn",
+                        new ParameterSource.StackOutput("artifacts", "OriginSecretArn"))
+                .containsEntry("OriginSecretVersion", new ParameterSource.DeployTime("origin-secret-version",
+                        "the id of the origin secret's version labelled AWSCURRENT (AWSCURRENT's when there is none), read by tierlift deploy"));
+        assertThat(plan.stack("compute").parameters().get("OriginSecretPreviousVersion"))
+                .isInstanceOfSatisfying(ParameterSource.DeployTime.class, d -> assertThat(d.name()).isEqualTo("origin-secret-previous-version"));
+        assertThat(plan.stack("static").parameters().get("OriginSecretVersion"))
+                .isInstanceOfSatisfying(ParameterSource.DeployTime.class, d -> assertThat(d.name()).isEqualTo("origin-secret-version"));
     }
 
     @Test
@@ -91,7 +154,7 @@ class AwsIaasRendererTest {
                 .containsExactly("eu-west-1", "eu-west-1", "eu-west-1", "eu-west-1", "us-east-1", "eu-west-1");
         assertThat(plan.stack("static").parameters().get("WebAclArn"))
                 .isEqualTo(new ParameterSource.StackOutput("waf", "WebAclArn"));
-        assertThat(plan.stack("static").dependsOn()).containsExactly("waf");
+        assertThat(plan.stack("static").dependsOn()).containsExactly("artifacts", "waf");
         assertThat(plan.stack("compute").dependsOn()).containsExactly("artifacts", "data", "network");
         assertThat(plan.stack("compute").capabilities()).containsExactly("CAPABILITY_IAM");
         assertThat(plan.tags()).containsEntry("app", "notes").containsEntry("env", "default").containsEntry("managed-by", "tierlift");

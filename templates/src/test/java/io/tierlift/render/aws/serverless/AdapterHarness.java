@@ -65,7 +65,7 @@ final class AdapterHarness {
                 return [json.dumps(seen).encode("utf-8")]
             """;
 
-    /** Stand-in for the runtime's boto3: secrets come from FAKE_SECRETS (ARN → JSON object). */
+    /** Stand-in for the runtime's boto3: secrets come from FAKE_SECRETS (ARN or ARN@VERSION → JSON object or string). */
     private static final String FAKE_BOTO3 = """
             import json, os
 
@@ -74,17 +74,32 @@ final class AdapterHarness {
             _reads = []
 
 
+            class _NotFound(Exception):
+                response = {"Error": {"Code": "ResourceNotFoundException"}}
+
+
             def client(service):
                 assert service == "secretsmanager", service
                 return _Client()
 
 
             class _Client:
-                def get_secret_value(self, SecretId):
-                    _reads.append(SecretId)
+                def get_secret_value(self, SecretId, VersionStage=None):
+                    # A stage is asked for as "ARN@STAGE", answered as Secrets Manager does when no version has
+                    # it; a plain string is a secret that is not JSON, a list the values of successive reads.
+                    key = SecretId if VersionStage is None else SecretId + "@" + VersionStage
+                    _reads.append(key)
                     with open(os.environ["FAKE_SECRETS_LOG"], "a") as log:
-                        log.write(SecretId + "\\n")
-                    value = dict(json.loads(os.environ["FAKE_SECRETS"])[SecretId])
+                        log.write(key + "\\n")
+                    secrets = json.loads(os.environ["FAKE_SECRETS"])
+                    if key not in secrets and VersionStage is not None:
+                        raise _NotFound()
+                    value = secrets[key]
+                    if isinstance(value, list):
+                        value = value[min(_reads.count(key), len(value)) - 1]
+                    if isinstance(value, str):
+                        return {"SecretString": value}
+                    value = dict(value)
                     if os.environ.get("FAKE_ROTATE") and "password" in value:
                         value["password"] += str(len(_reads))
                     return {"SecretString": json.dumps(value)}
@@ -92,7 +107,7 @@ final class AdapterHarness {
 
     /** Plays the Lambda runtime: imports the handler once, then feeds it the events in order. */
     private static final String DRIVER = """
-            import json, sys, traceback
+            import json, os, sys, traceback
 
             task_root, fake_path, events_file, out_file = sys.argv[1:5]
             sys.path.insert(0, fake_path)
@@ -111,6 +126,9 @@ final class AdapterHarness {
             result = {"importError": None, "results": []}
             try:
                 import tierlift_lambda
+                refresh = os.environ.get("DRIVER_ORIGIN_REFRESH_SECONDS")
+                if refresh:
+                    tierlift_lambda.ORIGIN_REFRESH_SECONDS = float(refresh)
             except Exception as exc:
                 traceback.print_exc()
                 result["importError"] = str(exc)
@@ -150,6 +168,11 @@ final class AdapterHarness {
     AdapterHarness env(String name, String value) {
         env.put(name, value);
         return this;
+    }
+
+    /** Overrides the adapter's origin secret refresh interval, as if that much time had passed. */
+    AdapterHarness originRefreshSeconds(String seconds) {
+        return env("DRIVER_ORIGIN_REFRESH_SECONDS", seconds);
     }
 
     Path taskRoot() {

@@ -51,9 +51,9 @@ class AwsServerlessLeastPrivilegeTest {
         assertThat(statements.get(0).path("Action").asText()).isEqualTo("secretsmanager:GetSecretValue");
         List<String> secrets = asList(statements.get(0).path("Resource")).stream().map(r -> r.path("Ref").asText()).toList();
         if (app.backend().hasSecretEnv()) {
-            assertThat(secrets).containsExactly("DbSecretArn", "AppDbSecretArn", "AppSecretArn");
+            assertThat(secrets).containsExactly("DbSecretArn", "AppDbSecretArn", "OriginSecretArn", "AppSecretArn");
         } else {
-            assertThat(secrets).containsExactly("DbSecretArn", "AppDbSecretArn");
+            assertThat(secrets).containsExactly("DbSecretArn", "AppDbSecretArn", "OriginSecretArn");
         }
         assertThat(asList(statements.get(1).path("Action"))).extracting(JsonNode::asText)
                 .containsExactly("logs:CreateLogStream", "logs:PutLogEvents");

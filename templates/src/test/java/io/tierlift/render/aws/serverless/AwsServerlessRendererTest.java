@@ -42,10 +42,39 @@ class AwsServerlessRendererTest {
         plan.stacks().forEach(stack -> assertThat(stack.region()).as(stack.key())
                 .isEqualTo(stack.key().equals("waf") ? "us-east-1" : region));
         assertThat(plan.stack("api").dependsOn()).containsExactly("artifacts", "data", "network");
-        assertThat(plan.stack("static").dependsOn()).containsExactly("api", "waf");
+        assertThat(plan.stack("static").dependsOn()).containsExactly("api", "artifacts", "waf");
         assertThat(plan.stack("api").capabilities()).containsExactly("CAPABILITY_IAM");
         assertThat(plan.stack("data").capabilities()).containsExactly("CAPABILITY_IAM");
         assertThat(plan.tags()).containsEntry("managed-by", "tierlift").containsEntry("app", app.app());
+    }
+
+    @ParameterizedTest
+    @EnumSource(ServerlessCases.class)
+    void cloudFrontSendsTheOriginSecretToTheHttpApiWhoseFunctionIsToldWhereItIs(ServerlessCases variation) {
+        ServerlessStacks stacks = ServerlessStacks.of(variation);
+        JsonNode origins = stacks.properties("static", "Distribution").path("DistributionConfig").path("Origins");
+        JsonNode api = null;
+        for (JsonNode origin : origins) {
+            if (origin.path("Id").asText().equals("api")) {
+                api = origin;
+            }
+        }
+        assertThat(api).isNotNull();
+        assertThat(api.path("OriginCustomHeaders")).hasSize(1);
+        assertThat(api.path("OriginCustomHeaders").get(0).path("HeaderName").asText()).isEqualTo("X-Tierlift-Origin");
+        assertThat(api.path("OriginCustomHeaders").get(0).path("HeaderValue").path("Fn::Sub").asText())
+                .isEqualTo("{{resolve:secretsmanager:${OriginSecretArn}:SecretString:::${OriginSecretVersion}}}");
+        JsonNode env = stacks.properties("api", ApiStack.FUNCTION).path("Environment").path("Variables");
+        assertThat(env.path("TIERLIFT_ORIGIN_SECRET_ARN").path("Ref").asText()).isEqualTo("OriginSecretArn");
+        // No pinned versions: the alias moves only after CloudFront was pointed at a new value, so the
+        // function reads the current and previous values itself.
+        assertThat(stacks.template("api").path("Parameters").has("OriginSecretVersion")).isFalse();
+        assertThat(stacks.resource("artifacts", "OriginSecret").path("Type").asText()).isEqualTo("AWS::SecretsManager::Secret");
+        StackPlan plan = renderer.plan(variation.descriptor());
+        assertThat(plan.stack("api").dependsOn()).contains("artifacts");
+        assertThat(plan.stack("static").dependsOn()).contains("artifacts");
+        // The adapter compares what arrives in the header API Gateway passes on in lower case.
+        assertThat(stacks.text("tierlift_lambda.py")).contains("ORIGIN_HEADER = \"x-tierlift-origin\"");
     }
 
     @ParameterizedTest
@@ -115,6 +144,8 @@ class AwsServerlessRendererTest {
             assertThat(env.path("TIERLIFT_APP_SECRET_ARN").path("Ref").asText()).isEqualTo("AppSecretArn");
             assertThat(env.path("TIERLIFT_APP_SECRET_NAMES").asText()).isEqualTo(String.join(",", secretNames));
         }
+        // The origin secret by ARN, never its value.
+        assertThat(env.path("TIERLIFT_ORIGIN_SECRET_ARN").path("Ref").asText()).isEqualTo("OriginSecretArn");
         // Every value is text or a reference to a parameter: nothing else can be in there.
         env.properties().forEach(e -> assertThat(e.getValue().isTextual() || e.getValue().has("Ref"))
                 .as("variable %s", e.getKey()).isTrue());

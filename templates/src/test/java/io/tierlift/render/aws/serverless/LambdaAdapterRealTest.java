@@ -25,9 +25,69 @@ import static org.assertj.core.api.Assertions.assertThat;
 class LambdaAdapterRealTest {
     private static final String DB_ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:probe-app-db";
     private static final String APP_ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:notes-app";
+    private static final String ORIGIN_ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:notes-origin";
 
     @TempDir
     Path dir;
+
+    @Test
+    void onLambdaOnlyRequestsCarryingTheOriginSecretsCurrentOrPreviousValueReachTheAppAndNeverWithTheHeader() throws Exception {
+        AdapterHarness harness = new AdapterHarness(dir, null)
+                .env("AWS_LAMBDA_FUNCTION_NAME", "probe-api")
+                .env("TIERLIFT_ORIGIN_SECRET_ARN", ORIGIN_ARN)
+                .env("FAKE_SECRETS", "{\"" + ORIGIN_ARN + "@AWSCURRENT\": \"NewOriginValue123\", \""
+                        + ORIGIN_ARN + "@AWSPREVIOUS\": \"OldOriginValue456\"}");
+        ObjectNode straight = httpEvent("GET", "/api/notes", "");
+        ObjectNode guessed = withHeader(httpEvent("GET", "/api/notes", ""), "x-tierlift-origin", "NewOriginValue12");
+        ObjectNode current = withHeader(httpEvent("GET", "/api/notes", ""), "x-tierlift-origin", "NewOriginValue123");
+        ObjectNode previous = withHeader(httpEvent("GET", "/api/notes", ""), "X-Tierlift-Origin", "OldOriginValue456");
+
+        AdapterHarness.Run run = harness.invoke(List.of(straight, guessed, current, previous,
+                json("{\"tierlift\": \"release-command\"}")));
+
+        for (int i = 0; i < 2; i++) {
+            assertThat(run.result(i).path("statusCode").asInt()).as("request %d", i).isEqualTo(403);
+            assertThat(run.result(i).toString()).doesNotContain("probe-app-marker").doesNotContain("OriginValue");
+        }
+        assertThat(run.seen(2).has("HTTP_X_TIERLIFT_ORIGIN")).as("the app never sees the secret").isFalse();
+        assertThat(run.seen(2).toString()).doesNotContain("NewOriginValue123");
+        assertThat(run.seen(3).has("HTTP_X_TIERLIFT_ORIGIN")).isFalse();
+        // A direct invocation (IAM-authorised, no HTTP) is not an HTTP request: no header needed.
+        assertThat(run.result(4).path("exitCode").asInt()).isZero();
+        // Read once at cold start; a wrong value within the refresh interval reads nothing again.
+        assertThat(Files.readAllLines(dir.resolve("secrets.log"))).containsExactly(ORIGIN_ARN + "@AWSCURRENT", ORIGIN_ARN + "@AWSPREVIOUS");
+    }
+
+    @Test
+    void aWarmInstanceLetsInAValueRotatedSinceItsColdStartOnceItHasReadTheSecretAgain() throws Exception {
+        // Never rotated at cold start (no AWSPREVIOUS); rotated before the second request.
+        AdapterHarness harness = new AdapterHarness(dir, null)
+                .env("AWS_LAMBDA_FUNCTION_NAME", "probe-api")
+                .env("TIERLIFT_ORIGIN_SECRET_ARN", ORIGIN_ARN)
+                .env("FAKE_SECRETS", "{\"" + ORIGIN_ARN + "@AWSCURRENT\": [\"FirstValue1\", \"RotatedValue2\"]}")
+                .originRefreshSeconds("0");
+        AdapterHarness.Run run = harness.invoke(List.of(
+                withHeader(httpEvent("GET", "/api/notes", ""), "x-tierlift-origin", "FirstValue1"),
+                withHeader(httpEvent("GET", "/api/notes", ""), "x-tierlift-origin", "RotatedValue2"),
+                withHeader(httpEvent("GET", "/api/notes", ""), "x-tierlift-origin", "NeverAValue3")));
+
+        assertThat(run.result(0).path("statusCode").asInt()).isEqualTo(200);
+        assertThat(run.result(1).path("statusCode").asInt()).as(run.stderr()).isEqualTo(200);
+        assertThat(run.result(2).path("statusCode").asInt()).isEqualTo(403);
+    }
+
+    @Test
+    void onLambdaWithoutAnOriginSecretConfiguredEveryRequestIsRefused() throws Exception {
+        AdapterHarness.Run run = new AdapterHarness(dir, null).env("AWS_LAMBDA_FUNCTION_NAME", "probe-api")
+                .invoke(List.of(withHeader(httpEvent("GET", "/api/notes", ""), "x-tierlift-origin", "anything")));
+        assertThat(run.result(0).path("statusCode").asInt()).isEqualTo(403);
+        assertThat(run.stderr()).contains("no origin secret is configured");
+    }
+
+    private static ObjectNode withHeader(ObjectNode event, String name, String value) {
+        ((ObjectNode) event.get("headers")).put(name, value);
+        return event;
+    }
 
     @Test
     void anHttpApiEventBecomesTheWsgiRequestTheAppWouldGetBehindAProxy() throws Exception {
