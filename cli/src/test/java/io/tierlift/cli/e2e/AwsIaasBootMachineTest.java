@@ -1,5 +1,6 @@
 package io.tierlift.cli.e2e;
 
+import io.tierlift.database.PgSql;
 import io.tierlift.release.ExecResult;
 import io.tierlift.release.ProcessCommandRunner;
 import io.tierlift.sandbox.Sandbox;
@@ -99,6 +100,7 @@ class AwsIaasBootMachineTest {
     private static final String HOST_ADDRESS = PREFIX + "11";
     private static final String REGION = "eu-west-1";
     private static final String COMPUTE_STACK = "notes-default-iaas-compute";
+    private static final String DATA_STACK = "notes-default-iaas-data";
     private static final String PYTHON = "3.11";
     private static final String USER_DATA_PATH = "/var/lib/cloud/instance/scripts/part-001";
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
@@ -123,6 +125,10 @@ class AwsIaasBootMachineTest {
     private String dbHost;
     private String dbUser;
     private String dbPassword;
+    /** The app's own database role and its generated password (the data stack's app database secret). */
+    private String appDbUser;
+    private String appDbPassword;
+    private String appDbSecretArn;
     private ExecResult boot;
     private Instant phaseStart = Instant.now();
 
@@ -169,7 +175,13 @@ class AwsIaasBootMachineTest {
                     .secretString());
             dbUser = master.path("username").asText();
             dbPassword = master.path("password").asText();
+            appDbSecretArn = dataStackOutput("AppDbSecretArn");
+            JsonNode app = json.readTree(secrets.getSecretValue(b -> b.secretId(appDbSecretArn)).secretString());
+            appDbUser = app.path("username").asText();
+            appDbPassword = app.path("password").asText();
         }
+        assertThat(appDbUser).isEqualTo("notes_app");
+        assertThat(appDbPassword).hasSizeGreaterThanOrEqualTo(32);
         assertThat(userData).contains("TIERLIFT_DB_HOST='" + dbHost + "'");
         rds.createMasterUserAndDatabase(dbUser, dbPassword, "notes");
         imds = new ImdsStandIn(gateway, instanceId, physicalId("AWS::IAM::Role"));
@@ -254,17 +266,18 @@ class AwsIaasBootMachineTest {
     @Order(3)
     void theSecretsReachGunicornOnlyThroughItsEnvironment() {
         String mainPid = inMachineOk("systemctl", "show", "--property=MainPID", "--value", "notes.service").strip();
+        // The start script reads the secrets and hands them to Gunicorn, which runs inside its process, through
+        // os.environ: the environment the process was started with (/proc/PID/environ) holds none of them.
         List<String> environment = List.of(inMachineOk("cat", "/proc/" + mainPid + "/environ").split("\0"));
-        assertThat(environment).contains("NOTES_API_TOKEN=" + tokenCanary);
-        URI url = URI.create(environment.stream().filter(line -> line.startsWith("DATABASE_URL=")).findFirst().orElseThrow()
-                .substring("DATABASE_URL=".length()));
-        assertThat(url.getUserInfo()).as("the master user and password from the RDS secret").isEqualTo(dbUser + ":" + dbPassword);
-        assertThat(url.getHost() + ":" + url.getPort() + url.getPath()).isEqualTo(dbHost + ":" + rds.port() + "/notes");
+        assertThat(environment).contains("TIERLIFT_APP_SECRET_ARN=" + appSecretArn(), "TIERLIFT_APP_DB_SECRET_ARN=" + appDbSecretArn)
+                .noneMatch(line -> line.contains(tokenCanary) || line.contains(dbPassword) || line.contains(appDbPassword));
         ExecResult onDisk = inMachine(TIMEOUT, "grep", "-rlF", "--", tokenCanary, "/etc", "/srv/notes/current", "/var/log",
                 "/var/lib/cloud", "/root", "/tmp");
         assertThat(onDisk.stdout()).as("files holding the app secret's value").isEmpty();
-        assertThat(inMachine(TIMEOUT, "grep", "-rlF", "--", dbPassword, "/etc", "/var/log", "/var/lib/cloud").stdout())
-                .as("files holding the database password").isEmpty();
+        for (String password : List.of(dbPassword, appDbPassword)) {
+            assertThat(inMachine(TIMEOUT, "grep", "-rlF", "--", password, "/etc", "/var/log", "/var/lib/cloud").stdout())
+                    .as("files holding a database password").isEmpty();
+        }
     }
 
     @Test
@@ -278,7 +291,8 @@ class AwsIaasBootMachineTest {
                     tables.add(rs.getString(1));
                 }
             }
-            assertThat(tables).containsExactly("notes " + dbUser, "schema_migrations " + dbUser);
+            // The release command ran as the app's role, so its tables belong to that role, not to the master.
+            assertThat(tables).containsExactly("notes " + appDbUser, "schema_migrations " + appDbUser);
             try (ResultSet rs = st.executeQuery("SELECT string_agg(version, ' ' ORDER BY version) FROM schema_migrations")) {
                 rs.next();
                 assertThat(rs.getString(1)).isEqualTo("0001_create_notes 0002_index_notes_created_at");
@@ -297,7 +311,15 @@ class AwsIaasBootMachineTest {
         assertThat(inMachineOk("systemctl", "is-enabled", "notes.service").strip()).isEqualTo("enabled");
         String mainPid = inMachineOk("systemctl", "show", "--property=MainPID", "--value", "notes.service").strip();
         assertThat(inMachineOk("stat", "-c", "%U", "/proc/" + mainPid).strip()).isEqualTo("notes");
-        assertThat(inMachineOk("cat", "/proc/" + mainPid + "/cmdline")).contains("gunicorn");
+        // Gunicorn runs inside the start script's process (so its workers keep the credential re-read).
+        assertThat(inMachineOk("cat", "/proc/" + mainPid + "/cmdline")).contains("/srv/notes/venv/bin/python")
+                .contains("notes-start");
+        assertThat(inMachineOk("cat", "/var/log/notes/gunicorn.log")).contains("Booting worker with pid");
+
+        // RDS rotates the master user's password every 7 days; the app does not use it, so it keeps serving.
+        try (Connection c = rds.connect("postgres"); Statement st = c.createStatement()) {
+            st.execute("ALTER ROLE " + PgSql.identifier(dbUser) + " PASSWORD " + PgSql.literal("rotated-" + UUID.randomUUID()));
+        }
 
         // From this machine to the instance's port, as the load balancer reaches it.
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -311,6 +333,11 @@ class AwsIaasBootMachineTest {
                 .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
         assertThat(listed.statusCode()).isEqualTo(200);
         assertThat(json.readTree(listed.body()).get(0).path("body").asText()).isEqualTo(body);
+        try (Connection c = rds.connect("notes"); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT count(*) FROM notes WHERE body = " + PgSql.literal(body))) {
+            rs.next();
+            assertThat(rs.getInt(1)).as("the note, written after the master password changed").isEqualTo(1);
+        }
     }
 
     @Test
@@ -388,6 +415,15 @@ class AwsIaasBootMachineTest {
             assertThat(groups.get(0).instances()).hasSize(1);
             return groups.get(0).instances().get(0).instanceId();
         }
+    }
+
+    private String dataStackOutput(String key) {
+        return cfn.describeStacks(b -> b.stackName(DATA_STACK)).stacks().get(0).outputs().stream()
+                .filter(o -> o.outputKey().equals(key)).findFirst().orElseThrow().outputValue();
+    }
+
+    private String appSecretArn() {
+        return dataStackOutput("AppSecretArn");
     }
 
     private String physicalId(String type) {
