@@ -119,6 +119,28 @@ class AwsIaasAuditTest {
     }
 
     @Test
+    void appConnectingAsTheMasterUser() {
+        AuditReport iaas = example().edit("compute.template.json", t -> t.replace("TIERLIFT_APP_DB_SECRET_ARN", "TIERLIFT_UNUSED_ARN"))
+                .audit();
+        assertOnly(iaas, "aws.app-database-role");
+        AuditReport serverless = AuditFixture.example("app.yaml", Target.AWS_SERVERLESS).editResources("api.template.json",
+                r -> ((ObjectNode) props(r, "Function").get("Environment").get("Variables")).remove("TIERLIFT_APP_DB_SECRET_ARN")).audit();
+        assertOnly(serverless, "aws.app-database-role");
+        assertThat(serverless.findings().get(0).where().toString()).isEqualTo("stack api / Function");
+    }
+
+    @Test
+    void imageResolvedAgainOnEveryUpdate() {
+        AuditReport parameterType = example().edit("compute.template.json", t -> t.replace("\"Type\": \"AWS::EC2::Image::Id\"",
+                "\"Type\": \"AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>\"")).audit();
+        assertOnly(parameterType, "aws.pinned-image");
+        AuditReport reference = example().editResources("compute.template.json", r -> ((ObjectNode) props(r, "LaunchTemplate")
+                .get("LaunchTemplateData")).put("ImageId", "{{resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64}}"))
+                .audit();
+        assertOnly(reference, "aws.pinned-image");
+    }
+
+    @Test
     void imdsV1() {
         assertOnly(example().editResources("compute.template.json",
                 r -> ((ObjectNode) props(r, "LaunchTemplate").get("LaunchTemplateData").get("MetadataOptions")).put("HttpTokens", "optional")).audit(), "aws.imdsv2");

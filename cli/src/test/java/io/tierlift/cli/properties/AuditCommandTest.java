@@ -18,7 +18,7 @@ class AuditCommandTest {
         assertThat(onprem.out()).contains("0 findings").contains("1 note").contains("onprem.replication-ssl");
         InProcessCli iaas = InProcessCli.run("audit", "aws-iaas", "-f", EXAMPLE);
         assertThat(iaas.exitCode()).as(iaas.describe()).isZero();
-        assertThat(iaas.out()).contains("aws-iaas: 11 rules checked, 0 findings");
+        assertThat(iaas.out()).contains("aws-iaas: 13 rules checked, 0 findings");
     }
 
     @Test

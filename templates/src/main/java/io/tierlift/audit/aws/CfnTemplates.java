@@ -25,6 +25,7 @@ final class CfnTemplates {
     private static final String POLICY_SUFFIX = ".stack-policy.json";
     private final List<CfnResource> resources = new ArrayList<>();
     private final Map<String, JsonNode> stackPolicies = new HashMap<>();
+    private final Map<String, JsonNode> parameters = new HashMap<>();
 
     CfnTemplates(AuditInput input) {
         ObjectMapper json = new ObjectMapper();
@@ -48,6 +49,7 @@ final class CfnTemplates {
             } catch (IOException e) {
                 throw new UncheckedIOException("rendered template " + file.location() + " is not JSON", e);
             }
+            parameters.put(stack, template.path("Parameters"));
             Iterator<Map.Entry<String, JsonNode>> it = template.path("Resources").fields();
             while (it.hasNext()) {
                 Map.Entry<String, JsonNode> entry = it.next();
@@ -59,6 +61,12 @@ final class CfnTemplates {
     /** The stack policy rendered for {@code stack}, if it has one. */
     Optional<JsonNode> stackPolicy(String stack) {
         return Optional.ofNullable(stackPolicies.get(stack));
+    }
+
+    /** The declared type of parameter {@code name} of {@code stack}'s template, if it declares one. */
+    Optional<String> parameterType(String stack, String name) {
+        JsonNode parameter = parameters.getOrDefault(stack, com.fasterxml.jackson.databind.node.MissingNode.getInstance()).path(name);
+        return parameter.has("Type") ? Optional.of(parameter.path("Type").asText()) : Optional.empty();
     }
 
     List<CfnResource> resources() {

@@ -13,6 +13,7 @@ public final class CloudFormationRules {
     public List<AuditRule> all() {
         return List.of(new StorageEncryptionRule(), new S3PublicAccessRule(), new OpenIngressRule(), new AlbOriginOnlyRule(),
                 new ImdsV2Rule(), new RdsProtectionRule(), new CloudFrontWafRule(), new CloudFrontHttpsRule(),
-                new IamLeastPrivilegeRule(), new OriginSecretRule(), new DatabaseStackPolicyRule());
+                new IamLeastPrivilegeRule(), new OriginSecretRule(), new DatabaseStackPolicyRule(), new AppDatabaseRoleRule(),
+                new PinnedImageRule());
     }
 }
