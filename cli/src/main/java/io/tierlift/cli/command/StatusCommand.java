@@ -21,7 +21,8 @@ import java.util.concurrent.Callable;
                 + "when a stack failed or rolled back, RDS is not available or fewer instances are in service than desired.",
         "aws-serverless: stacks and outputs, the function and the API endpoint.",
         "Both AWS tiers: the database's automated backups (retention, last snapshot, earliest and latest restorable "
-                + "time); exit 1 when they are off or the latest restorable time is over 15 minutes old."})
+                + "time); exit 1 when they are off, the latest restorable time is over 15 minutes old or the newest "
+                + "automated snapshot over two days old."})
 public final class StatusCommand implements Callable<Integer> {
     private final Application app;
 
