@@ -18,7 +18,11 @@ import java.util.concurrent.Callable;
 @Command(name = "status", description = {"Show the health of what runs on the target.",
         "onprem: services per host, releases, PostgreSQL roles and replication lag; exit 1 when something is unhealthy.",
         "aws-iaas: stacks and outputs, the Auto Scaling group (sizes, instances by state) and the RDS instance; exit 1 "
-                + "when a stack failed or rolled back, RDS is not available or fewer instances are in service than desired."})
+                + "when a stack failed or rolled back, RDS is not available or fewer instances are in service than desired.",
+        "aws-serverless: stacks and outputs, the function and the API endpoint.",
+        "Both AWS tiers: the database's automated backups (retention, last snapshot, earliest and latest restorable "
+                + "time); exit 1 when they are off, the latest restorable time is over 15 minutes old or the newest "
+                + "automated snapshot over two days old."})
 public final class StatusCommand implements Callable<Integer> {
     private final Application app;
 
@@ -30,7 +34,7 @@ public final class StatusCommand implements Callable<Integer> {
     @Mixin
     AccountOptions account;
     @Option(names = "--output", paramLabel = "FORMAT", defaultValue = "text",
-            description = "aws-iaas: text (tables) or json (one object on stdout).")
+            description = "aws-iaas, aws-serverless: text (tables) or json (one object on stdout).")
     StatusFormat output;
 
     StatusCommand(Application app) {

@@ -30,6 +30,7 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.Rule;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.RuleCondition;
 import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.rds.model.DBInstance;
+import software.amazon.awssdk.services.rds.model.DBSnapshot;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
@@ -40,6 +41,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -381,6 +384,28 @@ class AwsIaasMotoTest {
         assertThat(parsed.at("/database/multiAz").asBoolean()).isTrue();
         assertThat(parsed.at("/database/storageEncrypted").asBoolean()).isTrue();
         assertThat(parsed.at("/database/pendingModifications").isArray()).isTrue();
+        // RDS's automated backups of the instance, as moto keeps them: retention from the stack, a snapshot
+        // taken at creation, restorable up to now.
+        String db = parsed.at("/database/identifier").asText();
+        assertThat(status.out()).contains("AUTOMATED BACKUPS of RDS instance " + db, "    retention            7 days")
+                .containsPattern("    last snapshot        \\d{4}-\\d\\d-\\d\\dT[0-9:]+Z \\(\\S+( \\S+)? ago\\)")
+                .containsPattern("    latest restorable    \\d{4}-\\d\\d-\\d\\dT[0-9:]+Z \\(\\S+( \\S+)? ago\\)");
+        JsonNode backups = parsed.at("/database/backups");
+        assertThat(backups.path("enabled").asBoolean()).isTrue();
+        assertThat(backups.path("retentionDays").asInt()).isEqualTo(7);
+        assertThat(Instant.parse(backups.path("lastSnapshot").asText())).isEqualTo(rds.describeDBSnapshots(b -> b
+                .dbInstanceIdentifier(db).snapshotType("automated")).dbSnapshots().stream().map(DBSnapshot::snapshotCreateTime)
+                .max(Comparator.naturalOrder()).orElseThrow().truncatedTo(ChronoUnit.SECONDS));
+        assertThat(backups.path("latestRestorableLagSeconds").asLong()).isBetween(0L, 60L);
+
+        // Automated backups turned off on the instance (outside the stack): status says so and exits 1.
+        rds.modifyDBInstance(b -> b.dbInstanceIdentifier(db).backupRetentionPeriod(0).applyImmediately(true));
+        Cli off = tierlift("status", "aws-iaas", "-f", descriptor.toString());
+        assertThat(off.exitCode()).as(off.all()).isEqualTo(1);
+        assertThat(off.out()).contains("    retention            0 days (off)")
+                .contains("UNHEALTHY: RDS instance " + db + " has automated backups off (retention 0 days)");
+        rds.modifyDBInstance(b -> b.dbInstanceIdentifier(db).backupRetentionPeriod(7).applyImmediately(true));
+        assertThat(tierlift("status", "aws-iaas", "-f", descriptor.toString()).exitCode()).isZero();
 
         Path rendered = root.resolve("rendered");
         Cli render = tierlift("render", "aws-iaas", "-f", descriptor.toString(), "-o", rendered.toString());

@@ -1,5 +1,7 @@
 package io.tierlift.cli.e2e;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tierlift.aws.serverless.ReleaseInvoker;
 import io.tierlift.aws.tier.AwsServerlessMigrationTier;
 import io.tierlift.cli.Main;
@@ -291,6 +293,23 @@ class AwsServerlessMotoTest {
         Cli status = Cli.run(tiers, env, "status", "aws-serverless", "-f", descriptor.toString());
         assertThat(status.exitCode()).as(status.all()).isZero();
         assertThat(status.out()).contains("function   " + functionName).contains("api        https://");
+        // Aurora's automated backups of the cluster, found through the data stack: retention from the stack, the
+        // restore window DescribeDBClusters gives, the snapshot moto takes at creation.
+        assertThat(status.out()).contains("AUTOMATED BACKUPS of Aurora cluster " + clusterId, "    retention            7 days")
+                .containsPattern("    earliest restorable  \\d{4}-\\d\\d-\\d\\dT[0-9:]+Z\\n")
+                .containsPattern("    latest restorable    \\d{4}-\\d\\d-\\d\\dT[0-9:]+Z \\(\\S+( \\S+)? ago\\)")
+                .doesNotContain("UNHEALTHY");
+        Cli statusJson = Cli.run(tiers, env, "status", "aws-serverless", "-f", descriptor.toString(), "--output", "json");
+        assertThat(statusJson.exitCode()).as(statusJson.all()).isZero();
+        JsonNode parsed = new ObjectMapper().readTree(statusJson.out());
+        assertThat(parsed.path("healthy").asBoolean()).isTrue();
+        assertThat(parsed.at("/function/name").asText()).isEqualTo(functionName);
+        assertThat(parsed.at("/database/backups/resource").asText()).isEqualTo("Aurora cluster " + clusterId);
+        assertThat(parsed.at("/database/backups/retentionDays").asInt()).isEqualTo(7);
+        assertThat(parsed.at("/database/backups/lastSnapshot").asText()).startsWith(query("rds", "2014-10-31",
+                "DescribeDBClusterSnapshots", "DBClusterIdentifier=" + clusterId + "&SnapshotType=automated")
+                .replaceAll("(?s).*<SnapshotCreateTime>(\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d).*", "$1"));
+        assertThat(parsed.at("/database/backups/latestRestorableLagSeconds").asLong()).isBetween(0L, 60L);
     }
 
     @Test

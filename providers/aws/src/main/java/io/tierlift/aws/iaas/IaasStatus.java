@@ -1,5 +1,7 @@
 package io.tierlift.aws.iaas;
 
+import io.tierlift.aws.rds.AutomatedBackups;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -7,7 +9,7 @@ import java.util.Optional;
 
 /**
  * What runs on aws-iaas: each stack's state and outputs in deploy order, the app's Auto Scaling
- * group and its RDS instance (empty when their stack does not exist).
+ * group and its RDS instance with its automated backups (empty when their stack does not exist).
  */
 public record IaasStatus(List<StackState> stacks, Optional<AsgHealth> autoScalingGroup, Optional<RdsHealth> database,
                          List<String> missing) {
@@ -43,9 +45,13 @@ public record IaasStatus(List<StackState> stacks, Optional<AsgHealth> autoScalin
         }
     }
 
-    /** The app's RDS instance; {@code pendingModifications} as "Field=value", empty when none are pending. */
+    /**
+     * The app's RDS instance; {@code pendingModifications} as "Field=value", empty when none are pending;
+     * {@code backups} the automated backups RDS keeps of it.
+     */
     public record RdsHealth(String identifier, String status, boolean multiAz, String engine, String engineVersion,
-                            boolean storageEncrypted, boolean deletionProtection, List<String> pendingModifications) {
+                            boolean storageEncrypted, boolean deletionProtection, List<String> pendingModifications,
+                            AutomatedBackups backups) {
         public RdsHealth {
             pendingModifications = List.copyOf(pendingModifications);
         }
@@ -69,6 +75,7 @@ public record IaasStatus(List<StackState> stacks, Optional<AsgHealth> autoScalin
                 + g.name() + " has " + g.inService() + " instance(s) in service of " + g.desired() + " desired"));
         database.filter(d -> !d.available()).ifPresent(d -> problems.add("RDS instance " + d.identifier() + " is "
                 + d.status() + ", not available"));
+        database.ifPresent(d -> problems.addAll(d.backups().problems()));
         return problems;
     }
 

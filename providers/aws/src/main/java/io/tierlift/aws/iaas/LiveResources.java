@@ -2,6 +2,8 @@ package io.tierlift.aws.iaas;
 
 import io.tierlift.aws.client.AwsCalls;
 import io.tierlift.aws.cloudformation.Sleeper;
+import io.tierlift.aws.rds.AutomatedBackupReader;
+import io.tierlift.aws.rds.AutomatedBackups;
 import io.tierlift.provider.Progress;
 import software.amazon.awssdk.core.SdkField;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
@@ -27,7 +29,7 @@ import java.util.function.Function;
 
 /**
  * The resources inside the stacks that status and destroy look at directly: the Auto Scaling group
- * and the RDS instance, found through their stack (DescribeStackResources), read and, for the
+ * and the RDS instance (with its automated backups), found through their stack (DescribeStackResources), read and, for the
  * database, changed (deletion protection) with their own services' APIs.
  */
 public final class LiveResources {
@@ -45,6 +47,7 @@ public final class LiveResources {
     private final AwsCalls cfnCalls = new AwsCalls("CloudFormation");
     private final AwsCalls asgCalls = new AwsCalls("Auto Scaling");
     private final AwsCalls rdsCalls = new AwsCalls("RDS");
+    private final AutomatedBackupReader backups;
 
     /** {@code timeout} bounds the wait for RDS to show a modification (it applies them within minutes). */
     public LiveResources(Function<String, CloudFormationClient> cloudFormation, Function<String, AutoScalingClient> autoScaling,
@@ -58,6 +61,7 @@ public final class LiveResources {
         this.clock = clock;
         this.pollInterval = pollInterval;
         this.timeout = timeout;
+        this.backups = new AutomatedBackupReader(rds, clock);
     }
 
     /** The physical id of the stack's first resource of {@code type}, if it has one. */
@@ -91,7 +95,7 @@ public final class LiveResources {
     }
 
     public Optional<IaasStatus.RdsHealth> database(String region, String identifier) {
-        return describe(region, identifier).map(LiveResources::health);
+        return describe(region, identifier).map(db -> health(db, backups.instance(region, db)));
     }
 
     /**
@@ -147,10 +151,10 @@ public final class LiveResources {
         }
     }
 
-    private static IaasStatus.RdsHealth health(DBInstance db) {
+    private static IaasStatus.RdsHealth health(DBInstance db, AutomatedBackups backups) {
         return new IaasStatus.RdsHealth(db.dbInstanceIdentifier(), db.dbInstanceStatus(), Boolean.TRUE.equals(db.multiAZ()),
                 db.engine(), db.engineVersion(), Boolean.TRUE.equals(db.storageEncrypted()),
-                Boolean.TRUE.equals(db.deletionProtection()), pending(db.pendingModifiedValues()));
+                Boolean.TRUE.equals(db.deletionProtection()), pending(db.pendingModifiedValues()), backups);
     }
 
     /** Every field RDS reports as pending, whatever the SDK version knows of: "DBInstanceClass=db.t4g.large". */

@@ -11,6 +11,7 @@ import io.tierlift.aws.cloudformation.LiveStack;
 import io.tierlift.aws.cloudformation.StackRequest;
 import io.tierlift.aws.cloudfront.CloudFrontInvalidator;
 import io.tierlift.aws.lambda.LambdaPackage;
+import io.tierlift.aws.rds.AutomatedBackups;
 import io.tierlift.aws.s3.S3Objects;
 import io.tierlift.model.AppDescriptor;
 import io.tierlift.plan.Action;
@@ -83,6 +84,7 @@ public final class AwsServerlessDeployer {
     private final OriginSecretVersions originSecret;
     private final ReleaseInvoker release;
     private final FunctionLookup functions;
+    private final ClusterBackupsLookup clusterBackups;
     private final CloudFrontInvalidator invalidator;
     private final Progress progress;
     private final Clock clock;
@@ -91,7 +93,8 @@ public final class AwsServerlessDeployer {
 
     public AwsServerlessDeployer(StackSet stackSet, Function<String, S3Client> s3, Function<AppDescriptor, LambdaPackage> packager,
                                  AppSecretSync appSecret, OriginSecretVersions originSecret, ReleaseInvoker release,
-                                 FunctionLookup functions, CloudFrontInvalidator invalidator, Progress progress, Clock clock) {
+                                 FunctionLookup functions, ClusterBackupsLookup clusterBackups, CloudFrontInvalidator invalidator,
+                                 Progress progress, Clock clock) {
         this.stackSet = stackSet;
         this.s3 = s3;
         this.packager = packager;
@@ -99,6 +102,7 @@ public final class AwsServerlessDeployer {
         this.originSecret = originSecret;
         this.release = release;
         this.functions = functions;
+        this.clusterBackups = clusterBackups;
         this.invalidator = invalidator;
         this.progress = progress;
         this.clock = clock;
@@ -364,10 +368,14 @@ public final class AwsServerlessDeployer {
                 : "; deploy --rollback goes back to version " + serving.previous()));
     }
 
-    /** Stacks in deploy order, the function (when the api stack names it) and the API endpoint. */
+    /**
+     * Stacks in deploy order, the function (when the api stack names it), the API endpoint, and the
+     * cluster's automated backups (when the data stack exists and is not being deleted).
+     */
     public ServerlessStatus status(StackPlan plan) {
         List<ServerlessStatus.StackState> states = new ArrayList<>();
         Map<String, String> api = Map.of();
+        boolean dataStack = false;
         for (StackSpec spec : plan.stacks()) {
             Optional<LiveStack> live = stackSet.stacks().status(spec.name(), spec.region());
             states.add(new ServerlessStatus.StackState(spec.key(), spec.name(), spec.region(), live.map(LiveStack::status),
@@ -375,11 +383,23 @@ public final class AwsServerlessDeployer {
             if (API.equals(spec.key()) && live.isPresent()) {
                 api = live.get().outputs();
             }
+            if (DATA.equals(spec.key())) {
+                dataStack = live.filter(l -> !l.status().startsWith("DELETE_")).isPresent();
+            }
         }
         Optional<ServerlessStatus.FunctionState> function = Optional.ofNullable(api.get(FUNCTION_NAME_OUTPUT))
                 .flatMap(name -> functions.describe(plan.stack(API).region(), name));
         Optional<String> endpoint = Optional.ofNullable(api.get(API_DOMAIN_OUTPUT)).map(domain -> "https://" + domain + "/");
-        return new ServerlessStatus(states, function, endpoint);
+        Optional<AutomatedBackups> backups = Optional.empty();
+        List<String> missing = new ArrayList<>();
+        if (dataStack) {
+            StackSpec data = plan.stack(DATA);
+            backups = clusterBackups.describe(data.region(), data.name());
+            if (backups.isEmpty()) {
+                missing.add("stack " + data.name() + " has no Aurora cluster");
+            }
+        }
+        return new ServerlessStatus(states, function, endpoint, backups, missing);
     }
 
     /**

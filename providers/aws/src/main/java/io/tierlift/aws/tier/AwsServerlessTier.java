@@ -1,5 +1,8 @@
 package io.tierlift.aws.tier;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tierlift.aws.cloudformation.Sleeper;
 import io.tierlift.aws.serverless.AwsServerlessDeployer;
 import io.tierlift.aws.serverless.ReleaseInvoker;
@@ -124,7 +127,52 @@ final class AwsServerlessTier extends CloudFormationTier {
         status.function().ifPresent(f -> rows.add(String.format("function   %s state=%s last-update=%s modified=%s code-sha256=%s",
                 f.name(), f.state(), f.lastUpdateStatus(), f.lastModified(), f.codeSha256())));
         status.apiEndpoint().ifPresent(e -> rows.add(String.format("api        %s", e)));
-        return new StatusReport(true, rows, Optional.empty());
+        status.databaseBackups().ifPresent(b -> {
+            rows.add("");
+            rows.addAll(BackupView.rows(b));
+        });
+        if (!status.healthy()) {
+            rows.add("");
+            status.problems().forEach(p -> rows.add("UNHEALTHY: " + p));
+        }
+        return new StatusReport(status.healthy(), rows, request.json() ? Optional.of(json(status)) : Optional.empty());
+    }
+
+    /** The same as the rows, as one object: stacks, function, API endpoint and the database's backups. */
+    private static JsonNode json(ServerlessStatus status) {
+        ObjectNode root = new ObjectMapper().createObjectNode();
+        root.put("target", AwsServerlessDeployer.TARGET);
+        root.put("healthy", status.healthy());
+        var problems = root.putArray("problems");
+        status.problems().forEach(problems::add);
+        var stacks = root.putArray("stacks");
+        for (ServerlessStatus.StackState stack : status.stacks()) {
+            ObjectNode s = stacks.addObject();
+            s.put("key", stack.key());
+            s.put("name", stack.name());
+            s.put("region", stack.region());
+            s.put("status", stack.status().orElse("ABSENT"));
+            ObjectNode outputs = s.putObject("outputs");
+            new TreeMap<>(stack.outputs()).forEach(outputs::put);
+        }
+        if (status.function().isPresent()) {
+            ServerlessStatus.FunctionState f = status.function().get();
+            ObjectNode n = root.putObject("function");
+            n.put("name", f.name());
+            n.put("state", f.state());
+            n.put("lastUpdateStatus", f.lastUpdateStatus());
+            n.put("lastModified", f.lastModified());
+            n.put("codeSha256", f.codeSha256());
+        } else {
+            root.putNull("function");
+        }
+        root.put("apiEndpoint", status.apiEndpoint().orElse(null));
+        if (status.databaseBackups().isPresent()) {
+            BackupView.json(root.putObject("database"), status.databaseBackups().get());
+        } else {
+            root.putNull("database");
+        }
+        return root;
     }
 
     @Override

@@ -67,7 +67,7 @@ public final class AwsTierFactories {
                 .<Function<Function<String, LambdaClient>, ReleaseInvoker>>map(invoker -> lambda -> invoker)
                 .orElse(LambdaReleaseInvoker::new);
         // deploy --rollback: the Lambda alias back to the version it served before.
-        return new Factory(Target.AWS_SERVERLESS, with(Operation.DEPLOY_ROLLBACK),
+        return new Factory(Target.AWS_SERVERLESS, with(Operation.DEPLOY_ROLLBACK, Operation.STATUS_JSON),
                 scope -> new AwsServerlessTier(context, scope, new AwsServerlessRenderer(engine(), new CfnJson()), dnsRecords(),
                         invokers));
     }

@@ -37,6 +37,8 @@ final class IaasStatusView {
             out.add(String.format("%-40s %-12s %-8s %-14s %-9s %-10s %s", d.identifier(), d.status(), d.multiAz(),
                     d.engine() + " " + d.engineVersion(), d.storageEncrypted(), d.deletionProtection(),
                     d.pendingModifications().isEmpty() ? "none" : String.join(", ", d.pendingModifications())));
+            out.add("");
+            out.addAll(BackupView.rows(d.backups()));
         });
         if (!status.healthy()) {
             out.add("");
@@ -88,6 +90,7 @@ final class IaasStatusView {
             n.put("deletionProtection", d.deletionProtection());
             var pending = n.putArray("pendingModifications");
             d.pendingModifications().forEach(pending::add);
+            BackupView.json(n, d.backups());
         } else {
             root.putNull("database");
         }

@@ -5,6 +5,8 @@ import io.tierlift.aws.lambda.LambdaLimits;
 import io.tierlift.aws.lambda.LambdaPackager;
 import io.tierlift.aws.serverless.AwsServerlessDeployer;
 import io.tierlift.aws.serverless.LambdaFunctionLookup;
+import io.tierlift.aws.serverless.StackClusterBackups;
+import io.tierlift.aws.rds.AutomatedBackupReader;
 import io.tierlift.aws.serverless.ReleaseInvoker;
 import io.tierlift.aws.secretsmanager.AppSecretSync;
 import io.tierlift.aws.secretsmanager.OriginSecretVersions;
@@ -50,6 +52,7 @@ final class ServerlessSession implements AutoCloseable {
         this.deployer = new AwsServerlessDeployer(stackSet, aws.clients::s3, packager::build, new AppSecretSync(aws.context.secretsFor(descriptor),
                 new SecretsManagerAppSecretWriter(aws.clients::secretsManager), aws.context.progress()),
                 new OriginSecretVersions(aws.clients::secretsManager), invokers.apply(this::lambda), new LambdaFunctionLookup(this::lambda),
+                new StackClusterBackups(aws.clients::cloudFormation, new AutomatedBackupReader(aws.clients::rds, aws.context.clock())),
                 aws.invalidator, progress, aws.context.clock());
     }
 

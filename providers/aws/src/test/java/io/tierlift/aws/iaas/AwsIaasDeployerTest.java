@@ -606,9 +606,36 @@ class AwsIaasDeployerTest {
             assertThat(d.engineVersion()).isEqualTo("15.8");
             assertThat(d.storageEncrypted()).isTrue();
             assertThat(d.pendingModifications()).isEmpty();
+            assertThat(d.backups().resource()).isEqualTo("RDS instance " + dbId());
+            assertThat(d.backups().retentionDays()).isEqualTo(7);
+            assertThat(d.backups().restorableLag()).hasValueSatisfying(lag -> assertThat(lag).isBetween(
+                    Duration.ofSeconds(50), Duration.ofMinutes(2)));
+            assertThat(d.backups().earliestRestorable()).isPresent();
+            assertThat(d.backups().snapshotAge()).hasValueSatisfying(age -> assertThat(age).isBetween(
+                    Duration.ofMinutes(59), Duration.ofMinutes(61)));
         });
         assertThat(status.problems()).isEmpty();
         assertThat(status.healthy()).isTrue();
+    }
+
+    @Test
+    void statusIsUnhealthyWhenTheDatabaseHasAutomatedBackupsOffOrItsRestorableTimeFallsBehind() {
+        deployer.deploy(descriptor, plan, "1.2.3");
+        autoScaling.group(asgName(), 2, 6, 2, "InService/Healthy", "InService/Healthy");
+        rds.instance(dbId(), "available", true);
+        rds.instances.put(dbId(), rds.instances.get(dbId()).toBuilder().backupRetentionPeriod(0).build());
+
+        assertThat(deployer.status(plan).problems()).containsExactly("RDS instance " + dbId() + " has automated backups off "
+                + "(retention 0 days): it cannot be restored to a point in time; turn them on again with a retention of 1 to 35 "
+                + "days (backup_retention_days)");
+
+        Instant stale = Instant.now().minus(Duration.ofMinutes(20));
+        rds.instances.put(dbId(), rds.instances.get(dbId()).toBuilder().backupRetentionPeriod(7).latestRestorableTime(stale).build());
+
+        IaasStatus status = deployer.status(plan);
+        assertThat(status.healthy()).isFalse();
+        assertThat(status.problems()).singleElement().asString().startsWith("RDS instance " + dbId() + " can be restored only up to "
+                + stale + ", 20m ").contains("over 15 min the transaction logs are not reaching the backup");
     }
 
     @Test

@@ -6,15 +6,24 @@ import software.amazon.awssdk.services.rds.model.DBInstance;
 import software.amazon.awssdk.services.rds.model.DbInstanceNotFoundException;
 import software.amazon.awssdk.services.rds.model.DescribeDbInstancesRequest;
 import software.amazon.awssdk.services.rds.model.DescribeDbInstancesResponse;
+import software.amazon.awssdk.services.rds.model.DescribeDbInstanceAutomatedBackupsRequest;
+import software.amazon.awssdk.services.rds.model.DescribeDbInstanceAutomatedBackupsResponse;
+import software.amazon.awssdk.services.rds.model.DescribeDbSnapshotsRequest;
+import software.amazon.awssdk.services.rds.model.DescribeDbSnapshotsResponse;
+import software.amazon.awssdk.services.rds.model.DBInstanceAutomatedBackup;
+import software.amazon.awssdk.services.rds.model.DBSnapshot;
 import software.amazon.awssdk.services.rds.model.ModifyDbInstanceRequest;
 import software.amazon.awssdk.services.rds.model.ModifyDbInstanceResponse;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * RDS instances in memory. A ModifyDBInstance that turns deletion protection off shows only after
+ * RDS instances in memory, each with automated backups kept for 7 days: restorable up to a minute
+ * ago, from three days ago, its last automated snapshot taken an hour ago. A ModifyDBInstance that turns deletion protection off shows only after
  * {@code describesUntilApplied} further DescribeDBInstances calls, as RDS applies it a moment later.
  */
 final class FakeRds implements RdsClient {
@@ -29,7 +38,25 @@ final class FakeRds implements RdsClient {
 
     void instance(String id, String status, boolean deletionProtection) {
         instances.put(id, DBInstance.builder().dbInstanceIdentifier(id).dbInstanceStatus(status).multiAZ(true)
-                .engine("postgres").engineVersion("15.8").storageEncrypted(true).deletionProtection(deletionProtection).build());
+                .engine("postgres").engineVersion("15.8").storageEncrypted(true).deletionProtection(deletionProtection)
+                .backupRetentionPeriod(7).latestRestorableTime(Instant.now().minus(Duration.ofMinutes(1))).build());
+    }
+
+    @Override
+    public DescribeDbInstanceAutomatedBackupsResponse describeDBInstanceAutomatedBackups(DescribeDbInstanceAutomatedBackupsRequest request) {
+        journal.add("rds:DescribeDBInstanceAutomatedBackups " + request.dbInstanceIdentifier());
+        return DescribeDbInstanceAutomatedBackupsResponse.builder().dbInstanceAutomatedBackups(DBInstanceAutomatedBackup.builder()
+                .dbInstanceIdentifier(request.dbInstanceIdentifier()).status("active").restoreWindow(w -> w
+                        .earliestTime(Instant.now().minus(Duration.ofDays(3))).latestTime(Instant.now().minus(Duration.ofMinutes(1))))
+                .build()).build();
+    }
+
+    @Override
+    public DescribeDbSnapshotsResponse describeDBSnapshots(DescribeDbSnapshotsRequest request) {
+        journal.add("rds:DescribeDBSnapshots " + request.dbInstanceIdentifier() + " " + request.snapshotType());
+        return DescribeDbSnapshotsResponse.builder().dbSnapshots(DBSnapshot.builder().dbInstanceIdentifier(request.dbInstanceIdentifier())
+                .dbSnapshotIdentifier("rds:" + request.dbInstanceIdentifier() + "-auto").snapshotType("automated").status("available")
+                .snapshotCreateTime(Instant.now().minus(Duration.ofHours(1))).build()).build();
     }
 
     @Override
