@@ -27,12 +27,8 @@ import io.tierlift.render.aws.serverless.DatabasePath;
 import software.amazon.awssdk.services.cloudformation.model.Capability;
 import software.amazon.awssdk.services.s3.S3Client;
 
-import io.tierlift.render.aws.ParameterSource;
 import io.tierlift.render.aws.serverless.ApiStack;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,7 +36,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.HexFormat;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -244,7 +239,7 @@ public final class AwsServerlessDeployer {
                 beforePackageKey.accept(outputs);
                 yield Optional.of(built.key());
             }
-            case CONFIGURATION_DIGEST -> Optional.of(configurationDigest(spec, plan, outputs, built.key()));
+            case CONFIGURATION_DIGEST -> Optional.of(FunctionVersionDigest.of(spec, plan, outputs, built.key()));
             case LIVE_VERSION -> Optional.of(serving.live());
             case PREVIOUS_VERSION -> Optional.of(serving.previous());
             case DatabasePath.LOGICAL_REPLICATION_VALUE -> Optional.of(liveParameter(spec, DatabasePath.LOGICAL_REPLICATION_PARAMETER)
@@ -263,27 +258,6 @@ public final class AwsServerlessDeployer {
         return stackSet.stacks().status(spec.name(), spec.region())
                 .filter(live -> !"DELETE_COMPLETE".equals(live.status()))
                 .map(live -> live.parameters().get(parameter));
-    }
-
-    /**
-     * SHA-256 of what a version of the function snapshots: the package key, the api stack's template and
-     * the values it takes from other stacks (the proxy's host, the secrets, the subnets). The alias's own
-     * parameters are left out, so moving it publishes nothing.
-     */
-    private String configurationDigest(StackSpec spec, StackPlan plan, Map<String, Map<String, String>> outputs, String packageKey) {
-        StringBuilder text = new StringBuilder(json.write(spec.template())).append("\npackage=").append(packageKey);
-        new TreeMap<>(spec.parameters()).forEach((name, source) -> {
-            if (source instanceof ParameterSource.StackOutput out) {
-                text.append('\n').append(name).append('=').append(StackSet.output(plan, outputs, out.stackKey(), out.outputName()));
-            } else if (source instanceof ParameterSource.Literal literal) {
-                text.append('\n').append(name).append('=').append(literal.value());
-            }
-        });
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.toString().getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
-        }
     }
 
     /**
