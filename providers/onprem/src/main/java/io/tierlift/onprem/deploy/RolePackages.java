@@ -41,6 +41,14 @@ public final class RolePackages {
         if (host.has(Role.DB_PRIMARY) || host.has(Role.DB_STANDBY)) {
             packages.add(postgresPackage(descriptor));
         }
+        boolean backedUp = descriptor.database().backup().isPresent();
+        if (backedUp && (host.has(Role.DB_PRIMARY) || host.has(Role.DB_STANDBY) || host.has(Role.BACKUP))) {
+            packages.add("pgbackrest");
+        }
+        if (backedUp && host.has(Role.BACKUP)) {
+            // The CA that signs the pgBackRest hosts' certificates lives on the backup host.
+            packages.add("openssl");
+        }
         return List.copyOf(packages);
     }
 
