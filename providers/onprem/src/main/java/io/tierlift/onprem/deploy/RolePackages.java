@@ -44,10 +44,10 @@ public final class RolePackages {
         boolean backedUp = descriptor.database().backup().isPresent();
         if (backedUp && (host.has(Role.DB_PRIMARY) || host.has(Role.DB_STANDBY) || host.has(Role.BACKUP))) {
             packages.add("pgbackrest");
-        }
-        if (backedUp && host.has(Role.BACKUP)) {
-            // The CA that signs the pgBackRest hosts' certificates lives on the backup host.
-            packages.add("openssl");
+            // Each pgBackRest host makes its key and certificate request; the backup host's CA signs them.
+            if (!packages.contains("openssl")) {
+                packages.add("openssl");
+            }
         }
         return List.copyOf(packages);
     }
