@@ -101,6 +101,14 @@ class TierRefusalsTest {
     }
 
     @Test
+    void backupsAreOnpremOnlyForNow() throws IOException {
+        assertRefused(run("backup", "now", "aws-iaas", "-f", EXAMPLE),
+                "'backup now' is not supported by the aws-iaas tier; it is supported by: onprem");
+        assertRefused(run("backup", "list", "aws-serverless", "-f", EXAMPLE, "--output", "json"),
+                "'backup list' is not supported by the aws-serverless tier; it is supported by: onprem");
+    }
+
+    @Test
     void jsonStatusIsForTheAwsTiersOnly() throws IOException {
         assertRefused(run("status", "onprem", "-f", EXAMPLE, "--output", "json"),
                 "'status --output json' is not supported by the onprem tier; it is supported by: aws-iaas, aws-serverless");

@@ -6,6 +6,7 @@ import io.tierlift.model.AuroraSettings;
 import io.tierlift.model.AwsIaasTarget;
 import io.tierlift.model.AwsServerlessTarget;
 import io.tierlift.model.Backend;
+import io.tierlift.model.BackupSettings;
 import io.tierlift.model.Cidr;
 import io.tierlift.model.Database;
 import io.tierlift.model.DnsSettings;
@@ -70,7 +71,12 @@ final class DescriptorBinder {
         SecretRef password = secret(o.string("password"));
         var replication = o.optString("replication_password").map(this::secret);
         return new Database(o.string("name"), o.string("user"), password, o.integer("version"), o.integer("port"),
-                o.string("replication_user"), replication);
+                o.string("replication_user"), replication, o.optObject("backup").map(this::backup));
+    }
+
+    private BackupSettings backup(NodeObject o) {
+        return new BackupSettings(o.string("full"), o.string("differential"), o.integer("retention_full"),
+                secret(o.string("key")));
     }
 
     private Targets targets(NodeObject o, String app, Database database) {

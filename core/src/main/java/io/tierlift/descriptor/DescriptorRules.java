@@ -86,6 +86,7 @@ final class DescriptorRules {
         if (!standbys.isEmpty() && descriptor.database().replicationPassword().isEmpty()) {
             error("database", "a db-standby needs database.replication_password (a separate secret for the replication role)");
         }
+        backupRepository(descriptor, target, hostsPath);
         for (Host host : target.hosts()) {
             if (!io.tierlift.model.Ipv4.isValid(host.address())) {
                 error(hostsPath + "." + host.name() + ".address", "on-prem host addresses must be IPv4 addresses: firewall rules, "
@@ -109,6 +110,32 @@ final class DescriptorRules {
         }
         if (ports.containsKey(descriptor.database().port())) {
             error("database.port", "port " + descriptor.database().port() + " is also " + base + "." + ports.get(descriptor.database().port()));
+        }
+    }
+
+    /**
+     * The repository lives on exactly one host of its own: pgBackRest keeps one repository per stanza,
+     * and a repository on a database host would be lost with the data it is there to bring back.
+     */
+    private void backupRepository(AppDescriptor descriptor, OnpremTarget target, String hostsPath) {
+        List<Host> repositories = target.hostsWith(Role.BACKUP);
+        if (descriptor.database().backup().isPresent()) {
+            if (repositories.size() != 1) {
+                error(repositories.isEmpty() ? "database.backup" : hostsPath, "database.backup needs exactly one host with role backup "
+                        + "(where the repository lives), found " + repositories.size()
+                        + (repositories.isEmpty() ? "" : " (" + names(repositories) + ")"));
+            }
+        } else {
+            for (Host host : repositories) {
+                error(hostsPath + "." + host.name() + ".roles", "host " + host.name() + " has role backup but there is no "
+                        + "database.backup section (its encryption key and schedule); add one or drop the role");
+            }
+        }
+        for (Host host : repositories) {
+            if (host.has(Role.DB_PRIMARY) || host.has(Role.DB_STANDBY)) {
+                error(hostsPath + "." + host.name() + ".roles", "the backup repository cannot share a host with the database: "
+                        + "losing " + host.name() + " would lose the backups with the data; give role backup to another host");
+            }
         }
     }
 

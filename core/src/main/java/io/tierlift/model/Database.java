@@ -6,5 +6,6 @@ import java.util.Optional;
 
 /** The app's PostgreSQL database, the same in every tier. */
 public record Database(String name, String user, SecretRef password, int version, int port,
-                       String replicationUser, Optional<SecretRef> replicationPassword) {
+                       String replicationUser, Optional<SecretRef> replicationPassword,
+                       Optional<BackupSettings> backup) {
 }

@@ -10,7 +10,9 @@ public enum Role {
     STATIC("static"),
     APP("app"),
     DB_PRIMARY("db-primary"),
-    DB_STANDBY("db-standby");
+    DB_STANDBY("db-standby"),
+    /** Holds the database's backup repository and runs the scheduled backups. */
+    BACKUP("backup");
 
     private final String key;
 

@@ -25,6 +25,8 @@ public enum Operation {
     DESTROY("destroy"),
     DESTROY_DATA("destroy --force-data-deletion"),
     FAILOVER("failover"),
+    BACKUP_NOW("backup now"),
+    BACKUP_LIST("backup list"),
     MIGRATE("migrate");
 
     private final String usage;

@@ -47,6 +47,16 @@ public interface Tier extends AutoCloseable {
         throw refused(Operation.FAILOVER);
     }
 
+    /** Takes a backup of the database now and returns it as the repository lists it. */
+    default BackupEntry backupNow(BackupType type) {
+        throw refused(Operation.BACKUP_NOW);
+    }
+
+    /** The database's backups, oldest first. */
+    default List<BackupEntry> backups() {
+        throw refused(Operation.BACKUP_LIST);
+    }
+
     /** This tier as a migration's source or target; close it to close its tunnels and clients. */
     default MigrationTier migration(MigrationRequest request) {
         throw refused(Operation.MIGRATE);

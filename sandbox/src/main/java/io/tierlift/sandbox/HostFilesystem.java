@@ -36,6 +36,9 @@ final class HostFilesystem {
             new Dir("opt", false, "root", "root", "0755"),
             new Dir("var/lib/postgresql", false, "postgres", "postgres", "0755"),
             new Dir("var/lib/nginx", false, "root", "root", "0755"),
+            // pgBackRest's repository (on a backup host) and its spool: each host's own, like a server's disk.
+            new Dir("var/lib/pgbackrest", false, "postgres", "postgres", "0750"),
+            new Dir("var/spool/pgbackrest", false, "postgres", "postgres", "0750"),
             new Dir("var/lib/tierlift", false, "root", "root", "0755"),
             new Dir("var/log", false, "root", "root", "0755"),
             new Dir("var/cache/nginx", false, "root", "root", "0755"),
@@ -45,7 +48,8 @@ final class HostFilesystem {
     /** Created inside the bind-mounted directories because services expect them on a freshly installed host. */
     static final List<Dir> INNER_DIRS = List.of(
             new Dir("var/log/nginx", false, "root", "adm", "0755"),
-            new Dir("var/log/postgresql", false, "postgres", "postgres", "1775"));
+            new Dir("var/log/postgresql", false, "postgres", "postgres", "1775"),
+            new Dir("var/log/pgbackrest", false, "postgres", "postgres", "0750"));
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 

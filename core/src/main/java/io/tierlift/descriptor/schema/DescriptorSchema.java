@@ -51,6 +51,18 @@ public final class DescriptorSchema {
                     "The app's own environment variables (DATABASE_URL and DATABASE_READ_URL are set by tierlift)."),
                     null, "{ NOTES_PAGE_SIZE: \"50\" }"));
 
+    static final ObjectShape BACKUP = object("Backups of the database and its write-ahead log. On-prem: a pgBackRest "
+            + "repository on the host with role backup, encrypted, with the WAL archived continuously from the primary.",
+            required("key", text(Format.SECRET, "Encryption key of the repository (aes-256-cbc), as a reference. "
+                    + "Without it no backup can be read: keep it apart from the backup host."), "${env:NOTES_BACKUP_KEY}"),
+            optional("full", text(Format.ON_CALENDAR, "When full backups run (systemd OnCalendar)."),
+                    "Sun *-*-* 01:00:00", "Sun *-*-* 01:00:00"),
+            optional("differential", text(Format.ON_CALENDAR,
+                    "When differential backups (changes since the last full one) run (systemd OnCalendar)."),
+                    "Mon..Sat *-*-* 01:00:00", "Mon..Sat *-*-* 01:00:00"),
+            optional("retention_full", integer(1, 99, "Full backups kept; older ones and the WAL only they need are expired."),
+                    2L, "2"));
+
     public static final ObjectShape DATABASE = object("The app's PostgreSQL database, the same in every tier.",
             required("name", text(Format.PG_IDENTIFIER, "Database name."), "notes"),
             required("user", text(Format.PG_IDENTIFIER, "Role the app connects as."), "notes"),
@@ -61,7 +73,8 @@ public final class DescriptorSchema {
                     "replicator", "replicator"),
             optional("replication_password", text(Format.SECRET,
                     "The replication role's password; required when there is a standby."), null,
-                    "${env:NOTES_REPLICATION_PASSWORD}"));
+                    "${env:NOTES_REPLICATION_PASSWORD}"),
+            optional("backup", BACKUP, null, null));
 
     static final ObjectShape SSH = object("How tierlift reaches the hosts; unset values come from the OpenSSH config.",
             optional("user", text(Format.NAME, "Login user (sudo is used when it is not root)."), null, "deploy"),
@@ -98,7 +111,7 @@ public final class DescriptorSchema {
             required("address", text(Format.HOST, "Address other hosts use to reach it; services bind to it."), "10.0.2.11"),
             optional("zone", text(Format.NAME, "Network zone, e.g. dmz or trusted."), "trusted", "trusted"),
             required("roles", list(oneOf(Arrays.stream(Role.values()).map(Role::key).toList(), "Role."),
-                    1, 6, true, "Roles: waf, proxy, static, app, db-primary, db-standby."), "[app]"),
+                    1, Role.values().length, true, "Roles: waf, proxy, static, app, db-primary, db-standby, backup."), "[app]"),
             optional("ssh_host", text(Format.HOST, "Where to connect over SSH if not the address (an OpenSSH config Host works)."),
                     null, "app1.internal"),
             optional("ssh_port", integer(1, 65535, "SSH port of this host."), null, "22"),

@@ -46,6 +46,10 @@ public enum Format {
     INSTANCE_TYPE("EC2 instance type, e.g. t3.small", "^[a-z][a-z0-9-]*\\.[a-z0-9]+$"),
     DB_INSTANCE_CLASS("RDS instance class, e.g. db.t4g.medium", "^db\\.[a-z0-9-]+\\.[a-z0-9]+$"),
     ACM_CERTIFICATE_ARN("ACM certificate ARN", "^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[A-Za-z0-9-]+$"),
+    // Characters of systemd calendar events only: no '%' (unit specifiers), no line breaks, so the
+    // value is a whole OnCalendar= line and a single command argument.
+    ON_CALENDAR("systemd calendar event, e.g. daily or Sun *-*-* 01:00:00",
+            "^[A-Za-z0-9*][A-Za-z0-9*,.:/~ -]{0,79}$"),
     VERSION("version such as 15 or 15.4", "^[0-9]{1,3}(\\.[0-9]{1,3}){0,2}$"),
     // AWS's ids start with Z; emulators (moto, LocalStack) make others of the same alphabet.
     ROUTE53_ZONE_ID("Route 53 hosted zone id: upper-case letters and digits, e.g. Z0123456789ABCDEFGHIJ (without /hostedzone/)",

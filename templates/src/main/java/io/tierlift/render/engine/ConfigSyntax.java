@@ -19,6 +19,11 @@ public enum ConfigSyntax {
     PYTHON("py", "Python", ConfigSyntax::pythonString),
     /** systemd units and environment files: templates write "${x}" where quoting is needed. */
     SYSTEMD("unit", "systemd", ConfigSyntax::systemdString),
+    /**
+     * pgbackrest.conf (ini): a value runs to the end of its line and is trimmed, with no quoting, so
+     * line breaks and surrounding blanks are refused rather than escaped.
+     */
+    PGBACKREST("pgbr", "pgbackrest.conf", ConfigSyntax::iniValue),
     /** nftables: addresses, ports and names only. */
     NFTABLES("nft", "nftables", v -> word("nftables", v)),
     /** Plain text (HTML pages, docs): no escaping beyond refusing control characters. */
@@ -63,6 +68,14 @@ public enum ConfigSyntax {
             if (c == '\n' || c == '\r' || c == '\0') {
                 throw new UnsafeValueException(syntax, "a value contains a line break or NUL");
             }
+        }
+        return value;
+    }
+
+    private static String iniValue(String value) {
+        noControl("pgbackrest.conf", value);
+        if (!value.equals(value.strip())) {
+            throw new UnsafeValueException("pgbackrest.conf", "a value starts or ends with blanks, which pgBackRest would drop");
         }
         return value;
     }

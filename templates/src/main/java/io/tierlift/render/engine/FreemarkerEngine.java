@@ -50,7 +50,7 @@ public final class FreemarkerEngine implements TemplateEngine {
                 Arrays.stream(ConfigSyntax.values()).map(FreemarkerEngine::forSyntax)
                         .toArray(ConditionalTemplateConfigurationFactory[]::new))
                 .allowNoMatch(false)
-                .noMatchErrorDetails("template names must end in .<syntax>.ftl (nginx, modsec, pg, hba, py, unit, nft, txt)"));
+                .noMatchErrorDetails("template names must end in .<syntax>.ftl (nginx, modsec, pg, hba, py, unit, pgbr, nft, txt)"));
     }
 
     private static ConditionalTemplateConfigurationFactory forSyntax(ConfigSyntax syntax) {

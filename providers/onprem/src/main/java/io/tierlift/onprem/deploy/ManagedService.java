@@ -4,7 +4,7 @@ import io.tierlift.render.onprem.firewall.FirewallRenderer;
 
 /** The services whose config tierlift places; a changed file names the one to reload. */
 public enum ManagedService {
-    NGINX, POSTGRES, APP, FIREWALL, NONE;
+    NGINX, POSTGRES, APP, FIREWALL, BACKUP, NONE;
 
     /** Which service a placed file belongs to, from where it lives on the host. */
     public static ManagedService of(String path, String app, String appRoot) {
@@ -20,6 +20,9 @@ public enum ManagedService {
         }
         if (path.startsWith("/etc/tierlift/firewall") || path.equals(FirewallRenderer.UNIT_PATH)) {
             return FIREWALL;
+        }
+        if (path.startsWith("/etc/pgbackrest/") || path.startsWith("/etc/systemd/system/tierlift-backup-")) {
+            return BACKUP;
         }
         return NONE;
     }

@@ -172,6 +172,16 @@ public final class OnpremPlanner {
                         "rolling restart (one app host at a time, health-checked)"));
             }
         }
+        boolean backedUp = d.database().backup().isPresent()
+                && (database || host.has(Role.BACKUP));
+        if (backedUp && refresh.contains(ManagedService.BACKUP)) {
+            changes.add(PlannedChange.of(prefix + "pgbackrest", "service", Action.UPDATE,
+                    "restart the pgBackRest server (certificate from the backup CA made when missing)"));
+        }
+        if (backedUp && host.has(Role.BACKUP)) {
+            changes.add(PlannedChange.of(prefix + "pgbackrest-stanza", "service", Action.NO_OP,
+                    "stanza " + d.app() + " created when missing, WAL archive checked (pgbackrest check)"));
+        }
         if (refresh.contains(ManagedService.FIREWALL)) {
             changes.add(PlannedChange.of(prefix + "firewall", "service", Action.UPDATE, "apply nftables rules (rolled back if SSH is lost)"));
         }

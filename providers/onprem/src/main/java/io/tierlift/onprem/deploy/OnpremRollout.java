@@ -28,6 +28,7 @@ final class OnpremRollout {
     private final DatabaseRollout database;
     private final AppRollout app;
     private final EdgeRollout edge;
+    private final BackupRollout backup;
     private final FileCommands files = new FileCommands();
     private final PackageCommands packages = new PackageCommands();
     private final Set<String> bootstrapped;
@@ -47,6 +48,7 @@ final class OnpremRollout {
         this.database = new DatabaseRollout(context, staged, secrets);
         this.app = new AppRollout(context, staged);
         this.edge = new EdgeRollout(context, staged, freshSessions);
+        this.backup = new BackupRollout(context, staged);
     }
 
     void apply() {
@@ -54,8 +56,18 @@ final class OnpremRollout {
         // Firewall before the services: connections made afterwards (replication, app to database)
         // are tracked from their first packet, so the stateful rules never see them mid-stream.
         parallel(target.hosts(), edge::firewall);
+        // pgBackRest servers and certificates before PostgreSQL archives to them; the backup host
+        // signs the others' certificates, so one host after another.
+        if (backup.configured()) {
+            for (Host host : backup.hosts()) {
+                runOn(host, backup::prepare);
+            }
+        }
         target.firstWith(Role.DB_PRIMARY).ifPresent(database::primary);
         target.firstWith(Role.DB_STANDBY).ifPresent(database::standby);
+        if (backup.configured()) {
+            runOn(backup.repository(), host -> backup.finish());
+        }
         List<Host> apps = target.hostsWith(Role.APP);
         parallel(apps, app::prepare);
         app.runReleaseCommand(apps);
@@ -107,6 +119,10 @@ final class OnpremRollout {
         List<FileChange> other = context.changes(host, ManagedService.NONE);
         staged.place(session, other);
         staged.commit(session, other);
+    }
+
+    private void runOn(Host host, Consumer<Host> work) {
+        parallel(List.of(host), work);
     }
 
     private void parallel(List<Host> hosts, Consumer<Host> work) {

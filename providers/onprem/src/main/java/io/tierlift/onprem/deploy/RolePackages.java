@@ -41,6 +41,14 @@ public final class RolePackages {
         if (host.has(Role.DB_PRIMARY) || host.has(Role.DB_STANDBY)) {
             packages.add(postgresPackage(descriptor));
         }
+        boolean backedUp = descriptor.database().backup().isPresent();
+        if (backedUp && (host.has(Role.DB_PRIMARY) || host.has(Role.DB_STANDBY) || host.has(Role.BACKUP))) {
+            packages.add("pgbackrest");
+            // Each pgBackRest host makes its key and certificate request; the backup host's CA signs them.
+            if (!packages.contains("openssl")) {
+                packages.add("openssl");
+            }
+        }
         return List.copyOf(packages);
     }
 

@@ -39,6 +39,12 @@ import io.tierlift.tier.TierFailure;
 import io.tierlift.tier.TranslatingMigrationTier;
 
 import java.nio.file.Path;
+import io.tierlift.onprem.deploy.OnpremBackups;
+import io.tierlift.tier.BackupEntry;
+import io.tierlift.tier.BackupType;
+
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -133,7 +139,48 @@ final class OnpremTier implements Tier {
                     host.healthy() ? "" : "UNHEALTHY: ", String.join("; ", host.facts())));
             healthy &= host.healthy();
         }
+        healthy &= backupStatus(rows);
         return new StatusReport(healthy, rows, Optional.empty());
+    }
+
+    @Override
+    public BackupEntry backupNow(BackupType type) {
+        return operatorFailures(() -> new OnpremBackups(connectors.create(onprem(), false)).backupNow(descriptor, type));
+    }
+
+    @Override
+    public List<BackupEntry> backups() {
+        return operatorFailures(() -> new OnpremBackups(connectors.create(onprem(), false)).list(descriptor));
+    }
+
+    /** The backup rows of status: the newest backup's age against the schedules, and whether WAL reaches the repository. */
+    private boolean backupStatus(List<String> rows) {
+        if (descriptor.database().backup().isEmpty()) {
+            return true;
+        }
+        String host = onprem().firstWith(io.tierlift.model.Role.BACKUP).orElseThrow().name();
+        OnpremBackups.Health health;
+        try {
+            health = new OnpremBackups(connectors.create(onprem(), false)).health(descriptor);
+        } catch (HostFailure | SshException e) {
+            rows.add(String.format("%-10s %-22s UNHEALTHY: backups unknown: %s", host, "backup", e.getMessage()));
+            return false;
+        }
+        Instant now = Instant.now();
+        boolean overdue = health.overdue(now);
+        String latest = health.latest()
+                .map(b -> "last backup " + b.id() + " (" + b.type() + ") " + age(Duration.between(b.finished(), now)) + " ago")
+                .orElse("no backup yet");
+        String archive = health.archiving() ? "WAL archiving works" : "WAL archiving FAILS: " + health.archiveProblem();
+        boolean healthy = !overdue && health.archiving();
+        rows.add(String.format("%-10s %-22s %s%s%s; %s", host, "backup", healthy ? "" : "UNHEALTHY: ", latest,
+                overdue ? " (overdue: the schedules allow " + age(health.allowedAge()) + ")" : "", archive));
+        return healthy;
+    }
+
+    private static String age(Duration d) {
+        long minutes = d.toMinutes();
+        return minutes < 120 ? minutes + "m" : minutes < 48 * 60 ? d.toHours() + "h" : d.toDays() + "d";
     }
 
     @Override

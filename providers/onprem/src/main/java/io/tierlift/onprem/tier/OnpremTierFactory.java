@@ -5,6 +5,7 @@ import io.tierlift.provider.Target;
 import io.tierlift.render.engine.FreemarkerEngine;
 import io.tierlift.render.onprem.OnpremRenderer;
 import io.tierlift.render.onprem.app.AppServerRenderer;
+import io.tierlift.render.onprem.backup.BackupRenderer;
 import io.tierlift.render.onprem.database.DatabaseRenderer;
 import io.tierlift.render.onprem.edge.EdgeRenderer;
 import io.tierlift.render.onprem.firewall.FirewallRenderer;
@@ -27,7 +28,8 @@ public final class OnpremTierFactory implements TierFactory {
     /** What the on-prem tier does today; destroy and the AWS account options it does not have. */
     private static final Set<Operation> OPERATIONS = EnumSet.of(Operation.RENDER, Operation.DIAGRAM, Operation.PLAN, Operation.PLAN_OFFLINE,
             Operation.DEPLOY, Operation.DEPLOY_SAVED_PLAN, Operation.DEPLOY_ROLLBACK, Operation.DEPLOY_BREAK_LOCK,
-            Operation.ACCEPT_NEW_HOST_KEYS, Operation.STATUS, Operation.FAILOVER, Operation.MIGRATE);
+            Operation.ACCEPT_NEW_HOST_KEYS, Operation.STATUS, Operation.FAILOVER, Operation.MIGRATE,
+            Operation.BACKUP_NOW, Operation.BACKUP_LIST);
 
     private final TierContext context;
     private final ConnectorFactory connectors;
@@ -60,7 +62,7 @@ public final class OnpremTierFactory implements TierFactory {
         if (renderer == null) {
             FreemarkerEngine engine = new FreemarkerEngine();
             renderer = new OnpremRenderer(List.of(new EdgeRenderer(engine), new AppServerRenderer(engine),
-                    new DatabaseRenderer(engine), new FirewallRenderer(engine)));
+                    new DatabaseRenderer(engine), new BackupRenderer(engine), new FirewallRenderer(engine)));
         }
         return renderer;
     }

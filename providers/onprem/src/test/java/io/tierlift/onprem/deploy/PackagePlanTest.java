@@ -56,6 +56,18 @@ class PackagePlanTest {
     }
 
     @Test
+    void withBackupsTheDatabaseAndBackupHostsGetPgBackRestAndOpensslForTheirCertificates() {
+        AppDescriptor backedUp = new DescriptorLoader()
+                .load(Path.of("../../examples/notes/sandbox-backup.yaml"), Optional.empty()).descriptor();
+        OnpremTarget hosts = backedUp.targets().onprem().orElseThrow();
+        assertThat(RolePackages.of(backedUp, hosts, hosts.host("db2").orElseThrow()))
+                .containsExactly("nftables", "postgresql-" + backedUp.database().version(), "pgbackrest", "openssl");
+        assertThat(RolePackages.of(backedUp, hosts, hosts.host("bak1").orElseThrow()))
+                .containsExactly("nftables", "pgbackrest", "openssl");
+        assertThat(RolePackages.of(backedUp, hosts, hosts.host("app1").orElseThrow())).doesNotContain("pgbackrest");
+    }
+
+    @Test
     void aBareHostGetsAnInstallBeforeAnythingElse() {
         OnpremPlanResult result = plan(PackageFacts.installed(Set.of()).withCandidates(Map.of(), false));
         PlannedChange first = result.hosts().get("db1").changes().get(0);

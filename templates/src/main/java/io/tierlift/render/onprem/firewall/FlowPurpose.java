@@ -10,7 +10,9 @@ public enum FlowPurpose {
     APP_TO_PRIMARY("app-to-primary", "the app reads and writes the primary database"),
     APP_TO_STANDBY("app-to-standby", "the app reads from the standby (DATABASE_READ_URL)"),
     REPLICATION("replication", "the standby streams WAL from the primary"),
-    REVERSE_REPLICATION("replication-after-failover", "the old primary streams from the standby once they swap roles");
+    REVERSE_REPLICATION("replication-after-failover", "the old primary streams from the standby once they swap roles"),
+    WAL_ARCHIVE("wal-archive", "the database hosts push WAL to the backup repository (pgBackRest TLS)"),
+    BACKUP("backup", "the backup host copies the database files (pgBackRest TLS)");
 
     private final String key;
     private final String description;

@@ -20,6 +20,8 @@ public final class TopologyFlows {
      * client-facing host terminates TLS.
      */
     public static final String WAF_TO_PROXY_PORT = "edge.http_port";
+    /** pgBackRest's TLS server port ({@code tls-server-port}'s default), on the backup and database hosts. */
+    public static final int BACKUP_PORT = 8432;
 
     public List<Flow> flows(AppDescriptor app, OnpremTarget target) {
         EdgeSettings edge = target.edge();
@@ -46,6 +48,15 @@ public final class TopologyFlows {
         between(flows, apps, standbys, dbPort, FlowPurpose.APP_TO_STANDBY);
         between(flows, standbys, primaries, dbPort, FlowPurpose.REPLICATION);
         between(flows, primaries, standbys, dbPort, FlowPurpose.REVERSE_REPLICATION);
+        if (app.database().backup().isPresent()) {
+            List<Host> databases = new ArrayList<>(primaries);
+            databases.addAll(standbys);
+            List<Host> repositories = target.hostsWith(Role.BACKUP);
+            // Both ways on pgBackRest's TLS port: WAL goes to the repository from whichever host
+            // is primary, and backups are taken from the database hosts by the backup host.
+            between(flows, databases, repositories, BACKUP_PORT, FlowPurpose.WAL_ARCHIVE);
+            between(flows, repositories, databases, BACKUP_PORT, FlowPurpose.BACKUP);
+        }
         return List.copyOf(flows);
     }
 

@@ -22,7 +22,8 @@ public final class HostcfgCases {
             "single-app-no-waf.yaml",
             "hostcfg-six-apps.yaml",
             "hostcfg-three-apps-no-standby.yaml",
-            "hostcfg-shared-hosts.yaml");
+            "hostcfg-shared-hosts.yaml",
+            "hostcfg-backup.yaml");
 
     private HostcfgCases() {
     }

@@ -41,6 +41,17 @@ class TopologyFlowsTest {
     }
 
     @Test
+    void backupsOpenPgBackRestsTlsPortBothWaysBetweenTheDatabaseHostsAndTheRepositoryOnly() {
+        List<Flow> flows = flowsOf(TestDescriptors.load("hostcfg-backup.yaml"));
+        assertThat(flows.stream().filter(f -> f.purpose() == FlowPurpose.WAL_ARCHIVE || f.purpose() == FlowPurpose.BACKUP))
+                .containsExactly(
+                        Flow.between("db1", "bak1", 8432, FlowPurpose.WAL_ARCHIVE),
+                        Flow.between("db2", "bak1", 8432, FlowPurpose.WAL_ARCHIVE),
+                        Flow.between("bak1", "db1", 8432, FlowPurpose.BACKUP),
+                        Flow.between("bak1", "db2", 8432, FlowPurpose.BACKUP));
+    }
+
+    @Test
     void separateWafFacesClientsAndReachesTheProxyOnThePlainHttpPort() {
         List<Flow> flows = flowsOf(TestDescriptors.load("seed.yaml"));
         assertThat(flows).filteredOn(f -> f.fromHost().isEmpty()).containsExactly(

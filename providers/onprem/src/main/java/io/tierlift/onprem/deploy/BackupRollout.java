@@ -1,0 +1,93 @@
+package io.tierlift.onprem.deploy;
+
+import io.tierlift.model.Host;
+import io.tierlift.model.Role;
+import io.tierlift.onprem.command.BackupCommands;
+import io.tierlift.render.onprem.backup.BackupLayout;
+import io.tierlift.render.onprem.backup.BackupRenderer;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * pgBackRest for {@code database.backup}: before PostgreSQL archives, every pgBackRest host has a
+ * certificate from the app's CA on the backup host and its server runs with the placed config;
+ * after the database is up, the stanza exists, WAL is seen arriving and the timers run.
+ */
+final class BackupRollout {
+    private final RolloutContext context;
+    private final StagedFiles staged;
+
+    BackupRollout(RolloutContext context, StagedFiles staged) {
+        this.context = context;
+        this.staged = staged;
+    }
+
+    boolean configured() {
+        return context.descriptor().database().backup().isPresent();
+    }
+
+    /** The backup host first (it signs), then the database hosts. */
+    List<Host> hosts() {
+        List<Host> hosts = new ArrayList<>(context.target().hostsWith(Role.BACKUP));
+        context.target().hosts().stream()
+                .filter(h -> !h.has(Role.BACKUP) && (h.has(Role.DB_PRIMARY) || h.has(Role.DB_STANDBY)))
+                .forEach(hosts::add);
+        return hosts;
+    }
+
+    Host repository() {
+        return context.target().firstWith(Role.BACKUP).orElseThrow();
+    }
+
+    BackupCommands commands(Host host) {
+        return new BackupCommands(context.state(host).systemd(), BackupRenderer.stanza(context.descriptor()));
+    }
+
+    /** Certificates, config and a running server on one pgBackRest host. */
+    void prepare(Host host) {
+        HostSession session = context.session(host);
+        BackupCommands on = commands(host);
+        boolean changed = certificate(host, session, on);
+        List<FileChange> config = context.changes(host, ManagedService.BACKUP);
+        staged.place(session, config);
+        staged.commit(session, config);
+        boolean running = session.attempt(on.serverPing(host.address())).exitCode() == 0;
+        if (changed || !config.isEmpty() || !running) {
+            context.progress().step(host.name(), running ? "restarting the pgBackRest server" : "starting the pgBackRest server");
+            session.run("starting the pgBackRest server", on.serverRestart(host.address()));
+            context.report().changed(host.name());
+        }
+    }
+
+    private boolean certificate(Host host, HostSession session, BackupCommands on) {
+        String request = session.run("preparing the pgBackRest certificate", on.certificateRequest(host.address())).out();
+        if (request.isBlank()) {
+            return false;
+        }
+        Host repository = repository();
+        HostSession signer = context.session(repository);
+        BackupCommands ca = commands(repository);
+        byte[] certificate = signer.run("signing " + host.name() + "'s pgBackRest certificate", ca.signCertificate(),
+                request.getBytes(StandardCharsets.US_ASCII)).stdout();
+        byte[] caCertificate = signer.run("reading the backup CA's certificate", ca.caCertificate()).stdout();
+        session.run("placing the backup CA's certificate", on.installCertificate(BackupLayout.CA_CERT), caCertificate);
+        session.run("placing the pgBackRest certificate", on.installCertificate(BackupLayout.HOST_CERT), certificate);
+        context.progress().step(host.name(), "pgBackRest certificate signed by the backup CA");
+        return true;
+    }
+
+    /** On the backup host, once PostgreSQL runs with archiving: the stanza, a check that WAL arrives, the timers. */
+    void finish() {
+        Host host = repository();
+        HostSession session = context.session(host);
+        BackupCommands on = commands(host);
+        session.run("creating the pgBackRest stanza and checking the WAL archive", on.stanzaCreateAndCheck());
+        if (on.systemd()) {
+            session.run("enabling the backup timers", on.enableTimers());
+        } else {
+            context.progress().step(host.name(), "no systemd: scheduled backups are not set up (run tierlift backup now)");
+        }
+    }
+}

@@ -1,0 +1,23 @@
+# Gunicorn settings of the notes API, placed by tierlift; local edits are overwritten.
+# The same file on every tier that runs Gunicorn (on-prem hosts, EC2 instances).
+# No secrets here: the app reads DATABASE_URL and its other variables from its environment,
+# which the service's launcher builds from /etc/notes/app-env.json.
+import multiprocessing
+
+proc_name = "notes-api"
+wsgi_app = "notes.app:app"
+chdir = "/srv/notes/current/backend"
+bind = "10.0.2.12:8000"
+workers = multiprocessing.cpu_count() * 2 + 1
+timeout = 30
+graceful_timeout = 20
+keepalive = 5
+pidfile = "/run/notes/gunicorn.pid"
+control_socket = "/run/notes/gunicorn.ctl"
+accesslog = "/var/log/notes/access.log"
+errorlog = "/var/log/notes/error.log"
+
+# Only the proxies (on EC2: the load balancer, the only peer the security group admits) may set the
+# client address and scheme (X-Forwarded-For, X-Forwarded-Proto).
+forwarded_allow_ips = "10.0.1.10"
+proxy_allow_ips = "10.0.1.10"
