@@ -27,6 +27,9 @@ public enum Operation {
     FAILOVER("failover"),
     BACKUP_NOW("backup now"),
     BACKUP_LIST("backup list"),
+    RESTORE("restore"),
+    RESTORE_IN_PLACE("restore --target in-place"),
+    RESTORE_FINALIZE("restore --finalize"),
     MIGRATE("migrate");
 
     private final String usage;

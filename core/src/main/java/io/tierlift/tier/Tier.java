@@ -57,6 +57,28 @@ public interface Tier extends AutoCloseable {
         throw refused(Operation.BACKUP_LIST);
     }
 
+    /**
+     * What {@link #restore} would do for this request, in order, without changing anything: the
+     * preview {@code restore} prints before it asks for confirmation.
+     */
+    default RestorePreview planRestore(RestoreRequest request) {
+        throw refused(Operation.RESTORE);
+    }
+
+    /**
+     * Brings the database back to the request's point. Each step is written to the request's
+     * journal as it completes; asked again with the same point while that journal is open, the
+     * restore continues after its last completed step, and a different point is refused.
+     */
+    default RestoreOutcome restore(RestoreRequest request) {
+        throw refused(Operation.RESTORE);
+    }
+
+    /** Removes what the completed restore in the journal kept for going back (the old cluster or instance) and closes it. */
+    default RestoreOutcome finalizeRestore(java.nio.file.Path journal) {
+        throw refused(Operation.RESTORE_FINALIZE);
+    }
+
     /** This tier as a migration's source or target; close it to close its tunnels and clients. */
     default MigrationTier migration(MigrationRequest request) {
         throw refused(Operation.MIGRATE);
