@@ -21,7 +21,7 @@ class CommandLineContractTest {
     void validateAcceptsTheExamplesAndSaysWhatItFound() {
         CliRun run = CliRun.of("validate", "-f", EXAMPLE);
         assertThat(run.exitCode()).isZero();
-        assertThat(run.out()).contains("valid: app notes").contains("onprem (5 hosts)").contains("aws-iaas (eu-west-1)");
+        assertThat(run.out()).contains("valid: app notes").contains("onprem (6 hosts)").contains("aws-iaas (eu-west-1)");
         for (String other : new String[]{"../examples/notes/sandbox.yaml", "../examples/notes/seed-topology.yaml"}) {
             assertThat(CliRun.of("validate", "-f", other).exitCode()).isZero();
         }
@@ -117,10 +117,10 @@ class CommandLineContractTest {
 
     @Test
     void anUnknownCommandIsRefusedWithOrWithoutHelp() {
-        for (String[] args : new String[][]{{"restore"}, {"restore", "--help"}, {"--help", "restore"}, {"-q", "restore", "-h"}}) {
+        for (String[] args : new String[][]{{"recover"}, {"recover", "--help"}, {"--help", "recover"}, {"-q", "recover", "-h"}}) {
             CliRun run = CliRun.of(args);
             assertThat(run.exitCode()).as(String.join(" ", args)).isEqualTo(64);
-            assertThat(run.err()).as(String.join(" ", args)).contains("tierlift: unknown command 'restore'")
+            assertThat(run.err()).as(String.join(" ", args)).contains("tierlift: unknown command 'recover'")
                     .contains("Run 'tierlift --help'");
             assertThat(run.out()).as(String.join(" ", args)).doesNotContain("Usage:");
         }

@@ -68,8 +68,7 @@ final class AuditFixture {
 
     static RenderProvider renderer(Target target) {
         return switch (target) {
-            case ONPREM -> new OnpremRenderer(List.of(new EdgeRenderer(ENGINE), new AppServerRenderer(ENGINE),
-                    new DatabaseRenderer(ENGINE), new FirewallRenderer(ENGINE)));
+            case ONPREM -> OnpremRenderer.allRoles(ENGINE);
             case AWS_IAAS -> new AwsIaasRenderer(ENGINE, new CfnJson());
             case AWS_SERVERLESS -> new AwsServerlessRenderer(ENGINE, new CfnJson());
         };

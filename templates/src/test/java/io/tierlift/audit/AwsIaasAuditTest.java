@@ -130,6 +130,18 @@ class AwsIaasAuditTest {
     }
 
     @Test
+    void databaseWithoutAutomatedBackups() {
+        AuditReport off = example().editResources("data.template.json", r -> props(r, "Database").put("BackupRetentionPeriod", 0)).audit();
+        assertOnly(off, "aws.database-backups");
+        assertThat(off.findings().get(0).where().toString()).isEqualTo("stack data / Database");
+        assertOnly(example().editResources("data.template.json", r -> props(r, "Database").remove("BackupRetentionPeriod")).audit(),
+                "aws.database-backups");
+        AuditFixture serverless = AuditFixture.example("app.yaml", Target.AWS_SERVERLESS);
+        assertOnly(serverless.editResources("data.template.json", r -> props(r, "DbCluster").put("BackupRetentionPeriod", 0)).audit(),
+                "aws.database-backups");
+    }
+
+    @Test
     void imageResolvedAgainOnEveryUpdate() {
         AuditReport parameterType = example().edit("compute.template.json", t -> t.replace("\"Type\": \"AWS::EC2::Image::Id\"",
                 "\"Type\": \"AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>\"")).audit();

@@ -10,8 +10,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 class OnpremAuditTest {
     private static final String EDGE = "edge1/etc/nginx/tierlift/";
 
+    /** The compact topology with backups, so that each weakening below is the only finding. */
     private static AuditFixture compact() {
-        return AuditFixture.fromText(AuditFixture.fixture("compact.yaml"), Target.ONPREM);
+        return AuditFixture.fromText(withBackups(AuditFixture.fixture("compact.yaml")), Target.ONPREM);
+    }
+
+    private static String withBackups(String yaml) {
+        String changed = yaml.replaceFirst("(?m)^targets:", "  backup: { key: \"\\${env:NOTES_BACKUP_KEY}\" }\ntargets:")
+                .replaceFirst("(?m)^(      db2: .*\n)", "$1      bak1: { address: 10.0.3.30, zone: trusted, roles: [backup] }\n");
+        assertThat(changed).contains("backup: {").contains("bak1:");
+        return changed;
     }
 
     static void assertOnly(AuditReport report, String rule) {
@@ -23,8 +31,26 @@ class OnpremAuditTest {
     }
 
     @Test
-    void theExampleAndTheSandboxPass() {
-        for (String example : new String[]{"app.yaml", "sandbox.yaml"}) {
+    void theDemoSandboxKeepsNoBackupsAndSaysSo() {
+        assertOnly(AuditFixture.example("sandbox.yaml", Target.ONPREM).audit(), "onprem.database-backups");
+        assertOnly(AuditFixture.fromText(AuditFixture.fixture("compact.yaml"), Target.ONPREM).audit(), "onprem.database-backups");
+        assertThat(AuditFixture.example("sandbox.yaml", Target.ONPREM).audit().findings().get(0).where().toString())
+                .contains("database.backup");
+    }
+
+    @Test
+    void aDatabaseHostThatDoesNotArchiveItsWal() {
+        AuditReport report = compact().edit("db2/etc/postgresql/15/main/conf.d/tierlift-archive.conf",
+                t -> t.replace("archive_mode = on", "archive_mode = off")).audit();
+        assertOnly(report, "onprem.database-backups");
+        assertThat(report.findings().get(0).where().host()).isEqualTo("db2");
+        assertOnly(compact().edit("db1/etc/postgresql/15/main/conf.d/tierlift-archive.conf",
+                t -> t.replace("archive-push", "archive-get")).audit(), "onprem.database-backups");
+    }
+
+    @Test
+    void theExampleAndTheSandboxesWithBackupsPass() {
+        for (String example : new String[]{"app.yaml", "sandbox-backup.yaml", "seed-topology.yaml"}) {
             AuditReport report = AuditFixture.example(example, Target.ONPREM).audit();
             assertThat(report.findings()).as(example).isEmpty();
             assertThat(report.passed()).isTrue();
@@ -64,7 +90,7 @@ class OnpremAuditTest {
 
     @Test
     void wafOffInTheDescriptor() {
-        String yaml = AuditFixture.fixture("compact.yaml").replace("    domain: notes.example.com\n",
+        String yaml = withBackups(AuditFixture.fixture("compact.yaml")).replace("    domain: notes.example.com\n",
                 "    domain: notes.example.com\n    waf: { crs: false }\n");
         AuditReport report = AuditFixture.fromText(yaml, Target.ONPREM).audit();
         assertOnly(report, "onprem.waf-enabled");
@@ -73,7 +99,7 @@ class OnpremAuditTest {
 
     @Test
     void wafDetectingOnly() {
-        String yaml = AuditFixture.fixture("compact.yaml").replace("    domain: notes.example.com\n",
+        String yaml = withBackups(AuditFixture.fixture("compact.yaml")).replace("    domain: notes.example.com\n",
                 "    domain: notes.example.com\n    waf: { crs: true, blocking: false }\n");
         AuditReport report = AuditFixture.fromText(yaml, Target.ONPREM).audit();
         assertOnly(report, "onprem.waf-blocking");
@@ -90,7 +116,7 @@ class OnpremAuditTest {
 
     @Test
     void hostWithAPublicAddress() {
-        String yaml = AuditFixture.fixture("compact.yaml").replace("app2:  { address: 10.0.2.12", "app2:  { address: 203.0.113.12");
+        String yaml = withBackups(AuditFixture.fixture("compact.yaml")).replace("app2:  { address: 10.0.2.12", "app2:  { address: 203.0.113.12");
         AuditReport report = AuditFixture.fromText(yaml, Target.ONPREM).audit();
         assertOnly(report, "onprem.private-bind");
         assertThat(report.findings().get(0).where().host()).isEqualTo("app2");
@@ -137,7 +163,7 @@ class OnpremAuditTest {
 
     @Test
     void noAdminNetworks() {
-        String yaml = AuditFixture.fixture("compact.yaml").replace("    admin_networks: [10.0.0.0/24]\n", "");
+        String yaml = withBackups(AuditFixture.fixture("compact.yaml")).replace("    admin_networks: [10.0.0.0/24]\n", "");
         AuditReport report = AuditFixture.fromText(yaml, Target.ONPREM).audit();
         assertOnly(report, "onprem.ssh-admin-networks");
         assertOnly(compact().edit("app1/etc/tierlift/firewall.nft", t -> t.replace("ip saddr { 10.0.0.0/24 } tcp dport 22 accept", "tcp dport 22 accept"))

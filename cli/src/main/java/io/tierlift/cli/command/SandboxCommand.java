@@ -138,6 +138,7 @@ public final class SandboxCommand implements Callable<Integer> {
         List<SecretRef> refs = new ArrayList<>();
         refs.add(descriptor.database().password());
         descriptor.database().replicationPassword().ifPresent(refs::add);
+        descriptor.database().backup().ifPresent(backup -> refs.add(backup.key()));
         Path secretsDir = stateDir.resolve("secrets").toAbsolutePath().normalize();
         SecureRandom random = new SecureRandom();
         for (SecretRef ref : refs) {

@@ -44,9 +44,12 @@ public final class DescriptorDraft {
         y.append("  password: \"${env:").append(env).append("_DB_PASSWORD}\"                  # a reference, never the value\n");
         y.append("  replication_password: \"${env:").append(env).append("_REPLICATION_PASSWORD}\"\n");
         y.append("  version: 15\n");
+        y.append("  backup:                                                     # pgBackRest on the backup host, WAL archived continuously\n");
+        y.append("    key: \"${env:").append(env).append("_BACKUP_KEY}\"                # encrypts the repository; keep a copy apart from the servers\n");
+        y.append("    # full: \"Sun *-*-* 01:00:00\"   differential: \"Mon..Sat *-*-* 01:00:00\"   retention_full: 2\n");
         y.append('\n');
         y.append("targets:\n");
-        y.append("  # The seed topology: a WAF/proxy/static edge host, two app hosts, a primary and a hot standby.\n");
+        y.append("  # The seed topology: a WAF/proxy/static edge host, two app hosts, a primary, a hot standby and a backup host.\n");
         y.append("  # The 10.0.x.y addresses are PLACEHOLDERS: replace them with your hosts' IPv4 addresses.\n");
         y.append("  onprem:\n");
         y.append("    ssh: { user: deploy, identity: ~/.ssh/id_ed25519, known_hosts: ~/.ssh/known_hosts }\n");
@@ -60,6 +63,7 @@ public final class DescriptorDraft {
         y.append("      app2:  { address: 10.0.2.12, zone: trusted, roles: [app] }\n");
         y.append("      db1:   { address: 10.0.3.21, zone: trusted, roles: [db-primary] }\n");
         y.append("      db2:   { address: 10.0.3.22, zone: trusted, roles: [db-standby] }\n");
+        y.append("      bak1:  { address: 10.0.3.30, zone: trusted, roles: [backup] }\n");
         y.append('\n');
         y.append("  aws-iaas:\n");
         y.append("    region: ").append(q(answers.region())).append('\n');

@@ -289,8 +289,7 @@ class HostileDescriptorProperties {
     private static Optional<List<RenderedFile>> render(Path file) {
         FreemarkerEngine engine = new FreemarkerEngine();
         AppDescriptor app = new DescriptorLoader().load(file, Optional.empty()).descriptor();
-        return Optional.of(new OnpremRenderer(List.of(new EdgeRenderer(engine), new AppServerRenderer(engine),
-                new DatabaseRenderer(engine), new FirewallRenderer(engine))).render(app, SecretView.masked()));
+        return Optional.of(OnpremRenderer.allRoles(engine).render(app, SecretView.masked()));
     }
 
     private static String dump(Object document) {

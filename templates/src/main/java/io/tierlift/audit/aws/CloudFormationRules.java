@@ -14,6 +14,6 @@ public final class CloudFormationRules {
         return List.of(new StorageEncryptionRule(), new S3PublicAccessRule(), new OpenIngressRule(), new AlbOriginOnlyRule(),
                 new ImdsV2Rule(), new RdsProtectionRule(), new CloudFrontWafRule(), new CloudFrontHttpsRule(),
                 new IamLeastPrivilegeRule(), new OriginSecretRule(), new DatabaseStackPolicyRule(), new AppDatabaseRoleRule(),
-                new PinnedImageRule());
+                new PinnedImageRule(), new DatabaseBackupsRule());
     }
 }

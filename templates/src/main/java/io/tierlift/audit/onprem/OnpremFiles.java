@@ -32,6 +32,10 @@ final class OnpremFiles {
         this.input = input;
     }
 
+    io.tierlift.model.AppDescriptor app() {
+        return input.app();
+    }
+
     OnpremTarget target() {
         return input.app().targets().onprem().orElseThrow();
     }

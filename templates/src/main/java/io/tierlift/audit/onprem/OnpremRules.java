@@ -9,6 +9,7 @@ public final class OnpremRules {
     public List<AuditRule> all() {
         return List.of(new TlsProtocolsRule(), new TlsCiphersRule(), new SecurityHeadersRule(), new WafEnabledRule(),
                 new WafBlockingRule(), new PrivateBindRule(), new HbaMethodRule(), new HbaAddressRule(),
-                new ReplicationSslRule(), new FileModesRule(), new FirewallPolicyRule(), new SshAdminNetworksRule());
+                new ReplicationSslRule(), new FileModesRule(), new FirewallPolicyRule(), new SshAdminNetworksRule(),
+                new DatabaseBackupsRule());
     }
 }

@@ -6,6 +6,12 @@ import io.tierlift.model.OnpremTarget;
 import io.tierlift.provider.RenderProvider;
 import io.tierlift.provider.RenderedFile;
 import io.tierlift.provider.Target;
+import io.tierlift.render.engine.FreemarkerEngine;
+import io.tierlift.render.onprem.app.AppServerRenderer;
+import io.tierlift.render.onprem.backup.BackupRenderer;
+import io.tierlift.render.onprem.database.DatabaseRenderer;
+import io.tierlift.render.onprem.edge.EdgeRenderer;
+import io.tierlift.render.onprem.firewall.FirewallRenderer;
 import io.tierlift.secret.SecretView;
 
 import java.util.ArrayList;
@@ -18,6 +24,12 @@ public final class OnpremRenderer implements RenderProvider {
 
     public OnpremRenderer(List<HostRoleRenderer> roleRenderers) {
         this.roleRenderers = List.copyOf(roleRenderers);
+    }
+
+    /** Every part of an on-prem host, as deploy, render and audit see it. */
+    public static OnpremRenderer allRoles(FreemarkerEngine engine) {
+        return new OnpremRenderer(List.of(new EdgeRenderer(engine), new AppServerRenderer(engine), new DatabaseRenderer(engine),
+                new BackupRenderer(engine), new FirewallRenderer(engine)));
     }
 
     @Override

@@ -76,9 +76,14 @@ public final class BackupCommands {
                 "chown postgres:postgres \"$f.tmp\"; chmod 0644 \"$f.tmp\"; mv \"$f.tmp\" \"$f\""), path);
     }
 
-    /** Succeeds when the pgBackRest server on {@code address} answers. */
+    /**
+     * Succeeds when the pgBackRest server on {@code address} answers within 3 s. pgBackRest keeps
+     * retrying a refused connection until its io-timeout (60 s by default), so asking a host whose
+     * server is not started yet would otherwise cost a minute per host on a first deploy.
+     */
     public RemoteCommand serverPing(String address) {
-        return RemoteCommand.of("runuser", "-u", "postgres", "--", PGBACKREST, "server-ping", "--tls-server-address=" + address);
+        return RemoteCommand.of("runuser", "-u", "postgres", "--", PGBACKREST, "server-ping", "--io-timeout=3",
+                "--tls-server-address=" + address);
     }
 
     /**

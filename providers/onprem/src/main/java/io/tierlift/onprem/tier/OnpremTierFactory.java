@@ -61,8 +61,7 @@ public final class OnpremTierFactory implements TierFactory {
     private synchronized RenderProvider renderer() {
         if (renderer == null) {
             FreemarkerEngine engine = new FreemarkerEngine();
-            renderer = new OnpremRenderer(List.of(new EdgeRenderer(engine), new AppServerRenderer(engine),
-                    new DatabaseRenderer(engine), new BackupRenderer(engine), new FirewallRenderer(engine)));
+            renderer = OnpremRenderer.allRoles(engine);
         }
         return renderer;
     }
