@@ -78,6 +78,7 @@ final class SandboxWorld implements AutoCloseable {
         Files.createDirectories(stateDir.resolve("secrets"));
         Files.writeString(stateDir.resolve("secrets/notes-db-password"), "db-" + Long.toHexString(System.nanoTime()) + "\n");
         Files.writeString(stateDir.resolve("secrets/notes-replication-password"), "repl-" + Long.toHexString(System.nanoTime()) + "\n");
+        Files.writeString(stateDir.resolve("secrets/notes-backup-key"), "bk-" + Long.toHexString(System.nanoTime()) + "\n");
         Matcher host = Pattern.compile("^\\s{6}([a-z0-9-]+):\\s*\\{\\s*address:\\s*([0-9.]+)", Pattern.MULTILINE).matcher(text);
         while (host.find()) {
             hosts.add(new SandboxHost(host.group(1), host.group(2)));

@@ -18,7 +18,7 @@ import java.util.stream.Collectors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Every role on its own host (7 hosts), on either kind of sandbox host: the deploy works through
+ * Every role on its own host (8 hosts, a backup host among them), on either kind of sandbox host: the deploy works through
  * WAF → proxy → static/app, the host firewalls let through exactly the flows the topology needs
  * (tried from inside the hosts), and SSH host keys are checked as strictly as OpenSSH does.
  */
@@ -51,9 +51,10 @@ abstract class SeedTopologyBehaviour {
 
     @Test
     @Order(10)
-    void sevenHostsDeployAndServeThroughTheWaf() {
+    void everyRoleOnItsOwnHostDeploysAndServesThroughTheWaf() {
         deploy = Cli.run(world.env(), "deploy", "onprem", "-f", world.descriptor.toString(), "--yes");
         assertThat(deploy.exitCode()).as(deploy.all()).isZero();
+        assertThat(deploy.err()).as("the seed topology keeps backups").contains("starting the pgBackRest server");
         String edge = "https://" + world.address("waf");
         assertThat(world.curl(edge + "/").body()).contains("<div id=\"root\">");
         assertThat(world.curl("-X", "POST", "-H", "Content-Type: application/json", "-d", "{\"body\":\"seed\"}", edge + "/api/notes").status())
@@ -71,6 +72,8 @@ abstract class SeedTopologyBehaviour {
         assertThat(reachable("proxy", "app1", 8000)).as("proxy → app1:8000 is allowed").isTrue();
         assertThat(reachable("waf", "proxy", 80)).as("waf → proxy:80 is allowed").isTrue();
         assertThat(reachable("static", "db2", 5432)).as("static → db2:5432 is blocked").isFalse();
+        assertThat(reachable("db2", "bak1", 8432)).as("db2 → bak1:8432 (pgBackRest) is allowed").isTrue();
+        assertThat(reachable("app1", "bak1", 8432)).as("app1 → bak1:8432 is blocked").isFalse();
     }
 
     @Test
