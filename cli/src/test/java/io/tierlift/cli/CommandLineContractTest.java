@@ -117,10 +117,10 @@ class CommandLineContractTest {
 
     @Test
     void anUnknownCommandIsRefusedWithOrWithoutHelp() {
-        for (String[] args : new String[][]{{"restore"}, {"restore", "--help"}, {"--help", "restore"}, {"-q", "restore", "-h"}}) {
+        for (String[] args : new String[][]{{"rewind"}, {"rewind", "--help"}, {"--help", "rewind"}, {"-q", "rewind", "-h"}}) {
             CliRun run = CliRun.of(args);
             assertThat(run.exitCode()).as(String.join(" ", args)).isEqualTo(64);
-            assertThat(run.err()).as(String.join(" ", args)).contains("tierlift: unknown command 'restore'")
+            assertThat(run.err()).as(String.join(" ", args)).contains("tierlift: unknown command 'rewind'")
                     .contains("Run 'tierlift --help'");
             assertThat(run.out()).as(String.join(" ", args)).doesNotContain("Usage:");
         }
