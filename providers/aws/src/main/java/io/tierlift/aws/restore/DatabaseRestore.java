@@ -53,6 +53,12 @@ import java.util.stream.Collectors;
  * no stack owns. The stack policy that forbids replacing the database is lifted for that one change
  * set only (as {@code deploy --allow-database-replacement} does) and set again right after.
  *
+ * <p>Passwords: the restored database starts with the source's master password as it was at that
+ * time, and RDS manages it in a secret as the template asks ({@code ManageMasterUserPassword}); the
+ * stack's master-secret output names the restored database's secret, which the stacks that use it
+ * take. The app's own role is part of the restored data, with the password its secret (unchanged)
+ * holds, so the app connects as before.
+ *
  * <p>Steps, each written to the journal once done: the old database and the restore source recorded;
  * the data stack updated (the restore); the stacks switched by a deploy. Asked again with the same
  * point, the restore continues after its last step; another point is refused while one is open.
