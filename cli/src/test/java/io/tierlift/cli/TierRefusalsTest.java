@@ -133,6 +133,15 @@ class TierRefusalsTest {
     }
 
     @Test
+    void theAwsTiersRestoreOnlyIntoANewDatabase() throws IOException {
+        // The tiers that have it (on-prem, when it declares it) follow the sentence.
+        assertRefused(run("restore", "aws-iaas", "-f", EXAMPLE, "--to-time", "2026-12-07T19:30:00Z", "--target", "in-place", "--yes"),
+                "'restore --target in-place' is not supported by the aws-iaas tier;");
+        assertRefused(run("restore", "aws-serverless", "-f", EXAMPLE, "--to-time", "2026-12-07T19:30:00Z", "--target", "in-place",
+                "--yes"), "'restore --target in-place' is not supported by the aws-serverless tier;");
+    }
+
+    @Test
     void anOfflinePlanCannotRefreshTheImage() throws IOException {
         assertRefused(run("plan", "aws-iaas", "-f", EXAMPLE, "--offline", "--refresh-image"),
                 "--refresh-image compares the image the instances run with the newest one, which an --offline plan cannot read");

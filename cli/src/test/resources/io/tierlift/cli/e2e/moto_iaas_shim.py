@@ -272,8 +272,11 @@ class ShimDBCluster(CloudFormationModel):
     def update_from_cloudformation_json(cls, original_resource, new_resource_name, cloudformation_json,
                                         account_id, region_name):
         # Only what a stack update of this template can change here: the protection (so that a stack can be
-        # updated to lift it before deletion, as in AWS) and the capacity.
+        # updated to lift it before deletion, as in AWS), the capacity, and a point-in-time restore (patch 13).
         properties = cloudformation_json["Properties"]
+        wanted = (properties.get("SourceDBClusterIdentifier"), properties.get("RestoreToTime"))
+        if wanted[0] and wanted != getattr(original_resource, "tierlift_restore", (None, None)):
+            return restored_cluster(new_resource_name, properties, wanted, account_id, region_name)
         original_resource.deletion_protection = properties.get("DeletionProtection", False)
         if "ServerlessV2ScalingConfiguration" in properties:
             from moto.core.parse import XFormedDict
@@ -843,6 +846,124 @@ def signal_resource(self):
 
 cfn_responses.CloudFormationResponse.signal_resource = signal_resource
 
+
+
+# Patch 12: point-in-time restore through CloudFormation. moto gives every RDS instance the same DbiResourceId
+# (a constant), where AWS gives each its own, by which a restore names its source: each instance gets its own.
+# moto's AWS::RDS::DBInstance has no update at all (a stack update recorded the resource as None). As in AWS, an
+# instance whose SourceDbiResourceId/RestoreTime changed is replaced by a new instance restored from the source
+# (the source's engine, database, master user and encryption; the template's class, subnet group, parameter group,
+# Multi-AZ and deletion protection; a new managed master secret), and the old instance is left as it is
+# (UpdateReplacePolicy Retain). moto keeps no transaction log, so the data is the source's as it is now; the restore
+# window is not checked here (tierlift checks it before asking). Any other update keeps the instance, with the
+# deletion protection the template says (patch 9).
+import random as _random
+import string as _string
+
+_original_instance_init = rds.DBInstance.__init__
+
+
+def instance_init(self, *args, **kwargs):
+    _original_instance_init(self, *args, **kwargs)
+    self.dbi_resource_id = "db-" + "".join(_random.choice(_string.ascii_uppercase + _string.digits) for _ in range(26))
+
+
+rds.DBInstance.__init__ = instance_init
+
+
+def update_instance(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name):
+    properties = cloudformation_json["Properties"]
+    cluster = properties.get("DBClusterIdentifier")
+    if cluster is not None and cluster != getattr(original_resource, "db_cluster_identifier", None):
+        # An Aurora writer whose cluster changed (the cluster was restored) is replaced, as in AWS (its cluster
+        # cannot change), and the old one deleted (its UpdateReplacePolicy is Delete).
+        rds.rds_backends[account_id][region_name].delete_db_instance(original_resource.db_instance_identifier)
+        return rds.DBInstance.create_from_cloudformation_json(new_resource_name, cloudformation_json, account_id, region_name)
+    wanted = (properties.get("SourceDbiResourceId"), properties.get("RestoreTime"))
+    if wanted[0] and wanted != getattr(original_resource, "tierlift_restore", (None, None)):
+        return restored_instance(new_resource_name, properties, wanted, account_id, region_name)
+    original_resource.deletion_protection = str(properties.get("DeletionProtection", "false")).lower() == "true"
+    return original_resource
+
+
+def restored_instance(new_resource_name, properties, wanted, account_id, region_name):
+    backend = rds.rds_backends[account_id][region_name]
+    sources = [db for db in backend.databases.values() if db.dbi_resource_id == wanted[0]]
+    if not sources:
+        raise rds.DBInstanceNotFoundError(wanted[0])
+    source = sources[0]
+    database = backend.create_db_instance({
+        "db_instance_identifier": new_resource_name.replace("_", "-"),
+        "engine": source.engine,
+        "engine_version": source.engine_version,
+        "db_name": source.db_name,
+        "master_username": source.master_username,
+        "storage_encrypted": source.storage_encrypted,
+        "allocated_storage": properties.get("AllocatedStorage") or source.allocated_storage,
+        "db_instance_class": properties.get("DBInstanceClass"),
+        "multi_az": properties.get("MultiAZ"),
+        "db_subnet_group_name": _name_of(properties.get("DBSubnetGroupName")),
+        "db_parameter_group_name": _name_of(properties.get("DBParameterGroupName")),
+        "port": properties.get("Port", source.port),
+        "publicly_accessible": properties.get("PubliclyAccessible"),
+        "storage_type": properties.get("StorageType"),
+        "backup_retention_period": properties.get("BackupRetentionPeriod"),
+        "copy_tags_to_snapshot": properties.get("CopyTagsToSnapshot"),
+        "auto_minor_version_upgrade": properties.get("AutoMinorVersionUpgrade"),
+        "tags": properties.get("Tags"),
+    })
+    database.deletion_protection = str(properties.get("DeletionProtection", "false")).lower() == "true"
+    if str(properties.get("ManageMasterUserPassword", "false")).lower() == "true":
+        database.master_user_secret = rds.MasterUserSecret(database, None)
+        database.manage_master_user_password = True
+    database.tierlift_restore = wanted
+    return database
+
+
+rds.DBInstance.update_from_cloudformation_json = classmethod(update_instance)
+
+
+# Patch 13: as patch 12 for Aurora. A cluster whose SourceDBClusterIdentifier/RestoreToTime changed is replaced, as
+# in AWS, by a new cluster restored from the source (the source's engine, database, master user and encryption; the
+# template's subnet group, parameter group, capacity and deletion protection; a new managed master secret), and the
+# old cluster is left as it is (UpdateReplacePolicy Retain).
+def restored_cluster(new_resource_name, properties, wanted, account_id, region_name):
+    from moto.core.parse import XFormedDict
+
+    backend = rds.rds_backends[account_id][region_name]
+    source = backend.describe_db_clusters(db_cluster_identifier=wanted[0])[0]
+    created = {key: value for key, value in properties.items() if key not in ("SourceDBClusterIdentifier", "RestoreToTime")}
+    for key in ("DBSubnetGroupName", "DBClusterParameterGroupName"):
+        created[key] = _name_of(created.get(key))
+    if created.get("ServerlessV2ScalingConfiguration") is not None:
+        created["ServerlessV2ScalingConfiguration"] = XFormedDict(created["ServerlessV2ScalingConfiguration"])
+    created.update({"DBClusterIdentifier": new_resource_name, "Engine": source.engine, "DatabaseName": source.database_name,
+                    "MasterUsername": source.master_username, "StorageEncrypted": source.storage_encrypted})
+    cluster = backend.create_db_cluster(XFormedDict(created))
+    cluster.tierlift_restore = wanted
+    return cluster
+
+
+# Patch 13, continued: moto updates a resource only when its own template text or a parameter it names changed,
+# not when a resource it Refs was replaced, so the Aurora writer (DBClusterIdentifier: Ref of the cluster) stayed in
+# the old cluster. As in AWS, after a stack update every DB instance whose cluster Ref now resolves to another
+# cluster is updated too, which replaces it (patch 12).
+_original_resource_map_update = parsing.ResourceMap.update
+
+
+def resource_map_update(self, template, parameters=None):
+    _original_resource_map_update(self, template, parameters)
+    for logical_id, resource_json in self._resource_json_map.items():
+        resource = self._parsed_resources.get(logical_id)
+        cluster_ref = (resource_json.get("Properties") or {}).get("DBClusterIdentifier")
+        if resource_json.get("Type") != "AWS::RDS::DBInstance" or cluster_ref is None or resource is None:
+            continue
+        if parsing.clean_json(cluster_ref, self) != getattr(resource, "db_cluster_identifier", None):
+            self._parsed_resources[logical_id] = parsing.parse_and_update_resource(
+                logical_id, resource_json, self, account_id=self._account_id, region_name=self._region_name)
+
+
+parsing.ResourceMap.update = resource_map_update
 
 if __name__ == "__main__":
     from moto.server import main

@@ -1,7 +1,9 @@
 package io.tierlift.audit.aws;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.tierlift.audit.Finding;
 import io.tierlift.audit.Severity;
+import io.tierlift.render.aws.PointInTimeRestore;
 
 import java.util.List;
 
@@ -19,7 +21,7 @@ final class StorageEncryptionRule extends CfnRule {
                 if (db.properties().has("DBClusterIdentifier")) {
                     continue; // a cluster member: the cluster holds the storage settings
                 }
-                if (!db.properties().path("StorageEncrypted").asBoolean(false)) {
+                if (!encrypted(db.properties().path("StorageEncrypted"))) {
                     findings.add(at(db, "database storage is not encrypted (StorageEncrypted is not true)"));
                 }
             }
@@ -29,5 +31,18 @@ final class StorageEncryptionRule extends CfnRule {
                 findings.add(at(bucket, "bucket has no BucketEncryption"));
             }
         }
+    }
+
+    /**
+     * True, or true unless the database is a point-in-time restore: AWS refuses the property with a
+     * restore source, and the restore is encrypted as its source was (which this rule checked).
+     */
+    private static boolean encrypted(JsonNode value) {
+        if (value.asBoolean(false)) {
+            return true;
+        }
+        JsonNode choice = value.path("Fn::If");
+        return choice.path(0).asText().equals(PointInTimeRestore.CONDITION)
+                && choice.path(1).path("Ref").asText().equals("AWS::NoValue") && choice.path(2).asBoolean(false);
     }
 }

@@ -15,6 +15,7 @@ import io.tierlift.aws.cloudformation.LiveStack;
 import io.tierlift.aws.cloudformation.StackDeployer;
 import io.tierlift.aws.cloudfront.CloudFrontInvalidator;
 import io.tierlift.aws.cloudfront.InvalidationResult;
+import io.tierlift.aws.restore.KeptRestoreValues;
 import io.tierlift.aws.s3.S3Objects;
 import io.tierlift.aws.s3.SyncResult;
 import io.tierlift.model.AppDescriptor;
@@ -178,7 +179,8 @@ public final class AwsIaasDeployer {
             }
             return Optional.empty();
         };
-        return originSecret == null ? own : own.or(originSecret.values(plan));
+        DeployTimeValues kept = own.or(new KeptRestoreValues(stacks));
+        return originSecret == null ? kept : kept.or(originSecret.values(plan));
     }
 
     /**

@@ -7,6 +7,7 @@ import io.tierlift.aws.DeployTimeValues;
 import io.tierlift.aws.LiveStackPlanner;
 import io.tierlift.aws.OfflineStackPlanner;
 import io.tierlift.aws.StackSet;
+import io.tierlift.aws.restore.KeptRestoreValues;
 import io.tierlift.aws.cloudformation.LiveStack;
 import io.tierlift.aws.cloudformation.StackRequest;
 import io.tierlift.aws.cloudfront.CloudFrontInvalidator;
@@ -246,7 +247,7 @@ public final class AwsServerlessDeployer {
                     .orElse(LOGICAL_REPLICATION_OFF));
             default -> Optional.empty();
         };
-        return own.or(originSecret.values(plan));
+        return own.or(new KeptRestoreValues(stackSet.stacks())).or(originSecret.values(plan));
     }
 
     /** The live data stack's changes outside a deploy (logical replication, deletion protection). */

@@ -5,6 +5,7 @@ import io.tierlift.aws.client.AwsCallException;
 import io.tierlift.aws.cloudformation.StackDeployException;
 import io.tierlift.aws.iaas.IaasDeployException;
 import io.tierlift.aws.migrate.AwsMigrationException;
+import io.tierlift.aws.restore.RestoreException;
 import io.tierlift.aws.s3.S3SyncException;
 import io.tierlift.aws.serverless.ServerlessDeployException;
 import io.tierlift.aws.serverless.migrate.MaintenanceSwitchException;
@@ -31,7 +32,8 @@ final class AwsFailures {
     static RuntimeException translate(RuntimeException e) {
         if (e instanceof IaasDeployException || e instanceof ServerlessDeployException || e instanceof StackSetException
                 || e instanceof StackDeployException || e instanceof AwsCallException || e instanceof S3SyncException
-                || e instanceof ReleaseException || e instanceof MaintenanceSwitchException || e instanceof AwsMigrationException) {
+                || e instanceof ReleaseException || e instanceof MaintenanceSwitchException || e instanceof AwsMigrationException
+                || e instanceof RestoreException) {
             return new TierFailure(e.getMessage(), e);
         }
         if (e instanceof SdkException) {

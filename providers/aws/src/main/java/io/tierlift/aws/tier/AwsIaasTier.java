@@ -10,6 +10,9 @@ import io.tierlift.aws.iaas.Ec2PrefixListLookup;
 import io.tierlift.aws.iaas.IaasStatus;
 import io.tierlift.aws.iaas.LiveResources;
 import io.tierlift.aws.iaas.SsmImageLookup;
+import io.tierlift.aws.rds.AutomatedBackupReader;
+import io.tierlift.aws.restore.DatabaseRestore;
+import io.tierlift.aws.restore.RdsInstanceDatabase;
 import io.tierlift.plan.Plan;
 import io.tierlift.provider.RenderProvider;
 import io.tierlift.provider.Target;
@@ -23,12 +26,16 @@ import io.tierlift.tier.DnsRecords;
 import io.tierlift.tier.MigrationRequest;
 import io.tierlift.tier.MigrationTier;
 import io.tierlift.tier.PlanRequest;
+import io.tierlift.tier.RestoreOutcome;
+import io.tierlift.tier.RestorePreview;
+import io.tierlift.tier.RestoreRequest;
 import io.tierlift.tier.StatusReport;
 import io.tierlift.tier.StatusRequest;
 import io.tierlift.tier.TierContext;
 import io.tierlift.tier.TierScope;
 import io.tierlift.tier.TranslatingMigrationTier;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -89,6 +96,36 @@ final class AwsIaasTier extends CloudFormationTier {
     @Override
     public DestroyOutcome destroy(DestroyRequest request) {
         return new DestroyOutcome(withDeployer(deployer -> deployer.destroy(stackPlan(), true, request.forceDataDeletion())));
+    }
+
+    @Override
+    public RestorePreview planRestore(RestoreRequest request) {
+        return withRestore((session, restore) -> restore.preview(request));
+    }
+
+    @Override
+    public RestoreOutcome restore(RestoreRequest request) {
+        return withRestore((session, restore) -> restore.restore(request));
+    }
+
+    @Override
+    public RestoreOutcome finalizeRestore(Path journal) {
+        return withRestore((session, restore) -> restore.finalizeRestore(journal));
+    }
+
+    /** A restore of the data stack's RDS instance; the stacks switch to it by a deploy (see {@link DatabaseRestore}). */
+    private <T> T withRestore(BiFunction<AwsSession, DatabaseRestore, T> action) {
+        return withDeployer((session, deployer) -> {
+            var clients = session.clients;
+            RdsInstanceDatabase database = new RdsInstanceDatabase(clients::cloudFormation, clients::rds,
+                    new AutomatedBackupReader(clients::rds, context.clock()));
+            DatabaseRestore restore = new DatabaseRestore(target().key(), stackPlan(), database, session.stacks,
+                    () -> deployer.deploy(descriptor, stackPlan(), context.version()),
+                    "deploy aws-iaas: the compute stack takes the data stack's new endpoint and master secret, and its "
+                            + "instances are replaced one at a time, so the app moves to the restored database",
+                    context.progress(), context.clock());
+            return action.apply(session, restore);
+        });
     }
 
     @Override

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tierlift.aws.cloudformation.Sleeper;
+import io.tierlift.aws.rds.AutomatedBackupReader;
+import io.tierlift.aws.restore.AuroraClusterDatabase;
+import io.tierlift.aws.restore.DatabaseRestore;
 import io.tierlift.aws.serverless.AwsServerlessDeployer;
 import io.tierlift.aws.serverless.ReleaseInvoker;
 import io.tierlift.aws.serverless.ServerlessStatus;
@@ -24,12 +27,16 @@ import io.tierlift.tier.DnsRecords;
 import io.tierlift.tier.MigrationRequest;
 import io.tierlift.tier.MigrationTier;
 import io.tierlift.tier.PlanRequest;
+import io.tierlift.tier.RestoreOutcome;
+import io.tierlift.tier.RestorePreview;
+import io.tierlift.tier.RestoreRequest;
 import io.tierlift.tier.StatusReport;
 import io.tierlift.tier.StatusRequest;
 import io.tierlift.tier.TierContext;
 import io.tierlift.tier.TierScope;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -178,6 +185,38 @@ final class AwsServerlessTier extends CloudFormationTier {
     @Override
     public DestroyOutcome destroy(DestroyRequest request) {
         return new DestroyOutcome(withSession(s -> s.deployer().destroy(s.plan(), true, request.forceDataDeletion())));
+    }
+
+    @Override
+    public RestorePreview planRestore(RestoreRequest request) {
+        return withRestore(restore -> restore.preview(request));
+    }
+
+    @Override
+    public RestoreOutcome restore(RestoreRequest request) {
+        return withRestore(restore -> restore.restore(request));
+    }
+
+    @Override
+    public RestoreOutcome finalizeRestore(Path journal) {
+        return withRestore(restore -> restore.finalizeRestore(journal));
+    }
+
+    /** A restore of the data stack's Aurora cluster; the stacks switch to it by a deploy (see {@link DatabaseRestore}). */
+    private <T> T withRestore(Function<DatabaseRestore, T> action) {
+        return withSession(s -> {
+            AwsSession aws = s.aws();
+            AuroraClusterDatabase database = new AuroraClusterDatabase(aws.clients::cloudFormation, aws.clients::rds,
+                    new AutomatedBackupReader(aws.clients::rds, context.clock()), Sleeper.system(), context.clock(),
+                    s.emulated() ? Duration.ofMillis(100) : Duration.ofSeconds(15), Duration.ofMinutes(30));
+            return action.apply(new DatabaseRestore(target().key(), s.plan(), database, aws.stacks,
+                    () -> s.deployer().deploy(descriptor, s.plan(), context.version()),
+                    "deploy aws-serverless: a new writer (db.serverless) in the restored cluster, the "
+                            + (DatabasePath.of(descriptor.targets().awsServerless().orElseThrow()) == DatabasePath.PROXY
+                            ? "RDS Proxy's target moved to it" : "function's database host moved to it")
+                            + " and the master secret with it, so the app moves to the restored database",
+                    context.progress(), context.clock()));
+        });
     }
 
     @Override

@@ -57,7 +57,7 @@ public final class AwsTierFactories {
 
     public TierFactory iaas() {
         return new Factory(Target.AWS_IAAS, with(Operation.STATUS_JSON, Operation.REFRESH_IMAGE,
-                Operation.DEPLOY_ALLOW_DATABASE_REPLACEMENT),
+                Operation.DEPLOY_ALLOW_DATABASE_REPLACEMENT, Operation.RESTORE, Operation.RESTORE_FINALIZE),
                 scope -> new AwsIaasTier(context, scope, new AwsIaasRenderer(engine(), new CfnJson()), dnsRecords(),
                         OriginNameCheck.NameResolver.system()));
     }
@@ -67,7 +67,8 @@ public final class AwsTierFactories {
                 .<Function<Function<String, LambdaClient>, ReleaseInvoker>>map(invoker -> lambda -> invoker)
                 .orElse(LambdaReleaseInvoker::new);
         // deploy --rollback: the Lambda alias back to the version it served before.
-        return new Factory(Target.AWS_SERVERLESS, with(Operation.DEPLOY_ROLLBACK, Operation.STATUS_JSON),
+        return new Factory(Target.AWS_SERVERLESS, with(Operation.DEPLOY_ROLLBACK, Operation.STATUS_JSON, Operation.RESTORE,
+                        Operation.RESTORE_FINALIZE),
                 scope -> new AwsServerlessTier(context, scope, new AwsServerlessRenderer(engine(), new CfnJson()), dnsRecords(),
                         invokers));
     }

@@ -60,6 +60,11 @@ final class ServerlessSession implements AutoCloseable {
         return deployer;
     }
 
+    /** The clients and CloudFormation helpers this session was made with. */
+    AwsSession aws() {
+        return aws;
+    }
+
     StackPlan plan() {
         return plan;
     }

@@ -248,6 +248,8 @@ class AwsIaasDeployerTest {
                         case "release-key" -> release.key();
                         case "image-id" -> newestImage;
                         case "origin-secret-version", "origin-secret-previous-version" -> FakeOriginSecret.FIRST;
+                        // A new data stack's database is made empty, not restored.
+                        case "restore-source", "restore-time" -> "";
                         default -> PREFIX_LIST_ID;
                     });
                 } else if (entry.getValue() instanceof ParameterSource.StackOutput out) {
@@ -257,8 +259,9 @@ class AwsIaasDeployerTest {
                 }
             }
         }
-        // Prefix list, release key and image, the compute stack's two secret versions and the static stack's one.
-        assertThat(deployTime).as("the plan's deploy-time parameters").isEqualTo(6);
+        // Prefix list, release key and image, the compute stack's two secret versions, the static stack's one and
+        // the data stack's two restore parameters.
+        assertThat(deployTime).as("the plan's deploy-time parameters").isEqualTo(8);
         assertThat(prefixListRegions).containsExactly("eu-west-1");
         assertThat(release.key()).matches("releases/[0-9a-f]{16}\\.tar\\.gz");
     }

@@ -56,6 +56,18 @@ public record CfnResource(String logicalId, String type, ObjectNode properties, 
                 Optional.of(policy), creationPolicy, updatePolicy);
     }
 
+    /** DeletionPolicy alone, for a resource whose replacement keeps something else ({@link #onReplace}). */
+    public CfnResource onDelete(String policy) {
+        return new CfnResource(logicalId, type, properties, dependsOn, condition, Optional.of(policy), updateReplacePolicy,
+                creationPolicy, updatePolicy);
+    }
+
+    /** UpdateReplacePolicy alone: what CloudFormation does with the old resource after making its replacement. */
+    public CfnResource onReplace(String policy) {
+        return new CfnResource(logicalId, type, properties, dependsOn, condition, deletionPolicy, Optional.of(policy),
+                creationPolicy, updatePolicy);
+    }
+
     public CfnResource withCreationPolicy(Props policy) {
         return new CfnResource(logicalId, type, properties, dependsOn, condition, deletionPolicy, updateReplacePolicy,
                 Optional.of(policy.toJson()), updatePolicy);

@@ -5,10 +5,12 @@ import io.tierlift.model.AwsIaasTarget;
 import io.tierlift.model.Database;
 import io.tierlift.model.RdsSettings;
 import io.tierlift.render.aws.ParameterSource;
+import io.tierlift.render.aws.PointInTimeRestore;
 import io.tierlift.render.aws.StackSpec;
 import io.tierlift.render.aws.cfn.CfnParameter;
 import io.tierlift.render.aws.cfn.CfnResource;
 import io.tierlift.render.aws.cfn.CfnTemplate;
+import io.tierlift.render.aws.cfn.Fn;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,8 +21,10 @@ import static io.tierlift.render.aws.cfn.Props.props;
 /**
  * RDS PostgreSQL in the private database subnets. The master password is managed by RDS in
  * Secrets Manager ({@code ManageMasterUserPassword}), so no password is ever in a template,
- * a parameter or a change set; instances read it at start. Snapshot on delete and on replacement,
- * so neither {@code destroy} nor a property change that forces a new instance loses data.
+ * a parameter or a change set; instances read it at start. Snapshot on delete, so {@code destroy}
+ * does not lose data; kept (outside the stack) on replacement, which the stack policy refuses unless
+ * asked for: {@code restore} replaces the instance with a point-in-time restore of itself
+ * ({@link PointInTimeRestore}) and deletes the old one, with a final snapshot, at {@code --finalize}.
  *
  * <p>The app connects as a role of its own, whose secret this stack creates with a generated
  * password ({@link AppDbSecret}); the master's secret serves only the release step.
@@ -55,6 +59,10 @@ final class DataStack {
         JsonNode securityGroup = t.parameter("DbSecurityGroupId", CfnParameter.of("AWS::EC2::SecurityGroup::Id",
                 "Security group of the database (network stack output " + NetworkStack.DB_SECURITY_GROUP_ID + ")"));
 
+        Map<String, ParameterSource> parameters = new LinkedHashMap<>();
+        PointInTimeRestore restore = PointInTimeRestore.RDS_INSTANCE;
+        restore.addTo(t, parameters);
+
         CfnResource subnetGroup = t.add(CfnResource.of("DbSubnetGroup", "AWS::RDS::DBSubnetGroup", props()
                 .put("DBSubnetGroupDescription", names.prefix() + " private database subnets")
                 .put("SubnetIds", subnets)));
@@ -68,13 +76,15 @@ final class DataStack {
         CfnResource db = t.add(CfnResource.of("Database", "AWS::RDS::DBInstance", props()
                 .put("Engine", "postgres")
                 .put("EngineVersion", rds.engineVersion())
+                .put("SourceDbiResourceId", restore.whenRestored(Fn.ref(restore.sourceParameter())))
+                .put("RestoreTime", restore.whenRestored(Fn.ref(restore.timeParameter())))
                 .put("DBInstanceClass", rds.instanceClass())
                 .put("AllocatedStorage", String.valueOf(rds.storageGb()))
                 .put("StorageType", "gp3")
-                .put("StorageEncrypted", true)
+                .put("StorageEncrypted", restore.unlessRestored(true))
                 .put("MultiAZ", rds.multiAz())
-                .put("DBName", database.name())
-                .put("MasterUsername", database.user())
+                .put("DBName", restore.unlessRestored(database.name()))
+                .put("MasterUsername", restore.unlessRestored(database.user()))
                 .put("ManageMasterUserPassword", true)
                 .put("Port", String.valueOf(database.port()))
                 .put("DBSubnetGroupName", subnetGroup.ref())
@@ -86,9 +96,8 @@ final class DataStack {
                 .put("CopyTagsToSnapshot", true)
                 .put("AutoMinorVersionUpgrade", true)
                 .put("EnableCloudwatchLogsExports", List.of("postgresql")))
-                .onDeleteAndReplace("Snapshot"));
+                .onDelete("Snapshot").onReplace("Retain"));
 
-        Map<String, ParameterSource> parameters = new LinkedHashMap<>();
         parameters.put("DbSubnetIds", new ParameterSource.StackOutput(NetworkStack.KEY, NetworkStack.DB_SUBNET_IDS));
         parameters.put("DbSecurityGroupId", new ParameterSource.StackOutput(NetworkStack.KEY, NetworkStack.DB_SECURITY_GROUP_ID));
 

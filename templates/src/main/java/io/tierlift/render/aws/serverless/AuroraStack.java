@@ -6,6 +6,7 @@ import io.tierlift.model.AuroraSettings;
 import io.tierlift.model.AwsServerlessTarget;
 import io.tierlift.model.Database;
 import io.tierlift.render.aws.ParameterSource;
+import io.tierlift.render.aws.PointInTimeRestore;
 import io.tierlift.render.aws.StackSpec;
 import io.tierlift.render.aws.cfn.CfnParameter;
 import io.tierlift.render.aws.cfn.CfnResource;
@@ -34,8 +35,10 @@ import static io.tierlift.render.aws.cfn.Props.props;
  * <li>One {@code db.serverless} writer; capacity between min_acu and max_acu. With min_acu 0 the
  * instance pauses after {@code seconds_until_auto_pause} without connections, which needs an
  * engine version that supports it (checked here, else the deploy would fail half-way).</li>
- * <li>Snapshot on delete and on replacement of the cluster, so neither {@code destroy} nor a
- * property change that forces a new cluster loses data. The instance holds no data of its own.</li>
+ * <li>Snapshot on delete of the cluster, so {@code destroy} does not lose data; kept (outside the
+ * stack) on replacement, which the stack policy refuses unless asked for: {@code restore} replaces the
+ * cluster with a point-in-time restore of itself ({@link PointInTimeRestore}), and deletes the old one,
+ * with a final snapshot, at {@code --finalize}. The instance holds no data of its own.</li>
  * <li>The cluster parameter group turns on logical replication, which tierlift's migrations use
  * to move data in and out with little downtime, and refuses connections without TLS. A cluster
  * that should pause has logical replication off until a migration turns it on (the
@@ -98,6 +101,8 @@ final class AuroraStack {
         parameters.put("DbSubnetIds", new ParameterSource.StackOutput(ServerlessNetworkStack.KEY, ServerlessNetworkStack.DB_SUBNET_IDS));
         parameters.put("DbSecurityGroupId", new ParameterSource.StackOutput(ServerlessNetworkStack.KEY,
                 ServerlessNetworkStack.DB_SECURITY_GROUP_ID));
+        PointInTimeRestore restore = PointInTimeRestore.AURORA_CLUSTER;
+        restore.addTo(t, parameters);
         Object logicalReplication = "1";
         if (path == DatabasePath.DIRECT) {
             logicalReplication = t.parameter(DatabasePath.LOGICAL_REPLICATION_PARAMETER, CfnParameter.string("1 while a migration needs "
@@ -123,20 +128,22 @@ final class AuroraStack {
         CfnResource cluster = t.add(CfnResource.of("DbCluster", "AWS::RDS::DBCluster", props()
                 .put("Engine", ENGINE)
                 .put("EngineVersion", aurora.engineVersion())
-                .put("DatabaseName", database.name())
-                .put("MasterUsername", database.user())
+                .put("SourceDBClusterIdentifier", restore.whenRestored(Fn.ref(restore.sourceParameter())))
+                .put("RestoreToTime", restore.whenRestored(Fn.ref(restore.timeParameter())))
+                .put("DatabaseName", restore.unlessRestored(database.name()))
+                .put("MasterUsername", restore.unlessRestored(database.user()))
                 .put("ManageMasterUserPassword", true)
                 .put("Port", database.port())
                 .put("DBSubnetGroupName", subnetGroup.ref())
                 .put("DBClusterParameterGroupName", parameterGroup.ref())
                 .put("VpcSecurityGroupIds", List.of(dbGroup))
-                .put("StorageEncrypted", true)
+                .put("StorageEncrypted", restore.unlessRestored(true))
                 .put("BackupRetentionPeriod", aurora.backupRetentionDays())
                 .put("DeletionProtection", aurora.deletionProtection())
                 .put("CopyTagsToSnapshot", true)
                 .put("EnableCloudwatchLogsExports", List.of("postgresql"))
                 .put("ServerlessV2ScalingConfiguration", scaling))
-                .onDeleteAndReplace("Snapshot"));
+                .onDelete("Snapshot").onReplace("Retain"));
         CfnResource instance = t.add(CfnResource.of("DbInstance", "AWS::RDS::DBInstance", props()
                 .put("Engine", ENGINE)
                 .put("DBClusterIdentifier", cluster.ref())
