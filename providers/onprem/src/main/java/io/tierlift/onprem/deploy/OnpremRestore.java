@@ -183,7 +183,8 @@ public final class OnpremRestore {
         JournalFile<RestoreJournal> file = new JournalFile<>(request.journal(), RestoreJournal.class);
         Optional<RestoreJournal> open = file.read();
         String point = request.point().describe();
-        if (open.isPresent()) {
+        // A restore that failed before its first step changed nothing: another point may replace it.
+        if (open.isPresent() && !open.get().completed().isEmpty()) {
             RestoreJournal journal = open.get();
             if (journal.same(point, request.target().key())) {
                 return new Opened(journal, true);

@@ -247,6 +247,17 @@ class OnpremRestoreTest {
     }
 
     @Test
+    void aRestoreThatFailedBeforeItsFirstStepCompletedDoesNotHoldUpAnotherPoint() {
+        failing = line -> line.startsWith("bak1: ") && line.contains(" check");
+        assertThatThrownBy(() -> restores().restore(request(new RestorePoint.ToTime(T), RestoreTarget.NEW)))
+                .isInstanceOf(TierFailure.class).hasMessageContaining("restore step 1 (on db1: commit a marker");
+        failing = line -> false;
+        RestorePreview other = restores().preview(request(new RestorePoint.ToBackup("20261207-170800F"), RestoreTarget.NEW));
+        assertThat(other.resumes()).isFalse();
+        assertThat(other.actions()).hasSize(9);
+    }
+
+    @Test
     void inPlaceTheClusterStopsInMaintenanceIsRestoredWithDeltaAndTheJournalClosesAtTheEnd() {
         RestoreRequest request = request(new RestorePoint.ToBackup("20261207-170800F"), RestoreTarget.IN_PLACE);
         RestoreOutcome outcome = restores().restore(request);
