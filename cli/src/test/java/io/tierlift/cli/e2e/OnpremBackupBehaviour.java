@@ -2,6 +2,8 @@ package io.tierlift.cli.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tierlift.onprem.command.BackupCommands;
+import io.tierlift.onprem.command.ServiceCommands;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -14,7 +16,11 @@ import org.junit.jupiter.api.TestMethodOrder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -145,5 +151,120 @@ abstract class OnpremBackupBehaviour {
         assertThat(status.exitCode()).as(status.all()).isEqualTo(1);
         assertThat(status.out()).contains("bak1").contains("UNHEALTHY").contains("WAL archiving FAILS");
         assertThat(status.all()).doesNotContain(key);
+    }
+
+    // The restore drill: rows, a time T, more rows, a dropped table, then back to T.
+    private String keptDirectory;
+
+    /** The restore journal in a home of this run's own, so no other run's journal is continued or refused. */
+    private Cli restore(String... args) {
+        List<String> argv = new ArrayList<>(List.of("restore", "onprem", "-f", file()));
+        argv.addAll(List.of(args));
+        Cli run = Cli.run(Map.of("HOME", world.root.resolve("home").toString()), argv.toArray(String[]::new));
+        runs.add(run);
+        return run;
+    }
+
+    private void note(String body) {
+        SandboxWorld.CurlResult created = world.curl("-X", "POST", "-H", "Content-Type: application/json",
+                "-d", "{\"body\":\"" + body + "\"}", "https://" + world.address("edge1") + "/api/notes");
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+    }
+
+    private List<String> notesThroughTheWaf() throws IOException {
+        SandboxWorld.CurlResult list = world.curl("https://" + world.address("edge1") + "/api/notes?limit=100");
+        assertThat(list.status()).as(list.body()).isEqualTo(200);
+        List<String> bodies = new ArrayList<>();
+        new ObjectMapper().readTree(list.body()).forEach(n -> bodies.add(n.path("body").asText()));
+        return bodies;
+    }
+
+    private String sql(String host, String query) {
+        return world.exec(host, "runuser -u postgres -- psql -X -At -d notes -c \"" + query + "\"").stdout().strip();
+    }
+
+    @Test
+    @Order(70)
+    void theRepositoryServerStartsAgainAndArchivingWorks() {
+        // The server stopped at 60 is started the way the deploy starts it (a full redeploy costs minutes).
+        boolean systemd = world.exec("bak1", ServiceCommands.systemdCheck().toShell()).exitCode() == 0;
+        var start = world.exec("bak1", new BackupCommands(systemd, "notes").serverRestart(world.address("bak1")).toShell());
+        assertThat(start.exitCode()).as(start.stderr()).isZero();
+        Cli status = tierlift("status", "onprem", "-f", file());
+        assertThat(status.exitCode()).as(status.all()).isZero();
+        assertThat(status.out()).contains("WAL archiving works");
+    }
+
+    @Test
+    @Order(75)
+    void restoreToATimeBringsBackExactlyTheRowsCommittedBeforeItAndTheStandbyStreamsFromTheRestoredPrimary() throws Exception {
+        note("drill before T 1");
+        note("drill before T 2");
+        List<String> beforeT = notesThroughTheWaf();
+        Thread.sleep(50);
+        Instant t = Instant.now();
+        Thread.sleep(50);
+        note("drill after T");
+        assertThat(world.exec("db1", "runuser -u postgres -- psql -X -q -d notes -c 'DROP TABLE notes'").exitCode()).isZero();
+        assertThat(world.curl("https://" + world.address("edge1") + "/api/notes").status()).isNotEqualTo(200);
+
+        Cli preview = restore("--to-time", t.toString(), "--preview");
+        assertThat(preview.exitCode()).as(preview.all()).isZero();
+        assertThat(preview.out()).contains("restore backup ").contains("Warning: every write committed after " + t);
+        Cli future = restore("--to-time", Instant.now().plusSeconds(3600).toString(), "--yes");
+        assertThat(future.exitCode()).as(future.all()).isEqualTo(1);
+        assertThat(future.err()).contains("is in the future").contains("nothing was changed");
+
+        Cli restored = restore("--to-time", t.toString(), "--yes");
+        assertThat(restored.exitCode()).as(restored.all()).isZero();
+        Matcher kept = Pattern.compile("Kept until restore --finalize: db1:(\\S+)").matcher(restored.out());
+        assertThat(kept.find()).as(restored.out()).isTrue();
+        keptDirectory = kept.group(1);
+        assertThat(restored.out()).containsPattern("recovery ended on timeline [2-9]");
+
+        assertThat(notesThroughTheWaf()).as("exactly the rows committed before T").isEqualTo(beforeT);
+        assertThat(sql("db1", "SELECT state FROM pg_stat_replication WHERE application_name = 'db2'")).isEqualTo("streaming");
+        assertThat(sql("db2", "SELECT status FROM pg_stat_wal_receiver")).isEqualTo("streaming");
+        assertThat(status("after the restore")).contains("WAL archiving works");
+        assertThat(restored.all()).doesNotContain(key);
+    }
+
+    private String status(String when) {
+        Cli status = tierlift("status", "onprem", "-f", file());
+        assertThat(status.exitCode()).as(when + ": " + status.all()).isZero();
+        return status.out();
+    }
+
+    @Test
+    @Order(80)
+    void finalizeRemovesTheKeptClusterAndClosesTheRestore() {
+        assertThat(keptDirectory).as("the restore named what it kept").isNotNull();
+        assertThat(world.exec("db1", "test -d " + keptDirectory).exitCode()).as("kept until --finalize").isZero();
+        Cli finalized = restore("--finalize", "--yes");
+        assertThat(finalized.exitCode()).as(finalized.all()).isZero();
+        assertThat(finalized.out()).contains("removed db1:" + keptDirectory);
+        assertThat(world.exec("db1", "test -e " + keptDirectory).exitCode()).isNotZero();
+        assertThat(Files.exists(world.root.resolve("home/.tierlift/restores/notes-onprem.json"))).isFalse();
+    }
+
+    @Test
+    @Order(85)
+    void anInPlaceRestoreToABackupBringsBackItsRowsKeepsNothingAndTheStandbyStreamsAgain() throws IOException {
+        Cli list = tierlift("backup", "list", "onprem", "-f", file(), "--output", "json");
+        assertThat(list.exitCode()).as(list.all()).isZero();
+        String diff = new ObjectMapper().readTree(list.out()).get(1).path("id").asText();
+        Cli unknown = restore("--to-backup", "20200101-000000F", "--target", "in-place", "--yes");
+        assertThat(unknown.exitCode()).as(unknown.all()).isEqualTo(1);
+        assertThat(unknown.err()).contains("has no backup 20200101-000000F").contains(diff);
+
+        Cli restored = restore("--to-backup", diff, "--target", "in-place", "--yes");
+        assertThat(restored.exitCode()).as(restored.all()).isZero();
+        assertThat(restored.out()).doesNotContain("Kept until").contains("journal closed");
+        assertThat(notesThroughTheWaf()).as("the rows of the differential backup").containsExactly("before the backup");
+        assertThat(sql("db1", "SELECT state FROM pg_stat_replication WHERE application_name = 'db2'")).isEqualTo("streaming");
+        assertThat(sql("db2", "SELECT status FROM pg_stat_wal_receiver")).isEqualTo("streaming");
+        assertThat(status("after the in-place restore")).contains("WAL archiving works");
+        assertThat(Files.exists(world.root.resolve("home/.tierlift/restores/notes-onprem.json"))).isFalse();
+        assertThat(restored.all()).doesNotContain(key);
     }
 }

@@ -24,6 +24,8 @@ public final class RolePackages {
         packages.add("nftables");
         if (edge.isEdgeHost(host)) {
             packages.add("nginx");
+            // The maintenance switch (migrate, restore) asks each edge host for the answer its nginx gives.
+            packages.add("curl");
             if (target.tls().isEmpty()) {
                 packages.add("openssl");
             }

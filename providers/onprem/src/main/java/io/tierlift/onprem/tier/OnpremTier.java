@@ -13,6 +13,7 @@ import io.tierlift.onprem.deploy.HostStatus;
 import io.tierlift.onprem.deploy.OnpremDeployer;
 import io.tierlift.onprem.deploy.OnpremFailover;
 import io.tierlift.onprem.deploy.OnpremPlanner;
+import io.tierlift.onprem.deploy.OnpremRestore;
 import io.tierlift.onprem.deploy.ReleaseSource;
 import io.tierlift.onprem.deploy.StalePlanException;
 import io.tierlift.onprem.release.ReleaseBuilder;
@@ -31,6 +32,9 @@ import io.tierlift.tier.FailoverOutcome;
 import io.tierlift.tier.MigrationRequest;
 import io.tierlift.tier.MigrationTier;
 import io.tierlift.tier.PlanRequest;
+import io.tierlift.tier.RestoreOutcome;
+import io.tierlift.tier.RestorePreview;
+import io.tierlift.tier.RestoreRequest;
 import io.tierlift.tier.StatusReport;
 import io.tierlift.tier.StatusRequest;
 import io.tierlift.tier.Tier;
@@ -59,6 +63,7 @@ final class OnpremTier implements Tier {
     private final ConnectorFactory connectors;
     private final DnsRecords dns;
     private final RenderProvider renderer;
+    private OnpremRestore restores;
 
     OnpremTier(AppDescriptor descriptor, TierContext context, ConnectorFactory connectors, DnsRecords dns, RenderProvider renderer) {
         this.descriptor = descriptor;
@@ -181,6 +186,38 @@ final class OnpremTier implements Tier {
     private static String age(Duration d) {
         long minutes = d.toMinutes();
         return minutes < 120 ? minutes + "m" : minutes < 48 * 60 ? d.toHours() + "h" : d.toDays() + "d";
+    }
+
+    @Override
+    public RestorePreview planRestore(RestoreRequest request) {
+        return operatorFailures(() -> restores().preview(request));
+    }
+
+    @Override
+    public RestoreOutcome restore(RestoreRequest request) {
+        return operatorFailures(() -> restores().restore(request));
+    }
+
+    @Override
+    public RestoreOutcome finalizeRestore(Path journal) {
+        return operatorFailures(() -> restores().finalizeRestore(journal));
+    }
+
+    /** Kept for the tier's life: the preview and the restore of one command resolve the point once. */
+    private synchronized OnpremRestore restores() {
+        if (restores == null) {
+            restores = new OnpremRestore(descriptor, () -> connectors.create(onprem(), false), context.secretsFor(descriptor),
+                    context.progress(), this::maintenance, context.clock());
+        }
+        return restores;
+    }
+
+    /** The maintenance switch migrate uses: the edge's flag file, checked by the answer, then writes drained. */
+    private void maintenance(boolean on) {
+        try (OnpremMigrationTier edge = new OnpremMigrationTier(descriptor, connectors.create(onprem(), false), context.progress(),
+                () -> { }, 0)) {
+            edge.maintenance(on);
+        }
     }
 
     @Override

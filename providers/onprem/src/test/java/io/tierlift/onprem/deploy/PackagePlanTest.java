@@ -51,6 +51,7 @@ class PackagePlanTest {
         Host db1 = target.host("db1").orElseThrow();
         assertThat(RolePackages.of(app, target, edge)).contains("nftables", "nginx", "libnginx-mod-http-modsecurity", "modsecurity-crs")
                 .doesNotContain("python3-venv");
+        assertThat(RolePackages.of(app, target, edge)).as("the maintenance switch checks the edge's answer with curl there").contains("curl");
         assertThat(RolePackages.of(app, target, app1)).containsExactly("nftables", "python3-venv", "curl");
         assertThat(RolePackages.of(app, target, db1)).containsExactly("nftables", "postgresql-" + app.database().version());
     }
