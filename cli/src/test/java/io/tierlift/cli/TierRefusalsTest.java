@@ -134,11 +134,10 @@ class TierRefusalsTest {
 
     @Test
     void theAwsTiersRestoreOnlyIntoANewDatabase() throws IOException {
-        // The tiers that have it (on-prem, when it declares it) follow the sentence.
         assertRefused(run("restore", "aws-iaas", "-f", EXAMPLE, "--to-time", "2026-12-07T19:30:00Z", "--target", "in-place", "--yes"),
-                "'restore --target in-place' is not supported by the aws-iaas tier;");
+                "'restore --target in-place' is not supported by the aws-iaas tier; it is supported by: onprem");
         assertRefused(run("restore", "aws-serverless", "-f", EXAMPLE, "--to-time", "2026-12-07T19:30:00Z", "--target", "in-place",
-                "--yes"), "'restore --target in-place' is not supported by the aws-serverless tier;");
+                "--yes"), "'restore --target in-place' is not supported by the aws-serverless tier; it is supported by: onprem");
     }
 
     @Test
