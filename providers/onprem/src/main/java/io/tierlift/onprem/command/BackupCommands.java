@@ -76,9 +76,24 @@ public final class BackupCommands {
                 "chown postgres:postgres \"$f.tmp\"; chmod 0644 \"$f.tmp\"; mv \"$f.tmp\" \"$f\""), path);
     }
 
-    /** Succeeds when the pgBackRest server on {@code address} answers. */
+    /**
+     * Succeeds when the pgBackRest server on {@code address} answers. A short I/O timeout: with the
+     * default (60 s) a refused connection is retried for two minutes before the ping gives up.
+     */
     public RemoteCommand serverPing(String address) {
-        return RemoteCommand.of("runuser", "-u", "postgres", "--", PGBACKREST, "server-ping", "--tls-server-address=" + address);
+        return RemoteCommand.of("runuser", "-u", "postgres", "--", PGBACKREST, "server-ping", "--io-timeout=2",
+                "--tls-server-address=" + address);
+    }
+
+    /** On the backup host: size and free space of the repository's filesystem, in bytes. */
+    public RemoteCommand repositoryDiskSpace() {
+        return RemoteCommand.of("df", "-P", "-B1", BackupLayout.REPOSITORY_PATH);
+    }
+
+    /** On the backup host: every file of the stanza's WAL archive (names only; contents stay encrypted). */
+    public RemoteCommand archiveFiles() {
+        return RemoteCommand.script("cd / && exec runuser -u postgres -- \"$1\" --stanza=\"$2\" --recurse repo-ls \"archive/$2\"",
+                PGBACKREST, stanza);
     }
 
     /**
