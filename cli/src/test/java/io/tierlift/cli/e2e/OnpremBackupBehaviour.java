@@ -193,6 +193,27 @@ abstract class OnpremBackupBehaviour {
     }
 
     @Test
+    @Order(102)
+    void anUnreachableRepositoryHostIsARowOfStatusWithTheFixAndTheAppServes() {
+        // bak1 refuses SSH and pgBackRest connections from outside, as a host that is down or cut off.
+        var cut = world.exec("bak1", "nft add table inet tierlift_test_down"
+                + " && nft add chain inet tierlift_test_down input '{ type filter hook input priority -10; }'"
+                + " && nft add rule inet tierlift_test_down input tcp dport '{ 22, 8432 }' reject with tcp reset");
+        assertThat(cut.exitCode()).as(cut.stderr()).isZero();
+        try {
+            Cli status = tierlift("status", "onprem", "-f", file());
+            assertThat(status.exitCode()).as(status.all()).isEqualTo(1);
+            assertThat(status.out()).containsPattern("(?m)^bak1 +backup +UNHEALTHY: unreachable: ")
+                    .containsPattern("(?m)^bak1 +backup +UNHEALTHY: the repository host is unreachable, WAL archiving FAILS \\(.+\\); "
+                            + "fix: bring bak1 back")
+                    .containsPattern("(?m)^db1 +db-primary +postgresql primary").contains("notes-api healthy");
+            appServesReadsAndWrites("served while the repository host is unreachable");
+        } finally {
+            assertThat(world.exec("bak1", "nft delete table inet tierlift_test_down").exitCode()).isZero();
+        }
+    }
+
+    @Test
     @Order(105)
     void aFullRepositoryDiskIsNamedByStatusAndPlanWithTheFixAndTheAppServes() {
         // A small filesystem of bak1's own over the repository, holding a copy of it, then filled up.

@@ -101,6 +101,13 @@ public final class OnpremDeployer {
             outcome.throwIfFailed();
         }
 
+        /** Connects every host that answers and returns the others with why; status reports those rather than failing. */
+        Map<String, RuntimeException> connectReachable() {
+            HostExecutor.Outcome<HostSession> outcome = connecting.await();
+            sessions.putAll(outcome.results());
+            return outcome.failures();
+        }
+
         Map<String, HostState> probeAll() {
             HostExecutor.Outcome<HostState> outcome = executor.each(new ArrayList<>(sessions.values()), HostSession::name, session -> {
                 List<String> paths = new ArrayList<>(wanted.getOrDefault(session.name(), Map.of()).keySet());
@@ -254,9 +261,9 @@ public final class OnpremDeployer {
     /** Per host: services, releases, PostgreSQL role and replication lag, app health. */
     public List<HostStatus> status(AppDescriptor descriptor) {
         try (Run run = new Run(descriptor, false)) {
-            run.connectAll();
+            Map<String, RuntimeException> unreachable = run.connectReachable();
             Map<String, HostState> states = run.probeAll();
-            return new StatusReader(descriptor, run.target, run.sessions, states).read();
+            return new StatusReader(descriptor, run.target, run.sessions, states, unreachable).read();
         }
     }
 

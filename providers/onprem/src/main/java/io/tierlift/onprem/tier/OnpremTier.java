@@ -164,7 +164,12 @@ final class OnpremTier implements Tier {
         OnpremBackups.Health health;
         try {
             health = new OnpremBackups(connectors.create(onprem(), false)).health(descriptor);
-        } catch (HostFailure | SshException e) {
+        } catch (SshException e) {
+            rows.add(String.format("%-10s %-22s UNHEALTHY: the repository host is unreachable, WAL archiving FAILS (%s); "
+                    + "fix: bring %s back (power, network, sshd, pgbackrest); PostgreSQL keeps the WAL in pg_wal meanwhile",
+                    host, "backup", e.getMessage(), host));
+            return false;
+        } catch (HostFailure e) {
             rows.add(String.format("%-10s %-22s UNHEALTHY: backups unknown: %s", host, "backup", e.getMessage()));
             return false;
         }
