@@ -45,6 +45,12 @@ abstract class OnpremBackupBehaviour {
     /** Stops the backup host's pgBackRest server the way it was started on this kind of host. */
     protected abstract String stopRepositoryServer();
 
+    /** Starts the backup host's pgBackRest server again and waits until it answers. */
+    protected abstract String startRepositoryServer();
+
+    /** The fix status and plan name for a stopped repository server on this kind of host. */
+    protected abstract String repositoryServerFix();
+
     /** Everything this kind of host logs besides pgBackRest's and PostgreSQL's files (the journal on machines). */
     protected String otherLogs(String host) {
         return "";
@@ -266,5 +272,190 @@ abstract class OnpremBackupBehaviour {
         assertThat(status("after the in-place restore")).contains("WAL archiving works");
         assertThat(Files.exists(world.root.resolve("home/.tierlift/restores/notes-onprem.json"))).isFalse();
         assertThat(restored.all()).doesNotContain(key);
+
+    // A broken repository, named with its host and fix while the app serves; then a failover the backups follow.
+
+    private static final String REPO = "/var/lib/pgbackrest";
+    private static final String REPO_ORIGINAL = "/run/tierlift-test-repository";
+    private static final String FILLER = "tierlift-test-filler";
+    /** The newest backup's first WAL segment before the failover: the archive must be unbroken from there. */
+    private String walStartBeforeFailover;
+
+    private void appServesReadsAndWrites(String when) {
+        String edge = "https://" + world.address("edge1");
+        SandboxWorld.CurlResult write = world.curl("-X", "POST", "-H", "Content-Type: application/json",
+                "-d", "{\"body\":\"" + when + "\"}", edge + "/api/notes");
+        assertThat(write.status()).as("a write %s: %s", when, write.body()).isEqualTo(201);
+        SandboxWorld.CurlResult read = world.curl(edge + "/api/notes");
+        assertThat(read.status()).as("a read %s", when).isEqualTo(200);
+        assertThat(read.body()).contains(when);
+    }
+
+    @Test
+    @Order(100)
+    void aStoppedRepositoryServerIsNamedByStatusAndPlanWithTheFixAndTheAppServes() {
+        world.exec("bak1", stopRepositoryServer());
+        String problem = "the repository is unreachable: the pgBackRest server on bak1 (" + world.address("bak1")
+                + ":8432) does not answer to db1; fix: " + repositoryServerFix();
+        Cli status = tierlift("status", "onprem", "-f", file());
+        assertThat(status.exitCode()).as(status.all()).isEqualTo(1);
+        assertThat(status.out()).containsPattern("(?m)^bak1 +backup +UNHEALTHY: " + java.util.regex.Pattern.quote(problem) + "$")
+                .contains("WAL archiving FAILS: the repository is unreachable");
+        Cli plan = tierlift("plan", "onprem", "-f", file(), "--detailed-exitcode");
+        assertThat(plan.exitCode()).as("a warning, not a failed plan:%n%s", plan.all()).isZero();
+        assertThat(plan.err()).contains("bak1").contains("warning: " + problem);
+        appServesReadsAndWrites("served while the repository server is down");
+        assertThat(world.exec("bak1", startRepositoryServer()).exitCode()).isZero();
+    }
+
+    @Test
+    @Order(102)
+    void anUnreachableRepositoryHostIsARowOfStatusWithTheFixAndTheAppServes() {
+        // bak1 refuses SSH and pgBackRest connections from outside, as a host that is down or cut off.
+        var cut = world.exec("bak1", "nft add table inet tierlift_test_down"
+                + " && nft add chain inet tierlift_test_down input '{ type filter hook input priority -10; }'"
+                + " && nft add rule inet tierlift_test_down input tcp dport '{ 22, 8432 }' reject with tcp reset");
+        assertThat(cut.exitCode()).as(cut.stderr()).isZero();
+        try {
+            Cli status = tierlift("status", "onprem", "-f", file());
+            assertThat(status.exitCode()).as(status.all()).isEqualTo(1);
+            assertThat(status.out()).containsPattern("(?m)^bak1 +backup +UNHEALTHY: unreachable: ")
+                    .containsPattern("(?m)^bak1 +backup +UNHEALTHY: the repository host is unreachable, WAL archiving FAILS \\(.+\\); "
+                            + "fix: bring bak1 back")
+                    .containsPattern("(?m)^db1 +db-primary +postgresql primary").contains("notes-api healthy");
+            appServesReadsAndWrites("served while the repository host is unreachable");
+        } finally {
+            assertThat(world.exec("bak1", "nft delete table inet tierlift_test_down").exitCode()).isZero();
+        }
+    }
+
+    @Test
+    @Order(105)
+    void aFullRepositoryDiskIsNamedByStatusAndPlanWithTheFixAndTheAppServes() {
+        // A small filesystem of bak1's own over the repository, holding a copy of it, then filled up.
+        String fill = String.join("\n", "set -e",
+                "mkdir -p " + REPO_ORIGINAL, "mount --bind " + REPO + " " + REPO_ORIGINAL,
+                "size=$(( $(du -sb " + REPO + " | cut -f1) + 8388608 ))",
+                "mount -t tmpfs -o size=$size,mode=0750,uid=$(id -u postgres),gid=$(id -g postgres) tierlift-test-full " + REPO,
+                "tar -C " + REPO_ORIGINAL + " -cf - . | tar -C " + REPO + " -xpf -",
+                "dd if=/dev/zero of=" + REPO + "/" + FILLER + " bs=1M 2>/dev/null || true");
+        var filled = world.exec("bak1", fill);
+        assertThat(filled.exitCode()).as(filled.stderr()).isZero();
+        try {
+            long failedBefore = Long.parseLong(sql("db1", "select failed_count from pg_stat_archiver"));
+            appServesReadsAndWrites("written while the repository disk is full");
+            sql("db1", "select pg_switch_wal()");
+            long deadline = System.nanoTime() + 15_000_000_000L;
+            while (Long.parseLong(sql("db1", "select failed_count from pg_stat_archiver")) == failedBefore
+                    && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            Cli status = tierlift("status", "onprem", "-f", file());
+            assertThat(status.exitCode()).as(status.all()).isEqualTo(1);
+            assertThat(status.out())
+                    .containsPattern("(?m)^bak1 +backup +UNHEALTHY: the repository's disk is full: /var/lib/pgbackrest on bak1 has 0 MiB free "
+                            + "of \\d+ MiB; fix: free space in /var/lib/pgbackrest on bak1: grow the filesystem")
+                    .containsPattern("(?m)^db1 +backup +UNHEALTHY: archive-push FAILS on db1: \\d+ failed attempt\\(s\\)")
+                    .containsPattern("(?m)^db1 +archive +WAL archive lag: last segment archived \\d+[smh] ago");
+            Cli plan = tierlift("plan", "onprem", "-f", file(), "--detailed-exitcode");
+            assertThat(plan.exitCode()).as("a warning, not a failed plan:%n%s", plan.all()).isZero();
+            assertThat(plan.err()).contains("warning: the repository's disk is full: /var/lib/pgbackrest on bak1")
+                    .contains("fix: free space in /var/lib/pgbackrest on bak1");
+            appServesReadsAndWrites("served while the repository disk is full");
+        } finally {
+            // Nothing reached the full copy, so it goes back whole (without the filler) before the mounts go.
+            var restored = world.exec("bak1", String.join("\n", "set -e",
+                    "tar -C " + REPO + " --exclude=./" + FILLER + " -cf - . | tar -C " + REPO_ORIGINAL + " -xpf -",
+                    "umount -l " + REPO, "umount " + REPO_ORIGINAL, "rmdir " + REPO_ORIGINAL));
+            assertThat(restored.exitCode()).as(restored.stderr()).isZero();
+        }
+        Cli status = tierlift("status", "onprem", "-f", file());
+        assertThat(status.out()).as(status.all()).contains("WAL archiving works").doesNotContain("disk is full")
+                .containsPattern("bak1 +backup +restorable from \\S+: WAL archive unbroken " + WAL + "\\.\\." + WAL + " \\(timeline 1\\)");
+        assertThat(status.exitCode()).as(status.all()).isZero();
+    }
+
+    @Test
+    @Order(110)
+    void afterAFailoverTheStanzaFollowsTheNewPrimaryAndABackupIsTakenFromItAtOnce() throws IOException {
+        JsonNode before = new ObjectMapper().readTree(tierlift("backup", "list", "onprem", "-f", file(), "--output", "json").out());
+        walStartBeforeFailover = before.get(before.size() - 1).path("wal_start").asText();
+        appServesReadsAndWrites("written before the failover");
+        Cli failover = tierlift("failover", "onprem", "-f", file(), "--yes");
+        assertThat(failover.exitCode()).as(failover.all()).isZero();
+        assertThat(failover.err()).contains("backups follow db2 (pg1); db1 is out of the stanza").contains("WAL of db2 arrives in the repository");
+        String config = world.exec("bak1", "cat /etc/pgbackrest/pgbackrest.conf").stdout();
+        assertThat(config).contains("# db2\npg1-host=" + world.address("db2") + "\n").doesNotContain(world.address("db1"))
+                .contains("backup-standby=n");
+        appServesReadsAndWrites("written after the failover");
+        assertThat(sql("db2", "select last_archived_wal from pg_stat_archiver")).as("db2 archives on its new timeline")
+                .matches("00000002[0-9A-F]{16}");
+
+        Cli now = tierlift("backup", "now", "onprem", "-f", file(), "--type", "diff");
+        assertThat(now.exitCode()).as(now.all()).isZero();
+        assertThat(now.out()).containsPattern("D +diff .*00000002[0-9A-F]{16}\\.\\.00000002[0-9A-F]{16}");
+        assertThat(world.exec("bak1", "grep -h 'backup command begin' /var/log/pgbackrest/notes-backup.log | tail -1").stdout())
+                .as("no standby is left: the copy comes from the new primary").contains("--no-backup-standby").doesNotContain("--pg2-");
+    }
+
+    @Test
+    @Order(120)
+    void theWalArchiveHasNoGapAcrossTheTimelineSwitch() throws IOException {
+        JsonNode after = new ObjectMapper().readTree(tierlift("backup", "list", "onprem", "-f", file(), "--output", "json").out());
+        String walStop = after.get(after.size() - 1).path("wal_stop").asText();
+        // Read the archive's segment names straight from the repository and walk the chain here, independently of status.
+        String listing = world.exec("bak1", "runuser -u postgres -- pgbackrest --stanza=notes --recurse repo-ls archive/notes").stdout();
+        java.util.Set<String> segments = new java.util.TreeSet<>();
+        var names = java.util.regex.Pattern.compile("/(" + WAL + ")-[0-9a-f]{40}").matcher(listing);
+        while (names.find()) {
+            segments.add(names.group(1));
+        }
+        String firstOnTimeline2 = segments.stream().filter(s -> s.startsWith("00000002")).findFirst().orElseThrow();
+        long switchAt = segmentNumber(firstOnTimeline2);
+        assertThat(walStartBeforeFailover).startsWith("00000001");
+        for (long s = segmentNumber(walStartBeforeFailover); s < switchAt; s++) {
+            assertThat(segments).as("timeline 1 up to the switch").contains(segmentName(1, s));
+        }
+        for (long s = switchAt; s <= segmentNumber(walStop); s++) {
+            assertThat(segments).as("timeline 2 from the switch to the new backup's end").contains(segmentName(2, s));
+        }
+        // pgBackRest's own reading of every archived file and backup (decrypted, checksums compared) agrees.
+        var verify = world.exec("bak1", "runuser -u postgres -- pgbackrest --stanza=notes verify");
+        assertThat(verify.exitCode()).as(verify.stdout() + verify.stderr()).isZero();
+        assertThat(verify.stdout()).contains("verify command end: completed successfully");
+        Cli status = tierlift("status", "onprem", "-f", file());
+        assertThat(status.out()).as(status.all())
+                .containsPattern("bak1 +backup +restorable from \\S+: WAL archive unbroken " + WAL + "\\.\\.00000002[0-9A-F]{16} \\(timeline 1, 2\\)")
+                .contains("WAL archiving works").containsPattern("(?m)^db2 +archive +WAL archive lag: ");
+    }
+
+    private static long segmentNumber(String wal) {
+        return Long.parseLong(wal.substring(8, 16), 16) * 256 + Long.parseLong(wal.substring(16), 16);
+    }
+
+    private static String segmentName(long timeline, long segment) {
+        return String.format("%08X%08X%08X", timeline, segment / 256, segment % 256);
+    }
+
+    @Test
+    @Order(130)
+    void theDescriptorEditTheFailoverAsksForRebuildsTheOldPrimaryAndBackupsComeFromItAgain() throws IOException {
+        String text = Files.readString(world.descriptor);
+        Files.writeString(world.descriptor, text.replace("roles: [db-primary]", "roles: [db-TMP]")
+                .replace("roles: [db-standby]", "roles: [db-primary]").replace("roles: [db-TMP]", "roles: [db-standby]"));
+        Cli deploy = tierlift("deploy", "onprem", "-f", file(), "--yes");
+        assertThat(deploy.exitCode()).as(deploy.all()).isZero();
+        String config = world.exec("bak1", "cat /etc/pgbackrest/pgbackrest.conf").stdout();
+        assertThat(config).contains("# db2\npg1-host=" + world.address("db2") + "\n")
+                .contains("# db1\npg2-host=" + world.address("db1") + "\n").contains("backup-standby=y");
+        Cli now = tierlift("backup", "now", "onprem", "-f", file(), "--type", "incr");
+        assertThat(now.exitCode()).as(now.all()).isZero();
+        assertThat(world.exec("bak1", "grep -h 'backup command begin' /var/log/pgbackrest/notes-backup.log | tail -1").stdout())
+                .as("the rebuilt standby gives the data files again").contains(" --backup-standby ")
+                .contains("--pg2-host=" + world.address("db1"));
+        Cli status = tierlift("status", "onprem", "-f", file());
+        assertThat(status.exitCode()).as(status.all()).isZero();
+        assertThat(status.out()).contains("WAL archiving works").contains("(timeline 1, 2)");
+        appServesReadsAndWrites("served after the rebuild");
     }
 }

@@ -23,6 +23,16 @@ class OnpremBackupMachineTest extends OnpremBackupBehaviour {
     }
 
     @Override
+    protected String startRepositoryServer() {
+        return "systemctl start pgbackrest";
+    }
+
+    @Override
+    protected String repositoryServerFix() {
+        return "start it on bak1: systemctl start pgbackrest";
+    }
+
+    @Override
     protected String otherLogs(String host) {
         return world.exec(host, "journalctl --no-pager -q").stdout();
     }

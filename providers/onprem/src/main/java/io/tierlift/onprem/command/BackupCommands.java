@@ -86,6 +86,17 @@ public final class BackupCommands {
                 "--tls-server-address=" + address);
     }
 
+    /** On the backup host: size and free space of the repository's filesystem, in bytes. */
+    public RemoteCommand repositoryDiskSpace() {
+        return RemoteCommand.of("df", "-P", "-B1", BackupLayout.REPOSITORY_PATH);
+    }
+
+    /** On the backup host: every file of the stanza's WAL archive (names only; contents stay encrypted). */
+    public RemoteCommand archiveFiles() {
+        return RemoteCommand.script("cd / && exec runuser -u postgres -- \"$1\" --stanza=\"$2\" --recurse repo-ls \"archive/$2\"",
+                PGBACKREST, stanza);
+    }
+
     /**
      * (Re)starts the pgBackRest server so it reads its config and certificates again, and waits
      * until it answers. With systemd, Debian's pgbackrest.service, enabled so a reboot brings it back.

@@ -6,14 +6,17 @@ import io.tierlift.model.AppDescriptor;
 import io.tierlift.model.Host;
 import io.tierlift.model.Role;
 import io.tierlift.onprem.command.BackupCommands;
+import io.tierlift.onprem.command.ServiceCommands;
 import io.tierlift.onprem.ssh.Connector;
 import io.tierlift.onprem.ssh.ExecResult;
+import io.tierlift.render.onprem.backup.BackupLayout;
 import io.tierlift.render.onprem.backup.BackupRenderer;
 import io.tierlift.tier.BackupEntry;
 import io.tierlift.tier.BackupType;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -34,8 +37,18 @@ public final class OnpremBackups {
         this.connector = connector;
     }
 
-    /** What status reports about backups: the newest one and whether WAL reaches the repository. */
-    public record Health(Optional<BackupEntry> latest, Duration allowedAge, boolean archiving, String archiveProblem) {
+    /**
+     * What status reports about backups: the newest one, whether WAL reaches the repository (and if
+     * not, what stops it, where, and the fix), the WAL archive lag on the primary, the earliest
+     * moment a restore can reach and whether the archive's chain of segments is unbroken from there.
+     */
+    public record Health(Optional<BackupEntry> latest, Duration allowedAge, boolean archiving, String archiveProblem,
+                         List<ArchiveDiagnosis.Finding> findings, Optional<ArchiveDiagnosis.Archiver> archiver,
+                         Optional<Instant> restorableFrom, Optional<WalArchive.Continuity> continuity) {
+        public Health(Optional<BackupEntry> latest, Duration allowedAge, boolean archiving, String archiveProblem) {
+            this(latest, allowedAge, archiving, archiveProblem, List.of(), Optional.empty(), Optional.empty(), Optional.empty());
+        }
+
         public boolean overdue(Instant now) {
             return latest.map(b -> Duration.between(b.finished(), now).compareTo(allowedAge) > 0).orElse(true);
         }
@@ -65,16 +78,80 @@ public final class OnpremBackups {
         Host host = repositoryHost(descriptor);
         try (connector) {
             HostSession session = new HostSession(host, connector.connect(host));
+            List<HostSession> databases = new ArrayList<>();
+            for (Host db : databaseHosts(descriptor)) {
+                try {
+                    databases.add(new HostSession(db, connector.connect(db)));
+                } catch (RuntimeException unreachable) {
+                    // A database host that is down is status's own row; the others still tell where WAL goes.
+                }
+            }
+            ArchiveDiagnosis.Observations seen = observe(descriptor, session, databases);
+            List<ArchiveDiagnosis.Finding> findings = ArchiveDiagnosis.findings(seen);
             BackupCommands commands = commands(descriptor);
             List<BackupEntry> all = parse(session.run("listing the backups", commands.info()).out());
-            ExecResult check = session.attempt(commands.check());
-            String problem = check.ok() ? "" : firstLine(check.stderr().isBlank() ? check.out() : check.stderr());
+            String problem;
+            List<ArchiveDiagnosis.Finding> onRepository = findings.stream().filter(f -> f.host().equals(host.name())).toList();
+            if (!onRepository.isEmpty()) {
+                // A known cause is the answer; pgbackrest check would only wait for a push that cannot succeed.
+                problem = onRepository.get(0).problem();
+            } else {
+                problem = checkProblem(session.attempt(commands.check()));
+                if (problem.isEmpty()) {
+                    // The check's own segment arrived: the failures the archiver counted are over.
+                    findings = List.of();
+                }
+            }
             var backup = descriptor.database().backup().orElseThrow();
             Duration gap = shortestGap(session.run("reading the backup schedules",
                     commands.calendar(backup.fullSchedule(), backup.differentialSchedule())).out());
+            Optional<WalArchive.Continuity> continuity = all.isEmpty() ? Optional.empty() : all.get(0).walStart()
+                    .flatMap(first -> WalArchive.parse(session.run("listing the WAL archive", commands.archiveFiles()).out()).from(first));
             return new Health(all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1)), allowedAge(gap),
-                    check.ok(), problem);
+                    problem.isEmpty(), problem, findings, seen.archiver(),
+                    all.isEmpty() ? Optional.empty() : Optional.of(all.get(0).finished()), continuity);
         }
+    }
+
+    /**
+     * Reads, changing nothing, what can keep WAL from the repository: the primary (the database
+     * host whose archiver runs) pings the backup host's server, the backup host reports its
+     * repository's free space. Plan and status both ask this.
+     */
+    public static ArchiveDiagnosis.Observations observe(AppDescriptor descriptor, HostSession repository, List<HostSession> databases) {
+        Host repo = repository.host();
+        Optional<ArchiveDiagnosis.Archiver> archiver = Optional.empty();
+        HostSession primary = null;
+        for (HostSession db : databases) {
+            ServiceCommands postgres = ServiceCommands.forApp(descriptor, descriptor.targets().onprem().orElseThrow().appRoot(), false);
+            ExecResult answer = db.attempt(postgres.psql("postgres"),
+                    ArchiveDiagnosis.Archiver.query().getBytes(StandardCharsets.UTF_8));
+            archiver = answer.ok() ? ArchiveDiagnosis.Archiver.parse(db.name(), answer.out()) : Optional.empty();
+            if (archiver.isPresent()) {
+                primary = db;
+                break;
+            }
+        }
+        BackupCommands commands = commands(descriptor);
+        boolean answers = (primary != null ? primary : repository).attempt(commands.serverPing(repo.address())).ok();
+        ExecResult df = repository.attempt(commands.repositoryDiskSpace());
+        Optional<ArchiveDiagnosis.DiskSpace> disk = df.ok()
+                ? ArchiveDiagnosis.DiskSpace.parse(BackupLayout.REPOSITORY_PATH, df.out()) : Optional.empty();
+        boolean systemd = repository.attempt(ServiceCommands.systemdCheck()).ok();
+        return new ArchiveDiagnosis.Observations(BackupRenderer.stanza(descriptor), repo.name(), repo.address(), BackupLayout.TLS_PORT,
+                systemd, Optional.ofNullable(primary).map(HostSession::name), answers, disk, archiver);
+    }
+
+    private static String checkProblem(ExecResult check) {
+        return check.ok() ? "" : firstLine(check.stderr().isBlank() ? check.out() : check.stderr());
+    }
+
+    /** The database hosts, the descriptor's primary first: after a failover the answering primary may be a "standby". */
+    private static List<Host> databaseHosts(AppDescriptor descriptor) {
+        var target = descriptor.targets().onprem().orElseThrow();
+        List<Host> hosts = new ArrayList<>(target.hostsWith(Role.DB_PRIMARY));
+        hosts.addAll(target.hostsWith(Role.DB_STANDBY));
+        return hosts;
     }
 
     /** Backups as pgBackRest's {@code info --output=json} lists them for the stanza, oldest first. */
@@ -146,7 +223,7 @@ public final class OnpremBackups {
         return text.strip().lines().findFirst().orElse("pgbackrest check failed");
     }
 
-    private static BackupCommands commands(AppDescriptor descriptor) {
+    static BackupCommands commands(AppDescriptor descriptor) {
         // Only the backup host's own commands run here; none depends on systemd.
         return new BackupCommands(false, BackupRenderer.stanza(descriptor));
     }

@@ -13,6 +13,7 @@ import io.tierlift.onprem.facts.HostState;
 import io.tierlift.onprem.ssh.Connector;
 import io.tierlift.onprem.ssh.ExecResult;
 import io.tierlift.plan.Plan;
+import io.tierlift.render.onprem.backup.BackupLayout;
 import io.tierlift.provider.Progress;
 import io.tierlift.provider.RenderProvider;
 import io.tierlift.provider.RenderedFile;
@@ -100,6 +101,13 @@ public final class OnpremDeployer {
             outcome.throwIfFailed();
         }
 
+        /** Connects every host that answers and returns the others with why; status reports those rather than failing. */
+        Map<String, RuntimeException> connectReachable() {
+            HostExecutor.Outcome<HostSession> outcome = connecting.await();
+            sessions.putAll(outcome.results());
+            return outcome.failures();
+        }
+
         Map<String, HostState> probeAll() {
             HostExecutor.Outcome<HostState> outcome = executor.each(new ArrayList<>(sessions.values()), HostSession::name, session -> {
                 List<String> paths = new ArrayList<>(wanted.getOrDefault(session.name(), Map.of()).keySet());
@@ -128,6 +136,32 @@ public final class OnpremDeployer {
                 answer.out().lines().map(DatabaseEncoding::parse).flatMap(Optional::stream).findFirst()
                         .flatMap(encoding -> DatabaseEncoding.warning(descriptor.database().name(), encoding))
                         .ifPresent(warning -> progress.warn(session.name(), warning));
+            }
+        }
+
+        /**
+         * Names what keeps WAL from the backup repository (its server down, its disk full, pushes
+         * failing on the primary) with the host and the fix. A warning, not a failed plan: the app
+         * serves meanwhile, and a deploy is often how the operator fixes it. Skipped until backups
+         * are deployed (the repository's config is on its host).
+         */
+        void warnAboutBackups(Map<String, HostState> states) {
+            if (descriptor.database().backup().isEmpty()) {
+                return;
+            }
+            Host repository = target.firstWith(Role.BACKUP).orElseThrow();
+            HostState state = states.get(repository.name());
+            if (state == null || !state.file(BackupLayout.CONFIG_FILE).exists()) {
+                return;
+            }
+            List<HostSession> databases = sessions.values().stream()
+                    .filter(s -> s.host().has(Role.DB_PRIMARY) || s.host().has(Role.DB_STANDBY))
+                    .sorted(java.util.Comparator.comparing(s -> s.host().has(Role.DB_PRIMARY) ? 0 : 1)).toList();
+            try {
+                ArchiveDiagnosis.findings(OnpremBackups.observe(descriptor, sessions.get(repository.name()), databases))
+                        .forEach(finding -> progress.warn(finding.host(), finding.toString()));
+            } catch (RuntimeException e) {
+                progress.warn(repository.name(), "could not read the state of the backup repository: " + e.getMessage());
             }
         }
 
@@ -174,6 +208,7 @@ public final class OnpremDeployer {
             OnpremPlanResult result = planner.plan(descriptor, states, run.wanted, run::masked, run::readLive, descriptorDigest,
                     run.releases);
             run.warnAboutDatabaseEncoding(states);
+            run.warnAboutBackups(states);
             return result;
         }
     }
@@ -226,9 +261,9 @@ public final class OnpremDeployer {
     /** Per host: services, releases, PostgreSQL role and replication lag, app health. */
     public List<HostStatus> status(AppDescriptor descriptor) {
         try (Run run = new Run(descriptor, false)) {
-            run.connectAll();
+            Map<String, RuntimeException> unreachable = run.connectReachable();
             Map<String, HostState> states = run.probeAll();
-            return new StatusReader(descriptor, run.target, run.sessions, states).read();
+            return new StatusReader(descriptor, run.target, run.sessions, states, unreachable).read();
         }
     }
 

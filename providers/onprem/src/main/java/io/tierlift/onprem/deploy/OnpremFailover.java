@@ -5,14 +5,18 @@ import io.tierlift.model.Host;
 import io.tierlift.model.OnpremTarget;
 import io.tierlift.model.Role;
 import io.tierlift.model.Targets;
+import io.tierlift.onprem.command.BackupCommands;
 import io.tierlift.onprem.command.FileCommands;
 import io.tierlift.onprem.command.ServiceCommands;
 import io.tierlift.onprem.ssh.Connector;
 import io.tierlift.onprem.ssh.ExecResult;
+import io.tierlift.onprem.ssh.SshException;
 import io.tierlift.provider.Progress;
 import io.tierlift.provider.RenderProvider;
 import io.tierlift.provider.RenderedFile;
 import io.tierlift.render.onprem.app.AppLayout;
+import io.tierlift.render.onprem.backup.BackupLayout;
+import io.tierlift.render.onprem.backup.BackupRenderer;
 import io.tierlift.secret.SecretResolver;
 import io.tierlift.secret.SecretView;
 
@@ -67,6 +71,9 @@ public final class OnpremFailover {
 
             AppDescriptor swapped = withRolesSwapped(descriptor, primary, standby);
             repointApps(swapped, target);
+            if (descriptor.database().backup().isPresent()) {
+                followWithBackups(descriptor, primary, standby);
+            }
             String next = "update the descriptor: give " + standby.name() + " role db-primary and " + primary.name()
                     + " role db-standby, then run `tierlift deploy onprem`: it rebuilds " + primary.name()
                     + " as a streaming standby of " + standby.name() + " (pg_basebackup)";
@@ -118,6 +125,57 @@ public final class OnpremFailover {
             session.run("health check", commands.appHealth(app.address(), swapped.backend().port(), swapped.backend().health(), 30));
             progress.step(app.name(), "now writes to the new primary");
         }
+    }
+
+    /**
+     * Points the backup host's stanza at the new primary (pg1) and checks that its WAL reaches the
+     * repository. A backup host that can't be reached is a warning: the database failover stands,
+     * and the deploy after the descriptor edit places the same config.
+     */
+    private void followWithBackups(AppDescriptor descriptor, Host oldPrimary, Host newPrimary) {
+        OnpremTarget target = descriptor.targets().onprem().orElseThrow();
+        Host repository = target.firstWith(Role.BACKUP).orElseThrow();
+        try {
+            RenderedFile config = repositoryConfig(renderer.render(backupTopologyAfterFailover(descriptor, oldPrimary, newPrimary),
+                    SecretView.resolving(secrets)), repository);
+            HostSession session = new HostSession(repository, connector.connect(repository));
+            String path = BackupLayout.CONFIG_FILE;
+            session.run("uploading the pgBackRest config", files.stage(path, config.owner(), config.group(), config.mode()), config.content());
+            session.run("swapping in the pgBackRest config", files.activate(List.of(path)));
+            session.run("committing", files.commit(List.of(path)));
+            BackupCommands commands = new BackupCommands(session.attempt(ServiceCommands.systemdCheck()).ok(),
+                    BackupRenderer.stanza(descriptor));
+            session.run("restarting the pgBackRest server", commands.serverRestart(repository.address()));
+            progress.step(repository.name(), "backups follow " + newPrimary.name() + " (pg1); " + oldPrimary.name()
+                    + " is out of the stanza until it is rebuilt as a standby");
+            session.run("checking that " + newPrimary.name() + "'s WAL reaches the repository", commands.stanzaCreateAndCheck());
+            progress.step(repository.name(), "WAL of " + newPrimary.name() + " arrives in the repository");
+        } catch (HostFailure | SshException e) {
+            progress.warn(repository.name(), "backups do not follow " + newPrimary.name() + " yet (" + e.getMessage()
+                    + "); after the descriptor edit, `tierlift deploy onprem` sets them up");
+        }
+    }
+
+    private static RenderedFile repositoryConfig(List<RenderedFile> rendered, Host repository) {
+        String location = repository.name() + BackupLayout.CONFIG_FILE;
+        return rendered.stream().filter(f -> f.location().equals(location)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no pgBackRest config rendered for " + repository.name()));
+    }
+
+    /**
+     * The topology the backup host serves right after a failover: the new primary as pg1 and the
+     * fenced old primary left out (it runs no PostgreSQL pgBackRest could reach, and it must not
+     * push WAL of its old timeline). Once the operator swaps the roles and deploys, the old
+     * primary comes back as pg2, a standby to back up from; pg1 stays the same.
+     */
+    static AppDescriptor backupTopologyAfterFailover(AppDescriptor d, Host oldPrimary, Host newPrimary) {
+        AppDescriptor swapped = withRolesSwapped(d, oldPrimary, newPrimary);
+        OnpremTarget t = swapped.targets().onprem().orElseThrow();
+        List<Host> hosts = t.hosts().stream().filter(h -> !h.name().equals(oldPrimary.name())).toList();
+        OnpremTarget without = new OnpremTarget(t.ssh(), t.domain(), t.tls(), t.waf(), t.edge(), t.adminNetworks(), hosts,
+                t.appRoot(), t.releasesKept());
+        return new AppDescriptor(swapped.app(), swapped.environment(), swapped.baseDir(), swapped.frontend(), swapped.backend(),
+                swapped.database(), new Targets(Optional.of(without), swapped.targets().awsIaas(), swapped.targets().awsServerless()));
     }
 
     static AppDescriptor withRolesSwapped(AppDescriptor d, Host primary, Host standby) {

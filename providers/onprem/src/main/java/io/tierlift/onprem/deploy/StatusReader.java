@@ -19,18 +19,27 @@ final class StatusReader {
     private final OnpremTarget target;
     private final Map<String, HostSession> sessions;
     private final Map<String, HostState> states;
+    private final Map<String, RuntimeException> unreachable;
 
-    StatusReader(AppDescriptor descriptor, OnpremTarget target, Map<String, HostSession> sessions, Map<String, HostState> states) {
+    StatusReader(AppDescriptor descriptor, OnpremTarget target, Map<String, HostSession> sessions, Map<String, HostState> states,
+                 Map<String, RuntimeException> unreachable) {
         this.descriptor = descriptor;
         this.target = target;
         this.sessions = sessions;
         this.states = states;
+        this.unreachable = unreachable;
     }
 
     List<HostStatus> read() {
         List<HostStatus> result = new ArrayList<>();
         EdgeTopology edge = EdgeTopology.of(descriptor);
         for (Host host : target.hosts()) {
+            if (unreachable.containsKey(host.name())) {
+                // One host down is a row of the status, not the end of it: the others still say whether the app serves.
+                result.add(new HostStatus(host.name(), host.roles().stream().map(Role::key).toList(),
+                        List.of("unreachable: " + unreachable.get(host.name()).getMessage()), false));
+                continue;
+            }
             HostState state = states.get(host.name());
             HostSession session = sessions.get(host.name());
             ServiceCommands commands = ServiceCommands.forApp(descriptor, target.appRoot(), state.systemd());

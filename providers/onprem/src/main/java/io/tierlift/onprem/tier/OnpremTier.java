@@ -43,7 +43,9 @@ import io.tierlift.tier.TierFailure;
 import io.tierlift.tier.TranslatingMigrationTier;
 
 import java.nio.file.Path;
+import io.tierlift.onprem.deploy.ArchiveDiagnosis;
 import io.tierlift.onprem.deploy.OnpremBackups;
+import io.tierlift.onprem.deploy.WalArchive;
 import io.tierlift.tier.BackupEntry;
 import io.tierlift.tier.BackupType;
 
@@ -167,7 +169,12 @@ final class OnpremTier implements Tier {
         OnpremBackups.Health health;
         try {
             health = new OnpremBackups(connectors.create(onprem(), false)).health(descriptor);
-        } catch (HostFailure | SshException e) {
+        } catch (SshException e) {
+            rows.add(String.format("%-10s %-22s UNHEALTHY: the repository host is unreachable, WAL archiving FAILS (%s); "
+                    + "fix: bring %s back (power, network, sshd, pgbackrest); PostgreSQL keeps the WAL in pg_wal meanwhile",
+                    host, "backup", e.getMessage(), host));
+            return false;
+        } catch (HostFailure e) {
             rows.add(String.format("%-10s %-22s UNHEALTHY: backups unknown: %s", host, "backup", e.getMessage()));
             return false;
         }
@@ -180,6 +187,24 @@ final class OnpremTier implements Tier {
         boolean healthy = !overdue && health.archiving();
         rows.add(String.format("%-10s %-22s %s%s%s; %s", host, "backup", healthy ? "" : "UNHEALTHY: ", latest,
                 overdue ? " (overdue: the schedules allow " + age(health.allowedAge()) + ")" : "", archive));
+        for (ArchiveDiagnosis.Finding finding : health.findings()) {
+            rows.add(String.format("%-10s %-22s UNHEALTHY: %s", finding.host(), "backup", finding));
+        }
+        health.archiver().ifPresent(a -> rows.add(String.format("%-10s %-22s WAL archive lag: %s%s", a.host(), "archive",
+                ArchiveDiagnosis.lag(a), a.lastArchivedWal().map(w -> " (" + w + ")").orElse(""))));
+        if (health.restorableFrom().isPresent() && health.continuity().isPresent()) {
+            WalArchive.Continuity chain = health.continuity().get();
+            String timelines = chain.timelines().stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", "));
+            if (chain.unbroken()) {
+                rows.add(String.format("%-10s %-22s restorable from %s: WAL archive unbroken %s..%s (timeline %s)", host, "backup",
+                        health.restorableFrom().get(), chain.from(), chain.to(), timelines));
+            } else {
+                healthy = false;
+                rows.add(String.format("%-10s %-22s UNHEALTHY: the WAL archive has a gap, %s missing: a restore cannot replay "
+                                + "past it; fix: take a full backup (tierlift backup now onprem --type full) to restore from after it",
+                        host, "backup", String.join(", ", chain.missing())));
+            }
+        }
         return healthy;
     }
 
