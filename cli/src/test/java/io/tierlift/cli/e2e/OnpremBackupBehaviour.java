@@ -272,6 +272,7 @@ abstract class OnpremBackupBehaviour {
         assertThat(status("after the in-place restore")).contains("WAL archiving works");
         assertThat(Files.exists(world.root.resolve("home/.tierlift/restores/notes-onprem.json"))).isFalse();
         assertThat(restored.all()).doesNotContain(key);
+    }
 
     // A broken repository, named with its host and fix while the app serves; then a failover the backups follow.
 
