@@ -136,17 +136,45 @@ abstract class OnpremBackupBehaviour {
     @Test
     @Order(50)
     void theRepositoryKeyIsInNoOutputLogOrProcessList() {
-        for (Cli run : runs) {
-            assertThat(run.all()).doesNotContain(key);
-        }
-        for (String host : List.of("edge1", "app1", "app2", "db1", "db2", "bak1")) {
-            assertThat(world.exec(host, "ps -eo args").stdout()).as("processes of %s", host).doesNotContain(key);
-            assertThat(world.exec(host, "cat /var/log/pgbackrest/* /var/log/postgresql/* 2>/dev/null").stdout())
-                    .as("logs of %s", host).doesNotContain(key);
-            assertThat(otherLogs(host)).as("other logs of %s", host).doesNotContain(key);
-        }
+        assertNoSecretInAnyOutputLogOrProcessList(List.of(key));
         assertThat(world.exec("db1", "grep -rl -- '" + key + "' /etc /var/lib/postgresql | wc -l").stdout().strip())
                 .as("the key lives on the backup host only").isEqualTo("0");
+    }
+
+    /**
+     * The secrets canary for every backup verb, their error paths included: after backups, restores
+     * (a refused time and id among them), repository failures and a failover, neither the repository
+     * key nor a database password is in any command's output, any host's logs or process list, or
+     * the restore journal.
+     */
+    @Test
+    @Order(200)
+    void noSecretIsInAnyOutputLogProcessListOrJournalAfterEveryBackupVerb() throws IOException {
+        List<String> secrets = List.of(key, Files.readString(world.stateDir.resolve("secrets/notes-db-password")).strip(),
+                Files.readString(world.stateDir.resolve("secrets/notes-replication-password")).strip());
+        assertThat(runs.stream().map(Cli::all).filter(out -> out.contains("restore onprem") || out.contains("Restore plan"))).isNotEmpty();
+        assertNoSecretInAnyOutputLogOrProcessList(secrets);
+        try (var journals = Files.walk(world.root.resolve("home"))) {
+            for (java.nio.file.Path journal : journals.filter(Files::isRegularFile).toList()) {
+                for (String secret : secrets) {
+                    assertThat(Files.readString(journal)).as(journal.toString()).doesNotContain(secret);
+                }
+            }
+        }
+    }
+
+    private void assertNoSecretInAnyOutputLogOrProcessList(List<String> secrets) {
+        for (String secret : secrets) {
+            for (Cli run : runs) {
+                assertThat(run.all()).doesNotContain(secret);
+            }
+            for (String host : List.of("edge1", "app1", "app2", "db1", "db2", "bak1")) {
+                assertThat(world.exec(host, "ps -eo args").stdout()).as("processes of %s", host).doesNotContain(secret);
+                assertThat(world.exec(host, "cat /var/log/pgbackrest/* /var/log/postgresql/* 2>/dev/null").stdout())
+                        .as("logs of %s", host).doesNotContain(secret);
+                assertThat(otherLogs(host)).as("other logs of %s", host).doesNotContain(secret);
+            }
+        }
     }
 
     @Test
