@@ -309,6 +309,12 @@ abstract class OnpremBackupBehaviour {
     private static final String FILLER = "tierlift-test-filler";
     /** The newest backup's first WAL segment before the failover: the archive must be unbroken from there. */
     private String walStartBeforeFailover;
+    /** The primary's timeline before the failover; the promoted standby continues on the next one. */
+    private long timelineBeforeFailover;
+
+    private String timelinePrefix(long timeline) {
+        return String.format("%08X", timeline);
+    }
 
     private void appServesReadsAndWrites(String when) {
         String edge = "https://" + world.address("edge1");
@@ -400,15 +406,20 @@ abstract class OnpremBackupBehaviour {
         }
         Cli status = tierlift("status", "onprem", "-f", file());
         assertThat(status.out()).as(status.all()).contains("WAL archiving works").doesNotContain("disk is full")
-                .containsPattern("bak1 +backup +restorable from \\S+: WAL archive unbroken " + WAL + "\\.\\." + WAL + " \\(timeline 1\\)");
+                .containsPattern("bak1 +backup +restorable from \\S+: WAL archive unbroken " + WAL + "\\.\\." + WAL + " \\(timeline [0-9, ]+\\)");
         assertThat(status.exitCode()).as(status.all()).isZero();
     }
 
     @Test
     @Order(110)
     void afterAFailoverTheStanzaFollowsTheNewPrimaryAndABackupIsTakenFromItAtOnce() throws IOException {
+        // A backup on the primary's current timeline (earlier tests may have restored onto a later one than 1).
+        Cli incr = tierlift("backup", "now", "onprem", "-f", file(), "--type", "incr");
+        assertThat(incr.exitCode()).as(incr.all()).isZero();
+        timelineBeforeFailover = Long.parseLong(sql("db1", "select timeline_id from pg_control_checkpoint()"));
         JsonNode before = new ObjectMapper().readTree(tierlift("backup", "list", "onprem", "-f", file(), "--output", "json").out());
         walStartBeforeFailover = before.get(before.size() - 1).path("wal_start").asText();
+        assertThat(walStartBeforeFailover).startsWith(timelinePrefix(timelineBeforeFailover));
         appServesReadsAndWrites("written before the failover");
         Cli failover = tierlift("failover", "onprem", "-f", file(), "--yes");
         assertThat(failover.exitCode()).as(failover.all()).isZero();
@@ -418,11 +429,12 @@ abstract class OnpremBackupBehaviour {
                 .contains("backup-standby=n");
         appServesReadsAndWrites("written after the failover");
         assertThat(sql("db2", "select last_archived_wal from pg_stat_archiver")).as("db2 archives on its new timeline")
-                .matches("00000002[0-9A-F]{16}");
+                .matches(timelinePrefix(timelineBeforeFailover + 1) + "[0-9A-F]{16}");
 
         Cli now = tierlift("backup", "now", "onprem", "-f", file(), "--type", "diff");
         assertThat(now.exitCode()).as(now.all()).isZero();
-        assertThat(now.out()).containsPattern("D +diff .*00000002[0-9A-F]{16}\\.\\.00000002[0-9A-F]{16}");
+        assertThat(now.out()).containsPattern("D +diff .*" + timelinePrefix(timelineBeforeFailover + 1) + "[0-9A-F]{16}\\.\\."
+                + timelinePrefix(timelineBeforeFailover + 1) + "[0-9A-F]{16}");
         assertThat(world.exec("bak1", "grep -h 'backup command begin' /var/log/pgbackrest/notes-backup.log | tail -1").stdout())
                 .as("no standby is left: the copy comes from the new primary").contains("--no-backup-standby").doesNotContain("--pg2-");
     }
@@ -439,14 +451,15 @@ abstract class OnpremBackupBehaviour {
         while (names.find()) {
             segments.add(names.group(1));
         }
-        String firstOnTimeline2 = segments.stream().filter(s -> s.startsWith("00000002")).findFirst().orElseThrow();
-        long switchAt = segmentNumber(firstOnTimeline2);
-        assertThat(walStartBeforeFailover).startsWith("00000001");
+        long oldTimeline = timelineBeforeFailover;
+        long newTimeline = timelineBeforeFailover + 1;
+        String firstOnNewTimeline = segments.stream().filter(s -> s.startsWith(timelinePrefix(newTimeline))).findFirst().orElseThrow();
+        long switchAt = segmentNumber(firstOnNewTimeline);
         for (long s = segmentNumber(walStartBeforeFailover); s < switchAt; s++) {
-            assertThat(segments).as("timeline 1 up to the switch").contains(segmentName(1, s));
+            assertThat(segments).as("the old timeline up to the switch").contains(segmentName(oldTimeline, s));
         }
         for (long s = switchAt; s <= segmentNumber(walStop); s++) {
-            assertThat(segments).as("timeline 2 from the switch to the new backup's end").contains(segmentName(2, s));
+            assertThat(segments).as("the new timeline from the switch to the new backup's end").contains(segmentName(newTimeline, s));
         }
         // pgBackRest's own reading of every archived file and backup (decrypted, checksums compared) agrees.
         var verify = world.exec("bak1", "runuser -u postgres -- pgbackrest --stanza=notes verify");
@@ -454,7 +467,8 @@ abstract class OnpremBackupBehaviour {
         assertThat(verify.stdout()).contains("verify command end: completed successfully");
         Cli status = tierlift("status", "onprem", "-f", file());
         assertThat(status.out()).as(status.all())
-                .containsPattern("bak1 +backup +restorable from \\S+: WAL archive unbroken " + WAL + "\\.\\.00000002[0-9A-F]{16} \\(timeline 1, 2\\)")
+                .containsPattern("bak1 +backup +restorable from \\S+: WAL archive unbroken " + WAL + "\\.\\." + timelinePrefix(newTimeline) + "[0-9A-F]{16} \\(timeline [0-9, ]*\\b"
+                        + newTimeline + "\\)")
                 .contains("WAL archiving works").containsPattern("(?m)^db2 +archive +WAL archive lag: ");
     }
 
@@ -484,7 +498,7 @@ abstract class OnpremBackupBehaviour {
                 .contains("--pg2-host=" + world.address("db1"));
         Cli status = tierlift("status", "onprem", "-f", file());
         assertThat(status.exitCode()).as(status.all()).isZero();
-        assertThat(status.out()).contains("WAL archiving works").contains("(timeline 1, 2)");
+        assertThat(status.out()).contains("WAL archiving works").containsPattern("\\(timeline [0-9, ]*\\b" + (timelineBeforeFailover + 1) + "\\)");
         appServesReadsAndWrites("served after the rebuild");
     }
 }
