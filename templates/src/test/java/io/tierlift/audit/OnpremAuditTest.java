@@ -103,7 +103,7 @@ class OnpremAuditTest {
                 "    domain: notes.example.com\n    waf: { crs: true, mode: detect }\n");
         AuditReport report = AuditFixture.fromText(yaml, Target.ONPREM).audit();
         assertOnly(report, "onprem.waf-blocking");
-        assertThat(report.findings().get(0).what()).contains("DetectionOnly");
+        assertThat(report.findings().get(0).what()).contains("DetectionOnly", "waf.mode: detect");
     }
 
     @Test
