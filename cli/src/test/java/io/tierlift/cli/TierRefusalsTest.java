@@ -109,6 +109,16 @@ class TierRefusalsTest {
     }
 
     @Test
+    void wafReportIsOnpremOnlyForNow() throws IOException {
+        assertRefused(run("waf", "report", "aws-iaas", "-f", EXAMPLE),
+                "'waf report' is not supported by the aws-iaas tier; it is supported by: onprem");
+        assertRefused(run("waf", "report", "aws-serverless", "-f", EXAMPLE, "--since", "2h", "--output", "json"),
+                "'waf report' is not supported by the aws-serverless tier; it is supported by: onprem");
+        assertRefused(run("waf", "report", "onprem", "-f", EXAMPLE, "--since", "yesterday"),
+                "--since 'yesterday' is not a duration such as 30m, 24h or 7d");
+    }
+
+    @Test
     void jsonStatusIsForTheAwsTiersOnly() throws IOException {
         assertRefused(run("status", "onprem", "-f", EXAMPLE, "--output", "json"),
                 "'status --output json' is not supported by the onprem tier; it is supported by: aws-iaas, aws-serverless");

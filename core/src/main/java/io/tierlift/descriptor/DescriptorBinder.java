@@ -23,6 +23,8 @@ import io.tierlift.model.Scaling;
 import io.tierlift.model.SshSettings;
 import io.tierlift.model.Targets;
 import io.tierlift.model.TlsSettings;
+import io.tierlift.model.WafExclusion;
+import io.tierlift.model.WafMode;
 import io.tierlift.model.WafSettings;
 import io.tierlift.secret.SecretRef;
 import org.yaml.snakeyaml.nodes.MappingNode;
@@ -97,13 +99,18 @@ final class DescriptorBinder {
         o.objects("hosts").forEach((name, h) -> hosts.add(host(name, h)));
         return new OnpremTarget(sshSettings, o.string("domain"),
                 o.optObject("tls").map(t -> new TlsSettings(t.string("certificate"), secret(t.string("key")))),
-                new WafSettings(waf.bool("crs"), waf.integer("paranoia"), waf.bool("blocking"), waf.integer("anomaly_threshold")),
+                new WafSettings(waf.bool("crs"), waf.integer("paranoia"), WafMode.fromKey(waf.string("mode")).orElseThrow(),
+                        waf.integer("anomaly_threshold"), waf.objectList("exclusions").stream().map(this::wafExclusion).toList()),
                 new EdgeSettings(edge.integer("http_port"), edge.integer("https_port"), edge.integer("static_port"),
                         edge.string("max_body_size"), edge.integer("rate_limit"), edge.integer("rate_burst")),
                 o.strings("admin_networks").stream().map(Cidr::parse).toList(),
                 hosts,
                 o.optString("app_root").orElse("/srv/" + app),
                 o.integer("releases_kept"));
+    }
+
+    private WafExclusion wafExclusion(NodeObject o) {
+        return new WafExclusion(o.optInteger("rule"), o.optString("tag"), o.string("target"), o.optString("path"));
     }
 
     private Host host(String name, NodeObject o) {

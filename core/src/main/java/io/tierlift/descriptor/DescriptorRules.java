@@ -9,10 +9,14 @@ import io.tierlift.model.DnsSettings;
 import io.tierlift.model.Host;
 import io.tierlift.model.OnpremTarget;
 import io.tierlift.model.Role;
+import io.tierlift.model.WafExclusion;
+import io.tierlift.model.WafSettings;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** Rules that span several keys: topology, sizes that must agree, regions that must match. */
 final class DescriptorRules {
@@ -83,6 +87,7 @@ final class DescriptorRules {
         if (!target.waf().crs() && !target.hostsWith(Role.WAF).isEmpty()) {
             warning(base + ".waf.crs", "the WAF is off, so hosts with role waf (" + names(target.hostsWith(Role.WAF)) + ") get no WAF configuration");
         }
+        wafExclusions(target.waf(), base + ".waf.exclusions");
         if (!standbys.isEmpty() && descriptor.database().replicationPassword().isEmpty()) {
             error("database", "a db-standby needs database.replication_password (a separate secret for the replication role)");
         }
@@ -110,6 +115,24 @@ final class DescriptorRules {
         }
         if (ports.containsKey(descriptor.database().port())) {
             error("database.port", "port " + descriptor.database().port() + " is also " + base + "." + ports.get(descriptor.database().port()));
+        }
+    }
+
+    /** Each exclusion names one rule or one tag, and says it once. */
+    private void wafExclusions(WafSettings waf, String path) {
+        Set<WafExclusion> seen = new HashSet<>();
+        for (int i = 0; i < waf.exclusions().size(); i++) {
+            WafExclusion exclusion = waf.exclusions().get(i);
+            String itemPath = path + "[" + i + "]";
+            if (exclusion.ruleId().isPresent() == exclusion.tag().isPresent()) {
+                error(itemPath, "give either rule (a CRS rule id such as 932115) or tag (such as attack-rce), not "
+                        + (exclusion.ruleId().isPresent() ? "both" : "neither"));
+            } else if (!seen.add(exclusion)) {
+                error(itemPath, "the same exclusion is listed twice");
+            }
+        }
+        if (!waf.crs() && !waf.exclusions().isEmpty()) {
+            warning(path, "the WAF is off (waf.crs: false), so these exclusions have no effect");
         }
     }
 

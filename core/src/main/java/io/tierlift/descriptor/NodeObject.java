@@ -1,6 +1,7 @@
 package io.tierlift.descriptor;
 
 import io.tierlift.descriptor.schema.Field;
+import io.tierlift.descriptor.schema.ListShape;
 import io.tierlift.descriptor.schema.MapShape;
 import io.tierlift.descriptor.schema.ObjectShape;
 import org.yaml.snakeyaml.nodes.MappingNode;
@@ -116,6 +117,14 @@ final class NodeObject {
     List<String> strings(String key) {
         return value(key)
                 .map(n -> ((SequenceNode) n).getValue().stream().map(item -> ((ScalarNode) item).getValue()).toList())
+                .orElse(List.of());
+    }
+
+    /** A list of objects, in the order written. */
+    List<NodeObject> objectList(String key) {
+        ObjectShape itemShape = (ObjectShape) ((ListShape) field(key).shape()).items();
+        return value(key)
+                .map(n -> ((SequenceNode) n).getValue().stream().map(item -> new NodeObject((MappingNode) item, itemShape)).toList())
                 .orElse(List.of());
     }
 

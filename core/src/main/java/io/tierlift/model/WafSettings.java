@@ -1,5 +1,18 @@
 package io.tierlift.model;
 
-/** ModSecurity with the OWASP Core Rule Set. {@code blocking=false} only logs (DetectionOnly). */
-public record WafSettings(boolean crs, int paranoia, boolean blocking, int anomalyThreshold) {
+import java.util.List;
+
+/**
+ * ModSecurity with the OWASP Core Rule Set. {@link WafMode#DETECT} only logs (DetectionOnly), for a
+ * learning period; {@code exclusions} are the CRS rule exclusions tuned from real traffic.
+ */
+public record WafSettings(boolean crs, int paranoia, WafMode mode, int anomalyThreshold, List<WafExclusion> exclusions) {
+    public WafSettings {
+        exclusions = List.copyOf(exclusions);
+    }
+
+    /** Requests that reach the threshold are refused (SecRuleEngine On). */
+    public boolean blocking() {
+        return mode == WafMode.BLOCK;
+    }
 }

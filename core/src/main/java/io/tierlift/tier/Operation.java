@@ -30,6 +30,7 @@ public enum Operation {
     RESTORE("restore"),
     RESTORE_IN_PLACE("restore --target in-place"),
     RESTORE_FINALIZE("restore --finalize"),
+    WAF_REPORT("waf report"),
     MIGRATE("migrate");
 
     private final String usage;

@@ -79,6 +79,14 @@ public interface Tier extends AutoCloseable {
         throw refused(Operation.RESTORE_FINALIZE);
     }
 
+    /**
+     * What the tier's WAF blocked, grouped by rule, path and parameter, with the exclusions that would
+     * let the likely false positives through. Reads only.
+     */
+    default io.tierlift.waf.WafReport wafReport(WafReportRequest request) {
+        throw refused(Operation.WAF_REPORT);
+    }
+
     /** This tier as a migration's source or target; close it to close its tunnels and clients. */
     default MigrationTier migration(MigrationRequest request) {
         throw refused(Operation.MIGRATE);

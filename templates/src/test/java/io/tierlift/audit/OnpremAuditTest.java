@@ -100,10 +100,10 @@ class OnpremAuditTest {
     @Test
     void wafDetectingOnly() {
         String yaml = withBackups(AuditFixture.fixture("compact.yaml")).replace("    domain: notes.example.com\n",
-                "    domain: notes.example.com\n    waf: { crs: true, blocking: false }\n");
+                "    domain: notes.example.com\n    waf: { crs: true, mode: detect }\n");
         AuditReport report = AuditFixture.fromText(yaml, Target.ONPREM).audit();
         assertOnly(report, "onprem.waf-blocking");
-        assertThat(report.findings().get(0).what()).contains("DetectionOnly");
+        assertThat(report.findings().get(0).what()).contains("DetectionOnly", "waf.mode: detect");
     }
 
     @Test

@@ -185,8 +185,8 @@ abstract class OnpremDeployBehaviour {
     void oneChangedValueChangesOnlyWhatItAffects() throws IOException {
         String appBefore = fingerprintsOf("app1") + fingerprintsOf("app2") + fingerprintsOf("db1");
         String text = Files.readString(world.descriptor);
-        Files.writeString(world.descriptor, text.replace("waf: { crs: true, paranoia: 1 }",
-                "waf: { crs: true, paranoia: 1 }\n    edge: { rate_limit: 5000, rate_burst: 5000 }"));
+        Files.writeString(world.descriptor, replaceOnce(text, "    admin_networks:",
+                "    edge: { rate_limit: 5000, rate_burst: 5000 }\n    admin_networks:"));
         Cli plan = tierlift("plan", "onprem", "-f", file(), "--detailed-exitcode", "--output", "json");
         assertThat(plan.exitCode()).as(plan.all()).isEqualTo(2);
         assertThat(plan.out()).contains("onprem.edge1.file:/etc/nginx/tierlift/rate-limits.conf").contains("\"UPDATE\"");
@@ -222,9 +222,9 @@ abstract class OnpremDeployBehaviour {
     void aConfigNginxRejectsIsRolledBackAndTheOldOneKeepsServing() throws IOException {
         String good = Files.readString(world.descriptor);
         Files.writeString(world.stateDir.resolve("secrets/tls.key"), "not a key\n");
-        Files.writeString(world.descriptor, good.replace("    waf: { crs: true, paranoia: 1 }",
+        Files.writeString(world.descriptor, replaceOnce(good, "    waf:\n",
                 "    tls: { certificate: /etc/ssl/no-such-certificate.crt, key: \"${file:" + world.stateDir.resolve("secrets/tls.key") + "}\" }\n"
-                        + "    waf: { crs: true, paranoia: 1 }"));
+                        + "    waf:\n"));
         try {
             String before = fingerprintsOf("edge1");
             Cli deploy = tierlift("deploy", "onprem", "-f", file(), "--yes");
@@ -268,7 +268,7 @@ abstract class OnpremDeployBehaviour {
         Path app = world.appDir.resolve("backend/notes/app.py");
         Files.writeString(app, Files.readString(app) + "\n# another release " + System.nanoTime() + "\n");
         String text = Files.readString(world.descriptor);
-        Files.writeString(world.descriptor, text.replace("waf: { crs: true, paranoia: 1 }", "waf: { crs: true, paranoia: 2 }"));
+        Files.writeString(world.descriptor, replaceOnce(text, "      paranoia: 1\n", "      paranoia: 2\n"));
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "io.tierlift.cli.Main", "deploy", "onprem", "-f", file(), "--yes"));
         Process first = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -384,5 +384,11 @@ abstract class OnpremDeployBehaviour {
                 "head -1 /var/lib/postgresql/15/main/postmaster.pid 2>/dev/null",
                 "true"));
         return "== " + host + "\n" + result.stdout();
+    }
+
+    /** The descriptor with one passage replaced; fails when the example no longer has it, so no edit is silently lost. */
+    private static String replaceOnce(String text, String passage, String replacement) {
+        assertThat(text).as("the descriptor has the passage to replace").contains(passage);
+        return text.replaceFirst(java.util.regex.Pattern.quote(passage), java.util.regex.Matcher.quoteReplacement(replacement));
     }
 }

@@ -195,6 +195,8 @@ abstract class SecretCanaryBehaviour {
         tierlift("status", "onprem", "-f", file());
         tierlift("status", "onprem", "-f", file(), "--verbose");
         tierlift("plan", "onprem", "-f", file(), "--output", "json");
+        tierlift("waf", "report", "onprem", "-f", file(), "--since", "1h");
+        tierlift("waf", "report", "onprem", "-f", file(), "--output", "json", "--verbose");
         // A rollback needs a previous release; with one release it must refuse, again without secrets.
         tierlift("deploy", "onprem", "-f", file(), "--rollback", "--yes");
     }
@@ -227,6 +229,8 @@ abstract class SecretCanaryBehaviour {
         Cli refused = tierlift("deploy", "onprem", "-f", unknown.toString(), "--yes", "--verbose");
         assertThat(refused.exitCode()).as(refused.all()).isEqualTo(1);
         tierlift("status", "onprem", "-f", unknown.toString());
+        Cli report = tierlift("waf", "report", "onprem", "-f", unknown.toString(), "--verbose");
+        assertThat(report.exitCode()).as(report.all()).isEqualTo(1);
     }
 
     @Test

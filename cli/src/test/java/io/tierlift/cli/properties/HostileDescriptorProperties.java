@@ -49,7 +49,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class HostileDescriptorProperties {
     private static final Path BASE = Path.of("../examples/notes/app.yaml");
     private static final List<String> SCHEMA_KEYS = List.of("app", "frontend", "backend", "database", "targets", "onprem",
-            "aws-iaas", "aws-serverless", "hosts", "address", "roles", "zone", "waf", "crs", "paranoia", "blocking", "tls",
+            "aws-iaas", "aws-serverless", "hosts", "address", "roles", "zone", "waf", "crs", "paranoia", "mode", "exclusions", "tls",
             "certificate", "key", "domain", "ssh", "user", "identity", "known_hosts", "admin_networks", "environments",
             "path", "build", "dist", "wsgi", "python", "health", "release_command", "port", "env", "name", "password",
             "replication_password", "version", "edge", "region", "vpc_cidr", "scaling", "min", "max");

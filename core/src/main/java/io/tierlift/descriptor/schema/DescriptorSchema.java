@@ -93,11 +93,27 @@ public final class DescriptorSchema {
             required("key", text(Format.SECRET, "Private key, as a reference; placed on the host with mode 0600."),
                     "${file:/secure/notes.key}"));
 
+    static final ObjectShape WAF_EXCLUSION = object("One CRS rule (by id or by tag) that no longer inspects one target, "
+            + "on every path or only under one path. Give rule or tag, not both.",
+            optional("rule", integer(900000, 999999, "Id of the CRS rule, e.g. 932115 (the id a blocked request's audit log names)."),
+                    null, "932115"),
+            optional("tag", text(Format.WAF_TAG, "Every CRS rule with this tag, e.g. attack-rce."), null, "attack-rce"),
+            required("target", text(Format.WAF_TARGET, "What the rule no longer inspects, e.g. ARGS:json.body (the body "
+                    + "field of a JSON request)."), "ARGS:json.body"),
+            optional("path", text(Format.URL_PATH, "Only requests whose path starts with this; default every path."),
+                    null, "/api/notes"));
+
     static final ObjectShape WAF = object("ModSecurity v3 with the OWASP Core Rule Set on the edge.",
             optional("crs", bool("Turn the WAF on."), true, "true"),
             optional("paranoia", integer(1, 4, "CRS paranoia level: higher blocks more, with more false positives."), 1L, "1"),
-            optional("blocking", bool("Block (On) rather than only log (DetectionOnly)."), true, "true"),
-            optional("anomaly_threshold", integer(1, 100, "Inbound anomaly score that blocks a request."), 5L, "5"));
+            optional("mode", oneOf(List.of("block", "detect"), "block: refuse requests that reach the threshold "
+                    + "(SecRuleEngine On); detect: only log them (DetectionOnly), for a learning period that "
+                    + "`tierlift waf report` reads. status shows the mode and audit flags detect."), "block", "block"),
+            optional("anomaly_threshold", integer(1, 100, "Inbound anomaly score that blocks a request."), 5L, "5"),
+            optional("exclusions", list(WAF_EXCLUSION, 0, 200, false, "CRS rule exclusions, tuned from real traffic "
+                    + "(`tierlift waf report` proposes them). Rendered as ModSecurity runtime exclusions (rule ids "
+                    + "10000-10199, in order) loaded before the CRS rules."), null,
+                    "[{ rule: 932115, target: \"ARGS:json.body\", path: /api/notes }]"));
 
     static final ObjectShape EDGE = object("Ports and request limits of the nginx edge.",
             optional("http_port", integer(1, 65535, "Plain HTTP port (redirects to HTTPS)."), 80L, "80"),

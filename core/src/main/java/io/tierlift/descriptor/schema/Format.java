@@ -50,6 +50,18 @@ public enum Format {
     // value is a whole OnCalendar= line and a single command argument.
     ON_CALENDAR("systemd calendar event, e.g. daily or Sun *-*-* 01:00:00",
             "^[A-Za-z0-9*][A-Za-z0-9*,.:/~ -]{0,79}$"),
+    // Tags of the OWASP CRS (attack-rce, paranoia-level/1, OWASP_CRS/WEB_ATTACK/XSS): no quote, comma,
+    // semicolon or blank, so the tag stays one value inside a ModSecurity action list.
+    WAF_TAG("CRS rule tag: letters, digits, '-', '_', '.' and '/', e.g. attack-rce", "^[A-Za-z0-9][A-Za-z0-9_./-]{0,63}$"),
+    // A ModSecurity variable a rule inspects: a collection, optionally with one plain key. No regular
+    // expression keys, quotes, commas or semicolons: they would end the ctl action it is written into.
+    WAF_TARGET("ModSecurity target COLLECTION or COLLECTION:name, e.g. ARGS:json.body; collections: "
+            + "ARGS, ARGS_GET, ARGS_POST, ARGS_NAMES, ARGS_GET_NAMES, ARGS_POST_NAMES, REQUEST_COOKIES, "
+            + "REQUEST_COOKIES_NAMES, REQUEST_HEADERS, REQUEST_HEADERS_NAMES, FILES, FILES_NAMES, XML, "
+            + "REQUEST_URI, REQUEST_FILENAME, REQUEST_BASENAME, QUERY_STRING, REQUEST_BODY",
+            "^(ARGS|ARGS_GET|ARGS_POST|ARGS_NAMES|ARGS_GET_NAMES|ARGS_POST_NAMES|REQUEST_COOKIES|REQUEST_COOKIES_NAMES"
+                    + "|REQUEST_HEADERS|REQUEST_HEADERS_NAMES|FILES|FILES_NAMES|XML)(:[A-Za-z0-9_.\\[\\]-]{1,128})?$"
+                    + "|^(REQUEST_URI|REQUEST_FILENAME|REQUEST_BASENAME|QUERY_STRING|REQUEST_BODY)$"),
     VERSION("version such as 15 or 15.4", "^[0-9]{1,3}(\\.[0-9]{1,3}){0,2}$"),
     // AWS's ids start with Z; emulators (moto, LocalStack) make others of the same alphabet.
     ROUTE53_ZONE_ID("Route 53 hosted zone id: upper-case letters and digits, e.g. Z0123456789ABCDEFGHIJ (without /hostedzone/)",

@@ -11,7 +11,7 @@ import java.util.List;
 final class WafBlockingRule extends OnpremRule {
     WafBlockingRule() {
         super("onprem.waf-blocking", Severity.HIGH, "ModSecurity blocks attacks (SecRuleEngine On)",
-                "set targets.onprem.waf.blocking: true (renders 'SecRuleEngine On')");
+                "end the learning period: tune the exclusions with `tierlift waf report`, then set targets.onprem.waf.mode: block (renders 'SecRuleEngine On')");
     }
 
     @Override
@@ -30,7 +30,8 @@ final class WafBlockingRule extends OnpremRule {
             if (last == null) {
                 findings.add(finding(Where.host(host.name()), "no SecRuleEngine setting: ModSecurity's default is DetectionOnly"));
             } else if (!last.text().split("\\s+")[1].equals("On")) {
-                findings.add(at(host.name(), last, "ModSecurity only detects: '" + last.text() + "'"));
+                findings.add(at(host.name(), last, "ModSecurity only detects (waf.mode: detect): '" + last.text()
+                        + "' logs attacks but lets them through"));
             }
         }
     }

@@ -9,8 +9,11 @@ import java.util.regex.Pattern;
 public enum ConfigSyntax {
     /** nginx: values are bare words; anything that could end or open a directive is refused. */
     NGINX("nginx", "nginx", ConfigSyntax::nginxWord),
-    /** ModSecurity rules files: same word rules as nginx. */
-    MODSECURITY("modsec", "ModSecurity", ConfigSyntax::nginxWord),
+    /**
+     * ModSecurity rules files: the nginx word rules, less the comma, which separates a rule's
+     * actions: a value written into an action list must stay one action.
+     */
+    MODSECURITY("modsec", "ModSecurity", ConfigSyntax::modSecurityWord),
     /** postgresql.conf: templates write '${x}'; quotes and backslashes are doubled/escaped. */
     POSTGRESQL("pg", "postgresql.conf", v -> noControl("postgresql.conf", v).replace("\\", "\\\\").replace("'", "''")),
     /** pg_hba.conf: tokens must be plain words (no quoting games). */
@@ -53,6 +56,13 @@ public enum ConfigSyntax {
 
     private static String nginxWord(String value) {
         return word("nginx", value);
+    }
+
+    private static String modSecurityWord(String value) {
+        if (value.indexOf(',') >= 0) {
+            throw new UnsafeValueException("ModSecurity", "'" + visible(value) + "' contains a comma, which would start another action");
+        }
+        return word("ModSecurity", value);
     }
 
     private static String word(String syntax, String value) {

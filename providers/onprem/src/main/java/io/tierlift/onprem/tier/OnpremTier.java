@@ -41,6 +41,9 @@ import io.tierlift.tier.Tier;
 import io.tierlift.tier.TierContext;
 import io.tierlift.tier.TierFailure;
 import io.tierlift.tier.TranslatingMigrationTier;
+import io.tierlift.tier.WafReportRequest;
+import io.tierlift.onprem.waf.OnpremWaf;
+import io.tierlift.waf.WafReport;
 
 import java.nio.file.Path;
 import io.tierlift.onprem.deploy.ArchiveDiagnosis;
@@ -147,7 +150,42 @@ final class OnpremTier implements Tier {
             healthy &= host.healthy();
         }
         healthy &= backupStatus(rows);
+        if (!OnpremWaf.wafHosts(descriptor).isEmpty()) {
+            healthy &= wafStatus(rows);
+        }
         return new StatusReport(healthy, rows, Optional.empty());
+    }
+
+    /** The WAF rows of status: whether ModSecurity blocks or only detects (a learning period), as placed on each host. */
+    private boolean wafStatus(List<String> rows) {
+        List<OnpremWaf.EngineState> engines;
+        try {
+            engines = new OnpremWaf(connectors.create(onprem(), false)).engines(descriptor);
+        } catch (HostFailure | SshException e) {
+            rows.add(String.format("%-10s %-22s UNHEALTHY: WAF mode unknown: %s", "waf", "waf", e.getMessage()));
+            return false;
+        }
+        int exclusions = onprem().waf().exclusions().size();
+        for (OnpremWaf.EngineState state : engines) {
+            String mode = switch (state.engine()) {
+                case "On" -> "WAF blocks (SecRuleEngine On)";
+                case "DetectionOnly" -> "WAF only detects (SecRuleEngine DetectionOnly, waf.mode: detect): learning period, "
+                        + "attacks pass; see tierlift waf report";
+                default -> "WAF mode " + state.engine();
+            };
+            rows.add(String.format("%-10s %-22s %s; %d exclusion(s)", state.host().name(), "waf", mode, exclusions));
+        }
+        return true;
+    }
+
+    @Override
+    public WafReport wafReport(WafReportRequest request) {
+        if (OnpremWaf.wafHosts(descriptor).isEmpty()) {
+            throw new TierFailure("no host runs ModSecurity (targets.onprem.waf.crs is false, or no host has role waf): "
+                    + "there is no WAF log to read");
+        }
+        return operatorFailures(() -> new OnpremWaf(connectors.create(onprem(), false))
+                .report(descriptor, request.since(), Instant.now()));
     }
 
     @Override

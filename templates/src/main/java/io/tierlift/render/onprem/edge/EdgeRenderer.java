@@ -46,9 +46,9 @@ public final class EdgeRenderer implements HostRoleRenderer {
 
     private static final String MODSECURITY_DIR = "/etc/nginx/modsecurity";
     private static final String MODSECURITY_MAIN = MODSECURITY_DIR + "/main.conf";
-    private static final String MODSECURITY_ENGINE = MODSECURITY_DIR + "/modsecurity.conf";
+    private static final String MODSECURITY_ENGINE = EdgeTopology.MODSECURITY_ENGINE;
     private static final String CRS_SETTINGS = MODSECURITY_DIR + "/crs-settings.conf";
-    private static final String MODSECURITY_AUDIT_LOG = "/var/log/nginx/modsec_audit.log";
+    private static final String WAF_EXCLUSIONS = MODSECURITY_DIR + "/exclusions.conf";
 
     private static final String APP_UPSTREAM = "tierlift_app";
     private static final String STATIC_UPSTREAM = "tierlift_static";
@@ -201,11 +201,13 @@ public final class EdgeRenderer implements HostRoleRenderer {
             long bodyLimit = bodyLimitBytes(target.edge().maxBodySize());
             modsec(MODSECURITY_ENGINE, "modsecurity", new NginxViews.ModSecurityEngine(waf.blocking(),
                     waf.blocking() ? "On" : "DetectionOnly", bodyLimit, target.edge().maxBodySize(),
-                    EdgeTopology.MODSECURITY_DATA_DIR, MODSECURITY_AUDIT_LOG, EdgeTopology.MODSECURITY_UNICODE_MAP));
+                    EdgeTopology.MODSECURITY_DATA_DIR, EdgeTopology.MODSECURITY_AUDIT_LOG, EdgeTopology.MODSECURITY_UNICODE_MAP));
             modsec(CRS_SETTINGS, "crs-settings", new NginxViews.CrsSettings(waf.paranoia(), waf.anomalyThreshold()));
+            modsec(WAF_EXCLUSIONS, "exclusions", WafExclusionRules.of(waf.exclusions()));
             // The package's own set-up first: it carries the version marker of the CRS the host installed.
-            modsec(MODSECURITY_MAIN, "main", new NginxViews.ModSecurityMain(
-                    List.of(MODSECURITY_ENGINE, EdgeTopology.CRS_PACKAGE_SETUP, CRS_SETTINGS, EdgeTopology.CRS_RULES)));
+            // Runtime exclusions (ctl:) act on rules that run after them, so they load before the CRS rules.
+            modsec(MODSECURITY_MAIN, "main", new NginxViews.ModSecurityMain(List.of(MODSECURITY_ENGINE,
+                    EdgeTopology.CRS_PACKAGE_SETUP, CRS_SETTINGS, WAF_EXCLUSIONS, EdgeTopology.CRS_RULES)));
         }
 
         private NginxViews.Upstream upstream(String name, List<Host> hosts, int port, int keepalive) {

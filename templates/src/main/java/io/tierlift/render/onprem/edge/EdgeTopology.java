@@ -53,6 +53,16 @@ public record EdgeTopology(String app, OnpremTarget target) {
      * conffile; this one is the package's own and keeps the rendered /etc/nginx self-contained).
      */
     public static final String MODSECURITY_UNICODE_MAP = "/usr/share/nginx/docs/modsecurity/unicode.mapping";
+    /** ModSecurity's engine settings, whose SecRuleEngine line says whether it blocks. */
+    public static final String MODSECURITY_ENGINE = "/etc/nginx/modsecurity/modsecurity.conf";
+    /** ModSecurity's audit log of refused and failed requests: what {@code waf report} reads. */
+    public static final String MODSECURITY_AUDIT_LOG = "/var/log/nginx/modsec_audit.log";
+    /**
+     * Ids of the rules rendered from {@code waf.exclusions}, in order: inside ModSecurity's range for
+     * local rules (1-99,999), apart from the CRS's (900,000-999,999) and tierlift's engine rules (200,000+).
+     */
+    public static final int WAF_EXCLUSION_FIRST_ID = 10000;
+    public static final int WAF_EXCLUSION_LAST_ID = 10199;
     /** ModSecurity's temporary and data folder; the deploy step creates it, owned by www-data, mode 0750. */
     public static final String MODSECURITY_DATA_DIR = "/var/cache/modsecurity";
     /** The user nginx workers run as (Debian's). */

@@ -99,4 +99,18 @@ public final class NginxViews {
 
     public record CrsSettings(int paranoia, int inboundThreshold) {
     }
+
+    /** The CRS rule exclusions of the descriptor, each a runtime rule of its own. */
+    public record WafExclusions(int firstId, int lastId, List<WafExclusionRule> rules) {
+        public WafExclusions {
+            rules = List.copyOf(rules);
+        }
+    }
+
+    /**
+     * One exclusion: {@code ctl} is {@code ruleRemoveTargetById} or {@code ruleRemoveTargetByTag},
+     * {@code rule} the id or tag; {@code pathPrefix} is empty when it applies to every path.
+     */
+    public record WafExclusionRule(int id, String ctl, String rule, String target, String pathPrefix, boolean everyPath) {
+    }
 }

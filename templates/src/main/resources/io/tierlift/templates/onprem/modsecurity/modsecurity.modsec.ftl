@@ -2,7 +2,8 @@
 <#if blocking>
 # Requests whose CRS anomaly score reaches the threshold are refused with 403.
 <#else>
-# DetectionOnly (waf.blocking: false): rules match and are logged, nothing is blocked.
+# DetectionOnly (waf.mode: detect, a learning period): rules match and are logged, nothing is blocked;
+# tierlift waf report reads what would have been blocked.
 </#if>
 SecRuleEngine ${engine}
 

@@ -66,6 +66,19 @@ final class EdgeClient {
         return parse(result.output());
     }
 
+    /** POSTs a JSON body read from a file (so any text reaches curl unchanged), with the given User-Agent. */
+    Reply postJson(String url, java.nio.file.Path body, String userAgent) {
+        List<String> command = new ArrayList<>(List.of("curl", "-sk", "--globoff", "-i", "-H", "Content-Type: application/json",
+                "-A", userAgent, "--data-binary", "@" + body));
+        command.addAll(resolveAndSource);
+        command.add(url);
+        Processes.Result result = sandbox.run(sandbox.inNetns(command), REQUEST_TIMEOUT);
+        if (result.exitCode() != 0) {
+            fail("curl POST %s exited with %d: %s%n%s", url, result.exitCode(), result.output(), diagnostics.get());
+        }
+        return parse(result.output());
+    }
+
     /** Many requests at once; returns the status codes. */
     List<String> getAtOnce(List<String> urls) {
         List<String> command = new ArrayList<>(List.of("curl", "-sk", "--globoff", "--parallel", "--parallel-immediate",

@@ -140,7 +140,8 @@ class EdgeRendererTest {
                 .as("no CRS release is assumed: the version marker is the package's").doesNotContain("setvar:tx.crs_setup_version");
         assertThat(text(paranoid, "waf1/etc/nginx/modsecurity/main.conf").lines().filter(l -> l.startsWith("Include ")))
                 .containsExactly("Include /etc/nginx/modsecurity/modsecurity.conf", "Include /etc/modsecurity/crs/crs-setup.conf",
-                        "Include /etc/nginx/modsecurity/crs-settings.conf", "Include /usr/share/modsecurity-crs/rules/*.conf");
+                        "Include /etc/nginx/modsecurity/crs-settings.conf", "Include /etc/nginx/modsecurity/exclusions.conf",
+                        "Include /usr/share/modsecurity-crs/rules/*.conf");
         assertThat(text(paranoid, "waf1/etc/nginx/modsecurity/modsecurity.conf"))
                 .contains("SecRuleEngine On", "SecRequestBodyLimit 10485760");
         List<RenderedFile> detecting = EdgeVariations.named("detection-only").render();

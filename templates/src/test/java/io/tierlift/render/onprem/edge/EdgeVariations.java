@@ -41,6 +41,7 @@ final class EdgeVariations {
             new Variation("apps-6", "edge-apps-6.yaml"),
             new Variation("detection-only", "edge-detection-only.yaml"),
             new Variation("waf-off", "edge-waf-off.yaml"),
+            new Variation("waf-tuned", "edge-waf-tuned.yaml"),
             new Variation("mixed", "edge-mixed.yaml"));
 
     private EdgeVariations() {

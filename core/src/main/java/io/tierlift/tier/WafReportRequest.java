@@ -1,0 +1,7 @@
+package io.tierlift.tier;
+
+import java.time.Duration;
+
+/** {@code waf report}: the requests blocked within {@code since} before now. */
+public record WafReportRequest(Duration since) {
+}
