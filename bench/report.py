@@ -206,7 +206,10 @@ def backup_section(command, path):
             "tierlift's wall time is the JVM, the SSH session to bak1 and listing the backup. Both tools read db2's files and "
             "ask the primary for the backup's start and stop points (pgBackRest with `backup-standby=y` and `start-fast=y`, "
             "pg_basebackup with a fast restartpoint on the standby). pgBackRest also checksums every file into a manifest and "
-            "checks page checksums where the cluster has them; pg_basebackup writes a manifest with CRC32C checksums. For the "
+            "checks page checksums where the cluster has them; pg_basebackup writes a manifest with CRC32C checksums. \"stored\" is "
+            "the backup's size in pgBackRest's repository (the WAL archive apart) and, for pg_basebackup, the directory it "
+            "wrote (the gzip copy: base.tar.gz plus pg_wal.tar, the WAL streamed during the copy, which it leaves "
+            "uncompressed). For the "
             "baseline, db2 let bak1's address reach PostgreSQL's port through one extra firewall rule and pg_hba line (tierlift's "
             "topology only lets pgBackRest's TLS port through).\n"]
     wal = [r["wal"] for r in runs]
