@@ -286,7 +286,14 @@ class Bench:
                                            f"-w -t 3600 start || {{ tail -n 30 {SCRATCH}.log; exit 1; }}", check=False)
             if "server started" not in started:
                 raise RuntimeError(f"the baseline's restored server did not start on db1:\n{started}")
-            while self.fleet.psql("db1", "SELECT pg_is_in_recovery()", database="postgres", port=SCRATCH_PORT) != "f":
+            # pg_ctl -w returns once the postmaster is up, while recovery may still run: connections are
+            # refused until it ends (hot_standby is off), then pg_is_in_recovery() turns false at the promotion.
+            probe = shlex.join(["runuser", "-u", "postgres", "--", f"{PG_BIN}/psql", "-X", "-At", "-p", str(SCRATCH_PORT),
+                                "-d", "postgres", "-c", "SELECT pg_is_in_recovery()"])
+            deadline = time.monotonic() + 3600
+            while self.fleet.sh("db1", f"cd / && {probe} 2>/dev/null", check=False).strip() != "f":
+                if time.monotonic() > deadline:
+                    raise RuntimeError("the baseline's restored server on db1 was still in recovery after an hour")
                 time.sleep(0.2)
 
         cpu, started = machine_busy_seconds(), time.monotonic()
