@@ -323,15 +323,20 @@ class Bench:
         if preview.returncode != 0:
             reason = preview.stdout.strip().splitlines()[-1] if preview.stdout.strip() else f"exit {preview.returncode}"
             return {"not_measured": reason}
-        (result, process), wall, machine_cpu = timed(lambda: run_tierlift(argv + ["--yes"], env=env))
+        (result, process), wall, machine_cpu = timed(lambda: run_tierlift(argv + ["--yes", "--output-events", "json"], env=env))
         if result.returncode != 0:
             raise RuntimeError(f"tierlift restore failed ({result.returncode}):\n{result.stdout}{result.stderr[-4000:]}")
+        # Each progress step with the time until the next one: where the restore's time goes.
+        events = [json.loads(line) for line in result.stderr.splitlines() if line.startswith("{")]
+        steps = [{"scope": e["scope"], "message": e["message"], "at_s": e["elapsed_s"],
+                  "until_next_s": round((events[i + 1]["elapsed_s"] if i + 1 < len(events) else wall) - e["elapsed_s"], 2)}
+                 for i, e in enumerate(events)]
         marks = self.fleet.psql("db1", "SELECT string_agg(phase, ',' ORDER BY phase) FROM bench.marks")
         self.check_marks("tierlift restore", marks, run)
         if self.args.restore_target == "new":
             # Not timed: drops the old cluster the restore kept, so the next run starts as this one did.
             data.run(argv[:3] + ["-f", self.descriptor, "--finalize", "--yes"], env=env)
-        return {"wall_s": wall, "machine_cpu_s": machine_cpu, "tierlift_process": process,
+        return {"wall_s": wall, "machine_cpu_s": machine_cpu, "tierlift_process": process, "steps": steps,
                 "output": result.stdout.strip().splitlines()[-3:]}
 
 

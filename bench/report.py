@@ -243,6 +243,13 @@ def backup_section(command, path):
             "one `archive_command`, and this keeps the baseline's replay free of decryption, decompression and the network, "
             "which tierlift's restore pays for. The baseline includes neither the app's maintenance nor switching it to the "
             "restored server nor rebuilding the standby.\n"]
+    measured = [t for t in tierlift if "steps" in t]
+    if measured:
+        median_run = sorted(measured, key=lambda t: t["wall_s"])[len(measured) // 2]
+        out += ["The tierlift restore includes all three. Its longest steps (median run, from its progress events):\n"]
+        for step in sorted(median_run["steps"], key=lambda p: -p["until_next_s"])[:6]:
+            out.append(f"- {step['until_next_s']:.1f} s after `{step['scope']} | {step['message']}`")
+        out.append("")
     return "\n".join(out)
 
 
