@@ -252,6 +252,8 @@ class Bench:
         manifest = json.loads(self.fleet.sh("bak1", f"cat {shlex.quote(base['dir'])}/backup_manifest"))
         ranges = manifest["WAL-Ranges"][0]
         names = segment_names(ranges["Timeline"], lsn(ranges["Start-LSN"]), wal["last_segment"], self.segment_size)
+        if ranges["Timeline"] > 1:   # after an earlier run's restore: recovery reads the timeline's history too
+            names.insert(0, f"{ranges['Timeline']:08X}.history")
         # Preparation, not timed: the WAL from the copy's start to past T into a plain directory on db1, from
         # the WAL that WAL archiving already put in pgBackRest's repository (one archive_command per cluster).
         fetch = (f"rm -rf {WAL_DIR} {SCRATCH} && install -d -o postgres -g postgres -m 700 {WAL_DIR} && "
