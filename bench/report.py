@@ -218,8 +218,9 @@ def backup_section(command, path):
             f"After the backups: updates of {spread([w['wal_to_t_bytes'] / 2**20 for w in wal], '{:.0f}')} MiB of WAL (about a "
             f"tenth of the data rewritten), a mark row, T (a whole second), then {spread([w['wal_after_t_bytes'] / 2**20 for w in wal], '{:.0f}')} "
             "MiB more WAL and a second mark. A restore must stop at T: the first mark is there and the second is not "
-            "(checked after every restore). Throughput is the database's size over the wall time from the start of the "
-            "restore until the server accepts writes (no longer in recovery).\n",
+            "(checked after every restore). Throughput is the database's size over the wall time: for the baseline until "
+            "the restored server accepts writes (no longer in recovery), for tierlift until the command returns (the app "
+            "serving the restored primary, the standby streaming from it, archiving checked on the new timeline).\n",
             "| method | wall s | MiB/s | of which copy + unpack s | of which WAL replay and promotion s | machine CPU s | "
             "tierlift process CPU s, max RSS |",
             "|---|---|---|---|---|---|---|"]
@@ -246,7 +247,10 @@ def backup_section(command, path):
     measured = [t for t in tierlift if "steps" in t]
     if measured:
         median_run = sorted(measured, key=lambda t: t["wall_s"])[len(measured) // 2]
-        out += ["The tierlift restore includes all three. Its longest steps (median run, from its progress events):\n"]
+        writable = [next((p["at_s"] for p in t["steps"] if p["message"].startswith("recovery ended")), None) for t in measured]
+        writes = (f"; its restored primary accepted writes {spread(writable)} s after the command started (the progress "
+                  "event \"recovery ended\"), where the baseline's wall time ends" if all(w is not None for w in writable) else "")
+        out += [f"The tierlift restore includes all three{writes}. Its longest steps (median run, from its progress events):\n"]
         for step in sorted(median_run["steps"], key=lambda p: -p["until_next_s"])[:6]:
             out.append(f"- {step['until_next_s']:.1f} s after `{step['scope']} | {step['message']}`")
         out.append("")
