@@ -135,13 +135,19 @@ class Cluster:
 def generate(source, size):
     """Fills the source's bench database to about `size` bytes, inside the server (generate_series)."""
     source.execute("postgres", f"CREATE DATABASE {DB}")
+    source.execute(DB, *table_statements(size))
+    return source.scalar(DB, "SELECT pg_database_size(current_database())")
+
+
+def table_statements(size):
+    """SQL that creates and fills the five tables and six sequences (about `size` bytes), then freezes them."""
     # Shares of the size per table, over bytes per row (heap plus indexes) measured on PostgreSQL 15.
     n_events = max(1000, int(size * 0.55 / 157))
     n_accounts = max(100, int(size * 0.08 / 124))
     n_orders = max(1000, int(size * 0.12 / 91))
     n_tags = max(100, int(size * 0.05 / 74))
     n_blobs = max(100, int(size * 0.20 / 463))
-    statements = [
+    return [
         """CREATE TABLE accounts (id integer PRIMARY KEY, email text NOT NULL, name text NOT NULL,
                                  created_at timestamptz NOT NULL, active boolean NOT NULL)""",
         f"""INSERT INTO accounts SELECT g, 'user' || g || '@example.test', 'Account ' || md5(g::text),
@@ -182,8 +188,6 @@ def generate(source, size):
         "VACUUM (ANALYZE, FREEZE)",
         "CHECKPOINT",
     ]
-    source.execute(DB, *statements)
-    return source.scalar(DB, "SELECT pg_database_size(current_database())")
 
 
 class Writer:

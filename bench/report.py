@@ -3,6 +3,7 @@
   report.py RESULTS.md deploy  "COMMAND" bench/out/results.tsv RUNS
   report.py RESULTS.md data    "COMMAND" bench/out/data.json
   report.py RESULTS.md rolling "COMMAND" bench/out/rolling.json
+  report.py RESULTS.md backup  "COMMAND" bench/out/backup.json
 
 Each section is fenced by <!-- section:NAME --> ... <!-- /section:NAME --> and says on which machine,
 when and with which command it was measured, as the parts are run separately (bench/run --data).
@@ -15,7 +16,7 @@ import re
 import statistics
 import sys
 
-SECTIONS = ("deploy", "data", "rolling")
+SECTIONS = ("deploy", "data", "rolling", "backup")
 
 
 def machine(command, runs_note):
@@ -31,6 +32,8 @@ def spread(values, fmt="{:.1f}"):
     values = [v for v in values if v is not None]
     if not values:
         return "–"
+    if len(values) == 1:
+        return fmt.format(values[0])
     return f"{fmt.format(statistics.median(values))} ({fmt.format(min(values))}–{fmt.format(max(values))})"
 
 
@@ -163,6 +166,100 @@ def rolling_section(command, path):
     return "\n".join(out)
 
 
+BACKUP_LABELS = {
+    "tierlift": "`tierlift backup now onprem --type full` (pgBackRest: gzip 6 + AES-256-CBC into bak1's repository)",
+    "tar-gzip": "`pg_basebackup -Ft --compress=server-gzip:6 -X stream -c fast` (gzip 6 on db2, not encrypted)",
+    "plain": "`pg_basebackup -Fp -X stream -c fast` (plain files, not compressed, not encrypted)",
+}
+
+
+def backup_section(command, path):
+    d = json.load(open(path))
+    mib = d["size_bytes"] / 2**20
+    runs = d["runs"]
+    first = runs[0]
+    out = ["## Backup and point-in-time restore\n",
+           machine(command, f"median of {len(runs)} run{'s' if len(runs) > 1 else ''} (min–max), the tools' order alternating "
+                            "between runs" if len(runs) > 1 else "one run (each step takes tens of seconds or more)"),
+           f"Database: {mib:.0f} MiB (the sum of `pg_database_size` on db1: the app's database with bench/data.py's five "
+           f"generated tables in a schema of their own, plus the cluster's other databases), PostgreSQL 15 with a hot standby. "
+           f"A sandbox fleet of its own: edge, app host, primary db1, standby db2 and backup host bak1 ({NET_NOTE}), "
+           f"deployed by tierlift with `database.backup`. Throughput is the database's size over the wall time. Before each "
+           f"backup the standby's data files are read once, so every tool starts with them in the page cache. "
+           f"\"machine CPU\" is what the whole machine spent meanwhile (every sandbox host's processes, and other work on this "
+           f"machine); the tierlift process's own CPU and peak memory come from `/usr/bin/time -v`.\n",
+           "### Backup of the standby (db2) to the backup host (bak1)\n",
+           "| tool | wall s | MiB/s | stored MiB | machine CPU s | tierlift process CPU s, max RSS | wall relative to tierlift |",
+           "|---|---|---|---|---|---|---|"]
+    base = statistics.median(r["tierlift"]["wall_s"] for r in runs)
+    for tool in ("tierlift", "tar-gzip", "plain"):
+        rows = [r[tool] for r in runs]
+        process = (f"{spread([r['tierlift_process']['cpu_s'] for r in rows])} s, "
+                   f"{spread([r['tierlift_process']['max_rss_mib'] for r in rows], '{:.0f}')} MiB") if tool == "tierlift" else ""
+        ratio = "" if tool == "tierlift" else f"{statistics.median(r['wall_s'] for r in rows) / base:.2f}x"
+        out.append(f"| {BACKUP_LABELS[tool]} | {spread([r['wall_s'] for r in rows])} | {spread([mib / r['wall_s'] for r in rows])} | "
+                   f"{spread([r['stored_bytes'] / 2**20 for r in rows], '{:.0f}')} | {spread([r['machine_cpu_s'] for r in rows])} | "
+                   f"{process} | {ratio} |")
+    own = [r["tierlift"]["pgbackrest_own_s"] for r in runs]
+    out += ["",
+            f"pgBackRest's own start-to-stop time in the repository (whole seconds): {spread(own, '{:.0f}')} s; the rest of "
+            "tierlift's wall time is the JVM, the SSH session to bak1 and listing the backup. Both tools read db2's files and "
+            "ask the primary for the backup's start and stop points (pgBackRest with `backup-standby=y` and `start-fast=y`, "
+            "pg_basebackup with a fast restartpoint on the standby). pgBackRest also checksums every file into a manifest and "
+            "checks page checksums where the cluster has them; pg_basebackup writes a manifest with CRC32C checksums. \"stored\" is "
+            "the backup's size in pgBackRest's repository (the WAL archive apart) and, for pg_basebackup, the directory it "
+            "wrote (the gzip copy: base.tar.gz plus pg_wal.tar, the WAL streamed during the copy, which it leaves "
+            "uncompressed). For the "
+            "baseline, db2 let bak1's address reach PostgreSQL's port through one extra firewall rule and pg_hba line (tierlift's "
+            "topology only lets pgBackRest's TLS port through).\n"]
+    wal = [r["wal"] for r in runs]
+    baseline = [r["restore-baseline"] for r in runs]
+    out += ["### Restore to a point in time T\n",
+            f"After the backups: updates of {spread([w['wal_to_t_bytes'] / 2**20 for w in wal], '{:.0f}')} MiB of WAL (about a "
+            f"tenth of the data rewritten), a mark row, T (a whole second), then {spread([w['wal_after_t_bytes'] / 2**20 for w in wal], '{:.0f}')} "
+            "MiB more WAL and a second mark. A restore must stop at T: the first mark is there and the second is not "
+            "(checked after every restore). Throughput is the database's size over the wall time: for the baseline until "
+            "the restored server accepts writes (no longer in recovery), for tierlift until the command returns (the app "
+            "serving the restored primary, the standby streaming from it, archiving checked on the new timeline).\n",
+            "| method | wall s | MiB/s | of which copy + unpack s | of which WAL replay and promotion s | machine CPU s | "
+            "tierlift process CPU s, max RSS |",
+            "|---|---|---|---|---|---|---|"]
+    tierlift = [r["restore-tierlift"] for r in runs]
+    label = f"`tierlift restore onprem --to-time T --target {d['restore_target']} --yes`"
+    if any("not_measured" in t for t in tierlift):
+        out.append(f"| {label} | not measured: {tierlift[0].get('not_measured', '')} | | | | | |")
+    else:
+        out.append(f"| {label} | {spread([t['wall_s'] for t in tierlift])} | {spread([mib / t['wall_s'] for t in tierlift])} | | | "
+                   f"{spread([t['machine_cpu_s'] for t in tierlift])} | {spread([t['tierlift_process']['cpu_s'] for t in tierlift])} s, "
+                   f"{spread([t['tierlift_process']['max_rss_mib'] for t in tierlift], '{:.0f}')} MiB |")
+    out += [f"| pg_basebackup's gzip copy unpacked into a scratch data directory on db1, `restore_command` copying from a "
+            f"plain WAL directory, `recovery_target_time = T`, promote | {spread([b['wall_s'] for b in baseline])} | "
+            f"{spread([mib / b['wall_s'] for b in baseline])} | {spread([b['unpack_s'] for b in baseline])} | "
+            f"{spread([b['replay_s'] for b in baseline])} | {spread([b['machine_cpu_s'] for b in baseline])} | |",
+            "",
+            f"The baseline's copy streams from bak1 through this machine's SSH to `tar -xz` on db1. Its WAL archive is a plain "
+            f"directory on db1 holding the {spread([b['wal_segments'] for b in baseline], '{:.0f}')} segments from the copy's "
+            f"start to past T, fetched beforehand from the WAL that archiving had put in pgBackRest's repository "
+            f"(`pgbackrest archive-get`, {spread([b['wal_fetch_untimed_s'] for b in baseline])} s, not counted): a cluster has "
+            "one `archive_command`, and this keeps the baseline's replay free of decryption, decompression and the network, "
+            "which tierlift's restore pays for. The baseline includes neither the app's maintenance nor switching it to the "
+            "restored server nor rebuilding the standby.\n"]
+    measured = [t for t in tierlift if "steps" in t]
+    if measured:
+        median_run = sorted(measured, key=lambda t: t["wall_s"])[len(measured) // 2]
+        writable = [next((p["at_s"] for p in t["steps"] if p["message"].startswith("recovery ended")), None) for t in measured]
+        writes = (f"; its restored primary accepted writes {spread(writable)} s after the command started (the progress "
+                  "event \"recovery ended\"), where the baseline's wall time ends" if all(w is not None for w in writable) else "")
+        out += [f"The tierlift restore includes all three{writes}. Its longest steps (median run, from its progress events):\n"]
+        for step in sorted(median_run["steps"], key=lambda p: -p["until_next_s"])[:6]:
+            out.append(f"- {step['until_next_s']:.1f} s after `{step['scope']} | {step['message']}`")
+        out.append("")
+    return "\n".join(out)
+
+
+NET_NOTE = "network namespaces on one bridge of this machine"
+
+
 def replace_section(document, name, body):
     start, end = f"<!-- section:{name} -->", f"<!-- /section:{name} -->"
     block = f"{start}\n{body.rstrip()}\n{end}"
@@ -184,6 +281,8 @@ def main():
         body = data_section(command, sys.argv[4])
     elif name == "rolling":
         body = rolling_section(command, sys.argv[4])
+    elif name == "backup":
+        body = backup_section(command, sys.argv[4])
     else:
         raise SystemExit(f"report.py: unknown section {name}; one of {', '.join(SECTIONS)}")
     document = open(results_md).read() if os.path.exists(results_md) else "# Benchmark results\n"
