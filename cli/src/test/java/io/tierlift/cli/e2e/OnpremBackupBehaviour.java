@@ -501,4 +501,21 @@ abstract class OnpremBackupBehaviour {
         assertThat(status.out()).contains("WAL archiving works").containsPattern("\\(timeline [0-9, ]*\\b" + (timelineBeforeFailover + 1) + "\\)");
         appServesReadsAndWrites("served after the rebuild");
     }
+
+    @Test
+    @Order(140)
+    void afterTheFailoverARestoreToATimeBringsBackExactlyTheRowsBeforeItAndTheNewStandbyStreams() throws Exception {
+        note("after the failover, before T");
+        List<String> beforeT = notesThroughTheWaf();
+        Thread.sleep(50);
+        Instant t = Instant.now();
+        Thread.sleep(50);
+        note("after the failover, after T");
+        Cli restored = restore("--to-time", t.toString(), "--target", "in-place", "--yes");
+        assertThat(restored.exitCode()).as(restored.all()).isZero();
+        assertThat(notesThroughTheWaf()).as("exactly the rows committed before T, on the promoted primary").isEqualTo(beforeT);
+        assertThat(sql("db2", "SELECT state FROM pg_stat_replication WHERE application_name = 'db1'")).isEqualTo("streaming");
+        assertThat(sql("db1", "SELECT status FROM pg_stat_wal_receiver")).isEqualTo("streaming");
+        assertThat(status("after the restore on the promoted primary")).contains("WAL archiving works");
+    }
 }
