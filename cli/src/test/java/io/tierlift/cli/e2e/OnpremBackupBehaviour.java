@@ -359,6 +359,10 @@ abstract class OnpremBackupBehaviour {
                             + "fix: bring bak1 back")
                     .containsPattern("(?m)^db1 +db-primary +postgresql primary").contains("notes-api healthy");
             appServesReadsAndWrites("served while the repository host is unreachable");
+            // A plan cannot say what a deploy would change on a host it cannot read: it fails, naming the host.
+            Cli plan = tierlift("plan", "onprem", "-f", file());
+            assertThat(plan.exitCode()).as(plan.all()).isEqualTo(1);
+            assertThat(plan.err()).contains("bak1");
         } finally {
             assertThat(world.exec("bak1", "nft delete table inet tierlift_test_down").exitCode()).isZero();
         }
