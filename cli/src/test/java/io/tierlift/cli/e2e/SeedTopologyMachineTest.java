@@ -27,15 +27,16 @@ class SeedTopologyMachineTest extends SeedTopologyBehaviour {
     @Test
     @Order(11)
     void eachRoleGotExactlyThePackagesItNeedsAndItsUnitsRun() {
-        String[] watched = {"nginx", "libnginx-mod-http-modsecurity", "modsecurity-crs", "python3-venv", "postgresql-15", "nftables"};
+        String[] watched = {"nginx", "libnginx-mod-http-modsecurity", "modsecurity-crs", "python3-venv", "postgresql-15", "pgbackrest", "nftables"};
         Map<String, String> expected = Map.of(
                 "waf", "nginx libnginx-mod-http-modsecurity modsecurity-crs nftables",
                 "proxy", "nginx nftables",
                 "static", "nginx nftables",
                 "app1", "python3-venv nftables",
                 "app2", "python3-venv nftables",
-                "db1", "postgresql-15 nftables",
-                "db2", "postgresql-15 nftables");
+                "db1", "postgresql-15 pgbackrest nftables",
+                "db2", "postgresql-15 pgbackrest nftables",
+                "bak1", "pgbackrest nftables");
         for (var host : world.hosts) {
             assertThat(installed(host.name(), watched).replace('\n', ' ')).as("packages on " + host.name())
                     .isEqualTo(expected.get(host.name()));
@@ -51,6 +52,8 @@ class SeedTopologyMachineTest extends SeedTopologyBehaviour {
         for (String host : List.of("db1", "db2")) {
             assertThat(world.exec(host, "systemctl is-active postgresql@15-main").stdout().strip()).isEqualTo("active");
         }
+        assertThat(world.exec("bak1", "systemctl is-active pgbackrest tierlift-backup-full.timer tierlift-backup-diff.timer").stdout())
+                .isEqualTo("active\nactive\nactive\n");
         assertThat(deploy.err()).contains("streaming from the primary");
     }
 }
