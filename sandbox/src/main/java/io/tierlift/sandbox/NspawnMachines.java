@@ -57,7 +57,7 @@ final class NspawnMachines {
                 "--console=read-only");
     }
 
-    /** Boots the prepared machine, recording each PID as soon as it is known; returns once its sshd answers. */
+    /** Boots the prepared machine, recording each PID as soon as it is known; returns once its sshd lets the login user in. */
     void start(SandboxSpec spec, SandboxHost host, Path hostDir, RuntimeRecorder recorder) {
         String netns = spec.netnsName(host.name());
         List<String> argv = new ArrayList<>();
@@ -82,6 +82,15 @@ final class NspawnMachines {
                         + BOOT_TIMEOUT.toSeconds() + " s", log);
             }
             Threads.sleep(50);
+        }
+        // sshd answers before boot has finished; until systemd-user-sessions.service removes /run/nologin,
+        // PAM turns away every login but root's, and a deploy as the sudo user is told its key was refused.
+        HostRuntime runtime = recorder.get(host.name());
+        while (exec(runtime, List.of("test", "-e", "/run/nologin"), Duration.ofSeconds(10)).exitCode() == 0) {
+            if (System.nanoTime() > deadline) {
+                throw failure(host, "it still refused logins (/run/nologin) " + BOOT_TIMEOUT.toSeconds() + " s after it started", log);
+            }
+            Threads.sleep(100);
         }
     }
 
