@@ -116,7 +116,11 @@ class AwsIaasRestoreMotoTest {
         assertThat(parameter(DATA, "RestoreSourceDbiResourceId")).isEmpty();
         assertThat(parameter(DATA, "RestoreTime")).isEmpty();
         assertThat(parameter(COMPUTE, "DbEndpointAddress")).isEqualTo(original.endpoint().address());
-        restoreTime = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        // A whole second after the instance was made (its restore window starts then, to the microsecond), and passed.
+        restoreTime = Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
+        while (!Instant.now().isAfter(restoreTime.plusMillis(100))) {
+            Thread.onSpinWait();
+        }
     }
 
     @Test

@@ -139,7 +139,11 @@ class AwsServerlessRestoreMotoTest {
         original = clusters.get(0);
         assertThat(parameter(DATA, "RestoreSourceClusterIdentifier")).isEmpty();
         assertThat(parameter(API, "DbHost")).isEqualTo(original.endpoint());
-        restoreTime = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        // A whole second after the cluster was made (its restore window starts then, to the microsecond), and passed.
+        restoreTime = Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
+        while (!Instant.now().isAfter(restoreTime.plusMillis(100))) {
+            Thread.onSpinWait();
+        }
     }
 
     @Test
