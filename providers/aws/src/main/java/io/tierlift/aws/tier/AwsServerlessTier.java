@@ -1,7 +1,6 @@
 package io.tierlift.aws.tier;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tierlift.aws.cloudformation.Sleeper;
 import io.tierlift.aws.rds.AutomatedBackupReader;
@@ -147,21 +146,8 @@ final class AwsServerlessTier extends CloudFormationTier {
 
     /** The same as the rows, as one object: stacks, function, API endpoint and the database's backups. */
     private static JsonNode json(ServerlessStatus status) {
-        ObjectNode root = new ObjectMapper().createObjectNode();
-        root.put("target", AwsServerlessDeployer.TARGET);
-        root.put("healthy", status.healthy());
-        var problems = root.putArray("problems");
-        status.problems().forEach(problems::add);
-        var stacks = root.putArray("stacks");
-        for (ServerlessStatus.StackState stack : status.stacks()) {
-            ObjectNode s = stacks.addObject();
-            s.put("key", stack.key());
-            s.put("name", stack.name());
-            s.put("region", stack.region());
-            s.put("status", stack.status().orElse("ABSENT"));
-            ObjectNode outputs = s.putObject("outputs");
-            new TreeMap<>(stack.outputs()).forEach(outputs::put);
-        }
+        ObjectNode root = StatusJson.root(AwsServerlessDeployer.TARGET, status.healthy(), status.problems(), status.stacks().stream()
+                .map(st -> new StatusJson.Stack(st.key(), st.name(), st.region(), st.status(), st.outputs())).toList());
         if (status.function().isPresent()) {
             ServerlessStatus.FunctionState f = status.function().get();
             ObjectNode n = root.putObject("function");

@@ -1,6 +1,5 @@
 package io.tierlift.aws.tier;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tierlift.aws.iaas.AwsIaasDeployer;
 import io.tierlift.aws.iaas.IaasStatus;
@@ -48,22 +47,8 @@ final class IaasStatusView {
     }
 
     static ObjectNode json(IaasStatus status) {
-        ObjectMapper mapper = new ObjectMapper();
-        ObjectNode root = mapper.createObjectNode();
-        root.put("target", AwsIaasDeployer.TARGET);
-        root.put("healthy", status.healthy());
-        var problems = root.putArray("problems");
-        status.problems().forEach(problems::add);
-        var stacks = root.putArray("stacks");
-        for (IaasStatus.StackState stack : status.stacks()) {
-            ObjectNode s = stacks.addObject();
-            s.put("key", stack.key());
-            s.put("name", stack.name());
-            s.put("region", stack.region());
-            s.put("status", stack.status().orElse("ABSENT"));
-            ObjectNode outputs = s.putObject("outputs");
-            new TreeMap<>(stack.outputs()).forEach(outputs::put);
-        }
+        ObjectNode root = StatusJson.root(AwsIaasDeployer.TARGET, status.healthy(), status.problems(), status.stacks().stream()
+                .map(st -> new StatusJson.Stack(st.key(), st.name(), st.region(), st.status(), st.outputs())).toList());
         if (status.autoScalingGroup().isPresent()) {
             IaasStatus.AsgHealth g = status.autoScalingGroup().get();
             ObjectNode n = root.putObject("autoScalingGroup");
