@@ -34,6 +34,7 @@ final class SandboxWorld implements AutoCloseable {
 
     SandboxWorld(String exampleDescriptor, int subnet, String bridge) throws IOException {
         this(exampleDescriptor, subnet);
+        claimBridge(bridge);
         sandbox.up(new SandboxSpec(bridge, subnetPrefix + "0/24", subnetPrefix + "1", hosts), line -> { });
     }
 
@@ -50,6 +51,7 @@ final class SandboxWorld implements AutoCloseable {
                 "db-\ufb01le\u00a0" + Long.toHexString(System.nanoTime()) + "\n");
         Files.writeString(world.stateDir.resolve("secrets/notes-replication-password"),
                 "repl-\ufb01\u00a0" + Long.toHexString(System.nanoTime()) + "\n");
+        world.claimBridge(bridge);
         Cli up = Cli.run(world.env(), "sandbox", "up", "--machines", "--os", os, "-f", world.descriptor.toString(),
                 "--state-dir", world.stateDir.toString(), "--bridge", bridge);
         if (up.exitCode() != 0) {
@@ -85,6 +87,26 @@ final class SandboxWorld implements AutoCloseable {
         }
         sandbox = new Sandbox(stateDir, new ProcessCommandRunner());
     }
+
+    /**
+     * Takes down a world that an interrupted earlier run left up on this bridge (its JVM was killed before
+     * {@link #close()}), then marks the bridge as this world's. Only folders this class made are touched.
+     */
+    private void claimBridge(String bridge) throws IOException {
+        try (Stream<Path> roots = Files.list(root.getParent())) {
+            for (Path other : roots.filter(p -> p.getFileName().toString().startsWith("tierlift-e2e-")
+                    && !p.equals(root)).toList()) {
+                Path mark = other.resolve(BRIDGE_MARK);
+                if (Files.isRegularFile(mark) && Files.readString(mark).strip().equals(bridge)) {
+                    new Sandbox(other.resolve("sandbox"), new ProcessCommandRunner()).down(line -> { });
+                    deleteTree(other);
+                }
+            }
+        }
+        Files.writeString(root.resolve(BRIDGE_MARK), bridge + "\n");
+    }
+
+    private static final String BRIDGE_MARK = "bridge";
 
     String address(String host) {
         return hosts.stream().filter(h -> h.name().equals(host)).findFirst().orElseThrow().address();
@@ -129,9 +151,13 @@ final class SandboxWorld implements AutoCloseable {
         try {
             sandbox.down(line -> { });
         } finally {
-            try (Stream<Path> walk = Files.walk(root)) {
-                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            deleteTree(root);
+        }
+    }
+
+    private static void deleteTree(Path top) throws IOException {
+        try (Stream<Path> walk = Files.walk(top)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 
