@@ -40,6 +40,8 @@ final class HostFilesystem {
             new Dir("var/lib/pgbackrest", false, "postgres", "postgres", "0750"),
             new Dir("var/spool/pgbackrest", false, "postgres", "postgres", "0750"),
             new Dir("var/lib/tierlift", false, "root", "root", "0755"),
+            // Users' crontabs (a backup host without systemd schedules its backups there).
+            new Dir("var/spool/cron", false, "root", "root", "0755"),
             new Dir("var/log", false, "root", "root", "0755"),
             new Dir("var/cache/nginx", false, "root", "root", "0755"),
             // nginx's default document root and www-data's home; copied so the stock default site still works.
@@ -49,7 +51,9 @@ final class HostFilesystem {
     static final List<Dir> INNER_DIRS = List.of(
             new Dir("var/log/nginx", false, "root", "adm", "0755"),
             new Dir("var/log/postgresql", false, "postgres", "postgres", "1775"),
-            new Dir("var/log/pgbackrest", false, "postgres", "postgres", "0750"));
+            new Dir("var/log/pgbackrest", false, "postgres", "postgres", "0750"),
+            // Debian's cron package makes it so: users write their crontab only through setgid crontab(1).
+            new Dir("var/spool/cron/crontabs", false, "root", "crontab", "1730"));
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 

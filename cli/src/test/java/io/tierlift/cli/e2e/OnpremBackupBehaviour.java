@@ -70,7 +70,7 @@ abstract class OnpremBackupBehaviour {
         }
     }
 
-    private Cli tierlift(String... args) {
+    protected Cli tierlift(String... args) {
         Cli run = Cli.run(world.env(), args);
         runs.add(run);
         return run;

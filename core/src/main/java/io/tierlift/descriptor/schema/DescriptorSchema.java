@@ -55,7 +55,8 @@ public final class DescriptorSchema {
             + "repository on the host with role backup, encrypted, with the WAL archived continuously from the primary.",
             required("key", text(Format.SECRET, "Encryption key of the repository (aes-256-cbc), as a reference. "
                     + "Without it no backup can be read: keep it apart from the backup host."), "${env:NOTES_BACKUP_KEY}"),
-            optional("full", text(Format.ON_CALENDAR, "When full backups run (systemd OnCalendar)."),
+            optional("full", text(Format.ON_CALENDAR, "When full backups run (systemd OnCalendar). A backup host "
+                    + "without systemd runs them from cron: daily, weekly, or [weekdays] *-*-* HH:MM."),
                     "Sun *-*-* 01:00:00", "Sun *-*-* 01:00:00"),
             optional("differential", text(Format.ON_CALENDAR,
                     "When differential backups (changes since the last full one) run (systemd OnCalendar)."),

@@ -168,7 +168,30 @@ public final class BackupCommands {
         return RemoteCommand.of("systemd-analyze", "calendar", "--iterations=2").args(List.of(events));
     }
 
-    /** With systemd: the backup timers enabled and started. Without it there is no scheduler tierlift can use. */
+    /**
+     * Without systemd: the placed crontab becomes the database owner's (replacing tierlift's earlier one)
+     * and cron runs, started here when nothing started it (a host without systemd has no unit to enable).
+     */
+    public RemoteCommand installCrontab() {
+        return RemoteCommand.script(String.join("\n",
+                "set -e",
+                "if ! command -v crontab >/dev/null 2>&1 || ! command -v cron >/dev/null 2>&1; then",
+                "  echo \"cron is not installed; install it (apt-get install cron) to run the scheduled backups without systemd\" >&2",
+                "  exit 1",
+                "fi",
+                "crontab -u \"$1\" \"$2\"",
+                "if ! pgrep -x cron >/dev/null 2>&1; then",
+                "  cd /",
+                "  service cron start >/dev/null 2>&1 || cron",
+                "fi"), BackupLayout.OWNER, BackupLayout.CRONTAB);
+    }
+
+    /** The crontab the database owner has now (empty when none). */
+    public RemoteCommand crontab() {
+        return RemoteCommand.script("crontab -u \"$1\" -l 2>/dev/null || true", BackupLayout.OWNER);
+    }
+
+    /** With systemd: the backup timers enabled and started. Without it, {@link #installCrontab()}. */
     public RemoteCommand enableTimers() {
         return RemoteCommand.script(String.join("\n",
                 "set -e",

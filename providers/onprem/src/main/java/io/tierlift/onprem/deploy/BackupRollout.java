@@ -5,6 +5,12 @@ import io.tierlift.model.Role;
 import io.tierlift.onprem.command.BackupCommands;
 import io.tierlift.render.onprem.backup.BackupLayout;
 import io.tierlift.render.onprem.backup.BackupRenderer;
+import io.tierlift.render.onprem.backup.CronSchedule;
+import io.tierlift.model.BackupSettings;
+import io.tierlift.tier.TierFailure;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -87,7 +93,33 @@ final class BackupRollout {
         if (on.systemd()) {
             session.run("enabling the backup timers", on.enableTimers());
         } else {
-            context.progress().step(host.name(), "no systemd: scheduled backups are not set up (run tierlift backup now)");
+            session.run("installing the backup schedule for cron", on.installCrontab());
+            context.progress().step(host.name(), "no systemd: cron runs the scheduled backups");
         }
+    }
+
+    /**
+     * Refuses, before anything changes, a schedule the backup host could not run: without systemd, cron
+     * runs the backups, and it has no form for every calendar event.
+     */
+    void checkSchedules() {
+        if (!configured()) {
+            return;
+        }
+        Host host = repository();
+        if (context.state(host).systemd()) {
+            return;
+        }
+        BackupSettings backup = context.descriptor().database().backup().orElseThrow();
+        Map<String, String> schedules = new LinkedHashMap<>();
+        schedules.put("full", backup.fullSchedule());
+        schedules.put("differential", backup.differentialSchedule());
+        schedules.forEach((name, event) -> {
+            if (CronSchedule.of(event).isEmpty()) {
+                throw new TierFailure("database.backup." + name + " '" + event + "': " + host.name()
+                        + " runs no systemd, so cron runs the backups, and cron has no form for this event; use "
+                        + CronSchedule.FORMS + ". Nothing was changed.");
+            }
+        });
     }
 }

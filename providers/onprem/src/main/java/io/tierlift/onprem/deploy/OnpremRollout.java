@@ -52,6 +52,7 @@ final class OnpremRollout {
     }
 
     void apply() {
+        backup.checkSchedules();
         parallel(target.hosts(), this::bootstrap);
         // Firewall before the services: connections made afterwards (replication, app to database)
         // are tracked from their first packet, so the stateful rules never see them mid-stream.

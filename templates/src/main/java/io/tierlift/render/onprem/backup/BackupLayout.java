@@ -20,6 +20,8 @@ public final class BackupLayout {
     public static final String OWNER = "postgres";
     public static final String FULL_UNIT = "tierlift-backup-full";
     public static final String DIFF_UNIT = "tierlift-backup-diff";
+    /** The scheduled backups as a crontab, installed for {@link #OWNER} on a backup host without systemd. */
+    public static final String CRONTAB = "/etc/pgbackrest/tierlift-backup.crontab";
 
     private BackupLayout() {
     }

@@ -32,6 +32,7 @@ public final class BackupRenderer implements HostRoleRenderer {
     static final String ARCHIVE_TEMPLATE = "onprem/pgbackrest/tierlift-archive.conf.pg.ftl";
     static final String SERVICE_TEMPLATE = "onprem/pgbackrest/backup.service.unit.ftl";
     static final String TIMER_TEMPLATE = "onprem/pgbackrest/backup.timer.unit.ftl";
+    static final String CRONTAB_TEMPLATE = "onprem/pgbackrest/backup.crontab.txt.ftl";
     static final String PGBACKREST = "/usr/bin/pgbackrest";
 
     private final TemplateEngine engine;
@@ -57,6 +58,8 @@ public final class BackupRenderer implements HostRoleRenderer {
                 files.add(HostFile.config(scope, BackupLayout.unitPath(timer.unit() + ".timer"),
                         engine.render(TIMER_TEMPLATE, timer)));
             }
+            files.add(HostFile.of(scope, BackupLayout.CRONTAB, engine.render(CRONTAB_TEMPLATE, crontab(app)),
+                    0644, "root", "root", false));
         }
         if (host.has(Role.DB_PRIMARY) || host.has(Role.DB_STANDBY)) {
             files.add(HostFile.of(scope, BackupLayout.CONFIG_FILE, engine.render(DATABASE_TEMPLATE, database(scope)),
@@ -111,6 +114,23 @@ public final class BackupRenderer implements HostRoleRenderer {
                         PGBACKREST, BackupLayout.OWNER),
                 new BackupTimer(BackupLayout.DIFF_UNIT, "diff", "differential backup", stanza(app),
                         backup.differentialSchedule(), PGBACKREST, BackupLayout.OWNER));
+    }
+
+    /** The same schedules for cron, on a backup host that runs no systemd. */
+    BackupCrontab crontab(AppDescriptor app) {
+        return crontab(stanza(app), timers(app));
+    }
+
+    static BackupCrontab crontab(String stanza, List<BackupTimer> timers) {
+        List<BackupCrontab.Line> scheduled = new ArrayList<>();
+        List<BackupCrontab.Unscheduled> unscheduled = new ArrayList<>();
+        for (BackupTimer timer : timers) {
+            CronSchedule.of(timer.onCalendar()).ifPresentOrElse(
+                    cron -> scheduled.add(new BackupCrontab.Line(timer.description(), timer.onCalendar(), cron,
+                            timer.pgbackrest(), timer.stanza(), timer.type())),
+                    () -> unscheduled.add(new BackupCrontab.Unscheduled(timer.description(), timer.onCalendar())));
+        }
+        return new BackupCrontab(stanza, BackupLayout.OWNER, scheduled, unscheduled);
     }
 
     /** The primary first, so pg1 is the primary as long as no failover happened. */

@@ -50,4 +50,20 @@ class BackupRendererTest {
         assertThat(HostcfgCases.render(renderer, TestDescriptors.load("seed.yaml"),
                 io.tierlift.secret.SecretView.masked())).isEmpty();
     }
+
+    @Test
+    void theBackupHostsCrontabRunsTheSameSchedulesAsItsTimersAndNamesOnesCronCannotExpress() {
+        RenderedFile crontab = render("hostcfg-backup.yaml", KEY).stream()
+                .filter(f -> f.location().equals("bak1" + BackupLayout.CRONTAB)).findFirst().orElseThrow();
+        assertThat(crontab.contentAsText())
+                .contains("\n30 2 * * 6 cd / && /usr/bin/pgbackrest --stanza=notes --type=full --log-level-console=off backup\n")
+                .contains("\n# differential backup: *-*-* 00/6:00:00 has no cron form; only systemd runs it\n")
+                .doesNotContain("--type=diff");
+
+        BackupCrontab table = BackupRenderer.crontab("notes", List.of(
+                new BackupTimer("f", "full", "full backup", "notes", "*-*-01 03:00:00", "/usr/bin/pgbackrest", "postgres"),
+                new BackupTimer("d", "diff", "differential backup", "notes", "daily", "/usr/bin/pgbackrest", "postgres")));
+        assertThat(table.scheduled()).extracting(BackupCrontab.Line::type).containsExactly("diff");
+        assertThat(table.unscheduled()).extracting(BackupCrontab.Unscheduled::onCalendar).containsExactly("*-*-01 03:00:00");
+    }
 }
