@@ -40,6 +40,10 @@ final class HostFilesystem {
             new Dir("var/lib/pgbackrest", false, "postgres", "postgres", "0750"),
             new Dir("var/spool/pgbackrest", false, "postgres", "postgres", "0750"),
             new Dir("var/lib/tierlift", false, "root", "root", "0755"),
+            // tierlift's own programs (envexec) and ModSecurity's collections: what one host's deploy or destroy
+            // places or removes there must not change another host, or another sandbox running beside it.
+            new Dir("usr/local/lib/tierlift", false, "root", "root", "0755"),
+            new Dir("var/cache/modsecurity", false, "www-data", "www-data", "0750"),
             // Users' crontabs (a backup host without systemd schedules its backups there).
             new Dir("var/spool/cron", false, "root", "root", "0755"),
             new Dir("var/log", false, "root", "root", "0755"),
