@@ -56,7 +56,7 @@ public final class OnpremTeardown {
             List<HostSession> leased = lease(executor, sessions, descriptor.app(), options);
             try {
                 List<String> summary = new ArrayList<>();
-                each(executor, plan, sessions, host -> {
+                each(executor, plan, host -> {
                     if (!host.services().isEmpty()) {
                         sessions.get(host.name()).run("stopping " + host.services(), commands.stop(host.services()));
                         progress.step(host.name(), "services stopped and disabled");
@@ -74,7 +74,7 @@ public final class OnpremTeardown {
                     sessions.get(host.name()).run("dropping the PostgreSQL cluster", commands.dropCluster(descriptor.database().version()));
                     progress.step(host.name(), "PostgreSQL cluster dropped");
                 }
-                each(executor, plan, sessions, host -> {
+                each(executor, plan, host -> {
                     HostSession session = sessions.get(host.name());
                     session.run("deleting the firewall table", commands.removeFirewall(FirewallRenderer.UNIT));
                     session.run("removing tierlift's files", commands.remove(host.removed(), host.removedIfEmpty()));
@@ -142,8 +142,8 @@ public final class OnpremTeardown {
         return held;
     }
 
-    private static void each(HostExecutor executor, TeardownPlan plan, Map<String, HostSession> sessions,
-                             Function<TeardownPlan.HostTeardown, TeardownPlan.HostTeardown> work) {
+    /** The same step on every host at once; a host that fails it fails the destroy (the others finish their step). */
+    private static void each(HostExecutor executor, TeardownPlan plan, Function<TeardownPlan.HostTeardown, TeardownPlan.HostTeardown> work) {
         executor.each(plan.hosts(), TeardownPlan.HostTeardown::name, work).throwIfFailed();
     }
 

@@ -62,12 +62,18 @@ final class TeardownCommands {
         return RemoteCommand.of("runuser", "-u", "postgres", "--", "pg_dump", "-Fc", "-p", Integer.toString(port), "-d", database);
     }
 
-    /** Stops the cluster and deletes it, data and config (Debian's pg_dropcluster); nothing when it is gone already. */
+    /**
+     * Stops the cluster and deletes it, data and config (Debian's pg_dropcluster); nothing when it is gone already.
+     * The stop is immediate: the data is being deleted after its dump arrived, and a fast stop would wait for the
+     * archiver to push the last WAL to a repository that is stopped too.
+     */
     RemoteCommand dropCluster(int version) {
         return RemoteCommand.script(String.join("\n",
                 "set -e",
-                "if [ -d \"/etc/postgresql/$1/main\" ] || [ -d \"/var/lib/postgresql/$1/main\" ]; then pg_dropcluster --stop \"$1\" main; fi"),
-                Integer.toString(version));
+                "v=$1",
+                "[ -d \"/etc/postgresql/$v/main\" ] || [ -d \"/var/lib/postgresql/$v/main\" ] || exit 0",
+                "if pg_ctlcluster \"$v\" main status >/dev/null 2>&1; then pg_ctlcluster \"$v\" main stop -m immediate; fi",
+                "pg_dropcluster \"$v\" main"), Integer.toString(version));
     }
 
     /**
@@ -85,7 +91,10 @@ final class TeardownCommands {
                 io.tierlift.render.onprem.firewall.FirewallRenderer.UNIT, TeardownPlan.FIREWALL_TABLE);
     }
 
-    /** Removes files and folders (absolute paths only), then folders left empty, then has systemd forget removed units. */
+    /**
+     * Removes files and folders (absolute paths only; a mount point is emptied, not unmounted), then the folders
+     * in {@code ifEmpty} when nothing is left in them, then has systemd forget removed units.
+     */
     RemoteCommand remove(List<String> paths, List<String> ifEmpty) {
         List<String> args = new ArrayList<>();
         args.add(Integer.toString(paths.size()));
@@ -100,7 +109,10 @@ final class TeardownCommands {
                 "i=0",
                 "for p; do",
                 "  i=$((i+1))",
-                "  if [ \"$i\" -le \"$n\" ]; then rm -rf -- \"$p\"; else rmdir -- \"$p\" 2>/dev/null || true; fi",
+                "  if [ \"$i\" -gt \"$n\" ]; then rmdir -- \"$p\" 2>/dev/null || true",
+                // A folder that is a disk of its own (a repository volume) is emptied; the mount stays the operator's.
+                "  elif mountpoint -q -- \"$p\" 2>/dev/null; then find \"$p\" -xdev -mindepth 1 -delete",
+                "  else rm -rf -- \"$p\"; fi",
                 "done",
                 "if [ -d /run/systemd/system ]; then systemctl daemon-reload; fi"), args.toArray(String[]::new));
     }

@@ -125,6 +125,8 @@ public record TeardownPlan(String app, String database, boolean deleteData, Opti
                     removed.add(data);
                     removed.add("/var/lib/postgresql/.pgpass");
                     if (backups) {
+                        // Every database host runs a pgBackRest server too: the repository reaches the clusters through it.
+                        services.add(Service.BACKUP_SERVER);
                         removed.add("/etc/pgbackrest");
                     }
                 } else {

@@ -66,6 +66,8 @@ class TeardownPlanTest {
         assertThat(host(plan, "db2").dropCluster()).isTrue();
         assertThat(host(plan, "db2").removed()).contains("/etc/postgresql/15/main", "/var/lib/postgresql/15/main",
                 "/var/lib/postgresql/.pgpass", "/etc/pgbackrest");
+        assertThat(host(plan, "db1").services()).as("its pgBackRest server").containsExactly(BACKUP_SERVER);
+        assertThat(host(plan, "db2").services()).containsExactly(BACKUP_SERVER);
         assertThat(host(plan, "bak1").services()).containsExactly(BACKUP_SCHEDULE, BACKUP_SERVER);
         assertThat(host(plan, "bak1").dropRepository()).isTrue();
         assertThat(host(plan, "bak1").removed()).contains("/etc/pgbackrest", "/var/lib/pgbackrest",
