@@ -28,7 +28,7 @@ public final class DestroyCommand implements Callable<Integer> {
     TargetArguments on;
     @Mixin
     AccountOptions account;
-    @Option(names = "--yes", description = "Do it; without it destroy only shows what it would remove and exits 1.")
+    @Option(names = "--yes", description = "Do it; without it destroy changes nothing and exits 1 (onprem: after printing what it would remove, host by host).")
     boolean yes;
     @Option(names = "--force-data-deletion", description = {"Also delete the data.",
             "aws-iaas: delete the data stack, turning its termination protection off first (RDS keeps a final snapshot); "
