@@ -124,6 +124,15 @@ class CommandLineContractTest {
     }
 
     @Test
+    void destroyOnAwsWithoutYesStillRefusesWithItsOwnHintAndNoHostPlan() {
+        CliRun run = CliRun.of(Map.of("HOME", "/home/operator", "AWS_REGION", "eu-west-1", "AWS_ACCESS_KEY_ID", "none",
+                "AWS_SECRET_ACCESS_KEY", "none", "AWS_ENDPOINT_URL", "http://127.0.0.1:9"), "destroy", "aws-iaas", "-f", EXAMPLE);
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
+        assertThat(run.err()).contains("destroy deletes every stack").contains("run with --yes to confirm");
+        assertThat(run.out()).isEmpty();
+    }
+
+    @Test
     void anUnknownCommandIsRefusedWithOrWithoutHelp() {
         for (String[] args : new String[][]{{"recover"}, {"recover", "--help"}, {"--help", "recover"}, {"-q", "recover", "-h"}}) {
             CliRun run = CliRun.of(args);
