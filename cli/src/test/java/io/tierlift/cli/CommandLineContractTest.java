@@ -109,10 +109,27 @@ class CommandLineContractTest {
     }
 
     @Test
-    void destroyOnpremIsRefusedAsAUsageErrorNamingTheTiersThatHaveIt() {
-        CliRun run = CliRun.of(Map.of(), "destroy", "onprem", "-f", EXAMPLE, "--yes");
-        assertThat(run.exitCode()).isEqualTo(64);
-        assertThat(run.err()).contains("'destroy' is not supported by the onprem tier; it is supported by: aws-iaas, aws-serverless");
+    void destroyOnpremWithoutYesPrintsEveryHostsTeardownAndChangesNothing() {
+        // The example's hosts are not reachable from here: the preview must not try to reach them.
+        CliRun run = CliRun.of(Map.of("HOME", "/home/operator"), "destroy", "onprem", "-f", EXAMPLE);
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
+        assertThat(run.err()).contains("nothing was changed").contains("run with --yes");
+        assertThat(run.out()).contains("edge1 (", "app1 (app):", "db1 (db-primary):", "  stop and disable nginx",
+                "  delete the nftables table inet tierlift", "data: kept").doesNotContain("DROP");
+
+        CliRun forced = CliRun.of(Map.of("HOME", "/home/operator"), "destroy", "onprem", "-f", EXAMPLE, "--force-data-deletion");
+        assertThat(forced.exitCode()).as(forced.err()).isEqualTo(1);
+        assertThat(forced.out()).contains("  DROP the PostgreSQL cluster (its data is deleted)")
+                .containsPattern("dump database notes \\(pg_dump, custom format\\) to /home/operator/\\.tierlift/dumps/notes-onprem-\\d{8}T\\d{6}Z\\.dump");
+    }
+
+    @Test
+    void destroyOnAwsWithoutYesStillRefusesWithItsOwnHintAndNoHostPlan() {
+        CliRun run = CliRun.of(Map.of("HOME", "/home/operator", "AWS_REGION", "eu-west-1", "AWS_ACCESS_KEY_ID", "none",
+                "AWS_SECRET_ACCESS_KEY", "none", "AWS_ENDPOINT_URL", "http://127.0.0.1:9"), "destroy", "aws-iaas", "-f", EXAMPLE);
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
+        assertThat(run.err()).contains("destroy deletes every stack").contains("run with --yes to confirm");
+        assertThat(run.out()).isEmpty();
     }
 
     @Test

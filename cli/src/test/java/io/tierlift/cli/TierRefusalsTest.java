@@ -85,14 +85,6 @@ class TierRefusalsTest {
     }
 
     @Test
-    void destroyIsForTheAwsTiers() throws IOException {
-        assertRefused(run("destroy", "onprem", "-f", EXAMPLE, "--yes"),
-                "'destroy' is not supported by the onprem tier; it is supported by: aws-iaas, aws-serverless");
-        assertRefused(run("destroy", "onprem", "-f", EXAMPLE),
-                "'destroy' is not supported by the onprem tier; it is supported by: aws-iaas, aws-serverless");
-    }
-
-    @Test
     void failoverIsOnpremOnly() throws IOException {
         assertRefused(run("failover", "aws-iaas", "-f", EXAMPLE, "--yes"),
                 "'failover' is not supported by the aws-iaas tier; it is supported by: onprem");

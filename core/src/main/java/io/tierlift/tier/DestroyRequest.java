@@ -1,5 +1,15 @@
 package io.tierlift.tier;
 
-/** {@code destroy}; {@code forceDataDeletion} also removes the data stack, lifting its protection first. */
-public record DestroyRequest(boolean forceDataDeletion) {
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * {@code destroy}; {@code forceDataDeletion} also removes the data (the AWS data stack, lifting its protection
+ * first; the on-prem PostgreSQL cluster and backup repository, after a final dump into {@code dumpDirectory},
+ * a folder on the operator's machine).
+ */
+public record DestroyRequest(boolean forceDataDeletion, Path dumpDirectory) {
+    public DestroyRequest {
+        Objects.requireNonNull(dumpDirectory);
+    }
 }

@@ -43,6 +43,14 @@ public interface Tier extends AutoCloseable {
         throw refused(Operation.DESTROY);
     }
 
+    /**
+     * What {@link #destroy} would remove and keep, computed from the descriptor alone (nothing is
+     * contacted). Empty for tiers whose destroy removes whole stacks, which the confirmation names.
+     */
+    default java.util.Optional<DestroyPreview> previewDestroy(DestroyRequest request) {
+        return java.util.Optional.empty();
+    }
+
     default FailoverOutcome failover() {
         throw refused(Operation.FAILOVER);
     }

@@ -57,6 +57,11 @@ final class MigrateTargetCluster implements AutoCloseable {
         return "postgresql://postgres@127.0.0.1:" + port + "/" + database + "?password_ref=${env:" + PASSWORD_VARIABLE + "}";
     }
 
+    /** The loopback port it listens on, for client programs (pg_restore) run against it. */
+    int port() {
+        return port;
+    }
+
     Connection connect(String database) throws SQLException {
         return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/" + database, "postgres", password);
     }

@@ -10,7 +10,7 @@ import java.util.List;
  */
 public final class BackupCommands {
     /** Where the server's process id is kept on hosts without systemd. */
-    static final String SERVER_PID_FILE = "/run/tierlift-pgbackrest.pid";
+    public static final String SERVER_PID_FILE = "/run/tierlift-pgbackrest.pid";
     private static final String CA_DIR = "/etc/pgbackrest/ca";
     private static final String CA_CERT = CA_DIR + "/ca.crt";
     private static final String PGBACKREST = "/usr/bin/pgbackrest";

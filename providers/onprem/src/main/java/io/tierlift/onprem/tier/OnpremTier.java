@@ -27,6 +27,9 @@ import io.tierlift.render.onprem.firewall.TopologyFlows;
 import io.tierlift.secret.SecretView;
 import io.tierlift.tier.DeployOutcome;
 import io.tierlift.tier.DeployRequest;
+import io.tierlift.tier.DestroyOutcome;
+import io.tierlift.tier.DestroyPreview;
+import io.tierlift.tier.DestroyRequest;
 import io.tierlift.tier.DnsRecords;
 import io.tierlift.tier.FailoverOutcome;
 import io.tierlift.tier.MigrationRequest;
@@ -43,6 +46,8 @@ import io.tierlift.tier.TierFailure;
 import io.tierlift.tier.TranslatingMigrationTier;
 import io.tierlift.tier.WafReportRequest;
 import io.tierlift.onprem.waf.OnpremWaf;
+import io.tierlift.onprem.destroy.OnpremTeardown;
+import io.tierlift.onprem.destroy.TeardownPlan;
 import io.tierlift.waf.WafReport;
 
 import java.nio.file.Path;
@@ -281,6 +286,25 @@ final class OnpremTier implements Tier {
                 () -> { }, 0)) {
             edge.maintenance(on);
         }
+    }
+
+    @Override
+    public Optional<DestroyPreview> previewDestroy(DestroyRequest request) {
+        return Optional.of(new DestroyPreview(teardownPlan(request).describe()));
+    }
+
+    @Override
+    public DestroyOutcome destroy(DestroyRequest request) {
+        TeardownPlan plan = teardownPlan(request);
+        List<String> summary = operatorFailures(() -> new OnpremTeardown(connectors.create(onprem(), false), context.progress())
+                .run(descriptor, plan, DeployOptions.defaults()));
+        return new DestroyOutcome(List.of(), summary);
+    }
+
+    /** From the descriptor and its render alone (secrets masked: only the paths count), so the preview is what runs. */
+    private TeardownPlan teardownPlan(DestroyRequest request) {
+        Path dump = request.dumpDirectory().resolve(TeardownPlan.dumpFileName(descriptor.app(), context.clock().instant()));
+        return TeardownPlan.of(descriptor, renderer.render(descriptor, SecretView.masked()), request.forceDataDeletion(), dump);
     }
 
     @Override
