@@ -128,6 +128,8 @@ class OnpremDestroySandboxTest {
         assertThat(rows("db1")).as("the primary's rows").containsExactlyElementsOf(expected);
         assertThat(rows("db2")).as("the standby's rows (still replicating)").containsExactlyElementsOf(expected);
         assertThat(world.exec("bak1", "test -d /var/lib/pgbackrest/archive && echo kept").stdout()).as("the backup repository").contains("kept");
+        // No systemd here: cron keeps backing up the data that stays.
+        assertThat(world.exec("bak1", "crontab -u postgres -l").stdout()).as("postgres's crontab").contains("--type=full");
     }
 
     @Test
@@ -152,7 +154,7 @@ class OnpremDestroySandboxTest {
         }
         // The repository's folder is the backup host's own disk here (a bind mount): its content must be gone.
         assertThat(world.exec("bak1", "ls -A /var/lib/pgbackrest 2>/dev/null; [ -e /etc/pgbackrest ] && echo left-pgbackrest; "
-                + "pgrep -f '[p]gbackrest server' || echo no-server; echo done").stdout())
+                + "pgrep -f '[p]gbackrest server' || echo no-server; crontab -u postgres -l 2>/dev/null; echo done").stdout())
                 .isEqualTo("no-server\ndone\n");
 
         try (MigrateTargetCluster fresh = new MigrateTargetCluster()) {

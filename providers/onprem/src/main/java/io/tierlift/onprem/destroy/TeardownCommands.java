@@ -31,7 +31,7 @@ final class TeardownCommands {
         }
         return RemoteCommand.script(String.join("\n",
                 "set -e",
-                "unit=$1; pidfile=$2; full=$3; diff=$4; backupPid=$5; shift 5",
+                "unit=$1; pidfile=$2; full=$3; diff=$4; backupPid=$5; owner=$6; shift 6",
                 "systemd=no; [ -d /run/systemd/system ] && systemd=yes",
                 // A unit that is not there (already removed, never installed) has nothing to stop.
                 "off() { for u; do if systemctl cat \"$u\" >/dev/null 2>&1; then systemctl disable --now --quiet \"$u\"; fi; done; }",
@@ -49,12 +49,14 @@ final class TeardownCommands {
                 "  case $s in",
                 "    APP) if [ $systemd = yes ]; then off \"$unit\"; else kill_and_wait \"$pidfile\" TERM; fi ;;",
                 "    NGINX) if [ $systemd = yes ]; then off nginx.service; else kill_and_wait /run/nginx.pid QUIT; fi ;;",
-                "    BACKUP_SCHEDULE) if [ $systemd = yes ]; then off \"$full.timer\" \"$diff.timer\" \"$full.service\" \"$diff.service\"; fi ;;",
+                // Without systemd the schedule is the owner's crontab, when tierlift placed it.
+                "    BACKUP_SCHEDULE) if [ $systemd = yes ]; then off \"$full.timer\" \"$diff.timer\" \"$full.service\" \"$diff.service\";",
+                "      elif crontab -u \"$owner\" -l 2>/dev/null | grep -q 'placed by tierlift'; then crontab -u \"$owner\" -r; fi ;;",
                 "    BACKUP_SERVER) if [ $systemd = yes ]; then off pgbackrest.service; else kill_and_wait \"$backupPid\" TERM; fi ;;",
                 "    *) echo \"unknown service $s\" >&2; exit 2 ;;",
                 "  esac",
-                "done"), layout.unitName(), layout.pidFile(), BackupLayout.FULL_UNIT, BackupLayout.DIFF_UNIT, BackupCommands.SERVER_PID_FILE)
-                .args(keys);
+                "done"), layout.unitName(), layout.pidFile(), BackupLayout.FULL_UNIT, BackupLayout.DIFF_UNIT, BackupCommands.SERVER_PID_FILE,
+                BackupLayout.OWNER).args(keys);
     }
 
     /** The app database in pg_dump's custom format on stdout, read as postgres over the local socket (no password). */

@@ -40,7 +40,8 @@ public record TeardownPlan(String app, String database, boolean deleteData, Opti
             return switch (this) {
                 case APP -> "gunicorn (" + new AppLayout(app, "/").unitName() + ")";
                 case NGINX -> "nginx";
-                case BACKUP_SCHEDULE -> "the backup timers (" + BackupLayout.FULL_UNIT + ", " + BackupLayout.DIFF_UNIT + ")";
+                case BACKUP_SCHEDULE -> "the backup timers (" + BackupLayout.FULL_UNIT + ", " + BackupLayout.DIFF_UNIT
+                        + "; postgres's crontab without systemd)";
                 case BACKUP_SERVER -> "the pgBackRest server";
             };
         }

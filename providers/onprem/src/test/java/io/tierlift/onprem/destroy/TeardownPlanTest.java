@@ -112,7 +112,7 @@ class TeardownPlanTest {
         List<String> deleted = plan(true).describe();
         assertThat(deleted).contains("  dump database notes (pg_dump, custom format) to " + DUMP,
                 "  DROP the PostgreSQL cluster (its data is deleted)", "  DELETE the pgBackRest repository (every backup in it)",
-                "  stop and disable the backup timers (tierlift-backup-full, tierlift-backup-diff)",
+                "  stop and disable the backup timers (tierlift-backup-full, tierlift-backup-diff; postgres's crontab without systemd)",
                 "data: DELETED after the final dump of notes to " + DUMP);
     }
 
