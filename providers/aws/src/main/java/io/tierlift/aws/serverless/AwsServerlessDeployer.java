@@ -9,7 +9,6 @@ import io.tierlift.aws.OfflineStackPlanner;
 import io.tierlift.aws.StackSet;
 import io.tierlift.aws.restore.KeptRestoreValues;
 import io.tierlift.aws.cloudformation.LiveStack;
-import io.tierlift.aws.cloudformation.StackRequest;
 import io.tierlift.aws.cloudfront.CloudFrontInvalidator;
 import io.tierlift.aws.lambda.LambdaPackage;
 import io.tierlift.aws.rds.AutomatedBackups;
@@ -25,34 +24,21 @@ import io.tierlift.render.aws.cfn.CfnJson;
 import io.tierlift.render.aws.iaas.ArtifactsStack;
 import io.tierlift.render.aws.iaas.StaticSiteStack;
 import io.tierlift.render.aws.serverless.DatabasePath;
-import software.amazon.awssdk.services.cloudformation.model.Capability;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import io.tierlift.render.aws.serverless.ApiStack;
 
 import io.tierlift.aws.s3.ReleaseMigrationRecords;
 import io.tierlift.release.SchemaMigrations;
-import io.tierlift.tier.ReleaseEntry;
-import io.tierlift.tier.RollbackChoice;
-import io.tierlift.tier.RollbackRequest;
 
 import java.time.Clock;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
-import java.util.Base64;
-import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * Deploys, plans, reports and destroys the aws-serverless stacks the renderer planned. A deploy:
@@ -65,7 +51,7 @@ import java.util.stream.Collectors;
  * (a second update of the api stack); and syncs the React build to the site bucket, invalidating the
  * changed paths on the distribution. A failed release command stops the deploy with the alias, so
  * the old code, still serving and the site unchanged. {@link #rollback} moves the alias back to the
- * version it served before.
+ * version it served before ({@link ServerlessReleases}).
  */
 public final class AwsServerlessDeployer {
     public static final String TARGET = "aws-serverless";
@@ -98,7 +84,6 @@ public final class AwsServerlessDeployer {
     private final Clock clock;
     private final CfnJson json = new CfnJson();
     private final AuroraDataStack dataStack;
-    private static final DateTimeFormatter LAMBDA_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss[.SSS]XX");
 
     public AwsServerlessDeployer(StackSet stackSet, Function<String, S3Client> s3, Function<AppDescriptor, LambdaPackage> packager,
                                  AppSecretSync appSecret, OriginSecretVersions originSecret, ReleaseInvoker release,
@@ -158,7 +143,8 @@ public final class AwsServerlessDeployer {
             if (uploadPackage(built, bucket, plan.stack(ARTIFACTS).region())) {
                 uploaded.set(true);
             }
-            migrationRecords(plan.stack(ARTIFACTS).region()).write(bucket, migrationsKey(built.sha256()), migrations(descriptor));
+            new ReleaseMigrationRecords(s3.apply(plan.stack(ARTIFACTS).region()), progress).write(bucket, migrationsKey(built.sha256()),
+                    SchemaMigrations.in(descriptor.baseDir().resolve(descriptor.backend().path()).normalize()));
         }), (spec, result) -> {
             if (DATA.equals(spec.key())) {
                 secretWritten.set(appSecret.write(descriptor, spec.region(), result.outputs()));
@@ -193,110 +179,14 @@ public final class AwsServerlessDeployer {
         return new AliasState(before.live(), published, after.previous());
     }
 
-    /**
-     * Moves the alias to the version {@code choice} names (by default the one it served before the last
-     * move), by the api stack's own template and parameters with the live version changed and the one it
-     * leaves recorded as the previous: no package is built, no release command runs and nothing else
-     * changes (a second plain rollback goes forward again). The database keeps whatever the newer release
-     * command did to it.
-     */
-    public AliasState rollback(StackPlan plan, RollbackChoice choice) {
-        StackSpec api = plan.stack(API);
-        LiveStack live = liveApiWithPrevious(api);
-        Serving now = Serving.of(Optional.of(live));
-        String to = choice.target().id();
-        Map<String, String> parameters = new TreeMap<>(live.parameters());
-        parameters.put(ApiStack.LIVE_VERSION_PARAMETER, to);
-        parameters.put(ApiStack.PREVIOUS_VERSION_PARAMETER, now.live());
-        progress.step(api.name(), "rolling back: moving alias " + ApiStack.ALIAS + " from version " + now.live() + " to " + to);
-        Set<Capability> capabilities = api.capabilities().stream().map(Capability::fromValue).collect(Collectors.toSet());
-        stackSet.deploy(new StackRequest(api.name(), api.region(), stackSet.stacks().template(live, api.region()), parameters,
-                live.tags(), false, capabilities));
-        return new AliasState(now.live(), to, now.live());
-    }
-
-    /**
-     * Where {@code deploy --rollback} would take the alias: the version {@code request} names, or the
-     * one it served before; refused (nothing changed) when that version is older than the schema.
-     */
-    public RollbackChoice rollbackChoice(StackPlan plan, RollbackRequest request) {
-        StackSpec api = plan.stack(API);
-        Serving now = Serving.of(Optional.of(liveApiWithPrevious(api)));
-        return RollbackChoice.of(releases(plan), request, Optional.of(now.previous()).filter(p -> !p.isEmpty()));
-    }
-
-    /**
-     * The function's published versions, newest first: when each was published, whether the alias serves
-     * it, and the migrations its package carries (recorded beside the package when it was uploaded).
-     */
-    public List<ReleaseEntry> releases(StackPlan plan) {
-        StackSpec api = plan.stack(API);
-        LiveStack live = stackSet.stacks().status(api.name(), api.region()).filter(l -> !l.failedCreate())
-                .orElseThrow(() -> new ServerlessDeployException("stack " + api.name() + " (" + api.region() + ") is not deployed: "
-                        + "there are no releases"));
-        String function = Optional.ofNullable(live.outputs().get(FUNCTION_NAME_OUTPUT))
-                .orElseThrow(() -> new ServerlessDeployException("stack " + api.name() + " has no output " + FUNCTION_NAME_OUTPUT));
-        StackSpec artifacts = plan.stack(ARTIFACTS);
-        Optional<String> bucket = stackSet.stacks().status(artifacts.name(), artifacts.region())
-                .map(l -> l.outputs().get(ArtifactsStack.BUCKET_NAME));
-        ReleaseMigrationRecords records = migrationRecords(artifacts.region());
-        Serving now = Serving.of(Optional.of(live));
-        List<ReleaseEntry> entries = new ArrayList<>();
-        for (FunctionLookup.PublishedVersion version : functions.versions(api.region(), function)) {
-            List<String> migrations = bucket.flatMap(b -> records.read(b, migrationsKey(
-                    HexFormat.of().formatHex(Base64.getDecoder().decode(version.codeSha256()))))).orElse(List.of());
-            entries.add(new ReleaseEntry(version.version(), lambdaTime(version.lastModified()), version.version().equals(now.live()),
-                    migrations));
-        }
-        entries.sort(Comparator.comparing((ReleaseEntry e) -> Long.parseLong(e.id())).reversed());
-        return entries;
-    }
-
-    /** What {@link #rollback} would do, for the confirmation: one change, the alias. */
-    public Plan rollbackPlan(AppDescriptor descriptor, StackPlan plan, String digest, RollbackChoice choice) {
-        StackSpec api = plan.stack(API);
-        LiveStack live = liveApiWithPrevious(api);
-        Serving now = Serving.of(Optional.of(live));
-        LiveStackPlanner planner = new LiveStackPlanner(TARGET, stackSet.stacks(), s3, progress, clock);
-        return planner.plan(descriptor, digest, List.of(PlannedChange.of(ALIAS_ADDRESS, "lambda-alias", Action.UPDATE,
-                "alias " + ApiStack.ALIAS + ": version " + now.live() + " -> " + choice.target().id()
-                        + " (no package is built and no release command runs; " + choice.databaseNote() + ")")),
-                Map.of(api.name(), live.fingerprint()));
+    /** {@code releases} and {@code deploy --rollback}: the function's versions and the alias. */
+    public ServerlessReleases releases() {
+        return new ServerlessReleases(stackSet, s3, functions, progress, clock);
     }
 
     /** Where the migrations of the package with this SHA-256 (hex) are recorded. */
     static String migrationsKey(String sha256) {
         return "migrations/" + sha256 + ".txt";
-    }
-
-    private ReleaseMigrationRecords migrationRecords(String region) {
-        return new ReleaseMigrationRecords(s3.apply(region), progress);
-    }
-
-    private static List<String> migrations(AppDescriptor descriptor) {
-        return SchemaMigrations.in(descriptor.baseDir().resolve(descriptor.backend().path()).normalize());
-    }
-
-    /** Lambda writes times as 2026-12-07T22:40:31.000+0000. */
-    private static Optional<Instant> lambdaTime(String text) {
-        try {
-            return Optional.of(OffsetDateTime.parse(text, LAMBDA_TIME).toInstant());
-        } catch (RuntimeException e) {
-            return Optional.empty();
-        }
-    }
-
-    /** The live api stack, settled, with a version to go back to; an operator message otherwise. */
-    private LiveStack liveApiWithPrevious(StackSpec api) {
-        LiveStack live = stackSet.stacks().status(api.name(), api.region()).filter(LiveStack::stable)
-                .orElseThrow(() -> new ServerlessDeployException("stack " + api.name() + " (" + api.region() + ") is not deployed "
-                        + "or not settled; there is nothing to roll back"));
-        Serving now = Serving.of(Optional.of(live));
-        if (now.previous().isEmpty()) {
-            throw new ServerlessDeployException("alias " + ApiStack.ALIAS + " of stack " + api.name() + " serves version "
-                    + now.live() + " and records no version before it: there is nothing to roll back to");
-        }
-        return live;
     }
 
     /**

@@ -27,6 +27,7 @@ import io.tierlift.tier.MigrationRequest;
 import io.tierlift.tier.MigrationTier;
 import io.tierlift.tier.PlanRequest;
 import io.tierlift.tier.RestoreOutcome;
+import io.tierlift.aws.iaas.IaasReleases;
 import io.tierlift.tier.ReleaseEntry;
 import io.tierlift.tier.RestorePreview;
 import io.tierlift.tier.RollbackChoice;
@@ -98,10 +99,11 @@ final class AwsIaasTier extends CloudFormationTier {
      */
     private DeployOutcome rollback(DeployRequest request, RollbackRequest rollback) {
         return withDeployer(deployer -> {
-            RollbackChoice choice = deployer.rollbackChoice(stackPlan(), rollback);
+            IaasReleases releases = deployer.releases();
+            RollbackChoice choice = releases.rollbackChoice(stackPlan(), rollback);
             context.progress().warn("rollback", choice.databaseNote());
-            request.confirmOrCancel(() -> deployer.rollbackPlan(descriptor, stackPlan(), request.digest(), choice));
-            String key = deployer.rollback(stackPlan(), choice);
+            request.confirmOrCancel(() -> releases.rollbackPlan(descriptor, stackPlan(), request.digest(), choice));
+            String key = releases.rollback(stackPlan(), choice);
             return new DeployOutcome(List.of(new DeployOutcome.RecapRow("release", "release " + choice.live().id() + " -> "
                     + choice.target().id() + " (" + key + ")")), true, false,
                     "Rolled back: the instances run release " + choice.target().id() + " again. " + choice.databaseSentence());
@@ -110,7 +112,7 @@ final class AwsIaasTier extends CloudFormationTier {
 
     @Override
     public List<ReleaseEntry> releases() {
-        return withDeployer(deployer -> deployer.releases(stackPlan()));
+        return withDeployer(deployer -> deployer.releases().list(stackPlan()));
     }
 
     @Override

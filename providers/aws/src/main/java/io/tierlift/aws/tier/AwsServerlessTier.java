@@ -20,6 +20,7 @@ import io.tierlift.render.aws.StackPlan;
 import io.tierlift.render.aws.serverless.ApiStack;
 import io.tierlift.tier.DeployOutcome;
 import io.tierlift.tier.DeployRequest;
+import io.tierlift.aws.serverless.ServerlessReleases;
 import io.tierlift.tier.ReleaseEntry;
 import io.tierlift.tier.RollbackChoice;
 import io.tierlift.tier.RollbackRequest;
@@ -114,10 +115,11 @@ final class AwsServerlessTier extends CloudFormationTier {
      */
     private DeployOutcome rollback(DeployRequest request, RollbackRequest rollback) {
         return withSession(s -> {
-            RollbackChoice choice = s.deployer().rollbackChoice(s.plan(), rollback);
+            ServerlessReleases releases = s.deployer().releases();
+            RollbackChoice choice = releases.rollbackChoice(s.plan(), rollback);
             context.progress().warn("rollback", choice.databaseNote());
-            request.confirmOrCancel(() -> s.deployer().rollbackPlan(descriptor, s.plan(), request.digest(), choice));
-            AwsServerlessDeployer.AliasState alias = s.deployer().rollback(s.plan(), choice);
+            request.confirmOrCancel(() -> releases.rollbackPlan(descriptor, s.plan(), request.digest(), choice));
+            AwsServerlessDeployer.AliasState alias = releases.rollback(s.plan(), choice);
             return new DeployOutcome(List.of(aliasRow(alias)), true, false,
                     "Rolled back: alias " + ApiStack.ALIAS + " serves version " + alias.to() + " again. " + choice.databaseSentence());
         });
@@ -125,7 +127,7 @@ final class AwsServerlessTier extends CloudFormationTier {
 
     @Override
     public List<ReleaseEntry> releases() {
-        return withSession(s -> s.deployer().releases(s.plan()));
+        return withSession(s -> s.deployer().releases().list(s.plan()));
     }
 
     private static DeployOutcome.RecapRow aliasRow(AwsServerlessDeployer.AliasState alias) {
