@@ -69,9 +69,13 @@ class TierRefusalsTest {
     }
 
     @Test
-    void rollbackIsRefusedOnAwsIaasAndNamesTheTiersThatHaveIt() throws IOException {
-        assertRefused(run("deploy", "aws-iaas", "-f", EXAMPLE, "--rollback", "--yes"),
-                "'deploy --rollback' is not supported by the aws-iaas tier; it is supported by: onprem, aws-serverless");
+    void rollbackOptionsWithoutRollbackAreRefusedBeforeAnythingHappens() throws IOException {
+        assertRefused(run("deploy", "aws-iaas", "-f", EXAMPLE, "--to", "0123456789abcdef", "--yes"),
+                "--to only goes with --rollback; nothing was changed");
+        assertRefused(run("deploy", "onprem", "-f", EXAMPLE, "--force", "--yes"),
+                "--force only goes with --rollback; nothing was changed");
+        assertRefused(run("deploy", "onprem", "-f", EXAMPLE, "--rollback", "--plan", "p.json", "--yes"),
+                "--rollback and --plan do not go together");
     }
 
     @Test

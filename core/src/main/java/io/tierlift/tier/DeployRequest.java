@@ -10,25 +10,27 @@ import java.util.function.Supplier;
  * {@code deploy}. {@code confirmation} is asked with the plan before anything changes; empty means
  * the operator already agreed ({@code --yes}) and no plan needs to be shown. {@code refreshImage}
  * moves the instances to the newest machine image; {@code allowDatabaseReplacement} lets this one
- * deploy replace or delete the database.
+ * deploy replace or delete the database. {@code rollback}, when present, asks for a rollback instead
+ * of a deploy of the descriptor's code.
  */
-public record DeployRequest(String digest, Optional<Plan> savedPlan, boolean rollback, boolean breakLock,
+public record DeployRequest(String digest, Optional<Plan> savedPlan, Optional<RollbackRequest> rollback, boolean breakLock,
                             boolean acceptNewHostKeys, boolean refreshImage, boolean allowDatabaseReplacement,
                             Optional<Confirmation> confirmation) {
     public DeployRequest {
         Objects.requireNonNull(savedPlan);
+        Objects.requireNonNull(rollback);
         Objects.requireNonNull(confirmation);
     }
 
     /** A deploy that asks neither for a new image nor to replace the database. */
-    public DeployRequest(String digest, Optional<Plan> savedPlan, boolean rollback, boolean breakLock,
+    public DeployRequest(String digest, Optional<Plan> savedPlan, Optional<RollbackRequest> rollback, boolean breakLock,
                          boolean acceptNewHostKeys, Optional<Confirmation> confirmation) {
         this(digest, savedPlan, rollback, breakLock, acceptNewHostKeys, false, false, confirmation);
     }
 
     /** A plain deploy without questions: what a migration's provision step runs. */
     public static DeployRequest unattended(String digest) {
-        return new DeployRequest(digest, Optional.empty(), false, false, false, Optional.empty());
+        return new DeployRequest(digest, Optional.empty(), Optional.empty(), false, false, Optional.empty());
     }
 
     /**

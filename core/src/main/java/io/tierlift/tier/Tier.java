@@ -95,6 +95,14 @@ public interface Tier extends AutoCloseable {
         throw refused(Operation.WAF_REPORT);
     }
 
+    /**
+     * What {@code deploy --rollback} can return to, newest first: each release's id, when it was
+     * deployed, whether it is live, and the schema migrations it carries. Reads only.
+     */
+    default List<ReleaseEntry> releases() {
+        throw refused(Operation.RELEASES);
+    }
+
     /** This tier as a migration's source or target; close it to close its tunnels and clients. */
     default MigrationTier migration(MigrationRequest request) {
         throw refused(Operation.MIGRATE);

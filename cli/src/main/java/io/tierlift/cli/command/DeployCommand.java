@@ -9,6 +9,7 @@ import io.tierlift.plan.PlanJson;
 import io.tierlift.tier.DeployOutcome;
 import io.tierlift.tier.DeployRequest;
 import io.tierlift.tier.Operation;
+import io.tierlift.tier.RollbackRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -31,8 +32,14 @@ public final class DeployCommand implements Callable<Integer> {
     Path planFile;
     @Option(names = "--yes", description = "Do not ask for confirmation.")
     boolean yes;
-    @Option(names = "--rollback", description = "Go back to the previous release.")
+    @Option(names = "--rollback", description = "Go back to the previous release (see tierlift releases). Database migrations "
+            + "are not reversed: a release older than the schema's last migration is refused unless --force.")
     boolean rollback;
+    @Option(names = "--to", paramLabel = "RELEASE", description = "With --rollback: go back to this release (an id tierlift releases lists).")
+    String rollbackTo;
+    @Option(names = "--force", description = "With --rollback: go back even to a release older than the database's schema "
+            + "(its code then runs against migrations it does not know).")
+    boolean force;
     @Option(names = "--accept-new-host-keys", description = "Trust and record host keys never seen before (a changed key is always refused).")
     boolean acceptNewHostKeys;
     @Option(names = "--break-lock", description = "Break the deploy lease another run holds (only when that run is dead).")
@@ -55,10 +62,18 @@ public final class DeployCommand implements Callable<Integer> {
                 .when(acceptNewHostKeys, Operation.ACCEPT_NEW_HOST_KEYS).when(refreshImage, Operation.REFRESH_IMAGE)
                 .when(allowDatabaseReplacement, Operation.DEPLOY_ALLOW_DATABASE_REPLACEMENT).and(account.operations()).toArray();
         on.refuseUnsupported(app, asked);
+        if (!rollback && (rollbackTo != null || force)) {
+            throw new UserException((rollbackTo != null ? "--to" : "--force") + " only goes with --rollback; nothing was changed", ExitCode.USAGE);
+        }
+        if (rollback && planFile != null) {
+            throw new UserException("--rollback and --plan do not go together: a rollback applies no plan; nothing was changed", ExitCode.USAGE);
+        }
         LoadedDescriptor loaded = on.load(app);
         String digest = on.digest();
         Optional<Plan> saved = Optional.ofNullable(planFile).map(this::readPlan);
-        DeployRequest request = new DeployRequest(digest, saved, rollback, breakLock, acceptNewHostKeys, refreshImage,
+        Optional<RollbackRequest> rollbackRequest = rollback
+                ? Optional.of(new RollbackRequest(Optional.ofNullable(rollbackTo), force)) : Optional.empty();
+        DeployRequest request = new DeployRequest(digest, saved, rollbackRequest, breakLock, acceptNewHostKeys, refreshImage,
                 allowDatabaseReplacement,
                 yes ? Optional.empty() : Optional.of(this::confirm));
         DeployOutcome outcome = on.onTier(app, account.scope(loaded.descriptor()), asked, tier -> tier.deploy(request));

@@ -61,7 +61,7 @@ class GuideCommandLinesTest {
     @Test
     void theCheckCatchesDriftedCommandLines() {
         assertThat(parseProblem("tierlift deploy onprem -f app.yaml --yes")).isNull();
-        assertThat(parseProblem("tierlift deploy onprem -f app.yaml --force")).contains("--force");
+        assertThat(parseProblem("tierlift deploy onprem -f app.yaml --force-push")).contains("--force-push");
         assertThat(parseProblem("tierlift deploy on-prem -f app.yaml")).contains("on-prem");
         assertThat(parseProblem("tierlift render onprem -f app.yaml")).contains("-o");
         assertThat(commandLines("```sh\nbin/tierlift plan onprem -f a.yaml --offline > plan.md\n```\n"))

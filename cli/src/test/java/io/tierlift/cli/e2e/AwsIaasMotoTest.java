@@ -257,8 +257,9 @@ class AwsIaasMotoTest {
 
         // The backend release, named by its content hash, in the artifacts bucket.
         String artifacts = output("notes-default-iaas-artifacts", "ArtifactBucketName");
-        assertThat(s3.listObjectsV2(b -> b.bucket(artifacts)).contents()).singleElement()
-                .satisfies(o -> assertThat(o.key()).matches("releases/[0-9a-f]{16}\\.tar\\.gz"));
+        assertThat(s3.listObjectsV2(b -> b.bucket(artifacts)).contents()).extracting(S3Object::key).hasSize(2)
+                .anySatisfy(key -> assertThat(key).matches("releases/[0-9a-f]{16}\\.tar\\.gz"))
+                .anySatisfy(key -> assertThat(key).matches("releases/[0-9a-f]{16}\\.migrations"));
         recordStackInputs();
     }
 

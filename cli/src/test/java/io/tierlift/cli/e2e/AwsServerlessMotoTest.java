@@ -224,8 +224,12 @@ class AwsServerlessMotoTest {
 
         // The package, by its content key, in the artifacts bucket; the function's code comes from it.
         String artifacts = output("notes-default-sls-artifacts", "ArtifactBucketName");
-        List<S3Object> packages = s3.listObjectsV2(b -> b.bucket(artifacts)).contents();
+        // Beside it, the schema migrations it carries (for releases and rollbacks).
+        List<S3Object> packages = s3.listObjectsV2(b -> b.bucket(artifacts)).contents().stream()
+                .filter(o -> !o.key().startsWith("migrations/")).toList();
         assertThat(packages).singleElement().satisfies(o -> assertThat(o.key()).matches("releases/lambda/notes-[0-9a-f]{20}\\.zip"));
+        assertThat(s3.listObjectsV2(b -> b.bucket(artifacts).prefix("migrations/")).contents()).singleElement()
+                .satisfies(o -> assertThat(o.key()).matches("migrations/[0-9a-f]{64}\\.txt"));
         String codeKey = packages.get(0).key();
         assertThat(parameter("notes-default-sls-api", "CodeKey")).isEqualTo(codeKey);
         String functionName = output("notes-default-sls-api", "FunctionName");
@@ -323,7 +327,7 @@ class AwsServerlessMotoTest {
                 .contains("secret     unchanged").contains("0 file(s) uploaded (0 bytes)")
                 .doesNotContain("executing change set").doesNotContain("creating stack");
         assertThat(eventCounts()).isEqualTo(events);
-        assertThat(s3.listObjectVersions(b -> b.bucket(artifacts)).versions()).hasSize(1);
+        assertThat(s3.listObjectVersions(b -> b.bucket(artifacts)).versions()).as("the package and its migrations").hasSize(2);
     }
 
     @Test

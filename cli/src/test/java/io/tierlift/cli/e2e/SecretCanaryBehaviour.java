@@ -261,4 +261,34 @@ abstract class SecretCanaryBehaviour {
             assertNoCanary("PostgreSQL's logs on " + host.name(), pgLogs.stdout());
         }
     }
+
+    @Test
+    @Order(75)
+    void releasesAndRollbackRefusalsShowNoSecret() {
+        Cli listed = tierlift("releases", "onprem", "-f", file());
+        assertThat(listed.exitCode()).as(listed.all()).isZero();
+        assertThat(listed.out()).contains("notes/migrations/0002_index_notes_created_at.sql");
+        tierlift("releases", "onprem", "-f", file(), "--output", "json", "--verbose");
+        Cli unknown = tierlift("deploy", "onprem", "-f", file(), "--rollback", "--to", "r-000000000000", "--yes", "--verbose");
+        assertThat(unknown.exitCode()).as(unknown.all()).isEqualTo(1);
+        Cli usage = tierlift("deploy", "onprem", "-f", file(), "--to", "r-000000000000", "--yes");
+        assertThat(usage.exitCode()).as(usage.all()).isEqualTo(64);
+        // An older release that lacks the schema's last migration, kept on both app hosts: refused by name.
+        String older = "r-0000000000aa";
+        String make = "set -e; cd /srv/notes/releases; cp -a \"$(basename \"$(readlink /srv/notes/current)\")\" " + older
+                + "; rm " + older + "/backend/notes/migrations/0002_index_notes_created_at.sql; touch -d '2000-01-02' " + older;
+        try {
+            for (String host : List.of("app1", "app2")) {
+                assertThat(world.exec(host, make).exitCode()).as(host).isZero();
+            }
+            Cli refused = tierlift("deploy", "onprem", "-f", file(), "--rollback", "--to", older, "--yes", "--verbose");
+            assertThat(refused.exitCode()).as(refused.all()).isEqualTo(1);
+            assertThat(refused.err()).contains("refusing to roll back to release " + older)
+                    .contains("0002_index_notes_created_at.sql");
+        } finally {
+            for (String host : List.of("app1", "app2")) {
+                world.exec(host, "rm -rf /srv/notes/releases/" + older);
+            }
+        }
+    }
 }

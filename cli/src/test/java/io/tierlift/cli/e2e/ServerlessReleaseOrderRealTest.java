@@ -222,7 +222,12 @@ class ServerlessReleaseOrderRealTest {
     @Order(4)
     void rollbackServesThePreviousVersionAgainWithoutARelease() throws Exception {
         servedDuringRelease.clear();
-        Cli rollback = Cli.run(tiers, env, "deploy", "aws-serverless", "-f", descriptor.toString(), "--rollback", "--yes");
+        // Version 1 lacks 0003_add_tags, which the database now has: refused until forced.
+        Cli refused = Cli.run(tiers, env, "deploy", "aws-serverless", "-f", descriptor.toString(), "--rollback", "--yes");
+        assertThat(refused.exitCode()).as(refused.all()).isEqualTo(1);
+        assertThat(refused.err()).contains("refusing to roll back to release 1").contains("notes/migrations/0003_add_tags.sql");
+        assertThat(aliasVersion()).isNotEqualTo("1");
+        Cli rollback = Cli.run(tiers, env, "deploy", "aws-serverless", "-f", descriptor.toString(), "--rollback", "--force", "--yes");
         assertThat(rollback.exitCode()).as(rollback.all()).isZero();
         assertThat(servedDuringRelease).as("no release command on a rollback").isEmpty();
         assertThat(aliasVersion()).isEqualTo("1");

@@ -768,6 +768,24 @@ def execute_change_set(self, change_set_name, stack_name=None):
 cfn_models.CloudFormationBackend.execute_change_set = execute_change_set
 
 
+# Serverless patch S12: moto's ExecuteChangeSet applies the new parameter values to the resources but keeps the
+# stack's own record of its parameters from its creation, and CreateChangeSet compares against that record to
+# decide "didn't contain changes": going back to a value the stack was created with (a rollback to the first
+# release) was then refused as no change. AWS compares with the parameters of the last update. The record
+# follows each executed change set here.
+_s9_execute_change_set = cfn_models.CloudFormationBackend.execute_change_set
+
+
+def execute_change_set_keeping_parameters(self, change_set_name, stack_name=None):
+    _s9_execute_change_set(self, change_set_name, stack_name)
+    for change_set in self.change_sets.values():
+        if change_set_name in (change_set.change_set_id, change_set.change_set_name):
+            change_set.stack.parameters = dict(change_set.parameters)
+
+
+cfn_models.CloudFormationBackend.execute_change_set = execute_change_set_keeping_parameters
+
+
 # Serverless patch S10: when only parameter values change, moto updates the resources that reference a
 # changed parameter, but it finds references through Ref only: a parameter used inside Fn::Sub ("${Name}")
 # never updated its resource (the api stack's FunctionVersion, whose description carries the configuration

@@ -28,6 +28,9 @@ import io.tierlift.render.aws.iaas.AwsIaasRenderer;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
+import io.tierlift.aws.s3.ReleaseMigrationRecords;
+import io.tierlift.release.SchemaMigrations;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,6 +58,9 @@ public final class AwsIaasDeployer {
     static final String SITE_BUCKET_OUTPUT = "SiteBucketName";
     static final String DISTRIBUTION_OUTPUT = "DistributionId";
     static final String COMPUTE = "compute";
+    static final String RELEASE_KEY_PARAMETER = "ReleaseKey";
+    static final String RELEASES_PREFIX = "releases/";
+    static final String RELEASE_SUFFIX = ".tar.gz";
     static final String ASG_OUTPUT = "AutoScalingGroupName";
     static final String ALB_DNS_OUTPUT = "AlbDnsName";
     /** The flag with which an operator lets one deploy replace or delete the database. */
@@ -143,10 +149,12 @@ public final class AwsIaasDeployer {
         AtomicBoolean uploaded = new AtomicBoolean();
         AtomicBoolean secretWritten = new AtomicBoolean();
         StackSet.DeployedStacks deployed = stackSet.deployInOrder(plan, version, deployTime(plan, release, image, outputs -> {
-            if (uploadRelease(release, StackSet.output(plan, outputs, ARTIFACTS, ARTIFACT_BUCKET_OUTPUT),
-                    plan.stack(ARTIFACTS).region())) {
+            String bucket = StackSet.output(plan, outputs, ARTIFACTS, ARTIFACT_BUCKET_OUTPUT);
+            if (uploadRelease(release, bucket, plan.stack(ARTIFACTS).region())) {
                 uploaded.set(true);
             }
+            migrationRecords(plan.stack(ARTIFACTS).region()).write(bucket, migrationsKey(release.id()),
+                    SchemaMigrations.in(descriptor.baseDir().resolve(descriptor.backend().path()).normalize()));
         }), (spec, result) -> {
             if (DATA.equals(spec.key())) {
                 secretWritten.set(appSecret.write(descriptor, spec.region(), result.outputs()));
@@ -206,6 +214,20 @@ public final class AwsIaasDeployer {
         return Optional.ofNullable(compute.parameters().get(AwsIaasRenderer.IMAGE_ID_PARAMETER)).filter(ImageChoice::isImageId)
                 .or(() -> Optional.ofNullable(compute.resolvedParameters().get(AwsIaasRenderer.IMAGE_ID_PARAMETER))
                         .filter(ImageChoice::isImageId));
+    }
+
+    /** {@code releases} and {@code deploy --rollback} of this tier's stacks. */
+    public IaasReleases releases() {
+        return new IaasReleases(stacks, stackSet, s3, progress, clock);
+    }
+
+    /** Where the migrations of release {@code id} are recorded, beside it. */
+    static String migrationsKey(String id) {
+        return RELEASES_PREFIX + id + ".migrations";
+    }
+
+    private ReleaseMigrationRecords migrationRecords(String region) {
+        return new ReleaseMigrationRecords(s3.apply(region), progress);
     }
 
     /** Uploads the release unless an object with its key is already there (the key is a content hash). */

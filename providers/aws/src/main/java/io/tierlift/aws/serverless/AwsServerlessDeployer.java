@@ -9,7 +9,6 @@ import io.tierlift.aws.OfflineStackPlanner;
 import io.tierlift.aws.StackSet;
 import io.tierlift.aws.restore.KeptRestoreValues;
 import io.tierlift.aws.cloudformation.LiveStack;
-import io.tierlift.aws.cloudformation.StackRequest;
 import io.tierlift.aws.cloudfront.CloudFrontInvalidator;
 import io.tierlift.aws.lambda.LambdaPackage;
 import io.tierlift.aws.rds.AutomatedBackups;
@@ -25,22 +24,21 @@ import io.tierlift.render.aws.cfn.CfnJson;
 import io.tierlift.render.aws.iaas.ArtifactsStack;
 import io.tierlift.render.aws.iaas.StaticSiteStack;
 import io.tierlift.render.aws.serverless.DatabasePath;
-import software.amazon.awssdk.services.cloudformation.model.Capability;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import io.tierlift.render.aws.serverless.ApiStack;
+
+import io.tierlift.aws.s3.ReleaseMigrationRecords;
+import io.tierlift.release.SchemaMigrations;
 
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * Deploys, plans, reports and destroys the aws-serverless stacks the renderer planned. A deploy:
@@ -53,7 +51,7 @@ import java.util.stream.Collectors;
  * (a second update of the api stack); and syncs the React build to the site bucket, invalidating the
  * changed paths on the distribution. A failed release command stops the deploy with the alias, so
  * the old code, still serving and the site unchanged. {@link #rollback} moves the alias back to the
- * version it served before.
+ * version it served before ({@link ServerlessReleases}).
  */
 public final class AwsServerlessDeployer {
     public static final String TARGET = "aws-serverless";
@@ -141,10 +139,12 @@ public final class AwsServerlessDeployer {
         // The alias stays where it is while the stacks change: the new version is only published.
         Serving before = Serving.of(stackSet.stacks().status(apiSpec.name(), apiSpec.region()).filter(l -> !l.failedCreate()));
         StackSet.DeployedStacks deployed = stackSet.deployInOrder(plan, version, deployTime(plan, built, before, outputs -> {
-            if (uploadPackage(built, StackSet.output(plan, outputs, ARTIFACTS, ArtifactsStack.BUCKET_NAME),
-                    plan.stack(ARTIFACTS).region())) {
+            String bucket = StackSet.output(plan, outputs, ARTIFACTS, ArtifactsStack.BUCKET_NAME);
+            if (uploadPackage(built, bucket, plan.stack(ARTIFACTS).region())) {
                 uploaded.set(true);
             }
+            new ReleaseMigrationRecords(s3.apply(plan.stack(ARTIFACTS).region()), progress).write(bucket, migrationsKey(built.sha256()),
+                    SchemaMigrations.in(descriptor.baseDir().resolve(descriptor.backend().path()).normalize()));
         }), (spec, result) -> {
             if (DATA.equals(spec.key())) {
                 secretWritten.set(appSecret.write(descriptor, spec.region(), result.outputs()));
@@ -179,50 +179,14 @@ public final class AwsServerlessDeployer {
         return new AliasState(before.live(), published, after.previous());
     }
 
-    /**
-     * Moves the alias back to the version it served before the last move, by the api stack's own
-     * template and parameters with the two versions swapped: no package is built, no release command
-     * runs and nothing else changes (a second rollback goes forward again). The database keeps
-     * whatever the newer release command did to it.
-     */
-    public AliasState rollback(StackPlan plan) {
-        StackSpec api = plan.stack(API);
-        LiveStack live = liveApiWithPrevious(api);
-        Serving now = Serving.of(Optional.of(live));
-        Map<String, String> parameters = new TreeMap<>(live.parameters());
-        parameters.put(ApiStack.LIVE_VERSION_PARAMETER, now.previous());
-        parameters.put(ApiStack.PREVIOUS_VERSION_PARAMETER, now.live());
-        progress.step(api.name(), "rolling back: moving alias " + ApiStack.ALIAS + " from version " + now.live() + " to "
-                + now.previous());
-        Set<Capability> capabilities = api.capabilities().stream().map(Capability::fromValue).collect(Collectors.toSet());
-        stackSet.deploy(new StackRequest(api.name(), api.region(), stackSet.stacks().template(live, api.region()), parameters,
-                live.tags(), false, capabilities));
-        return new AliasState(now.live(), now.previous(), now.live());
+    /** {@code releases} and {@code deploy --rollback}: the function's versions and the alias. */
+    public ServerlessReleases releases() {
+        return new ServerlessReleases(stackSet, s3, functions, progress, clock);
     }
 
-    /** What {@link #rollback} would do, for the confirmation: one change, the alias. */
-    public Plan rollbackPlan(AppDescriptor descriptor, StackPlan plan, String digest) {
-        StackSpec api = plan.stack(API);
-        LiveStack live = liveApiWithPrevious(api);
-        Serving now = Serving.of(Optional.of(live));
-        LiveStackPlanner planner = new LiveStackPlanner(TARGET, stackSet.stacks(), s3, progress, clock);
-        return planner.plan(descriptor, digest, List.of(PlannedChange.of(ALIAS_ADDRESS, "lambda-alias", Action.UPDATE,
-                "alias " + ApiStack.ALIAS + ": version " + now.live() + " -> " + now.previous()
-                        + " (the version before; no package is built and no release command runs)")),
-                Map.of(api.name(), live.fingerprint()));
-    }
-
-    /** The live api stack, settled, with a version to go back to; an operator message otherwise. */
-    private LiveStack liveApiWithPrevious(StackSpec api) {
-        LiveStack live = stackSet.stacks().status(api.name(), api.region()).filter(LiveStack::stable)
-                .orElseThrow(() -> new ServerlessDeployException("stack " + api.name() + " (" + api.region() + ") is not deployed "
-                        + "or not settled; there is nothing to roll back"));
-        Serving now = Serving.of(Optional.of(live));
-        if (now.previous().isEmpty()) {
-            throw new ServerlessDeployException("alias " + ApiStack.ALIAS + " of stack " + api.name() + " serves version "
-                    + now.live() + " and records no version before it: there is nothing to roll back to");
-        }
-        return live;
+    /** Where the migrations of the package with this SHA-256 (hex) are recorded. */
+    static String migrationsKey(String sha256) {
+        return "migrations/" + sha256 + ".txt";
     }
 
     /**

@@ -3,6 +3,8 @@ package io.tierlift.aws.serverless;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.ResourceNotFoundException;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -23,5 +25,16 @@ public final class LambdaFunctionLookup implements FunctionLookup {
         } catch (ResourceNotFoundException e) {
             return Optional.empty();
         }
+    }
+
+    @Override
+    public List<PublishedVersion> versions(String region, String functionName) {
+        List<PublishedVersion> versions = new ArrayList<>();
+        lambda.apply(region).listVersionsByFunctionPaginator(b -> b.functionName(functionName)).versions().forEach(v -> {
+            if (!"$LATEST".equals(v.version())) {
+                versions.add(new PublishedVersion(v.version(), v.lastModified(), v.codeSha256()));
+            }
+        });
+        return versions;
     }
 }

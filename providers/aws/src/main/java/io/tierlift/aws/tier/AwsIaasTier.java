@@ -27,7 +27,11 @@ import io.tierlift.tier.MigrationRequest;
 import io.tierlift.tier.MigrationTier;
 import io.tierlift.tier.PlanRequest;
 import io.tierlift.tier.RestoreOutcome;
+import io.tierlift.aws.iaas.IaasReleases;
+import io.tierlift.tier.ReleaseEntry;
 import io.tierlift.tier.RestorePreview;
+import io.tierlift.tier.RollbackChoice;
+import io.tierlift.tier.RollbackRequest;
 import io.tierlift.tier.RestoreRequest;
 import io.tierlift.tier.StatusReport;
 import io.tierlift.tier.StatusRequest;
@@ -70,6 +74,9 @@ final class AwsIaasTier extends CloudFormationTier {
 
     @Override
     public DeployOutcome deploy(DeployRequest request) {
+        if (request.rollback().isPresent()) {
+            return rollback(request, request.rollback().get());
+        }
         AwsIaasDeployer.Options options = new AwsIaasDeployer.Options(request.refreshImage(), request.allowDatabaseReplacement());
         return withDeployer((session, deployer) -> {
             request.confirmOrCancel(() -> deployer.plan(descriptor, stackPlan(), context.version(), request.digest(), options));
@@ -84,6 +91,28 @@ final class AwsIaasTier extends CloudFormationTier {
             return new DeployOutcome(rows, report.changed(), false,
                     report.changed() ? "Changes applied." : "No changes: aws-iaas already matched.");
         });
+    }
+
+    /**
+     * {@code deploy --rollback}: the compute stack back to the release asked for (or the one before the
+     * live one); nothing built. A release older than the schema is refused before the question.
+     */
+    private DeployOutcome rollback(DeployRequest request, RollbackRequest rollback) {
+        return withDeployer(deployer -> {
+            IaasReleases releases = deployer.releases();
+            RollbackChoice choice = releases.rollbackChoice(stackPlan(), rollback);
+            context.progress().warn("rollback", choice.databaseNote());
+            request.confirmOrCancel(() -> releases.rollbackPlan(descriptor, stackPlan(), request.digest(), choice));
+            String key = releases.rollback(stackPlan(), choice);
+            return new DeployOutcome(List.of(new DeployOutcome.RecapRow("release", "release " + choice.live().id() + " -> "
+                    + choice.target().id() + " (" + key + ")")), true, false,
+                    "Rolled back: the instances run release " + choice.target().id() + " again. " + choice.databaseSentence());
+        });
+    }
+
+    @Override
+    public List<ReleaseEntry> releases() {
+        return withDeployer(deployer -> deployer.releases().list(stackPlan()));
     }
 
     @Override

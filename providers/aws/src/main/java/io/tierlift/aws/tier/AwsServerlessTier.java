@@ -20,6 +20,10 @@ import io.tierlift.render.aws.StackPlan;
 import io.tierlift.render.aws.serverless.ApiStack;
 import io.tierlift.tier.DeployOutcome;
 import io.tierlift.tier.DeployRequest;
+import io.tierlift.aws.serverless.ServerlessReleases;
+import io.tierlift.tier.ReleaseEntry;
+import io.tierlift.tier.RollbackChoice;
+import io.tierlift.tier.RollbackRequest;
 import io.tierlift.tier.DestroyOutcome;
 import io.tierlift.tier.DestroyRequest;
 import io.tierlift.tier.DnsRecords;
@@ -85,8 +89,8 @@ final class AwsServerlessTier extends CloudFormationTier {
 
     @Override
     public DeployOutcome deploy(DeployRequest request) {
-        if (request.rollback()) {
-            return rollback(request);
+        if (request.rollback().isPresent()) {
+            return rollback(request, request.rollback().get());
         }
         return withSession(s -> {
             warnIfThePauseCannotHappen(s);
@@ -105,14 +109,25 @@ final class AwsServerlessTier extends CloudFormationTier {
         });
     }
 
-    /** {@code deploy --rollback}: the alias back to the version it served before; nothing built, no release command. */
-    private DeployOutcome rollback(DeployRequest request) {
+    /**
+     * {@code deploy --rollback}: the alias back to the version asked for (or the one it served before);
+     * nothing built, no release command. A version older than the schema is refused before the question.
+     */
+    private DeployOutcome rollback(DeployRequest request, RollbackRequest rollback) {
         return withSession(s -> {
-            request.confirmOrCancel(() -> s.deployer().rollbackPlan(descriptor, s.plan(), request.digest()));
-            AwsServerlessDeployer.AliasState alias = s.deployer().rollback(s.plan());
+            ServerlessReleases releases = s.deployer().releases();
+            RollbackChoice choice = releases.rollbackChoice(s.plan(), rollback);
+            context.progress().warn("rollback", choice.databaseNote());
+            request.confirmOrCancel(() -> releases.rollbackPlan(descriptor, s.plan(), request.digest(), choice));
+            AwsServerlessDeployer.AliasState alias = releases.rollback(s.plan(), choice);
             return new DeployOutcome(List.of(aliasRow(alias)), true, false,
-                    "Rolled back: alias " + ApiStack.ALIAS + " serves version " + alias.to() + " again.");
+                    "Rolled back: alias " + ApiStack.ALIAS + " serves version " + alias.to() + " again. " + choice.databaseSentence());
         });
+    }
+
+    @Override
+    public List<ReleaseEntry> releases() {
+        return withSession(s -> s.deployer().releases().list(s.plan()));
     }
 
     private static DeployOutcome.RecapRow aliasRow(AwsServerlessDeployer.AliasState alias) {

@@ -56,7 +56,8 @@ public final class AwsTierFactories {
     }
 
     public TierFactory iaas() {
-        return new Factory(Target.AWS_IAAS, with(Operation.STATUS_JSON, Operation.REFRESH_IMAGE,
+        // deploy --rollback: the compute stack back to an earlier release artifact (a new launch template version).
+        return new Factory(Target.AWS_IAAS, with(Operation.DEPLOY_ROLLBACK, Operation.RELEASES, Operation.STATUS_JSON, Operation.REFRESH_IMAGE,
                 Operation.DEPLOY_ALLOW_DATABASE_REPLACEMENT, Operation.RESTORE, Operation.RESTORE_FINALIZE),
                 scope -> new AwsIaasTier(context, scope, new AwsIaasRenderer(engine(), new CfnJson()), dnsRecords(),
                         OriginNameCheck.NameResolver.system()));
@@ -66,8 +67,8 @@ public final class AwsTierFactories {
         Function<Function<String, LambdaClient>, ReleaseInvoker> invokers = releaseInvoker
                 .<Function<Function<String, LambdaClient>, ReleaseInvoker>>map(invoker -> lambda -> invoker)
                 .orElse(LambdaReleaseInvoker::new);
-        // deploy --rollback: the Lambda alias back to the version it served before.
-        return new Factory(Target.AWS_SERVERLESS, with(Operation.DEPLOY_ROLLBACK, Operation.STATUS_JSON, Operation.RESTORE,
+        // deploy --rollback: the Lambda alias back to the version it served before, or the one named.
+        return new Factory(Target.AWS_SERVERLESS, with(Operation.DEPLOY_ROLLBACK, Operation.RELEASES, Operation.STATUS_JSON, Operation.RESTORE,
                         Operation.RESTORE_FINALIZE),
                 scope -> new AwsServerlessTier(context, scope, new AwsServerlessRenderer(engine(), new CfnJson()), dnsRecords(),
                         invokers));

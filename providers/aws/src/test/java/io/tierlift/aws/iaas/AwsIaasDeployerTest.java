@@ -433,7 +433,7 @@ class AwsIaasDeployerTest {
                 "cfn:DeleteStack " + plan.stack("compute").name(),
                 "cfn:UpdateTerminationProtection " + data + " false", "cfn:DeleteStack " + data,
                 "cfn:DeleteStack " + plan.stack("network").name(),
-                "s3:DeleteObjects " + artifacts + ":ArtifactBucketName 1", "cfn:DeleteStack " + artifacts);
+                "s3:DeleteObjects " + artifacts + ":ArtifactBucketName 2" /* the release and its migrations record */, "cfn:DeleteStack " + artifacts);
         assertThat(cfn.stacks).isEmpty();
     }
 

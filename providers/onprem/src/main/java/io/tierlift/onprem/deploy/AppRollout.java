@@ -162,23 +162,19 @@ final class AppRollout {
     }
 
     /**
-     * Back to the host's previous release, health-checked. Config files are left as they are: a
-     * rollback is about code, the descriptor is the place to undo a config change.
+     * Back to release {@code release} (kept on the host), health-checked. Config files are left as they
+     * are: a rollback is about code, the descriptor is the place to undo a config change.
      */
-    void rollback(Host host) {
+    void rollback(Host host, String release) {
         HostSession session = context.session(host);
         HostState state = context.state(host);
-        Optional<String> previous = HostState.releaseId(state.previousRelease());
-        if (previous.isEmpty()) {
-            throw new HostFailure(host.name(), "has no previous release to go back to");
-        }
         ServiceCommands commands = context.services(host);
-        progress.step(host.name(), "rolling back to " + previous.get() + HostState.releaseId(state.currentRelease()).map(c -> " (from " + c + ")").orElse(""));
-        session.run("switching to release " + previous.get(), releaseCommands.activate(appRoot, ReleaseSet.BACKEND, previous.get()));
+        progress.step(host.name(), "rolling back to " + release + HostState.releaseId(state.currentRelease()).map(c -> " (from " + c + ")").orElse(""));
+        session.run("switching to release " + release, releaseCommands.activate(appRoot, ReleaseSet.BACKEND, release));
         session.run("stopping the app", commands.appStop(gracefulSeconds()));
         session.run("starting the app", commands.appStart());
         healthCheck(host, session, commands);
-        progress.step(host.name(), descriptor.app() + "-api healthy on release " + previous.get());
+        progress.step(host.name(), descriptor.app() + "-api healthy on release " + release);
         letUpstreamRecover(host);
         report.changed(host.name());
     }

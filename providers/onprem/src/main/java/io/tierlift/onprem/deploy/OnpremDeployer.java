@@ -10,6 +10,8 @@ import io.tierlift.onprem.command.RemoteCommand;
 import io.tierlift.onprem.command.ServiceCommands;
 import io.tierlift.onprem.facts.HostProbe;
 import io.tierlift.onprem.facts.HostState;
+import io.tierlift.onprem.release.KeptReleases;
+import io.tierlift.onprem.release.ReleaseCommands;
 import io.tierlift.onprem.ssh.Connector;
 import io.tierlift.onprem.ssh.ExecResult;
 import io.tierlift.plan.Plan;
@@ -19,6 +21,9 @@ import io.tierlift.provider.RenderProvider;
 import io.tierlift.provider.RenderedFile;
 import io.tierlift.secret.SecretResolver;
 import io.tierlift.secret.SecretView;
+import io.tierlift.tier.ReleaseEntry;
+import io.tierlift.tier.RollbackChoice;
+import io.tierlift.tier.RollbackRequest;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -47,6 +52,7 @@ public final class OnpremDeployer {
     private final LeaseCommands leaseCommands = new LeaseCommands();
     private final OnpremPlanner planner = new OnpremPlanner();
     private final LeaseProbe leaseProbe = new LeaseProbe();
+    private final ReleaseCommands releaseCommands = new ReleaseCommands();
 
     public OnpremDeployer(Connector connector, RenderProvider renderer, SecretResolver secrets, Progress progress,
                           ReleaseSource releaseSource) {
@@ -235,21 +241,61 @@ public final class OnpremDeployer {
         }
     }
 
-    /** Returns every app server and the static site to the previous release, under the deploy lease. */
-    public DeployReport rollback(AppDescriptor descriptor, DeployOptions options) {
+    /**
+     * Returns every app server to the release {@code request} names (or the previous one, together with
+     * the static site), under the deploy lease. The release must be kept on every app host, and a release
+     * older than the database's schema is refused unless forced, before anything changes.
+     */
+    public RolledBack rollback(AppDescriptor descriptor, DeployOptions options, RollbackRequest request) {
         try (Run run = new Run(descriptor, false)) {
             run.connectAll();
             Leased leased = leaseAndProbe(run, options);
             try {
+                Map<String, KeptReleases> kept = keptReleases(run);
+                KeptReleases first = kept.values().iterator().next();
+                RollbackChoice choice = RollbackChoice.of(first.releases(), request, first.previous());
+                List<String> missing = kept.entrySet().stream().filter(e -> !e.getValue().has(choice.target().id()))
+                        .map(Map.Entry::getKey).toList();
+                if (!missing.isEmpty()) {
+                    throw new HostFailure(String.join(", ", missing), "does not keep release " + choice.target().id()
+                            + "; nothing was changed");
+                }
+                progress.warn("rollback", choice.databaseNote());
                 OnpremPlanResult planned = planner.plan(descriptor, leased.states(), run.wanted, run::masked, (h, p) -> Optional.empty(),
                         "rollback", Releases.none());
                 DeployReport report = new DeployReport(planned.plan());
-                rollout(run, planned, report, Releases.none(), leased).rollback();
-                return report;
+                rollout(run, planned, report, Releases.none(), leased).rollback(choice.target().id(), request.to().isEmpty());
+                return new RolledBack(choice, report);
             } finally {
                 releaseLeases(run, options, leased.hosts());
             }
         }
+    }
+
+    /** Where a rollback went and what it did on each host. */
+    public record RolledBack(RollbackChoice choice, DeployReport report) {
+    }
+
+    /** The backend releases the app hosts keep, newest first as the first app host lists them. */
+    public List<ReleaseEntry> releases(AppDescriptor descriptor) {
+        try (Run run = new Run(descriptor, false)) {
+            run.connectAll();
+            return keptReleases(run).values().iterator().next().releases();
+        }
+    }
+
+    /** Per app host, in host order, one round trip each: the releases it keeps. */
+    private Map<String, KeptReleases> keptReleases(Run run) {
+        List<HostSession> apps = run.target.hostsWith(Role.APP).stream().map(h -> run.sessions.get(h.name())).toList();
+        if (apps.isEmpty()) {
+            throw new HostFailure("onprem", "no host has role app: there are no releases");
+        }
+        HostExecutor.Outcome<KeptReleases> outcome = run.executor.each(apps, HostSession::name, session ->
+                KeptReleases.parse(session.run("listing the releases", releaseCommands.list(run.target.appRoot())).out()));
+        outcome.throwIfFailed();
+        Map<String, KeptReleases> inOrder = new LinkedHashMap<>();
+        apps.forEach(session -> inOrder.put(session.name(), outcome.results().get(session.name())));
+        return inOrder;
     }
 
     private OnpremRollout rollout(Run run, OnpremPlanResult planned, DeployReport report, Releases releases, Leased leased) {

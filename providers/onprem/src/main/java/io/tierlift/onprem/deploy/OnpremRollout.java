@@ -82,15 +82,17 @@ final class OnpremRollout {
     }
 
     /**
-     * Back to the previous release: app servers one at a time (health-checked), then the static
-     * site. Config files are left as they are.
+     * Back to backend release {@code release}: app servers one at a time (health-checked), then, when
+     * {@code staticSite}, the static site to its previous release. Config files are left as they are.
      */
-    void rollback() {
+    void rollback(String release, boolean staticSite) {
         for (Host host : target.hostsWith(Role.APP)) {
-            app.rollback(host);
+            app.rollback(host, release);
         }
-        for (Host host : target.hostsWith(Role.STATIC)) {
-            edge.rollbackStaticSite(host);
+        if (staticSite) {
+            for (Host host : target.hostsWith(Role.STATIC)) {
+                edge.rollbackStaticSite(host);
+            }
         }
         allOk();
     }

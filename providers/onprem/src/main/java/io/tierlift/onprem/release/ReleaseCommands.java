@@ -148,6 +148,31 @@ public final class ReleaseCommands {
     }
 
     /**
+     * Lists the backend releases kept on the host, for {@code releases} and {@code deploy --rollback}:
+     * lines {@code current ID} and {@code previous ID} ({@code none} when missing), then per release
+     * {@code release ID MTIME} (when it was unpacked or last activated, epoch seconds) followed by
+     * {@code file ID PATH} for each file of its backend that could be a schema migration (the exact
+     * rule is {@link io.tierlift.release.SchemaMigrations}'s, applied to these paths). Reads only.
+     */
+    public RemoteCommand list(String appRoot) {
+        return RemoteCommand.script(String.join("\n",
+                "set -eu",
+                "root=$1",
+                "echo \"current $(basename \"$(readlink \"$root/current\" 2>/dev/null || echo none)\")\"",
+                "echo \"previous $(basename \"$(readlink \"$root/previous\" 2>/dev/null || echo none)\")\"",
+                "[ -d \"$root/releases\" ] || exit 0",
+                "for dir in \"$root\"/releases/*; do",
+                "  id=$(basename \"$dir\")",
+                "  case \"$id\" in " + idPattern('r') + ") ;; *) continue ;; esac",
+                "  [ -d \"$dir\" ] || continue",
+                "  echo \"release $id $(stat -c %Y \"$dir\")\"",
+                "  [ -d \"$dir/backend\" ] || continue",
+                "  (cd \"$dir/backend\" && find . -type f \\( -path '*/migrations/*' -o -path '*/versions/*' -o -name env.py \\) "
+                        + "\\( -name '*.sql' -o -name '*.py' \\) -print) | sed \"s|^\\./|file $id |\"",
+                "done"), checkRoot(appRoot));
+    }
+
+    /**
      * Removes releases of {@code set} beyond the {@code keep} most recent (by mtime: when each was
      * unpacked or last activated); the targets of {@code current} and {@code previous} are never
      * removed. Prints one "removed ID" line per removed release.

@@ -35,6 +35,8 @@ import io.tierlift.tier.FailoverOutcome;
 import io.tierlift.tier.MigrationRequest;
 import io.tierlift.tier.MigrationTier;
 import io.tierlift.tier.PlanRequest;
+import io.tierlift.tier.ReleaseEntry;
+import io.tierlift.tier.RollbackChoice;
 import io.tierlift.tier.RestoreOutcome;
 import io.tierlift.tier.RestorePreview;
 import io.tierlift.tier.RestoreRequest;
@@ -116,11 +118,17 @@ final class OnpremTier implements Tier {
         DeployOptions defaults = DeployOptions.defaults();
         DeployOptions options = new DeployOptions(defaults.owner(), defaults.leaseTtl(), request.breakLock());
         DeployReport report;
+        Optional<RollbackChoice> rolledBack = Optional.empty();
         try {
             OnpremDeployer deployer = deployer(request.acceptNewHostKeys());
-            report = request.rollback() ? deployer.rollback(descriptor, options)
-                    : deployer.deploy(descriptor, request.digest(), options, request.savedPlan(),
-                    plan -> request.confirmation().map(c -> c.approve(plan)).orElse(true));
+            if (request.rollback().isPresent()) {
+                OnpremDeployer.RolledBack done = deployer.rollback(descriptor, options, request.rollback().get());
+                report = done.report();
+                rolledBack = Optional.of(done.choice());
+            } else {
+                report = deployer.deploy(descriptor, request.digest(), options, request.savedPlan(),
+                        plan -> request.confirmation().map(c -> c.approve(plan)).orElse(true));
+            }
         } catch (DeployCancelledException e) {
             throw new TierFailure(e.getMessage(), e);
         } catch (StalePlanException e) {
@@ -130,7 +138,15 @@ final class OnpremTier implements Tier {
         } catch (SshException e) {
             throw new TierFailure(e.getMessage(), e);
         }
-        return outcome(report);
+        DeployOutcome outcome = outcome(report);
+        return rolledBack.map(choice -> new DeployOutcome(outcome.recap(), outcome.changed(), outcome.failed(),
+                "Rolled back to release " + choice.target().id() + " (from " + choice.live().id() + "). " + choice.databaseSentence()))
+                .orElse(outcome);
+    }
+
+    @Override
+    public List<ReleaseEntry> releases() {
+        return operatorFailures(() -> deployer(false).releases(descriptor));
     }
 
     private static DeployOutcome outcome(DeployReport report) {
