@@ -31,6 +31,7 @@ public enum Operation {
     RESTORE_IN_PLACE("restore --target in-place"),
     RESTORE_FINALIZE("restore --finalize"),
     WAF_REPORT("waf report"),
+    MAINTENANCE("maintenance"),
     MIGRATE("migrate");
 
     private final String usage;

@@ -23,12 +23,15 @@ import io.tierlift.provider.RenderProvider;
 import io.tierlift.provider.Target;
 import io.tierlift.release.PipSettings;
 import io.tierlift.release.ProcessCommandRunner;
+import io.tierlift.render.onprem.edge.EdgeTopology;
 import io.tierlift.render.onprem.firewall.TopologyFlows;
 import io.tierlift.secret.SecretView;
 import io.tierlift.tier.DeployOutcome;
 import io.tierlift.tier.DeployRequest;
 import io.tierlift.tier.DnsRecords;
 import io.tierlift.tier.FailoverOutcome;
+import io.tierlift.tier.MaintenanceOutcome;
+import io.tierlift.tier.MaintenanceRequest;
 import io.tierlift.tier.MigrationRequest;
 import io.tierlift.tier.MigrationTier;
 import io.tierlift.tier.PlanRequest;
@@ -150,6 +153,7 @@ final class OnpremTier implements Tier {
             healthy &= host.healthy();
         }
         healthy &= backupStatus(rows);
+        maintenanceStatus(rows);
         if (!OnpremWaf.wafHosts(descriptor).isEmpty()) {
             healthy &= wafStatus(rows);
         }
@@ -277,9 +281,53 @@ final class OnpremTier implements Tier {
 
     /** The maintenance switch migrate uses: the edge's flag file, checked by the answer, then writes drained. */
     private void maintenance(boolean on) {
-        try (OnpremMigrationTier edge = new OnpremMigrationTier(descriptor, connectors.create(onprem(), false), context.progress(),
-                () -> { }, 0)) {
+        try (OnpremMigrationTier edge = edgeSwitch()) {
             edge.maintenance(on);
+        }
+    }
+
+    private OnpremMigrationTier edgeSwitch() {
+        return new OnpremMigrationTier(descriptor, connectors.create(onprem(), false), context.progress(), () -> { }, 0);
+    }
+
+    /**
+     * {@code maintenance on|off}: migrate's switch, sent only when some edge host is not yet in the
+     * state asked for (a switch that stopped half way is completed).
+     */
+    @Override
+    public MaintenanceOutcome maintenance(MaintenanceRequest request) {
+        return operatorFailures(() -> {
+            try (OnpremMigrationTier edge = edgeSwitch()) {
+                List<String> flagged = edge.hostsInMaintenance();
+                List<String> edges = edge.edgeHostNames();
+                boolean already = request.on() ? flagged.containsAll(edges) : flagged.isEmpty();
+                if (!already) {
+                    edge.maintenance(request.on());
+                }
+                return new MaintenanceOutcome(request.on(), !already, "flag " + EdgeTopology.MAINTENANCE_FLAG
+                        + (request.on() ? " present on " : " absent on ") + String.join(", ", edges));
+            }
+        });
+    }
+
+    /** The maintenance row of status: whether the edge hosts answer with the maintenance page. */
+    private void maintenanceStatus(List<String> rows) {
+        try (OnpremMigrationTier edge = edgeSwitch()) {
+            List<String> flagged = edge.hostsInMaintenance();
+            List<String> edges = edge.edgeHostNames();
+            String state;
+            if (flagged.isEmpty()) {
+                state = "off";
+            } else if (flagged.containsAll(edges)) {
+                state = "ON: every request gets the 503 maintenance page (flag " + EdgeTopology.MAINTENANCE_FLAG + " on "
+                        + String.join(", ", edges) + "); end it with tierlift maintenance off onprem";
+            } else {
+                state = "PARTLY ON: only " + String.join(", ", flagged) + " of " + String.join(", ", edges)
+                        + " answer with the maintenance page; finish with tierlift maintenance on onprem or off";
+            }
+            rows.add(String.format("%-10s %-22s maintenance %s", "edge", "maintenance", state));
+        } catch (TierFailure e) {
+            rows.add(String.format("%-10s %-22s maintenance unknown: %s", "edge", "maintenance", e.getMessage()));
         }
     }
 
