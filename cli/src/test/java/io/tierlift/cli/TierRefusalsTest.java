@@ -133,6 +133,17 @@ class TierRefusalsTest {
     }
 
     @Test
+    void maintenanceIsOnEveryTierButTakesAwsAccountOptionsOnlyOnAws() throws IOException {
+        TierRegistry registry = Tiers.standard(Main.context(Map.of(), new io.tierlift.cli.console.Console(
+                new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), false, false)));
+        for (io.tierlift.provider.Target target : io.tierlift.provider.Target.values()) {
+            assertThat(registry.operations(target)).as(target.key()).contains(io.tierlift.tier.Operation.MAINTENANCE);
+        }
+        assertRefused(run("maintenance", "on", "onprem", "-f", EXAMPLE, "--region", "eu-west-1"),
+                "'--profile/--region' is not supported by the onprem tier; it is supported by: aws-iaas, aws-serverless");
+    }
+
+    @Test
     void refreshingTheImageAndReplacingTheDatabaseAreAwsIaasOnly() throws IOException {
         assertRefused(run("deploy", "aws-serverless", "-f", EXAMPLE, "--refresh-image", "--yes"),
                 "'--refresh-image' is not supported by the aws-serverless tier; it is supported by: aws-iaas");
