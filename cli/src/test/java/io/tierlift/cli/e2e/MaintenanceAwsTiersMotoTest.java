@@ -26,6 +26,7 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.ActionTypeEn
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Rule;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.GetFunctionConfigurationResponse;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -169,12 +170,24 @@ class MaintenanceAwsTiersMotoTest {
         assertThat(json.path("maintenance").isBoolean()).isTrue();
         assertThat(json.path("maintenance").asBoolean()).isTrue();
 
-        // A change to the compute stack during maintenance: the change set leaves the rule alone.
+        // A deploy during maintenance whose change set rewrites the listener's own rules (a rotated origin secret,
+        // priority 10) and resizes the group: the maintenance rule stays first.
+        String rotated = "Rotated" + System.nanoTime();
+        try (SecretsManagerClient secrets = SecretsManagerClient.builder().region(Region.of(REGION)).endpointOverride(moto.endpoint())
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
+                .httpClient(UrlConnectionHttpClient.create()).build()) {
+            secrets.putSecretValue(b -> b.secretId(output("notes-default-iaas-artifacts", "OriginSecretArn")).secretString(rotated));
+        }
         Files.writeString(iaas, Files.readString(iaas).replace("desired: 3", "desired: 2"));
         Cli deploy = ok(run("deploy", "aws-iaas", "-f", iaas.toString(), "--yes"));
         assertThat(deploy.err()).contains("Changes applied.");
-        assertThat(cfn.describeStacks(b -> b.stackName(COMPUTE_STACK)).stacks().get(0).stackStatusAsString()).isEqualTo("UPDATE_COMPLETE");
-        assertThat(maintenanceRules()).as("the rule after a deploy during maintenance").hasSize(1);
+        assertThat(stack(COMPUTE_STACK).stackStatusAsString()).isEqualTo("UPDATE_COMPLETE");
+        assertThat(listenerRules()).as("the change set rewrote the origin secret's rule").anySatisfy(rule -> {
+            assertThat(rule.priority()).isEqualTo("10");
+            assertThat(rule.conditions().toString()).contains(rotated);
+        });
+        assertThat(maintenanceRules()).as("the rule after a deploy during maintenance").singleElement()
+                .satisfies(rule -> assertThat(rule.priority()).isEqualTo("1"));
         assertThat(run("status", "aws-iaas", "-f", iaas.toString()).out()).contains("maintenance ON");
 
         Cli off = ok(run("maintenance", "off", "aws-iaas", "-f", iaas.toString()));
@@ -260,12 +273,18 @@ class MaintenanceAwsTiersMotoTest {
 
     /** The maintenance rules on the listeners of the compute stack's ALB, read from moto. */
     private List<Rule> maintenanceRules() {
+        return listenerRules().stream()
+                .filter(r -> !r.isDefault() && r.actions().stream().anyMatch(a -> a.type() == ActionTypeEnum.FIXED_RESPONSE))
+                .toList();
+    }
+
+    /** Every rule on the listeners of the compute stack's ALB. */
+    private List<Rule> listenerRules() {
         String dns = output(COMPUTE_STACK, "AlbDnsName");
         String alb = elb.describeLoadBalancers().loadBalancers().stream().filter(lb -> dns.equalsIgnoreCase(lb.dnsName()))
                 .findFirst().orElseThrow().loadBalancerArn();
         return elb.describeListeners(b -> b.loadBalancerArn(alb)).listeners().stream()
                 .flatMap(l -> elb.describeRules(b -> b.listenerArn(l.listenerArn())).rules().stream())
-                .filter(r -> !r.isDefault() && r.actions().stream().anyMatch(a -> a.type() == ActionTypeEnum.FIXED_RESPONSE))
                 .toList();
     }
 
