@@ -119,12 +119,6 @@ class TierRefusalsTest {
     }
 
     @Test
-    void jsonStatusIsForTheAwsTiersOnly() throws IOException {
-        assertRefused(run("status", "onprem", "-f", EXAMPLE, "--output", "json"),
-                "'status --output json' is not supported by the onprem tier; it is supported by: aws-iaas, aws-serverless");
-    }
-
-    @Test
     void awsAccountOptionsAreRefusedOnprem() throws IOException {
         assertRefused(run("plan", "onprem", "-f", EXAMPLE, "--region", "eu-west-1"),
                 "'--profile/--region' is not supported by the onprem tier; it is supported by: aws-iaas, aws-serverless");

@@ -35,7 +35,7 @@ public final class StatusCommand implements Callable<Integer> {
     @Mixin
     AccountOptions account;
     @Option(names = "--output", paramLabel = "FORMAT", defaultValue = "text",
-            description = "aws-iaas, aws-serverless: text (tables) or json (one object on stdout).")
+            description = "text (tables) or json (one object on stdout).")
     StatusFormat output;
 
     StatusCommand(Application app) {

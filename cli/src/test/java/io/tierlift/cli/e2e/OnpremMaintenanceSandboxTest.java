@@ -1,5 +1,7 @@
 package io.tierlift.cli.e2e;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -51,7 +53,7 @@ class OnpremMaintenanceSandboxTest {
 
     @Test
     @Order(2)
-    void maintenanceOnAnswersEveryRequestWithTheMaintenancePageAndASecondOnChangesNothing() {
+    void maintenanceOnAnswersEveryRequestWithTheMaintenancePageAndASecondOnChangesNothing() throws IOException {
         Cli on = ok(tierlift("maintenance", "on", "onprem", "-f", file()));
         assertThat(on.out()).startsWith("Maintenance on for onprem: flag " + FLAG + " present on edge1");
         assertThat(on.err()).contains("writes stopped");
@@ -68,6 +70,11 @@ class OnpremMaintenanceSandboxTest {
 
         Cli status = ok(tierlift("status", "onprem", "-f", file()));
         assertThat(status.out()).contains("maintenance ON: every request gets the 503 maintenance page (flag " + FLAG + " on edge1)");
+        JsonNode json = new ObjectMapper().readTree(ok(tierlift("status", "onprem", "-f", file(), "--output", "json")).out());
+        assertThat(json.path("maintenance").isBoolean()).as(json.toString()).isTrue();
+        assertThat(json.path("maintenance").asBoolean()).isTrue();
+        assertThat(json.path("maintenanceHosts").toString()).isEqualTo("[\"edge1\"]");
+        assertThat(json.path("hosts").findValuesAsText("name")).containsExactlyInAnyOrder("edge1", "app1", "app2", "db1", "db2");
     }
 
     @Test
@@ -91,7 +98,7 @@ class OnpremMaintenanceSandboxTest {
 
     @Test
     @Order(4)
-    void maintenanceOffServesTheAppAgainAndASecondOffChangesNothing() {
+    void maintenanceOffServesTheAppAgainAndASecondOffChangesNothing() throws IOException {
         Cli off = ok(tierlift("maintenance", "off", "onprem", "-f", file()));
         assertThat(off.out()).startsWith("Maintenance off for onprem: flag " + FLAG + " absent on edge1");
         assertThat(get("/").status()).isEqualTo(200);
@@ -99,6 +106,10 @@ class OnpremMaintenanceSandboxTest {
         assertThat(ok(tierlift("maintenance", "off", "onprem", "-f", file())).out())
                 .startsWith("Maintenance is already off for onprem: nothing changed");
         assertThat(ok(tierlift("status", "onprem", "-f", file())).out()).contains("maintenance off");
+        JsonNode json = new ObjectMapper().readTree(ok(tierlift("status", "onprem", "-f", file(), "--output", "json")).out());
+        assertThat(json.path("maintenance").isBoolean()).as(json.toString()).isTrue();
+        assertThat(json.path("maintenance").asBoolean()).isFalse();
+        assertThat(json.path("healthy").asBoolean()).isTrue();
     }
 
     @Test

@@ -170,6 +170,13 @@ public final class OnpremMigrationTier implements MigrationTier {
         return edgeHosts().stream().map(Host::name).toList();
     }
 
+    /** The names of the hosts of {@code descriptor} that run nginx, where the flag lives. */
+    public static List<String> edgeHostNames(AppDescriptor descriptor) {
+        OnpremTarget target = descriptor.targets().onprem().orElseThrow();
+        EdgeTopology topology = new EdgeTopology(descriptor.app(), target);
+        return target.hosts().stream().filter(topology::isEdgeHost).map(Host::name).toList();
+    }
+
     /**
      * New requests get the maintenance page now, but requests nginx passed on just before may still
      * be writing: the copy must not start until they are done. Done means no session of the app

@@ -1,5 +1,9 @@
 package io.tierlift.onprem.tier;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tierlift.audit.AuditRule;
 import io.tierlift.audit.onprem.OnpremRules;
 import io.tierlift.diagram.OnpremDiagram;
@@ -153,11 +157,11 @@ final class OnpremTier implements Tier {
             healthy &= host.healthy();
         }
         healthy &= backupStatus(rows);
-        maintenanceStatus(rows);
+        Optional<List<String>> flagged = maintenanceStatus(rows);
         if (!OnpremWaf.wafHosts(descriptor).isEmpty()) {
             healthy &= wafStatus(rows);
         }
-        return new StatusReport(healthy, rows, Optional.empty());
+        return new StatusReport(healthy, rows, request.json() ? Optional.of(statusJson(healthy, hosts, flagged)) : Optional.empty());
     }
 
     /** The WAF rows of status: whether ModSecurity blocks or only detects (a learning period), as placed on each host. */
@@ -310,8 +314,36 @@ final class OnpremTier implements Tier {
         });
     }
 
-    /** The maintenance row of status: whether the edge hosts answer with the maintenance page. */
-    private void maintenanceStatus(List<String> rows) {
+    /**
+     * {@code status --output json}: the hosts as the rows show them, and maintenance: true when every
+     * edge host has the flag, false when none has, null when only some have or it could not be read;
+     * {@code maintenanceHosts} names the hosts that have it.
+     */
+    private JsonNode statusJson(boolean healthy, List<HostStatus> hosts, Optional<List<String>> flagged) {
+        ObjectNode root = new ObjectMapper().createObjectNode();
+        root.put("target", target().key());
+        root.put("healthy", healthy);
+        ArrayNode hostArray = root.putArray("hosts");
+        for (HostStatus host : hosts) {
+            ObjectNode h = hostArray.addObject();
+            h.put("name", host.host());
+            host.roles().forEach(h.putArray("roles")::add);
+            h.put("healthy", host.healthy());
+            host.facts().forEach(h.putArray("facts")::add);
+        }
+        List<String> edges = OnpremMigrationTier.edgeHostNames(descriptor);
+        if (flagged.isPresent() && (flagged.get().isEmpty() || flagged.get().containsAll(edges))) {
+            root.put("maintenance", !flagged.get().isEmpty());
+        } else {
+            root.putNull("maintenance");
+        }
+        ArrayNode flaggedArray = root.putArray("maintenanceHosts");
+        flagged.orElse(List.of()).forEach(flaggedArray::add);
+        return root;
+    }
+
+    /** The maintenance row of status; returns the edge hosts that have the flag, empty when it could not be read. */
+    private Optional<List<String>> maintenanceStatus(List<String> rows) {
         try (OnpremMigrationTier edge = edgeSwitch()) {
             List<String> flagged = edge.hostsInMaintenance();
             List<String> edges = edge.edgeHostNames();
@@ -326,8 +358,10 @@ final class OnpremTier implements Tier {
                         + " answer with the maintenance page; finish with tierlift maintenance on onprem or off";
             }
             rows.add(String.format("%-10s %-22s maintenance %s", "edge", "maintenance", state));
+            return Optional.of(flagged);
         } catch (TierFailure e) {
             rows.add(String.format("%-10s %-22s maintenance unknown: %s", "edge", "maintenance", e.getMessage()));
+            return Optional.empty();
         }
     }
 

@@ -28,7 +28,7 @@ public final class OnpremTierFactory implements TierFactory {
     /** What the on-prem tier does today; destroy and the AWS account options it does not have. */
     private static final Set<Operation> OPERATIONS = EnumSet.of(Operation.RENDER, Operation.DIAGRAM, Operation.PLAN, Operation.PLAN_OFFLINE,
             Operation.DEPLOY, Operation.DEPLOY_SAVED_PLAN, Operation.DEPLOY_ROLLBACK, Operation.DEPLOY_BREAK_LOCK,
-            Operation.ACCEPT_NEW_HOST_KEYS, Operation.STATUS, Operation.FAILOVER, Operation.MIGRATE,
+            Operation.ACCEPT_NEW_HOST_KEYS, Operation.STATUS, Operation.STATUS_JSON, Operation.FAILOVER, Operation.MIGRATE,
             Operation.BACKUP_NOW, Operation.BACKUP_LIST, Operation.RESTORE, Operation.RESTORE_IN_PLACE, Operation.RESTORE_FINALIZE,
             Operation.WAF_REPORT, Operation.MAINTENANCE);
 
