@@ -138,8 +138,11 @@ final class AwsServerlessTier extends CloudFormationTier {
 
     @Override
     public StatusReport status(StatusRequest request) {
-        ServerlessStatus status = withSession(s -> s.deployer().status(s.plan()));
-        Optional<Boolean> maintenance = withSession(s -> maintenanceSwitch(s).maintenanceState());
+        record Read(ServerlessStatus status, Optional<Boolean> maintenance) {
+        }
+        Read read = withSession(s -> new Read(s.deployer().status(s.plan()), maintenanceSwitch(s).maintenanceState()));
+        ServerlessStatus status = read.status();
+        Optional<Boolean> maintenance = read.maintenance();
         List<String> rows = new ArrayList<>();
         for (ServerlessStatus.StackState stack : status.stacks()) {
             rows.add(String.format("%-10s %-40s %-12s %s", stack.key(), stack.name(), stack.region(), stack.status().orElse("ABSENT")));
