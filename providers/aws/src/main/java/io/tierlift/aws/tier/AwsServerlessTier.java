@@ -242,11 +242,10 @@ final class AwsServerlessTier extends CloudFormationTier {
     public MaintenanceOutcome maintenance(MaintenanceRequest request) {
         return withSession(s -> {
             AwsServerlessMigrationTier lambda = maintenanceSwitch(s);
-            if (lambda.maintenanceState().isEmpty()) {
-                throw new TierFailure("aws-serverless is not deployed (the api stack or its function does not exist): there is "
-                        + "no function to put in maintenance; deploy it first (tierlift deploy aws-serverless)");
-            }
-            boolean already = lambda.maintenanceState().get() == request.on();
+            boolean on = lambda.maintenanceState().orElseThrow(() -> new TierFailure("aws-serverless is not deployed (the api "
+                    + "stack or its function does not exist): there is no function to put in maintenance; deploy it first "
+                    + "(tierlift deploy aws-serverless)"));
+            boolean already = on == request.on();
             if (!already) {
                 lambda.maintenance(request.on());
             }
