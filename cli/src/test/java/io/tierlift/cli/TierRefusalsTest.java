@@ -115,16 +115,21 @@ class TierRefusalsTest {
     }
 
     @Test
-    void jsonStatusIsForTheAwsTiersOnly() throws IOException {
-        assertRefused(run("status", "onprem", "-f", EXAMPLE, "--output", "json"),
-                "'status --output json' is not supported by the onprem tier; it is supported by: aws-iaas, aws-serverless");
-    }
-
-    @Test
     void awsAccountOptionsAreRefusedOnprem() throws IOException {
         assertRefused(run("plan", "onprem", "-f", EXAMPLE, "--region", "eu-west-1"),
                 "'--profile/--region' is not supported by the onprem tier; it is supported by: aws-iaas, aws-serverless");
         assertRefused(run("deploy", "onprem", "-f", EXAMPLE, "--profile", "prod", "--yes"),
+                "'--profile/--region' is not supported by the onprem tier; it is supported by: aws-iaas, aws-serverless");
+    }
+
+    @Test
+    void maintenanceIsOnEveryTierButTakesAwsAccountOptionsOnlyOnAws() throws IOException {
+        TierRegistry registry = Tiers.standard(Main.context(Map.of(), new io.tierlift.cli.console.Console(
+                new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), false, false)));
+        for (io.tierlift.provider.Target target : io.tierlift.provider.Target.values()) {
+            assertThat(registry.operations(target)).as(target.key()).contains(io.tierlift.tier.Operation.MAINTENANCE);
+        }
+        assertRefused(run("maintenance", "on", "onprem", "-f", EXAMPLE, "--region", "eu-west-1"),
                 "'--profile/--region' is not supported by the onprem tier; it is supported by: aws-iaas, aws-serverless");
     }
 

@@ -32,6 +32,7 @@ public enum Operation {
     RESTORE_FINALIZE("restore --finalize"),
     WAF_REPORT("waf report"),
     RELEASES("releases"),
+    MAINTENANCE("maintenance"),
     MIGRATE("migrate");
 
     private final String usage;

@@ -103,6 +103,14 @@ public interface Tier extends AutoCloseable {
         throw refused(Operation.RELEASES);
     }
 
+    /**
+     * Turns maintenance on or off with the same switch {@code migrate} uses: while on, every request
+     * gets the 503 maintenance page. Asked for the state it already is in, changes nothing and says so.
+     */
+    default MaintenanceOutcome maintenance(MaintenanceRequest request) {
+        throw refused(Operation.MAINTENANCE);
+    }
+
     /** This tier as a migration's source or target; close it to close its tunnels and clients. */
     default MigrationTier migration(MigrationRequest request) {
         throw refused(Operation.MIGRATE);

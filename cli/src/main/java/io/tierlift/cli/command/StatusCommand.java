@@ -22,7 +22,8 @@ import java.util.concurrent.Callable;
         "aws-serverless: stacks and outputs, the function and the API endpoint.",
         "Both AWS tiers: the database's automated backups (retention, last snapshot, earliest and latest restorable "
                 + "time); exit 1 when they are off, the latest restorable time is over 15 minutes old or the newest "
-                + "automated snapshot over two days old."})
+                + "automated snapshot over two days old.",
+        "Every tier: whether maintenance is on (tierlift maintenance)."})
 public final class StatusCommand implements Callable<Integer> {
     private final Application app;
 
@@ -34,7 +35,7 @@ public final class StatusCommand implements Callable<Integer> {
     @Mixin
     AccountOptions account;
     @Option(names = "--output", paramLabel = "FORMAT", defaultValue = "text",
-            description = "aws-iaas, aws-serverless: text (tables) or json (one object on stdout).")
+            description = "text (tables) or json (one object on stdout).")
     StatusFormat output;
 
     StatusCommand(Application app) {

@@ -291,4 +291,33 @@ abstract class SecretCanaryBehaviour {
             }
         }
     }
+
+    @Test
+    @Order(70)
+    void maintenanceShowsNoSecretOnAnyPath() throws IOException {
+        Cli on = tierlift("maintenance", "on", "onprem", "-f", file(), "--verbose");
+        assertThat(on.exitCode()).as(on.all()).isZero();
+        Cli again = tierlift("maintenance", "on", "onprem", "-f", file());
+        assertThat(again.out()).as(again.all()).contains("already on");
+        tierlift("status", "onprem", "-f", file(), "--verbose");
+        Cli off = tierlift("maintenance", "off", "onprem", "-f", file(), "--verbose");
+        assertThat(off.exitCode()).as(off.all()).isZero();
+        assertThat(tierlift("maintenance", "off", "onprem", "-f", file()).out()).contains("already off");
+
+        // Refused before anything is read, a descriptor holding a literal secret, hosts whose keys are unknown.
+        assertThat(tierlift("maintenance", "on", "onprem", "-f", file(), "--region", "eu-west-1").exitCode()).isEqualTo(64);
+        assertThat(tierlift("maintenance", "onprem", "-f", file()).exitCode()).isEqualTo(64);
+        Path bad = world.appDir.resolve("maintenance-bad.yaml");
+        Files.writeString(bad, Files.readString(world.descriptor).replaceFirst("password: \"[^\"]*\"", "password: \"" + DB + "\""));
+        assertThat(tierlift("maintenance", "on", "onprem", "-f", bad.toString(), "--verbose").exitCode()).isEqualTo(65);
+        Path empty = world.root.resolve("maintenance-known_hosts.empty");
+        Files.writeString(empty, "");
+        Path unknown = world.appDir.resolve("maintenance-unknown-keys.yaml");
+        Files.writeString(unknown, Files.readString(world.descriptor).replace(world.stateDir.resolve("known_hosts").toString(),
+                empty.toString()));
+        Cli refused = tierlift("maintenance", "on", "onprem", "-f", unknown.toString(), "--verbose");
+        assertThat(refused.exitCode()).as(refused.all()).isEqualTo(1);
+        assertThat(world.exec("edge1", "test -e /etc/nginx/tierlift/maintenance.on && echo on || echo off").stdout().strip())
+                .as("the refused switch left the edge as it was").isEqualTo("off");
+    }
 }

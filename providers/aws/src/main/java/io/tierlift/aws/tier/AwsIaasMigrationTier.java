@@ -71,7 +71,7 @@ public final class AwsIaasMigrationTier implements MigrationTier {
     @Override
     public void maintenance(boolean on) {
         StackSpec compute = plan.stack("compute");
-        AlbMaintenance alb = new AlbMaintenance(clients.cloudFormation(compute.region()), clients.elasticLoadBalancing(compute.region()));
+        AlbMaintenance alb = alb(compute);
         int changed = alb.set(compute.name(), on);
         if (alb.isOn(compute.name()) != on) {
             throw new TierFailure("maintenance " + (on ? "on" : "off") + ": the ALB of " + compute.name()
@@ -79,6 +79,16 @@ public final class AwsIaasMigrationTier implements MigrationTier {
         }
         progress.step("maintenance", (on ? "on" : "off") + " for the ALB of " + compute.name() + " (" + changed
                 + " listener rule(s) " + (on ? "added" : "removed") + ", priority 1, fixed 503)");
+    }
+
+    /** Whether the ALB answers with the maintenance rule now. */
+    public boolean maintenanceOn() {
+        StackSpec compute = plan.stack("compute");
+        return alb(compute).isOn(compute.name());
+    }
+
+    private AlbMaintenance alb(StackSpec compute) {
+        return new AlbMaintenance(clients.cloudFormation(compute.region()), clients.elasticLoadBalancing(compute.region()));
     }
 
     @Override

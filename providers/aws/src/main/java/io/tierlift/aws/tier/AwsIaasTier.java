@@ -23,6 +23,8 @@ import io.tierlift.tier.DeployRequest;
 import io.tierlift.tier.DestroyOutcome;
 import io.tierlift.tier.DestroyRequest;
 import io.tierlift.tier.DnsRecords;
+import io.tierlift.tier.MaintenanceOutcome;
+import io.tierlift.tier.MaintenanceRequest;
 import io.tierlift.tier.MigrationRequest;
 import io.tierlift.tier.MigrationTier;
 import io.tierlift.tier.PlanRequest;
@@ -118,8 +120,37 @@ final class AwsIaasTier extends CloudFormationTier {
     @Override
     public StatusReport status(StatusRequest request) {
         IaasStatus status = withDeployer(deployer -> deployer.status(stackPlan()));
-        return new StatusReport(status.healthy(), IaasStatusView.rows(status),
-                request.json() ? Optional.of(IaasStatusView.json(status)) : Optional.empty());
+        boolean computeLive = status.stacks().stream().anyMatch(st -> st.key().equals("compute") && st.status().isPresent()
+                && st.outputs().containsKey("AlbDnsName"));
+        Optional<Boolean> maintenance = computeLive ? Optional.of(maintenanceSwitch(AwsIaasMigrationTier::maintenanceOn))
+                : Optional.empty();
+        List<String> rows = new ArrayList<>(IaasStatusView.rows(status));
+        rows.add("");
+        rows.add(MaintenanceView.row(target(), maintenance,
+                "the ALB answers every request with 503 and the maintenance page (listener rule, priority 1)"));
+        return new StatusReport(status.healthy(), rows, request.json()
+                ? Optional.of(MaintenanceView.json(IaasStatusView.json(status), maintenance)) : Optional.empty());
+    }
+
+    /** {@code maintenance on|off}: migrate's switch, the fixed-503 rule on the ALB's listeners, sent only when it changes something. */
+    @Override
+    public MaintenanceOutcome maintenance(MaintenanceRequest request) {
+        return maintenanceSwitch(alb -> {
+            boolean already = alb.maintenanceOn() == request.on();
+            if (!already) {
+                alb.maintenance(request.on());
+            }
+            return new MaintenanceOutcome(request.on(), !already, "listener rule of priority 1 (fixed 503) "
+                    + (request.on() ? "on" : "absent from") + " the ALB of stack " + stackPlan().stack("compute").name());
+        });
+    }
+
+    /** Runs {@code action} on the switch migrate uses, over clients opened for it; AWS failures become operator messages. */
+    private <T> T maintenanceSwitch(Function<AwsIaasMigrationTier, T> action) {
+        AwsSession session = new AwsSession(context, scope);
+        try (AwsIaasMigrationTier alb = new AwsIaasMigrationTier(descriptor, stackPlan(), session.clients, context.progress(), () -> { })) {
+            return AwsFailures.call(() -> action.apply(alb));
+        }
     }
 
     @Override

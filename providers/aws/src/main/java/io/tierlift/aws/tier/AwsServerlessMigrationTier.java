@@ -128,6 +128,19 @@ public final class AwsServerlessMigrationTier implements MigrationTier {
         aws(() -> maintenance.set(target(descriptor).region(), function, ApiStack.ALIAS, serving, on));
     }
 
+    /**
+     * Whether the version the alias serves has maintenance on; empty while the api stack (or its
+     * function) does not exist yet, as before the first deploy.
+     */
+    public Optional<Boolean> maintenanceState() {
+        ServerlessStatus.StackState api = stack(API);
+        String function = api.outputs().get(FUNCTION_NAME);
+        if (api.status().isEmpty() || function == null || function.isBlank()) {
+            return Optional.empty();
+        }
+        return Optional.of(aws(() -> maintenance.isOn(target(descriptor).region(), function, ApiStack.ALIAS)));
+    }
+
     @Override
     public void takeTraffic(PrintWriter out) {
         String distribution = required(outputs(STATIC), STATIC, DISTRIBUTION_DOMAIN);
@@ -144,10 +157,14 @@ public final class AwsServerlessMigrationTier implements MigrationTier {
         session.close();
     }
 
-    private Map<String, String> outputs(String stackKey) {
+    private ServerlessStatus.StackState stack(String stackKey) {
         ServerlessStatus status = aws(() -> session.deployer().status(session.plan()));
-        ServerlessStatus.StackState stack = status.stacks().stream().filter(s -> s.key().equals(stackKey)).findFirst()
+        return status.stacks().stream().filter(s -> s.key().equals(stackKey)).findFirst()
                 .orElseThrow(() -> new IllegalStateException("the aws-serverless plan has no " + stackKey + " stack"));
+    }
+
+    private Map<String, String> outputs(String stackKey) {
+        ServerlessStatus.StackState stack = stack(stackKey);
         if (stack.status().isEmpty()) {
             throw new TierFailure("stack " + stack.name() + " (" + stack.region() + ") does not exist: aws-serverless is not "
                     + "deployed; deploy it first (tierlift deploy aws-serverless)");

@@ -27,6 +27,9 @@ import io.tierlift.tier.RollbackRequest;
 import io.tierlift.tier.DestroyOutcome;
 import io.tierlift.tier.DestroyRequest;
 import io.tierlift.tier.DnsRecords;
+import io.tierlift.tier.MaintenanceOutcome;
+import io.tierlift.tier.MaintenanceRequest;
+import io.tierlift.tier.TierFailure;
 import io.tierlift.tier.MigrationRequest;
 import io.tierlift.tier.MigrationTier;
 import io.tierlift.tier.PlanRequest;
@@ -95,12 +98,23 @@ final class AwsServerlessTier extends CloudFormationTier {
         return withSession(s -> {
             warnIfThePauseCannotHappen(s);
             request.confirmOrCancel(() -> s.deployer().plan(descriptor, s.plan(), context.version(), request.digest()));
+            // Read before the deploy: the deploy moves the alias to a version published without the switch.
+            AwsServerlessMigrationTier lambdaSwitch = maintenanceSwitch(s);
+            boolean maintenance = lambdaSwitch.maintenanceState().orElse(false);
             AwsServerlessDeployer.DeployReport report = s.deployer().deploy(descriptor, s.plan(), context.version());
+            if (maintenance && report.alias().moved()) {
+                lambdaSwitch.maintenance(true);
+            }
             List<DeployOutcome.RecapRow> rows = new ArrayList<>(AwsRecap.stacks(report.stacksChanged()));
             rows.add(new DeployOutcome.RecapRow("package", (report.packageUploaded() ? "uploaded " : "unchanged ") + report.packageKey()));
             rows.add(new DeployOutcome.RecapRow("secret", report.secretWritten() ? "written" : "unchanged"));
             report.releaseCommand().ifPresent(r -> rows.add(new DeployOutcome.RecapRow("release", "command exit code " + r.exitCode())));
             rows.add(aliasRow(report.alias()));
+            if (maintenance) {
+                rows.add(new DeployOutcome.RecapRow("maintenance", "still on" + (report.alias().moved()
+                        ? ": switched on again for version " + report.alias().to() : "") + "; end it with tierlift maintenance off "
+                        + target().key()));
+            }
             rows.add(AwsRecap.site(report.site().result().uploaded().size(), report.site().result().uploadedBytes(),
                     report.site().staleDeleted()));
             rows.add(AwsRecap.cdn(report.site().invalidation()));
@@ -139,7 +153,11 @@ final class AwsServerlessTier extends CloudFormationTier {
 
     @Override
     public StatusReport status(StatusRequest request) {
-        ServerlessStatus status = withSession(s -> s.deployer().status(s.plan()));
+        record Read(ServerlessStatus status, Optional<Boolean> maintenance) {
+        }
+        Read read = withSession(s -> new Read(s.deployer().status(s.plan()), maintenanceSwitch(s).maintenanceState()));
+        ServerlessStatus status = read.status();
+        Optional<Boolean> maintenance = read.maintenance();
         List<String> rows = new ArrayList<>();
         for (ServerlessStatus.StackState stack : status.stacks()) {
             rows.add(String.format("%-10s %-40s %-12s %s", stack.key(), stack.name(), stack.region(), stack.status().orElse("ABSENT")));
@@ -152,11 +170,15 @@ final class AwsServerlessTier extends CloudFormationTier {
             rows.add("");
             rows.addAll(BackupView.rows(b));
         });
+        rows.add(MaintenanceView.row(target(), maintenance, "the function answers every request with 503 and the maintenance page ("
+                + LambdaMaintenanceSwitch.VARIABLE + "=" + LambdaMaintenanceSwitch.ON + " in the version alias " + ApiStack.ALIAS
+                + " serves)"));
         if (!status.healthy()) {
             rows.add("");
             status.problems().forEach(p -> rows.add("UNHEALTHY: " + p));
         }
-        return new StatusReport(status.healthy(), rows, request.json() ? Optional.of(json(status)) : Optional.empty());
+        return new StatusReport(status.healthy(), rows, request.json()
+                ? Optional.of(MaintenanceView.json((ObjectNode) json(status), maintenance)) : Optional.empty());
     }
 
     /** The same as the rows, as one object: stacks, function, API endpoint and the database's backups. */
@@ -223,11 +245,45 @@ final class AwsServerlessTier extends CloudFormationTier {
     @Override
     public MigrationTier migration(MigrationRequest request) {
         ServerlessSession session = session();
-        LambdaMaintenanceSwitch maintenance = new LambdaMaintenanceSwitch(session::lambda, context.progress(), Sleeper.system(),
+        return new AwsServerlessMigrationTier(descriptor, session, lambdaSwitch(session), writerRestart(session), dns.open(descriptor),
+                new DnsInstructions());
+    }
+
+    /**
+     * {@code maintenance on|off}: migrate's switch (TIERLIFT_MAINTENANCE in the version the alias
+     * serves), sent only when the alias is not in the state asked for.
+     */
+    @Override
+    public MaintenanceOutcome maintenance(MaintenanceRequest request) {
+        return withSession(s -> {
+            AwsServerlessMigrationTier lambda = maintenanceSwitch(s);
+            boolean on = lambda.maintenanceState().orElseThrow(() -> new TierFailure("aws-serverless is not deployed (the api "
+                    + "stack or its function does not exist): there is no function to put in maintenance; deploy it first "
+                    + "(tierlift deploy aws-serverless)"));
+            boolean already = on == request.on();
+            if (!already) {
+                lambda.maintenance(request.on());
+            }
+            return new MaintenanceOutcome(request.on(), !already, "variable " + LambdaMaintenanceSwitch.VARIABLE + "="
+                    + LambdaMaintenanceSwitch.ON + (request.on() ? " in" : " not in") + " the version alias " + ApiStack.ALIAS
+                    + " serves");
+        });
+    }
+
+    /** The migration tier's switch over {@code session}, which the caller closes (this does not). */
+    private AwsServerlessMigrationTier maintenanceSwitch(ServerlessSession session) {
+        return new AwsServerlessMigrationTier(descriptor, session, lambdaSwitch(session), writerRestart(session), Optional.empty(),
+                new DnsInstructions());
+    }
+
+    private LambdaMaintenanceSwitch lambdaSwitch(ServerlessSession session) {
+        return new LambdaMaintenanceSwitch(session::lambda, context.progress(), Sleeper.system(),
                 context.clock(), session.emulated() ? Duration.ofMillis(100) : Duration.ofSeconds(2), Duration.ofMinutes(5));
-        AuroraWriterRestart restart = new AuroraWriterRestart(session::rds, context.progress(), Sleeper.system(), context.clock(),
+    }
+
+    private AuroraWriterRestart writerRestart(ServerlessSession session) {
+        return new AuroraWriterRestart(session::rds, context.progress(), Sleeper.system(), context.clock(),
                 session.emulated() ? Duration.ofMillis(100) : Duration.ofSeconds(10), Duration.ofMinutes(20));
-        return new AwsServerlessMigrationTier(descriptor, session, maintenance, restart, dns.open(descriptor), new DnsInstructions());
     }
 
     @Override

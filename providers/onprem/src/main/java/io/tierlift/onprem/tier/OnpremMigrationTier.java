@@ -141,6 +141,43 @@ public final class OnpremMigrationTier implements MigrationTier {
     }
 
     /**
+     * The edge hosts whose maintenance flag exists, each read on its own disk: all of them while
+     * maintenance is on, none while it is off, some when a switch stopped half way.
+     */
+    public List<String> hostsInMaintenance() {
+        RemoteCommand exists = RemoteCommand.of("test", "-e", EdgeTopology.MAINTENANCE_FLAG);
+        List<String> on = new java.util.ArrayList<>();
+        for (Host host : edgeHosts()) {
+            ExecResult result;
+            try {
+                result = connector.connect(host).run(exists);
+            } catch (RuntimeException e) {
+                throw new TierFailure("cannot read the maintenance flag on " + host.name() + ": " + e.getMessage());
+            }
+            // test(1): 0 the file exists, 1 it does not, anything else is an error.
+            if (result.exitCode() > 1) {
+                throw new TierFailure("cannot read the maintenance flag on " + host.name() + ": " + result.stderr().strip());
+            }
+            if (result.ok()) {
+                on.add(host.name());
+            }
+        }
+        return on;
+    }
+
+    /** The names of the hosts that run nginx, where the flag lives. */
+    public List<String> edgeHostNames() {
+        return edgeHosts().stream().map(Host::name).toList();
+    }
+
+    /** The names of the hosts of {@code descriptor} that run nginx, where the flag lives. */
+    public static List<String> edgeHostNames(AppDescriptor descriptor) {
+        OnpremTarget target = descriptor.targets().onprem().orElseThrow();
+        EdgeTopology topology = new EdgeTopology(descriptor.app(), target);
+        return target.hosts().stream().filter(topology::isEdgeHost).map(Host::name).toList();
+    }
+
+    /**
      * New requests get the maintenance page now, but requests nginx passed on just before may still
      * be writing: the copy must not start until they are done. Done means no session of the app
      * role from an app host has been busy (running a statement or inside a transaction) for

@@ -1,5 +1,9 @@
 package io.tierlift.onprem.tier;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tierlift.audit.AuditRule;
 import io.tierlift.audit.onprem.OnpremRules;
 import io.tierlift.diagram.OnpremDiagram;
@@ -23,6 +27,7 @@ import io.tierlift.provider.RenderProvider;
 import io.tierlift.provider.Target;
 import io.tierlift.release.PipSettings;
 import io.tierlift.release.ProcessCommandRunner;
+import io.tierlift.render.onprem.edge.EdgeTopology;
 import io.tierlift.render.onprem.firewall.TopologyFlows;
 import io.tierlift.secret.SecretView;
 import io.tierlift.tier.DeployOutcome;
@@ -32,6 +37,8 @@ import io.tierlift.tier.DestroyPreview;
 import io.tierlift.tier.DestroyRequest;
 import io.tierlift.tier.DnsRecords;
 import io.tierlift.tier.FailoverOutcome;
+import io.tierlift.tier.MaintenanceOutcome;
+import io.tierlift.tier.MaintenanceRequest;
 import io.tierlift.tier.MigrationRequest;
 import io.tierlift.tier.MigrationTier;
 import io.tierlift.tier.PlanRequest;
@@ -171,10 +178,11 @@ final class OnpremTier implements Tier {
             healthy &= host.healthy();
         }
         healthy &= backupStatus(rows);
+        Optional<List<String>> flagged = maintenanceStatus(rows);
         if (!OnpremWaf.wafHosts(descriptor).isEmpty()) {
             healthy &= wafStatus(rows);
         }
-        return new StatusReport(healthy, rows, Optional.empty());
+        return new StatusReport(healthy, rows, request.json() ? Optional.of(statusJson(healthy, hosts, flagged)) : Optional.empty());
     }
 
     /** The WAF rows of status: whether ModSecurity blocks or only detects (a learning period), as placed on each host. */
@@ -298,9 +306,83 @@ final class OnpremTier implements Tier {
 
     /** The maintenance switch migrate uses: the edge's flag file, checked by the answer, then writes drained. */
     private void maintenance(boolean on) {
-        try (OnpremMigrationTier edge = new OnpremMigrationTier(descriptor, connectors.create(onprem(), false), context.progress(),
-                () -> { }, 0)) {
+        try (OnpremMigrationTier edge = edgeSwitch()) {
             edge.maintenance(on);
+        }
+    }
+
+    private OnpremMigrationTier edgeSwitch() {
+        return new OnpremMigrationTier(descriptor, connectors.create(onprem(), false), context.progress(), () -> { }, 0);
+    }
+
+    /**
+     * {@code maintenance on|off}: migrate's switch, sent only when some edge host is not yet in the
+     * state asked for (a switch that stopped half way is completed).
+     */
+    @Override
+    public MaintenanceOutcome maintenance(MaintenanceRequest request) {
+        return operatorFailures(() -> {
+            try (OnpremMigrationTier edge = edgeSwitch()) {
+                List<String> flagged = edge.hostsInMaintenance();
+                List<String> edges = edge.edgeHostNames();
+                boolean already = request.on() ? flagged.containsAll(edges) : flagged.isEmpty();
+                if (!already) {
+                    edge.maintenance(request.on());
+                }
+                return new MaintenanceOutcome(request.on(), !already, "flag " + EdgeTopology.MAINTENANCE_FLAG
+                        + (request.on() ? " present on " : " absent on ") + String.join(", ", edges));
+            }
+        });
+    }
+
+    /**
+     * {@code status --output json}: the hosts as the rows show them, and maintenance: true when every
+     * edge host has the flag, false when none has, null when only some have or it could not be read;
+     * {@code maintenanceHosts} names the hosts that have it.
+     */
+    private JsonNode statusJson(boolean healthy, List<HostStatus> hosts, Optional<List<String>> flagged) {
+        ObjectNode root = new ObjectMapper().createObjectNode();
+        root.put("target", target().key());
+        root.put("healthy", healthy);
+        ArrayNode hostArray = root.putArray("hosts");
+        for (HostStatus host : hosts) {
+            ObjectNode h = hostArray.addObject();
+            h.put("name", host.host());
+            host.roles().forEach(h.putArray("roles")::add);
+            h.put("healthy", host.healthy());
+            host.facts().forEach(h.putArray("facts")::add);
+        }
+        List<String> edges = OnpremMigrationTier.edgeHostNames(descriptor);
+        if (flagged.isPresent() && (flagged.get().isEmpty() || flagged.get().containsAll(edges))) {
+            root.put("maintenance", !flagged.get().isEmpty());
+        } else {
+            root.putNull("maintenance");
+        }
+        ArrayNode flaggedArray = root.putArray("maintenanceHosts");
+        flagged.orElse(List.of()).forEach(flaggedArray::add);
+        return root;
+    }
+
+    /** The maintenance row of status; returns the edge hosts that have the flag, empty when it could not be read. */
+    private Optional<List<String>> maintenanceStatus(List<String> rows) {
+        try (OnpremMigrationTier edge = edgeSwitch()) {
+            List<String> flagged = edge.hostsInMaintenance();
+            List<String> edges = edge.edgeHostNames();
+            String state;
+            if (flagged.isEmpty()) {
+                state = "off";
+            } else if (flagged.containsAll(edges)) {
+                state = "ON: every request gets the 503 maintenance page (flag " + EdgeTopology.MAINTENANCE_FLAG + " on "
+                        + String.join(", ", edges) + "); end it with tierlift maintenance off onprem";
+            } else {
+                state = "PARTLY ON: only " + String.join(", ", flagged) + " of " + String.join(", ", edges)
+                        + " answer with the maintenance page; finish with tierlift maintenance on onprem or off";
+            }
+            rows.add(String.format("%-10s %-22s maintenance %s", "edge", "maintenance", state));
+            return Optional.of(flagged);
+        } catch (TierFailure e) {
+            rows.add(String.format("%-10s %-22s maintenance unknown: %s", "edge", "maintenance", e.getMessage()));
+            return Optional.empty();
         }
     }
 

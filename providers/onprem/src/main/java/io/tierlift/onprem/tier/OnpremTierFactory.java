@@ -28,9 +28,9 @@ public final class OnpremTierFactory implements TierFactory {
     /** What the on-prem tier does today; the AWS account options it does not have. */
     private static final Set<Operation> OPERATIONS = EnumSet.of(Operation.RENDER, Operation.DIAGRAM, Operation.PLAN, Operation.PLAN_OFFLINE,
             Operation.DEPLOY, Operation.DEPLOY_SAVED_PLAN, Operation.DEPLOY_ROLLBACK, Operation.RELEASES, Operation.DEPLOY_BREAK_LOCK,
-            Operation.ACCEPT_NEW_HOST_KEYS, Operation.STATUS, Operation.FAILOVER, Operation.MIGRATE,
+            Operation.ACCEPT_NEW_HOST_KEYS, Operation.STATUS, Operation.STATUS_JSON, Operation.FAILOVER, Operation.MIGRATE,
             Operation.BACKUP_NOW, Operation.BACKUP_LIST, Operation.RESTORE, Operation.RESTORE_IN_PLACE, Operation.RESTORE_FINALIZE,
-            Operation.WAF_REPORT, Operation.DESTROY, Operation.DESTROY_DATA);
+            Operation.WAF_REPORT, Operation.MAINTENANCE, Operation.DESTROY, Operation.DESTROY_DATA);
 
     private final TierContext context;
     private final ConnectorFactory connectors;

@@ -28,7 +28,8 @@ import java.util.function.Function;
  * LastUpdateStatus is Successful; the switch waits for that before publishing.
  *
  * <p>Neither the variable nor the maintenance version is in the CloudFormation template: a deploy that
- * moves the alias to a new version while maintenance is on turns it off again.
+ * moves the alias to a new version while maintenance is on would leave it off, so the deploy reads the
+ * switch first and turns it on again for the new version.
  */
 public final class LambdaMaintenanceSwitch {
     public static final String VARIABLE = "TIERLIFT_MAINTENANCE";
