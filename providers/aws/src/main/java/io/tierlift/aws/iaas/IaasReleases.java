@@ -78,8 +78,9 @@ public final class IaasReleases {
                         records.read(bucket, AwsIaasDeployer.migrationsKey(id)).orElse(List.of())));
             }
         });
+        // S3 keeps upload times to the second: of two uploads in the same second, the live one is the newer.
         entries.sort(Comparator.comparing((ReleaseEntry e) -> e.deployedAt().orElse(java.time.Instant.EPOCH)).reversed()
-                .thenComparing(ReleaseEntry::id));
+                .thenComparing(ReleaseEntry::live, Comparator.reverseOrder()).thenComparing(ReleaseEntry::id));
         return entries;
     }
 
