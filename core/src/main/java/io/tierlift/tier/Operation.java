@@ -31,6 +31,8 @@ public enum Operation {
     RESTORE_IN_PLACE("restore --target in-place"),
     RESTORE_FINALIZE("restore --finalize"),
     WAF_REPORT("waf report"),
+    LOGS("logs"),
+    LOGS_FOLLOW("logs --follow"),
     MIGRATE("migrate");
 
     private final String usage;
