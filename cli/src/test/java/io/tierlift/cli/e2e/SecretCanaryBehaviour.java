@@ -267,6 +267,8 @@ abstract class SecretCanaryBehaviour {
     void logsShowNoSecretThoughTheyReadTheAppsAndPostgresqlsLogs() throws IOException {
         // A failed login with the canary as the password: PostgreSQL logs the failure, never the password.
         world.exec("db1", "PGPASSWORD='" + DB + "-wrong' psql -h " + world.address("db1") + " -p 5432 -U notes -d notes -c 'select 1' 2>/dev/null; true");
+        // A request through the edge, so the edge's access log has a line to read.
+        world.curl("--resolve", "notes.sandbox.test:443:" + world.address("edge1"), "https://notes.sandbox.test/api/health");
         Cli all = tierlift("logs", "onprem", "-f", file(), "--since", "2h", "--verbose");
         assertThat(all.exitCode()).as(all.all()).isZero();
         assertThat(all.out()).as("every role's logs were read").contains("db1 postgresql | ", "app1 gunicorn-", "edge1 nginx-access | ");
