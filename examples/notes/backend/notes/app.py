@@ -75,6 +75,17 @@ def add_served_by(response):
     return response
 
 
+# The id the edge gave the request (X-Request-ID), as nginx accepts it: PostgreSQL keeps at most
+# 63 bytes of an application_name.
+REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,63}")
+
+
+def request_app_name():
+    """The request's id when it has a well-formed one, else the app's name."""
+    request_id = request.headers.get("X-Request-ID", "")
+    return request_id if REQUEST_ID.fullmatch(request_id) else "notes"
+
+
 def note_json(row):
     note_id, body, created_at = row
     return {"id": note_id, "body": body, "created_at": created_at.isoformat()}
@@ -127,7 +138,7 @@ def read_body():
 @app.get("/api/health")
 def health():
     try:
-        with db.cursor(db.primary_dsn()) as cur:
+        with db.cursor(db.primary_dsn(), application_name=request_app_name()) as cur:
             cur.execute("SELECT 1")
             cur.fetchone()
     except psycopg2.Error as exc:
@@ -148,7 +159,7 @@ def list_notes():
     else:
         raise ApiError('source must be "primary" or "replica"')
 
-    with db.cursor(dsn, readonly=True) as cur:
+    with db.cursor(dsn, readonly=True, application_name=request_app_name()) as cur:
         cur.execute(
             "SELECT id, body, created_at FROM notes"
             " ORDER BY created_at DESC, id DESC LIMIT %s",
@@ -163,7 +174,7 @@ def list_notes():
 @app.post("/api/notes")
 def create_note():
     body = parse_note_body()
-    with db.cursor(db.primary_dsn()) as cur:
+    with db.cursor(db.primary_dsn(), application_name=request_app_name()) as cur:
         cur.execute(
             "INSERT INTO notes (body) VALUES (%s) RETURNING id, body, created_at",
             (body,),
@@ -177,7 +188,7 @@ def create_note():
 
 @app.get("/api/notes/<int:note_id>")
 def get_note(note_id):
-    with db.cursor(db.primary_dsn(), readonly=True) as cur:
+    with db.cursor(db.primary_dsn(), readonly=True, application_name=request_app_name()) as cur:
         cur.execute("SELECT id, body, created_at FROM notes WHERE id = %s", (note_id,))
         row = cur.fetchone()
     if row is None:

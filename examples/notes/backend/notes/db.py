@@ -40,14 +40,18 @@ def connect(dsn, application_name="notes"):
 
 
 @contextmanager
-def cursor(dsn, readonly=False):
+def cursor(dsn, readonly=False, application_name="notes"):
     """Open a connection for one unit of work: commit on success, always close.
+
+    ``application_name`` is what PostgreSQL's log lines show for this connection
+    (``%a``); the API passes the request's id so a slow statement can be found
+    by it.
 
     A connection per request keeps the app stateless (and safe under Gunicorn's
     forking and Lambda's freeze/thaw); the notes workload is far too small for
     the connect cost to matter.
     """
-    conn = connect(dsn)
+    conn = connect(dsn, application_name)
     try:
         if readonly:
             conn.set_session(readonly=True)

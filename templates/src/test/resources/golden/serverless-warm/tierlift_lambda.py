@@ -33,6 +33,7 @@ import importlib
 import io
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -67,6 +68,9 @@ _origin = {"loaded_at": 0.0}
 # client sending wrong values must not turn every request into a Secrets Manager call.
 ORIGIN_REFRESH_SECONDS = 30
 ORIGIN_STAGES = ("AWSCURRENT", "AWSPREVIOUS")
+
+
+REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,63}")
 
 
 def log(message):
@@ -304,6 +308,10 @@ def wsgi_environ(event, body):
     # Payload 2.0 moves the Cookie header into a list.
     if event.get("cookies"):
         headers["cookie"] = "; ".join(event["cookies"])
+    # One id per request, as nginx gives one on-prem: a well-formed X-Request-ID the client sent, else
+    # API Gateway's own (the requestId of the API's access log).
+    if not REQUEST_ID.fullmatch(headers.get("x-request-id", "")):
+        headers["x-request-id"] = context.get("requestId", "")
     host = headers.get("host") or context.get("domainName") or "localhost"
     environ = {
         "REQUEST_METHOD": http.get("method", "GET"),
@@ -538,7 +546,12 @@ def handler(event, context):
         return maintenance_response()
     try:
         body = request_body(event)
-        status, response_headers, payload = call_app(wsgi_environ(event, body))
+        environ = wsgi_environ(event, body)
+        status, response_headers, payload = call_app(environ)
+        # The function's access line, with the id the app saw: the function's log group then
+        # holds each request under the same id as the API's access log.
+        print("%s %s %s request_id=%s" % (environ["REQUEST_METHOD"], environ["PATH_INFO"], status.split(" ", 1)[0],
+                                          environ.get("HTTP_X_REQUEST_ID", "")), file=sys.stderr, flush=True)
         return http_response(status, response_headers, payload)
     except Exception:
         traceback.print_exc()

@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
 @Command(name = "tierlift", mixinStandardHelpOptions = true, scope = picocli.CommandLine.ScopeType.INHERIT, versionProvider = TierliftCommand.VersionProvider.class,
         description = "Deploy a three-tier web app to on-prem hosts, AWS IaaS or AWS serverless, and move it between them with its data.",
         subcommands = {ValidateCommand.class, RenderCommand.class, PlanCommand.class, DeployCommand.class,
-                DestroyCommand.class, StatusCommand.class, ReleasesCommand.class, FailoverCommand.class, BackupCommand.class, RestoreCommand.class, io.tierlift.cli.command.WafCommand.class, io.tierlift.cli.command.MaintenanceCommand.class, MigrateCommand.class,
+                DestroyCommand.class, StatusCommand.class, ReleasesCommand.class, FailoverCommand.class, BackupCommand.class, RestoreCommand.class, io.tierlift.cli.command.WafCommand.class, io.tierlift.cli.command.MaintenanceCommand.class, io.tierlift.cli.command.LogsCommand.class, MigrateCommand.class,
                 SandboxCommand.class, AuditCommand.class, DemoCommand.class, SchemaCommand.class, VersionCommand.class,
                 CompletionCommand.class, InitCommand.class, DiagramCommand.class, io.tierlift.cli.complete.CompleteCommand.class},
         exitCodeListHeading = "%nExit codes:%n",

@@ -115,6 +115,14 @@ class TierRefusalsTest {
     }
 
     @Test
+    void badLogsOptionsAreRefusedBeforeAnythingIsOpened() throws IOException {
+        assertRefused(run("logs", "onprem", "-f", EXAMPLE, "--role", "cache"), "--role 'cache' is not one of app, waf, proxy, db");
+        assertRefused(run("logs", "onprem", "-f", EXAMPLE, "--grep", "(unclosed"), "--grep '(unclosed' is not a regular expression");
+        assertRefused(run("logs", "onprem", "-f", EXAMPLE, "--since", "soon"), "--since 'soon' is not a duration");
+        assertRefused(run("logs", "onprem", "-f", EXAMPLE, "--host", "../etc"), "--host '../etc' is not a host name");
+    }
+
+    @Test
     void awsAccountOptionsAreRefusedOnprem() throws IOException {
         assertRefused(run("plan", "onprem", "-f", EXAMPLE, "--region", "eu-west-1"),
                 "'--profile/--region' is not supported by the onprem tier; it is supported by: aws-iaas, aws-serverless");

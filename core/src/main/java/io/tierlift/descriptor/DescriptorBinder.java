@@ -73,7 +73,7 @@ final class DescriptorBinder {
         SecretRef password = secret(o.string("password"));
         var replication = o.optString("replication_password").map(this::secret);
         return new Database(o.string("name"), o.string("user"), password, o.integer("version"), o.integer("port"),
-                o.string("replication_user"), replication, o.optObject("backup").map(this::backup));
+                o.string("replication_user"), replication, o.duration("slow_query"), o.optObject("backup").map(this::backup));
     }
 
     private BackupSettings backup(NodeObject o) {

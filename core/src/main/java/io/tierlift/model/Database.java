@@ -4,8 +4,11 @@ import io.tierlift.secret.SecretRef;
 
 import java.util.Optional;
 
-/** The app's PostgreSQL database, the same in every tier. */
+/**
+ * The app's PostgreSQL database, the same in every tier. {@code slowQuery}: statements that take longer
+ * are logged with their duration.
+ */
 public record Database(String name, String user, SecretRef password, int version, int port,
-                       String replicationUser, Optional<SecretRef> replicationPassword,
+                       String replicationUser, Optional<SecretRef> replicationPassword, java.time.Duration slowQuery,
                        Optional<BackupSettings> backup) {
 }

@@ -33,6 +33,8 @@ public enum Operation {
     WAF_REPORT("waf report"),
     RELEASES("releases"),
     MAINTENANCE("maintenance"),
+    LOGS("logs"),
+    LOGS_FOLLOW("logs --follow"),
     MIGRATE("migrate");
 
     private final String usage;

@@ -111,6 +111,15 @@ public interface Tier extends AutoCloseable {
         throw refused(Operation.MAINTENANCE);
     }
 
+    /**
+     * The tier's log lines as {@code request} selects them, oldest first, each given to {@code sink}. With
+     * {@code follow} it keeps giving new lines until {@link LogFollow#stop()} and returns once nothing
+     * it started is left running. Reads only.
+     */
+    default void logs(LogsRequest request, LogSink sink) {
+        throw refused(request.follow() ? Operation.LOGS_FOLLOW : Operation.LOGS);
+    }
+
     /** This tier as a migration's source or target; close it to close its tunnels and clients. */
     default MigrationTier migration(MigrationRequest request) {
         throw refused(Operation.MIGRATE);

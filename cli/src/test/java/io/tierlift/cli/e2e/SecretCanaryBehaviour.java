@@ -320,4 +320,30 @@ abstract class SecretCanaryBehaviour {
         assertThat(world.exec("edge1", "test -e /etc/nginx/tierlift/maintenance.on && echo on || echo off").stdout().strip())
                 .as("the refused switch left the edge as it was").isEqualTo("off");
     }
+
+    @Test
+    @Order(80)
+    void logsShowNoSecretThoughTheyReadTheAppsAndPostgresqlsLogs() throws IOException {
+        // A failed login with the canary as the password: PostgreSQL logs the failure, never the password.
+        world.exec("db1", "PGPASSWORD='" + DB + "-wrong' psql -h " + world.address("db1") + " -p 5432 -U notes -d notes -c 'select 1' 2>/dev/null; true");
+        // A request through the edge, so the edge's access log has a line to read.
+        world.curl("--resolve", "notes.sandbox.test:443:" + world.address("edge1"), "https://notes.sandbox.test/api/health");
+        Cli all = tierlift("logs", "onprem", "-f", file(), "--since", "2h", "--verbose");
+        assertThat(all.exitCode()).as(all.all()).isZero();
+        assertThat(all.out()).as("every role's logs were read").contains("db1 postgresql | ", "app1 gunicorn-", "edge1 nginx-access | ");
+        Cli json = tierlift("logs", "onprem", "-f", file(), "--since", "2h", "--role", "db", "--output", "json");
+        assertThat(json.exitCode()).as(json.all()).isZero();
+        tierlift("logs", "onprem", "-f", file(), "--since", "2h", "--grep", "password|secret|DATABASE_URL");
+
+        Cli host = tierlift("logs", "onprem", "-f", file(), "--host", "nosuch", "--verbose");
+        assertThat(host.exitCode()).as(host.all()).isEqualTo(1);
+        Cli grep = tierlift("logs", "onprem", "-f", file(), "--grep", "(");
+        assertThat(grep.exitCode()).as(grep.all()).isEqualTo(64);
+        Path empty = world.root.resolve("known_hosts.logs-empty");
+        Files.writeString(empty, "");
+        Path unknown = world.appDir.resolve("logs-unknown-keys.yaml");
+        Files.writeString(unknown, Files.readString(world.descriptor).replace(world.stateDir.resolve("known_hosts").toString(), empty.toString()));
+        Cli refused = tierlift("logs", "onprem", "-f", unknown.toString(), "--verbose");
+        assertThat(refused.exitCode()).as(refused.all()).isEqualTo(1);
+    }
 }

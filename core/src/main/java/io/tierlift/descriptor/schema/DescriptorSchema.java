@@ -75,6 +75,9 @@ public final class DescriptorSchema {
             optional("replication_password", text(Format.SECRET,
                     "The replication role's password; required when there is a standby."), null,
                     "${env:NOTES_REPLICATION_PASSWORD}"),
+            optional("slow_query", text(Format.DURATION, "Statements that take longer are logged with their duration "
+                    + "and the client's application_name (on-prem: PostgreSQL's log_min_duration_statement); 0s logs every one."),
+                    "1s", "1s"),
             optional("backup", BACKUP, null, null));
 
     static final ObjectShape SSH = object("How tierlift reaches the hosts; unset values come from the OpenSSH config.",

@@ -16,6 +16,7 @@ import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudfront.CloudFrontClient;
+import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.rds.RdsClient;
@@ -48,6 +49,7 @@ public final class AwsClients implements AutoCloseable {
     private final Map<Region, RdsClient> rds = new ConcurrentHashMap<>();
     private final Map<Region, Ec2Client> ec2 = new ConcurrentHashMap<>();
     private final Map<Region, SsmClient> ssm = new ConcurrentHashMap<>();
+    private final Map<Region, CloudWatchLogsClient> logs = new ConcurrentHashMap<>();
     private CloudFrontClient cloudFront;
     private SdkHttpClient httpClient;
     private AwsCredentialsProvider credentials;
@@ -112,6 +114,12 @@ public final class AwsClients implements AutoCloseable {
     /** Systems Manager Parameter Store: aws-iaas reads the public parameter naming Amazon's newest image. */
     public SsmClient ssm(String region) {
         return ssm.computeIfAbsent(resolveRegion(region), r -> configure(SsmClient.builder().httpClient(httpClient()), r,
+                settings.apiCallTimeout(), settings.apiCallAttemptTimeout()).build());
+    }
+
+    /** CloudWatch Logs: {@code logs} reads the stacks' log groups. */
+    public CloudWatchLogsClient cloudWatchLogs(String region) {
+        return logs.computeIfAbsent(resolveRegion(region), r -> configure(CloudWatchLogsClient.builder().httpClient(httpClient()), r,
                 settings.apiCallTimeout(), settings.apiCallAttemptTimeout()).build());
     }
 
@@ -250,6 +258,7 @@ public final class AwsClients implements AutoCloseable {
         elb.values().forEach(ElasticLoadBalancingV2Client::close);
         secretsManager.values().forEach(SecretsManagerClient::close);
         ssm.values().forEach(SsmClient::close);
+        logs.values().forEach(CloudWatchLogsClient::close);
         if (cloudFront != null) {
             cloudFront.close();
             cloudFront = null;
@@ -262,6 +271,7 @@ public final class AwsClients implements AutoCloseable {
         elb.clear();
         secretsManager.clear();
         ssm.clear();
+        logs.clear();
         for (AutoCloseable resource : owned) {
             try {
                 resource.close();

@@ -223,4 +223,14 @@ final class AwsIaasTier extends CloudFormationTier {
                 resources, session.invalidator, appSecret, new SsmImageLookup(clients::ssm),
                 new OriginSecretVersions(clients::secretsManager), progress, poll, session.deployerSettings.stackTimeout(), context.clock());
     }
+
+    /** The instances' log group: each line's host is its instance, its source the file the agent sent it from. */
+    @Override
+    public void logs(io.tierlift.tier.LogsRequest request, io.tierlift.tier.LogSink sink) {
+        var names = new io.tierlift.render.aws.iaas.StackNames(descriptor.app(), descriptor.environment(),
+                io.tierlift.render.aws.iaas.StackNames.IAAS);
+        readLogs(descriptor.targets().awsIaas().orElseThrow().region(), List.of(
+                new io.tierlift.aws.logs.CloudWatchLogReader.Group(names.appLogGroup(),
+                        "app", io.tierlift.logs.LogRole.APP, true)), request, sink);
+    }
 }

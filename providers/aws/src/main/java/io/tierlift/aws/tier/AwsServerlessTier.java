@@ -301,4 +301,16 @@ final class AwsServerlessTier extends CloudFormationTier {
             return AwsFailures.call(() -> action.apply(session));
         }
     }
+
+    /** The function's log group (the app's lines, as the app role) and the API's access log (as the proxy). */
+    @Override
+    public void logs(io.tierlift.tier.LogsRequest request, io.tierlift.tier.LogSink sink) {
+        var names = new io.tierlift.render.aws.iaas.StackNames(descriptor.app(), descriptor.environment(),
+                io.tierlift.render.aws.iaas.StackNames.SERVERLESS);
+        readLogs(descriptor.targets().awsServerless().orElseThrow().region(), List.of(
+                new io.tierlift.aws.logs.CloudWatchLogReader.Group(io.tierlift.render.aws.serverless.ApiStack.functionLogGroup(names),
+                        "function", io.tierlift.logs.LogRole.APP, false),
+                new io.tierlift.aws.logs.CloudWatchLogReader.Group(io.tierlift.render.aws.serverless.ApiStack.accessLogGroup(names),
+                        "api-access", io.tierlift.logs.LogRole.PROXY, false)), request, sink);
+    }
 }

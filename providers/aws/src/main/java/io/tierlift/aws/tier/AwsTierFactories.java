@@ -30,7 +30,7 @@ public final class AwsTierFactories {
     /** What both AWS tiers do: no saved plans, leases or host keys (those are on-prem's). */
     private static final Set<Operation> COMMON = EnumSet.of(Operation.RENDER, Operation.DIAGRAM, Operation.PLAN, Operation.PLAN_OFFLINE,
             Operation.DEPLOY, Operation.STATUS, Operation.DESTROY, Operation.DESTROY_DATA, Operation.MIGRATE,
-            Operation.ACCOUNT_OPTIONS, Operation.MAINTENANCE);
+            Operation.ACCOUNT_OPTIONS, Operation.MAINTENANCE, Operation.LOGS, Operation.LOGS_FOLLOW);
 
     private final TierContext context;
     private final Optional<ReleaseInvoker> releaseInvoker;

@@ -51,6 +51,16 @@ abstract class CloudFormationTier implements Tier {
         return new AwsDiagram().mermaid(stackPlan(), descriptor.backend().port(), descriptor.database().port());
     }
 
+    /** {@code logs} from {@code groups} in {@code region}, polled every 2 s when following (at once on an emulator). */
+    protected void readLogs(String region, List<io.tierlift.aws.logs.CloudWatchLogReader.Group> groups,
+                            io.tierlift.tier.LogsRequest request, io.tierlift.tier.LogSink sink) {
+        try (AwsSession session = new AwsSession(context, scope)) {
+            java.time.Duration poll = java.time.Duration.ofMillis(session.settings.emulated() ? 200 : 2000);
+            AwsFailures.run(() -> new io.tierlift.aws.logs.CloudWatchLogReader(() -> session.clients.cloudWatchLogs(region),
+                    context.clock(), poll).read(groups, request, sink));
+        }
+    }
+
     @Override
     public void close() {
         // A migration tier closes its own clients.

@@ -17,6 +17,16 @@ public interface Connection extends AutoCloseable {
         return run(command, new byte[0]);
     }
 
+    /**
+     * Starts a command and gives each line of its output to {@code lines} (on another thread) while it
+     * runs. A connection that cannot stream runs it to its end first.
+     */
+    default RunningCommand start(RemoteCommand command, java.util.function.Consumer<String> lines) {
+        ExecResult result = run(command);
+        result.out().lines().forEach(lines);
+        return RunningCommand.ended(result);
+    }
+
     @Override
     void close();
 }

@@ -139,6 +139,87 @@ public final class JschConnection implements Connection, PortForwarding {
     }
 
     /**
+     * Starts a command without a time limit and reads its output line by line on a thread of its own.
+     * The command is expected to end when its standard input closes (this side's way to stop it:
+     * OpenSSH 9.2 refuses "signal" requests on root sessions); {@link RunningCommand#close()} closes
+     * the input, gives the command {@link #STOP_GRACE} to end, then closes the channel.
+     */
+    @Override
+    public RunningCommand start(RemoteCommand command, java.util.function.Consumer<String> lines) {
+        String line = prepare(command, sudo).toShell();
+        LOG.log(Level.DEBUG, "{0}: {1} (streaming)", host, line);
+        ChannelExec channel;
+        java.io.InputStream out;
+        OutputStream in;
+        StderrBuffer stderr = new StderrBuffer(STDERR_CAP);
+        try {
+            channel = (ChannelExec) session.openChannel("exec");
+            channel.setCommand(line.getBytes(StandardCharsets.UTF_8));
+            channel.setErrStream(stderr, false);
+            out = channel.getInputStream();
+            in = channel.getOutputStream();
+            channel.connect();
+        } catch (JSchException | IOException e) {
+            throw new SshException(label + ": cannot start " + summary(line) + ": " + e.getMessage(), e);
+        }
+        CountDownLatch ended = new CountDownLatch(1);
+        Thread reader = new Thread(() -> {
+            try (var text = new java.io.BufferedReader(new java.io.InputStreamReader(out, StandardCharsets.UTF_8))) {
+                for (String l = text.readLine(); l != null; l = text.readLine()) {
+                    lines.accept(l);
+                }
+            } catch (IOException e) {
+                LOG.log(Level.DEBUG, "{0}: output stream ended: {1}", host, e.toString());
+            } finally {
+                ended.countDown();
+            }
+        }, "ssh-stream-" + host);
+        reader.setDaemon(true);
+        reader.start();
+        return new RunningCommand() {
+            @Override
+            public boolean awaitEnd(Duration timeout) throws InterruptedException {
+                return ended.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            }
+
+            @Override
+            public boolean ended() {
+                return ended.getCount() == 0;
+            }
+
+            @Override
+            public int exitStatus() {
+                return ended() ? channel.getExitStatus() : -1;
+            }
+
+            @Override
+            public String stderr() {
+                return stderr.text();
+            }
+
+            @Override
+            public void close() {
+                try {
+                    in.close();
+                    if (!ended.await(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                        LOG.log(Level.WARNING, "{0}: {1} did not end within {2} after its input closed", host, summary(line),
+                                human(STOP_GRACE));
+                    }
+                } catch (IOException e) {
+                    LOG.log(Level.DEBUG, "{0}: closing the input: {1}", host, e.toString());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    channel.disconnect();
+                }
+            }
+        };
+    }
+
+    /** How long a streaming command gets to end after its input closed. */
+    static final Duration STOP_GRACE = Duration.ofSeconds(5);
+
+    /**
      * Runs the command under coreutils {@code timeout}, so the host itself stops it (TERM, then
      * KILL after 10 s) when the limit passes, even if this side is gone. Closing the channel would
      * not: without a terminal nothing tells the command, and OpenSSH 9.2 (Debian 12) refuses

@@ -54,9 +54,12 @@ import io.tierlift.tier.TierContext;
 import io.tierlift.tier.TierFailure;
 import io.tierlift.tier.TranslatingMigrationTier;
 import io.tierlift.tier.WafReportRequest;
+import io.tierlift.onprem.logs.OnpremLogs;
 import io.tierlift.onprem.waf.OnpremWaf;
 import io.tierlift.onprem.destroy.OnpremTeardown;
 import io.tierlift.onprem.destroy.TeardownPlan;
+import io.tierlift.tier.LogSink;
+import io.tierlift.tier.LogsRequest;
 import io.tierlift.waf.WafReport;
 
 import java.nio.file.Path;
@@ -215,6 +218,14 @@ final class OnpremTier implements Tier {
         }
         return operatorFailures(() -> new OnpremWaf(connectors.create(onprem(), false))
                 .report(descriptor, request.since(), Instant.now()));
+    }
+
+    @Override
+    public void logs(LogsRequest request, LogSink sink) {
+        operatorFailures(() -> {
+            new OnpremLogs(connectors.create(onprem(), false), java.time.Clock.systemUTC()).read(descriptor, request, sink);
+            return null;
+        });
     }
 
     @Override

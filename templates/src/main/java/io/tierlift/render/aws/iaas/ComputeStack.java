@@ -130,7 +130,7 @@ final class ComputeStack {
         sources.put(IMAGE_PARAMETER, new ParameterSource.DeployTime(IMAGE_VALUE, "the image the compute stack runs; "
                 + "on its first deploy, or with --refresh-image, the one SSM parameter " + LATEST_IMAGE + " names"));
 
-        String logGroupName = "/tierlift/" + names.prefix() + "/app";
+        String logGroupName = names.appLogGroup();
         CfnResource logGroup = t.add(CfnResource.of("AppLogGroup", "AWS::Logs::LogGroup", props()
                 .put("LogGroupName", logGroupName)
                 .put("RetentionInDays", 30))

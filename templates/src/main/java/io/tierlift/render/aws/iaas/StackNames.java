@@ -23,6 +23,11 @@ public record StackNames(String app, String environment, String tier) {
         return app + "-" + environment + "-" + tier;
     }
 
+    /** aws-iaas: the instances' log group; the CloudWatch agent sends each file's lines as stream {@code <instance>/<source>}. */
+    public String appLogGroup() {
+        return "/tierlift/" + prefix() + "/app";
+    }
+
     public String stack(String key) {
         return prefix() + "-" + key;
     }

@@ -162,8 +162,8 @@ public final class ApiStack {
             tierlift.put(LambdaEnvironment.APP_SECRET_ARN, secret);
         }
 
-        CfnResource functionLogs = t.add(logGroup("FunctionLogGroup", "/tierlift/" + names.prefix() + "/function"));
-        CfnResource accessLogs = t.add(logGroup("ApiAccessLogGroup", "/tierlift/" + names.prefix() + "/api-access"));
+        CfnResource functionLogs = t.add(logGroup("FunctionLogGroup", functionLogGroup(names)));
+        CfnResource accessLogs = t.add(logGroup("ApiAccessLogGroup", accessLogGroup(names)));
         CfnResource role = t.add(functionRole(readableSecrets, functionLogs));
 
         Map<String, Object> variables = LambdaEnvironment.build(app.backend(), tierlift);
@@ -279,6 +279,16 @@ public final class ApiStack {
         format.put("integrationLatencyMs", "$context.integrationLatency");
         format.put("integrationError", "$context.integrationErrorMessage");
         return format.toString();
+    }
+
+    /** The function's log group (its own and the app's lines); {@code tierlift logs} reads it. */
+    public static String functionLogGroup(StackNames names) {
+        return "/tierlift/" + names.prefix() + "/function";
+    }
+
+    /** The HTTP API's access log group. */
+    public static String accessLogGroup(StackNames names) {
+        return "/tierlift/" + names.prefix() + "/api-access";
     }
 
     private static CfnResource logGroup(String logicalId, String name) {

@@ -18,9 +18,16 @@ http {
     default_type application/octet-stream;
     charset utf-8;
 
+    # One id per request, from the edge to the database: a well-formed X-Request-ID (the client's, or the
+    # one the host in front of this one set) is kept; anything else is replaced by nginx's own. At most
+    # 63 characters, so the app can pass it whole as PostgreSQL's application_name.
+    map $http_x_request_id $tierlift_request_id {
+        "~^[A-Za-z0-9._-]{8,63}$" $http_x_request_id;
+        default $request_id;
+    }
     log_format tierlift '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent '
-                        '"$http_referer" "$http_user_agent" request_id=$request_id '
-                        'forwarded_request_id=$http_x_request_id request_time=$request_time '
+                        '"$http_referer" "$http_user_agent" request_id=$tierlift_request_id '
+                        'request_time=$request_time '
                         'upstream=$upstream_addr upstream_status=$upstream_status upstream_time=$upstream_response_time';
     access_log /var/log/nginx/access.log tierlift;
 

@@ -12,10 +12,10 @@ proxy_set_header X-Real-IP $remote_addr;
 proxy_set_header X-Forwarded-For $remote_addr;
 proxy_set_header X-Forwarded-Host $host;
 <#if behindWaf>
-# Scheme and request id as the WAF host saw and made them.
+# The scheme as the WAF host saw it.
 proxy_set_header X-Forwarded-Proto $http_x_forwarded_proto;
-proxy_set_header X-Request-ID $http_x_request_id;
 <#else>
 proxy_set_header X-Forwarded-Proto $scheme;
-proxy_set_header X-Request-ID $request_id;
 </#if>
+# The request's id (see the map in nginx.conf): the one the edge kept or made travels on.
+proxy_set_header X-Request-ID $tierlift_request_id;

@@ -29,9 +29,12 @@ max_slot_wal_keep_size = '16GB'
 hot_standby = on
 
 # Logging (Debian sends the server's stderr to /var/log/postgresql/).
-log_line_prefix = '%m [%p] %q%u@%d '
+# %a is the client's application_name: an app that sets it to the request's X-Request-ID (as the
+# example does) makes its slow statements findable by that id.
+log_line_prefix = '%m [%p] %q%u@%d app=%a '
 log_connections = on
 log_checkpoints = on
 log_lock_waits = on
 log_replication_commands = on
-log_min_duration_statement = 1000
+# Statements slower than database.slow_query are logged with their duration.
+log_min_duration_statement = ${slowQueryMillis}

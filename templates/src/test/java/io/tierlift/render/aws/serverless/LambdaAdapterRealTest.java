@@ -122,6 +122,18 @@ class LambdaAdapterRealTest {
     }
 
     @Test
+    void eachRequestHasOneIdTheClientsWhenWellFormedElseApiGatewaysAndTheFunctionLogsItsLineWithIt() throws Exception {
+        ObjectNode none = httpEvent("GET", "/api/echo", "");
+        ObjectNode client = withHeader(httpEvent("GET", "/api/echo", ""), "X-Request-ID", "client-id-1234");
+        ObjectNode bad = withHeader(httpEvent("GET", "/api/echo", ""), "X-Request-ID", "no spaces allowed");
+        AdapterHarness.Run run = new AdapterHarness(dir, null).invoke(List.of(none, client, bad));
+        assertThat(run.seen(0).path("HTTP_X_REQUEST_ID").asText()).isEqualTo("req-1");
+        assertThat(run.seen(1).path("HTTP_X_REQUEST_ID").asText()).isEqualTo("client-id-1234");
+        assertThat(run.seen(2).path("HTTP_X_REQUEST_ID").asText()).isEqualTo("req-1");
+        assertThat(run.stderr()).contains("GET /api/echo 200 request_id=req-1\n", "GET /api/echo 200 request_id=client-id-1234\n");
+    }
+
+    @Test
     void requestBodiesArriveAsBytesWhetherTextOrBase64() throws Exception {
         byte[] binary = {0, (byte) 0xff, 0x10, (byte) 0x80, 'x'};
         ObjectNode encoded = httpEvent("POST", "/api/echo", "");

@@ -16,6 +16,9 @@ pidfile = "/run/shop/gunicorn.pid"
 control_socket = "/run/shop/gunicorn.ctl"
 accesslog = "/var/log/shop/access.log"
 errorlog = "/var/log/shop/error.log"
+# Gunicorn's default format plus the request id the edge set (X-Request-ID), so one request can be
+# followed from the edge's log through this one.
+access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" request_id=%({x-request-id}i)s'
 
 # Only the proxies (on EC2: the load balancer, the only peer the security group admits) may set the
 # client address and scheme (X-Forwarded-For, X-Forwarded-Proto).
