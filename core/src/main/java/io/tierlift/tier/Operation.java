@@ -31,6 +31,8 @@ public enum Operation {
     RESTORE_IN_PLACE("restore --target in-place"),
     RESTORE_FINALIZE("restore --finalize"),
     WAF_REPORT("waf report"),
+    EXEC("exec"),
+    DB_SHELL("db shell"),
     MIGRATE("migrate");
 
     private final String usage;
