@@ -157,6 +157,16 @@ class TierRefusalsTest {
     }
 
     @Test
+    void execOnAwsIaasAndDbShellOnAwsAreRefusedNamingTheTiersThatHaveThem() throws IOException {
+        assertRefused(run("exec", "aws-iaas", "-f", EXAMPLE, "--", "flask", "routes"),
+                "'exec' is not supported by the aws-iaas tier; it is supported by: onprem");
+        assertRefused(run("db", "shell", "aws-iaas", "-f", EXAMPLE),
+                "'db shell' is not supported by the aws-iaas tier; it is supported by: onprem");
+        assertRefused(run("db", "shell", "aws-serverless", "-f", EXAMPLE),
+                "'db shell' is not supported by the aws-serverless tier; it is supported by: onprem");
+    }
+
+    @Test
     void theRegistryHasExactlyOneTierPerTarget() {
         TierRegistry registry = Tiers.standard(Main.context(Map.of(), new io.tierlift.cli.console.Console(
                 new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), false, false)));
