@@ -32,6 +32,7 @@ public enum Operation {
     RESTORE_FINALIZE("restore --finalize"),
     WAF_REPORT("waf report"),
     EXEC("exec"),
+    EXEC_INTERACTIVE("exec (interactive)"),
     DB_SHELL("db shell"),
     MIGRATE("migrate");
 

@@ -22,7 +22,9 @@ import java.util.concurrent.Callable;
         "Interactive (a terminal on the host) when standard input is a terminal, piped otherwise; the command's exit code is "
                 + "tierlift's. Put -- before the command.",
         "onprem: over SSH on the first app host (or --host), through the same envexec wrapper as the Gunicorn service; every "
-                + "exec is recorded on that host in /var/log/tierlift/exec.log (and the journal or syslog, tag tierlift-exec)."})
+                + "exec is recorded on that host in /var/log/tierlift/exec.log (and the journal or syslog, tag tierlift-exec).",
+        "aws-serverless: a one-off invocation of the function's live alias, as the release command runs (piped only, no "
+                + "terminal); the output is printed when it ends, and the function's log records who ran what."})
 public final class ExecCommand implements Callable<Integer> {
     private final Application app;
     @Mixin
@@ -38,10 +40,12 @@ public final class ExecCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Operation[] asked = {Operation.EXEC};
+        Terminal terminal = app.terminal();
+        // A terminal on stdin asks for an interactive exec, which not every tier can give.
+        Operation[] asked = terminal.inputIsTerminal() ? new Operation[] {Operation.EXEC, Operation.EXEC_INTERACTIVE}
+                : new Operation[] {Operation.EXEC};
         on.refuseUnsupported(app, asked);
         LoadedDescriptor loaded = on.load(app);
-        Terminal terminal = app.terminal();
         LocalStreams streams = terminal.streams(app.environment().getOrDefault("TERM", "xterm"));
         ExecRequest request = new ExecRequest(Optional.ofNullable(host), command, operator(app), streams);
         ExecOutcome outcome = on.onTier(app, TierScope.of(loaded.descriptor()), asked, tier -> {

@@ -30,7 +30,7 @@ public final class OnpremTierFactory implements TierFactory {
             Operation.DEPLOY, Operation.DEPLOY_SAVED_PLAN, Operation.DEPLOY_ROLLBACK, Operation.DEPLOY_BREAK_LOCK,
             Operation.ACCEPT_NEW_HOST_KEYS, Operation.STATUS, Operation.FAILOVER, Operation.MIGRATE,
             Operation.BACKUP_NOW, Operation.BACKUP_LIST, Operation.RESTORE, Operation.RESTORE_IN_PLACE, Operation.RESTORE_FINALIZE,
-            Operation.WAF_REPORT, Operation.EXEC, Operation.DB_SHELL);
+            Operation.WAF_REPORT, Operation.EXEC, Operation.EXEC_INTERACTIVE, Operation.DB_SHELL);
 
     private final TierContext context;
     private final ConnectorFactory connectors;
