@@ -24,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code exec} and {@code db shell} on namespace hosts: a command runs with the service's environment
  * (its DATABASE_URL, its user, its release folder) without the password showing in any output, host
  * log or process list; its exit code is tierlift's; each exec is recorded on its host; an interactive
- * Python typed into through tmux answers; psql runs the queries given on its input through the tunnel.
+ * Python typed into through tmux answers (Ctrl-C included); psql runs the queries given on its input
+ * through the tunnel, and on a terminal it is psql's own prompt.
  */
 @Tag("sandbox")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -168,6 +169,9 @@ class OnpremExecSandboxTest {
             tmux.await("the Python prompt", screen -> screen.lines().anyMatch(line -> line.strip().equals(">>>")));
             tmux.type("import os; print(os.getuid() != 0, 6 * 7)");
             tmux.await("the answer", screen -> screen.contains("True 42"));
+            // Raw mode: Ctrl-C reaches Python on the host instead of ending tierlift here.
+            tmux.key("C-c");
+            tmux.await("Python's KeyboardInterrupt", screen -> screen.contains("KeyboardInterrupt"));
             tmux.type("print('typed' + 'here', os.environ['DATABASE_URL'] != '')");
             tmux.await("the second answer", screen -> screen.contains("typedhere True"));
             tmux.type("raise SystemExit(3)");
@@ -180,17 +184,43 @@ class OnpremExecSandboxTest {
         assertThat(world.exec("app1", "cat /var/log/tierlift/exec.log").stdout()).contains("operator=" + OPERATOR + " command=python3");
     }
 
+    @Test
+    @Order(21)
+    void anInteractiveDbShellIsPsqlOnTheTerminal() throws Exception {
+        Tmux tmux = new Tmux("tierlift-db-e2e-" + ProcessHandle.current().pid());
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        try {
+            tmux.start(List.of("env", "HOME=" + System.getProperty("user.home"), "TERM=xterm", "PAGER=cat",
+                    "PATH=" + System.getenv("PATH"), java, "-cp", System.getProperty("java.class.path"), "io.tierlift.cli.Main",
+                    "db", "shell", "onprem", "-f", file()));
+            tmux.await("psql's prompt", screen -> screen.contains("notes=>"));
+            // \g ends the query: tmux takes an argument ending in ";" as its own command separator
+            tmux.type("select 6 * 7 as answer \\g");
+            tmux.await("the answer", screen -> screen.lines().anyMatch(line -> line.strip().equals("42")));
+            tmux.type("\\q");
+            tmux.await("the end of tierlift", screen -> tmux.exitStatus().isPresent());
+            assertThat(tmux.exitStatus()).as(tmux.screen()).contains(0);
+            assertThat(tmux.screen()).doesNotContain(password);
+        } finally {
+            tmux.kill();
+        }
+    }
+
     /** A tmux server of the test's own (its own socket name): a terminal the CLI really runs in. */
     private static final class Tmux {
         private final String socket;
+        private final Path exitFile;
 
-        Tmux(String socket) {
+        Tmux(String socket) throws IOException {
             this.socket = socket;
+            this.exitFile = Files.createTempFile("tierlift-tmux-exit-", ".txt");
+            Files.delete(exitFile);
         }
 
+        /** Runs {@code command} in a new pane; its exit code goes to a file (tmux's pane_dead_status is not always set). */
         void start(List<String> command) throws IOException, InterruptedException {
             List<String> argv = new ArrayList<>(List.of("new-session", "-d", "-x", "160", "-y", "50", "-s", "exec"));
-            argv.add(String.join(" ", command.stream().map(Tmux::quote).toList()));
+            argv.add(String.join(" ", command.stream().map(Tmux::quote).toList()) + "; echo $? > " + quote(exitFile.toString()));
             run(argv);
             run(List.of("set-option", "-t", "exec", "remain-on-exit", "on"));
         }
@@ -200,13 +230,20 @@ class OnpremExecSandboxTest {
             run(List.of("send-keys", "-t", "exec", "Enter"));
         }
 
+        void key(String key) throws IOException, InterruptedException {
+            run(List.of("send-keys", "-t", "exec", key));
+        }
+
         String screen() throws IOException, InterruptedException {
             return run(List.of("capture-pane", "-p", "-t", "exec", "-S", "-100"));
         }
 
-        java.util.Optional<Integer> exitStatus() throws IOException, InterruptedException {
-            String dead = run(List.of("display-message", "-p", "-t", "exec", "#{pane_dead} #{pane_dead_status}")).strip();
-            return dead.startsWith("1 ") ? java.util.Optional.of(Integer.parseInt(dead.substring(2).strip())) : java.util.Optional.empty();
+        java.util.Optional<Integer> exitStatus() throws IOException {
+            if (!Files.exists(exitFile)) {
+                return java.util.Optional.empty();
+            }
+            String code = Files.readString(exitFile).strip();
+            return code.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(Integer.parseInt(code));
         }
 
         void await(String what, ScreenCheck check) throws Exception {
@@ -217,10 +254,34 @@ class OnpremExecSandboxTest {
                 }
                 Thread.sleep(100);
             }
-            throw new AssertionError("tmux never showed " + what + "; the screen:\n" + screen());
+            throw new AssertionError("tmux never showed " + what + "; the screen:\n" + screen() + "\nthe processes in it:\n" + processes());
+        }
+
+        /** What runs in the pane (states, and the JVM's threads): says where a run that does not end waits. */
+        private String processes() throws IOException, InterruptedException {
+            String pane = run(List.of("display-message", "-p", "-t", "exec", "#{pane_pid}")).strip();
+            StringBuilder out = new StringBuilder();
+            for (String line : command("ps", "-e", "-o", "pid=,ppid=,pgid=,tpgid=,stat=,wchan:20=,args=").lines()
+                    .filter(l -> l.contains("tierlift.cli.Main") || l.contains("psql") || l.contains("stty") || l.contains("tmux")).toList()) {
+                out.append(line.length() > 200 ? line.substring(0, 200) : line).append('\n');
+            }
+            for (String pid : command("pgrep", "-f", "io.tierlift.cli.Main").lines().map(String::strip).toList()) {
+                if (!pid.equals(Long.toString(ProcessHandle.current().pid()))) {
+                    out.append("jstack ").append(pid).append(":\n").append(command(Path.of(System.getProperty("java.home"), "bin", "jstack").toString(), pid));
+                }
+            }
+            return "pane pid " + pane + "\n" + out;
+        }
+
+        private static String command(String... argv) throws IOException, InterruptedException {
+            Process process = new ProcessBuilder(argv).redirectErrorStream(true).start();
+            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            process.waitFor();
+            return out;
         }
 
         void kill() throws IOException, InterruptedException {
+            Files.deleteIfExists(exitFile);
             run(List.of("kill-server"));
         }
 
