@@ -6,7 +6,8 @@ Rendered by tierlift. Lambda calls handler(event, context):
   Gateway expects it (Set-Cookie values in "cookies", binary bodies base64-encoded);
 * the event {"tierlift": "release-command"}, which only principals allowed to invoke the
   function can send (API Gateway events always carry "requestContext"), runs the release
-  command and returns its exit code and output;
+  command and returns its exit code and output; the event {"tierlift": "exec", "argv": [...],
+  "operator": NAME} (tierlift exec) logs who runs what, then runs that command the same way;
 * an HTTP request without CloudFront's origin secret in its x-tierlift-origin header gets 403
   before anything else: API Gateway's execute-api name is public, and only CloudFront (behind
   the WAF) knows the secret. The header is removed before the app sees the request;
@@ -493,20 +494,47 @@ def run_release_command(context):
             return {"exitCode": 1, "output": "cannot set up the app's database role: " + str(exc).strip(), "timedOut": False}
     if not RELEASE_COMMAND:
         return {"exitCode": 0, "output": "no release command is configured", "timedOut": False}
+    log("running the release command: " + RELEASE_COMMAND)
+    return run_in_function(["/bin/sh", "-c", RELEASE_COMMAND], "release command", context, log_output=True)
+
+
+def run_exec(event, context):
+    """tierlift exec: one command (argv, no shell) with the app's environment, recorded in the log first."""
+    argv = event.get("argv")
+    operator = event.get("operator")
+    if not isinstance(argv, list) or not argv or not all(isinstance(word, str) and word and "\0" not in word for word in argv):
+        return {"error": "exec needs argv: a non-empty list of non-empty strings"}
+    if not isinstance(operator, str) or not operator:
+        return {"error": "exec needs operator: who runs the command"}
+    # One line per exec in the function's log group (CloudWatch Logs): who ran what, never a value.
+    log("exec by " + json.dumps(operator) + ": " + json.dumps(argv))
+    # Its output goes back to the operator only: what a command prints (it may print a secret) stays out of the log.
+    result = run_in_function(argv, "exec", context, log_output=False)
+    log("exec by " + json.dumps(operator) + " ended with exit code " + str(result["exitCode"]))
+    return result
+
+
+def run_in_function(argv, label, context, log_output):
+    """Runs argv in the package folder with this Python as "python" and the app's environment; its output and exit code."""
     timeout = remaining_seconds(context)
     with tempfile.TemporaryDirectory(prefix="tierlift-bin-") as bin_dir:
-        # The command says "python" as it would on an app host; here that is this very interpreter.
+        # A command says "python" as it would on an app host; here that is this very interpreter.
         for name in ("python", "python3"):
             os.symlink(sys.executable, os.path.join(bin_dir, name))
         env = dict(os.environ)
         env["PATH"] = bin_dir + os.pathsep + env.get("PATH", "/usr/bin:/bin")
         env["PYTHONPATH"] = os.pathsep.join(p for p in (TASK_ROOT, env.get("PYTHONPATH", "")) if p)
         env["PYTHONDONTWRITEBYTECODE"] = "1"  # the code folder is read-only on Lambda
-        log("running the release command: " + RELEASE_COMMAND)
         # Its own session, so a timeout ends the command and everything it started.
-        process = subprocess.Popen(["/bin/sh", "-c", RELEASE_COMMAND], cwd=TASK_ROOT, env=env,
-                                   stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                   start_new_session=True)
+        try:
+            process = subprocess.Popen(argv, cwd=TASK_ROOT, env=env,
+                                       stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                       start_new_session=True)
+        except OSError as error:
+            # As a shell reports a command it cannot run: 127 not found, 126 not executable.
+            code = 127 if isinstance(error, FileNotFoundError) else 126
+            return {"exitCode": code, "output": "cannot run " + argv[0] + ": " + (error.strerror or str(error)) + "\n",
+                    "timedOut": False}
         timed_out = False
         try:
             output, _ = process.communicate(timeout=timeout)
@@ -516,9 +544,10 @@ def run_release_command(context):
             output, _ = process.communicate()
     text = output.decode("utf-8", errors="replace")
     if timed_out:
-        text += "\n[tierlift] the release command was stopped after " + str(int(timeout)) + " s (the function's timeout)\n"
-    for line in text.splitlines():
-        log("release command: " + line)
+        text += "\n[tierlift] the " + label + " was stopped after " + str(int(timeout)) + " s (the function's timeout)\n"
+    if log_output:
+        for line in text.splitlines():
+            log(label + ": " + line)
     if len(text) > RELEASE_OUTPUT_LIMIT:
         text = "[tierlift] output cut to its last " + str(RELEASE_OUTPUT_LIMIT) + " characters\n" + text[-RELEASE_OUTPUT_LIMIT:]
     return {"exitCode": process.returncode, "output": text, "timedOut": timed_out}
@@ -528,6 +557,8 @@ def tierlift_action(event, context):
     action = event.get("tierlift")
     if action == "release-command":
         return run_release_command(context)
+    if action == "exec":
+        return run_exec(event, context)
     return {"error": "unknown tierlift action: " + repr(action)}
 
 

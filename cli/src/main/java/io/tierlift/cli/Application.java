@@ -1,6 +1,7 @@
 package io.tierlift.cli;
 
 import io.tierlift.cli.console.Console;
+import io.tierlift.cli.console.Terminal;
 import io.tierlift.descriptor.DescriptorLoader;
 import io.tierlift.tier.TierRegistry;
 
@@ -16,12 +17,18 @@ public final class Application {
     private final DescriptorLoader loader;
     private final TierRegistry tiers;
     private final Map<String, String> environment;
+    private final Terminal terminal;
 
     public Application(Console console, DescriptorLoader loader, TierRegistry tiers, Map<String, String> environment) {
+        this(console, loader, tiers, environment, Terminal.detached(new byte[0], console.out(), console.err()));
+    }
+
+    public Application(Console console, DescriptorLoader loader, TierRegistry tiers, Map<String, String> environment, Terminal terminal) {
         this.console = console;
         this.loader = loader;
         this.tiers = tiers;
         this.environment = Map.copyOf(environment);
+        this.terminal = terminal;
     }
 
     public Console console() {
@@ -38,5 +45,10 @@ public final class Application {
 
     public Map<String, String> environment() {
         return environment;
+    }
+
+    /** The process's own streams as bytes, for exec and db shell. */
+    public Terminal terminal() {
+        return terminal;
     }
 }

@@ -5,6 +5,7 @@ import io.tierlift.descriptor.DescriptorLoader;
 import io.tierlift.diag.Diagnostic;
 import io.tierlift.diag.InvalidDescriptorException;
 import io.tierlift.cli.console.StderrProgress;
+import io.tierlift.cli.console.Terminal;
 import io.tierlift.render.engine.UnsafeValueException;
 import io.tierlift.secret.SecretUnavailableException;
 import io.tierlift.tier.TierContext;
@@ -31,7 +32,7 @@ public final class Main {
         PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
         boolean terminal = System.console() != null;
-        int code = run(args, System.getenv(), out, err, terminal);
+        int code = run(args, System.getenv(), out, err, terminal, Tiers::standard, Terminal.system());
         out.flush();
         err.flush();
         System.exit(code);
@@ -49,8 +50,14 @@ public final class Main {
     /** As {@link #run(String[], Map, PrintWriter, PrintWriter, boolean)}, with the tiers {@code tiers} builds (tests). */
     public static int run(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err, boolean terminal,
                           Function<TierContext, TierRegistry> tiers) {
+        return run(args, env, out, err, terminal, tiers, Terminal.detached(new byte[0], out, err));
+    }
+
+    /** As above, with the process's byte streams: exec and db shell hand them to the program they run. */
+    public static int run(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err, boolean terminal,
+                          Function<TierContext, TierRegistry> tiers, Terminal streams) {
         Console console = new Console(out, err, Console.colorWanted(env, terminal), false);
-        Application application = new Application(console, new DescriptorLoader(), tiers.apply(context(env, console)), env);
+        Application application = new Application(console, new DescriptorLoader(), tiers.apply(context(env, console)), env, streams);
         CommandLine commandLine = commandLine(application);
         commandLine.setOut(out);
         commandLine.setErr(err);

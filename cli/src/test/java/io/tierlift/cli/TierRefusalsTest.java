@@ -166,6 +166,27 @@ class TierRefusalsTest {
     }
 
     @Test
+    void execOnAwsIaasAndDbShellOnAwsAreRefusedNamingTheTiersThatHaveThem() throws IOException {
+        assertRefused(run("exec", "aws-iaas", "-f", EXAMPLE, "--", "flask", "routes"),
+                "'exec' is not supported by the aws-iaas tier; it is supported by: onprem, aws-serverless");
+        assertRefused(run("db", "shell", "aws-iaas", "-f", EXAMPLE),
+                "'db shell' is not supported by the aws-iaas tier; it is supported by: onprem");
+        assertRefused(run("db", "shell", "aws-serverless", "-f", EXAMPLE),
+                "'db shell' is not supported by the aws-serverless tier; it is supported by: onprem");
+    }
+
+    @Test
+    void anInteractiveExecIsOnpremOnly() {
+        TierRegistry registry = Tiers.standard(Main.context(Map.of(), new io.tierlift.cli.console.Console(
+                new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), false, false)));
+        registry.require(io.tierlift.provider.Target.AWS_SERVERLESS, io.tierlift.tier.Operation.EXEC);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> registry.require(io.tierlift.provider.Target.AWS_SERVERLESS,
+                        io.tierlift.tier.Operation.EXEC, io.tierlift.tier.Operation.EXEC_INTERACTIVE))
+                .isInstanceOf(io.tierlift.tier.UnsupportedOperationForTier.class)
+                .hasMessageContaining("'exec (interactive)' is not supported by the aws-serverless tier; it is supported by: onprem");
+    }
+
+    @Test
     void theRegistryHasExactlyOneTierPerTarget() {
         TierRegistry registry = Tiers.standard(Main.context(Map.of(), new io.tierlift.cli.console.Console(
                 new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), false, false)));

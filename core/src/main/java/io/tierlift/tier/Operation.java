@@ -35,6 +35,9 @@ public enum Operation {
     MAINTENANCE("maintenance"),
     LOGS("logs"),
     LOGS_FOLLOW("logs --follow"),
+    EXEC("exec"),
+    EXEC_INTERACTIVE("exec (interactive)"),
+    DB_SHELL("db shell"),
     MIGRATE("migrate");
 
     private final String usage;

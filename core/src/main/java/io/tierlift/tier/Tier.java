@@ -120,6 +120,19 @@ public interface Tier extends AutoCloseable {
         throw refused(request.follow() ? Operation.LOGS_FOLLOW : Operation.LOGS);
     }
 
+    /**
+     * Runs the request's command in the app's own environment (its secrets and database URL, as the
+     * service gets them), recorded where it ran; returns the command's exit code.
+     */
+    default ExecOutcome exec(ExecRequest request) {
+        throw refused(Operation.EXEC);
+    }
+
+    /** Opens psql on this machine against the primary database; returns psql's exit code. */
+    default int dbShell(DbShellRequest request) {
+        throw refused(Operation.DB_SHELL);
+    }
+
     /** This tier as a migration's source or target; close it to close its tunnels and clients. */
     default MigrationTier migration(MigrationRequest request) {
         throw refused(Operation.MIGRATE);

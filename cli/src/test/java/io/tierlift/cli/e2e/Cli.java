@@ -24,6 +24,22 @@ record Cli(int exitCode, String out, String err) {
         return new Cli(code, out.toString(), err.toString());
     }
 
+    /** With {@code stdin} as the process's standard input (not a terminal), for exec and db shell. */
+    static Cli withInput(Map<String, String> env, byte[] stdin, String... args) {
+        return withInput(Tiers::standard, env, stdin, args);
+    }
+
+    /** With the tiers {@code tiers} builds and {@code stdin} as standard input. */
+    static Cli withInput(Function<TierContext, TierRegistry> tiers, Map<String, String> env, byte[] stdin, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        PrintWriter outWriter = new PrintWriter(out, true);
+        PrintWriter errWriter = new PrintWriter(err, true);
+        int code = Main.run(args, env, outWriter, errWriter, false, tiers,
+                io.tierlift.cli.console.Terminal.detached(stdin, outWriter, errWriter));
+        return new Cli(code, out.toString(), err.toString());
+    }
+
     String all() {
         return out + err;
     }

@@ -346,4 +346,58 @@ abstract class SecretCanaryBehaviour {
         Cli refused = tierlift("logs", "onprem", "-f", unknown.toString(), "--verbose");
         assertThat(refused.exitCode()).as(refused.all()).isEqualTo(1);
     }
+
+    @Test
+    @Order(85)
+    void execAndDbShellShowNoSecretOnSuccessOrFailure() {
+        Map<String, String> env = Map.of("HOME", System.getProperty("user.home"), "PATH", System.getenv("PATH"), "USER", "canary-operator");
+        java.util.function.BiFunction<String, String[], Cli> run = (stdin, args) -> {
+            Cli cli = Cli.withInput(env, stdin.getBytes(java.nio.charset.StandardCharsets.UTF_8), args);
+            assertNoCanary("output of tierlift " + String.join(" ", args), cli.all());
+            return cli;
+        };
+        Cli exec = run.apply("", new String[] {"exec", "onprem", "-f", file(), "--verbose", "--", "python", "-c",
+                "import os; print(os.environ['DATABASE_URL'] != '', os.environ['NOTES_API_TOKEN'] != '')"});
+        assertThat(exec.exitCode()).as(exec.all()).isZero();
+        assertThat(exec.out().strip()).isEqualTo("True True");
+        Cli failing = run.apply("", new String[] {"exec", "onprem", "-f", file(), "--", "python", "-c", "import os; raise SystemExit(os.environ['NOTES_API_TOKEN'] == '')"});
+        assertThat(failing.exitCode()).as(failing.all()).isZero();
+        Cli crash = run.apply("", new String[] {"exec", "onprem", "-f", file(), "--verbose", "--", "python", "-c",
+                "import os; raise RuntimeError('boom ' + str(len(os.environ['DATABASE_URL'])))"});
+        assertThat(crash.exitCode()).as(crash.all()).isEqualTo(1);
+        assertThat(crash.err()).contains("RuntimeError: boom");
+        Cli missing = run.apply("", new String[] {"exec", "onprem", "-f", file(), "--", "no-such-program"});
+        assertThat(missing.exitCode()).as(missing.all()).isEqualTo(127);
+        Cli badHost = run.apply("", new String[] {"exec", "onprem", "-f", file(), "--host", "db1", "--verbose", "--", "true"});
+        assertThat(badHost.exitCode()).as(badHost.all()).isEqualTo(1);
+
+        Cli query = run.apply("select current_user;\n", new String[] {"db", "shell", "onprem", "-f", file(), "--verbose"});
+        assertThat(query.exitCode()).as(query.all()).isZero();
+        assertThat(query.out()).contains("notes");
+        Cli badSql = run.apply("\\set ON_ERROR_STOP on\nselect no_such_column;\n", new String[] {"db", "shell", "onprem", "-f", file()});
+        assertThat(badSql.exitCode()).as(badSql.all()).isEqualTo(3);
+        assertThat(badSql.err()).contains("no_such_column");
+        Cli noPsql = Cli.withInput(Map.of("HOME", System.getProperty("user.home"), "PATH", "/nonexistent"), new byte[0],
+                "db", "shell", "onprem", "-f", file(), "--verbose");
+        assertNoCanary("db shell without psql", noPsql.all());
+        assertThat(noPsql.exitCode()).as(noPsql.all()).isEqualTo(1);
+
+        Path empty = world.root.resolve("known_hosts.exec-empty");
+        try {
+            Files.writeString(empty, "");
+            Path unknown = world.appDir.resolve("exec-unknown-keys.yaml");
+            Files.writeString(unknown, Files.readString(world.descriptor).replace(world.stateDir.resolve("known_hosts").toString(), empty.toString()));
+            Cli refusedExec = run.apply("", new String[] {"exec", "onprem", "-f", unknown.toString(), "--verbose", "--", "true"});
+            assertThat(refusedExec.exitCode()).as(refusedExec.all()).isEqualTo(1);
+            Cli refusedShell = run.apply("select 1;\n", new String[] {"db", "shell", "onprem", "-f", unknown.toString(), "--verbose"});
+            assertThat(refusedShell.exitCode()).as(refusedShell.all()).isEqualTo(1);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        for (String host : List.of("app1", "app2")) {
+            String log = world.exec(host, "cat /var/log/tierlift/exec.log 2>/dev/null; echo end-of-log").stdout();
+            assertNoCanary("the exec log on " + host, log);
+        }
+        assertThat(world.exec("app1", "cat /var/log/tierlift/exec.log").stdout()).contains("operator=canary-operator");
+    }
 }

@@ -250,6 +250,22 @@ public final class AwsServerlessDeployer {
         return outcome;
     }
 
+    /**
+     * tierlift exec: {@code argv} in a one-off invocation of the live code (the function's alias, as
+     * API Gateway invokes it), run as the release command runs; the adapter logs who ran what.
+     */
+    public ReleaseInvoker.ReleaseOutcome exec(StackPlan plan, List<String> argv, String operator) {
+        StackSpec api = plan.stack(API);
+        String function = stackSet.stacks().status(api.name(), api.region())
+                .filter(live -> !live.status().startsWith("DELETE_"))
+                .map(live -> live.outputs().get(FUNCTION_NAME_OUTPUT))
+                .orElseThrow(() -> new ServerlessDeployException("stack " + api.name() + " in " + api.region()
+                        + " has no function: deploy aws-serverless first"));
+        String qualified = function + ":" + ApiStack.ALIAS;
+        progress.step("exec", "running " + argv.get(0) + " in a one-off invocation of " + qualified);
+        return release.exec(api.region(), qualified, argv, operator);
+    }
+
     /** Uploads the package unless an object with its key is there (the key is named after the content). */
     boolean uploadPackage(LambdaPackage built, String bucket, String region) {
         return new S3Objects(s3.apply(region), progress).uploadUnlessPresent(bucket, built.key(), "application/zip", built.zip());

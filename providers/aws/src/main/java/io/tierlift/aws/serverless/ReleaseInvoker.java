@@ -9,6 +9,15 @@ public interface ReleaseInvoker {
     ReleaseOutcome run(String region, String functionName);
 
     /**
+     * Runs {@code argv} in the function the way the release command runs (the adapter answers the
+     * event {@code {"tierlift":"exec","argv":[...],"operator":NAME}} and logs who ran what).
+     * {@code functionName} may carry a qualifier ({@code name:alias}).
+     */
+    default ReleaseOutcome exec(String region, String functionName, java.util.List<String> argv, String operator) {
+        throw new UnsupportedOperationException("this invoker runs the release command only");
+    }
+
+    /**
      * What the command did. {@code exitCode} is the command's own; a function error (the adapter
      * itself failed) is reported with exit code -1 and Lambda's error text as output.
      */

@@ -30,6 +30,8 @@ import io.tierlift.tier.DnsRecords;
 import io.tierlift.tier.MaintenanceOutcome;
 import io.tierlift.tier.MaintenanceRequest;
 import io.tierlift.tier.TierFailure;
+import io.tierlift.tier.ExecOutcome;
+import io.tierlift.tier.ExecRequest;
 import io.tierlift.tier.MigrationRequest;
 import io.tierlift.tier.MigrationTier;
 import io.tierlift.tier.PlanRequest;
@@ -39,9 +41,13 @@ import io.tierlift.tier.RestoreRequest;
 import io.tierlift.tier.StatusReport;
 import io.tierlift.tier.StatusRequest;
 import io.tierlift.tier.TierContext;
+import io.tierlift.tier.TierFailure;
 import io.tierlift.tier.TierScope;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -240,6 +246,37 @@ final class AwsServerlessTier extends CloudFormationTier {
                             + " and the master secret with it, so the app moves to the restored database",
                     context.progress(), context.clock()));
         });
+    }
+
+    /**
+     * The command in a one-off invocation of the function, its output printed when it ends. Never
+     * interactive: the registry refuses a terminal before this is reached (an invocation has no input).
+     */
+    @Override
+    public ExecOutcome exec(ExecRequest request) {
+        if (request.host().isPresent()) {
+            throw new TierFailure("--host " + request.host().get() + ": aws-serverless has no hosts; exec runs in a one-off "
+                    + "invocation of the function, without --host");
+        }
+        if (request.streams().interactive()) {
+            throw new TierFailure("exec on aws-serverless is not interactive (a Lambda invocation has no terminal): "
+                    + "give the command's input on a pipe, e.g. echo 'print(1)' | tierlift exec aws-serverless -f app.yaml -- python");
+        }
+        ReleaseInvoker.ReleaseOutcome outcome = withSession(s -> s.deployer().exec(s.plan(), request.command(), request.operator()));
+        if (outcome.exitCode() < 0) {
+            throw new TierFailure("exec failed in the function: " + outcome.output());
+        }
+        try {
+            request.streams().out().write(outcome.output().getBytes(StandardCharsets.UTF_8));
+            request.streams().out().flush();
+            if (outcome.timedOut()) {
+                request.streams().err().write("tierlift: the command was stopped at the function's timeout\n".getBytes(StandardCharsets.UTF_8));
+                request.streams().err().flush();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new ExecOutcome(AwsServerlessDeployer.TARGET, outcome.exitCode());
     }
 
     @Override

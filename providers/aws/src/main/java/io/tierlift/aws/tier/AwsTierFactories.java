@@ -68,8 +68,9 @@ public final class AwsTierFactories {
                 .<Function<Function<String, LambdaClient>, ReleaseInvoker>>map(invoker -> lambda -> invoker)
                 .orElse(LambdaReleaseInvoker::new);
         // deploy --rollback: the Lambda alias back to the version it served before, or the one named.
+        // exec: a one-off invocation, so piped only (no terminal).
         return new Factory(Target.AWS_SERVERLESS, with(Operation.DEPLOY_ROLLBACK, Operation.RELEASES, Operation.STATUS_JSON, Operation.RESTORE,
-                        Operation.RESTORE_FINALIZE),
+                        Operation.RESTORE_FINALIZE, Operation.EXEC),
                 scope -> new AwsServerlessTier(context, scope, new AwsServerlessRenderer(engine(), new CfnJson()), dnsRecords(),
                         invokers));
     }

@@ -4,9 +4,11 @@ import com.jcraft.jsch.ChannelExec;
 import com.jcraft.jsch.JSchException;
 import com.jcraft.jsch.Session;
 import io.tierlift.onprem.command.RemoteCommand;
+import io.tierlift.tier.LocalStreams;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +24,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * One authenticated SSH session to a host; every command gets its own exec channel on it.
  * Commands may run from several threads at once. Logs name the command, never its stdin.
  */
-public final class JschConnection implements Connection, PortForwarding {
+public final class JschConnection implements Connection, PortForwarding, AttachedExec {
     private static final System.Logger LOG = System.getLogger(JschConnection.class.getName());
     static final int STDERR_CAP = 64 * 1024;
     static final int KILL_AFTER_SECONDS = 10;
@@ -312,6 +314,72 @@ public final class JschConnection implements Connection, PortForwarding {
 
     private static String human(Duration d) {
         return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
+    }
+
+    /**
+     * Runs a command with the operator's streams attached, a terminal on the host when the streams are
+     * one. No time limit: an operator's shell or script runs as long as it needs; a dropped session
+     * ends a terminal's command with a hangup, and a piped one at its end of input.
+     */
+    @Override
+    public int attach(RemoteCommand command, LocalStreams streams) {
+        String line = prepare(command, sudo).toShell();
+        LOG.log(Level.DEBUG, "{0}: attached {1}", host, line);
+        ChannelExec channel;
+        try {
+            channel = (ChannelExec) session.openChannel("exec");
+        } catch (JSchException e) {
+            throw new SshException(label + ": connection lost (" + e.getMessage() + ")", e);
+        }
+        channel.setCommand(line.getBytes(StandardCharsets.UTF_8));
+        streams.terminal().ifPresent(size -> {
+            channel.setPty(true);
+            channel.setPtyType(size.type(), size.columns(), size.rows(), 0, 0);
+        });
+        channel.setOutputStream(streams.out(), true);
+        channel.setExtOutputStream(streams.err(), true);
+        try {
+            OutputStream remoteInput = channel.getOutputStream();
+            channel.connect();
+            Thread input = new Thread(() -> copyThenClose(streams.in(), remoteInput), "exec-input-" + host);
+            // the operator's terminal never ends by itself: the reader must not keep the process alive
+            input.setDaemon(true);
+            input.start();
+            while (!channel.isClosed()) {
+                if (!session.isConnected()) {
+                    throw new SshException(label + ": connection lost while running " + summary(line));
+                }
+                Thread.sleep(20);
+            }
+        } catch (JSchException | IOException e) {
+            throw new SshException(label + ": cannot start " + summary(line) + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SshException(label + ": interrupted");
+        } finally {
+            channel.disconnect();
+        }
+        int exit = channel.getExitStatus();
+        if (exit < 0) {
+            String signal = channel.getExitSignal();
+            throw new SshException(label + ": " + (signal == null ? "no exit status from the server for " : "killed by signal " + signal + ": ")
+                    + summary(line));
+        }
+        return exit;
+    }
+
+    private static void copyThenClose(InputStream from, OutputStream to) {
+        byte[] buffer = new byte[8192];
+        try (to) {
+            int n;
+            while ((n = from.read(buffer)) >= 0) {
+                to.write(buffer, 0, n);
+                to.flush();
+            }
+        } catch (IOException e) {
+            // the command ended before reading all of its input; its exit status tells how it went
+            LOG.log(Level.DEBUG, "exec input not fully read: {0}", e.toString());
+        }
     }
 
     /** Forwards 127.0.0.1 on this machine through this session; closing the forward ends the session too. */

@@ -60,6 +60,19 @@ import io.tierlift.onprem.destroy.OnpremTeardown;
 import io.tierlift.onprem.destroy.TeardownPlan;
 import io.tierlift.tier.LogSink;
 import io.tierlift.tier.LogsRequest;
+import io.tierlift.database.DbEndpoint;
+import io.tierlift.database.LocalPsql;
+import io.tierlift.model.Database;
+import io.tierlift.model.Host;
+import io.tierlift.model.Role;
+import io.tierlift.onprem.command.ExecCommands;
+import io.tierlift.onprem.command.RemoteCommand;
+import io.tierlift.onprem.ssh.AttachedExec;
+import io.tierlift.onprem.ssh.Connection;
+import io.tierlift.onprem.ssh.Connector;
+import io.tierlift.tier.DbShellRequest;
+import io.tierlift.tier.ExecOutcome;
+import io.tierlift.tier.ExecRequest;
 import io.tierlift.waf.WafReport;
 
 import java.nio.file.Path;
@@ -414,6 +427,40 @@ final class OnpremTier implements Tier {
     private TeardownPlan teardownPlan(DestroyRequest request) {
         Path dump = request.dumpDirectory().resolve(TeardownPlan.dumpFileName(descriptor.app(), context.clock().instant()));
         return TeardownPlan.of(descriptor, renderer.render(descriptor, SecretView.masked()), request.forceDataDeletion(), dump);
+    }
+
+    @Override
+    public ExecOutcome exec(ExecRequest request) {
+        OnpremTarget target = onprem();
+        List<Host> apps = target.hostsWith(Role.APP);
+        Host host = request.host().map(name -> apps.stream().filter(h -> h.name().equals(name)).findFirst()
+                        .orElseThrow(() -> new TierFailure("--host " + name + ": no app host of that name; the app hosts are "
+                                + String.join(", ", apps.stream().map(Host::name).toList()))))
+                .orElseGet(() -> apps.stream().findFirst().orElseThrow(() -> new TierFailure("the on-prem topology has no app host")));
+        RemoteCommand command = new ExecCommands(descriptor.app(), target.appRoot()).inApp(request.operator(), request.command());
+        try (Connector connector = connectors.create(target, false)) {
+            int exit = operatorFailures(() -> {
+                Connection connection = connector.connect(host);
+                if (!(connection instanceof AttachedExec attached)) {
+                    throw new TierFailure("the connection to " + host.name() + " cannot run an attached command");
+                }
+                return attached.attach(command, request.streams());
+            });
+            return new ExecOutcome(host.name(), exit);
+        }
+    }
+
+    /** psql here, through the SSH tunnel to the primary that migrate opens, as the app's database role. */
+    @Override
+    public int dbShell(DbShellRequest request) {
+        LocalPsql psql = LocalPsql.onPath(request.searchPath());
+        Database db = descriptor.database();
+        String password = context.secretsFor(descriptor).resolve(db.password()).reveal();
+        try (OnpremMigrationTier primary = new OnpremMigrationTier(descriptor, connectors.create(onprem(), false), context.progress(),
+                () -> { }, 0)) {
+            DbEndpoint endpoint = operatorFailures(primary::database);
+            return psql.run(endpoint, password, request.streams());
+        }
     }
 
     @Override

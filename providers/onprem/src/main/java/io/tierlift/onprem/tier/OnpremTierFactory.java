@@ -30,7 +30,8 @@ public final class OnpremTierFactory implements TierFactory {
             Operation.DEPLOY, Operation.DEPLOY_SAVED_PLAN, Operation.DEPLOY_ROLLBACK, Operation.RELEASES, Operation.DEPLOY_BREAK_LOCK,
             Operation.ACCEPT_NEW_HOST_KEYS, Operation.STATUS, Operation.STATUS_JSON, Operation.FAILOVER, Operation.MIGRATE,
             Operation.BACKUP_NOW, Operation.BACKUP_LIST, Operation.RESTORE, Operation.RESTORE_IN_PLACE, Operation.RESTORE_FINALIZE,
-            Operation.WAF_REPORT, Operation.MAINTENANCE, Operation.DESTROY, Operation.DESTROY_DATA, Operation.LOGS, Operation.LOGS_FOLLOW);
+            Operation.WAF_REPORT, Operation.MAINTENANCE, Operation.DESTROY, Operation.DESTROY_DATA, Operation.LOGS, Operation.LOGS_FOLLOW,
+            Operation.EXEC, Operation.EXEC_INTERACTIVE, Operation.DB_SHELL);
 
     private final TierContext context;
     private final ConnectorFactory connectors;

@@ -296,4 +296,26 @@ class LambdaAdapterRealTest {
         assertThat(run.result(0).path("output").asText()).isEqualTo("no release command is configured");
         assertThat(run.result(1).path("error").asText()).isEqualTo("unknown tierlift action: 'drop-database'");
     }
+
+    @Test
+    void anExecRunsItsWordsWithTheAppsEnvironmentAndLogsWhoRanWhatButNotTheOutput() throws Exception {
+        AdapterHarness harness = new AdapterHarness(dir, null).env("DATABASE_URL", "postgresql://local/exec-secret-value");
+        AdapterHarness.Run run = harness.invoke(List.of(
+                json("{\"tierlift\": \"exec\", \"operator\": \"alice\", \"argv\": [\"python\", \"-c\", "
+                        + "\"import os, sys, probe_app; print(probe_app.MARK, os.environ['DATABASE_URL'] != ''); sys.exit(5)\"]}"),
+                json("{\"tierlift\": \"exec\", \"operator\": \"alice\", \"argv\": [\"no-such-program\"]}"),
+                json("{\"tierlift\": \"exec\", \"operator\": \"alice\", \"argv\": \"python -c 1\"}"),
+                json("{\"tierlift\": \"exec\", \"argv\": [\"true\"]}")));
+        JsonNode result = run.result(0);
+        assertThat(result.path("exitCode").asInt()).as("%s", result).isEqualTo(5);
+        assertThat(result.path("timedOut").asBoolean()).isFalse();
+        assertThat(result.path("output").asText()).startsWith("probe-app-marker True");
+        assertThat(run.stderr()).contains("exec by \"alice\": [\"python\", \"-c\", \"import os, sys, probe_app;")
+                .contains("exec by \"alice\" ended with exit code 5")
+                .doesNotContain("probe-app-marker True").doesNotContain("exec-secret-value");
+        assertThat(run.result(1).path("exitCode").asInt()).isEqualTo(127);
+        assertThat(run.result(1).path("output").asText()).contains("cannot run no-such-program");
+        assertThat(run.result(2).path("error").asText()).isEqualTo("exec needs argv: a non-empty list of non-empty strings");
+        assertThat(run.result(3).path("error").asText()).isEqualTo("exec needs operator: who runs the command");
+    }
 }
