@@ -308,7 +308,7 @@ public final class JschConnection implements Connection, PortForwarding, Attache
         channel.disconnect();
     }
 
-    private static String summary(String line) {
+    static String summary(String line) {
         return "'" + (line.length() > 200 ? line.substring(0, 200) + "..." : line) + "'";
     }
 
@@ -318,68 +318,13 @@ public final class JschConnection implements Connection, PortForwarding, Attache
 
     /**
      * Runs a command with the operator's streams attached, a terminal on the host when the streams are
-     * one. No time limit: an operator's shell or script runs as long as it needs; a dropped session
-     * ends a terminal's command with a hangup, and a piped one at its end of input.
+     * one ({@link JschAttach}).
      */
     @Override
     public int attach(RemoteCommand command, LocalStreams streams) {
         String line = prepare(command, sudo).toShell();
         LOG.log(Level.DEBUG, "{0}: attached {1}", host, line);
-        ChannelExec channel;
-        try {
-            channel = (ChannelExec) session.openChannel("exec");
-        } catch (JSchException e) {
-            throw new SshException(label + ": connection lost (" + e.getMessage() + ")", e);
-        }
-        channel.setCommand(line.getBytes(StandardCharsets.UTF_8));
-        streams.terminal().ifPresent(size -> {
-            channel.setPty(true);
-            channel.setPtyType(size.type(), size.columns(), size.rows(), 0, 0);
-        });
-        channel.setOutputStream(streams.out(), true);
-        channel.setExtOutputStream(streams.err(), true);
-        try {
-            OutputStream remoteInput = channel.getOutputStream();
-            channel.connect();
-            Thread input = new Thread(() -> copyThenClose(streams.in(), remoteInput), "exec-input-" + host);
-            // the operator's terminal never ends by itself: the reader must not keep the process alive
-            input.setDaemon(true);
-            input.start();
-            while (!channel.isClosed()) {
-                if (!session.isConnected()) {
-                    throw new SshException(label + ": connection lost while running " + summary(line));
-                }
-                Thread.sleep(20);
-            }
-        } catch (JSchException | IOException e) {
-            throw new SshException(label + ": cannot start " + summary(line) + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SshException(label + ": interrupted");
-        } finally {
-            channel.disconnect();
-        }
-        int exit = channel.getExitStatus();
-        if (exit < 0) {
-            String signal = channel.getExitSignal();
-            throw new SshException(label + ": " + (signal == null ? "no exit status from the server for " : "killed by signal " + signal + ": ")
-                    + summary(line));
-        }
-        return exit;
-    }
-
-    private static void copyThenClose(InputStream from, OutputStream to) {
-        byte[] buffer = new byte[8192];
-        try (to) {
-            int n;
-            while ((n = from.read(buffer)) >= 0) {
-                to.write(buffer, 0, n);
-                to.flush();
-            }
-        } catch (IOException e) {
-            // the command ended before reading all of its input; its exit status tells how it went
-            LOG.log(Level.DEBUG, "exec input not fully read: {0}", e.toString());
-        }
+        return new JschAttach(session, host, label).run(line, streams);
     }
 
     /** Forwards 127.0.0.1 on this machine through this session; closing the forward ends the session too. */
@@ -404,66 +349,5 @@ public final class JschConnection implements Connection, PortForwarding, Attache
     @Override
     public void close() {
         session.disconnect();
-    }
-
-    /**
-     * Collects stderr up to a cap, keeping its start and its end (where errors usually are), and
-     * reports when JSch closes it, which happens when the channel closes.
-     */
-    static final class StderrBuffer extends OutputStream {
-        private final int cap;
-        private final ByteArrayOutputStream head = new ByteArrayOutputStream();
-        private final byte[] tail;
-        private int tailLength;
-        private int tailStart;
-        private long dropped;
-        private final CountDownLatch closed = new CountDownLatch(1);
-
-        StderrBuffer(int cap) {
-            this.cap = cap;
-            this.tail = new byte[cap / 4];
-        }
-
-        @Override
-        public synchronized void write(int b) {
-            write(new byte[] {(byte) b}, 0, 1);
-        }
-
-        @Override
-        public synchronized void write(byte[] b, int off, int len) {
-            int headRoom = cap - tail.length - head.size();
-            int toHead = Math.max(0, Math.min(headRoom, len));
-            head.write(b, off, toHead);
-            for (int i = off + toHead; i < off + len; i++) {
-                if (tailLength == tail.length) {
-                    tailStart = (tailStart + 1) % tail.length;
-                    tailLength--;
-                    dropped++;
-                }
-                tail[(tailStart + tailLength) % tail.length] = b[i];
-                tailLength++;
-            }
-        }
-
-        @Override
-        public void close() {
-            closed.countDown();
-        }
-
-        boolean awaitClosed(long millis) throws InterruptedException {
-            return closed.await(millis, TimeUnit.MILLISECONDS);
-        }
-
-        synchronized String text() {
-            ByteArrayOutputStream all = new ByteArrayOutputStream();
-            all.writeBytes(head.toByteArray());
-            if (dropped > 0) {
-                all.writeBytes(("\n[... " + dropped + " bytes of stderr left out ...]\n").getBytes(StandardCharsets.UTF_8));
-            }
-            for (int i = 0; i < tailLength; i++) {
-                all.write(tail[(tailStart + i) % tail.length]);
-            }
-            return all.toString(StandardCharsets.UTF_8);
-        }
     }
 }

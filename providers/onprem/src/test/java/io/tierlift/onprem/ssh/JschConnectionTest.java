@@ -63,7 +63,7 @@ class JschConnectionTest {
 
     @Test
     void stderrKeepsItsStartAndEndWithinTheCap() {
-        JschConnection.StderrBuffer buffer = new JschConnection.StderrBuffer(1000);
+        StderrBuffer buffer = new StderrBuffer(1000);
         byte[] start = "START".getBytes(StandardCharsets.UTF_8);
         buffer.write(start, 0, start.length);
         byte[] middle = "m".repeat(5000).getBytes(StandardCharsets.UTF_8);
@@ -77,7 +77,7 @@ class JschConnectionTest {
 
     @Test
     void shortStderrIsKeptWhole() {
-        JschConnection.StderrBuffer buffer = new JschConnection.StderrBuffer(64 * 1024);
+        StderrBuffer buffer = new StderrBuffer(64 * 1024);
         byte[] text = "line one\nline two\n".getBytes(StandardCharsets.UTF_8);
         buffer.write(text, 0, text.length);
         assertThat(buffer.text()).isEqualTo("line one\nline two\n");
