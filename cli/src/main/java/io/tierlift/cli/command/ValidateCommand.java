@@ -15,8 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-@Command(name = "validate", description = "Check a descriptor and the app it describes (backend.path, the wsgi module and name, the requirements file, "
-        + "frontend.path and its package.json), offline: every problem at once, with file:line:col.")
+@Command(name = "validate", description = "Check a descriptor and the app files it names: every problem at once, with file:line:col.")
 public final class ValidateCommand implements Callable<Integer> {
     private final Application app;
 
