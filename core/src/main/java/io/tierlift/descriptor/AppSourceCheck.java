@@ -31,13 +31,20 @@ public final class AppSourceCheck {
     private static final Pattern IMPORT = Pattern.compile("^import\\s+([^\\n#]*)", Pattern.MULTILINE);
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** Every problem found, sorted by position: errors, and warnings for what can still be deployed. */
     public List<Diagnostic> check(LoadedDescriptor loaded) {
         Diagnostics diagnostics = new Diagnostics();
         AppDescriptor d = loaded.descriptor();
-        Reporter report = (path, message) -> diagnostics.error(loaded.sourceMap().positionOf(path), path, message);
-        backend(d.baseDir(), d.backend(), report);
-        frontend(d.baseDir(), d.frontend(), report);
-        return diagnostics.errors();
+        Reporter error = (path, message) -> diagnostics.error(loaded.sourceMap().positionOf(path), path, message);
+        backend(d.baseDir(), d.backend(), error);
+        Path dist = d.baseDir().resolve(d.frontend().dist()).normalize();
+        // A finished build can be shipped without its sources (a build made elsewhere); it just can't be made again here.
+        Reporter frontendProblem = Files.isRegularFile(dist.resolve("index.html"))
+                ? (path, message) -> diagnostics.warning(loaded.sourceMap().positionOf(path), path, message
+                        + "; the existing build in " + dist + " is shipped as it is and cannot be rebuilt")
+                : error;
+        frontend(d.baseDir(), d.frontend(), frontendProblem);
+        return diagnostics.all();
     }
 
     @FunctionalInterface

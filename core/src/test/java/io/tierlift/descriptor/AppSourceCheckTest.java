@@ -88,6 +88,17 @@ class AppSourceCheckTest {
     }
 
     @Test
+    void aFinishedBuildWithoutItsSourcesIsAWarning() throws IOException {
+        Files.delete(repo.resolve("web/package.json"));
+        write("web/dist/index.html", "<!doctype html><title>todo</title>");
+        assertThat(check(DESCRIPTOR)).singleElement().satisfies(d -> {
+            assertThat(d.isError()).isFalse();
+            assertThat(d.format()).contains("frontend.path: no package.json in ")
+                    .endsWith("the existing build in " + repo.resolve("web/dist") + " is shipped as it is and cannot be rebuilt");
+        });
+    }
+
+    @Test
     void everyProblemIsReportedAtOnce() throws IOException {
         Files.delete(repo.resolve("api/requirements.txt"));
         Files.delete(repo.resolve("api/todo/app.py"));

@@ -31,9 +31,11 @@ public final class ValidateCommand implements Callable<Integer> {
         LoadedDescriptor loaded = app.loader().load(descriptor.file(), descriptor.environment());
         Warnings.print(app.console(), loaded);
         List<Diagnostic> appProblems = new AppSourceCheck().check(loaded);
-        if (!appProblems.isEmpty()) {
-            throw new InvalidDescriptorException(appProblems);
+        List<Diagnostic> appErrors = appProblems.stream().filter(Diagnostic::isError).toList();
+        if (!appErrors.isEmpty()) {
+            throw new InvalidDescriptorException(appErrors);
         }
+        appProblems.forEach(warning -> app.console().err().println(warning.format()));
         AppDescriptor d = loaded.descriptor();
         List<String> targets = new ArrayList<>();
         d.targets().onprem().ifPresent(t -> targets.add("onprem (" + t.hosts().size() + " hosts)"));
