@@ -153,7 +153,8 @@ public final class LambdaPackager {
     private static ReleaseException pipFailure(LambdaRuntime runtime, WheelPlatform platform, PipRun.Failure failure) {
         if (failure.missingWheel().isPresent()) {
             return new ReleaseException("Lambda package: no wheel of " + failure.missingWheel().get() + " for CPython " + runtime.version()
-                    + " on " + platform.describe() + " (the " + runtime.name() + " runtime). Lambda cannot compile anything: pin a "
+                    + " on " + platform.describe() + " (the " + runtime.name() + " runtime) in the package index (pip searched "
+                    + failure.searched() + "). Lambda cannot compile anything: pin a "
                     + "version published as a wheel for that platform, or build the wheel yourself and give pip its folder with "
                     + "--find-links. pip said:\n" + failure.said());
         }

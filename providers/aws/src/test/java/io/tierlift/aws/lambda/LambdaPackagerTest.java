@@ -211,6 +211,7 @@ class LambdaPackagerTest {
     void aRequirementWithoutAWheelForTheFunctionIsExplained() {
         AppDescriptor app = TestApps.copyOfExample(dir, "arm64");
         FakeRunner failing = new FakeRunner((call, out) -> {
+            out.accept("Looking in indexes: https://mirror.example.test/simple");
             out.accept("ERROR: Could not find a version that satisfies the requirement psycopg2-binary==2.9.13 (from versions: none)");
             out.accept("ERROR: No matching distribution found for psycopg2-binary==2.9.13");
             return new CommandRunner.CommandResult(1, List.of("ERROR: No matching distribution found for psycopg2-binary==2.9.13"));
@@ -218,7 +219,7 @@ class LambdaPackagerTest {
         assertThatThrownBy(() -> packager(failing, LambdaLimits.LAMBDA).build(app))
                 .isInstanceOf(ReleaseException.class)
                 .hasMessageContaining("no wheel of psycopg2-binary==2.9.13 for CPython 3.12 on manylinux (glibc 2.34) aarch64")
-                .hasMessageContaining("python3.12 runtime");
+                .hasMessageContaining("python3.12 runtime) in the package index (pip searched indexes https://mirror.example.test/simple)");
     }
 
     @Test

@@ -120,8 +120,8 @@ final class AppRollout {
             var check = session.attempt(commands.appCheckConfig());
             if (!check.ok()) {
                 List<String> lines = (check.stderr() + check.out()).strip().lines().toList();
-                throw new HostFailure(host.name(), "gunicorn rejected the new release or config (nothing was restarted; the "
-                        + "previous release keeps serving): " + String.join("\n", lines.subList(Math.max(0, lines.size() - 4), lines.size())));
+                throw new HostFailure(host.name(), "gunicorn rejected the new release or config (" + whatKeepsServing(state) + "): "
+                        + String.join("\n", lines.subList(Math.max(0, lines.size() - 4), lines.size())));
             }
             touched = true;
             if (state.appPid().isPresent()) {
@@ -145,10 +145,22 @@ final class AppRollout {
                     session.attempt(commands.appStart());
                 }
             }
-            progress.step(host.name(), "previous release and configuration restored; the rollout stops here");
+            progress.step(host.name(), whatWasRestored(state) + "; the rollout stops here");
             report.failed(host.name());
             throw failure;
         }
+    }
+
+    /** After a refused release: a host that was serving keeps its release; a first deploy has none to speak of. */
+    static String whatKeepsServing(HostState state) {
+        return state.appPid().isPresent() ? "nothing was restarted; the previous release keeps serving"
+                : "nothing was started; this host had no release running before";
+    }
+
+    /** After a failed restart: what the host went back to (a first deploy has only its configuration to restore). */
+    static String whatWasRestored(HostState state) {
+        return state.currentRelease().isPresent() ? "previous release and configuration restored"
+                : "configuration restored; this host had no earlier release";
     }
 
     /** Once every app host is healthy: the config is kept and old releases and virtualenvs go. */

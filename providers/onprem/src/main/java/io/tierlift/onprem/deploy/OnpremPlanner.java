@@ -71,7 +71,9 @@ public final class OnpremPlanner {
             if (newBackend) {
                 changes.add(PlannedChange.of("onprem." + host.name() + ".release:backend", "release",
                         state.currentRelease().isEmpty() ? Action.CREATE : Action.UPDATE,
-                        "switch to " + releases.backend().get().id() + HostState.releaseId(state.currentRelease()).map(r -> " (from " + r + ")").orElse("")));
+                        "switch to " + releases.backend().get().id() + HostState.releaseId(state.currentRelease()).map(r -> " (from " + r + ")").orElse("")
+                                + releases.wheelhouse().flatMap(w -> w.added()).map(pin -> "; its virtualenv adds " + pin
+                                        + ", which the app's requirements do not list").orElse("")));
             }
             if (newSite) {
                 changes.add(PlannedChange.of("onprem." + host.name() + ".release:static", "release",

@@ -68,7 +68,10 @@ final class StagedFiles {
             if (!changes.isEmpty()) {
                 restore(session, changes);
                 recover.run();
-                progress.step(session.name(), "previous configuration restored");
+                boolean hadConfiguration = changes.stream().anyMatch(c -> c.action() != Action.CREATE);
+                // A first deploy has no earlier files to speak of: its new ones are only taken away.
+                progress.step(session.name(), hadConfiguration ? "previous configuration restored"
+                        : "new configuration removed (the host had none before)");
             }
             report.failed(session.name());
             throw failure;

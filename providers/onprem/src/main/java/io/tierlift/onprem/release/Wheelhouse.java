@@ -2,6 +2,7 @@ package io.tierlift.onprem.release;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -16,16 +17,24 @@ public final class Wheelhouse extends PackedRelease {
     private final List<String> wheels;
     private final Path directory;
     private final boolean fromCache;
+    private final Optional<String> added;
 
     public Wheelhouse(String id, byte[] archive, String requirementsHash, List<String> wheels, Path directory, boolean fromCache) {
-        this(id, archive::clone, requirementsHash, wheels, directory, fromCache);
+        this(id, archive::clone, requirementsHash, wheels, directory, fromCache, Optional.empty());
     }
 
-    Wheelhouse(String id, Supplier<byte[]> archive, String requirementsHash, List<String> wheels, Path directory, boolean fromCache) {
+    public Wheelhouse(String id, Supplier<byte[]> archive, String requirementsHash, List<String> wheels, Path directory, boolean fromCache,
+               Optional<String> added) {
         super(id, archive, requirementsHash);
         this.wheels = List.copyOf(wheels);
         this.directory = directory;
         this.fromCache = fromCache;
+        this.added = added;
+    }
+
+    /** A requirement tierlift added to the app's own (the server the hosts run, when the app does not list it). */
+    public Optional<String> added() {
+        return added;
     }
 
     public List<String> wheels() {

@@ -18,6 +18,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -62,9 +63,13 @@ final class WheelhouseBuilder {
         String key = wheelhouseKey(d, requirements);
         String id = hash.id('w', key);
         Path dir = cacheDir.resolve("wheelhouse-" + key);
+        Optional<String> added = ServerRequirement.toAdd(requirements, d.backend().systemProvidedProjects());
+        added.ifPresent(pin ->
+                progress.warn("wheelhouse", ServerRequirement.PROJECT + " is not in " + requirementsName(d)
+                        + "; the wheelhouse adds " + pin + " (the app hosts run the app with it)"));
         if (Files.isDirectory(dir)) {
             progress.step("wheelhouse", id + " from cache " + dir);
-            return load(id, hash.of(requirements), dir, true);
+            return load(id, hash.of(requirements), dir, true, added);
         }
         try {
             Files.createDirectories(cacheDir);
@@ -78,14 +83,16 @@ final class WheelhouseBuilder {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the wheelhouse cache in " + cacheDir, e);
         }
-        return load(id, hash.of(requirements), dir, false);
+        return load(id, hash.of(requirements), dir, false, added);
     }
 
     private void fill(AppDescriptor d, Path temp, byte[] allRequirements) throws IOException {
         Path wheels = Files.createDirectory(temp.resolve("wheels"));
         Set<String> provided = d.backend().systemProvidedProjects();
         // The host installs what is left once the Debian-provided projects are out; its venv sees those.
-        byte[] requirements = SystemProvidedRequirements.without(allRequirements, provided);
+        byte[] withoutProvided = SystemProvidedRequirements.without(allRequirements, provided);
+        byte[] requirements = ServerRequirement.toAdd(allRequirements, provided)
+                .map(pin -> ServerRequirement.with(withoutProvided, pin)).orElse(withoutProvided);
         Path requirementsCopy = Files.write(temp.resolve("requirements.txt"), requirements);
         // Read on the host before building the venv, to refuse a Python the wheels were not fetched for.
         byte[] pythonVersion = (d.backend().python() + "\n").getBytes(StandardCharsets.US_ASCII);
@@ -139,7 +146,7 @@ final class WheelhouseBuilder {
         argv.addAll(pip.extraArgs());
         progress.step("wheelhouse", "fetching " + described + " for CPython " + python + " on " + pip.platform().describe());
         new PipRun(runner, progress, "wheelhouse").run(argv, ReleaseBuilder.backendDir(d), pip.environment(),
-                failure -> pipFailure(python, failure));
+                failure -> pipFailure(d, failure));
     }
 
     /**
@@ -173,14 +180,22 @@ final class WheelhouseBuilder {
         fetchForHosts(d, wheels, what, pins.size() + " wheels");
     }
 
-    private ReleaseException pipFailure(String python, PipRun.Failure failure) {
+    private ReleaseException pipFailure(AppDescriptor d, PipRun.Failure failure) {
+        String python = d.backend().python();
         if (failure.missingWheel().isPresent()) {
             return new ReleaseException("wheelhouse: no wheel of " + failure.missingWheel().get() + " for CPython " + python + " on "
-                    + pip.platform().describe() + ". Hosts install offline from wheels only: pin a version published as a"
+                    + pip.platform().describe() + " in the package index (pip searched " + failure.searched() + ")."
+                    + " Check the requirement's name and version in " + requirementsName(d) + "."
+                    + " Hosts install offline from wheels only: pin a version published as a"
                     + " wheel for that platform, or build the wheel yourself and give pip its folder with --find-links."
                     + " pip said:\n" + failure.said());
         }
         return new ReleaseException("wheelhouse: pip download failed (exit " + failure.exitCode() + "):\n" + failure.said());
+    }
+
+    /** The requirements file as the operator finds it, relative to the descriptor's folder. */
+    private static String requirementsName(AppDescriptor d) {
+        return Path.of(d.backend().path()).resolve(d.backend().requirements()).normalize().toString();
     }
 
     private void publish(Path temp, Path dir) throws IOException {
@@ -194,12 +209,12 @@ final class WheelhouseBuilder {
         }
     }
 
-    private Wheelhouse load(String id, String requirementsHash, Path dir, boolean fromCache) {
+    private Wheelhouse load(String id, String requirementsHash, Path dir, boolean fromCache, Optional<String> added) {
         try {
             List<String> wheels = listWheels(dir.resolve("wheels"));
             Path archive = dir.resolve(WHEELHOUSE_ARCHIVE);
             progress.step("wheelhouse", id + ": " + wheels.size() + " wheels, " + Files.size(archive) + " bytes");
-            return new Wheelhouse(id, () -> ReleaseBuilder.readFile(archive, "wheelhouse cache"), requirementsHash, wheels, dir, fromCache);
+            return new Wheelhouse(id, () -> ReleaseBuilder.readFile(archive, "wheelhouse cache"), requirementsHash, wheels, dir, fromCache, added);
         } catch (IOException e) {
             throw new ReleaseException("wheelhouse cache " + dir + " is incomplete (" + e.getMessage()
                     + "); delete that folder to rebuild it");
@@ -214,8 +229,15 @@ final class WheelhouseBuilder {
                 + "platform=" + String.join(",", pip.platform().pipTags()) + "\n"
                 + "requirements=" + hash.of(requirements) + "\n";
         Set<String> provided = d.backend().systemProvidedProjects();
-        // Only when set, so the keys (and wheelhouse ids) of every other descriptor stay as they were.
-        return hash.of(provided.isEmpty() ? key : key + "system-provided=" + String.join(",", provided) + "\n");
+        // Each only when it applies, so the keys (and wheelhouse ids) of every other descriptor stay as they were.
+        if (!provided.isEmpty()) {
+            key += "system-provided=" + String.join(",", provided) + "\n";
+        }
+        Optional<String> server = ServerRequirement.toAdd(requirements, provided);
+        if (server.isPresent()) {
+            key += "added=" + server.get() + "\n";
+        }
+        return hash.of(key);
     }
 
     private byte[] readRequirements(AppDescriptor d) {

@@ -22,6 +22,7 @@ import io.tierlift.plan.Plan;
 import io.tierlift.provider.RenderProvider;
 import io.tierlift.provider.Target;
 import io.tierlift.release.PipSettings;
+import io.tierlift.release.ReleaseException;
 import io.tierlift.release.ProcessCommandRunner;
 import io.tierlift.render.onprem.edge.EdgeTopology;
 import io.tierlift.render.onprem.firewall.TopologyFlows;
@@ -153,6 +154,9 @@ final class OnpremTier implements Tier {
             throw new TierFailure("deploy failed on " + e.getMessage(), e);
         } catch (SshException e) {
             throw new TierFailure(e.getMessage(), e);
+        } catch (ReleaseException e) {
+            // Built on this machine before any host is changed: the app's files or requirements, the operator's to fix.
+            throw new TierFailure(e.getMessage() + "\nNo host was changed.", e);
         }
         DeployOutcome outcome = outcome(report);
         return rolledBack.map(choice -> new DeployOutcome(outcome.recap(), outcome.changed(), outcome.failed(),
@@ -346,10 +350,22 @@ final class OnpremTier implements Tier {
     }
 
     private OnpremDeployer deployer(boolean acceptNewHostKeys) {
-        ReleaseBuilder builder = new ReleaseBuilder(new ProcessCommandRunner(), PipSettings.defaults(), context.progress());
+        ReleaseBuilder builder = new ReleaseBuilder(new ProcessCommandRunner(), PipSettings.defaults().withEnvironment(pipVariables()),
+                context.progress());
         Path cache = Path.of(System.getProperty("user.home"), ".tierlift", "cache");
         return new OnpremDeployer(connectors.create(onprem(), acceptNewHostKeys), renderer, context.secretsFor(descriptor),
                 context.progress(), ReleaseSource.using(builder, cache));
+    }
+
+    /** pip's own settings from this run's environment (PIP_INDEX_URL and the like), which point it at the operator's index. */
+    private Map<String, String> pipVariables() {
+        Map<String, String> pip = new TreeMap<>();
+        context.environment().forEach((name, value) -> {
+            if (name.startsWith("PIP_")) {
+                pip.put(name, value);
+            }
+        });
+        return pip;
     }
 
     private OnpremTarget onprem() {
@@ -366,7 +382,8 @@ final class OnpremTier implements Tier {
     }
 
     private static RuntimeException translate(RuntimeException e) {
-        return e instanceof SshException || e instanceof HostFailure ? new TierFailure(e.getMessage(), e) : e;
+        return e instanceof SshException || e instanceof HostFailure || e instanceof ReleaseException
+                ? new TierFailure(e.getMessage(), e) : e;
     }
 
     @Override

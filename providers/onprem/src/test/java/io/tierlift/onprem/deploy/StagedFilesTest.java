@@ -70,6 +70,24 @@ class StagedFilesTest {
     }
 
     @Test
+    void aFirstDeploysRefusedFilesAreRemovedAndNotCalledAPreviousConfiguration() {
+        List<String> said = new ArrayList<>();
+        StagedFiles first = new StagedFiles((scope, message) -> said.add(scope + ": " + message), report);
+        assertThatThrownBy(() -> first.apply(session, List.of(created),
+                () -> { throw new HostFailure("proxy1", "nginx rejected the new configuration"); }, () -> { }))
+                .isInstanceOf(HostFailure.class);
+        assertThat(said).endsWith("proxy1: new configuration removed (the host had none before)")
+                .noneMatch(line -> line.contains("previous"));
+
+        said.clear();
+        StagedFiles later = new StagedFiles((scope, message) -> said.add(scope + ": " + message), report);
+        assertThatThrownBy(() -> later.apply(session, List.of(updated, created),
+                () -> { throw new HostFailure("proxy1", "nginx rejected the new configuration"); }, () -> { }))
+                .isInstanceOf(HostFailure.class);
+        assertThat(said).endsWith("proxy1: previous configuration restored");
+    }
+
+    @Test
     void withoutChangedFilesOnlyTheStepRunsAndAFailureHasNothingToRestore() {
         RemoteCommand recover = RemoteCommand.of("nginx", "-s", "reload");
 

@@ -224,12 +224,51 @@ class ReleaseBuilderTest {
     }
 
     @Test
-    void emptyRequirementsNeedNoPip(@TempDir Path dir) throws IOException {
+    void emptyRequirementsStillGetTheServerTheHostsRun(@TempDir Path dir) throws IOException {
         AppDescriptor d = TestApps.copyOfExampleBackend(dir);
         Files.writeString(dir.resolve("backend/requirements.txt"), "# nothing needed\n\n");
-        Wheelhouse wheelhouse = builder(noProcesses).wheelhouse(d, dir.resolve("cache"));
-        assertThat(wheelhouse.wheels()).isEmpty();
-        assertThat(TarContents.names(wheelhouse.archive())).containsExactly("python-version", "requirements.txt", "wheels");
+        Wheelhouse wheelhouse = builder(fakePip()).wheelhouse(d, dir.resolve("cache"));
+        assertThat(wheelhouse.wheels()).containsExactly("gunicorn-26.2.0-py3-none-any.whl");
+        assertThat(TarContents.names(wheelhouse.archive())).containsExactly("python-version", "requirements.txt", "wheels",
+                "wheels/gunicorn-26.2.0-py3-none-any.whl");
+    }
+
+    @Test
+    void requirementsWithoutGunicornGetItPinnedInTheWheelhouseAndTheOperatorIsTold(@TempDir Path dir) throws IOException {
+        AppDescriptor d = TestApps.copyOfExampleBackend(dir);
+        Files.writeString(dir.resolve("backend/requirements.txt"), "flask==3.1.3\npsycopg2-binary==2.9.13");
+        String idWithout = builder(noProcesses).wheelhouseId(d);
+        Wheelhouse wheelhouse = builder(fakePip()).wheelhouse(d, dir.resolve("cache"));
+        assertThat(wheelhouse.id()).isEqualTo(idWithout);
+        assertThat(wheelhouse.wheels()).containsExactly("flask-3.1.3-py3-none-any.whl", "gunicorn-26.2.0-py3-none-any.whl",
+                "psycopg2-binary-2.9.13-py3-none-any.whl");
+        assertThat(TarContents.entry(wheelhouse.archive(), "requirements.txt").text()).isEqualTo("flask==3.1.3\npsycopg2-binary==2.9.13\n"
+                + "# added by tierlift: the app hosts run the app with gunicorn\ngunicorn==26.2.0\n");
+        assertThat(log).contains("wheelhouse: warning: gunicorn is not in backend/requirements.txt; the wheelhouse adds "
+                + "gunicorn==26.2.0 (the app hosts run the app with it)");
+
+        Files.writeString(dir.resolve("backend/requirements.txt"), "flask==3.1.3\npsycopg2-binary==2.9.13\nGunicorn[gevent]==26.2.0 # server\n");
+        log.clear();
+        Wheelhouse own = builder(fakePip()).wheelhouse(d, dir.resolve("cache"));
+        assertThat(own.id()).as("requirements that name gunicorn are a different wheelhouse").isNotEqualTo(idWithout);
+        assertThat(TarContents.entry(own.archive(), "requirements.txt").text()).doesNotContain("added by tierlift");
+        assertThat(log).noneMatch(line -> line.contains("warning"));
+    }
+
+    @Test
+    void aRequirementNoIndexHasNamesTheIndexesPipSearched(@TempDir Path cache) {
+        FakeRunner pip = new FakeRunner((call, out) -> {
+            out.accept("Looking in indexes: https://mirror.example.test/simple, file:///opt/pypi/simple");
+            out.accept("Looking in links: /opt/wheels");
+            out.accept("ERROR: Could not find a version that satisfies the requirement flask-todo==9.9 (from versions: none)");
+            out.accept("ERROR: No matching distribution found for flask-todo==9.9");
+            return new CommandRunner.CommandResult(1, List.of());
+        });
+        assertThatThrownBy(() -> builder(pip).wheelhouse(TestApps.example(), cache))
+                .isInstanceOf(ReleaseException.class)
+                .hasMessageContaining("no wheel of flask-todo==9.9 for CPython 3.11")
+                .hasMessageContaining("in the package index (pip searched indexes https://mirror.example.test/simple, "
+                        + "file:///opt/pypi/simple; links /opt/wheels). Check the requirement's name and version in backend/requirements.txt.");
     }
 
     @Test

@@ -129,6 +129,25 @@ class ReleaseOnHostTest {
     }
 
     @Test
+    void anAppWhoseRequirementsLackGunicornGetsAVenvThatCanStartIt(@TempDir Path tmp) throws IOException {
+        ReleaseBuilder builder = builder();
+        AppDescriptor app = TestApps.copyOfExampleBackend(tmp.resolve("app"));
+        Files.writeString(tmp.resolve("app/backend/requirements.txt"), "flask==3.1.3\npsycopg2-binary==2.9.13\n");
+        Wheelhouse house = builder.wheelhouse(app, tmp.resolve("cache"));
+        assertThat(house.wheels()).anyMatch(w -> w.startsWith("gunicorn-26.2.0-"));
+        assertThat(log).anyMatch(line -> line.contains("gunicorn is not in backend/requirements.txt; the wheelhouse adds gunicorn==26.2.0"));
+
+        String root = Files.createDirectories(tmp.resolve("srv/notes")).toString();
+        BackendRelease release = builder.backend(app);
+        shell.ok(commands.unpack(root, release.id()), release.archive());
+        shell.ok(commands.unpackWheelhouse(root, house.id()), house.archive());
+        assertThat(shell.ok(commands.buildVenv(root, house.id(), HOST_PYTHON))).isEqualTo("built\n");
+        shell.ok(commands.linkVenv(root, release.id(), house.id()));
+        shell.ok(commands.activate(root, ReleaseSet.BACKEND, release.id()));
+        assertThat(run(root + "/current/venv/bin/gunicorn", "--version")).contains("26.2.0");
+    }
+
+    @Test
     void aRequirementWithoutAWheelFailsNamingIt(@TempDir Path tmp) throws IOException {
         ReleaseBuilder builder = builder();
         AppDescriptor app = TestApps.copyOfExampleBackend(tmp.resolve("app"));
