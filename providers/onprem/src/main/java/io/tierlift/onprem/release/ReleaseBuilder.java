@@ -168,8 +168,25 @@ public final class ReleaseBuilder {
      * ({@link FrontendBuildKey}, remembered beside {@code ids}), and the release says why.
      */
     public StaticRelease staticSite(AppDescriptor d, ReleaseIdCache ids) {
+        return staticSite(d, ids, false);
+    }
+
+    /**
+     * With {@code noBuild} (--no-build) the dist folder is taken as it is: its sources are not
+     * checked, nothing is built, and a missing folder is an error rather than a build.
+     */
+    public StaticRelease staticSite(AppDescriptor d, ReleaseIdCache ids, boolean noBuild) {
         Path dist = d.baseDir().resolve(d.frontend().dist()).normalize();
-        Optional<String> rebuilt = buildWhenStale(d, dist, new FrontendBuildKey(ids.dir()));
+        Optional<String> rebuilt = Optional.empty();
+        if (noBuild) {
+            if (!Files.isDirectory(dist)) {
+                throw new ReleaseException("--no-build: frontend.dist " + dist + " does not exist; build the frontend first, or "
+                        + "leave out --no-build to let tierlift run `" + d.frontend().build() + "`");
+            }
+            progress.step("frontend", "--no-build: publishing " + dist + " as it is; its sources were not checked");
+        } else {
+            rebuilt = buildWhenStale(d, dist, new FrontendBuildKey(ids.dir()));
+        }
         Optional<ReleaseIdCache.Stamp> stamp = ids.stamp("static", dist, SourceTree.NONE);
         Optional<String> known = stamp.filter(s -> !s.paths().isEmpty()).flatMap(ids::lookup);
         if (known.isEmpty()) {

@@ -110,4 +110,25 @@ class FrontendRebuildTest {
         assertThat(index(builder.staticSite(app(BUILD), ids))).isEqualTo("<h1>changed</h1>");
         assertThat(builds()).isEqualTo(1);
     }
+
+    @Test
+    void noBuildPublishesTheOutputAsItIsAndSaysSo() throws IOException {
+        builder.staticSite(app(BUILD), ids);
+        Files.writeString(base.resolve("web/src/index.html"), "<h1>two</h1>");
+        StaticRelease asItIs = builder.staticSite(app(BUILD), ids, true);
+        assertThat(builds()).isEqualTo(1);
+        assertThat(asItIs.rebuilt()).isEmpty();
+        assertThat(index(asItIs)).isEqualTo("<h1>one</h1>");
+        assertThat(log).contains("frontend: --no-build: publishing " + base.resolve("web/dist") + " as it is; its sources were not checked");
+        // The change is still seen by the next run that checks.
+        assertThat(builder.staticSite(app(BUILD), ids).rebuilt()).contains("sources changed since the last build: src/index.html");
+    }
+
+    @Test
+    void noBuildWithoutAnOutputFolderIsAnErrorNotABuild() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> builder.staticSite(app(BUILD), ids, true))
+                .isInstanceOf(io.tierlift.release.ReleaseException.class)
+                .hasMessageContaining("--no-build: frontend.dist " + base.resolve("web/dist") + " does not exist");
+        assertThat(base.resolve("builds.log")).doesNotExist();
+    }
 }
