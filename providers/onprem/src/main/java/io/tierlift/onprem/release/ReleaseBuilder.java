@@ -212,6 +212,12 @@ public final class ReleaseBuilder {
 
     /** Runs the build when the dist folder is stale, and returns why it ran. */
     private Optional<String> buildWhenStale(AppDescriptor d, Path dist, FrontendBuildKey keys) {
+        Path sourceDir = d.baseDir().resolve(d.frontend().path()).normalize();
+        if (!Files.isDirectory(sourceDir) && Files.isDirectory(dist)) {
+            // A build made elsewhere and shipped without its sources: nothing to compare against.
+            progress.step("frontend", "frontend.path " + sourceDir + " does not exist; publishing " + dist + " as it is");
+            return Optional.empty();
+        }
         Path sources = frontendSources(d);
         FrontendBuildKey.Sources now = keys.read(sources, dist, d.frontend().build());
         Optional<String> stale = keys.staleness(dist, now);
