@@ -31,6 +31,8 @@ final class FrontendBuildKey {
     private static final Set<String> NOT_SOURCES = Set.of("node_modules", ".git", ".cache", ".parcel-cache", ".vite",
             ".next", "coverage", ".turbo");
     private static final int CHANGES_NAMED = 5;
+    /** The command of a record written as a build starts: a build that never finished leaves it. */
+    private static final String UNFINISHED = "";
 
     private final Path cacheDir;
     private final ContentHash hash = new ContentHash();
@@ -85,6 +87,9 @@ final class FrontendBuildKey {
         if (built.get().key().equals(now.key())) {
             return Optional.empty();
         }
+        if (built.get().command().equals(UNFINISHED)) {
+            return Optional.of("the last build did not finish");
+        }
         if (!built.get().command().equals(now.command())) {
             return Optional.of("the build command changed (was `" + built.get().command() + "`)");
         }
@@ -99,6 +104,14 @@ final class FrontendBuildKey {
         List<String> named = new ArrayList<>(changed).subList(0, Math.min(CHANGES_NAMED, changed.size()));
         return Optional.of("sources changed since the last build: " + String.join(", ", named)
                 + (changed.size() > named.size() ? " and " + (changed.size() - named.size()) + " more" : ""));
+    }
+
+    /**
+     * Records that a build of {@code dist} started, so that output a failed or interrupted build
+     * leaves behind is never taken as built.
+     */
+    void starting(Path dist) {
+        remember(dist, new Sources(UNFINISHED, Map.of()));
     }
 
     /** Records that {@code dist} now holds the build of {@code sources}; a cache that can't be written only costs a rebuild. */

@@ -226,6 +226,7 @@ public final class ReleaseBuilder {
             return stale;
         }
         progress.step("frontend", stale.get() + "; running `" + d.frontend().build() + "` in " + sources);
+        keys.starting(dist);
         runBuild(d, sources, dist);
         // Read again: a build may write into the sources (generated files), which must not count as a change next time.
         keys.remember(dist, keys.read(sources, dist, d.frontend().build()));

@@ -131,4 +131,15 @@ class FrontendRebuildTest {
                 .hasMessageContaining("--no-build: frontend.dist " + base.resolve("web/dist") + " does not exist");
         assertThat(base.resolve("builds.log")).doesNotExist();
     }
+
+    @Test
+    void outputLeftByAFailedFirstBuildIsBuiltAgainNotTakenAsBuilt() throws IOException {
+        String failing = "mkdir -p dist && echo half > dist/index.html && exit 1";
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> builder.staticSite(app(failing), ids))
+                .hasMessageContaining("frontend build failed");
+        assertThat(base.resolve("web/dist/index.html")).exists();
+        StaticRelease next = builder.staticSite(app(BUILD), ids);
+        assertThat(next.rebuilt()).contains("the last build did not finish");
+        assertThat(index(next)).isEqualTo("<h1>one</h1>");
+    }
 }
