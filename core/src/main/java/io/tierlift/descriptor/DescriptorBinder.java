@@ -66,7 +66,8 @@ final class DescriptorBinder {
                 .orElseGet(() -> new EnvValue.Literal(text))));
         return new Backend(o.string("path"), o.string("wsgi"), o.string("python"), o.string("requirements"),
                 o.string("health"), o.optString("release_command"), o.integer("port"), o.optInteger("workers"),
-                o.duration("timeout"), o.duration("graceful_timeout"), env, o.stringMap("system_packages"));
+                o.duration("timeout"), o.duration("graceful_timeout"), env, o.stringMap("system_packages"),
+                o.strings("include"));
     }
 
     private Database database(NodeObject o) {

@@ -14,15 +14,26 @@ import java.util.stream.Collectors;
 /**
  * The Flask API. {@code env} holds the app's own variables; secret ones are references that are
  * resolved only when a file is placed on a host. {@code systemPackages} maps Debian packages to the
- * Python project each provides in place of a wheel (on-prem app hosts).
+ * Python project each provides in place of a wheel (on-prem app hosts). {@code include} names files,
+ * relative to {@code path}, that releases carry although they look like secrets or are ignored.
  */
 public record Backend(String path, String wsgi, String python, String requirements, String health,
                       Optional<String> releaseCommand, int port, Optional<Integer> workers,
                       Duration timeout, Duration gracefulTimeout, Map<String, EnvValue> env,
-                      Map<String, String> systemPackages) {
+                      Map<String, String> systemPackages, List<String> include) {
     public Backend {
         env = Map.copyOf(env);
         systemPackages = Collections.unmodifiableMap(new TreeMap<>(systemPackages));
+        include = List.copyOf(include);
+    }
+
+    /** Backends that include nothing the release rules would leave out or refuse. */
+    public Backend(String path, String wsgi, String python, String requirements, String health,
+                   Optional<String> releaseCommand, int port, Optional<Integer> workers,
+                   Duration timeout, Duration gracefulTimeout, Map<String, EnvValue> env,
+                   Map<String, String> systemPackages) {
+        this(path, wsgi, python, requirements, health, releaseCommand, port, workers, timeout, gracefulTimeout, env, systemPackages,
+                List.of());
     }
 
     /** Backends without Debian-provided projects (most descriptors, and tests). */

@@ -11,15 +11,23 @@ import java.util.function.Supplier;
  * the operator already agreed ({@code --yes}) and no plan needs to be shown. {@code refreshImage}
  * moves the instances to the newest machine image; {@code allowDatabaseReplacement} lets this one
  * deploy replace or delete the database. {@code rollback}, when present, asks for a rollback instead
- * of a deploy of the descriptor's code.
+ * of a deploy of the descriptor's code. {@code noBuild} takes the frontend's output folder as it is,
+ * without checking its sources.
  */
 public record DeployRequest(String digest, Optional<Plan> savedPlan, Optional<RollbackRequest> rollback, boolean breakLock,
                             boolean acceptNewHostKeys, boolean refreshImage, boolean allowDatabaseReplacement,
-                            Optional<Confirmation> confirmation) {
+                            Optional<Confirmation> confirmation, boolean noBuild) {
     public DeployRequest {
         Objects.requireNonNull(savedPlan);
         Objects.requireNonNull(rollback);
         Objects.requireNonNull(confirmation);
+    }
+
+    /** A deploy that checks the frontend's sources and rebuilds it when they changed. */
+    public DeployRequest(String digest, Optional<Plan> savedPlan, Optional<RollbackRequest> rollback, boolean breakLock,
+                         boolean acceptNewHostKeys, boolean refreshImage, boolean allowDatabaseReplacement,
+                         Optional<Confirmation> confirmation) {
+        this(digest, savedPlan, rollback, breakLock, acceptNewHostKeys, refreshImage, allowDatabaseReplacement, confirmation, false);
     }
 
     /** A deploy that asks neither for a new image nor to replace the database. */

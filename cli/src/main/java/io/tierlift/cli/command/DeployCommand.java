@@ -50,6 +50,9 @@ public final class DeployCommand implements Callable<Integer> {
     @Option(names = "--allow-database-replacement", description = "Let this deploy replace or delete the database when a "
             + "change requires it, losing its data (otherwise such a deploy is refused before anything changes).")
     boolean allowDatabaseReplacement;
+    @Option(names = "--no-build", description = "Publish the frontend's output folder (frontend.dist) as it is: its sources are not checked and nothing is built. "
+            + "Without it, on-prem deploys rebuild the frontend when its sources, lockfile or build command changed.")
+    boolean noBuild;
 
     DeployCommand(Application app) {
         this.app = app;
@@ -75,7 +78,7 @@ public final class DeployCommand implements Callable<Integer> {
                 ? Optional.of(new RollbackRequest(Optional.ofNullable(rollbackTo), force)) : Optional.empty();
         DeployRequest request = new DeployRequest(digest, saved, rollbackRequest, breakLock, acceptNewHostKeys, refreshImage,
                 allowDatabaseReplacement,
-                yes ? Optional.empty() : Optional.of(this::confirm));
+                yes ? Optional.empty() : Optional.of(this::confirm), noBuild);
         DeployOutcome outcome = on.onTier(app, account.scope(loaded.descriptor()), asked, tier -> tier.deploy(request));
         recap(outcome);
         return outcome.failed() ? ExitCode.FAILED : ExitCode.OK;

@@ -1,5 +1,6 @@
 package io.tierlift.aws.lambda;
 
+import io.tierlift.release.BackendRules;
 import io.tierlift.release.CommandRunner;
 import io.tierlift.release.PipRun;
 import io.tierlift.release.ReleaseException;
@@ -93,10 +94,17 @@ public final class LambdaPackager {
     public LambdaPackage build(AppDescriptor d, LambdaRuntime runtime, LambdaArchitecture architecture) {
         Path backendDir = d.baseDir().resolve(d.backend().path()).normalize();
         String requirements = requirementsPath(d);
-        List<SourceFile> backend = tree.read(backendDir, SourceTree.PYTHON_BACKEND);
+        // The same rules as a release for hosts: what should not run is left out, secrets are refused.
+        BackendRules rules = BackendRules.of(d.baseDir(), backendDir, d.backend().include());
+        List<SourceFile> backend = tree.read(backendDir, rules);
+        rules.refuseSecrets(backend);
         if (backend.stream().noneMatch(f -> f.path().equals(requirements))) {
             throw new ReleaseException("backend.requirements: " + backendDir.resolve(requirements) + " does not exist (or is left "
-                    + "out of releases: __pycache__, .git, venv, .venv, node_modules and the top-level tests/ are)");
+                    + "out of releases by the default rules, .gitignore or " + BackendRules.IGNORE_FILE + ")");
+        }
+        List<String> leftOut = rules.leftOut();
+        if (!leftOut.isEmpty()) {
+            progress.step("lambda", "left out of the package: " + String.join(", ", leftOut));
         }
         byte[] adapterSource = adapter.render(d).getBytes(StandardCharsets.UTF_8);
         Path scratch;

@@ -258,6 +258,26 @@ class LambdaPackagerTest {
         assertThat(scratchFolders()).isEqualTo(before);
     }
 
+    @Test
+    void aCanaryEnvAndAnIgnoredPrivateKeyNeverReachTheZipAndAnUnignoredKeyIsRefused() throws IOException {
+        AppDescriptor app = TestApps.copyOfExample(dir, "x86_64");
+        String canary = "canary-5b1c0e";
+        write(dir.resolve("backend/.env"), "DATABASE_URL=postgresql://notes:" + canary + "@localhost/notes\n");
+        write(dir.resolve("backend/deploy_key.pem"), "-----BEGIN EC PRIVATE KEY-----\n" + canary + "\n-----END EC PRIVATE KEY-----\n");
+        write(dir.resolve("backend/.gitignore"), "*.pem\n");
+        byte[] zip = packager().build(app).zip();
+        assertThat(entries(zip)).containsKey("notes/app.py").doesNotContainKeys(".env", "deploy_key.pem");
+        for (String name : entries(zip).keySet()) {
+            assertThat(text(zip, name)).as(name).doesNotContain(canary);
+        }
+        assertThat(log).anyMatch(line -> line.startsWith("lambda: left out of the package: ")
+                && line.contains(".env (.env* file)") && line.contains("deploy_key.pem (backend .gitignore: *.pem)"));
+
+        Files.delete(dir.resolve("backend/.gitignore"));
+        assertThatThrownBy(() -> packager().build(app)).isInstanceOf(ReleaseException.class)
+                .hasMessageContaining("deploy_key.pem (holds a private key)");
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private static Set<String> scratchFolders() throws IOException {

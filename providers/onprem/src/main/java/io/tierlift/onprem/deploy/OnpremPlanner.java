@@ -47,6 +47,11 @@ public final class OnpremPlanner {
         List<PlannedChange> all = new ArrayList<>();
         Map<String, HostPlan> hosts = new LinkedHashMap<>();
         Map<String, String> fingerprints = new TreeMap<>();
+        // Built on the operator's machine, once for every static host: why it was (re)built.
+        releases.site().flatMap(site -> site.rebuilt().map(why -> PlannedChange.of("onprem.frontend:build", "build", Action.UPDATE,
+                "built " + descriptor.frontend().dist() + " as " + site.id() + " with `" + descriptor.frontend().build() + "`: " + why)))
+                .filter(build -> !target.hostsWith(Role.STATIC).isEmpty())
+                .ifPresent(all::add);
         for (Host host : target.hosts()) {
             HostState state = states.get(host.name());
             Map<String, RenderedFile> hostWanted = wanted.getOrDefault(host.name(), Map.of());
@@ -73,7 +78,8 @@ public final class OnpremPlanner {
                         state.currentRelease().isEmpty() ? Action.CREATE : Action.UPDATE,
                         "switch to " + releases.backend().get().id() + HostState.releaseId(state.currentRelease()).map(r -> " (from " + r + ")").orElse("")
                                 + releases.wheelhouse().flatMap(w -> w.added()).map(pin -> "; its virtualenv adds " + pin
-                                        + ", which the app's requirements do not list").orElse("")));
+                                        + ", which the app's requirements do not list").orElse("")
+                                + leftOut(releases.backend().get().leftOut())));
             }
             if (newSite) {
                 changes.add(PlannedChange.of("onprem." + host.name() + ".release:static", "release",
@@ -94,6 +100,10 @@ public final class OnpremPlanner {
         Plan plan = new Plan(Plan.FORMAT_VERSION, descriptor.app(), descriptor.environment(), "onprem", descriptorDigest,
                 Instant.now(), all, fingerprints);
         return new OnpremPlanResult(plan, hosts);
+    }
+
+    private static String leftOut(List<String> leftOut) {
+        return leftOut.isEmpty() ? "" : "; left out: " + String.join(", ", leftOut);
     }
 
     /**

@@ -15,8 +15,9 @@ public interface ReleaseSource {
     /**
      * Builds the backend, its wheels and the static site for the roles the topology has; the ids of
      * unchanged folders come from {@code cacheDir}, their archives are only made when a host needs them.
+     * With {@code noBuild} the frontend's output folder is taken as it is.
      */
-    static ReleaseSource using(ReleaseBuilder builder, Path cacheDir) {
+    static ReleaseSource using(ReleaseBuilder builder, Path cacheDir, boolean noBuild) {
         ReleaseIdCache ids = new ReleaseIdCache(cacheDir);
         return descriptor -> {
             var target = descriptor.targets().onprem().orElseThrow();
@@ -25,7 +26,7 @@ public interface ReleaseSource {
             return new Releases(
                     apps ? Optional.of(builder.backend(descriptor, ids)) : Optional.empty(),
                     apps ? Optional.of(builder.wheelhouse(descriptor, cacheDir)) : Optional.empty(),
-                    site ? Optional.of(builder.staticSite(descriptor, ids)) : Optional.empty());
+                    site ? Optional.of(builder.staticSite(descriptor, ids, noBuild)) : Optional.empty());
         };
     }
 }

@@ -1,5 +1,6 @@
 package io.tierlift.onprem.release;
 
+import io.tierlift.release.BackendRules;
 import io.tierlift.release.CommandRunner;
 import io.tierlift.release.ReleaseException;
 import io.tierlift.release.SourceTree;
@@ -42,11 +43,14 @@ public final class ReleaseBuilder {
 
     public BackendRelease backend(AppDescriptor d) {
         Path root = backendDir(d);
-        List<SourceFile> files = tree.read(root, SourceTree.PYTHON_BACKEND);
+        BackendRules rules = rules(d);
+        List<SourceFile> files = readBackend(root, rules);
         String contentHash = hash.ofFiles("backend", files, true);
-        BackendRelease release = new BackendRelease(hash.id('r', contentHash), backendArchive(files),
-                hash.of(requirementsFile(d, files).contentNoCopy()), "backend/" + requirementsPath(d), files.size());
-        progress.step("backend", "release " + release.id() + ": " + files.size() + " files, " + release.archiveSize() + " bytes");
+        byte[] archive = backendArchive(files);
+        BackendRelease release = new BackendRelease(hash.id('r', contentHash), () -> archive,
+                hash.of(requirementsFile(d, files).contentNoCopy()), "backend/" + requirementsPath(d), files.size(), rules.leftOut());
+        progress.step("backend", "release " + release.id() + ": " + files.size() + " files, " + release.archiveSize() + " bytes"
+                + leftOutNote(release));
         return release;
     }
 
@@ -54,33 +58,53 @@ public final class ReleaseBuilder {
      * The same release, but an unchanged folder is recognised by its stamp in {@code ids} and
      * neither read nor packed until a host needs the archive. The archive is then made from a
      * fresh reading, checked against the id: a folder edited meanwhile fails the deploy rather
-     * than ship content under a name that isn't its own.
+     * than ship content under a name that isn't its own. The stamp's kind carries the rules'
+     * fingerprint, so a changed include list or outer .gitignore is a new stamp.
      */
     public BackendRelease backend(AppDescriptor d, ReleaseIdCache ids) {
         Path root = backendDir(d);
         String requirements = requirementsPath(d);
-        Optional<ReleaseIdCache.Stamp> stamp = ids.stamp("backend", root, SourceTree.PYTHON_BACKEND);
+        BackendRules rules = rules(d);
+        String kind = "backend-" + rules.fingerprint().substring(0, 16);
+        Optional<ReleaseIdCache.Stamp> stamp = ids.stamp(kind, root, rules);
         Optional<String> known = stamp.filter(s -> s.paths().contains(requirements)).flatMap(ids::lookup);
         if (known.isEmpty()) {
-            List<SourceFile> files = tree.read(root, SourceTree.PYTHON_BACKEND);
+            List<SourceFile> files = readBackend(root, rules);
             String contentHash = hash.ofFiles("backend", files, true);
             BackendRelease release = new BackendRelease(hash.id('r', contentHash), () -> backendArchive(files),
-                    hash.of(requirementsFile(d, files).contentNoCopy()), "backend/" + requirements, files.size());
+                    hash.of(requirementsFile(d, files).contentNoCopy()), "backend/" + requirements, files.size(), rules.leftOut());
             stamp.ifPresent(s -> ids.remember(s, contentHash));
-            progress.step("backend", "release " + release.id() + ": " + files.size() + " files");
+            progress.step("backend", "release " + release.id() + ": " + files.size() + " files" + leftOutNote(release));
             return release;
         }
         String contentHash = known.get();
         String id = hash.id('r', contentHash);
         BackendRelease release = new BackendRelease(id, () -> {
-            List<SourceFile> files = tree.read(root, SourceTree.PYTHON_BACKEND);
+            List<SourceFile> files = readBackend(root, rules);
             if (!hash.ofFiles("backend", files, true).equals(contentHash)) {
                 throw new ReleaseException("the backend in " + root + " changed while deploying release " + id + "; run the deploy again");
             }
             return backendArchive(files);
-        }, hash.of(readFile(root.resolve(requirements), "backend.requirements")), "backend/" + requirements, stamp.get().paths().size());
-        progress.step("backend", "release " + release.id() + ": " + release.fileCount() + " files, unchanged since an earlier run");
+        }, hash.of(readFile(root.resolve(requirements), "backend.requirements")), "backend/" + requirements, stamp.get().paths().size(),
+                rules.leftOut());
+        progress.step("backend", "release " + release.id() + ": " + release.fileCount() + " files, unchanged since an earlier run"
+                + leftOutNote(release));
         return release;
+    }
+
+    private static BackendRules rules(AppDescriptor d) {
+        return BackendRules.of(d.baseDir(), backendDir(d), d.backend().include());
+    }
+
+    /** The files the release carries; one that looks like it holds secrets stops the build. */
+    private List<SourceFile> readBackend(Path root, BackendRules rules) {
+        List<SourceFile> files = tree.read(root, rules);
+        rules.refuseSecrets(files);
+        return files;
+    }
+
+    private static String leftOutNote(BackendRelease release) {
+        return release.leftOut().isEmpty() ? "" : "; left out: " + String.join(", ", release.leftOut());
     }
 
     private byte[] backendArchive(List<SourceFile> files) {
@@ -95,7 +119,7 @@ public final class ReleaseBuilder {
         String requirements = requirementsPath(d);
         return files.stream().filter(f -> f.path().equals(requirements)).findFirst()
                 .orElseThrow(() -> new ReleaseException("backend.requirements: " + backendDir(d).resolve(requirements)
-                        + " does not exist (or is left out of releases: __pycache__, .git, venv, .venv, node_modules and the top-level tests/ are)"));
+                        + " does not exist (or is left out of releases by the default rules, .gitignore or " + BackendRules.IGNORE_FILE + ")"));
     }
 
     static byte[] readFile(Path file, String what) {
@@ -137,15 +161,38 @@ public final class ReleaseBuilder {
         return release;
     }
 
-    /** As {@link #backend(AppDescriptor, ReleaseIdCache)}: an unchanged dist folder is known by its stamp. */
+    /**
+     * As {@link #backend(AppDescriptor, ReleaseIdCache)}: an unchanged dist folder is known by its
+     * stamp. First the dist folder is brought up to date: {@code frontend.build} runs when the
+     * folder is missing or its sources, lockfile or build command changed since it was built
+     * ({@link FrontendBuildKey}, remembered beside {@code ids}), and the release says why.
+     */
     public StaticRelease staticSite(AppDescriptor d, ReleaseIdCache ids) {
-        Path dist = distDir(d);
+        return staticSite(d, ids, false);
+    }
+
+    /**
+     * With {@code noBuild} (--no-build) the dist folder is taken as it is: its sources are not
+     * checked, nothing is built, and a missing folder is an error rather than a build.
+     */
+    public StaticRelease staticSite(AppDescriptor d, ReleaseIdCache ids, boolean noBuild) {
+        Path dist = d.baseDir().resolve(d.frontend().dist()).normalize();
+        Optional<String> rebuilt = Optional.empty();
+        if (noBuild) {
+            if (!Files.isDirectory(dist)) {
+                throw new ReleaseException("--no-build: frontend.dist " + dist + " does not exist; build the frontend first, or "
+                        + "leave out --no-build to let tierlift run `" + d.frontend().build() + "`");
+            }
+            progress.step("frontend", "--no-build: publishing " + dist + " as it is; its sources were not checked");
+        } else {
+            rebuilt = buildWhenStale(d, dist, new FrontendBuildKey(ids.dir()));
+        }
         Optional<ReleaseIdCache.Stamp> stamp = ids.stamp("static", dist, SourceTree.NONE);
         Optional<String> known = stamp.filter(s -> !s.paths().isEmpty()).flatMap(ids::lookup);
         if (known.isEmpty()) {
             List<SourceFile> files = readSite(dist);
             String contentHash = hash.ofFiles("static", files, false);
-            StaticRelease release = new StaticRelease(hash.id('s', contentHash), () -> siteContent(files));
+            StaticRelease release = new StaticRelease(hash.id('s', contentHash), () -> siteContent(files), rebuilt);
             stamp.ifPresent(s -> ids.remember(s, contentHash));
             progress.step("frontend", "release " + release.id() + ": " + files.size() + " files");
             return release;
@@ -158,12 +205,35 @@ public final class ReleaseBuilder {
                 throw new ReleaseException("the frontend build in " + dist + " changed while deploying release " + id + "; run the deploy again");
             }
             return siteContent(files);
-        });
+        }, rebuilt);
         progress.step("frontend", "release " + release.id() + ": " + stamp.get().paths().size() + " files, unchanged since an earlier run");
         return release;
     }
 
-    /** The dist folder, built first when it is missing. */
+    /** Runs the build when the dist folder is stale, and returns why it ran. */
+    private Optional<String> buildWhenStale(AppDescriptor d, Path dist, FrontendBuildKey keys) {
+        Path sourceDir = d.baseDir().resolve(d.frontend().path()).normalize();
+        if (!Files.isDirectory(sourceDir) && Files.isDirectory(dist)) {
+            // A build made elsewhere and shipped without its sources: nothing to compare against.
+            progress.step("frontend", "frontend.path " + sourceDir + " does not exist; publishing " + dist + " as it is");
+            return Optional.empty();
+        }
+        Path sources = frontendSources(d);
+        FrontendBuildKey.Sources now = keys.read(sources, dist, d.frontend().build());
+        Optional<String> stale = keys.staleness(dist, now);
+        if (stale.isEmpty()) {
+            progress.step("frontend", dist + " is up to date with " + sources + " and `" + d.frontend().build() + "`");
+            return stale;
+        }
+        progress.step("frontend", stale.get() + "; running `" + d.frontend().build() + "` in " + sources);
+        keys.starting(dist);
+        runBuild(d, sources, dist);
+        // Read again: a build may write into the sources (generated files), which must not count as a change next time.
+        keys.remember(dist, keys.read(sources, dist, d.frontend().build()));
+        return stale;
+    }
+
+    /** The dist folder, built first when it is missing (the key-less build of {@link #staticSite(AppDescriptor)}). */
     private Path distDir(AppDescriptor d) {
         Path dist = d.baseDir().resolve(d.frontend().dist()).normalize();
         if (!Files.isDirectory(dist)) {
@@ -191,12 +261,21 @@ public final class ReleaseBuilder {
     }
 
     private void buildFrontend(AppDescriptor d, Path dist) {
+        Path sources = frontendSources(d);
+        progress.step("frontend", dist + " is missing; running `" + d.frontend().build() + "` in " + sources);
+        runBuild(d, sources, dist);
+    }
+
+    private static Path frontendSources(AppDescriptor d) {
         Path sources = d.baseDir().resolve(d.frontend().path()).normalize();
         if (!Files.isDirectory(sources)) {
             throw new ReleaseException("frontend.path: " + sources + " is not a folder");
         }
+        return sources;
+    }
+
+    private void runBuild(AppDescriptor d, Path sources, Path dist) {
         String command = d.frontend().build();
-        progress.step("frontend", dist + " is missing; running `" + command + "` in " + sources);
         CommandRunner.CommandResult result = runner.run(List.of("sh", "-c", command), sources, Map.of(),
                 line -> progress.step("frontend", line));
         if (!result.ok()) {

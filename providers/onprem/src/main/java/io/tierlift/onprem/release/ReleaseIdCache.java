@@ -52,6 +52,11 @@ public final class ReleaseIdCache {
         this.clock = clock;
     }
 
+    /** Where the cache lives; other records of the operator's machine sit beside it. */
+    Path dir() {
+        return dir;
+    }
+
     /** A folder's stamp, or empty when it can't be stamped (the caller reads the folder instead). */
     public record Stamp(String kind, Path root, String digest, Set<String> paths, Instant newest) {
     }

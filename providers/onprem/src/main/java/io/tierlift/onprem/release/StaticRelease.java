@@ -1,12 +1,14 @@
 package io.tierlift.onprem.release;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
  * The frontend build as a release: {@code id} ("s-" + 12 hex) names its content, {@code archive}
  * holds the dist folder's files at the archive root, {@code files} lists them with checksums (what
- * an object-store sync compares against).
+ * an object-store sync compares against). {@code rebuilt} says why this run built the frontend,
+ * when it did.
  *
  * <p>The archive and the listing are made the first time one is asked for: a redeploy whose hosts
  * already have this release reads none of the files.
@@ -18,6 +20,7 @@ public final class StaticRelease {
 
     private final String id;
     private final Supplier<Content> source;
+    private final Optional<String> rebuilt;
     private Content content;
 
     public StaticRelease(String id, byte[] archive, List<StaticFile> files) {
@@ -25,8 +28,17 @@ public final class StaticRelease {
     }
 
     StaticRelease(String id, Supplier<Content> source) {
+        this(id, source, Optional.empty());
+    }
+
+    StaticRelease(String id, Supplier<Content> source, Optional<String> rebuilt) {
         this.id = id;
         this.source = source;
+        this.rebuilt = rebuilt;
+    }
+
+    public Optional<String> rebuilt() {
+        return rebuilt;
     }
 
     public String id() {

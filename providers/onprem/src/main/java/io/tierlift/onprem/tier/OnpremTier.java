@@ -127,7 +127,7 @@ final class OnpremTier implements Tier {
         if (request.offline()) {
             return new OnpremPlanner().offline(descriptor, renderer.render(descriptor, SecretView.masked()), request.digest());
         }
-        return operatorFailures(() -> deployer(request.acceptNewHostKeys()).plan(descriptor, request.digest()).plan());
+        return operatorFailures(() -> deployer(request.acceptNewHostKeys(), request.noBuild()).plan(descriptor, request.digest()).plan());
     }
 
     @Override
@@ -137,7 +137,7 @@ final class OnpremTier implements Tier {
         DeployReport report;
         Optional<RollbackChoice> rolledBack = Optional.empty();
         try {
-            OnpremDeployer deployer = deployer(request.acceptNewHostKeys());
+            OnpremDeployer deployer = deployer(request.acceptNewHostKeys(), request.noBuild());
             if (request.rollback().isPresent()) {
                 OnpremDeployer.RolledBack done = deployer.rollback(descriptor, options, request.rollback().get());
                 report = done.report();
@@ -350,11 +350,16 @@ final class OnpremTier implements Tier {
     }
 
     private OnpremDeployer deployer(boolean acceptNewHostKeys) {
+        return deployer(acceptNewHostKeys, false);
+    }
+
+    /** @param noBuild take the frontend's output folder as it is (--no-build) */
+    private OnpremDeployer deployer(boolean acceptNewHostKeys, boolean noBuild) {
         ReleaseBuilder builder = new ReleaseBuilder(new ProcessCommandRunner(), PipSettings.defaults().withEnvironment(pipVariables()),
                 context.progress());
         Path cache = Path.of(System.getProperty("user.home"), ".tierlift", "cache");
         return new OnpremDeployer(connectors.create(onprem(), acceptNewHostKeys), renderer, context.secretsFor(descriptor),
-                context.progress(), ReleaseSource.using(builder, cache));
+                context.progress(), ReleaseSource.using(builder, cache, noBuild));
     }
 
     /** pip's own settings from this run's environment (PIP_INDEX_URL and the like), which point it at the operator's index. */
