@@ -46,6 +46,8 @@ import urllib.parse
 
 WSGI_MODULE = "shop.wsgi"
 WSGI_ATTRIBUTE = "application"
+# True when backend.wsgi names an app factory (module:create_app()): called once per cold start.
+WSGI_FACTORY = False
 RELEASE_COMMAND = "python -m shop.manage migrate --noinput"
 
 # Lambda ends an invocation at its timeout; the release command is stopped a little earlier so
@@ -591,3 +593,5 @@ def handler(event, context):
 
 configure()
 application = getattr(importlib.import_module(WSGI_MODULE), WSGI_ATTRIBUTE)
+if WSGI_FACTORY:
+    application = application()

@@ -19,7 +19,9 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 @Command(name = "init", description = {"Write a commented app.yaml for an existing Flask + React repository.",
-        "Detects the WSGI entry, requirements, Python version, React build, migrations and health route; asks (on a terminal) only for what it cannot detect."})
+        "Detects the WSGI entry (app object or factory), the import root, requirements, Python version, React build (Vite or Create React App),"
+                + " migrations (Flask-Migrate, Alembic) and health route, and prints each guess with the file:line it came from;"
+                + " asks (on a terminal) only for what it cannot detect."})
 public final class InitCommand implements Callable<Integer> {
     private static final String NAME = "[a-z][a-z0-9-]{0,30}";
     private final Application app;
@@ -52,12 +54,11 @@ public final class InitCommand implements Callable<Integer> {
         }
         var progress = new StderrProgress(app.console());
         DetectedApp found = new AppDetector().detect(dir);
-        found.wsgi().ifPresent(w -> progress.step("init", "Flask app: " + w + " (in " + found.backendPath().orElse(".") + ")"));
-        found.requirements().ifPresent(r -> progress.step("init", "requirements: " + r));
-        progress.step("init", "Python " + found.python() + found.pythonSource().map(s -> " (from " + s + ")").orElse(" (default)"));
-        found.frontendPath().ifPresent(f -> progress.step("init", "React app: " + f + ", build lands in " + found.frontendDist().orElse("?")));
-        found.releaseCommand().ifPresent(c -> progress.step("init", "release command: " + c));
-        found.health().ifPresent(h -> progress.step("init", "health route: " + h));
+        // Each guess with the file and line it came from, so the operator can check it there.
+        found.guesses().forEach(guess -> progress.step("init", guess.line()));
+        if (found.pythonSource().isEmpty()) {
+            progress.step("init", "backend.python = " + found.python() + " (default); check: no .python-version, runtime.txt or requires-python found");
+        }
         found.notes().forEach(note -> progress.warn("init", note));
 
         String name = Optional.ofNullable(appName)

@@ -21,20 +21,20 @@ public final class DescriptorDraft {
         y.append("app: ").append(q(app)).append('\n');
         y.append('\n');
         y.append("frontend:\n");
-        y.append("  path: ").append(q(found.frontendPath().orElse("frontend"))).append(found.frontendPath().isPresent() ? "" : "   # TODO: not detected").append('\n');
-        y.append("  build: ").append(q(found.frontendBuild().orElse("npm ci && npm run build"))).append('\n');
-        y.append("  dist: ").append(q(found.frontendDist().orElse("frontend/dist"))).append("   # the folder with index.html after the build\n");
+        y.append("  path: ").append(q(found.frontendPath().orElse("frontend"))).append(from(found, "frontend.path")).append('\n');
+        y.append("  build: ").append(q(found.frontendBuild().orElse("npm ci && npm run build"))).append(from(found, "frontend.build")).append('\n');
+        y.append("  dist: ").append(q(found.frontendDist().orElse("frontend/dist"))).append(from(found, "frontend.dist"))
+                .append(", the folder with index.html after the build\n");
         y.append('\n');
         y.append("backend:\n");
-        y.append("  path: ").append(q(found.backendPath().orElse("."))).append("   # Python imports start here\n");
-        y.append("  wsgi: ").append(q(found.wsgi().orElse("app:app")))
-                .append(found.factoryOnly() ? "   # TODO: add wsgi.py (see the TODO above)" : found.wsgi().isEmpty() ? "   # TODO: not detected" : "")
-                .append('\n');
+        y.append("  path: ").append(q(found.backendPath().orElse("."))).append(from(found, "backend.path")).append(", Python imports start here\n");
+        y.append("  wsgi: ").append(q(found.wsgi().orElse("app:app"))).append(from(found, "backend.wsgi")).append('\n');
         y.append("  python: ").append(q(found.python())).append(found.pythonSource().map(s -> "   # from " + s).orElse("   # default; no .python-version, runtime.txt or requires-python found")).append('\n');
-        y.append("  requirements: ").append(q(found.requirements().orElse("requirements.txt"))).append('\n');
-        y.append("  health: ").append(q(found.health().orElse("/api/health"))).append('\n');
+        y.append("  requirements: ").append(q(found.requirements().orElse("requirements.txt"))).append(from(found, "backend.requirements")).append('\n');
+        y.append("  health: ").append(q(found.health().orElse("/api/health"))).append(from(found, "backend.health")).append('\n');
         found.releaseCommand().ifPresentOrElse(
-                c -> y.append("  release_command: ").append(q(c)).append("   # runs once per release, on one app host\n"),
+                c -> y.append("  release_command: ").append(q(c)).append(from(found, "backend.release_command"))
+                        .append(", runs once per release, on one app host\n"),
                 () -> y.append("  # release_command: \"python -m yourapp.migrate\"   # schema migrations, once per release\n"));
         y.append("  port: 8000\n");
         y.append('\n');
@@ -83,6 +83,11 @@ public final class DescriptorDraft {
         y.append("    lambda: { memory_mb: 1024, timeout_s: 15 }\n");
         y.append("    database: { min_acu: 0, max_acu: 8 }   # 0: Aurora pauses when idle\n");
         return y.toString();
+    }
+
+    /** "   # from backend/app.py:12" for a guessed field, "   # TODO: not detected" for a default. */
+    private static String from(DetectedApp found, String field) {
+        return found.evidence(field).map(e -> "   # from " + e).orElse("   # TODO: not detected");
     }
 
     /** A double-quoted YAML scalar (JSON escapes are valid YAML). */

@@ -63,8 +63,10 @@ class InitCommandTest {
 
         Run init = run("init", repo.toString(), "--yes");
         assertThat(init.code()).as(init.err()).isZero();
-        assertThat(init.err()).contains("Flask app: notes.app:app").contains("release command: python -m notes.migrate")
-                .contains("health route: /api/health").contains("React app: frontend");
+        assertThat(init.err()).contains("backend.wsgi = notes.app:app (backend/notes/app.py:")
+                .contains("backend.path = backend (backend/notes/app.py:")
+                .contains("backend.release_command = python -m notes.migrate (backend/notes/migrate.py:1)")
+                .contains("backend.health = /api/health (backend/notes/app.py:").contains("frontend.path = frontend (frontend/package.json:");
         String yaml = Files.readString(repo.resolve("app.yaml"));
         assertThat(yaml).contains("wsgi: \"notes.app:app\"").contains("\"${env:NOTES_DB_PASSWORD}\"")
                 .contains("PLACEHOLDERS").contains("dist: \"frontend/dist\"");
@@ -106,7 +108,7 @@ class InitCommandTest {
     }
 
     @Test
-    void factoryAppsGetAWsgiModuleProposalAndOtherVersionsAreRead() throws IOException {
+    void aFactoryWithoutAnAppIsServedByCallingItAndOtherVersionsAreRead() throws IOException {
         Path repo = tmp.resolve("shop");
         Files.createDirectories(repo.resolve("api/shop"));
         Files.createDirectories(repo.resolve("web"));
@@ -118,20 +120,19 @@ class InitCommandTest {
         Files.writeString(repo.resolve("web/vite.config.ts"), "export default { build: { outDir: 'public-build' } }\n");
 
         DetectedApp found = new AppDetector().detect(repo);
-        assertThat(found.factoryOnly()).isTrue();
-        assertThat(found.wsgi()).contains("wsgi:app");
+        assertThat(found.wsgi()).contains("shop:create_app()");
         assertThat(found.backendPath()).contains("api");
         assertThat(found.python()).isEqualTo("3.12");
-        assertThat(found.pythonSource()).contains(".python-version");
+        assertThat(found.pythonSource()).contains("api/.python-version:1");
         assertThat(found.frontendBuild()).contains("npm install && npm run build");
         assertThat(found.frontendDist()).contains("web/public-build");
         assertThat(found.health()).contains("/healthz/health");
         assertThat(found.releaseCommand()).isEmpty();
-        assertThat(String.join("\n", found.notes())).contains("shop.create_app()").contains("api/wsgi.py");
 
         Run init = run("init", repo.toString(), "--yes");
         assertThat(init.code()).as(init.err()).isZero();
-        assertThat(Files.readString(repo.resolve("app.yaml"))).contains("# TODO: found an app factory");
+        assertThat(Files.readString(repo.resolve("app.yaml"))).contains("wsgi: \"shop:create_app()\"   # from api/shop/__init__.py:3");
+        assertThat(run("validate", "-f", repo.resolve("app.yaml").toString()).code()).isZero();
     }
 
     @Test

@@ -41,9 +41,12 @@ public final class LambdaAdapter {
     public String render(AppDescriptor app) {
         Backend backend = app.backend();
         int colon = backend.wsgi().indexOf(':');
+        String attribute = backend.wsgi().substring(colon + 1);
+        // "module:create_app()" names a factory, as gunicorn reads it: the adapter calls it once per cold start.
+        boolean factory = attribute.endsWith("()");
         String siteName = app.targets().awsServerless().flatMap(t -> t.domain()).orElse(app.app());
         return engine.render("aws/serverless/tierlift_lambda.py.ftl", new View(app.app(),
-                backend.wsgi().substring(0, colon), backend.wsgi().substring(colon + 1),
+                backend.wsgi().substring(0, colon), factory ? attribute.substring(0, attribute.length() - 2) : attribute, factory,
                 backend.releaseCommand().orElse(""), new io.tierlift.render.page.MaintenancePage(engine).render(app.app(), siteName),
                 AppDbSecret.role(app.database()), AppDbSecret.roleSql(app.database()),
                 OriginSecret.HEADER.toLowerCase(Locale.ROOT)));
@@ -52,12 +55,13 @@ public final class LambdaAdapter {
     /**
      * View model of {@code tierlift_lambda.py.ftl}.
      *
+     * @param wsgiFactory whether {@code wsgiAttribute} is an app factory to call rather than the app itself
      * @param releaseCommand the command run with {@code sh -c}; empty when the app has none
      * @param maintenancePage the page answered while the function is in maintenance (the on-prem tier's page)
      * @param appRole the app's own database role, and {@code appRoleSql} the same quoted for SQL
      * @param originHeader the header CloudFront's origin secret arrives in, lower case as API Gateway passes it
      */
-    public record View(String app, String wsgiModule, String wsgiAttribute, String releaseCommand, String maintenancePage,
+    public record View(String app, String wsgiModule, String wsgiAttribute, boolean wsgiFactory, String releaseCommand, String maintenancePage,
                        String appRole, String appRoleSql, String originHeader) {
     }
 }

@@ -46,6 +46,8 @@ import urllib.parse
 
 WSGI_MODULE = "${wsgiModule}"
 WSGI_ATTRIBUTE = "${wsgiAttribute}"
+# True when backend.wsgi names an app factory (module:create_app()): called once per cold start.
+WSGI_FACTORY = ${wsgiFactory?then("True", "False")}
 RELEASE_COMMAND = "${releaseCommand}"
 
 # Lambda ends an invocation at its timeout; the release command is stopped a little earlier so
@@ -468,3 +470,5 @@ def handler(event, context):
 
 configure()
 application = getattr(importlib.import_module(WSGI_MODULE), WSGI_ATTRIBUTE)
+if WSGI_FACTORY:
+    application = application()

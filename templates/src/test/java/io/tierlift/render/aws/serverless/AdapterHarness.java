@@ -63,6 +63,12 @@ final class AdapterHarness {
                 seen["at_import"] = AT_IMPORT
                 start_response("200 OK", [("Content-Type", "application/json; charset=utf-8")])
                 return [json.dumps(seen).encode("utf-8")]
+
+
+            def create_probe():
+                with open(os.environ["PROBE_IMPORT_LOG"], "a") as log:
+                    log.write("factory called\\n")
+                return app
             """;
 
     /** Stand-in for the runtime's boto3: secrets come from FAKE_SECRETS (ARN or ARN@VERSION → JSON object or string). */
@@ -147,11 +153,16 @@ final class AdapterHarness {
     private final Map<String, String> env = new HashMap<>();
 
     AdapterHarness(Path root, String releaseCommand) throws IOException {
+        this(root, releaseCommand, "probe_app:app");
+    }
+
+    /** {@code wsgi} as backend.wsgi writes it: "probe_app:app", or the factory "probe_app:create_probe()". */
+    AdapterHarness(Path root, String releaseCommand, String wsgi) throws IOException {
         this.root = root;
         this.task = Files.createDirectories(root.resolve("task"));
         this.fake = Files.createDirectories(root.resolve("runtime"));
         String yaml = "app: probe\n"
-                + "backend: { wsgi: \"probe_app:app\"" + (releaseCommand == null ? "" : ", release_command: '" + releaseCommand.replace("'", "''") + "'") + " }\n"
+                + "backend: { wsgi: \"" + wsgi + "\"" + (releaseCommand == null ? "" : ", release_command: '" + releaseCommand.replace("'", "''") + "'") + " }\n"
                 + "database: { name: probe, user: probe, password: \"${env:PROBE_DB_PASSWORD}\" }\n"
                 + "targets: { aws-serverless: { region: eu-west-1 } }\n";
         AppDescriptor app = TestDescriptors.fromText(yaml);

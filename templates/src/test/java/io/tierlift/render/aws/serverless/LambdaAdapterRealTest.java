@@ -84,6 +84,15 @@ class LambdaAdapterRealTest {
         assertThat(run.stderr()).contains("no origin secret is configured");
     }
 
+    @Test
+    void aFactoryEntryPointIsCalledOncePerColdStartAndItsAppServesEveryRequest() throws Exception {
+        AdapterHarness harness = new AdapterHarness(dir, null, "probe_app:create_probe()");
+        AdapterHarness.Run run = harness.invoke(List.of(httpEvent("GET", "/api/one", ""), httpEvent("GET", "/api/two", "")));
+        assertThat(run.seen(0).path("PATH_INFO").asText()).isEqualTo("/api/one");
+        assertThat(run.seen(1).path("PATH_INFO").asText()).isEqualTo("/api/two");
+        assertThat(Files.readAllLines(dir.resolve("imports.log"))).containsExactly("imported", "factory called");
+    }
+
     private static ObjectNode withHeader(ObjectNode event, String name, String value) {
         ((ObjectNode) event.get("headers")).put(name, value);
         return event;
