@@ -1,23 +1,26 @@
 package io.tierlift.cli.init;
 
+import static io.tierlift.cli.init.RepoFiles.at;
+import static io.tierlift.cli.init.RepoFiles.distinct;
+import static io.tierlift.cli.init.RepoFiles.files;
+import static io.tierlift.cli.init.RepoFiles.module;
+import static io.tierlift.cli.init.RepoFiles.read;
+import static io.tierlift.cli.init.RepoFiles.relative;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tierlift.cli.init.Guess.Source;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * Reads an application repository the way a person new to it would: where the Flask app is
@@ -34,18 +37,12 @@ public final class AppDetector {
     private static final Pattern HEALTH_ROUTE = Pattern.compile("\\.(?:route|get)\\(\\s*[\"']([^\"']*/health[^\"']*)[\"']");
     private static final Pattern URL_PREFIX = Pattern.compile("Blueprint\\([^)]*url_prefix\\s*=\\s*[\"']([^\"']+)[\"']");
     private static final Pattern REQUIRES_PYTHON = Pattern.compile("(?m)^requires-python\\s*=\\s*[\"'][^0-9]*(\\d+\\.\\d+)");
-    private static final Pattern PYPROJECT_DEPENDENCIES = Pattern.compile("(?ms)^dependencies\\s*=\\s*\\[(.*?)]");
-    private static final Pattern QUOTED = Pattern.compile("[\"']([^\"']+)[\"']");
-    private static final Pattern GUNICORN = Pattern.compile("(?im)^\\s*gunicorn\\b");
     private static final Pattern OUT_DIR = Pattern.compile("outDir\\s*:\\s*[\"']([^\"']+)[\"']");
     private static final Pattern BUILD_SCRIPT = Pattern.compile("\"build\"\\s*:\\s*\"([^\"]*)\"");
     private static final Pattern BUILD_TIME_VARIABLE = Pattern.compile("(?:import\\.meta\\.env\\.|process\\.env\\.)((?:VITE_|REACT_APP_)[A-Z0-9_]+)");
     private static final Pattern FLASK_MIGRATE = Pattern.compile("(?m)^[ \\t]*(?:from|import)\\s+flask_migrate\\b");
     private static final Pattern SCRIPT_LOCATION = Pattern.compile("(?m)^script_location\\s*=");
     private static final Pattern VERSION = Pattern.compile("(\\d+\\.\\d+)");
-    private static final List<String> REQUIREMENTS = List.of("requirements.txt", "requirements/production.txt",
-            "requirements/prod.txt", "requirements/base.txt");
-    private static final int MAX_DEPTH = 6;
 
     private final ObjectMapper json = new ObjectMapper();
 
@@ -75,7 +72,7 @@ public final class AppDetector {
         }
         Path backendDir = repo.resolve(backend.orElse("."));
 
-        Optional<String> requirements = requirements(repo, backendDir, guesses, notes);
+        Optional<String> requirements = RequirementsDetector.find(repo, backendDir, guesses, notes);
 
         Optional<String> pythonSource = Optional.empty();
         String pythonVersion = "3.11";
@@ -233,64 +230,6 @@ public final class AppDetector {
         return "imports start in the folder of " + file.getFileName();
     }
 
-    private Optional<String> requirements(Path repo, Path backendDir, List<Guess> guesses, List<String> notes) {
-        for (Path dir : distinct(backendDir, repo)) {
-            Optional<Path> file = requirementsFile(dir);
-            if (file.isEmpty()) {
-                continue;
-            }
-            String name = relative(repo, file.get());
-            if (!dir.equals(backendDir)) {
-                notes.add(name + " is outside backend.path (" + relative(repo, backendDir) + "): releases carry backend.path only,"
-                        + " so copy it into " + relative(repo, backendDir) + " (backend.requirements is relative to it)");
-                return Optional.empty();
-            }
-            String value = backendDir.relativize(file.get()).toString().replace('\\', '/');
-            String text = read(file.get());
-            guesses.add(Guess.seen("backend.requirements", value, new Source(name, 1), GUNICORN.matcher(text).find()
-                    ? "the wheels the app hosts install; it lists gunicorn"
-                    : "the wheels the app hosts install; it does not list gunicorn, which serves the app on-prem and on EC2"));
-            return Optional.of(value);
-        }
-        for (Path dir : distinct(backendDir, repo)) {
-            Path pyproject = dir.resolve("pyproject.toml");
-            String text = read(pyproject);
-            Matcher deps = PYPROJECT_DEPENDENCIES.matcher(text);
-            if (deps.find()) {
-                List<String> names = new ArrayList<>();
-                Matcher quoted = QUOTED.matcher(deps.group(1));
-                while (quoted.find()) {
-                    names.add(quoted.group(1));
-                }
-                notes.add("the dependencies are in " + at(repo, pyproject, text, deps.start()) + " (" + String.join(", ", names)
-                        + "); tierlift installs from a requirements file: write "
-                        + relative(repo, backendDir.resolve("requirements.txt")) + " with those lines (pip-compile can pin them)");
-                return Optional.empty();
-            }
-        }
-        notes.add("no requirements.txt, requirements/*.txt or pyproject.toml dependencies next to the app or at the root:"
-                + " set backend.requirements");
-        return Optional.empty();
-    }
-
-    private static Optional<Path> requirementsFile(Path dir) {
-        for (String name : REQUIREMENTS) {
-            if (Files.isRegularFile(dir.resolve(name))) {
-                return Optional.of(dir.resolve(name));
-            }
-        }
-        Path folder = dir.resolve("requirements");
-        if (Files.isDirectory(folder)) {
-            try (Stream<Path> list = Files.list(folder)) {
-                return list.filter(p -> p.toString().endsWith(".txt")).filter(p -> !p.getFileName().toString().contains("dev"))
-                        .filter(p -> !p.getFileName().toString().contains("test")).sorted().findFirst();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        return Optional.empty();
-    }
-
     /** The schema migration tool the app uses, as the command a release runs once. */
     private Optional<String> releaseCommand(Path repo, Path backendDir, List<Path> python, Optional<String> wsgi,
                                             List<Guess> guesses, List<String> notes) {
@@ -399,72 +338,11 @@ public final class AppDetector {
         return List.copyOf(notes);
     }
 
-    private static Source at(Path repo, Path file, String text, int offset) {
-        int line = 1;
-        for (int i = 0; i < offset && i < text.length(); i++) {
-            if (text.charAt(i) == '\n') {
-                line++;
-            }
-        }
-        return new Source(relative(repo, file), line);
-    }
-
-    private static List<Path> distinct(Path first, Path second) {
-        return first.normalize().equals(second.normalize()) ? List.of(first) : List.of(first, second);
-    }
-
-    private static String module(Path root, Path file) {
-        String path = root.relativize(file).toString().replace('\\', '/');
-        String dotted = path.substring(0, path.length() - ".py".length()).replace('/', '.');
-        // A package's __init__.py is imported by the package's own name.
-        return dotted.endsWith(".__init__") ? dotted.substring(0, dotted.length() - ".__init__".length()) : dotted;
-    }
-
-    private static String relative(Path repo, Path path) {
-        String rel = repo.toAbsolutePath().normalize().relativize(path.toAbsolutePath().normalize()).toString().replace('\\', '/');
-        return rel.isEmpty() ? "." : rel;
-    }
-
-    private static List<Path> files(Path repo, Predicate<Path> wanted) {
-        try (Stream<Path> walk = Files.walk(repo, MAX_DEPTH)) {
-            return walk.filter(Files::isRegularFile)
-                    .filter(p -> !ignored(repo.relativize(p)))
-                    .filter(wanted)
-                    // Shallow files first, then by name, so the answer does not depend on the file system's order.
-                    .sorted(Comparator.comparingInt((Path p) -> p.getNameCount()).thenComparing(Path::toString))
-                    .toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** Dependencies, virtualenvs, builds, tests and migration scripts are not the app. */
-    private static boolean ignored(Path relative) {
-        for (Path part : relative) {
-            String name = part.toString();
-            if (name.equals("node_modules") || name.startsWith(".") && name.length() > 1 && !name.equals(".python-version")
-                    || name.equals("venv") || name.equals("dist") || name.equals("build") || name.equals("tests")
-                    || name.equals("test") || name.equals("__pycache__") || name.equals("site-packages")
-                    || name.equals("migrations") || name.equals("alembic")) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     private JsonNode readJson(Path file) {
         try {
             return json.readTree(file.toFile());
         } catch (IOException e) {
             return json.createObjectNode();
-        }
-    }
-
-    private static String read(Path file) {
-        try {
-            return Files.isRegularFile(file) ? Files.readString(file) : "";
-        } catch (IOException e) {
-            return "";
         }
     }
 }
