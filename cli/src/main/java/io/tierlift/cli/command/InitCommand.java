@@ -7,6 +7,8 @@ import io.tierlift.cli.console.StderrProgress;
 import io.tierlift.cli.init.AppDetector;
 import io.tierlift.cli.init.DescriptorDraft;
 import io.tierlift.cli.init.DetectedApp;
+import io.tierlift.descriptor.AppSourceCheck;
+import io.tierlift.diag.Diagnostic;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -14,6 +16,7 @@ import picocli.CommandLine.Parameters;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -70,9 +73,14 @@ public final class InitCommand implements Callable<Integer> {
         String yaml = new DescriptorDraft().yaml(found, new DescriptorDraft.Answers(name, site, region));
         Files.writeString(target, yaml);
         // The draft must load; a failure here is a bug in init, shown with the file's line numbers.
-        app.loader().load(target, Optional.empty());
-        app.console().info("wrote " + target + " (valid). The on-prem host addresses are placeholders: set your hosts' addresses,"
-                + " then run: tierlift validate -f " + target);
+        var loaded = app.loader().load(target, Optional.empty());
+        // "valid" means what validate means: the YAML and the app files it names.
+        List<Diagnostic> appProblems = new AppSourceCheck().check(loaded);
+        appProblems.forEach(problem -> app.console().err().println(problem.format()));
+        long errors = appProblems.stream().filter(Diagnostic::isError).count();
+        app.console().info("wrote " + target + (errors == 0 ? " (valid)." : " (not valid yet: " + errors
+                + " problem(s) with the app's files, above).") + " The on-prem host addresses are placeholders: set your hosts'"
+                + " addresses, then run: tierlift validate -f " + target);
         return ExitCode.OK;
     }
 

@@ -137,6 +137,11 @@ class InitFixtureAppsTest {
                 .contains("backend.python = 3.11 (backend/pyproject.toml:4)");
         assertThat(descriptor("pyproject-dependencies")).contains("requirements: \"requirements.txt\"   # TODO: not detected")
                 .contains("# TODO: the dependencies are in backend/pyproject.toml:5");
+        // The draft names a file the app does not have: init does not call it valid, and validate refuses it.
+        assertThat(init.err()).contains("not valid yet: 1 problem(s) with the app's files").doesNotContain("(valid)")
+                .contains("requirements.txt");
+        Run validate = run("validate", "-f", tmp.resolve("pyproject-dependencies").resolve("app.yaml").toString());
+        assertThat(validate.code()).as(validate.err()).isEqualTo(65);
     }
 
     static Path copy(Path from, Path to) throws IOException {
