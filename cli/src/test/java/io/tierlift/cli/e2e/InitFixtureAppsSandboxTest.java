@@ -66,6 +66,14 @@ class InitFixtureAppsSandboxTest {
         assertThat(deploy.all()).contains("alembic upgrade head").contains("Running upgrade  -> 0001");
     }
 
+    /** The shape strangers' repositories have most: a factory in a package, a module-level instance, no gunicorn listed. */
+    @Test
+    @Order(4)
+    void aFactoryPackageWhoseRequirementsLackGunicornDeploysWithAPinnedOneAndServesThroughTheWaf() throws IOException {
+        Cli deploy = deployAndUse("factory-package-instance", "/api/todos");
+        assertThat(deploy.all()).contains("gunicorn is not in").doesNotContain("internal error");
+    }
+
     /** init → validate → deploy, then the page, a write and a read of it through the edge. */
     private Cli deployAndUse(String shape, String collection) throws IOException {
         Path repo = copy(FIXTURES.resolve(shape), world.root.resolve(shape));
