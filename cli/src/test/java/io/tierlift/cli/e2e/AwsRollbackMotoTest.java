@@ -15,10 +15,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.Stack;
 import software.amazon.awssdk.services.ec2.Ec2Client;
@@ -31,7 +27,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -124,36 +119,14 @@ class AwsRollbackMotoTest {
                 "AWS_ACCESS_KEY_ID", "testing", "AWS_SECRET_ACCESS_KEY", "testing", "HOME", home.toString(),
                 "NOTES_DB_PASSWORD", "rollback-test-db", "NOTES_REPLICATION_PASSWORD", "rollback-test-repl",
                 "NO_COLOR", "1", "PATH", System.getenv("PATH"));
-        var creds = StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing"));
-        cfn = CloudFormationClient.builder().region(Region.of(REGION)).endpointOverride(moto.endpoint())
-                .credentialsProvider(creds).httpClient(UrlConnectionHttpClient.create()).build();
-        ec2 = Ec2Client.builder().region(Region.of(REGION)).endpointOverride(moto.endpoint())
-                .credentialsProvider(creds).httpClient(UrlConnectionHttpClient.create()).build();
-        lambda = LambdaClient.builder().region(Region.of(REGION)).endpointOverride(moto.endpoint())
-                .credentialsProvider(creds).httpClient(UrlConnectionHttpClient.create()).build();
+        cfn = MotoClients.of(CloudFormationClient.builder(), moto.endpoint(), REGION);
+        ec2 = MotoClients.of(Ec2Client.builder(), moto.endpoint(), REGION);
+        lambda = MotoClients.of(LambdaClient.builder(), moto.endpoint(), REGION);
     }
 
     @AfterAll
     void stop() throws IOException {
-        for (AutoCloseable c : new AutoCloseable[]{cfn, ec2, lambda}) {
-            try {
-                if (c != null) {
-                    c.close();
-                }
-            } catch (Exception ignored) {
-                // sockets only
-            }
-        }
-        if (moto != null) {
-            moto.close();
-        }
-        if (root != null) {
-            try (Stream<Path> walk = Files.walk(root)) {
-                for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
-        }
+        MotoClients.closeAll(moto, root, cfn, ec2, lambda);
     }
 
     @Test

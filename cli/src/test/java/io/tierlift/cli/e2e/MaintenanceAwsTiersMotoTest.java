@@ -31,7 +31,6 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -107,36 +106,14 @@ class MaintenanceAwsTiersMotoTest {
                 "AWS_ACCESS_KEY_ID", "testing", "AWS_SECRET_ACCESS_KEY", "testing", "HOME", home.toString(),
                 "NOTES_DB_PASSWORD", "maintenance-db-" + System.nanoTime(), "NOTES_REPLICATION_PASSWORD", "maintenance-repl",
                 "NO_COLOR", "1", "PATH", System.getenv("PATH"));
-        var creds = StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing"));
-        cfn = CloudFormationClient.builder().region(Region.of(REGION)).endpointOverride(moto.endpoint())
-                .credentialsProvider(creds).httpClient(UrlConnectionHttpClient.create()).build();
-        elb = ElasticLoadBalancingV2Client.builder().region(Region.of(REGION)).endpointOverride(moto.endpoint())
-                .credentialsProvider(creds).httpClient(UrlConnectionHttpClient.create()).build();
-        lambda = LambdaClient.builder().region(Region.of(REGION)).endpointOverride(moto.endpoint())
-                .credentialsProvider(creds).httpClient(UrlConnectionHttpClient.create()).build();
+        cfn = MotoClients.of(CloudFormationClient.builder(), moto.endpoint(), REGION);
+        elb = MotoClients.of(ElasticLoadBalancingV2Client.builder(), moto.endpoint(), REGION);
+        lambda = MotoClients.of(LambdaClient.builder(), moto.endpoint(), REGION);
     }
 
     @AfterAll
     void stop() throws IOException {
-        for (AutoCloseable c : new AutoCloseable[]{cfn, elb, lambda}) {
-            try {
-                if (c != null) {
-                    c.close();
-                }
-            } catch (Exception ignored) {
-                // sockets only
-            }
-        }
-        if (moto != null) {
-            moto.close();
-        }
-        if (root != null) {
-            try (Stream<Path> walk = Files.walk(root)) {
-                for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
-        }
+        MotoClients.closeAll(moto, root, cfn, elb, lambda);
     }
 
     @Test
