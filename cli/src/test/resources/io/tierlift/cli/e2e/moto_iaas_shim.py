@@ -983,6 +983,33 @@ def resource_map_update(self, template, parameters=None):
 
 parsing.ResourceMap.update = resource_map_update
 
+# Observation, not a gap: every move of a Lambda alias, by the API (UpdateAlias) or by a stack (the alias
+# above), is written to the log as "tierlift-shim alias FUNCTION NAME -> VERSION", so a test can read the
+# versions an alias pointed at in order, not only where it ends.
+from moto.awslambda.models import LambdaBackend
+
+_original_create_alias = LambdaBackend.create_alias
+_original_update_alias = LambdaBackend.update_alias
+
+
+def _observe_alias(alias, function_name):
+    print("tierlift-shim alias %s %s -> %s" % (function_name.split(":")[-1], alias.name, alias.function_version), flush=True)
+    return alias
+
+
+def observed_create_alias(self, name, function_name, function_version, description, routing_config):
+    return _observe_alias(_original_create_alias(self, name, function_name, function_version, description, routing_config),
+                          function_name)
+
+
+def observed_update_alias(self, name, function_name, function_version, description, routing_config):
+    return _observe_alias(_original_update_alias(self, name, function_name, function_version, description, routing_config),
+                          function_name)
+
+
+LambdaBackend.create_alias = observed_create_alias
+LambdaBackend.update_alias = observed_update_alias
+
 if __name__ == "__main__":
     from moto.server import main
     sys.exit(main(sys.argv[1:]))

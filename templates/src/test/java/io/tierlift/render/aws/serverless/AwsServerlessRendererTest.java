@@ -300,8 +300,9 @@ class AwsServerlessRendererTest {
         ServerlessStacks stacks = ServerlessStacks.of(variation);
         JsonNode alias = stacks.properties("api", ApiStack.LIVE_ALIAS);
         assertThat(alias.path("Name").asText()).isEqualTo(ApiStack.ALIAS);
-        assertThat(alias.path("FunctionVersion").path("Ref").asText()).as("a parameter: moved by a stack update, after the release")
-                .isEqualTo(ApiStack.LIVE_VERSION_PARAMETER);
+        assertThat(alias.path("FunctionVersion").path("Ref").asText())
+                .as("a parameter of its own: moved by a stack update after the release, to a maintenance version during maintenance")
+                .isEqualTo(ApiStack.ALIAS_VERSION_PARAMETER);
         JsonNode version = stacks.resource("api", ApiStack.VERSION);
         assertThat(version.path("Type").asText()).isEqualTo("AWS::Lambda::Version");
         assertThat(version.path("Properties").path("Description").path("Fn::Sub").asText())
