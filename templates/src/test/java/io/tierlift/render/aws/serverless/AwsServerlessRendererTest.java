@@ -343,6 +343,8 @@ class AwsServerlessRendererTest {
         JsonNode behaviour = config.path("CacheBehaviors").get(0);
         assertThat(behaviour.path("PathPattern").asText()).isEqualTo("/api/*");
         assertThat(behaviour.path("TargetOriginId").asText()).isEqualTo("api");
+        assertThat(behaviour.path("FunctionAssociations").isMissingNode())
+                .as("no CloudFront function sets an X-Request-ID: the adapter takes API Gateway's id").isTrue();
         assertThat(config.path("WebACLId").path("Ref").asText()).isEqualTo("WebAclArn");
         assertThat(stacks.template("static").path("Description").asText()).contains("/api/* to API Gateway over HTTPS");
         if (target.domain().isPresent()) {
