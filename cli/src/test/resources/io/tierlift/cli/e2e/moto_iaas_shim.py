@@ -105,8 +105,9 @@ def parameter_list(self):
 cfn_models.Stack.parameter_list = property(parameter_list)
 
 
-# Patch 5: moto's CloudFormation does not know AWS::WAFv2::WebACL or the CloudFront resources (creating
-# a stack with an unknown type fails on the first Ref/GetAtt to it). They are recorded as placeholders
+# Patch 5: moto's CloudFormation does not know AWS::WAFv2::WebACL (nor its LoggingConfiguration) or the
+# CloudFront resources (creating a stack with an unknown type fails on the first Ref/GetAtt to it). They are
+# recorded as placeholders
 # with an id, so the static and waf stacks deploy; nothing is served from them and the test asserts
 # nothing about them beyond the stack completing.
 def placeholder(resource_type, name_property=None, attribute=None):
@@ -166,8 +167,9 @@ def placeholder(resource_type, name_property=None, attribute=None):
 
 
 PLACEHOLDER_DISTRIBUTIONS = set()
-PLACEHOLDERS = {t: placeholder(t) for t in ["AWS::WAFv2::WebACL", "AWS::CloudFront::Distribution",
-                                            "AWS::CloudFront::Function", "AWS::CloudFront::OriginAccessControl"]}
+PLACEHOLDERS = {t: placeholder(t) for t in ["AWS::WAFv2::WebACL", "AWS::WAFv2::LoggingConfiguration",
+                                            "AWS::CloudFront::Distribution", "AWS::CloudFront::Function",
+                                            "AWS::CloudFront::OriginAccessControl"]}
 _original_resource_class = parsing.resource_class_from_type
 
 

@@ -337,15 +337,23 @@ final class AwsServerlessTier extends CloudFormationTier {
         }
     }
 
-    /** The function's log group (the app's lines, as the app role) and the API's access log (as the proxy). */
+    /**
+     * The function's log group (the app's lines, as the app role), the API's access log (as the proxy),
+     * the cluster's PostgreSQL log as RDS exports it and the WAF's log.
+     */
     @Override
     public void logs(io.tierlift.tier.LogsRequest request, io.tierlift.tier.LogSink sink) {
         var names = new io.tierlift.render.aws.iaas.StackNames(descriptor.app(), descriptor.environment(),
                 io.tierlift.render.aws.iaas.StackNames.SERVERLESS);
-        readLogs(descriptor.targets().awsServerless().orElseThrow().region(), List.of(
-                new io.tierlift.aws.logs.CloudWatchLogReader.Group(io.tierlift.render.aws.serverless.ApiStack.functionLogGroup(names),
-                        "function", io.tierlift.logs.LogRole.APP, false),
-                new io.tierlift.aws.logs.CloudWatchLogReader.Group(io.tierlift.render.aws.serverless.ApiStack.accessLogGroup(names),
-                        "api-access", io.tierlift.logs.LogRole.PROXY, false)), request, sink);
+        String region = descriptor.targets().awsServerless().orElseThrow().region();
+        readLogs(region, session -> {
+            List<io.tierlift.aws.logs.CloudWatchLogReader.Group> groups = new ArrayList<>(List.of(
+                    new io.tierlift.aws.logs.CloudWatchLogReader.Group(io.tierlift.render.aws.serverless.ApiStack.functionLogGroup(names),
+                            "function", io.tierlift.logs.LogRole.APP, false),
+                    new io.tierlift.aws.logs.CloudWatchLogReader.Group(io.tierlift.render.aws.serverless.ApiStack.accessLogGroup(names),
+                            "api-access", io.tierlift.logs.LogRole.PROXY, false)));
+            groups.addAll(databaseAndWafGroups(session, names, region, request));
+            return groups;
+        }, request, sink);
     }
 }

@@ -8,6 +8,7 @@ import io.tierlift.provider.Target;
 import io.tierlift.render.TestDescriptors;
 import io.tierlift.render.aws.StackPlan;
 import io.tierlift.render.aws.StackSpec;
+import io.tierlift.render.aws.iaas.StackNames;
 import io.tierlift.secret.SecretView;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -354,6 +355,10 @@ class AwsServerlessRendererTest {
         } else {
             assertThat(config.path("ViewerCertificate").path("CloudFrontDefaultCertificate").asBoolean()).isTrue();
         }
+        assertThat(stacks.properties("waf", "WafLogGroup").path("LogGroupName").asText()).startsWith("aws-waf-logs-")
+                .endsWith("-sls");
+        assertThat(stacks.template("data").path("Outputs").path(StackNames.DB_LOG_GROUP_OUTPUT).path("Value").path("Fn::Sub").asText())
+                .as("RDS exports the cluster's log to a group named after it").isEqualTo("/aws/rds/cluster/${DbCluster}/postgresql");
         JsonNode rate = stacks.properties("waf", "WebAcl").path("Rules").get(0).path("Statement").path("RateBasedStatement");
         assertThat(rate.path("Limit").asInt()).isEqualTo(target.wafRateLimit());
     }
