@@ -20,6 +20,7 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.cloudwatchlogs.model.InputLogEvent;
 
@@ -42,7 +43,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code logs} on the AWS tiers against moto's CloudWatch Logs: the log groups the stacks create (their
  * names from the same code that renders them) hold events put here; the CLI finds one request's lines
  * in the function's and the API's logs with one --grep, tags aws-iaas lines with their instance, and
- * following picks up an event put after it started.
+ * following picks up an event put after it started; PostgreSQL's log group comes from the data stack's
+ * output and the WAF's from us-east-1.
  */
 @Tag("moto")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -119,7 +121,7 @@ class LogsMotoTest {
         assertThat(all.out()).contains("function | START RequestId").doesNotContain("api-access");
         Cli db = Cli.run(env, "logs", "aws-serverless", "-f", descriptor.toString(), "--role", "db");
         assertThat(db.exitCode()).as(db.all()).isEqualTo(1);
-        assertThat(db.err()).contains("no log group of role db", "app, proxy");
+        assertThat(db.err()).as("no data stack here").contains("notes-default-sls-data", "does not name PostgreSQL's log group");
     }
 
     @Test
@@ -131,6 +133,59 @@ class LogsMotoTest {
         Cli out = Cli.run(env, "logs", "aws-iaas", "-f", descriptor.toString(), "--host", "i-0123456789abcdef0");
         assertThat(out.exitCode()).as(out.all()).isZero();
         assertThat(out.out().lines().toList()).containsExactly("i-0123456789abcdef0 gunicorn | 10.0.1.5 - - \"GET /api/health HTTP/1.1\" 200");
+    }
+
+    /**
+     * RDS names PostgreSQL's log group after the instance, which only the data stack knows: a stack of that
+     * name here creates the group and records it as the data stack does (output DbLogGroupName). The WAF's
+     * group is in us-east-1 whatever the app's region.
+     */
+    @Test
+    void iaasReadsPostgresqlFromTheGroupTheDataStackNamesAndTheWafsFromUsEast1() throws Exception {
+        String dbGroup = "/aws/rds/instance/notes-default-iaas-data-database-q1w2e3r4/postgresql";
+        try (CloudFormationClient cfn = MotoClients.of(CloudFormationClient.builder(), moto.endpoint(), REGION);
+             CloudWatchLogsClient usEast1 = MotoClients.of(CloudWatchLogsClient.builder(), moto.endpoint(), "us-east-1")) {
+            cfn.createStack(b -> b.stackName(iaas.stack("data")).templateBody("""
+                    {"Resources": {"DbLogs": {"Type": "AWS::Logs::LogGroup", "Properties": {"LogGroupName": "%s"}}},
+                     "Outputs": {"DbLogGroupName": {"Value": {"Ref": "DbLogs"}}}}""".formatted(dbGroup)));
+            long now = System.currentTimeMillis();
+            String id = "Y3fXwK0qLz9Ab_TtQe-1nR5sHvUc8JdPm2oGiBk4ElWa7xNyCZ6F0g";
+            put(usEast1, iaas.wafLogGroup(), "us-east-1_notes-default-iaas-cloudfront_0", now - 21_000,
+                    "{\"action\":\"ALLOW\",\"httpRequest\":{\"uri\":\"/api/notes\",\"requestId\":\"" + id + "==\"}}");
+            put(logs, iaas.appLogGroup(), "i-0aaaaaaaaaaaaaaaa/gunicorn", now - 20_000,
+                    "10.0.1.5 - - \"POST /api/notes HTTP/1.1\" 201 88 \"-\" \"curl/8.5\" request_id=" + id);
+            put(logs, dbGroup, "notes-default-iaas-data-database-q1w2e3r4", now - 19_000,
+                    "2026-12-08 01:00:00 UTC:10.0.1.5(41234):notes@notes:[811]:LOG:  duration: 1203.512 ms  statement: SELECT 1");
+
+            Cli db = Cli.run(env, "logs", "aws-iaas", "-f", descriptor.toString(), "--role", "db");
+            assertThat(db.exitCode()).as(db.all()).isZero();
+            assertThat(db.out().lines().toList()).containsExactly("notes-default-iaas-data-database-q1w2e3r4 postgresql | "
+                    + "2026-12-08 01:00:00 UTC:10.0.1.5(41234):notes@notes:[811]:LOG:  duration: 1203.512 ms  statement: SELECT 1");
+
+            Cli waf = Cli.run(env, "logs", "aws-iaas", "-f", descriptor.toString(), "--role", "waf", "--output", "json");
+            assertThat(waf.exitCode()).as(waf.all()).isZero();
+            assertThat(waf.out().lines().toList()).singleElement().satisfies(line -> {
+                JsonNode json = new ObjectMapper().readTree(line);
+                assertThat(json.get("role").asText()).isEqualTo("waf");
+                assertThat(json.get("line").asText()).contains("\"requestId\":\"" + id + "==\"");
+            });
+
+            Cli request = Cli.run(env, "logs", "aws-iaas", "-f", descriptor.toString(), "--grep", id, "--output", "json");
+            assertThat(request.exitCode()).as(request.all()).isZero();
+            List<String> roles = new ArrayList<>();
+            for (String line : request.out().lines().toList()) {
+                roles.add(new ObjectMapper().readTree(line).get("role").asText());
+            }
+            assertThat(roles).as("CloudFront's id, padding dropped, in the WAF's line and Gunicorn's, in time order")
+                    .containsExactly("waf", "app");
+        }
+    }
+
+    @Test
+    void iaasSaysWhyItHasNoProxyLog() {
+        Cli proxy = Cli.run(env, "logs", "aws-iaas", "-f", descriptor.toString(), "--role", "proxy");
+        assertThat(proxy.exitCode()).as(proxy.all()).isEqualTo(1);
+        assertThat(proxy.err()).contains("ALB", "only to an S3 bucket", "--role app");
     }
 
     @Test
@@ -165,6 +220,10 @@ class LogsMotoTest {
     }
 
     private void put(String group, String stream, long time, String message) {
+        put(logs, group, stream, time, message);
+    }
+
+    private static void put(CloudWatchLogsClient logs, String group, String stream, long time, String message) {
         if (logs.describeLogGroups(b -> b.logGroupNamePrefix(group)).logGroups().stream().noneMatch(g -> g.logGroupName().equals(group))) {
             logs.createLogGroup(b -> b.logGroupName(group));
         }

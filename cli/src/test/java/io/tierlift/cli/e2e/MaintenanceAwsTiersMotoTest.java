@@ -31,11 +31,14 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -45,7 +48,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * back with the SDK: on aws-iaas the fixed-503 rule of priority 1 on the ALB's listener, on
  * aws-serverless TIERLIFT_MAINTENANCE in the configuration of the version the alias serves. Each tier:
  * on (a second on changes nothing and says so), status and status --output json show it, a deploy
- * that changes the tier keeps it on, off removes it.
+ * that changes the tier keeps it on (on aws-serverless the alias never points at the new code without
+ * the switch: read from the shim's log of alias moves), off removes it.
  */
 @Tag("moto")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -202,19 +206,24 @@ class MaintenanceAwsTiersMotoTest {
         JsonNode json = new ObjectMapper().readTree(run("status", "aws-serverless", "-f", serverless.toString(), "--output", "json").out());
         assertThat(json.path("maintenance").asBoolean()).isTrue();
 
-        // New code during maintenance: the deploy publishes and moves the alias, then switches maintenance on for it.
+        // New code during maintenance: the alias moves once, straight to a version of the new code with maintenance on.
         Path appPy = serverless.getParent().resolve("backend/notes/app.py");
         Files.writeString(appPy, Files.readString(appPy) + "# release during maintenance\n");
+        int logBefore = moto.log().length();
         Cli deploy = ok(run("deploy", "aws-serverless", "-f", serverless.toString(), "--yes"));
         String published = output(API_STACK, "PublishedVersion");
         assertThat(published).isNotEqualTo(live);
         assertThat(parameter(API_STACK, "LiveVersion")).isEqualTo(published);
-        assertThat(deploy.err()).contains("maintenance still on: switched on again for version " + published);
+        assertThat(deploy.err()).contains("maintenance still on: the alias serves version " + published + " with maintenance on");
         GetFunctionConfigurationResponse served = served();
         assertThat(served.environment().variables()).as("the version the alias serves after the deploy")
                 .containsEntry("TIERLIFT_MAINTENANCE", "on");
         assertThat(served.description()).contains("serving version " + published + " outside it");
         assertThat(aliasVersion()).isNotIn(live, published, maintenanceVersion);
+        assertThat(aliasMoves(moto.log().substring(logBefore), maintenanceVersion))
+                .as("every version the alias pointed at during the deploy: never the new code without maintenance")
+                .containsExactly(aliasVersion());
+        assertThat(parameter(API_STACK, "AliasVersion")).as("the stack records where the alias points").isEqualTo(aliasVersion());
         assertThat(run("status", "aws-serverless", "-f", serverless.toString()).out()).contains("maintenance ON");
 
         assertThat(ok(run("maintenance", "off", "aws-serverless", "-f", serverless.toString())).out())
@@ -225,6 +234,12 @@ class MaintenanceAwsTiersMotoTest {
                 .doesNotContainKey("TIERLIFT_MAINTENANCE");
         json = new ObjectMapper().readTree(run("status", "aws-serverless", "-f", serverless.toString(), "--output", "json").out());
         assertThat(json.path("maintenance").asBoolean(true)).isFalse();
+
+        // The next deploy leaves the alias where off put it, and the stack's record follows.
+        ok(run("deploy", "aws-serverless", "-f", serverless.toString(), "--yes"));
+        assertThat(aliasVersion()).isEqualTo(published);
+        assertThat(parameter(API_STACK, "AliasVersion")).isEqualTo(published);
+        assertThat(served().environment().variables()).doesNotContainKey("TIERLIFT_MAINTENANCE");
     }
 
     @Test
@@ -263,6 +278,23 @@ class MaintenanceAwsTiersMotoTest {
         return elb.describeListeners(b -> b.loadBalancerArn(alb)).listeners().stream()
                 .flatMap(l -> elb.describeRules(b -> b.listenerArn(l.listenerArn())).rules().stream())
                 .toList();
+    }
+
+    /**
+     * The versions alias live was moved to, in order, from the shim's log lines; a move to where it
+     * already pointed (starting at {@code from}) is not a move.
+     */
+    private static List<String> aliasMoves(String log, String from) {
+        List<String> moves = new ArrayList<>();
+        String at = from;
+        Matcher m = Pattern.compile("(?m)^tierlift-shim alias \\S+ live -> (\\S+)$").matcher(log);
+        while (m.find()) {
+            if (!m.group(1).equals(at)) {
+                moves.add(m.group(1));
+                at = m.group(1);
+            }
+        }
+        return moves;
     }
 
     private String aliasVersion() {

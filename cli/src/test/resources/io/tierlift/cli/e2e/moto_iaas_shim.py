@@ -105,8 +105,9 @@ def parameter_list(self):
 cfn_models.Stack.parameter_list = property(parameter_list)
 
 
-# Patch 5: moto's CloudFormation does not know AWS::WAFv2::WebACL or the CloudFront resources (creating
-# a stack with an unknown type fails on the first Ref/GetAtt to it). They are recorded as placeholders
+# Patch 5: moto's CloudFormation does not know AWS::WAFv2::WebACL (nor its LoggingConfiguration) or the
+# CloudFront resources (creating a stack with an unknown type fails on the first Ref/GetAtt to it). They are
+# recorded as placeholders
 # with an id, so the static and waf stacks deploy; nothing is served from them and the test asserts
 # nothing about them beyond the stack completing.
 def placeholder(resource_type, name_property=None, attribute=None):
@@ -166,8 +167,9 @@ def placeholder(resource_type, name_property=None, attribute=None):
 
 
 PLACEHOLDER_DISTRIBUTIONS = set()
-PLACEHOLDERS = {t: placeholder(t) for t in ["AWS::WAFv2::WebACL", "AWS::CloudFront::Distribution",
-                                            "AWS::CloudFront::Function", "AWS::CloudFront::OriginAccessControl"]}
+PLACEHOLDERS = {t: placeholder(t) for t in ["AWS::WAFv2::WebACL", "AWS::WAFv2::LoggingConfiguration",
+                                            "AWS::CloudFront::Distribution", "AWS::CloudFront::Function",
+                                            "AWS::CloudFront::OriginAccessControl"]}
 _original_resource_class = parsing.resource_class_from_type
 
 
@@ -982,6 +984,33 @@ def resource_map_update(self, template, parameters=None):
 
 
 parsing.ResourceMap.update = resource_map_update
+
+# Observation, not a gap: every move of a Lambda alias, by the API (UpdateAlias) or by a stack (the alias
+# above), is written to the log as "tierlift-shim alias FUNCTION NAME -> VERSION", so a test can read the
+# versions an alias pointed at in order, not only where it ends.
+from moto.awslambda.models import LambdaBackend
+
+_original_create_alias = LambdaBackend.create_alias
+_original_update_alias = LambdaBackend.update_alias
+
+
+def _observe_alias(alias, function_name):
+    print("tierlift-shim alias %s %s -> %s" % (function_name.split(":")[-1], alias.name, alias.function_version), flush=True)
+    return alias
+
+
+def observed_create_alias(self, name, function_name, function_version, description, routing_config):
+    return _observe_alias(_original_create_alias(self, name, function_name, function_version, description, routing_config),
+                          function_name)
+
+
+def observed_update_alias(self, name, function_name, function_version, description, routing_config):
+    return _observe_alias(_original_update_alias(self, name, function_name, function_version, description, routing_config),
+                          function_name)
+
+
+LambdaBackend.create_alias = observed_create_alias
+LambdaBackend.update_alias = observed_update_alias
 
 if __name__ == "__main__":
     from moto.server import main

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -35,17 +36,30 @@ public final class CloudWatchLogReader {
     /**
      * One log group. {@code streamIsHostAndSource}: its stream names are {@code <instance>/<source>}
      * (the CloudWatch agent on aws-iaas); otherwise the whole stream name is the host and {@code source}
-     * names the group's lines.
+     * names the group's lines. {@code region}: where it lives when not in the tier's region (the WAF's
+     * logs of a CloudFront web ACL are in us-east-1). {@code madeByService}: the service creates it with
+     * its first log (RDS), so while it is missing a read of every role leaves it out.
      */
-    public record Group(String name, String source, LogRole role, boolean streamIsHostAndSource) {
+    public record Group(String name, String source, LogRole role, boolean streamIsHostAndSource, Optional<String> region,
+                        boolean madeByService) {
+        public Group(String name, String source, LogRole role, boolean streamIsHostAndSource) {
+            this(name, source, role, streamIsHostAndSource, Optional.empty(), false);
+        }
     }
 
-    private final Supplier<CloudWatchLogsClient> client;
+    private final Function<String, CloudWatchLogsClient> clients;
+    private final String region;
     private final Clock clock;
     private final Duration pollInterval;
 
     public CloudWatchLogReader(Supplier<CloudWatchLogsClient> client, Clock clock, Duration pollInterval) {
-        this.client = client;
+        this(r -> client.get(), "", clock, pollInterval);
+    }
+
+    /** {@code clients} by region; {@code region}: the tier's, for groups that name none. */
+    public CloudWatchLogReader(Function<String, CloudWatchLogsClient> clients, String region, Clock clock, Duration pollInterval) {
+        this.clients = clients;
+        this.region = region;
         this.clock = clock;
         this.pollInterval = pollInterval;
     }
@@ -90,7 +104,7 @@ public final class CloudWatchLogReader {
                 FilterLogEventsRequest.Builder ask = FilterLogEventsRequest.builder().logGroupName(group.name()).startTime(start)
                         .nextToken(token);
                 request.host().ifPresent(ask::logStreamNamePrefix);
-                FilterLogEventsResponse page = client.get().filterLogEvents(ask.build());
+                FilterLogEventsResponse page = clients.apply(group.region().orElse(region)).filterLogEvents(ask.build());
                 for (FilteredLogEvent event : page.events()) {
                     // the prefix is checked here too: not every implementation of the API applies it
                     boolean otherStream = request.host().map(h -> event.logStreamName() == null
@@ -110,6 +124,13 @@ public final class CloudWatchLogReader {
                 token = page.nextToken();
             } while (token != null && !token.isEmpty());
         } catch (ResourceNotFoundException e) {
+            if (group.madeByService()) {
+                if (request.role().isEmpty()) {
+                    return lines;
+                }
+                throw new TierFailure("log group " + group.name() + " does not exist yet: the service creates it when it "
+                        + "writes its first log", e);
+            }
             throw new TierFailure("log group " + group.name() + " does not exist: the tier is not deployed (or its stack "
                     + "was deleted)", e);
         }

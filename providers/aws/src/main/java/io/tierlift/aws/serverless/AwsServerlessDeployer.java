@@ -66,6 +66,7 @@ public final class AwsServerlessDeployer {
     static final String CONFIGURATION_DIGEST = "function-configuration-digest";
     static final String LIVE_VERSION = "live-version";
     static final String PREVIOUS_VERSION = "previous-version";
+    static final String ALIAS_VERSION = "alias-version";
     /** The plan's address of the alias step. */
     static final String ALIAS_ADDRESS = TARGET + ".alias";
     /** What the alias follows until a first release command succeeded. */
@@ -122,22 +123,36 @@ public final class AwsServerlessDeployer {
         }
     }
 
-    /** The alias's versions as the live api stack records them: what it serves and what it served before. */
-    private record Serving(String live, String previous) {
-        static Serving of(Optional<LiveStack> api) {
+    /**
+     * The alias's versions as the live api stack records them: what it serves and what it served before;
+     * and the version it points at, read from Lambda ({@code hold}): during maintenance a maintenance
+     * version, and whatever the stack last said, maintenance on or off may have moved it since.
+     */
+    private record Serving(String live, String previous, String alias) {
+        static Serving of(Optional<LiveStack> api, MaintenanceHold hold) {
             Map<String, String> parameters = api.map(LiveStack::parameters).orElse(Map.of());
-            return new Serving(parameters.getOrDefault(ApiStack.LIVE_VERSION_PARAMETER, LATEST),
-                    parameters.getOrDefault(ApiStack.PREVIOUS_VERSION_PARAMETER, ""));
+            String live = parameters.getOrDefault(ApiStack.LIVE_VERSION_PARAMETER, LATEST);
+            return new Serving(live, parameters.getOrDefault(ApiStack.PREVIOUS_VERSION_PARAMETER, ""),
+                    hold.aliasVersion().orElse(live));
         }
     }
 
-    public DeployReport deploy(AppDescriptor descriptor, StackPlan plan, String version) {
+    /**
+     * {@code maintenance}: where the alias points now and whether maintenance is on (read before
+     * anything changes); with maintenance on, the alias moves straight to a maintenance version of the
+     * new code.
+     */
+    public DeployReport deploy(AppDescriptor descriptor, StackPlan plan, String version, MaintenanceHold maintenance) {
         LambdaPackage built = packager.apply(descriptor);
         AtomicBoolean uploaded = new AtomicBoolean();
         AtomicBoolean secretWritten = new AtomicBoolean();
         StackSpec apiSpec = plan.stack(API);
         // The alias stays where it is while the stacks change: the new version is only published.
-        Serving before = Serving.of(stackSet.stacks().status(apiSpec.name(), apiSpec.region()).filter(l -> !l.failedCreate()));
+        Serving before = Serving.of(stackSet.stacks().status(apiSpec.name(), apiSpec.region()).filter(l -> !l.failedCreate()),
+                maintenance);
+        if (maintenance.on()) {
+            maintenance.clearUnpublished();
+        }
         StackSet.DeployedStacks deployed = stackSet.deployInOrder(plan, version, deployTime(plan, built, before, outputs -> {
             String bucket = StackSet.output(plan, outputs, ARTIFACTS, ArtifactsStack.BUCKET_NAME);
             if (uploadPackage(built, bucket, plan.stack(ARTIFACTS).region())) {
@@ -154,26 +169,30 @@ public final class AwsServerlessDeployer {
         // Invoked even without a release command: the release step also sets up the app's database role.
         ReleaseInvoker.ReleaseOutcome ran = runReleaseCommand(descriptor, plan, outputs);
         Optional<ReleaseInvoker.ReleaseOutcome> outcome = descriptor.backend().releaseCommand().map(command -> ran);
-        AliasState alias = moveAliasToPublished(plan, version, built, before, outputs);
+        AliasState alias = moveAliasToPublished(plan, version, built, before, outputs, maintenance);
         StackSet.SiteUpload site = stackSet.syncSite(descriptor, StackSet.output(plan, outputs, STATIC, StaticSiteStack.SITE_BUCKET),
                 plan.stack(STATIC).region(), invalidator, StackSet.output(plan, outputs, STATIC, StaticSiteStack.DISTRIBUTION_ID));
         return new DeployReport(deployed.changed(), built.key(), uploaded.get(), secretWritten.get(), outcome, alias, site);
     }
 
     /**
-     * Once the release command succeeded (or there is none): the alias moves to the version the api
-     * stack published, through the stack (its LiveVersion parameter), recording the version it
-     * leaves for a rollback. Nothing moves when the alias already serves it.
+     * Once the release command succeeded (or there is none): the version the api stack published
+     * serves, through the stack (its LiveVersion parameter), recording the version it leaves for a
+     * rollback; the alias moves there, or during maintenance to a maintenance version of it published
+     * first, so the new code never answers while maintenance is on. Nothing moves when the alias
+     * already serves it.
      */
     private AliasState moveAliasToPublished(StackPlan plan, String version, LambdaPackage built, Serving before,
-                                            Map<String, Map<String, String>> outputs) {
+                                            Map<String, Map<String, String>> outputs, MaintenanceHold maintenance) {
         String published = StackSet.output(plan, outputs, API, ApiStack.PUBLISHED_VERSION);
         if (published.equals(before.live())) {
             return new AliasState(before.live(), before.live(), before.previous());
         }
-        Serving after = new Serving(published, LATEST.equals(before.live()) ? "" : before.live());
+        String aliasTarget = maintenance.on() ? maintenance.publishMaintenanceVersion(published) : published;
+        Serving after = new Serving(published, LATEST.equals(before.live()) ? "" : before.live(), aliasTarget);
         StackSpec api = plan.stack(API);
-        progress.step(api.name(), "moving alias " + ApiStack.ALIAS + " from version " + before.live() + " to " + published);
+        progress.step(api.name(), "moving alias " + ApiStack.ALIAS + " from version " + before.alias() + " to " + aliasTarget
+                + (maintenance.on() ? " (version " + published + " with maintenance on; " + published + " serves once it is off)" : ""));
         Map<String, String> parameters = StackSet.parameters(api, plan, outputs, deployTime(plan, built, after, unused -> { }));
         stackSet.deploy(StackSet.request(api, parameters, plan, version));
         return new AliasState(before.live(), published, after.previous());
@@ -207,6 +226,7 @@ public final class AwsServerlessDeployer {
             case CONFIGURATION_DIGEST -> Optional.of(FunctionVersionDigest.of(spec, plan, outputs, built.key()));
             case LIVE_VERSION -> Optional.of(serving.live());
             case PREVIOUS_VERSION -> Optional.of(serving.previous());
+            case ALIAS_VERSION -> Optional.of(serving.alias());
             case DatabasePath.LOGICAL_REPLICATION_VALUE -> Optional.of(liveParameter(spec, DatabasePath.LOGICAL_REPLICATION_PARAMETER)
                     .orElse(LOGICAL_REPLICATION_OFF));
             default -> Optional.empty();
@@ -283,17 +303,17 @@ public final class AwsServerlessDeployer {
     }
 
     /** Change sets per existing stack (deleted again), template resources for stacks still to create, the package and the site files. */
-    public Plan plan(AppDescriptor descriptor, StackPlan plan, String version, String digest) {
+    public Plan plan(AppDescriptor descriptor, StackPlan plan, String version, String digest, MaintenanceHold maintenance) {
         LambdaPackage built = packager.apply(descriptor);
         LiveStackPlanner planner = new LiveStackPlanner(TARGET, stackSet.stacks(), s3, progress, clock);
         StackSpec api = plan.stack(API);
         Optional<LiveStack> liveApi = stackSet.stacks().status(api.name(), api.region()).filter(l -> !l.failedCreate());
-        Serving serving = Serving.of(liveApi);
+        Serving serving = Serving.of(liveApi, maintenance);
         LiveStackPlanner.PlannedStacks planned = planner.stacks(plan, version, deployTime(plan, built, serving, outputs -> { }));
         List<PlannedChange> changes = new ArrayList<>(planned.changes());
         boolean waitingVersion = liveApi.map(l -> l.outputs().get(ApiStack.PUBLISHED_VERSION))
                 .filter(published -> !published.equals(serving.live())).isPresent();
-        changes.add(aliasChange(liveApi.isPresent(), serving, waitingVersion, changes));
+        changes.add(aliasChange(liveApi.isPresent(), serving, waitingVersion, changes, maintenance.on()));
         boolean packageThere = planned.output(ARTIFACTS, ArtifactsStack.BUCKET_NAME)
                 .map(bucket -> new S3Objects(s3.apply(plan.stack(ARTIFACTS).region()), progress).head(bucket, built.key()).isPresent())
                 .orElse(false);
@@ -305,7 +325,7 @@ public final class AwsServerlessDeployer {
 
     /** What a deploy does to the alias API Gateway invokes, and where {@code deploy --rollback} would take it. */
     private static PlannedChange aliasChange(boolean apiExists, Serving serving, boolean waitingVersion,
-                                             List<PlannedChange> stackChanges) {
+                                             List<PlannedChange> stackChanges, boolean maintenance) {
         String publishes = TARGET + "." + API + "." + ApiStack.VERSION;
         boolean newVersion = stackChanges.stream().anyMatch(c -> c.address().equals(publishes) && c.action() != Action.NO_OP);
         if (!apiExists) {
@@ -316,6 +336,7 @@ public final class AwsServerlessDeployer {
         if (newVersion || waitingVersion || LATEST.equals(serving.live())) {
             return PlannedChange.of(ALIAS_ADDRESS, "lambda-alias", Action.UPDATE, "alias " + ApiStack.ALIAS + " serves version "
                     + serving.live() + " until the release command succeeded in the new version, then moves to it"
+                    + (maintenance ? " (to a version of it published with maintenance on: maintenance stays on)" : "")
                     + (LATEST.equals(serving.live()) ? "" : " (deploy --rollback then goes back to version " + serving.live() + ")"));
         }
         return PlannedChange.of(ALIAS_ADDRESS, "lambda-alias", Action.NO_OP, "alias " + ApiStack.ALIAS + " serves version "

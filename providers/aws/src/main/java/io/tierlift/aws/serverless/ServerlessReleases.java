@@ -88,6 +88,10 @@ public final class ServerlessReleases {
         Map<String, String> parameters = new TreeMap<>(live.parameters());
         parameters.put(ApiStack.LIVE_VERSION_PARAMETER, to);
         parameters.put(ApiStack.PREVIOUS_VERSION_PARAMETER, now.live());
+        // A stack deployed before the alias had a parameter of its own points it by LiveVersion.
+        if (parameters.containsKey(ApiStack.ALIAS_VERSION_PARAMETER)) {
+            parameters.put(ApiStack.ALIAS_VERSION_PARAMETER, to);
+        }
         progress.step(api.name(), "rolling back: moving alias " + ApiStack.ALIAS + " from version " + now.live() + " to " + to);
         Set<Capability> capabilities = api.capabilities().stream().map(Capability::fromValue).collect(Collectors.toSet());
         stackSet.deploy(new StackRequest(api.name(), api.region(), stackSet.stacks().template(live, api.region()), parameters,

@@ -38,6 +38,7 @@ import io.tierlift.tier.RestoreRequest;
 import io.tierlift.tier.StatusReport;
 import io.tierlift.tier.StatusRequest;
 import io.tierlift.tier.TierContext;
+import io.tierlift.tier.TierFailure;
 import io.tierlift.tier.TierScope;
 import io.tierlift.tier.TranslatingMigrationTier;
 
@@ -224,13 +225,27 @@ final class AwsIaasTier extends CloudFormationTier {
                 new OriginSecretVersions(clients::secretsManager), progress, poll, session.deployerSettings.stackTimeout(), context.clock());
     }
 
-    /** The instances' log group: each line's host is its instance, its source the file the agent sent it from. */
+    /**
+     * The instances' log group (each line's host is its instance, its source the file the agent sent it
+     * from), PostgreSQL's log as RDS exports it and the WAF's log. The ALB's access logs are not among
+     * them: an ALB writes them only to S3, as gzip files every 5 minutes, and this version does not turn
+     * them on.
+     */
     @Override
     public void logs(io.tierlift.tier.LogsRequest request, io.tierlift.tier.LogSink sink) {
+        if (request.role().equals(Optional.of(io.tierlift.logs.LogRole.PROXY))) {
+            throw new TierFailure("--role proxy: aws-iaas has no proxy log to read. Its proxy is the ALB, which writes access "
+                    + "logs only to an S3 bucket (gzip files every 5 minutes), never to CloudWatch Logs, and tierlift does not "
+                    + "turn them on; the instances' Gunicorn access log (--role app) has each request with its request_id");
+        }
         var names = new io.tierlift.render.aws.iaas.StackNames(descriptor.app(), descriptor.environment(),
                 io.tierlift.render.aws.iaas.StackNames.IAAS);
-        readLogs(descriptor.targets().awsIaas().orElseThrow().region(), List.of(
-                new io.tierlift.aws.logs.CloudWatchLogReader.Group(names.appLogGroup(),
-                        "app", io.tierlift.logs.LogRole.APP, true)), request, sink);
+        String region = descriptor.targets().awsIaas().orElseThrow().region();
+        readLogs(region, session -> {
+            List<io.tierlift.aws.logs.CloudWatchLogReader.Group> groups = new ArrayList<>();
+            groups.add(new io.tierlift.aws.logs.CloudWatchLogReader.Group(names.appLogGroup(), "app", io.tierlift.logs.LogRole.APP, true));
+            groups.addAll(databaseAndWafGroups(session, names, region, request));
+            return groups;
+        }, request, sink);
     }
 }

@@ -1,6 +1,7 @@
 package io.tierlift.aws.tier;
 
 import io.tierlift.aws.secretsmanager.SecretsManagerResolver;
+import io.tierlift.aws.serverless.MaintenanceHold;
 import io.tierlift.aws.serverless.ServerlessStatus;
 import io.tierlift.aws.serverless.migrate.AuroraWriterRestart;
 import io.tierlift.aws.serverless.migrate.LambdaMaintenanceSwitch;
@@ -66,7 +67,7 @@ public final class AwsServerlessMigrationTier implements MigrationTier {
 
     @Override
     public void provision() {
-        aws(() -> session.deployer().deploy(descriptor, session.plan(), session.version()));
+        aws(() -> session.deployer().deploy(descriptor, session.plan(), session.version(), maintenanceHold()));
     }
 
     /**
@@ -126,6 +127,19 @@ public final class AwsServerlessMigrationTier implements MigrationTier {
         // Back to the version the stack says the alias serves, when maintenance ends.
         String serving = required(api, API, ApiStack.LIVE_VERSION_PARAMETER);
         aws(() -> maintenance.set(target(descriptor).region(), function, ApiStack.ALIAS, serving, on));
+    }
+
+    /**
+     * Where the alias points and whether maintenance is on, for a deploy that must keep it; nothing to
+     * hold while the api stack (or its function) does not exist yet.
+     */
+    public MaintenanceHold maintenanceHold() {
+        ServerlessStatus.StackState api = stack(API);
+        String function = api.outputs().get(FUNCTION_NAME);
+        if (api.status().isEmpty() || function == null || function.isBlank()) {
+            return MaintenanceHold.NONE;
+        }
+        return aws(() -> maintenance.hold(target(descriptor).region(), function, ApiStack.ALIAS));
     }
 
     /**

@@ -7,6 +7,7 @@ import io.tierlift.aws.rds.AutomatedBackupReader;
 import io.tierlift.aws.restore.AuroraClusterDatabase;
 import io.tierlift.aws.restore.DatabaseRestore;
 import io.tierlift.aws.serverless.AwsServerlessDeployer;
+import io.tierlift.aws.serverless.MaintenanceHold;
 import io.tierlift.aws.serverless.ReleaseInvoker;
 import io.tierlift.aws.serverless.ServerlessStatus;
 import io.tierlift.aws.serverless.migrate.AuroraWriterRestart;
@@ -78,7 +79,7 @@ final class AwsServerlessTier extends CloudFormationTier {
         }
         return withSession(s -> {
             warnIfThePauseCannotHappen(s);
-            return s.deployer().plan(descriptor, s.plan(), context.version(), request.digest());
+            return s.deployer().plan(descriptor, s.plan(), context.version(), request.digest(), maintenanceSwitch(s).maintenanceHold());
         });
     }
 
@@ -103,14 +104,11 @@ final class AwsServerlessTier extends CloudFormationTier {
         }
         return withSession(s -> {
             warnIfThePauseCannotHappen(s);
-            request.confirmOrCancel(() -> s.deployer().plan(descriptor, s.plan(), context.version(), request.digest()));
-            // Read before the deploy: the deploy moves the alias to a version published without the switch.
-            AwsServerlessMigrationTier lambdaSwitch = maintenanceSwitch(s);
-            boolean maintenance = lambdaSwitch.maintenanceState().orElse(false);
-            AwsServerlessDeployer.DeployReport report = s.deployer().deploy(descriptor, s.plan(), context.version());
-            if (maintenance && report.alias().moved()) {
-                lambdaSwitch.maintenance(true);
-            }
+            // Read before the deploy: with maintenance on, the alias moves straight to a maintenance version of the new code.
+            MaintenanceHold hold = maintenanceSwitch(s).maintenanceHold();
+            request.confirmOrCancel(() -> s.deployer().plan(descriptor, s.plan(), context.version(), request.digest(), hold));
+            boolean maintenance = hold.on();
+            AwsServerlessDeployer.DeployReport report = s.deployer().deploy(descriptor, s.plan(), context.version(), hold);
             List<DeployOutcome.RecapRow> rows = new ArrayList<>(AwsRecap.stacks(report.stacksChanged()));
             rows.add(new DeployOutcome.RecapRow("package", (report.packageUploaded() ? "uploaded " : "unchanged ") + report.packageKey()));
             rows.add(new DeployOutcome.RecapRow("secret", report.secretWritten() ? "written" : "unchanged"));
@@ -118,7 +116,7 @@ final class AwsServerlessTier extends CloudFormationTier {
             rows.add(aliasRow(report.alias()));
             if (maintenance) {
                 rows.add(new DeployOutcome.RecapRow("maintenance", "still on" + (report.alias().moved()
-                        ? ": switched on again for version " + report.alias().to() : "") + "; end it with tierlift maintenance off "
+                        ? ": the alias serves version " + report.alias().to() + " with maintenance on" : "") + "; end it with tierlift maintenance off "
                         + target().key()));
             }
             rows.add(AwsRecap.site(report.site().result().uploaded().size(), report.site().result().uploadedBytes(),
@@ -239,7 +237,7 @@ final class AwsServerlessTier extends CloudFormationTier {
                     new AutomatedBackupReader(aws.clients::rds, context.clock()), Sleeper.system(), context.clock(),
                     s.emulated() ? Duration.ofMillis(100) : Duration.ofSeconds(15), Duration.ofMinutes(30));
             return action.apply(new DatabaseRestore(target().key(), s.plan(), database, aws.stacks,
-                    () -> s.deployer().deploy(descriptor, s.plan(), context.version()),
+                    () -> s.deployer().deploy(descriptor, s.plan(), context.version(), maintenanceSwitch(s).maintenanceHold()),
                     "deploy aws-serverless: a new writer (db.serverless) in the restored cluster, the "
                             + (DatabasePath.of(descriptor.targets().awsServerless().orElseThrow()) == DatabasePath.PROXY
                             ? "RDS Proxy's target moved to it" : "function's database host moved to it")
@@ -339,15 +337,23 @@ final class AwsServerlessTier extends CloudFormationTier {
         }
     }
 
-    /** The function's log group (the app's lines, as the app role) and the API's access log (as the proxy). */
+    /**
+     * The function's log group (the app's lines, as the app role), the API's access log (as the proxy),
+     * the cluster's PostgreSQL log as RDS exports it and the WAF's log.
+     */
     @Override
     public void logs(io.tierlift.tier.LogsRequest request, io.tierlift.tier.LogSink sink) {
         var names = new io.tierlift.render.aws.iaas.StackNames(descriptor.app(), descriptor.environment(),
                 io.tierlift.render.aws.iaas.StackNames.SERVERLESS);
-        readLogs(descriptor.targets().awsServerless().orElseThrow().region(), List.of(
-                new io.tierlift.aws.logs.CloudWatchLogReader.Group(io.tierlift.render.aws.serverless.ApiStack.functionLogGroup(names),
-                        "function", io.tierlift.logs.LogRole.APP, false),
-                new io.tierlift.aws.logs.CloudWatchLogReader.Group(io.tierlift.render.aws.serverless.ApiStack.accessLogGroup(names),
-                        "api-access", io.tierlift.logs.LogRole.PROXY, false)), request, sink);
+        String region = descriptor.targets().awsServerless().orElseThrow().region();
+        readLogs(region, session -> {
+            List<io.tierlift.aws.logs.CloudWatchLogReader.Group> groups = new ArrayList<>(List.of(
+                    new io.tierlift.aws.logs.CloudWatchLogReader.Group(io.tierlift.render.aws.serverless.ApiStack.functionLogGroup(names),
+                            "function", io.tierlift.logs.LogRole.APP, false),
+                    new io.tierlift.aws.logs.CloudWatchLogReader.Group(io.tierlift.render.aws.serverless.ApiStack.accessLogGroup(names),
+                            "api-access", io.tierlift.logs.LogRole.PROXY, false)));
+            groups.addAll(databaseAndWafGroups(session, names, region, request));
+            return groups;
+        }, request, sink);
     }
 }

@@ -2,16 +2,28 @@ package io.tierlift.aws.tier;
 
 import io.tierlift.audit.AuditRule;
 import io.tierlift.audit.aws.CloudFormationRules;
+import io.tierlift.aws.StackSet;
+import io.tierlift.aws.logs.CloudWatchLogReader;
 import io.tierlift.diagram.AwsDiagram;
+import io.tierlift.logs.LogRole;
 import io.tierlift.model.AppDescriptor;
 import io.tierlift.provider.RenderProvider;
 import io.tierlift.render.aws.StackPlan;
+import io.tierlift.render.aws.iaas.StackNames;
+import io.tierlift.render.aws.iaas.WafStack;
 import io.tierlift.tier.DnsRecords;
+import io.tierlift.tier.LogSink;
+import io.tierlift.tier.LogsRequest;
 import io.tierlift.tier.Tier;
 import io.tierlift.tier.TierContext;
+import io.tierlift.tier.TierFailure;
 import io.tierlift.tier.TierScope;
 
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * What both AWS tiers share: they are a set of CloudFormation stacks rendered from the descriptor,
@@ -51,14 +63,40 @@ abstract class CloudFormationTier implements Tier {
         return new AwsDiagram().mermaid(stackPlan(), descriptor.backend().port(), descriptor.database().port());
     }
 
-    /** {@code logs} from {@code groups} in {@code region}, polled every 2 s when following (at once on an emulator). */
-    protected void readLogs(String region, List<io.tierlift.aws.logs.CloudWatchLogReader.Group> groups,
-                            io.tierlift.tier.LogsRequest request, io.tierlift.tier.LogSink sink) {
+    /**
+     * {@code logs} from the groups {@code groups} names (in {@code region} unless a group names its
+     * own), polled every 2 s when following (at once on an emulator).
+     */
+    protected void readLogs(String region, Function<AwsSession, List<CloudWatchLogReader.Group>> groups,
+                            LogsRequest request, LogSink sink) {
         try (AwsSession session = new AwsSession(context, scope)) {
-            java.time.Duration poll = java.time.Duration.ofMillis(session.settings.emulated() ? 200 : 2000);
-            AwsFailures.run(() -> new io.tierlift.aws.logs.CloudWatchLogReader(() -> session.clients.cloudWatchLogs(region),
-                    context.clock(), poll).read(groups, request, sink));
+            Duration poll = Duration.ofMillis(session.settings.emulated() ? 200 : 2000);
+            AwsFailures.run(() -> new CloudWatchLogReader(session.clients::cloudWatchLogs, region, context.clock(), poll)
+                    .read(groups.apply(session), request, sink));
         }
+    }
+
+    /**
+     * PostgreSQL's log group, which RDS names after the instance or cluster and the data stack's output
+     * records, and the WAF's, in the WAF's region. Both may be missing: RDS makes its group with the
+     * first log it exports, and a tier deployed by an earlier version of tierlift has neither.
+     */
+    protected List<CloudWatchLogReader.Group> databaseAndWafGroups(AwsSession session, StackNames names, String region,
+                                                                   LogsRequest request) {
+        List<CloudWatchLogReader.Group> groups = new ArrayList<>();
+        String dataStack = names.stack(StackSet.DATA_STACK);
+        Optional<String> database = session.stacks.status(dataStack, region)
+                .filter(live -> !live.status().startsWith("DELETE_"))
+                .map(live -> live.outputs().get(StackNames.DB_LOG_GROUP_OUTPUT));
+        if (database.isPresent()) {
+            groups.add(new CloudWatchLogReader.Group(database.get(), "postgresql", LogRole.DB, false, Optional.empty(), true));
+        } else if (request.role().equals(Optional.of(LogRole.DB))) {
+            throw new TierFailure("stack " + dataStack + " in " + region + " does not name PostgreSQL's log group (output "
+                    + StackNames.DB_LOG_GROUP_OUTPUT + "): deploy " + target().key() + " first, or again if an earlier version "
+                    + "of tierlift deployed it");
+        }
+        groups.add(new CloudWatchLogReader.Group(names.wafLogGroup(), "waf", LogRole.WAF, false, Optional.of(WafStack.REGION), true));
+        return groups;
     }
 
     @Override

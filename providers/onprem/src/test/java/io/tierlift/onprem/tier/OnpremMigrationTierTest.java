@@ -1,7 +1,9 @@
 package io.tierlift.onprem.tier;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.tierlift.descriptor.DescriptorLoader;
 import io.tierlift.database.DbEndpoint;
+import io.tierlift.tier.StatusReport;
 import io.tierlift.tier.TierFailure;
 import io.tierlift.model.AppDescriptor;
 import io.tierlift.model.Host;
@@ -127,6 +129,45 @@ class OnpremMigrationTierTest {
         assertThat(calls).containsExactly("db1: runuser -u postgres -- psql -X -q -v ON_ERROR_STOP=1 -p 5432 -d postgres -At -f -"
                 + " <<< ALTER ROLE \"notes\" REPLICATION;");
         assertThat(progress).anyMatch(p -> p.contains("granted REPLICATION to role notes on db1"));
+    }
+
+    /** The flag on edge1 only, as a switch that stopped half way leaves it: test -e answers 0 there, 1 on edge2. */
+    private static ExecResult flagOnEdge1Only(String host, String command) {
+        if (command.equals("test -e " + EdgeTopology.MAINTENANCE_FLAG)) {
+            return new ExecResult(host.equals("edge1") ? 0 : 1, new byte[0], "");
+        }
+        return ok("");
+    }
+
+    @Test
+    void hostsInMaintenanceReadsTheFlagOnEachEdgeHostAndNamesOnlyThoseThatHaveIt() {
+        try (OnpremMigrationTier tier = tier(OnpremMigrationTierTest::flagOnEdge1Only)) {
+            assertThat(tier.hostsInMaintenance()).containsExactly("edge1");
+        }
+        assertThat(calls).containsExactly("edge1: test -e " + EdgeTopology.MAINTENANCE_FLAG,
+                "edge2: test -e " + EdgeTopology.MAINTENANCE_FLAG);
+    }
+
+    @Test
+    void aFlagThatCannotBeReadIsAnErrorNamingTheHost() {
+        try (OnpremMigrationTier tier = tier((host, command) -> host.equals("edge2")
+                ? new ExecResult(2, new byte[0], "test: Permission denied") : ok(""))) {
+            assertThatThrownBy(tier::hostsInMaintenance).isInstanceOf(TierFailure.class)
+                    .hasMessage("cannot read the maintenance flag on edge2: test: Permission denied");
+        }
+    }
+
+    @Test
+    void statusSaysPartlyOnAndWhichEdgeHostsHaveTheFlagWhenASwitchStoppedHalfWay() {
+        OnpremStatus status = new OnpremStatus(descriptor, () -> new FakeConnector(OnpremMigrationTierTest::flagOnEdge1Only),
+                () -> tier(OnpremMigrationTierTest::flagOnEdge1Only));
+        StatusReport report = status.report(List.of(), true);
+        assertThat(report.rows()).filteredOn(row -> row.contains("maintenance")).singleElement().asString()
+                .contains("maintenance PARTLY ON: only edge1 of edge1, edge2 answer with the maintenance page")
+                .contains("tierlift maintenance on onprem or off");
+        JsonNode json = report.json().orElseThrow();
+        assertThat(json.get("maintenance").isNull()).as("neither on nor off").isTrue();
+        assertThat(json.get("maintenanceHosts")).extracting(JsonNode::asText).containsExactly("edge1");
     }
 
     /** Hosts answer through {@code hosts} (given the command line and its stdin); every call and tunnel lands in {@link #calls}. */

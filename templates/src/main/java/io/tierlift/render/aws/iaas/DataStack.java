@@ -103,6 +103,8 @@ final class DataStack {
 
         t.output(DB_ADDRESS, "Host name of the database", db.att("Endpoint.Address"));
         t.output(DB_PORT, "Port of the database", db.att("Endpoint.Port"));
+        t.output(StackNames.DB_LOG_GROUP_OUTPUT, "Log group RDS exports PostgreSQL's log to", Fn.sub("/aws/rds/instance/${" + db.logicalId()
+                + "}/postgresql"));
         t.output(DB_SECRET_ARN, "Secrets Manager secret RDS keeps the master user's credentials in",
                 db.att("MasterUserSecret.SecretArn"));
         AppDbSecret.addTo(t, names, database);

@@ -18,9 +18,22 @@ public record StackNames(String app, String environment, String tier) {
     /** The tier part of aws-serverless names. */
     public static final String SERVERLESS = "sls";
     private static final int HASH_LENGTH = 8;
+    /**
+     * Both tiers' data stack output: the log group RDS exports PostgreSQL's log to, named after the
+     * instance (aws-iaas) or the cluster (aws-serverless), which only the stack knows.
+     */
+    public static final String DB_LOG_GROUP_OUTPUT = "DbLogGroupName";
 
     public String prefix() {
         return app + "-" + environment + "-" + tier;
+    }
+
+    /**
+     * Both AWS tiers: the WAF's log group (in the WAF's region); AWS WAF logs only to a destination
+     * whose name starts with {@code aws-waf-logs-}.
+     */
+    public String wafLogGroup() {
+        return "aws-waf-logs-" + prefix();
     }
 
     /** aws-iaas: the instances' log group; the CloudWatch agent sends each file's lines as stream {@code <instance>/<source>}. */

@@ -49,6 +49,9 @@ public final class StaticSiteStack {
     private static final int MAX_ORIGIN_READ_TIMEOUT = 60;
     /** Longest name of an origin access control or a CloudFront function. */
     private static final int NAME_LIMIT = 64;
+    static final String REQUEST_ID_FUNCTION = "RequestIdFunction";
+    /** The request-id function's code, a template without values. */
+    public static final String REQUEST_ID_CODE = "aws/iaas/request-id.js.txt.ftl";
 
     /**
      * Where CloudFront sends {@code /api/*}.
@@ -74,18 +77,28 @@ public final class StaticSiteStack {
     private final Site site;
     private final ApiOrigin api;
     private final TemplateEngine engine;
+    /**
+     * Whether CloudFront gives every API request an X-Request-ID: on aws-iaas nothing else can (the load
+     * balancer passes headers on as they are); aws-serverless's adapter takes API Gateway's id instead.
+     */
+    private final boolean edgeRequestId;
 
     public StaticSiteStack(StackNames names, Site site, ApiOrigin api, TemplateEngine engine) {
+        this(names, site, api, engine, false);
+    }
+
+    private StaticSiteStack(StackNames names, Site site, ApiOrigin api, TemplateEngine engine, boolean edgeRequestId) {
         this.names = names;
         this.site = site;
         this.api = api;
         this.engine = engine;
+        this.edgeRequestId = edgeRequestId;
     }
 
-    /** The aws-iaas front door: /api/* to the load balancer. */
+    /** The aws-iaas front door: /api/* to the load balancer, each request with an X-Request-ID. */
     StaticSiteStack(StackNames names, AwsIaasTarget target, int backendTimeoutSeconds, TemplateEngine engine) {
         this(names, new Site(target.region(), target.domain(), target.cloudfrontCertificateArn()),
-                loadBalancer(target, backendTimeoutSeconds), engine);
+                loadBalancer(target, backendTimeoutSeconds), engine, true);
     }
 
     private static ApiOrigin loadBalancer(AwsIaasTarget target, int backendTimeoutSeconds) {
@@ -131,6 +144,28 @@ public final class StaticSiteStack {
                         .put("Comment", "Serves /index.html for app routes (paths without a file extension)")
                         .put("Runtime", "cloudfront-js-2.0"))
                 .put("FunctionCode", engine.render("aws/iaas/spa-routing.js.txt.ftl", new NoValues()))));
+        Props apiBehaviour = props()
+                .put("PathPattern", "/api/*")
+                .put("TargetOriginId", API_ORIGIN)
+                .put("ViewerProtocolPolicy", "redirect-to-https")
+                .put("CachePolicyId", CACHING_DISABLED)
+                .put("OriginRequestPolicyId", ALL_VIEWER_EXCEPT_HOST_HEADER)
+                .put("Compress", true)
+                .put("AllowedMethods", List.of("GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"))
+                .put("CachedMethods", List.of("GET", "HEAD"));
+        if (edgeRequestId) {
+            // A header the function adds is a viewer header to the origin request policy, so it reaches the origin.
+            CfnResource requestId = t.add(CfnResource.of(REQUEST_ID_FUNCTION, "AWS::CloudFront::Function", props()
+                    .put("Name", names.resource("request-id", NAME_LIMIT))
+                    .put("AutoPublish", true)
+                    .put("FunctionConfig", props()
+                            .put("Comment", "Gives every API request an X-Request-ID: the client's when well-formed, else CloudFront's id")
+                            .put("Runtime", "cloudfront-js-2.0"))
+                    .put("FunctionCode", engine.render(REQUEST_ID_CODE, new NoValues()))));
+            apiBehaviour.put("FunctionAssociations", List.of(props()
+                    .put("EventType", "viewer-request")
+                    .put("FunctionARN", requestId.att("FunctionARN"))));
+        }
 
         Props distribution = props()
                 .put("Enabled", true)
@@ -171,15 +206,7 @@ public final class StaticSiteStack {
                         .put("FunctionAssociations", List.of(props()
                                 .put("EventType", "viewer-request")
                                 .put("FunctionARN", spaRouting.att("FunctionARN")))))
-                .put("CacheBehaviors", List.of(props()
-                        .put("PathPattern", "/api/*")
-                        .put("TargetOriginId", API_ORIGIN)
-                        .put("ViewerProtocolPolicy", "redirect-to-https")
-                        .put("CachePolicyId", CACHING_DISABLED)
-                        .put("OriginRequestPolicyId", ALL_VIEWER_EXCEPT_HOST_HEADER)
-                        .put("Compress", true)
-                        .put("AllowedMethods", List.of("GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"))
-                        .put("CachedMethods", List.of("GET", "HEAD"))));
+                .put("CacheBehaviors", List.of(apiBehaviour));
         if (alias) {
             distribution.put("Aliases", List.of(site.domain().get()))
                     .put("ViewerCertificate", props()

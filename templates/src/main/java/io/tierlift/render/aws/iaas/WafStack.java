@@ -3,6 +3,7 @@ package io.tierlift.render.aws.iaas;
 import io.tierlift.render.aws.StackSpec;
 import io.tierlift.render.aws.cfn.CfnResource;
 import io.tierlift.render.aws.cfn.CfnTemplate;
+import io.tierlift.render.aws.cfn.Fn;
 import io.tierlift.render.aws.cfn.Props;
 
 import java.util.ArrayList;
@@ -24,6 +25,7 @@ public final class WafStack {
     public static final String KEY = "waf";
     public static final String REGION = "us-east-1";
     public static final String WEB_ACL_ARN = "WebAclArn";
+    private static final int LOG_RETENTION_DAYS = 30;
     private static final List<String> MANAGED_RULE_GROUPS = List.of(
             "AWSManagedRulesCommonRuleSet",
             "AWSManagedRulesKnownBadInputsRuleSet",
@@ -71,6 +73,16 @@ public final class WafStack {
                 .put("Rules", rules)
                 .put("VisibilityConfig", visibility(metricPrefix + "WebAcl"))));
         t.output(WEB_ACL_ARN, "ARN of the web ACL, for the CloudFront distribution", acl.att("Arn"));
+        // Every request the web ACL inspects, for tierlift logs --role waf; kept as long as the app's logs.
+        CfnResource logs = t.add(CfnResource.of("WafLogGroup", "AWS::Logs::LogGroup", props()
+                .put("LogGroupName", names.wafLogGroup())
+                .put("RetentionInDays", LOG_RETENTION_DAYS))
+                .onDeleteAndReplace("Delete"));
+        t.add(CfnResource.of("WafLogging", "AWS::WAFv2::LoggingConfiguration", props()
+                .put("ResourceArn", acl.att("Arn"))
+                // The group's own ARN without the ":*" its Arn attribute ends with, which WAF does not take.
+                .put("LogDestinationConfigs", List.of(Fn.sub("arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:${"
+                        + logs.logicalId() + "}")))));
         return new StackSpec(KEY, names.stack(KEY), REGION, t.build(), Map.of(), List.of());
     }
 

@@ -50,7 +50,10 @@ import static io.tierlift.render.aws.cfn.Props.props;
  * with, and the API's must stay under API Gateway's 30 s) and only when it succeeded moves the alias with
  * a second update of {@code LiveVersion}, recording the version it leaves as {@code PreviousVersion}
  * for {@code deploy --rollback}. Until a first release command succeeded the alias follows
- * {@code $LATEST}: nothing older exists to keep serving.
+ * {@code $LATEST}: nothing older exists to keep serving. The alias itself points at {@code AliasVersion}:
+ * {@code LiveVersion} outside maintenance; during maintenance a version of the same code published with
+ * the maintenance switch in its environment, which the deployer publishes before that second update, so
+ * the alias moves once and the new code does not serve before maintenance ends.
  */
 public final class ApiStack {
     static final String KEY = "api";
@@ -69,6 +72,7 @@ public final class ApiStack {
     public static final String ALIAS = "live";
     public static final String LIVE_VERSION_PARAMETER = "LiveVersion";
     public static final String PREVIOUS_VERSION_PARAMETER = "PreviousVersion";
+    public static final String ALIAS_VERSION_PARAMETER = "AliasVersion";
     public static final String CONFIGURATION_DIGEST_PARAMETER = "FunctionConfigurationDigest";
     public static final String RELEASE_FUNCTION_NAME = "ReleaseFunctionName";
     public static final String PUBLISHED_VERSION = "PublishedVersion";
@@ -123,6 +127,14 @@ public final class ApiStack {
                 .withPattern("^([0-9]+)?$", "a version number or nothing"));
         sources.put(PREVIOUS_VERSION_PARAMETER, new ParameterSource.DeployTime("previous-version",
                 "the version the alias served before (from the live stack)"));
+        // Not always LiveVersion: during maintenance the alias points at a version of the live code
+        // published with the maintenance switch on, and a deploy moves it straight to such a version
+        // of the new code, so the new code never serves while maintenance is on.
+        JsonNode aliasVersion = t.parameter(ALIAS_VERSION_PARAMETER, CfnParameter.string("The version the alias " + ALIAS
+                        + " points at: LiveVersion, or during maintenance a version of it published with the maintenance switch on")
+                .withPattern("^(\\$LATEST|[0-9]+)$", "$LATEST or a version number"));
+        sources.put(ALIAS_VERSION_PARAMETER, new ParameterSource.DeployTime("alias-version",
+                "the version the alias points at (LiveVersion, or its maintenance version while maintenance is on)"));
         JsonNode subnets = t.parameter("FunctionSubnetIds", CfnParameter.of("List<AWS::EC2::Subnet::Id>",
                 "Private subnets of the function (network stack)"));
         sources.put("FunctionSubnetIds", new ParameterSource.StackOutput(ServerlessNetworkStack.KEY,
@@ -202,7 +214,7 @@ public final class ApiStack {
         CfnResource alias = t.add(CfnResource.of(LIVE_ALIAS, "AWS::Lambda::Alias", props()
                 .put("FunctionName", fn.ref())
                 .put("Name", ALIAS)
-                .put("FunctionVersion", liveVersion)
+                .put("FunctionVersion", aliasVersion)
                 .put("Description", Fn.sub("The version API Gateway invokes; before it: ${" + PREVIOUS_VERSION_PARAMETER + "}"))));
 
         CfnResource api = t.add(CfnResource.of("HttpApi", "AWS::ApiGatewayV2::Api", props()

@@ -171,6 +171,8 @@ final class AuroraStack {
         t.output(CLUSTER_ADDRESS, "Host name of the cluster's writer (for migrations; the app uses the proxy)",
                 cluster.att("Endpoint.Address"));
         t.output(CLUSTER_PORT, "Port of the cluster", cluster.att("Endpoint.Port"));
+        t.output(StackNames.DB_LOG_GROUP_OUTPUT, "Log group RDS exports the cluster's PostgreSQL log to", Fn.sub("/aws/rds/cluster/${"
+                + cluster.logicalId() + "}/postgresql"));
         if (appSecret) {
             AppSecret.addTo(t, names);
         }

@@ -269,7 +269,8 @@ class AwsIaasRendererTest {
                 .isEqualTo("viewer-request");
         JsonNode api = config.path("CacheBehaviors").get(0);
         assertThat(api.path("PathPattern").asText()).isEqualTo("/api/*");
-        assertThat(api.has("FunctionAssociations")).isFalse();
+        assertThat(api.path("FunctionAssociations").toString()).as("only the request id's function, never the SPA rewrite")
+                .doesNotContain("SpaRoutingFunction").contains(StaticSiteStack.REQUEST_ID_FUNCTION);
         assertThat(api.path("CachePolicyId").asText()).isEqualTo("4135ea2d-6df8-44a3-9df3-4b5a84be39ad");
         assertThat(api.path("OriginRequestPolicyId").asText()).isEqualTo("b689b0a8-53d0-40ab-baf2-68738e2966ac");
         assertThat(asList(api.path("AllowedMethods"))).hasSize(7);
@@ -322,6 +323,23 @@ class AwsIaasRendererTest {
         });
         assertThat(managed).containsExactly("AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet",
                 "AWSManagedRulesSQLiRuleSet");
+    }
+
+    @Test
+    void theWafLogsToAGroupNamedAsWafRequiresAndRdsExportsPostgresqlToTheGroupTheDataStackNames() {
+        RenderedStacks stacks = new RenderedStacks(IaasCases.EXAMPLE.render());
+        JsonNode group = stacks.resource("waf", "WafLogGroup").path("Properties");
+        assertThat(group.path("LogGroupName").asText()).isEqualTo("aws-waf-logs-notes-default-iaas");
+        JsonNode logging = stacks.resource("waf", "WafLogging");
+        assertThat(logging.path("Type").asText()).isEqualTo("AWS::WAFv2::LoggingConfiguration");
+        assertThat(logging.path("Properties").path("ResourceArn").path("Fn::GetAtt").get(0).asText()).isEqualTo("WebAcl");
+        assertThat(logging.path("Properties").path("LogDestinationConfigs").get(0).path("Fn::Sub").asText())
+                .as("the group's ARN without the trailing :* of its Arn attribute")
+                .isEqualTo("arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:${WafLogGroup}");
+        assertThat(stacks.resource("data", "Database").path("Properties").path("EnableCloudwatchLogsExports").get(0).asText())
+                .isEqualTo("postgresql");
+        assertThat(stacks.template("data").path("Outputs").path(StackNames.DB_LOG_GROUP_OUTPUT).path("Value").path("Fn::Sub").asText())
+                .isEqualTo("/aws/rds/instance/${Database}/postgresql");
     }
 
     @Test

@@ -8,6 +8,7 @@ import io.tierlift.provider.Target;
 import io.tierlift.render.TestDescriptors;
 import io.tierlift.render.aws.StackPlan;
 import io.tierlift.render.aws.StackSpec;
+import io.tierlift.render.aws.iaas.StackNames;
 import io.tierlift.secret.SecretView;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -300,8 +301,9 @@ class AwsServerlessRendererTest {
         ServerlessStacks stacks = ServerlessStacks.of(variation);
         JsonNode alias = stacks.properties("api", ApiStack.LIVE_ALIAS);
         assertThat(alias.path("Name").asText()).isEqualTo(ApiStack.ALIAS);
-        assertThat(alias.path("FunctionVersion").path("Ref").asText()).as("a parameter: moved by a stack update, after the release")
-                .isEqualTo(ApiStack.LIVE_VERSION_PARAMETER);
+        assertThat(alias.path("FunctionVersion").path("Ref").asText())
+                .as("a parameter of its own: moved by a stack update after the release, to a maintenance version during maintenance")
+                .isEqualTo(ApiStack.ALIAS_VERSION_PARAMETER);
         JsonNode version = stacks.resource("api", ApiStack.VERSION);
         assertThat(version.path("Type").asText()).isEqualTo("AWS::Lambda::Version");
         assertThat(version.path("Properties").path("Description").path("Fn::Sub").asText())
@@ -342,6 +344,8 @@ class AwsServerlessRendererTest {
         JsonNode behaviour = config.path("CacheBehaviors").get(0);
         assertThat(behaviour.path("PathPattern").asText()).isEqualTo("/api/*");
         assertThat(behaviour.path("TargetOriginId").asText()).isEqualTo("api");
+        assertThat(behaviour.path("FunctionAssociations").isMissingNode())
+                .as("no CloudFront function sets an X-Request-ID: the adapter takes API Gateway's id").isTrue();
         assertThat(config.path("WebACLId").path("Ref").asText()).isEqualTo("WebAclArn");
         assertThat(stacks.template("static").path("Description").asText()).contains("/api/* to API Gateway over HTTPS");
         if (target.domain().isPresent()) {
@@ -351,6 +355,10 @@ class AwsServerlessRendererTest {
         } else {
             assertThat(config.path("ViewerCertificate").path("CloudFrontDefaultCertificate").asBoolean()).isTrue();
         }
+        assertThat(stacks.properties("waf", "WafLogGroup").path("LogGroupName").asText()).startsWith("aws-waf-logs-")
+                .endsWith("-sls");
+        assertThat(stacks.template("data").path("Outputs").path(StackNames.DB_LOG_GROUP_OUTPUT).path("Value").path("Fn::Sub").asText())
+                .as("RDS exports the cluster's log to a group named after it").isEqualTo("/aws/rds/cluster/${DbCluster}/postgresql");
         JsonNode rate = stacks.properties("waf", "WebAcl").path("Rules").get(0).path("Statement").path("RateBasedStatement");
         assertThat(rate.path("Limit").asInt()).isEqualTo(target.wafRateLimit());
     }

@@ -2,6 +2,7 @@ package io.tierlift.aws.serverless.migrate;
 
 import io.tierlift.aws.client.AwsCalls;
 import io.tierlift.aws.cloudformation.Sleeper;
+import io.tierlift.aws.serverless.MaintenanceHold;
 import io.tierlift.provider.Progress;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.GetFunctionConfigurationResponse;
@@ -11,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Function;
 
@@ -27,9 +29,10 @@ import java.util.function.Function;
  * anyone changed the function in between. Lambda applies a configuration change once
  * LastUpdateStatus is Successful; the switch waits for that before publishing.
  *
- * <p>Neither the variable nor the maintenance version is in the CloudFormation template: a deploy that
- * moves the alias to a new version while maintenance is on would leave it off, so the deploy reads the
- * switch first and turns it on again for the new version.
+ * <p>The variable is not in the CloudFormation template. A deploy during maintenance reads the switch
+ * first ({@link #hold}), and once the new version may serve, publishes a maintenance version of it and
+ * has the api stack point the alias straight there (its AliasVersion parameter): the alias moves once,
+ * and requests never reach the new code while maintenance is on.
  */
 public final class LambdaMaintenanceSwitch {
     public static final String VARIABLE = "TIERLIFT_MAINTENANCE";
@@ -67,10 +70,7 @@ public final class LambdaMaintenanceSwitch {
         }
         if (on) {
             progress.step(scope, "turning maintenance on (every request gets 503 and the maintenance page)");
-            setVariable(client, functionName, scope, true);
-            String version = aws.call("PublishVersion", () -> client.publishVersion(b -> b.functionName(functionName)
-                    .description("tierlift maintenance; serving version " + servingVersion + " outside it"))).version();
-            pointAlias(client, functionName, alias, version);
+            pointAlias(client, functionName, alias, publishMaintenanceVersion(client, functionName, scope, servingVersion));
         } else {
             progress.step(scope, "turning maintenance off");
             pointAlias(client, functionName, alias, servingVersion);
@@ -78,6 +78,47 @@ public final class LambdaMaintenanceSwitch {
         }
         progress.step(scope, "maintenance " + (on ? "on" : "off"));
         return true;
+    }
+
+    /**
+     * What a deploy needs to keep maintenance as it is: the version {@code alias} points at and whether
+     * it has maintenance on, read now; with maintenance on, the deploy clears the switch from $LATEST
+     * before the stacks publish and publishes a maintenance version of the new code for the alias.
+     */
+    public MaintenanceHold hold(String region, String functionName, String alias) {
+        LambdaClient client = lambda.apply(region);
+        String scope = "lambda " + functionName;
+        String pointsAt = aws.call("GetAlias", () -> client.getAlias(b -> b.functionName(functionName).name(alias))).functionVersion();
+        boolean on = isOn(region, functionName, alias);
+        return new MaintenanceHold() {
+            @Override
+            public Optional<String> aliasVersion() {
+                return Optional.of(pointsAt);
+            }
+
+            @Override
+            public boolean on() {
+                return on;
+            }
+
+            @Override
+            public void clearUnpublished() {
+                setVariable(client, functionName, scope, false);
+            }
+
+            @Override
+            public String publishMaintenanceVersion(String servingVersion) {
+                progress.step(scope, "publishing version " + servingVersion + "'s code with maintenance on, for alias " + alias);
+                return LambdaMaintenanceSwitch.this.publishMaintenanceVersion(client, functionName, scope, servingVersion);
+            }
+        };
+    }
+
+    /** $LATEST with the switch on, published; the alias does not move. */
+    private String publishMaintenanceVersion(LambdaClient client, String functionName, String scope, String servingVersion) {
+        setVariable(client, functionName, scope, true);
+        return aws.call("PublishVersion", () -> client.publishVersion(b -> b.functionName(functionName)
+                .description("tierlift maintenance; serving version " + servingVersion + " outside it"))).version();
     }
 
     /** Whether the version {@code alias} serves has maintenance on. */
