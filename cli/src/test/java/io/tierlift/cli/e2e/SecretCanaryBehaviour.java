@@ -402,4 +402,25 @@ abstract class SecretCanaryBehaviour {
         }
         assertThat(world.exec("app1", "cat /var/log/tierlift/exec.log").stdout()).contains("operator=canary-operator");
     }
+
+    @Test
+    @Order(99)
+    void awsIaasExecErrorPathsShowNoSecret() throws IOException {
+        // The descriptor's aws-iaas section (as @10 writes it), AWS on a closed loopback port: every path ends in an error.
+        Path iaas = world.appDir.resolve("exec-iaas.yaml");
+        Files.writeString(iaas, Files.readString(world.descriptor) + "  aws-iaas:\n    region: eu-west-1\n    vpc_cidr: 10.20.0.0/16\n"
+                + "    certificate_arn: arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0\n"
+                + "    origin_domain: origin.notes.example.com\n");
+        Map<String, String> env = new java.util.HashMap<>(world.env());
+        env.putAll(Map.of("AWS_ENDPOINT_URL", "http://127.0.0.1:9", "AWS_ACCESS_KEY_ID", "testing", "AWS_SECRET_ACCESS_KEY", "testing",
+                "AWS_REGION", "eu-west-1", "AWS_MAX_ATTEMPTS", "1", "USER", "canary-operator"));
+        for (String[] args : List.of(
+                new String[] {"exec", "aws-iaas", "-f", iaas.toString(), "--verbose", "--", "python", "-c", "import os; print(os.environ)"},
+                new String[] {"exec", "aws-iaas", "-f", iaas.toString(), "--host", "i-0123456789abcdef0", "--", "flask", "routes"})) {
+            Cli cli = Cli.withInput(env, new byte[0], args);
+            outputs.add("$ tierlift " + String.join(" ", args) + "\n" + cli.all());
+            assertNoCanary("output of tierlift " + String.join(" ", args), cli.all());
+            assertThat(cli.exitCode()).as(cli.all()).isEqualTo(1);
+        }
+    }
 }

@@ -1,11 +1,14 @@
 package io.tierlift.aws.iaas;
 
+import io.tierlift.aws.client.AwsCallException;
 import io.tierlift.aws.client.AwsCalls;
 import io.tierlift.aws.cloudformation.Sleeper;
 import io.tierlift.render.aws.iaas.InstanceExec;
 import io.tierlift.shell.ShellWords;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.autoscaling.model.AutoScalingGroup;
+import software.amazon.awssdk.services.autoscaling.model.Instance;
 import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.ssm.model.GetCommandInvocationResponse;
 import software.amazon.awssdk.services.ssm.model.InvocationDoesNotExistException;
@@ -131,7 +134,7 @@ public final class SsmExec {
                     + ": deploy aws-iaas first (tierlift deploy aws-iaas)");
         }
         List<String> inService = groups.get(0).instances().stream().filter(i -> "InService".equals(i.lifecycleStateAsString()))
-                .map(i -> i.instanceId()).sorted().toList();
+                .map(Instance::instanceId).sorted().toList();
         if (target.instance().isPresent()) {
             String asked = target.instance().get();
             if (!inService.contains(asked)) {
@@ -166,8 +169,8 @@ public final class SsmExec {
                 last = invocation.statusAsString();
             } catch (InvocationDoesNotExistException notYet) {
                 last = "not yet listed";
-            } catch (software.amazon.awssdk.core.exception.SdkException e) {
-                throw io.tierlift.aws.client.AwsCallException.of("SSM", "GetCommandInvocation", e);
+            } catch (SdkException e) {
+                throw AwsCallException.of("SSM", "GetCommandInvocation", e);
             }
             if (!clock.instant().isBefore(deadline)) {
                 throw new IaasDeployException("exec on " + instance + ": command " + commandId + " still " + last + " after "
