@@ -210,6 +210,34 @@ class OnpremBackupBucketSandboxTest {
         assertThat(finalized.exitCode()).as(finalized.all()).isZero();
     }
 
+    /**
+     * No deploy between the failover and the next backup: the promoted standby already has the bucket's
+     * config and the schedule, archives on its new timeline, and the schedule's script backs up there now.
+     */
+    @Test
+    @Order(55)
+    void afterAFailoverThePromotedStandbyArchivesIntoTheBucketAndItsScheduleBacksUpWithoutADeploy() {
+        long timeline = Long.parseLong(sql("db1", "select timeline_id from pg_control_checkpoint()"));
+        Cli failover = tierlift("failover", "onprem", "-f", file(), "--yes");
+        assertThat(failover.exitCode()).as(failover.all()).isZero();
+        assertThat(failover.err()).contains("WAL of db2 arrives in the bucket; its schedule takes the backups now");
+        note("bucket written after the failover");
+        String newTimeline = String.format("%08X", timeline + 1);
+        assertThat(sql("db2", "select last_archived_wal from pg_stat_archiver")).matches(newTimeline + "[0-9A-F]{16}");
+
+        long before = diffBackups();
+        var scheduled = world.exec("db2", "cd / && runuser -u postgres -- " + BackupLayout.PRIMARY_ONLY_BACKUP
+                + " --stanza=notes --type=diff --log-level-console=warn backup");
+        assertThat(scheduled.exitCode()).as(scheduled.stderr()).isZero();
+        assertThat(scheduled.stdout()).doesNotContain("is a standby");
+        Cli list = tierlift("backup", "list", "onprem", "-f", file());
+        assertThat(list.out().lines().filter(l -> l.matches(".*D +diff .*")).count()).as(list.all()).isEqualTo(before + 1);
+        assertThat(list.out().lines().reduce((a, b) -> b).orElseThrow()).containsPattern(newTimeline + "[0-9A-F]{16}\\.\\." + newTimeline);
+        Cli status = tierlift("status", "onprem", "-f", file());
+        assertThat(status.out()).as(status.all()).contains("WAL archiving works").containsPattern("db2 +archive +WAL archive lag")
+                .containsPattern("restorable from \\S+: WAL archive unbroken");
+    }
+
     @Test
     @Order(60)
     void theBucketsKeysAndTheRepositoryKeyAreInNoOutputLogOrProcessList() {
