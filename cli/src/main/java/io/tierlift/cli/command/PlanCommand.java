@@ -54,6 +54,7 @@ public final class PlanCommand implements Callable<Integer> {
                 .and(account.operations()).toArray();
         on.refuseUnsupported(app, asked);
         LoadedDescriptor loaded = on.load(app);
+        AppFilesCheck.require(app, loaded);
         PlanRequest request = new PlanRequest(on.digest(), offline, acceptNewHostKeys, refreshImage, noBuild);
         Plan plan = on.onTier(app, account.scope(loaded.descriptor()), asked, tier -> tier.plan(request));
         return PlanOutput.emit(app, plan, output, planFile, detailedExitCode);
