@@ -118,10 +118,14 @@ public final class LambdaPackager {
             Path installed = scratch.resolve("installed");
             Files.createDirectory(installed);
             PipSettings lambdaPip = pip.withPlatform(new WheelPlatform(architecture.machine(), runtime.glibcMinor()));
-            // pip's -r form of them: a pyproject.toml gives its [project].dependencies.
-            byte[] wanted = RequirementsFile.read(backendDir.resolve(requirements));
+            // pip's -r can't read a pyproject.toml: its [project].dependencies go to a requirements file of their own.
+            Path requirementsFile = backendDir.resolve(requirements);
+            byte[] wanted = RequirementsFile.read(requirementsFile);
+            if (RequirementsFile.isPyproject(requirements)) {
+                requirementsFile = Files.write(scratch.resolve("requirements.txt"), wanted);
+            }
             if (hasRequirements(wanted)) {
-                install(lambdaPip, runtime, backendDir, Files.write(scratch.resolve("requirements.txt"), wanted), installed);
+                install(lambdaPip, runtime, backendDir, requirementsFile, installed);
             }
             List<InstalledFile> dependencies = listInstalled(installed);
             List<Item> items = items(adapterSource, backend, dependencies);
