@@ -36,7 +36,7 @@ public final class PlanCommand implements Callable<Integer> {
     @Option(names = "--refresh-image", description = "Plan the deploy that moves the instances to the newest machine image.")
     boolean refreshImage;
     @Option(names = "--no-build", description = "Publish the frontend's output folder (frontend.dist) as it is: its sources are not checked and nothing is built. "
-            + "Without it, on-prem deploys rebuild the frontend when its sources, lockfile or build command changed.")
+            + "Without it, every tier rebuilds the frontend when its sources, lockfile or build command changed, or when tierlift never recorded building it.")
     boolean noBuild;
 
     PlanCommand(Application app) {
