@@ -15,9 +15,9 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * plan reads the app the descriptor names as validate does: a missing WSGI module or requirements
- * file stops it with 65 at the descriptor's position, before any host or AWS is asked and before a
- * plan file is written.
+ * plan and deploy read the app the descriptor names as validate does: a missing WSGI module or
+ * requirements file stops them with 65 at the descriptor's position, before any host or AWS is
+ * asked and before a plan file is written.
  */
 class PlanChecksTheAppFilesTest {
     @TempDir
@@ -55,6 +55,17 @@ class PlanChecksTheAppFilesTest {
         CliRun run = CliRun.of(env(), "plan", "onprem", "-f", descriptor());
         assertThat(run.exitCode()).as(run.err()).isEqualTo(65);
         assertThat(run.err()).contains(descriptor() + ":16:17: backend.requirements: ").doesNotContain("ssh").doesNotContain("connect");
+    }
+
+    @Test
+    void aDeployRefusesAPyprojectWithoutDependenciesBeforeAskingAws() throws IOException {
+        Files.writeString(app.resolve("backend/pyproject.toml"), "[tool.poetry.dependencies]\nflask = \"^3\"\n");
+        Files.writeString(app.resolve("app.yaml"), Files.readString(app.resolve("app.yaml"))
+                .replace("requirements: requirements.txt", "requirements: pyproject.toml"));
+        CliRun run = CliRun.of(env(), "deploy", "aws-iaas", "-f", descriptor(), "--yes");
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(65);
+        assertThat(run.err()).contains(descriptor() + ":16:17: backend.requirements: ")
+                .contains("pyproject.toml has no [project].dependencies array").doesNotContain("credentials");
     }
 
     @Test

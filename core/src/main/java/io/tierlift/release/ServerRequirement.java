@@ -42,7 +42,13 @@ public final class ServerRequirement {
      */
     public static Optional<String> toAdd(AppDescriptor d) {
         Path file = d.baseDir().resolve(d.backend().path()).resolve(d.backend().requirements()).normalize();
-        return toAdd(Files.isRegularFile(file) ? RequirementsFile.read(file) : new byte[0], Set.of());
+        byte[] requirements = new byte[0];
+        try {
+            requirements = Files.isRegularFile(file) ? RequirementsFile.read(file) : requirements;
+        } catch (ReleaseException e) {
+            // A pyproject.toml without readable dependencies: validate, plan and deploy refuse it at its key.
+        }
+        return toAdd(requirements, Set.of());
     }
 
     /** What a plan or a build says when {@link #toAdd(AppDescriptor)} adds the pin. */

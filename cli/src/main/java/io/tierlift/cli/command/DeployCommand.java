@@ -72,6 +72,10 @@ public final class DeployCommand implements Callable<Integer> {
             throw new UserException("--rollback and --plan do not go together: a rollback applies no plan; nothing was changed", ExitCode.USAGE);
         }
         LoadedDescriptor loaded = on.load(app);
+        if (!rollback) {
+            // A rollback ships an earlier release, not the files on this machine.
+            AppFilesCheck.require(app, loaded);
+        }
         String digest = on.digest();
         Optional<Plan> saved = Optional.ofNullable(planFile).map(this::readPlan);
         Optional<RollbackRequest> rollbackRequest = rollback

@@ -12,6 +12,7 @@ import io.tierlift.render.aws.cfn.CfnJson;
 import io.tierlift.render.aws.cfn.Fn;
 import io.tierlift.render.engine.TemplateEngine;
 
+import io.tierlift.release.ReleaseException;
 import io.tierlift.release.RequirementsFile;
 import io.tierlift.release.ServerRequirement;
 
@@ -20,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -228,9 +230,10 @@ public final class UserData {
         Backend backend = app.backend();
         Path file = app.baseDir().resolve(backend.path()).resolve(backend.requirements()).normalize();
         List<String> arguments = new ArrayList<>();
-        if (RequirementsFile.isPyproject(backend.requirements())) {
-            byte[] requirements = Files.isRegularFile(file) ? RequirementsFile.read(file) : new byte[0];
-            for (String line : new String(requirements, StandardCharsets.UTF_8).split("\n")) {
+        Optional<byte[]> dependencies = RequirementsFile.isPyproject(backend.requirements()) ? pyprojectDependencies(file)
+                : Optional.empty();
+        if (dependencies.isPresent()) {
+            for (String line : new String(dependencies.get(), StandardCharsets.UTF_8).split("\n")) {
                 String requirement = line.replaceFirst("(^|\\s)#.*", "").strip();
                 if (!requirement.isEmpty()) {
                     arguments.add(requirement);
@@ -242,6 +245,18 @@ public final class UserData {
         }
         ServerRequirement.toAdd(app).ifPresent(arguments::add);
         return arguments;
+    }
+
+    /**
+     * A pyproject.toml's dependencies; empty when it can't be read here, which validate, plan and
+     * deploy refuse at backend.requirements before anything is placed (render shows the file's name).
+     */
+    private static Optional<byte[]> pyprojectDependencies(Path file) {
+        try {
+            return Files.isRegularFile(file) ? Optional.of(RequirementsFile.read(file)) : Optional.empty();
+        } catch (ReleaseException e) {
+            return Optional.empty();
+        }
     }
 
     static String quote(String value) {

@@ -42,6 +42,13 @@ class BootScriptServerPinTest {
                 .doesNotContain("--requirement");
     }
 
+    @Test
+    void aPyprojectWithoutDependenciesStillRendersTheRefusalIsValidates() throws IOException {
+        String script = bootScript("pyproject.toml", "[tool.poetry.dependencies]\nflask = \"^3\"\n");
+        assertThat(script).contains("install --no-cache-dir '--requirement' '/srv/notes/current/pyproject.toml' '"
+                + ServerRequirement.PIN + "'\n");
+    }
+
     private String bootScript(String requirementsName, String requirements) throws IOException {
         Path descriptor = app.resolve("app.yaml");
         String yaml = Files.readString(Path.of("src/test/resources/descriptors/iaas-example.yaml"))
