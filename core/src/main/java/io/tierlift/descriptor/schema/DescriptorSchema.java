@@ -37,8 +37,8 @@ public final class DescriptorSchema {
                             + "modules for a Python no wheel exists for). They are installed with the host's packages, the "
                             + "virtualenv sees them, and the projects they provide are left out of the wheelhouse."),
                     null, "{ python3-psycopg2: psycopg2-binary, python3-markupsafe: markupsafe }"),
-            optional("include", list(text(Format.RELATIVE_PATH, "File, relative to `path`."), 0, 50, true,
-                    "Files releases carry although they are left out by default (`.env*`, ignored by `.gitignore` or "
+            optional("include", list(text(Format.RELATIVE_PATH, "File or folder, relative to `path`."), 0, 50, true,
+                    "Files and folders (everything in them) releases carry although they are left out by default (`.env*`, ignored by `.gitignore` or "
                             + "`.tierliftignore`) or look like secrets (dotenv files, private keys): include them on purpose."),
                     null, "[certs/upstream-ca.pem]"),
             optional("health", text(Format.URL_PATH, "Health check path: 200 when the app and its database work."),
