@@ -38,7 +38,7 @@ install -d -m 0755 '/srv/notes/current'
 tar -xzf /root/release.tar.gz -C '/srv/notes/current' --no-same-owner
 rm -f /root/release.tar.gz
 '/usr/bin/python3.11' -m venv '/srv/notes/venv'
-'/srv/notes/venv/bin/pip' install --no-cache-dir --requirement '/srv/notes/current/requirements.txt' gunicorn
+'/srv/notes/venv/bin/pip' install --no-cache-dir '--requirement' '/srv/notes/current/requirements.txt' 'gunicorn==26.2.0'
 
 cat > '/etc/notes/gunicorn.conf.py' <<'TIERLIFT_EOF'
 # Gunicorn settings of the notes API, placed by tierlift; local edits are overwritten.

@@ -38,7 +38,7 @@ install -d -m 0755 '/srv/shop/current'
 tar -xzf /root/release.tar.gz -C '/srv/shop/current' --no-same-owner
 rm -f /root/release.tar.gz
 '/usr/bin/python3.12' -m venv '/srv/shop/venv'
-'/srv/shop/venv/bin/pip' install --no-cache-dir --requirement '/srv/shop/current/requirements.txt' gunicorn
+'/srv/shop/venv/bin/pip' install --no-cache-dir '--requirement' '/srv/shop/current/requirements.txt' 'gunicorn==26.2.0'
 
 cat > '/etc/shop/gunicorn.conf.py' <<'TIERLIFT_EOF'
 # Gunicorn settings of the shop API, placed by tierlift; local edits are overwritten.

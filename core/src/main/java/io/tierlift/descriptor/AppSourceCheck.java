@@ -7,6 +7,8 @@ import io.tierlift.diag.Diagnostics;
 import io.tierlift.model.AppDescriptor;
 import io.tierlift.model.Backend;
 import io.tierlift.model.Frontend;
+import io.tierlift.release.ReleaseException;
+import io.tierlift.release.RequirementsFile;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +23,7 @@ import java.util.regex.Pattern;
  * Checks that the app the descriptor describes is there, on this machine and without running any
  * of it: the backend folder, the WSGI module and the name gunicorn will look up in it (read as
  * text, never imported, so validating has no side effects and needs none of the app's packages),
- * the requirements file, the frontend folder and its package.json. Each problem points at the
+ * the requirements file (a pyproject.toml must hold [project].dependencies), the frontend folder and its package.json. Each problem points at the
  * descriptor key that names the missing thing.
  */
 public final class AppSourceCheck {
@@ -62,6 +64,12 @@ public final class AppSourceCheck {
         if (!Files.isRegularFile(requirements)) {
             report.error("backend.requirements", requirements + " does not exist; name the app's requirements file, relative to backend.path ("
                     + backend.path() + ")");
+        } else if (RequirementsFile.isPyproject(backend.requirements())) {
+            try {
+                RequirementsFile.read(requirements);
+            } catch (ReleaseException e) {
+                report.error("backend.requirements", e.getMessage().replaceFirst("^backend\\.requirements: ", ""));
+            }
         }
         wsgi(root, backend, report);
     }

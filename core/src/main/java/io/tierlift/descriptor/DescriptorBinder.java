@@ -19,6 +19,7 @@ import io.tierlift.model.NatMode;
 import io.tierlift.model.OnpremTarget;
 import io.tierlift.model.RdsSettings;
 import io.tierlift.model.Role;
+import io.tierlift.model.S3Repository;
 import io.tierlift.model.Scaling;
 import io.tierlift.model.SshSettings;
 import io.tierlift.model.Targets;
@@ -79,7 +80,12 @@ final class DescriptorBinder {
 
     private BackupSettings backup(NodeObject o) {
         return new BackupSettings(o.string("full"), o.string("differential"), o.integer("retention_full"),
-                secret(o.string("key")));
+                secret(o.string("key")), o.optObject("repository").map(r -> s3(r.object("s3"))));
+    }
+
+    private S3Repository s3(NodeObject o) {
+        return new S3Repository(o.string("endpoint"), o.string("bucket"), o.string("region"), o.string("uri_style"),
+                secret(o.string("key")), secret(o.string("secret_key")), o.optString("ca").map(this::secret), o.string("path"));
     }
 
     private Targets targets(NodeObject o, String app, Database database) {

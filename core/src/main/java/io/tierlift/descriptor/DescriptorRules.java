@@ -142,6 +142,11 @@ final class DescriptorRules {
      */
     private void backupRepository(AppDescriptor descriptor, OnpremTarget target, String hostsPath) {
         List<Host> repositories = target.hostsWith(Role.BACKUP);
+        var bucket = descriptor.database().backup().flatMap(io.tierlift.model.BackupSettings::s3);
+        if (bucket.isPresent()) {
+            s3Repository(bucket.get(), repositories, hostsPath);
+            return;
+        }
         if (descriptor.database().backup().isPresent()) {
             if (repositories.size() != 1) {
                 error(repositories.isEmpty() ? "database.backup" : hostsPath, "database.backup needs exactly one host with role backup "
@@ -159,6 +164,23 @@ final class DescriptorRules {
                 error(hostsPath + "." + host.name() + ".roles", "the backup repository cannot share a host with the database: "
                         + "losing " + host.name() + " would lose the backups with the data; give role backup to another host");
             }
+        }
+    }
+
+    /**
+     * A bucket is the one repository: pgBackRest keeps one per stanza here, so a host with role backup
+     * beside it would hold a second one nothing writes to. An endpoint given as an address has no
+     * name a bucket could be put in front of, so it is only reachable with path-style requests.
+     */
+    private void s3Repository(io.tierlift.model.S3Repository s3, List<Host> repositories, String hostsPath) {
+        for (Host host : repositories) {
+            error(hostsPath + "." + host.name() + ".roles", "host " + host.name() + " has role backup but "
+                    + "database.backup.repository.s3 keeps the repository in bucket " + s3.bucket()
+                    + "; drop the role (the database hosts write to the bucket themselves)");
+        }
+        if (io.tierlift.model.Ipv4.isValid(s3.endpointHost()) && s3.uriStyle().equals("host")) {
+            error("database.backup.repository.s3.endpoint", "endpoint " + s3.endpoint() + " is an IP address, which "
+                    + "cannot carry the bucket's name in front of it; add uri_style: path");
         }
     }
 

@@ -14,8 +14,8 @@ import java.util.stream.Collectors;
 /**
  * The Flask API. {@code env} holds the app's own variables; secret ones are references that are
  * resolved only when a file is placed on a host. {@code systemPackages} maps Debian packages to the
- * Python project each provides in place of a wheel (on-prem app hosts). {@code include} names files,
- * relative to {@code path}, that releases carry although they look like secrets or are ignored.
+ * Python project each provides in place of a wheel (on-prem app hosts). {@code include} names files
+ * or folders, relative to {@code path}, that releases carry although they look like secrets or are ignored.
  */
 public record Backend(String path, String wsgi, String python, String requirements, String health,
                       Optional<String> releaseCommand, int port, Optional<Integer> workers,

@@ -22,6 +22,14 @@ public record Plan(int formatVersion, String app, String environment, String tar
         return changes.stream().anyMatch(c -> c.action().isChange());
     }
 
+    /** This plan with {@code change} listed first (a step made before the others, such as a build). */
+    public Plan withFirst(PlannedChange change) {
+        List<PlannedChange> all = new java.util.ArrayList<>();
+        all.add(change);
+        all.addAll(changes);
+        return new Plan(formatVersion, app, environment, target, descriptorDigest, createdAt, all, fingerprints);
+    }
+
     public long count(Action action) {
         return changes.stream().filter(c -> c.action() == action).count();
     }

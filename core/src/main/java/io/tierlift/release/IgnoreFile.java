@@ -54,16 +54,29 @@ public final class IgnoreFile {
 
     /** Why {@code path} ('/'-separated, relative to this file's folder) is ignored, or empty when it is not. */
     public Optional<String> ignores(String path, boolean folder) {
-        Optional<String> verdict = Optional.empty();
+        return decides(path, folder).filter(Verdict::ignored).map(Verdict::why);
+    }
+
+    /**
+     * What this file's last matching pattern says of {@code path}, or empty when none matches: a
+     * re-including {@code !} pattern is a verdict too, so a deeper file can take back what a
+     * shallower one ignores, as in Git.
+     */
+    public Optional<Verdict> decides(String path, boolean folder) {
+        Optional<Verdict> verdict = Optional.empty();
         for (Rule rule : rules) {
             if (rule.foldersOnly() && !folder) {
                 continue;
             }
             if (rule.pattern().matcher(path).matches()) {
-                verdict = rule.negated() ? Optional.empty() : Optional.of(name + ": " + rule.text());
+                verdict = Optional.of(new Verdict(!rule.negated(), name + ": " + rule.text()));
             }
         }
         return verdict;
+    }
+
+    /** Ignored or re-included, and the file and pattern that said so. */
+    public record Verdict(boolean ignored, String why) {
     }
 
     private static String globToRegex(String glob) {

@@ -55,6 +55,11 @@ public final class LazyMigrationTier implements MigrationTier {
     }
 
     @Override
+    public Optional<DatabaseHostAccess> databaseHostAccess() {
+        return tier().databaseHostAccess();
+    }
+
+    @Override
     public void maintenance(boolean on) {
         tier().maintenance(on);
     }

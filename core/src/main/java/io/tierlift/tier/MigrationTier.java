@@ -40,6 +40,15 @@ public interface MigrationTier extends AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * Superuser access to this tier's database host, when the tier runs that server itself (on-prem):
+     * the migration creates the reverse subscription through it, which the app role may not. Empty
+     * where tierlift has no such access (RDS, Aurora).
+     */
+    default Optional<DatabaseHostAccess> databaseHostAccess() {
+        return Optional.empty();
+    }
+
     /** Writes stop (true) or resume (false): the tier answers every request with its 503 maintenance page. */
     void maintenance(boolean on);
 

@@ -63,6 +63,26 @@ public final class TranslatingMigrationTier implements MigrationTier {
     }
 
     @Override
+    public Optional<DatabaseHostAccess> databaseHostAccess() {
+        return call(tier::databaseHostAccess).map(access -> new DatabaseHostAccess() {
+            @Override
+            public String where() {
+                return access.where();
+            }
+
+            @Override
+            public String superuserSql(String sql) {
+                return call(() -> access.superuserSql(sql));
+            }
+
+            @Override
+            public Optional<String> unreachable(String host, int port) {
+                return call(() -> access.unreachable(host, port));
+            }
+        });
+    }
+
+    @Override
     public void maintenance(boolean on) {
         run(() -> tier.maintenance(on));
     }

@@ -70,6 +70,20 @@ class AppSourceCheckTest {
     }
 
     @Test
+    void aPyprojectWithProjectDependenciesIsAcceptedAsRequirements() throws IOException {
+        write("api/pyproject.toml", "[project]\nname = \"todo\"\ndependencies = [\"flask>=3\"]\n");
+        assertThat(check(DESCRIPTOR.replace("requirements: requirements.txt", "requirements: pyproject.toml"))).isEmpty();
+    }
+
+    @Test
+    void aPyprojectWithoutProjectDependenciesIsRefusedAtBackendRequirements() throws IOException {
+        write("api/pyproject.toml", "[project]\nname = \"todo\"\n\n[tool.poetry.dependencies]\nflask = \"^3\"\n");
+        assertThat(check(DESCRIPTOR.replace("requirements: requirements.txt", "requirements: pyproject.toml")))
+                .singleElement().extracting(Diagnostic::format).asString()
+                .startsWith("app.yaml:9:17: backend.requirements: " + repo.resolve("api/pyproject.toml") + " has no [project].dependencies array");
+    }
+
+    @Test
     void aMissingBackendFolderIsReportedAtBackendPathAlone() {
         List<Diagnostic> problems = check(DESCRIPTOR.replace("path: api", "path: server"));
         assertThat(problems).singleElement().extracting(Diagnostic::format).asString()

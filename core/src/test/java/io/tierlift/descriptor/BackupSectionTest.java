@@ -119,4 +119,71 @@ class BackupSectionTest {
         assertThat(errorsOf(HEAD + SECTION + hosts))
                 .contains("targets.onprem.hosts.db1.roles: the backup repository cannot share a host with the database");
     }
+
+    private static final String S3 = """
+              backup:
+                key: "${env:NOTES_BACKUP_KEY}"
+                repository:
+                  s3:
+                    endpoint: 10.0.3.40:9000
+                    bucket: notes-backups
+                    uri_style: path
+                    key: "${env:NOTES_S3_KEY}"
+                    secret_key: "${file:/secure/s3-secret}"
+                    ca: "${file:/secure/s3-ca.crt}"
+            """;
+
+    @Test
+    void anS3BucketIsTheRepositoryWithoutABackupHostAndItsKeysAreReferences() {
+        AppDescriptor d = load(HEAD + S3 + HOSTS);
+        var s3 = d.database().backup().orElseThrow().s3().orElseThrow();
+        assertThat(s3.endpointHost()).isEqualTo("10.0.3.40");
+        assertThat(s3.endpointPort()).isEqualTo(9000);
+        assertThat(s3.bucket()).isEqualTo("notes-backups");
+        assertThat(s3.region()).isEqualTo("us-east-1");
+        assertThat(s3.uriStyle()).isEqualTo("path");
+        assertThat(s3.path()).isEqualTo("/pgbackrest");
+        assertThat(s3.accessKey()).isEqualTo(SecretRef.parse("${env:NOTES_S3_KEY}").orElseThrow());
+        assertThat(s3.secretKey()).isEqualTo(SecretRef.parse("${file:/secure/s3-secret}").orElseThrow());
+        assertThat(s3.ca()).contains(SecretRef.parse("${file:/secure/s3-ca.crt}").orElseThrow());
+        assertThat(load(HEAD + SECTION + HOSTS + BACKUP_HOST).database().backup().orElseThrow().s3()).isEmpty();
+    }
+
+    @Test
+    void theBucketsKeysMustBeReferencesNotValuesAndAreNeverEchoed() {
+        String errors = errorsOf(HEAD + S3.replace("\"${env:NOTES_S3_KEY}\"", "AKIAEXAMPLEKEY")
+                .replace("\"${file:/secure/s3-secret}\"", "wJalrXUtnFEMIsecretvalue") + HOSTS);
+        assertThat(errors).contains("app.yaml:14:14: database.backup.repository.s3.key: secrets must be references")
+                .contains("app.yaml:15:21: database.backup.repository.s3.secret_key: secrets must be references")
+                .doesNotContain("AKIAEXAMPLEKEY").doesNotContain("wJalrXUtnFEMIsecretvalue");
+    }
+
+    @Test
+    void theBucketNeedsAnEndpointAndABucketNameOfS3sShape() {
+        assertThat(errorsOf(HEAD + S3.replace("        endpoint: 10.0.3.40:9000\n", "") + HOSTS))
+                .contains("app.yaml:11:9: database.backup.repository.s3: missing required key 'endpoint'");
+        assertThat(errorsOf(HEAD + S3.replace("        bucket: notes-backups\n", "") + HOSTS))
+                .contains("app.yaml:11:9: database.backup.repository.s3: missing required key 'bucket'");
+        String errors = errorsOf(HEAD + S3.replace("notes-backups", "Notes_Backups").replace("10.0.3.40:9000", "https://s3.local:99999") + HOSTS);
+        assertThat(errors).contains("app.yaml:11:19: database.backup.repository.s3.endpoint:")
+                .contains("app.yaml:12:17: database.backup.repository.s3.bucket: must be S3 bucket name");
+        assertThat(errorsOf(HEAD + S3.replace("uri_style: path", "uri_style: virtual") + HOSTS))
+                .contains("app.yaml:13:20: database.backup.repository.s3.uri_style:");
+    }
+
+    @Test
+    void anEndpointGivenAsAnAddressNeedsPathStyleRequests() {
+        assertThat(errorsOf(HEAD + S3.replace("        uri_style: path\n", "") + HOSTS))
+                .contains("app.yaml:11:19: database.backup.repository.s3.endpoint: endpoint 10.0.3.40:9000 is an IP address")
+                .contains("add uri_style: path");
+        assertThat(load(HEAD + S3.replace("        uri_style: path\n", "").replace("10.0.3.40:9000", "s3.eu-west-1.amazonaws.com") + HOSTS)
+                .database().backup().orElseThrow().s3().orElseThrow().endpointPort()).isEqualTo(443);
+    }
+
+    @Test
+    void aBucketAndABackupHostAreTwoRepositoriesAndRefused() {
+        assertThat(errorsOf(HEAD + S3 + HOSTS + BACKUP_HOST))
+                .contains("targets.onprem.hosts.bak1.roles: host bak1 has role backup but database.backup.repository.s3 keeps "
+                        + "the repository in bucket notes-backups; drop the role");
+    }
 }

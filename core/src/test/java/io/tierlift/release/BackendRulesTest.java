@@ -94,4 +94,62 @@ class BackendRulesTest {
         write(base.resolve(".gitignore"), "*.log\n");
         assertThat(BackendRules.of(base, backend, List.of()).fingerprint()).isNotEqualTo(plain);
     }
+
+    @Test
+    void aNestedGitignoreLeavesOutWhatItNamesRelativeToItsOwnFolder(@TempDir Path base) throws IOException {
+        Path backend = base.resolve("backend");
+        write(backend.resolve("app.py"), "app = None\n");
+        write(backend.resolve("pkg/.gitignore"), "/generated/\n*.log\n!keep.log\n");
+        write(backend.resolve("pkg/generated/schema.py"), "\n");
+        write(backend.resolve("pkg/run.log"), "\n");
+        write(backend.resolve("pkg/keep.log"), "\n");
+        write(backend.resolve("pkg/views.py"), "\n");
+        // Anchored to pkg/: a generated/ folder elsewhere and a .log outside pkg/ are not its business.
+        write(backend.resolve("generated/kept.py"), "\n");
+        write(backend.resolve("top.log"), "\n");
+        BackendRules rules = BackendRules.of(base, backend, List.of());
+        assertThat(released(rules, backend)).containsExactly("app.py", "generated/kept.py", "pkg/.gitignore", "pkg/keep.log",
+                "pkg/views.py", "top.log");
+        assertThat(rules.leftOut()).containsExactly("pkg/generated/ (pkg/.gitignore: /generated/)", "pkg/run.log (pkg/.gitignore: *.log)");
+    }
+
+    @Test
+    void aDeeperGitignoreTakesBackWhatAShallowerOneIgnores(@TempDir Path base) throws IOException {
+        Path backend = base.resolve("backend");
+        write(backend.resolve(".gitignore"), "*.json\n");
+        write(backend.resolve("data/.gitignore"), "!fixtures.json\n");
+        write(backend.resolve("data/fixtures.json"), "{}\n");
+        write(backend.resolve("data/cache.json"), "{}\n");
+        write(backend.resolve("app.py"), "\n");
+        assertThat(released(BackendRules.of(base, backend, List.of()), backend))
+                .containsExactly(".gitignore", "app.py", "data/.gitignore", "data/fixtures.json");
+    }
+
+    @Test
+    void aGitignoreInsideAnIgnoredFolderIsNotRead(@TempDir Path base) throws IOException {
+        Path backend = base.resolve("backend");
+        write(backend.resolve(".gitignore"), "build/\n");
+        write(backend.resolve("build/.gitignore"), "!*\n");
+        write(backend.resolve("build/out.py"), "\n");
+        write(backend.resolve("app.py"), "\n");
+        assertThat(released(BackendRules.of(base, backend, List.of()), backend)).containsExactly(".gitignore", "app.py");
+    }
+
+    @Test
+    void anIncludedFolderShipsEverythingInItAndOnlyThat(@TempDir Path base) throws IOException {
+        Path backend = base.resolve("backend");
+        write(backend.resolve(".gitignore"), "certs/\nconfig/\n");
+        write(backend.resolve("certs/upstream-ca.pem"), "-----BEGIN PRIVATE KEY-----\nx\n-----END PRIVATE KEY-----\n");
+        write(backend.resolve("certs/sub/.env"), "X=1\n");
+        write(backend.resolve("config/.env.production"), "Y=2\n");
+        write(backend.resolve("config/local.py"), "\n");
+        write(backend.resolve("app.py"), "\n");
+        BackendRules rules = BackendRules.of(base, backend, List.of("certs", "config/.env.production"));
+        List<SourceFile> files = new SourceTree().read(backend, rules);
+        rules.refuseSecrets(files);
+        // certs/ whole, config/ only for the one file named: the rest of config/ stays ignored with its folder.
+        assertThat(files).extracting(SourceFile::path).containsExactly(".gitignore", "app.py", "certs/sub/.env", "certs/upstream-ca.pem",
+                "config/.env.production");
+        assertThat(rules.leftOut()).containsExactly("config/local.py (backend .gitignore: config/)");
+    }
 }

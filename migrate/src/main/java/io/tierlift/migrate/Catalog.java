@@ -69,7 +69,7 @@ public final class Catalog {
 
     /**
      * In a SQL_ASCII database (which stores bytes of any encoding), the user tables with text, varchar,
-     * char or json values that are not valid UTF-8, as "schema.table (column, ...)". A UTF8 target
+     * char or json values that are not valid UTF-8, as "schema.table (column, ...; N rows)". A UTF8 target
      * would refuse or mangle them.
      */
     public List<String> tablesWithInvalidUtf8(Sql db) {
@@ -95,7 +95,11 @@ public final class Catalog {
                 }
             }
             if (!bad.isEmpty()) {
-                found.add(table.getValue().get(0)[0] + " (" + String.join(", ", bad) + ")");
+                String anyInvalid = bad.stream().map(c -> "NOT (" + PgSql.identifier(c) + "::text ~ ?)")
+                        .collect(java.util.stream.Collectors.joining(" OR "));
+                long rows = db.number("SELECT count(*) FROM " + table.getKey() + " WHERE " + anyInvalid,
+                        bad.stream().map(c -> (Object) VALID_UTF8).toArray());
+                found.add(table.getValue().get(0)[0] + " (" + String.join(", ", bad) + "; " + rows + (rows == 1 ? " row" : " rows") + ")");
             }
         }
         return found;

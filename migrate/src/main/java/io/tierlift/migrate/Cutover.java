@@ -49,7 +49,7 @@ final class Cutover {
     }
 
     void stopReplication() {
-        context.replication().disable(db.target(), journal.current().subscription());
+        context.replication().disable(Subscriber.over(db.target()), journal.current().subscription());
     }
 
     /**
@@ -69,7 +69,8 @@ final class Cutover {
         // Journaled before creating anything, so a crash in between still leaves the names for --rollback and --finalize.
         journal.record(j -> j.withReverseReplicationNamed(name));
         context.replication().createPublication(target, name, context.catalog().tables(target), false);
-        context.replication().createSubscription(source, target, name, name, context.settings().targetForReverseSubscription(), false);
+        context.replication().createSubscription(context.sourceSubscriber(source), target, name, name,
+                context.settings().targetForReverseSubscription(), false);
     }
 
     void switchTraffic() {

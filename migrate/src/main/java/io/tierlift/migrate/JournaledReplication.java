@@ -29,12 +29,12 @@ final class JournaledReplication {
         }
         try (Sql source = context.servers().source(); Sql target = context.servers().target()) {
             DbEndpoint s = settings.sourceForSubscription();
-            if (forward && context.replication().repoint(target, journal.subscription(), s)) {
+            if (forward && context.replication().repoint(Subscriber.over(target), journal.subscription(), s)) {
                 context.progress().step("migrate", "subscription " + journal.subscription() + " now reaches the source at "
                         + s.host() + ":" + s.port());
             }
             DbEndpoint t = settings.targetForReverseSubscription();
-            if (reverse && context.replication().repoint(source, journal.reverseSubscription(), t)) {
+            if (reverse && context.replication().repoint(context.sourceSubscriber(source), journal.reverseSubscription(), t)) {
                 context.progress().step("migrate", "reverse subscription " + journal.reverseSubscription() + " now reaches the target at "
                         + t.host() + ":" + t.port());
             }
@@ -54,8 +54,8 @@ final class JournaledReplication {
     /** Removes subscriptions, slots and publications in both directions, and a dump directory left behind. */
     void removeAll(Journal journal) {
         try (Sql source = context.servers().source(); Sql target = context.servers().target()) {
-            context.replication().remove(source, target, journal.reverseSubscription(), journal.reverseSlot(), journal.reversePublication());
-            context.replication().remove(target, source, journal.subscription(), journal.slot(), journal.publication());
+            context.replication().remove(context.sourceSubscriber(source), target, journal.reverseSubscription(), journal.reverseSlot(), journal.reversePublication());
+            context.replication().remove(Subscriber.over(target), source, journal.subscription(), journal.slot(), journal.publication());
         }
         if (journal.dumpDir() != null) {
             PgTools.deleteTree(Path.of(journal.dumpDir()));

@@ -44,7 +44,7 @@ final class LogicalCopy {
         String name = context.settings().replicationName();
         // Journaled before creating it, so a crash in between still leaves the names for --rollback and --finalize.
         journal.record(j -> j.withSubscription(name));
-        context.replication().createSubscription(target, source, name, journal.current().publication(),
+        context.replication().createSubscription(Subscriber.over(target), source, name, journal.current().publication(),
                 context.settings().sourceForSubscription(), true);
     }
 
@@ -112,12 +112,12 @@ final class LogicalCopy {
         String name = journal.current().subscription();
         context.progress().warn(SCOPE, "a table's copy finished on the target but its sync slot is gone from the source "
                 + "(the last run stopped between the two), which PostgreSQL retries forever; copying every table again");
-        context.replication().remove(target, source, name, name, null);
+        context.replication().remove(Subscriber.over(target), source, name, name, null);
         List<TableRef> tables = context.catalog().tables(source);
         if (!tables.isEmpty()) {
             target.execute("TRUNCATE " + tables.stream().map(TableRef::qualified).collect(Collectors.joining(", ")));
         }
-        context.replication().createSubscription(target, source, name, journal.current().publication(),
+        context.replication().createSubscription(Subscriber.over(target), source, name, journal.current().publication(),
                 context.settings().sourceForSubscription(), true);
     }
 

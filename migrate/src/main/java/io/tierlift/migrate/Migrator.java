@@ -1,6 +1,7 @@
 package io.tierlift.migrate;
 
 import io.tierlift.provider.Progress;
+import io.tierlift.tier.DatabaseHostAccess;
 
 import java.io.PrintWriter;
 import java.time.Clock;
@@ -34,8 +35,18 @@ public final class Migrator {
 
     public Migrator(MigrationSettings settings, Connections connections, PgTools tools, JournalStore store, TierOperations tier,
                     TrafficSwitch traffic, Progress progress, PrintWriter planOut, StepHook hook, Clock clock) {
+        this(settings, connections, tools, store, tier, traffic, progress, planOut, hook, clock, Optional.empty());
+    }
+
+    /**
+     * @param sourceHost superuser access to the source's database host (on-prem: psql as postgres over SSH); with it the
+     *                   reverse subscription is created there even though the migration connects as the app role
+     */
+    public Migrator(MigrationSettings settings, Connections connections, PgTools tools, JournalStore store, TierOperations tier,
+                    TrafficSwitch traffic, Progress progress, PrintWriter planOut, StepHook hook, Clock clock,
+                    Optional<DatabaseHostAccess> sourceHost) {
         this.context = new MigrationContext(settings, new Servers(settings, connections), tools, new Catalog(),
-                new Replication(connections, clock), traffic, progress, clock);
+                new Replication(connections, clock), traffic, progress, clock, sourceHost, connections.redactor());
         this.store = store;
         this.tier = tier;
         this.planOut = planOut;

@@ -1,9 +1,12 @@
 package io.tierlift.migrate;
 
+import io.tierlift.database.DbEndpoint;
 import io.tierlift.database.PgSql;
+import io.tierlift.tier.DatabaseHostAccess;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** Checks both databases before anything is changed; blockers stop the migration with the fix named. */
 public final class Preflight {
@@ -45,6 +48,16 @@ public final class Preflight {
      * @param reverseWanted whether the settings ask for reverse replication at the cutover
      */
     public Report check(Sql source, Sql target, Method method, boolean resuming, String ownSlot, boolean reverseWanted) {
+        return check(source, target, method, resuming, ownSlot, reverseWanted, Optional.empty(), Optional.empty());
+    }
+
+    /**
+     * @param sourceHost           superuser access to the source's database host (on-prem), through which the reverse
+     *                             subscription is created when the migration's role on the source is not a superuser
+     * @param targetSeenFromSource where the source's server reaches the target for reverse replication
+     */
+    public Report check(Sql source, Sql target, Method method, boolean resuming, String ownSlot, boolean reverseWanted,
+                        Optional<DatabaseHostAccess> sourceHost, Optional<DbEndpoint> targetSeenFromSource) {
         List<Finding> findings = new ArrayList<>();
         boolean reverse = false;
         findings.add(new Finding(Severity.INFO, "source", source.text("SELECT version()")));
@@ -99,7 +112,7 @@ public final class Preflight {
                         + "source): GRANT CREATE ON DATABASE " + PgSql.identifier(db) + " TO " + PgSql.identifier(sourceRole) + ";"));
             }
             if (reverseWanted) {
-                reverse = reverseReplicationPossible(source, target, sourceSuper, sourceRole, findings);
+                reverse = reverseReplicationPossible(target, sourceSuper, sourceRole, sourceHost, targetSeenFromSource, findings);
             }
             if (!target.one("SELECT rolsuper OR pg_has_role(current_user, 'rds_superuser', 'MEMBER') "
                     + "FROM pg_roles WHERE rolname = current_user AND EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'rds_superuser') "
@@ -128,7 +141,8 @@ public final class Preflight {
         }
 
         // RDS, Aurora and tierlift's own clusters are UTF8; a SQL_ASCII source may hold bytes of any encoding.
-        if (catalog.encoding(source).equals("SQL_ASCII")) {
+        // A SQL_ASCII target takes the same bytes as they are.
+        if (catalog.encoding(source).equals("SQL_ASCII") && catalog.encoding(target).equals("UTF8")) {
             List<String> invalid = catalog.tablesWithInvalidUtf8(source);
             if (invalid.isEmpty()) {
                 findings.add(new Finding(Severity.WARNING, "source encoding", "the source database is SQL_ASCII; every text value "
@@ -174,17 +188,35 @@ public final class Preflight {
     }
 
     /**
-     * Reverse replication needs a subscription on the source (a superuser there, on PostgreSQL 15) and
-     * logical decoding on the target. Without them the migration still runs: a rollback after the
-     * cutover is then refused once the target has taken writes, so say so now.
+     * Reverse replication needs a subscription on the source (a superuser there, on PostgreSQL 15, or
+     * the source tier's own superuser access to its host), logical decoding on the target, and a
+     * network path from the source's server to the target. Without them the migration still runs: a
+     * rollback after the cutover is then refused once the target has taken writes, so say so now.
      */
-    private static boolean reverseReplicationPossible(Sql source, Sql target, boolean sourceSuper, String sourceRole, List<Finding> findings) {
+    private static boolean reverseReplicationPossible(Sql target, boolean sourceSuper, String sourceRole,
+                                                      Optional<DatabaseHostAccess> sourceHost, Optional<DbEndpoint> targetSeen,
+                                                      List<Finding> findings) {
         String consequence = " Without it, --rollback after the cutover is refused as soon as the target has taken writes.";
-        if (!sourceSuper) {
+        Optional<DatabaseHostAccess> viaHost = sourceSuper ? Optional.empty() : sourceHost;
+        if (!sourceSuper && sourceHost.isEmpty()) {
             findings.add(new Finding(Severity.WARNING, "reverse replication", "off: creating a subscription on the source needs a "
-                    + "superuser there (rds_superuser on RDS), and " + sourceRole + " is not one." + consequence
-                    + " To have it, connect to the source as a superuser."));
+                    + "superuser there (rds_superuser on RDS), and " + sourceRole + " is not one; tierlift has no other access to "
+                    + "the source's server." + consequence + " To have it, connect to the source as a superuser."));
             return false;
+        }
+        if (viaHost.isPresent()) {
+            String answer;
+            try {
+                answer = viaHost.get().superuserSql("SELECT rolsuper FROM pg_roles WHERE rolname = current_user;").strip();
+            } catch (RuntimeException e) {
+                answer = String.valueOf(e.getMessage());
+            }
+            if (!answer.equals("t")) {
+                findings.add(new Finding(Severity.WARNING, "reverse replication", "off: " + sourceRole + " is not a superuser on "
+                        + "the source, and statements as " + viaHost.get().where() + " did not run as one either (" + answer + ")."
+                        + consequence));
+                return false;
+            }
         }
         String walLevel = target.text("SHOW wal_level");
         if (!walLevel.equals("logical")) {
@@ -199,8 +231,26 @@ public final class Preflight {
                     + "(raise max_replication_slots)." + consequence));
             return false;
         }
+        if (targetSeen.isPresent()) {
+            DbEndpoint t = targetSeen.get();
+            String path = "the source's server connects to the target at " + t.host() + ":" + t.port() + " (TCP, PostgreSQL, as "
+                    + t.user() + ") for reverse replication";
+            if (viaHost.isPresent()) {
+                Optional<String> problem = viaHost.get().unreachable(t.host(), t.port());
+                if (problem.isPresent()) {
+                    findings.add(new Finding(Severity.WARNING, "reverse replication", "off: " + path + ", but from "
+                            + viaHost.get().where() + " it does not answer: " + problem.get() + ". Open that path (firewall, "
+                            + "VPN, security group), or say where the source's server reaches the target with "
+                            + "--target-db-for-source." + consequence));
+                    return false;
+                }
+                path += "; it answers from " + viaHost.get().where();
+            }
+            findings.add(new Finding(Severity.INFO, "network path", path));
+        }
         findings.add(new Finding(Severity.INFO, "reverse replication", "on: at the cutover the target's changes flow back to "
-                + "the source, so --rollback loses no write"));
+                + "the source" + viaHost.map(h -> " through a subscription created as " + h.where()).orElse("")
+                + ", so --rollback loses no write"));
         return true;
     }
 

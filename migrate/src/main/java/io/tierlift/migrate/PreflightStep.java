@@ -1,6 +1,7 @@
 package io.tierlift.migrate;
 
 import java.time.Duration;
+import java.util.Optional;
 
 /** The preflight step: checks both servers before anything changes, and again on every resume. */
 final class PreflightStep {
@@ -26,7 +27,8 @@ final class PreflightStep {
         Preflight.Report report = new Preflight(ASSUMED_BYTES_PER_SECOND, LONG_TRANSACTION)
                 .check(source, target, settings.method(),
                         resuming || !context.catalog().tables(target).isEmpty() && j.done(Step.PREFLIGHT),
-                        j.slot(), settings.method() == Method.LOGICAL && settings.reverseReplication());
+                        j.slot(), settings.method() == Method.LOGICAL && settings.reverseReplication(),
+                        context.sourceHost(), Optional.of(settings.targetForReverseSubscription()));
         report.findings().forEach(f -> context.progress().step(Phase.PREFLIGHT.key(), f.describe()));
         if (report.blocked()) {
             throw new MigrationException("preflight refused the migration:\n  " + String.join("\n  ",

@@ -37,8 +37,8 @@ final class Replication {
      * Creates (or re-enables) a subscription. {@code copyData} false for the reverse direction: the
      * source already holds every row, only changes from now on may flow back.
      */
-    void createSubscription(Sql subscriber, Sql publisher, String name, String publication, DbEndpoint publisherSeen, boolean copyData) {
-        if (subscriber.number("SELECT count(*) FROM pg_subscription WHERE subname = ?", name) > 0) {
+    void createSubscription(Subscriber subscriber, Sql publisher, String name, String publication, DbEndpoint publisherSeen, boolean copyData) {
+        if (subscriber.has(name)) {
             subscriber.execute("ALTER SUBSCRIPTION " + PgSql.identifier(name) + " ENABLE");
             return;
         }
@@ -57,18 +57,18 @@ final class Replication {
      * Points an existing subscription at where its publisher is reachable now (a tunnel's local port
      * may differ per run). Returns false when there is no such subscription or it already points there.
      */
-    boolean repoint(Sql subscriber, String name, DbEndpoint publisherSeen) {
+    boolean repoint(Subscriber subscriber, String name, DbEndpoint publisherSeen) {
         String wanted = conninfo(publisherSeen);
         // Compared inside the server: the connection string holds the password and never leaves PostgreSQL.
-        if (subscriber.number("SELECT count(*) FROM pg_subscription WHERE subname = ? AND subconninfo IS DISTINCT FROM ?", name, wanted) == 0) {
+        if (!subscriber.connectsElsewhere(name, wanted)) {
             return false;
         }
         subscriber.execute("ALTER SUBSCRIPTION " + PgSql.identifier(name) + " CONNECTION " + PgSql.literal(conninfo(publisherSeen)));
         return true;
     }
 
-    void disable(Sql subscriber, String name) {
-        if (name != null && subscriber.number("SELECT count(*) FROM pg_subscription WHERE subname = ?", name) > 0) {
+    void disable(Subscriber subscriber, String name) {
+        if (name != null && subscriber.has(name)) {
             subscriber.execute("ALTER SUBSCRIPTION " + PgSql.identifier(name) + " DISABLE");
         }
     }
@@ -104,8 +104,8 @@ final class Replication {
     }
 
     /** Drops the subscription without reaching its publisher (the slot is detached first), then the slot on the publisher. */
-    void remove(Sql subscriber, Sql publisher, String subscription, String slot, String publication) {
-        if (subscription != null && subscriber.number("SELECT count(*) FROM pg_subscription WHERE subname = ?", subscription) > 0) {
+    void remove(Subscriber subscriber, Sql publisher, String subscription, String slot, String publication) {
+        if (subscription != null && subscriber.has(subscription)) {
             String sub = PgSql.identifier(subscription);
             subscriber.execute("ALTER SUBSCRIPTION " + sub + " DISABLE");
             subscriber.execute("ALTER SUBSCRIPTION " + sub + " SET (slot_name = NONE)");

@@ -3,6 +3,7 @@ package io.tierlift.migrate;
 import io.tierlift.database.DbEndpoint;
 import io.tierlift.database.PgSql;
 import io.tierlift.secret.SecretValue;
+import io.tierlift.tier.DatabaseHostAccess;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -18,6 +19,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -35,6 +37,8 @@ class MigrationRealTest {
     private final FakeTraffic traffic = new FakeTraffic();
     private final AtomicInteger provisions = new AtomicInteger();
     private Path work;
+    /** The source tier's superuser access to its database host, as an on-prem source has it. */
+    private Optional<DatabaseHostAccess> sourceHost = Optional.empty();
     private final long t0 = System.nanoTime();
 
     @AfterEach
@@ -428,6 +432,138 @@ class MigrationRealTest {
     }
 
     @Test
+    void aSourceReachedAsTheAppsRoleGetsItsReverseSubscriptionThroughTheTiersHostAccessSoRollbackLosesNoWrite() throws Exception {
+        PgCluster source = cluster("logical");
+        PgCluster target = cluster("logical");
+        seed(source, 2000);
+        String password = PgSql.literal(PgCluster.PASSWORD);
+        source.sql("notes", "CREATE ROLE app LOGIN REPLICATION PASSWORD " + password, "ALTER DATABASE notes OWNER TO app",
+                "ALTER TABLE events OWNER TO app", "ALTER TABLE blobs OWNER TO app", "ALTER TABLE notes OWNER TO app",
+                "ALTER TABLE \"Odd \"\"Name\"\"\" OWNER TO app");
+        target.sql("postgres", "CREATE ROLE app LOGIN PASSWORD " + password, "CREATE DATABASE notes");
+        DbEndpoint asApp = source.endpoint("notes", "app", source.port());
+        LocalSuperuserPsql host = new LocalSuperuserPsql(source);
+        sourceHost = Optional.of(host);
+        AppWriter writer = writer(source, target);
+        writer.start();
+
+        Migrator.Outcome outcome = migrator(asApp, target, Method.LOGICAL, StepHook.none(), UnaryOperator.identity()).start();
+
+        assertThat(outcome.status()).isEqualTo(Journal.Status.CUT_OVER);
+        assertThat(progressLines).anyMatch(l -> l.contains("info: network path: the source's server connects to the target at 127.0.0.1:"
+                + target.port()) && l.contains("it answers from postgres on the test host"));
+        assertThat(progressLines).anyMatch(l -> l.contains("info: reverse replication: on") && l.contains("as postgres on the test host"));
+        try (Connection s = source.connect("notes")) {
+            assertThat(count(s, "SELECT count(*) FROM pg_subscription s JOIN pg_roles r ON r.oid = s.subowner "
+                    + "WHERE r.rolname = 'postgres' AND s.subenabled")).as("the reverse subscription, owned by the superuser").isOne();
+        }
+        Thread.sleep(500);
+        assertThat(writer.count(TrafficSwitch.Side.TARGET)).isPositive();
+
+        Migrator.Outcome back = migrator(asApp, target, Method.LOGICAL, StepHook.none(), UnaryOperator.identity()).rollback();
+
+        assertThat(back.status()).isEqualTo(Journal.Status.ROLLED_BACK);
+        assertSourceHasEveryWriteAndKeepsGoing(writer, source);
+        try (Connection s = source.connect("notes"); Connection t = target.connect("notes")) {
+            for (Connection c : List.of(s, t)) {
+                assertThat(count(c, "SELECT count(*) FROM pg_subscription")).isZero();
+                assertThat(count(c, "SELECT count(*) FROM pg_publication")).isZero();
+                assertThat(count(c, "SELECT count(*) FROM pg_replication_slots")).isZero();
+            }
+        }
+        assertThat(host.commandLines).as("psql ran").isNotEmpty()
+                .allSatisfy(argv -> assertThat(String.join(" ", argv)).doesNotContain(PgCluster.PASSWORD));
+        assertThat(host.statements).anyMatch(sql -> sql.startsWith("CREATE SUBSCRIPTION"))
+                .anyMatch(sql -> sql.startsWith("DROP SUBSCRIPTION"));
+        assertNoSecretAnywhere();
+    }
+
+    @Test
+    void aTargetTheSourcesServerCannotReachTurnsReverseReplicationOffAndSaysWhichPath() throws Exception {
+        PgCluster source = cluster("logical");
+        PgCluster target = cluster("logical");
+        seed(source, 100);
+        source.sql("notes", "CREATE ROLE app LOGIN REPLICATION PASSWORD " + PgSql.literal(PgCluster.PASSWORD),
+                "ALTER DATABASE notes OWNER TO app", "ALTER TABLE events OWNER TO app", "ALTER TABLE blobs OWNER TO app",
+                "ALTER TABLE notes OWNER TO app", "ALTER TABLE \"Odd \"\"Name\"\"\" OWNER TO app");
+        target.sql("postgres", "CREATE ROLE app LOGIN", "CREATE DATABASE notes");
+        sourceHost = Optional.of(new LocalSuperuserPsql(source));
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        UnaryOperator<MigrationSettings> nowhere = s -> s.withTargetSeenFromSource(target.endpoint("notes", "postgres", closed));
+
+        Migrator.Outcome outcome = migrator(source.endpoint("notes", "app", source.port()), target, Method.LOGICAL, StepHook.none(),
+                nowhere).start();
+
+        assertThat(outcome.status()).isEqualTo(Journal.Status.CUT_OVER);
+        assertThat(progressLines).anyMatch(l -> l.contains("warning: reverse replication: off: the source's server connects to the "
+                + "target at 127.0.0.1:" + closed) && l.contains("it does not answer") && l.contains("--target-db-for-source"));
+        try (Connection s = source.connect("notes")) {
+            assertThat(count(s, "SELECT count(*) FROM pg_subscription")).isZero();
+        }
+    }
+
+    /**
+     * The tier's host access as a test host gives it: psql as the postgres superuser with the statements on
+     * its standard input; every command line and statement is kept for the assertions.
+     */
+    private static final class LocalSuperuserPsql implements DatabaseHostAccess {
+        final List<List<String>> commandLines = new CopyOnWriteArrayList<>();
+        final List<String> statements = new CopyOnWriteArrayList<>();
+        private final PgCluster cluster;
+
+        LocalSuperuserPsql(PgCluster cluster) {
+            this.cluster = cluster;
+        }
+
+        @Override
+        public String where() {
+            return "postgres on the test host";
+        }
+
+        @Override
+        public String superuserSql(String sql) {
+            statements.add(sql.strip());
+            return run(List.of(PgCluster.BIN.resolve("psql").toString(), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1",
+                    "-p", Integer.toString(cluster.port()), "-U", "postgres", "-d", "notes", "-At", "-f", "-"), sql);
+        }
+
+        @Override
+        public Optional<String> unreachable(String host, int port) {
+            try {
+                run(List.of(PgCluster.BIN.resolve("pg_isready").toString(), "-h", host, "-p", Integer.toString(port), "-t", "5"), "");
+                return Optional.empty();
+            } catch (IllegalStateException e) {
+                return Optional.of(e.getMessage());
+            }
+        }
+
+        private String run(List<String> argv, String stdin) {
+            commandLines.add(argv);
+            try {
+                ProcessBuilder builder = new ProcessBuilder(argv).redirectErrorStream(true);
+                builder.environment().put("PGPASSWORD", PgCluster.PASSWORD);
+                Process p = builder.start();
+                try (var in = p.getOutputStream()) {
+                    in.write(stdin.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                }
+                String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                if (p.waitFor() != 0) {
+                    throw new IllegalStateException(out.strip());
+                }
+                return out;
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    @Test
     void resumePointsTheSubscriptionAtWhereTheSourceIsReachableNow() throws Exception {
         PgCluster source = cluster("logical");
         PgCluster target = cluster("logical");
@@ -541,7 +677,8 @@ class MigrationRealTest {
         Connections connections = new Connections(ref -> new SecretValue(ref, PgCluster.PASSWORD), redactor);
         return new Migrator(settings, connections, new PgTools(PgCluster.BIN, connections),
                 new JournalStore(work.resolve("journal.json"), Clock.systemUTC()), provisions::incrementAndGet, traffic,
-                (scope, message) -> progressLines.add(String.format("%8.3f %s | %s", (System.nanoTime() - t0) / 1e9, scope, message)), new PrintWriter(planText, true), hook, Clock.systemUTC());
+                (scope, message) -> progressLines.add(String.format("%8.3f %s | %s", (System.nanoTime() - t0) / 1e9, scope, message)), new PrintWriter(planText, true), hook, Clock.systemUTC(),
+                sourceHost);
     }
 
     /** After a rollback: every note the target took is on the source, and the app goes on writing there without an id clash. */

@@ -37,9 +37,15 @@ class SourceEncodingPreflightRealTest {
                 assertThat(report.blocked()).isTrue();
                 assertThat(encodingFindings(report)).singleElement().satisfies(f -> {
                     assertThat(f.severity()).isEqualTo(Preflight.Severity.BLOCKER);
-                    assertThat(f.message()).contains("public.notes (title)").doesNotContain("tags").doesNotContain("body")
+                    assertThat(f.message()).contains("public.notes (title; 1 row)").doesNotContain("tags").doesNotContain("body")
                             .contains("convert_from(convert(convert_to(column, 'SQL_ASCII'), 'LATIN1', 'UTF8'), 'SQL_ASCII')");
                 });
+
+                source.sql("postgres", "CREATE DATABASE legacy_copy ENCODING 'SQL_ASCII' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0");
+                try (Sql sameEncoding = new Sql(source.connect("legacy_copy"), "target", redactor)) {
+                    assertThat(encodingFindings(preflight.check(s, sameEncoding, Method.DUMP, false, "tierlift_test", false)))
+                            .as("a SQL_ASCII target stores the same bytes: nothing to say").isEmpty();
+                }
 
                 // The conversion the message names, then the same check: valid UTF-8 everywhere, so it may go ahead.
                 s.execute("UPDATE notes SET title = convert_from(convert(convert_to(title, 'SQL_ASCII'), 'LATIN1', 'UTF8'), 'SQL_ASCII') "

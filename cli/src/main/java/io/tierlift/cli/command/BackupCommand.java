@@ -20,7 +20,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "backup", description = {"Back up the database now, or list its backups.",
-        "onprem: pgBackRest on the host with role backup (database.backup)."},
+        "onprem: pgBackRest on the host with role backup, or on the primary when the repository is an S3-compatible bucket (database.backup)."},
         subcommands = {BackupCommand.Now.class, BackupCommand.ListBackups.class})
 public final class BackupCommand {
     /** {@code backup now --type}: lower-case constants so picocli accepts exactly full, diff and incr. */

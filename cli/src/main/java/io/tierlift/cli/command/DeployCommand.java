@@ -51,7 +51,7 @@ public final class DeployCommand implements Callable<Integer> {
             + "change requires it, losing its data (otherwise such a deploy is refused before anything changes).")
     boolean allowDatabaseReplacement;
     @Option(names = "--no-build", description = "Publish the frontend's output folder (frontend.dist) as it is: its sources are not checked and nothing is built. "
-            + "Without it, on-prem deploys rebuild the frontend when its sources, lockfile or build command changed.")
+            + "Without it, every tier rebuilds the frontend when its sources, lockfile or build command changed, or when tierlift never recorded building it.")
     boolean noBuild;
 
     DeployCommand(Application app) {
@@ -72,6 +72,10 @@ public final class DeployCommand implements Callable<Integer> {
             throw new UserException("--rollback and --plan do not go together: a rollback applies no plan; nothing was changed", ExitCode.USAGE);
         }
         LoadedDescriptor loaded = on.load(app);
+        if (!rollback) {
+            // A rollback ships an earlier release, not the files on this machine.
+            AppFilesCheck.require(app, loaded);
+        }
         String digest = on.digest();
         Optional<Plan> saved = Optional.ofNullable(planFile).map(this::readPlan);
         Optional<RollbackRequest> rollbackRequest = rollback

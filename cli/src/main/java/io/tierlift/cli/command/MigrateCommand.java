@@ -93,6 +93,9 @@ public final class MigrateCommand implements Callable<Integer> {
     @Option(names = "--source-db-for-target", paramLabel = "URL",
             description = "How the target database server reaches the source for replication, when that differs from how tierlift reaches it (e.g. through a VPN rather than tierlift's SSH tunnel).")
     String sourceDbForTarget;
+    @Option(names = "--target-db-for-source", paramLabel = "URL",
+            description = "How the source database server reaches the target for reverse replication, when that differs from how tierlift reaches it (e.g. a private address on a VPN).")
+    String targetDbForSource;
     @Option(names = "--jobs", paramLabel = "N", defaultValue = "2", description = "Parallel jobs for --method dump (default: ${DEFAULT-VALUE}).")
     int jobs;
 
@@ -122,6 +125,7 @@ public final class MigrateCommand implements Callable<Integer> {
             default -> throw new UserException("--traffic must be auto or manual, not '" + traffic + "'", ExitCode.USAGE);
         };
         Optional<DbEndpoint> sourceForTarget = Optional.ofNullable(sourceDbForTarget).map(url -> endpoint("--source-db-for-target", url));
+        Optional<DbEndpoint> targetForSource = Optional.ofNullable(targetDbForSource).map(url -> endpoint("--target-db-for-source", url));
         Optional<DbEndpoint> sourceOverride = Optional.ofNullable(sourceDb).map(url -> endpoint("--source-db", url));
         Optional<DbEndpoint> targetOverride = Optional.ofNullable(targetDb).map(url -> endpoint("--target-db", url));
         LoadedDescriptor loaded = app.loader().load(descriptor.file(), descriptor.environment());
@@ -166,6 +170,9 @@ public final class MigrateCommand implements Callable<Integer> {
                 if (sourceForTarget.isPresent()) {
                     settings = settings.withSourceSeenFromTarget(sourceForTarget.get());
                 }
+                if (targetForSource.isPresent()) {
+                    settings = settings.withTargetSeenFromSource(targetForSource.get());
+                }
             } catch (IllegalArgumentException e) {
                 throw new UserException(e.getMessage(), ExitCode.USAGE);
             }
@@ -177,7 +184,9 @@ public final class MigrateCommand implements Callable<Integer> {
                     + to + " tier's database is expected to exist") : target::provision;
             TrafficSwitch switches = manualTraffic ? new PrintedTrafficSwitch(from, to, out) : traffic(source, target, out);
             Migrator migrator = new Migrator(settings, connections, new PgTools(settings.pgBin(), connections), store,
-                    provision, switches, progress, out, StepHook.none(), Clock.systemUTC());
+                    provision, switches, progress, out, StepHook.none(), Clock.systemUTC(),
+                    // The tier's host access reaches the tier's database, not one the operator named instead.
+                    sourceOverride.isEmpty() ? source.databaseHostAccess() : Optional.empty());
             printPlan(out, settings, migrator, sourceOverride.isPresent(), targetOverride.isPresent());
             if ((starting || resume) && chosen == Method.LOGICAL && sourceOverride.isEmpty()) {
                 source.logicalReplicationChange().ifPresent(change -> out.println("  source first     " + change));

@@ -36,7 +36,7 @@ public final class PlanCommand implements Callable<Integer> {
     @Option(names = "--refresh-image", description = "Plan the deploy that moves the instances to the newest machine image.")
     boolean refreshImage;
     @Option(names = "--no-build", description = "Publish the frontend's output folder (frontend.dist) as it is: its sources are not checked and nothing is built. "
-            + "Without it, on-prem deploys rebuild the frontend when its sources, lockfile or build command changed.")
+            + "Without it, every tier rebuilds the frontend when its sources, lockfile or build command changed, or when tierlift never recorded building it.")
     boolean noBuild;
 
     PlanCommand(Application app) {
@@ -54,6 +54,7 @@ public final class PlanCommand implements Callable<Integer> {
                 .and(account.operations()).toArray();
         on.refuseUnsupported(app, asked);
         LoadedDescriptor loaded = on.load(app);
+        AppFilesCheck.require(app, loaded);
         PlanRequest request = new PlanRequest(on.digest(), offline, acceptNewHostKeys, refreshImage, noBuild);
         Plan plan = on.onTier(app, account.scope(loaded.descriptor()), asked, tier -> tier.plan(request));
         return PlanOutput.emit(app, plan, output, planFile, detailedExitCode);

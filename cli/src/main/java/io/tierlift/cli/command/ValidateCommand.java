@@ -3,10 +3,7 @@ package io.tierlift.cli.command;
 import io.tierlift.cli.Application;
 import io.tierlift.cli.DescriptorOptions;
 import io.tierlift.cli.ExitCode;
-import io.tierlift.descriptor.AppSourceCheck;
 import io.tierlift.descriptor.LoadedDescriptor;
-import io.tierlift.diag.Diagnostic;
-import io.tierlift.diag.InvalidDescriptorException;
 import io.tierlift.model.AppDescriptor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -30,12 +27,7 @@ public final class ValidateCommand implements Callable<Integer> {
     public Integer call() {
         LoadedDescriptor loaded = app.loader().load(descriptor.file(), descriptor.environment());
         Warnings.print(app.console(), loaded);
-        List<Diagnostic> appProblems = new AppSourceCheck().check(loaded);
-        List<Diagnostic> appErrors = appProblems.stream().filter(Diagnostic::isError).toList();
-        if (!appErrors.isEmpty()) {
-            throw new InvalidDescriptorException(appErrors);
-        }
-        appProblems.forEach(warning -> app.console().err().println(warning.format()));
+        AppFilesCheck.require(app, loaded);
         AppDescriptor d = loaded.descriptor();
         List<String> targets = new ArrayList<>();
         d.targets().onprem().ifPresent(t -> targets.add("onprem (" + t.hosts().size() + " hosts)"));

@@ -1,27 +1,24 @@
 package io.tierlift.cli.init;
 
 import io.tierlift.cli.init.Guess.Source;
+import io.tierlift.release.PyprojectDependencies;
+import io.tierlift.release.RequirementsFile;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-import static io.tierlift.cli.init.RepoFiles.at;
 import static io.tierlift.cli.init.RepoFiles.distinct;
 import static io.tierlift.cli.init.RepoFiles.read;
 import static io.tierlift.cli.init.RepoFiles.relative;
 
 /** Which requirements file the app installs from, next to it or at the root, or where its dependencies are instead. */
 final class RequirementsDetector {
-    private static final Pattern PYPROJECT_DEPENDENCIES = Pattern.compile("(?ms)^dependencies\\s*=\\s*\\[(.*?)]");
-    private static final Pattern QUOTED = Pattern.compile("[\"']([^\"']+)[\"']");
     private static final Pattern GUNICORN = Pattern.compile("(?im)^\\s*gunicorn\\b");
     private static final List<String> REQUIREMENTS = List.of("requirements.txt", "requirements/production.txt",
             "requirements/prod.txt", "requirements/base.txt");
@@ -49,20 +46,29 @@ final class RequirementsDetector {
             return Optional.of(value);
         }
         for (Path dir : distinct(backendDir, repo)) {
-            Path pyproject = dir.resolve("pyproject.toml");
+            Path pyproject = dir.resolve(RequirementsFile.PYPROJECT);
+            if (!Files.isRegularFile(pyproject)) {
+                continue;
+            }
             String text = read(pyproject);
-            Matcher deps = PYPROJECT_DEPENDENCIES.matcher(text);
-            if (deps.find()) {
-                List<String> names = new ArrayList<>();
-                Matcher quoted = QUOTED.matcher(deps.group(1));
-                while (quoted.find()) {
-                    names.add(quoted.group(1));
-                }
-                notes.add("the dependencies are in " + at(repo, pyproject, text, deps.start()) + " (" + String.join(", ", names)
-                        + "); tierlift installs from a requirements file: write "
-                        + relative(repo, backendDir.resolve("requirements.txt")) + " with those lines (pip-compile can pin them)");
+            String name = relative(repo, pyproject);
+            PyprojectDependencies.Found deps;
+            try {
+                deps = PyprojectDependencies.read(text);
+            } catch (PyprojectDependencies.Problem e) {
+                notes.add(name + (e.line() > 0 ? ":" + e.line() : "") + " " + e.getMessage());
                 return Optional.empty();
             }
+            if (!dir.equals(backendDir)) {
+                notes.add("the dependencies are in " + name + ":" + deps.line() + ", outside backend.path (" + relative(repo, backendDir)
+                        + "): releases carry backend.path only, so copy it (or a requirements file) into " + relative(repo, backendDir));
+                return Optional.empty();
+            }
+            boolean server = deps.requirements().stream().anyMatch(r -> GUNICORN.matcher(r).find());
+            guesses.add(Guess.seen("backend.requirements", RequirementsFile.PYPROJECT, new Source(name, deps.line()),
+                    "its [project].dependencies (" + String.join(", ", deps.requirements()) + ") are the wheels the app hosts install; "
+                            + (server ? "they list gunicorn" : "they do not list gunicorn, which serves the app on-prem and on EC2")));
+            return Optional.of(RequirementsFile.PYPROJECT);
         }
         notes.add("no requirements.txt, requirements/*.txt or pyproject.toml dependencies next to the app or at the root:"
                 + " set backend.requirements");

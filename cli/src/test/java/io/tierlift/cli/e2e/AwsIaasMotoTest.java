@@ -442,8 +442,59 @@ class AwsIaasMotoTest {
         recordStackInputs();
     }
 
+    /**
+     * The frontend build every tier shares: a folder tierlift never built is built and shown as a
+     * change, a source change rebuilds it, --no-build publishes it as it is; and the instances' gunicorn
+     * pin is named by the plan as on-prem.
+     */
     @Test
     @Order(6)
+    void theFrontendIsBuiltAsOnEveryTierAndThePlanNamesTheGunicornPin() throws IOException {
+        Path app = descriptor.getParent();
+        String original = Files.readString(descriptor);
+        Path index = app.resolve("frontend/dist/index.html");
+        String page = Files.readString(index);
+        Path source = app.resolve("frontend/src/index.html");
+        Path requirements = app.resolve("backend/requirements.txt");
+        String listed = Files.readString(requirements);
+        Files.createDirectories(source.getParent());
+        Files.writeString(source, page.replace("</body>", "<!-- iaas source one --></body>"));
+        assertThat(original).contains("build: \"npm ci && npm run build\"");
+        Files.writeString(descriptor, original.replace("build: \"npm ci && npm run build\"", "build: \"cp src/index.html dist/index.html\""));
+        String site = output("notes-default-iaas-static", "SiteBucketName");
+        try {
+            Cli plan = tierlift("plan", "aws-iaas", "-f", descriptor.toString(), "--detailed-exitcode");
+            assertThat(plan.exitCode()).as(plan.all()).isEqualTo(2);
+            assertThat(plan.out()).containsPattern("aws-iaas\\.frontend:build +\\(build: built frontend/dist with "
+                    + "`cp src/index.html dist/index.html`: tierlift has no record of building .*frontend/dist from these sources\\)")
+                    .contains("aws-iaas.site/index.html");
+            assertThat(plan.err()).doesNotContain("gunicorn is not in");
+            Cli deploy = tierlift("deploy", "aws-iaas", "-f", descriptor.toString(), "--yes");
+            assertThat(deploy.exitCode()).as(deploy.all()).isZero();
+            assertThat(s3.getObjectAsBytes(b -> b.bucket(site).key("index.html")).asUtf8String()).contains("<!-- iaas source one -->");
+
+            Files.writeString(source, page.replace("</body>", "<!-- iaas source two --></body>"));
+            Cli asItIs = tierlift("plan", "aws-iaas", "-f", descriptor.toString(), "--no-build");
+            assertThat(asItIs.out()).as(asItIs.all()).doesNotContain("frontend:build").doesNotContain("aws-iaas.site/index.html");
+            assertThat(asItIs.err()).contains("--no-build: publishing " + app.resolve("frontend/dist") + " as it is");
+            Cli rebuilt = tierlift("plan", "aws-iaas", "-f", descriptor.toString());
+            assertThat(rebuilt.out()).as(rebuilt.all()).contains("sources changed since the last build: src/index.html")
+                    .contains("aws-iaas.site/index.html");
+
+            Files.writeString(requirements, "flask==3.1.3\npsycopg2-binary==2.9.13\n");
+            Cli pinned = tierlift("plan", "aws-iaas", "-f", descriptor.toString(), "--offline");
+            assertThat(pinned.err()).as(pinned.all())
+                    .contains("gunicorn is not in backend/requirements.txt; the virtualenv adds gunicorn==26.2.0 (the app runs with it)");
+        } finally {
+            Files.writeString(descriptor, original);
+            Files.writeString(index, page);
+            Files.writeString(requirements, listed);
+            Files.delete(source);
+        }
+    }
+
+    @Test
+    @Order(7)
     void destroyStopsAtTheProtectedDataStackThenDeletesItWhenForced() {
         Cli refused = tierlift("destroy", "aws-iaas", "-f", descriptor.toString(), "--yes");
         assertThat(refused.exitCode()).as(refused.all()).isEqualTo(1);
@@ -467,7 +518,7 @@ class AwsIaasMotoTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void noSecretValueAppearsAnywhere() {
         seen.add("moto log\n" + moto.log());
         assertThat(seen).hasSizeGreaterThan(10);

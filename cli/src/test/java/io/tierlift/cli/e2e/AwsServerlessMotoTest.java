@@ -517,8 +517,53 @@ class AwsServerlessMotoTest {
         assertThat(aliasVersion()).as("a second rollback goes forward again").isEqualTo(published);
     }
 
+    /** The frontend build all tiers share: an output folder tierlift never built, then a source change, then --no-build. */
     @Test
     @Order(7)
+    void theFrontendIsBuiltWhenItsOriginIsUnknownOrItsSourcesChangeAndNoBuildPublishesItAsItIs() throws IOException {
+        Path app = descriptor.getParent();
+        String original = Files.readString(descriptor);
+        Path index = app.resolve("frontend/dist/index.html");
+        String page = Files.readString(index);
+        Path source = app.resolve("frontend/src/index.html");
+        Files.createDirectories(source.getParent());
+        Files.writeString(source, page.replace("</body>", "<!-- source one --></body>"));
+        Files.writeString(descriptor, original.replace("frontend: { path: frontend, dist: frontend/dist }",
+                "frontend: { path: frontend, dist: frontend/dist, build: \"cp src/index.html dist/index.html\" }"));
+        String site = output("notes-default-sls-static", "SiteBucketName");
+        try {
+            Cli plan = Cli.run(tiers, env, "plan", "aws-serverless", "-f", descriptor.toString(), "--detailed-exitcode");
+            assertThat(plan.exitCode()).as(plan.all()).isEqualTo(2);
+            assertThat(plan.out()).containsPattern("aws-serverless\\.frontend:build +\\(build: built frontend/dist with "
+                    + "`cp src/index.html dist/index.html`: tierlift has no record of building .*frontend/dist from these sources\\)")
+                    .contains("aws-serverless.site/index.html");
+            Cli deploy = Cli.run(tiers, env, "deploy", "aws-serverless", "-f", descriptor.toString(), "--yes");
+            assertThat(deploy.exitCode()).as(deploy.all()).isZero();
+            assertThat(s3.getObjectAsBytes(b -> b.bucket(site).key("index.html")).asUtf8String()).contains("<!-- source one -->");
+
+            Cli unchanged = Cli.run(tiers, env, "plan", "aws-serverless", "-f", descriptor.toString());
+            assertThat(unchanged.out()).as(unchanged.all()).doesNotContain("frontend:build");
+            assertThat(unchanged.err()).contains("is up to date with");
+
+            Files.writeString(source, page.replace("</body>", "<!-- source two --></body>"));
+            Cli asItIs = Cli.run(tiers, env, "plan", "aws-serverless", "-f", descriptor.toString(), "--no-build");
+            assertThat(asItIs.out()).as(asItIs.all()).doesNotContain("frontend:build").doesNotContain("aws-serverless.site/index.html (");
+            assertThat(asItIs.err()).contains("--no-build: publishing " + app.resolve("frontend/dist") + " as it is; its sources were not checked");
+            assertThat(Files.readString(index)).contains("<!-- source one -->");
+
+            Cli rebuilt = Cli.run(tiers, env, "deploy", "aws-serverless", "-f", descriptor.toString(), "--yes");
+            assertThat(rebuilt.exitCode()).as(rebuilt.all()).isZero();
+            assertThat(rebuilt.err()).contains("sources changed since the last build: src/index.html");
+            assertThat(s3.getObjectAsBytes(b -> b.bucket(site).key("index.html")).asUtf8String()).contains("<!-- source two -->");
+        } finally {
+            Files.writeString(descriptor, original);
+            Files.writeString(index, page);
+            Files.delete(source);
+        }
+    }
+
+    @Test
+    @Order(8)
     void destroyStopsAtTheDatabaseThenRemovesEverything() {
         Cli stopped = Cli.run(tiers, env, "destroy", "aws-serverless", "-f", descriptor.toString(), "--yes");
         assertThat(stopped.exitCode()).as(stopped.all()).isNotZero();
@@ -536,7 +581,7 @@ class AwsServerlessMotoTest {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void aMigrationTierThatIsNotDeployedSaysSo() {
         TierRegistry app = tiers.apply(Main.context(env,
                 new Console(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), false, false)));

@@ -83,8 +83,10 @@ class InitFixtureAppsSandboxTest {
 
         Cli validate = Cli.run(env(), "validate", "-f", descriptor.toString());
         assertThat(validate.exitCode()).as(validate.all()).isZero();
-        Cli deploy = Cli.run(env(), "deploy", "onprem", "-f", descriptor.toString(), "--yes");
+        // The fixtures carry their build but not what makes it (no node_modules, no bundler): published as it is, on purpose.
+        Cli deploy = Cli.run(env(), "deploy", "onprem", "-f", descriptor.toString(), "--yes", "--no-build");
         assertThat(deploy.exitCode()).as(deploy.all()).isZero();
+        assertThat(deploy.all()).contains("--no-build: publishing");
 
         String edge = "https://" + world.address("edge1");
         SandboxWorld.CurlResult page = world.curl(edge + "/");

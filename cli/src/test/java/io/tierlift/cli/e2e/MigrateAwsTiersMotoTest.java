@@ -55,7 +55,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * behind them), named with --source-db and --target-db. The source is reached as a superuser, so
  * reverse replication runs after the cutover. A writer plays the app: it writes to the source
  * until it sees the ALB's maintenance rule on moto, then, once traffic moved, to the target; the
- * rollback then brings those target writes back to the source.
+ * rollback then brings those target writes back to the source. Then the direction back, {@code
+ * --from aws-serverless --to aws-iaas}: the Aurora stand-in's database moved into a fresh database
+ * of the RDS stand-in under a writer that stops at the Lambda's maintenance switch.
  */
 @Tag("moto")
 @Tag("real")
@@ -211,7 +213,7 @@ class MigrateAwsTiersMotoTest {
     @Test
     @Order(2)
     void migrateMovesEveryAcknowledgedWriteAndLeavesTheSourceInMaintenance() throws Exception {
-        writer = new AppWriter();
+        writer = new AppWriter(() -> source.connect(DATABASE), () -> target.connect(DATABASE), () -> maintenanceRuleOnAlb(elb));
         writer.awaitSourceWrites(5);
         Cli run = tierlift(migrate("--yes"));
         long returnedAt = System.nanoTime();
@@ -283,6 +285,74 @@ class MigrateAwsTiersMotoTest {
         assertNoSecretInJournal();
     }
 
+    /**
+     * aws-serverless → aws-iaas, the direction back: the Aurora stand-in holds the app's data in a
+     * database of its own, the RDS stand-in gets an empty one owned by the app's role. A writer
+     * writes to the source until the Lambda's maintenance switch is on, then to the target.
+     */
+    @Test
+    @Order(4)
+    void serverlessToIaasMovesEveryAcknowledgedWriteUnderAWriter() throws Exception {
+        assertThat(cutOver).as("the first migration ran").isTrue();
+        for (var side : List.of(Map.entry(target, "notes_sls"), Map.entry(source, "notes_iaas"))) {
+            side.getKey().createDatabase(side.getValue());
+            try (Connection c = side.getKey().connect("postgres"); Statement st = c.createStatement()) {
+                st.execute("ALTER DATABASE " + side.getValue() + " OWNER TO notes");
+            }
+        }
+        seed(target, "notes_sls");
+        // The rollback left aws-serverless in maintenance; as the source of this migration it serves first.
+        Cli off = tierlift("maintenance", "off", "aws-serverless", "-f", descriptor.toString());
+        assertThat(off.exitCode()).as(off.all()).isZero();
+        assertThat(maintenanceVariable()).as("aws-serverless serves").isEmpty();
+        AppWriter back = new AppWriter(() -> target.connect("notes_sls"), () -> source.connect("notes_iaas"),
+                () -> maintenanceVariable().isPresent());
+        Cli run;
+        try {
+            back.awaitSourceWrites(5);
+            run = tierlift("migrate", "--from", "aws-serverless", "--to", "aws-iaas", "-f", descriptor.toString(),
+                    "--source-db", target.url("notes_sls"),
+                    "--target-db", source.url("notes_iaas").replace(MigrateTargetCluster.PASSWORD_VARIABLE, SOURCE_PASSWORD_VARIABLE),
+                    "--yes");
+            assertThat(run.exitCode()).as("%s%nsource log:%n%s%ntarget log:%n%s", run.all(), tail(target.log()),
+                    tail(source.log())).isZero();
+            back.trafficMovedToTarget();
+            back.awaitTargetWrites(5);
+        } finally {
+            back.close();
+        }
+        assertThat(back.failure()).as("the writer's writes all succeeded").isEmpty();
+        assertThat(run.out()).contains("Plan: migrate notes from aws-serverless to aws-iaas (logical)").contains("Migration cut over.");
+        Matcher downtime = Pattern.compile("write downtime (\\d+) ms").matcher(run.out());
+        assertThat(downtime.find()).as("downtime reported:%n%s", run.out()).isTrue();
+        System.out.println("migrate aws-serverless -> aws-iaas: write downtime " + downtime.group(1) + " ms, "
+                + back.onSource().size() + " writes acknowledged by the source");
+        assertThat(run.err()).containsPattern("lambda notes-default-sls-api-\\S+ \\| maintenance on");
+        assertThat(back.maintenanceSeenAt()).as("the writer met the Lambda's maintenance switch").isPresent();
+        assertThat(back.onSource()).as("writes acknowledged by the source before the cutover").hasSizeGreaterThan(5);
+        Set<String> onIaas = new HashSet<>();
+        try (Connection c = source.connect("notes_iaas"); Statement st = c.createStatement()) {
+            ResultSet rs = st.executeQuery("SELECT body FROM notes");
+            while (rs.next()) {
+                onIaas.add(rs.getString(1));
+            }
+        }
+        assertThat(onIaas).as("every write the source acknowledged, and the target's own, on aws-iaas's database")
+                .containsAll(back.onSource()).containsAll(back.onTarget());
+        try (Connection s = target.connect("notes_sls"); Connection t = source.connect("notes_iaas");
+             Statement ss = s.createStatement(); Statement ts = t.createStatement()) {
+            ResultSet rs = ss.executeQuery("SELECT last_value FROM invoice_numbers");
+            rs.next();
+            long sourceLast = rs.getLong(1);
+            rs = ts.executeQuery("SELECT last_value FROM invoice_numbers");
+            rs.next();
+            assertThat(rs.getLong(1)).as("the sequence moved, and went on on the target").isGreaterThanOrEqualTo(sourceLast);
+        }
+        assertThat(maintenanceRuleOnAlb()).as("aws-iaas serves").isFalse();
+        assertThat(maintenanceVariable()).as("aws-serverless stays in maintenance after the cutover").hasValue("on");
+        assertNoSecret(run);
+    }
+
     // --- helpers ---
 
     private Cli tierlift(String... args) {
@@ -305,7 +375,11 @@ class MigrateAwsTiersMotoTest {
 
     /** The app's schema, owned by its role as the app's own migrations would leave it: a sequence and a jsonb column among it. */
     private void seedSource() throws SQLException {
-        try (Connection c = source.connect(DATABASE); Statement st = c.createStatement()) {
+        seed(source, DATABASE);
+    }
+
+    private static void seed(MigrateTargetCluster cluster, String database) throws SQLException {
+        try (Connection c = cluster.connect(database); Statement st = c.createStatement()) {
             st.execute("SET ROLE notes");
             st.execute("CREATE TABLE notes (id bigserial PRIMARY KEY, body text NOT NULL, created_at timestamptz NOT NULL DEFAULT now())");
             st.execute("CREATE TABLE docs (id serial PRIMARY KEY, note_id bigint NOT NULL REFERENCES notes (id), doc jsonb NOT NULL)");
@@ -446,12 +520,21 @@ class MigrateAwsTiersMotoTest {
         }
     }
 
+    /** One database the writer writes to. */
+    @FunctionalInterface
+    private interface Database {
+        Connection connect() throws SQLException;
+    }
+
     /**
      * The app, as far as the database sees it: inserts into the source (a note, every third one with
      * a jsonb doc and an invoice number) until the ALB answers with its maintenance rule, then waits
      * until traffic moved and writes to the target. A row counts as acknowledged once its commit returned.
      */
     private final class AppWriter implements AutoCloseable {
+        private final Database sourceDb;
+        private final Database targetDb;
+        private final java.util.function.BooleanSupplier sourceInMaintenance;
         private final List<String> onSource = new java.util.concurrent.CopyOnWriteArrayList<>();
         private final List<String> onTarget = new java.util.concurrent.CopyOnWriteArrayList<>();
         private final CountDownLatch trafficMoved = new CountDownLatch(1);
@@ -460,18 +543,22 @@ class MigrateAwsTiersMotoTest {
         private volatile boolean stopping;
         private volatile Throwable failure;
 
-        AppWriter() {
+        /** {@code sourceInMaintenance}: read from moto before each write, as a request meets the source tier's 503. */
+        AppWriter(Database sourceDb, Database targetDb, java.util.function.BooleanSupplier sourceInMaintenance) {
+            this.sourceDb = sourceDb;
+            this.targetDb = targetDb;
+            this.sourceInMaintenance = sourceInMaintenance;
             thread = new Thread(this::run, "app-writer");
             thread.setDaemon(true);
             thread.start();
         }
 
         private void run() {
-            try (Connection src = source.connect(DATABASE)) {
+            try (Connection src = sourceDb.connect()) {
                 int n = 0;
                 while (!stopping) {
-                    // Checked before each write, as a request would meet the rule at the ALB.
-                    if (maintenanceRuleOnAlb(elb)) {
+                    // Checked before each write, as a request would meet the maintenance page.
+                    if (sourceInMaintenance.getAsBoolean()) {
                         maintenanceSeenAt = System.nanoTime();
                         break;
                     }
@@ -485,7 +572,7 @@ class MigrateAwsTiersMotoTest {
                 if (stopping) {
                     return;
                 }
-                try (Connection dst = target.connect(DATABASE)) {
+                try (Connection dst = targetDb.connect()) {
                     int m = 0;
                     while (!stopping) {
                         write(dst, "target-" + (++m), m);

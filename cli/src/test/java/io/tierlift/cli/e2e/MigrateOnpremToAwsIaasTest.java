@@ -33,9 +33,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * notes through the WAF the whole time; AWS is moto (the target tier is provisioned there) and the
  * target database a real PostgreSQL cluster on loopback (moto's RDS has no server behind it). The
  * source is reached as the descriptor says: through an SSH tunnel to the db-primary.
- * Logical replication, then dump; a run killed with SIGKILL during the copy and during the
- * cutover and finished by --resume; --rollback after a cutover, refused while the target has
- * writes of its own, then done.
+ * The target cluster also listens on the bridge, where the db-primary reaches it: the reverse
+ * subscription, created on the primary as postgres over SSH, brings the target's writes back.
+ * Logical replication, then --rollback after writes on the target (every one back on the source,
+ * read through the edge); dump; a run killed with SIGKILL during the copy and during the cutover
+ * and finished by --resume, then --finalize, which leaves no replication object on either side.
  */
 @Tag("sandbox")
 @Tag("moto")
@@ -55,9 +57,10 @@ class MigrateOnpremToAwsIaasTest {
 
     @BeforeAll
     void up() throws Exception {
-        target = new MigrateTargetCluster();
         moto = MotoShim.start();
         world = new SandboxWorld("sandbox.yaml", 44, "tl-brmig");
+        // After the bridge exists: the cluster binds this machine's address on it.
+        target = new MigrateTargetCluster(world.subnetPrefix + "1", world.subnetPrefix + "0/24");
         edge = "https://" + world.address("edge1");
         // The same app on aws-iaas; moto has no ACM, so the ALB listens on plain HTTP, allowed explicitly.
         Files.writeString(world.descriptor, Files.readString(world.descriptor) + """
@@ -104,7 +107,9 @@ class MigrateOnpremToAwsIaasTest {
 
     private String[] migrate(String targetDatabase, String... extra) {
         List<String> args = new ArrayList<>(List.of("migrate", "--from", "onprem", "--to", "aws-iaas", "-f", world.descriptor.toString(),
-                "--target-db", target.url(targetDatabase)));
+                "--target-db", target.url(targetDatabase),
+                // The db-primary is in the sandbox: it reaches the target on the bridge, not on this machine's loopback.
+                "--target-db-for-source", target.url(targetDatabase, world.subnetPrefix + "1")));
         args.addAll(List.of(extra));
         return args.toArray(String[]::new);
     }
@@ -138,14 +143,23 @@ class MigrateOnpremToAwsIaasTest {
         target.createDatabase("notes_logical");
         Cli run;
         MigrateNoteWriter writer = new MigrateNoteWriter(edge + "/api/notes", "logical");
-        try {
+        try (CommandLineWatch watch = new CommandLineWatch()) {
             Thread.sleep(1000);
             run = tierlift(migrate("notes_logical", "--yes"));
             Thread.sleep(500);
+            // The drain of the app's sessions runs psql as postgres on db1 every 100 ms.
+            watch.assertNoneContains(target.password, "psql -X -q -v ON_ERROR_STOP=1");
         } finally {
             writer.close();
         }
         assertMigrated(run, writer, "notes_logical");
+        assertThat(run.err()).as("the path the reverse subscription needs, checked from the primary")
+                .contains("info: network path: the source's server connects to the target at " + world.subnetPrefix + "1:" + target.port())
+                .contains("it answers from postgres on db1 over SSH")
+                .contains("reverse replication: on: at the cutover the target's changes flow back to the source through a "
+                        + "subscription created as postgres on db1 over SSH");
+        assertThat(sourceSql("SELECT count(*) FROM pg_subscription WHERE subenabled;").strip()).as("the reverse subscription runs")
+                .isEqualTo("1");
         assertThat(run.err()).as("the source role was made able to replicate, and it is said")
                 .contains("granted REPLICATION to role notes on db1");
         assertThat(run.err()).contains("source database reached through SSH: 127.0.0.1:");
@@ -155,34 +169,54 @@ class MigrateOnpremToAwsIaasTest {
 
     @Test
     @Order(3)
-    void rollbackIsRefusedWhileTheTargetHasItsOwnWritesAndDoneWhenItHasNone() throws Exception {
-        long id;
+    void rollbackBringsEveryWriteTheTargetTookBackToTheSourceReadableThroughTheEdge() throws Exception {
+        long sourceMax = Long.parseLong(sourceSql("SELECT max(id) FROM notes;").strip());
+        long updated = Long.parseLong(sourceSql("SELECT min(id) FROM notes;").strip());
+        long deleted = Long.parseLong(sourceSql("SELECT min(id) FROM notes WHERE id > " + updated + ";").strip());
+        List<Long> inserted = new ArrayList<>();
         try (Connection c = target.connect("notes_logical"); Statement st = c.createStatement()) {
-            long sourceMax = Long.parseLong(sourceSql("SELECT max(id) FROM notes;").strip());
-            ResultSet rs = st.executeQuery("INSERT INTO notes (body) VALUES ('written on the target') RETURNING id");
-            rs.next();
-            id = rs.getLong(1);
-            assertThat(id).as("the target's sequence continues after the source's").isGreaterThan(sourceMax);
-            rs = st.executeQuery("SELECT nextval('invoice_numbers')");
+            for (int i = 0; i < 20; i++) {
+                ResultSet rs = st.executeQuery("INSERT INTO notes (body) VALUES ('written on the target " + i + "') RETURNING id");
+                rs.next();
+                inserted.add(rs.getLong(1));
+            }
+            assertThat(inserted.get(0)).as("the target's sequence continues after the source's").isGreaterThan(sourceMax);
+            st.execute("UPDATE notes SET body = 'changed on the target' WHERE id = " + updated);
+            st.execute("DELETE FROM notes WHERE id = " + deleted);
+            st.execute("UPDATE blobs SET doc = doc || '{\"on\": \"target\"}' WHERE id <= 10");
+            ResultSet rs = st.executeQuery("SELECT nextval('invoice_numbers')");
             rs.next();
             assertThat(rs.getLong(1)).as("a plain sequence continues too").isEqualTo(1037);
         }
-        Cli refused = tierlift(migrate("notes_logical", "--rollback", "--yes"));
-        assertThat(refused.exitCode()).as(refused.all()).isEqualTo(1);
-        assertThat(refused.err()).contains("refusing to roll back: the target has received writes since the cutover")
-                .contains("public.notes").contains("Switching back would lose them");
-        try (Connection c = target.connect("notes_logical"); Statement st = c.createStatement()) {
-            st.execute("DELETE FROM notes WHERE id = " + id);
+        Cli back;
+        try (CommandLineWatch watch = new CommandLineWatch()) {
+            back = tierlift(migrate("notes_logical", "--rollback", "--yes"));
+            watch.assertNoneContains(target.password, "sshd");
         }
-        Cli back = tierlift(migrate("notes_logical", "--rollback", "--yes"));
+
         assertThat(back.exitCode()).as(back.all()).isZero();
-        assertThat(back.out()).contains("Migration rolled back.");
+        assertThat(back.out()).contains("Migration rolled back.")
+                .contains("the source has every write the aws-iaas tier took since the cutover");
         assertThat(back.err()).contains("maintenance | off for [edge1]")
-                .as("the target stops writes while the rollback checks it").contains("on for the ALB of notes-default-iaas-compute");
+                .as("the target stops writes while the source catches up").contains("on for the ALB of notes-default-iaas-compute");
+        for (String table : TABLES) {
+            assertThat(sourceDigest(table)).as("count and checksum of %s", table).isEqualTo(targetDigest("notes_logical", table));
+        }
+        for (long id : inserted) {
+            SandboxWorld.CurlResult read = world.curl(edge + "/api/notes/" + id);
+            assertThat(read.status()).as("note %d read through the edge: %s", id, read.body()).isEqualTo(200);
+            assertThat(read.body()).contains("written on the target");
+        }
+        assertThat(world.curl(edge + "/api/notes/" + updated).body()).contains("changed on the target");
+        assertThat(world.curl(edge + "/api/notes/" + deleted).status()).as("deleted on the target, gone on the source").isEqualTo(404);
+        assertThat(sourceSql("SELECT last_value FROM invoice_numbers;").strip()).isEqualTo("1037");
+        assertNoReplicationObjects("notes_logical");
         SandboxWorld.CurlResult write = world.curl("-X", "POST", "-H", "Content-Type: application/json",
                 "-d", "{\"body\":\"after the rollback\"}", edge + "/api/notes");
         assertThat(write.status()).as("the source takes writes again: %s", write.body()).isEqualTo(201);
-        assertNoSecret(refused, back);
+        assertThat(Long.parseLong(write.body().replaceAll("(?s).*\"id\":\\s*(\\d+).*", "$1")))
+                .as("with an id after the target's").isGreaterThan(inserted.get(inserted.size() - 1));
+        assertNoSecret(back);
     }
 
     @Test
@@ -211,8 +245,15 @@ class MigrateOnpremToAwsIaasTest {
 
     @Test
     @Order(6)
-    void killedDuringTheCutoverThenResumed() throws Exception {
+    void killedDuringTheCutoverThenResumedThenFinalizedLeavesNoReplicationObjectOnEitherSide() throws Exception {
         killedThenResumed("notes_kill_cutover", line -> line.contains("maintenance | on for"), "kill-cutover");
+        assertThat(sourceSql("SELECT count(*) FROM pg_subscription;").strip()).as("reverse replication runs before --finalize")
+                .isEqualTo("1");
+        Cli finalized = tierlift(migrate("notes_kill_cutover", "--finalize", "--yes"));
+        assertThat(finalized.exitCode()).as(finalized.all()).isZero();
+        assertThat(finalized.out()).contains("Migration finalized.");
+        assertNoReplicationObjects("notes_kill_cutover");
+        assertNoSecret(finalized);
     }
 
     private void killedThenResumed(String database, java.util.function.Predicate<String> killAt, String prefix) throws Exception {
@@ -252,7 +293,9 @@ class MigrateOnpremToAwsIaasTest {
         assertThat(resumed.err()).contains("resuming after step");
         assertMigrated(resumed, writer, database);
         assertThat(seen.toString()).doesNotContain(secrets.get(0)).doesNotContain(target.password);
-        rollBack(database);
+        if (!database.equals("notes_kill_cutover")) {
+            rollBack(database);
+        }
     }
 
     private void rollBack(String database) {
@@ -260,6 +303,61 @@ class MigrateOnpremToAwsIaasTest {
         assertThat(back.exitCode()).as(back.all()).isZero();
         assertThat(world.curl("-X", "POST", "-H", "Content-Type: application/json", "-d", "{\"body\":\"written after the rollback\"}",
                 edge + "/api/notes").status()).as("the source takes writes after the rollback").isEqualTo(201);
+    }
+
+    /** No subscription, publication or replication slot of the migration on the source's primary or on the target. */
+    private void assertNoReplicationObjects(String database) throws Exception {
+        assertThat(sourceSql("SELECT (SELECT count(*) FROM pg_subscription) || ' ' || (SELECT count(*) FROM pg_publication) || ' ' "
+                + "|| (SELECT count(*) FROM pg_replication_slots WHERE slot_type = 'logical');").strip())
+                .as("subscriptions, publications, logical slots on the source (the standby's physical slot stays)").isEqualTo("0 0 0");
+        try (Connection c = target.connect(database); Statement st = c.createStatement()) {
+            ResultSet rs = st.executeQuery("SELECT (SELECT count(*) FROM pg_subscription) || ' ' || (SELECT count(*) FROM pg_publication)"
+                    + " || ' ' || (SELECT count(*) FROM pg_replication_slots)");
+            rs.next();
+            assertThat(rs.getString(1)).as("subscriptions, publications, slots on the target").isEqualTo("0 0 0");
+        }
+    }
+
+    /**
+     * Samples every command line on this machine (the sandbox's hosts are namespaces of it, so their
+     * sshd and psql processes show too) while a run goes on: a password must never be one's argument.
+     */
+    private static final class CommandLineWatch implements AutoCloseable {
+        private final Set<String> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        private final java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+        private final java.util.concurrent.atomic.AtomicInteger samples = new java.util.concurrent.atomic.AtomicInteger();
+        private final Thread sampler = new Thread(() -> {
+            while (running.get()) {
+                try {
+                    Process ps = new ProcessBuilder("ps", "-eo", "args", "--no-headers").redirectErrorStream(true).start();
+                    new String(ps.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().forEach(seen::add);
+                    ps.waitFor();
+                    samples.incrementAndGet();
+                    Thread.sleep(50);
+                } catch (Exception e) {
+                    return;
+                }
+            }
+        }, "command-line-watch");
+
+        CommandLineWatch() {
+            sampler.setDaemon(true);
+            sampler.start();
+        }
+
+        /** {@code expected}: part of a command line the run must have shown, so the sampling saw its processes at all. */
+        void assertNoneContains(String secret, String expected) throws InterruptedException {
+            close();
+            assertThat(samples.get()).as("process list samples taken").isGreaterThan(5);
+            assertThat(seen).as("command lines seen").anyMatch(l -> l.contains(expected));
+            assertThat(seen).as("no command line carries the password").noneMatch(l -> l.contains(secret));
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            running.set(false);
+            sampler.join(5000);
+        }
     }
 
     /** What every finished migration must show: all acknowledged writes moved, equal tables, downtime, no secret. */
@@ -287,7 +385,9 @@ class MigrateOnpremToAwsIaasTest {
         try (Connection c = target.connect(database); Statement st = c.createStatement()) {
             ResultSet rs = st.executeQuery("SELECT last_value FROM invoice_numbers");
             rs.next();
-            assertThat(rs.getLong(1)).isEqualTo(1036);
+            // 1036 from the seeding; 1037 once the rollback brought back the number the target drew.
+            assertThat(rs.getLong(1)).isEqualTo(Long.parseLong(sourceSql("SELECT last_value FROM invoice_numbers;").strip()))
+                    .isBetween(1036L, 1037L);
         }
         assertNoSecret(run);
     }

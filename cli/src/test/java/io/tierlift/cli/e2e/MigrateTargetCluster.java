@@ -28,6 +28,23 @@ final class MigrateTargetCluster implements AutoCloseable {
     private boolean running;
 
     MigrateTargetCluster() throws Exception {
+        this(null, null);
+    }
+
+    /** A cluster created as legacy servers often were: SQL_ASCII, C locale (bytes stored as they come). */
+    static MigrateTargetCluster sqlAscii() throws Exception {
+        return new MigrateTargetCluster(null, null, "SQL_ASCII", "C");
+    }
+
+    /**
+     * Also listens on {@code bridgeAddress} (this machine's side of a test bridge) for clients of
+     * {@code clientCidr}, with logical decoding on: sandbox servers reach it there to replicate from it.
+     */
+    MigrateTargetCluster(String bridgeAddress, String clientCidr) throws Exception {
+        this(bridgeAddress, clientCidr, "UTF8", "C.UTF-8");
+    }
+
+    private MigrateTargetCluster(String bridgeAddress, String clientCidr, String encoding, String locale) throws Exception {
         if (!Files.isExecutable(BIN.resolve("initdb"))) {
             throw new AssertionError("PostgreSQL 15 server programs are missing at " + BIN + ": apt-get install postgresql-15");
         }
@@ -39,10 +56,18 @@ final class MigrateTargetCluster implements AutoCloseable {
         Files.createDirectories(dir.resolve("sock"));
         run("chown", "-R", "postgres:postgres", dir.toString());
         run("runuser", "-u", "postgres", "--", BIN.resolve("initdb").toString(), "-D", dir.resolve("data").toString(),
-                "-U", "postgres", "--auth=scram-sha-256", "--pwfile=" + dir.resolve("pw"), "-E", "UTF8", "--locale=C.UTF-8");
+                "-U", "postgres", "--auth=scram-sha-256", "--pwfile=" + dir.resolve("pw"), "-E", encoding, "--locale=" + locale);
+        String listen = "127.0.0.1";
+        String decoding = "";
+        if (bridgeAddress != null) {
+            listen += "," + bridgeAddress;
+            Files.writeString(dir.resolve("data/pg_hba.conf"), "host all all " + clientCidr + " scram-sha-256\n",
+                    java.nio.file.StandardOpenOption.APPEND);
+            decoding = " -c wal_level=logical";
+        }
         run("runuser", "-u", "postgres", "--", BIN.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(),
                 "-l", dir.resolve("log").toString(), "-w", "-t", "60", "start", "-o",
-                "-c listen_addresses=127.0.0.1 -p " + port + " -k " + dir.resolve("sock")
+                "-c listen_addresses=" + listen + decoding + " -p " + port + " -k " + dir.resolve("sock")
                         + " -c max_replication_slots=10 -c max_wal_senders=10 -c max_logical_replication_workers=8"
                         + " -c fsync=off -c shared_buffers=64MB -c wal_retrieve_retry_interval=500ms");
         running = true;
@@ -55,6 +80,11 @@ final class MigrateTargetCluster implements AutoCloseable {
     /** The --target-db URL for one database of this cluster, with the password as an environment reference. */
     String url(String database) {
         return "postgresql://postgres@127.0.0.1:" + port + "/" + database + "?password_ref=${env:" + PASSWORD_VARIABLE + "}";
+    }
+
+    /** The URL for one database as reached at {@code host} (a bridge address this cluster listens on). */
+    String url(String database, String host) {
+        return url(database).replace("@127.0.0.1:", "@" + host + ":");
     }
 
     /** The loopback port it listens on, for client programs (pg_restore) run against it. */

@@ -129,19 +129,30 @@ class InitFixtureAppsTest {
     }
 
     @Test
-    void dependenciesOnlyInPyprojectAreNamedWithTheirPlaceAndARequirementsFileIsAskedFor() throws IOException {
+    void dependenciesOnlyInPyprojectAreProposedAsTheRequirementsAndTheDraftValidates() throws IOException {
         Run init = init("pyproject-dependencies");
         assertThat(init.err())
-                .contains("the dependencies are in backend/pyproject.toml:5 (flask>=3.0, psycopg2-binary>=2.9)")
-                .contains("write backend/requirements.txt with those lines")
-                .contains("backend.python = 3.11 (backend/pyproject.toml:4)");
-        assertThat(descriptor("pyproject-dependencies")).contains("requirements: \"requirements.txt\"   # TODO: not detected")
-                .contains("# TODO: the dependencies are in backend/pyproject.toml:5");
-        // The draft names a file the app does not have: init does not call it valid, and validate refuses it.
-        assertThat(init.err()).contains("not valid yet: 1 problem(s) with the app's files").doesNotContain("(valid)")
-                .contains("requirements.txt");
-        Run validate = run("validate", "-f", tmp.resolve("pyproject-dependencies").resolve("app.yaml").toString());
+                .contains("backend.requirements = pyproject.toml (backend/pyproject.toml:5); check: its [project].dependencies"
+                        + " (flask>=3.0, psycopg2-binary>=2.9) are the wheels the app hosts install; they do not list gunicorn")
+                .contains("backend.python = 3.11 (backend/pyproject.toml:4)")
+                .doesNotContain("write backend/requirements.txt");
+        assertThat(descriptor("pyproject-dependencies")).contains("requirements: \"pyproject.toml\"").doesNotContain("TODO: not detected");
+        assertThat(init.err()).contains("(valid)");
+        validates("pyproject-dependencies");
+    }
+
+    @Test
+    void aPyprojectWithoutProjectDependenciesIsNamedWithWhatIsMissingAndNotProposed() throws IOException {
+        Path repo = copy(FIXTURES.resolve("pyproject-dependencies"), tmp.resolve("poetry-style"));
+        Files.writeString(repo.resolve("backend/pyproject.toml"), "[tool.poetry]\nname = \"survey\"\n\n[tool.poetry.dependencies]\nflask = \"^3\"\n");
+        Run init = run("init", repo.toString(), "--yes");
+        assertThat(init.code()).as(init.err()).isZero();
+        assertThat(init.err()).contains("backend/pyproject.toml has no [project].dependencies array").doesNotContain("(valid)");
+        Files.writeString(repo.resolve("app.yaml"), Files.readString(repo.resolve("app.yaml"))
+                .replaceFirst("requirements: \"[^\"]*\"", "requirements: \"pyproject.toml\""));
+        Run validate = run("validate", "-f", repo.resolve("app.yaml").toString());
         assertThat(validate.code()).as(validate.err()).isEqualTo(65);
+        assertThat(validate.err()).containsPattern("app\\.yaml:\\d+:\\d+: backend\\.requirements: .*pyproject\\.toml has no \\[project\\]\\.dependencies array");
     }
 
     static Path copy(Path from, Path to) throws IOException {

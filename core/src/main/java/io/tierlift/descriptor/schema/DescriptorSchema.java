@@ -37,8 +37,8 @@ public final class DescriptorSchema {
                             + "modules for a Python no wheel exists for). They are installed with the host's packages, the "
                             + "virtualenv sees them, and the projects they provide are left out of the wheelhouse."),
                     null, "{ python3-psycopg2: psycopg2-binary, python3-markupsafe: markupsafe }"),
-            optional("include", list(text(Format.RELATIVE_PATH, "File, relative to `path`."), 0, 50, true,
-                    "Files releases carry although they are left out by default (`.env*`, ignored by `.gitignore` or "
+            optional("include", list(text(Format.RELATIVE_PATH, "File or folder, relative to `path`."), 0, 50, true,
+                    "Files and folders (everything in them) releases carry although they are left out by default (`.env*`, ignored by `.gitignore` or "
                             + "`.tierliftignore`) or look like secrets (dotenv files, private keys): include them on purpose."),
                     null, "[certs/upstream-ca.pem]"),
             optional("health", text(Format.URL_PATH, "Health check path: 200 when the app and its database work."),
@@ -55,8 +55,33 @@ public final class DescriptorSchema {
                     "The app's own environment variables (DATABASE_URL and DATABASE_READ_URL are set by tierlift)."),
                     null, "{ NOTES_PAGE_SIZE: \"50\" }"));
 
+    static final ObjectShape S3_REPOSITORY = object("An S3-compatible bucket (AWS S3, MinIO, Ceph RGW, ...) holding the "
+            + "pgBackRest repository in place of a host with role backup. The database hosts write to it themselves: "
+            + "the primary archives its WAL and takes the scheduled backups (every database host has the schedule; "
+            + "it runs only where PostgreSQL is the primary, so a failover needs no deploy), each database host "
+            + "keeps the bucket's keys in pgbackrest.conf (mode 0640, owner postgres), never on a command line.",
+            required("endpoint", text(Format.S3_ENDPOINT, "The S3 endpoint as host or host:port, reached over HTTPS "
+                    + "with the certificate checked."), "s3.eu-west-1.amazonaws.com"),
+            required("bucket", text(Format.S3_BUCKET, "The bucket; it must exist (tierlift does not create it)."),
+                    "notes-backups"),
+            optional("region", text(Format.S3_REGION, "The region requests are signed for."), "us-east-1", "eu-west-1"),
+            optional("uri_style", oneOf(List.of("host", "path"), "host: bucket.endpoint/key (AWS); path: "
+                    + "endpoint/bucket/key (most S3-compatible stores, and any endpoint given as an IP address)."),
+                    "host", "path"),
+            required("key", text(Format.SECRET, "Access key id, as a reference."), "${env:NOTES_S3_KEY}"),
+            required("secret_key", text(Format.SECRET, "Secret access key, as a reference."), "${env:NOTES_S3_SECRET_KEY}"),
+            optional("ca", text(Format.SECRET, "The CA certificate (PEM) that signs the endpoint's certificate when "
+                    + "the system's CAs do not, as a reference (${file:...} on this machine); placed on the database "
+                    + "hosts."), null, "${file:~/certs/s3-ca.crt}"),
+            optional("path", text(Format.ABSOLUTE_PATH, "Folder inside the bucket that holds the repository."),
+                    "/pgbackrest", "/pgbackrest"));
+
+    static final ObjectShape BACKUP_REPOSITORY = object("Where the repository is when it is not on the host with role backup.",
+            required("s3", S3_REPOSITORY, "{ endpoint: s3.eu-west-1.amazonaws.com, bucket: notes-backups, key: ..., secret_key: ... }"));
+
     static final ObjectShape BACKUP = object("Backups of the database and its write-ahead log. On-prem: a pgBackRest "
-            + "repository on the host with role backup, encrypted, with the WAL archived continuously from the primary.",
+            + "repository on the host with role backup (or in an S3-compatible bucket, `repository.s3`), encrypted, "
+            + "with the WAL archived continuously from the primary.",
             required("key", text(Format.SECRET, "Encryption key of the repository (aes-256-cbc), as a reference. "
                     + "Without it no backup can be read: keep it apart from the backup host."), "${env:NOTES_BACKUP_KEY}"),
             optional("full", text(Format.ON_CALENDAR, "When full backups run (systemd OnCalendar). A backup host "
@@ -66,7 +91,8 @@ public final class DescriptorSchema {
                     "When differential backups (changes since the last full one) run (systemd OnCalendar)."),
                     "Mon..Sat *-*-* 01:00:00", "Mon..Sat *-*-* 01:00:00"),
             optional("retention_full", integer(1, 99, "Full backups kept; older ones and the WAL only they need are expired."),
-                    2L, "2"));
+                    2L, "2"),
+            optional("repository", BACKUP_REPOSITORY, null, null));
 
     public static final ObjectShape DATABASE = object("The app's PostgreSQL database, the same in every tier.",
             required("name", text(Format.PG_IDENTIFIER, "Database name."), "notes"),

@@ -62,6 +62,13 @@ public enum Format {
             "^(ARGS|ARGS_GET|ARGS_POST|ARGS_NAMES|ARGS_GET_NAMES|ARGS_POST_NAMES|REQUEST_COOKIES|REQUEST_COOKIES_NAMES"
                     + "|REQUEST_HEADERS|REQUEST_HEADERS_NAMES|FILES|FILES_NAMES|XML)(:[A-Za-z0-9_.\\[\\]-]{1,128})?$"
                     + "|^(REQUEST_URI|REQUEST_FILENAME|REQUEST_BASENAME|QUERY_STRING|REQUEST_BODY)$"),
+    S3_ENDPOINT("host name or IPv4 address of an S3-compatible endpoint, with an optional :port, e.g. s3.eu-west-1.amazonaws.com "
+            + "or 10.0.3.40:9000", null),
+    // S3's bucket naming rules: lower-case letters, digits, '.' and '-', 3 to 63 characters.
+    S3_BUCKET("S3 bucket name: 3-63 lower-case letters, digits, '.' and '-', starting and ending with a letter or digit",
+            "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"),
+    S3_REGION("S3 region name: lower-case letters, digits and '-', e.g. eu-west-1 (S3-compatible stores often take us-east-1)",
+            "^[a-z0-9][a-z0-9-]{0,31}$"),
     VERSION("version such as 15 or 15.4", "^[0-9]{1,3}(\\.[0-9]{1,3}){0,2}$"),
     // AWS's ids start with Z; emulators (moto, LocalStack) make others of the same alphabet.
     ROUTE53_ZONE_ID("Route 53 hosted zone id: upper-case letters and digits, e.g. Z0123456789ABCDEFGHIJ (without /hostedzone/)",
@@ -98,6 +105,15 @@ public enum Format {
                     return Optional.empty();
                 }
                 return Optional.of("not an IP address or host name");
+            case S3_ENDPOINT: {
+                int colon = text.lastIndexOf(':');
+                String host = colon < 0 ? text : text.substring(0, colon);
+                if (colon >= 0 && !text.substring(colon + 1).matches("[0-9]{1,5}")
+                        || colon >= 0 && !inPortRange(Integer.parseInt(text.substring(colon + 1)))) {
+                    return Optional.of("the port after ':' must be a number from 1 to 65535");
+                }
+                return HOST.check(host).map(why -> why + " (give the endpoint as host or host:port, without https://)");
+            }
             case CIDR:
                 try {
                     Cidr.parse(text);
@@ -127,6 +143,10 @@ public enum Format {
             default:
                 return matches(text) ? Optional.empty() : Optional.of("must be " + summary);
         }
+    }
+
+    private static boolean inPortRange(int port) {
+        return port >= 1 && port <= 65535;
     }
 
     private boolean matches(String text) {

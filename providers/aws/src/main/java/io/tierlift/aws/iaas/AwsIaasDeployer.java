@@ -30,6 +30,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 import io.tierlift.aws.s3.ReleaseMigrationRecords;
 import io.tierlift.release.SchemaMigrations;
+import io.tierlift.release.ServerRequirement;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -144,6 +145,7 @@ public final class AwsIaasDeployer {
      */
     public DeployReport deploy(AppDescriptor descriptor, StackPlan plan, String version, Options options) {
         BackendRelease release = BackendRelease.of(descriptor);
+        noteAddedServer(descriptor);
         ImageChoice image = chooseImage(plan, options.refreshImage(), false);
         stackSet.refuseProtectedChanges(plan, version, deployTime(plan, release, image, outputs -> { }), options.consent());
         AtomicBoolean uploaded = new AtomicBoolean();
@@ -216,6 +218,11 @@ public final class AwsIaasDeployer {
                         .filter(ImageChoice::isImageId));
     }
 
+    /** Says that the instances' virtualenv adds gunicorn, as the on-prem wheelhouse does, when the requirements lack it. */
+    private void noteAddedServer(AppDescriptor descriptor) {
+        ServerRequirement.toAdd(descriptor).ifPresent(pin -> progress.warn("release", ServerRequirement.addedNote(descriptor, pin)));
+    }
+
     /** {@code releases} and {@code deploy --rollback} of this tier's stacks. */
     public IaasReleases releases() {
         return new IaasReleases(stacks, stackSet, s3, progress, clock);
@@ -241,6 +248,7 @@ public final class AwsIaasDeployer {
      * file of the React build as an upload, with no AWS call.
      */
     public Plan planOffline(AppDescriptor descriptor, StackPlan plan, String digest) {
+        noteAddedServer(descriptor);
         return offlinePlanner(clock).plan(descriptor, plan, digest);
     }
 
@@ -261,6 +269,7 @@ public final class AwsIaasDeployer {
      */
     public Plan plan(AppDescriptor descriptor, StackPlan plan, String version, String digest, Options options) {
         LiveStackPlanner planner = new LiveStackPlanner(TARGET, stacks, s3, progress, clock);
+        noteAddedServer(descriptor);
         ImageChoice image = chooseImage(plan, options.refreshImage(), true);
         progress.step("image", image.summary());
         LiveStackPlanner.PlannedStacks planned = planner.stacks(plan, version,

@@ -4,6 +4,7 @@ import io.tierlift.release.BackendRules;
 import io.tierlift.release.CommandRunner;
 import io.tierlift.release.PipRun;
 import io.tierlift.release.ReleaseException;
+import io.tierlift.release.RequirementsFile;
 import io.tierlift.release.SourceTree;
 import io.tierlift.release.SourceFile;
 import io.tierlift.release.WheelPlatform;
@@ -117,8 +118,14 @@ public final class LambdaPackager {
             Path installed = scratch.resolve("installed");
             Files.createDirectory(installed);
             PipSettings lambdaPip = pip.withPlatform(new WheelPlatform(architecture.machine(), runtime.glibcMinor()));
-            if (hasRequirements(backendDir.resolve(requirements))) {
-                install(lambdaPip, runtime, backendDir, backendDir.resolve(requirements), installed);
+            // pip's -r can't read a pyproject.toml: its [project].dependencies go to a requirements file of their own.
+            Path requirementsFile = backendDir.resolve(requirements);
+            byte[] wanted = RequirementsFile.read(requirementsFile);
+            if (RequirementsFile.isPyproject(requirements)) {
+                requirementsFile = Files.write(scratch.resolve("requirements.txt"), wanted);
+            }
+            if (hasRequirements(wanted)) {
+                install(lambdaPip, runtime, backendDir, requirementsFile, installed);
             }
             List<InstalledFile> dependencies = listInstalled(installed);
             List<Item> items = items(adapterSource, backend, dependencies);
@@ -169,8 +176,8 @@ public final class LambdaPackager {
         return new ReleaseException("Lambda package: pip install failed (exit " + failure.exitCode() + "):\n" + failure.said());
     }
 
-    private static boolean hasRequirements(Path file) throws IOException {
-        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+    private static boolean hasRequirements(byte[] requirements) {
+        for (String line : new String(requirements, StandardCharsets.UTF_8).split("\n")) {
             if (!line.replaceFirst("(^|\\s)#.*", "").isBlank()) {
                 return true;
             }

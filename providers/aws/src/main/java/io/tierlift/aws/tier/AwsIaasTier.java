@@ -15,6 +15,7 @@ import io.tierlift.aws.rds.AutomatedBackupReader;
 import io.tierlift.aws.restore.DatabaseRestore;
 import io.tierlift.aws.restore.RdsInstanceDatabase;
 import io.tierlift.plan.Plan;
+import io.tierlift.plan.PlannedChange;
 import io.tierlift.provider.RenderProvider;
 import io.tierlift.provider.Target;
 import io.tierlift.render.aws.StackPlan;
@@ -78,10 +79,12 @@ final class AwsIaasTier extends CloudFormationTier {
     @Override
     public Plan plan(PlanRequest request) {
         if (request.offline()) {
-            return withDeployer(deployer -> deployer.planOffline(descriptor, stackPlan(), request.digest()));
+            return withBuild(frontendWouldBuild(request.noBuild()),
+                    withDeployer(deployer -> deployer.planOffline(descriptor, stackPlan(), request.digest())));
         }
-        return withDeployer(deployer -> deployer.plan(descriptor, stackPlan(), context.version(), request.digest(),
-                new AwsIaasDeployer.Options(request.refreshImage(), false)));
+        Optional<PlannedChange> build = buildFrontend(request.noBuild());
+        return withBuild(build, withDeployer(deployer -> deployer.plan(descriptor, stackPlan(), context.version(), request.digest(),
+                new AwsIaasDeployer.Options(request.refreshImage(), false))));
     }
 
     @Override
@@ -90,8 +93,10 @@ final class AwsIaasTier extends CloudFormationTier {
             return rollback(request, request.rollback().get());
         }
         AwsIaasDeployer.Options options = new AwsIaasDeployer.Options(request.refreshImage(), request.allowDatabaseReplacement());
+        Optional<PlannedChange> build = buildFrontend(request.noBuild());
         return withDeployer((session, deployer) -> {
-            request.confirmOrCancel(() -> deployer.plan(descriptor, stackPlan(), context.version(), request.digest(), options));
+            request.confirmOrCancel(() -> withBuild(build, deployer.plan(descriptor, stackPlan(), context.version(), request.digest(),
+                    options)));
             AwsIaasDeployer.DeployReport report = deployer.deploy(descriptor, stackPlan(), context.version(), options);
             List<DeployOutcome.RecapRow> rows = new ArrayList<>(AwsRecap.stacks(report.stacksChanged()));
             rows.add(new DeployOutcome.RecapRow("release", report.releaseUploaded() ? "uploaded" : "unchanged"));

@@ -14,6 +14,7 @@ import io.tierlift.aws.serverless.migrate.AuroraWriterRestart;
 import io.tierlift.aws.serverless.migrate.LambdaMaintenanceSwitch;
 import io.tierlift.render.aws.serverless.DatabasePath;
 import io.tierlift.plan.Plan;
+import io.tierlift.plan.PlannedChange;
 import io.tierlift.provider.RenderProvider;
 import io.tierlift.provider.Target;
 import io.tierlift.render.aws.serverless.AwsServerlessRenderer;
@@ -75,12 +76,14 @@ final class AwsServerlessTier extends CloudFormationTier {
     @Override
     public Plan plan(PlanRequest request) {
         if (request.offline()) {
-            return withSession(s -> s.deployer().planOffline(descriptor, s.plan(), request.digest()));
+            return withBuild(frontendWouldBuild(request.noBuild()),
+                    withSession(s -> s.deployer().planOffline(descriptor, s.plan(), request.digest())));
         }
-        return withSession(s -> {
+        Optional<PlannedChange> build = buildFrontend(request.noBuild());
+        return withBuild(build, withSession(s -> {
             warnIfThePauseCannotHappen(s);
             return s.deployer().plan(descriptor, s.plan(), context.version(), request.digest(), maintenanceSwitch(s).maintenanceHold());
-        });
+        }));
     }
 
     /**
@@ -102,11 +105,13 @@ final class AwsServerlessTier extends CloudFormationTier {
         if (request.rollback().isPresent()) {
             return rollback(request, request.rollback().get());
         }
+        Optional<PlannedChange> build = buildFrontend(request.noBuild());
         return withSession(s -> {
             warnIfThePauseCannotHappen(s);
             // Read before the deploy: with maintenance on, the alias moves straight to a maintenance version of the new code.
             MaintenanceHold hold = maintenanceSwitch(s).maintenanceHold();
-            request.confirmOrCancel(() -> s.deployer().plan(descriptor, s.plan(), context.version(), request.digest(), hold));
+            request.confirmOrCancel(() -> withBuild(build, s.deployer().plan(descriptor, s.plan(), context.version(), request.digest(),
+                    hold)));
             boolean maintenance = hold.on();
             AwsServerlessDeployer.DeployReport report = s.deployer().deploy(descriptor, s.plan(), context.version(), hold);
             List<DeployOutcome.RecapRow> rows = new ArrayList<>(AwsRecap.stacks(report.stacksChanged()));

@@ -7,7 +7,11 @@ import io.tierlift.aws.logs.CloudWatchLogReader;
 import io.tierlift.diagram.AwsDiagram;
 import io.tierlift.logs.LogRole;
 import io.tierlift.model.AppDescriptor;
+import io.tierlift.plan.Plan;
+import io.tierlift.plan.PlannedChange;
 import io.tierlift.provider.RenderProvider;
+import io.tierlift.release.FrontendBuild;
+import io.tierlift.release.ProcessCommandRunner;
 import io.tierlift.render.aws.StackPlan;
 import io.tierlift.render.aws.iaas.StackNames;
 import io.tierlift.render.aws.iaas.WafStack;
@@ -97,6 +101,31 @@ abstract class CloudFormationTier implements Tier {
         }
         groups.add(new CloudWatchLogReader.Group(names.wafLogGroup(), "waf", LogRole.WAF, false, Optional.of(WafStack.REGION), true));
         return groups;
+    }
+
+    /**
+     * The frontend build every tier publishes ({@link FrontendBuild}: rebuilt when stale or of unknown
+     * origin, records in the operator's cache), made before a plan lists or a deploy uploads the
+     * site; the change a plan shows when it built.
+     */
+    protected Optional<PlannedChange> buildFrontend(boolean noBuild) {
+        return AwsFailures.call(() -> frontendBuild().prepare(descriptor, noBuild))
+                .map(why -> FrontendBuild.planned(target().key(), descriptor, why));
+    }
+
+    /** What an offline plan shows of the build: whether one would run, and why, with nothing built. */
+    protected Optional<PlannedChange> frontendWouldBuild(boolean noBuild) {
+        return AwsFailures.call(() -> frontendBuild().wouldBuild(descriptor, noBuild))
+                .map(why -> FrontendBuild.planned(target().key(), descriptor, "would run: " + why));
+    }
+
+    private FrontendBuild frontendBuild() {
+        return new FrontendBuild(new ProcessCommandRunner(), context.progress(), FrontendBuild.defaultCacheDir());
+    }
+
+    /** {@code plan} with {@code build} listed first. */
+    protected static Plan withBuild(Optional<PlannedChange> build, Plan plan) {
+        return build.map(plan::withFirst).orElse(plan);
     }
 
     @Override

@@ -53,6 +53,24 @@ class BackendReleaseRulesTest {
                 .hasMessageContaining("deploy_key.pem (holds a private key)");
     }
 
+    @Test
+    void aNestedGitignoreAndAnIncludedFolderApplyToTheArchiveAsToEveryRelease() throws IOException {
+        AppDescriptor app = app();
+        Files.writeString(dir.resolve("backend/notes/.gitignore"), "uploads/\n");
+        Files.createDirectories(dir.resolve("backend/notes/uploads"));
+        Files.writeString(dir.resolve("backend/notes/uploads/photo.txt"), CANARY + "\n");
+        Files.createDirectories(dir.resolve("backend/certs"));
+        Files.writeString(dir.resolve("backend/certs/upstream-ca.pem"), "ca\n");
+        var b = app.backend();
+        AppDescriptor including = new AppDescriptor(app.app(), app.environment(), app.baseDir(), app.frontend(),
+                new io.tierlift.model.Backend(b.path(), b.wsgi(), b.python(), b.requirements(), b.health(), b.releaseCommand(), b.port(),
+                        b.workers(), b.timeout(), b.gracefulTimeout(), b.env(), b.systemPackages(), java.util.List.of("certs")),
+                app.database(), app.targets());
+        Map<String, String> files = untar(BackendRelease.of(including).archive());
+        assertThat(files).containsKeys("notes/app.py", "notes/.gitignore", "certs/upstream-ca.pem")
+                .doesNotContainKeys("notes/uploads/photo.txt", "deploy_key.pem");
+    }
+
     /** Regular files of a ustar archive by name, as text. */
     private static Map<String, String> untar(byte[] tarGz) throws IOException {
         Map<String, String> files = new LinkedHashMap<>();

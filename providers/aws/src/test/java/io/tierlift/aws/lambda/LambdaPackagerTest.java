@@ -278,6 +278,36 @@ class LambdaPackagerTest {
                 .hasMessageContaining("deploy_key.pem (holds a private key)");
     }
 
+    @Test
+    void aNestedGitignoreLeavesItsFilesOutOfTheZipAsOutOfEveryRelease() throws IOException {
+        AppDescriptor app = TestApps.copyOfExample(dir, "x86_64");
+        String canary = "canary-77d0aa";
+        write(dir.resolve("backend/notes/.gitignore"), "/instance/\n");
+        write(dir.resolve("backend/notes/instance/local.cfg"), "SECRET=" + canary + "\n");
+        byte[] zip = packager().build(app).zip();
+        assertThat(entries(zip)).containsKeys("notes/app.py", "notes/.gitignore").doesNotContainKey("notes/instance/local.cfg");
+        assertThat(log).anyMatch(line -> line.startsWith("lambda: left out of the package: ")
+                && line.contains("notes/instance/ (notes/.gitignore: /instance/)"));
+    }
+
+    @Test
+    void aPyprojectsDependenciesAreWhatPipInstallsIntoThePackage() throws IOException {
+        AppDescriptor example = TestApps.copyOfExample(dir, "x86_64");
+        write(dir.resolve("backend/pyproject.toml"), "[project]\nname = \"notes\"\ndependencies = [\"flask==3.1.3\"]\n");
+        var b = example.backend();
+        AppDescriptor app = new AppDescriptor(example.app(), example.environment(), example.baseDir(), example.frontend(),
+                new io.tierlift.model.Backend(b.path(), b.wsgi(), b.python(), "pyproject.toml", b.health(), b.releaseCommand(), b.port(),
+                        b.workers(), b.timeout(), b.gracefulTimeout(), b.env(), b.systemPackages(), b.include()),
+                example.database(), example.targets());
+        List<String> requirementsSeen = new ArrayList<>();
+        FakeRunner reading = new FakeRunner((call, out) -> {
+            requirementsSeen.add(Files.readString(Path.of(call.after("-r"))));
+            return pip.run(call.argv(), Path.of("."), Map.of(), out);
+        });
+        packager(reading, LambdaLimits.LAMBDA).build(app);
+        assertThat(requirementsSeen).containsExactly("# [project].dependencies of pyproject.toml\nflask==3.1.3\n");
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private static Set<String> scratchFolders() throws IOException {

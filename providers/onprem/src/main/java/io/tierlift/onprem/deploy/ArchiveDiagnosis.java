@@ -115,6 +115,20 @@ public final class ArchiveDiagnosis {
         return List.copyOf(findings);
     }
 
+    /**
+     * With the repository in a bucket there is no server or disk of tierlift's to look at: what keeps
+     * WAL from the bucket shows as the primary's archiver failing, and the cause is in its pgBackRest log.
+     */
+    public static List<Finding> bucketFindings(Optional<Archiver> archiver, String bucket, String endpoint) {
+        return archiver.filter(Archiver::failing).map(a -> List.of(new Finding(a.host(),
+                "archive-push to bucket " + bucket + " FAILS on " + a.host() + ": " + a.failedCount()
+                        + " failed attempt(s), the latest for segment " + a.lastFailedWal().orElse("?") + "; " + lag(a),
+                "read /var/log/pgbackrest on " + a.host() + ": " + endpoint + " must answer HTTPS from " + a.host()
+                        + " with a certificate database.backup.repository.s3.ca signs, and the keys must allow writing to "
+                        + bucket + "; PostgreSQL keeps the WAL in pg_wal and retries, so watch " + a.host() + "'s disk")))
+                .orElse(List.of());
+    }
+
     /** "last segment archived 3m ago" — the WAL archive lag. */
     public static String lag(Archiver archiver) {
         return archiver.sinceLastArchived().map(d -> "last segment archived " + age(d) + " ago")

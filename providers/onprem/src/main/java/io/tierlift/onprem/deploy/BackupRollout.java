@@ -19,7 +19,9 @@ import java.util.List;
 /**
  * pgBackRest for {@code database.backup}: before PostgreSQL archives, every pgBackRest host has a
  * certificate from the app's CA on the backup host and its server runs with the placed config;
- * after the database is up, the stanza exists, WAL is seen arriving and the timers run.
+ * after the database is up, the stanza exists, WAL is seen arriving and the timers run. With the
+ * repository in a bucket, the database hosts get their config only (no server, no certificate),
+ * the primary creates the stanza, and every database host gets the schedules.
  */
 final class BackupRollout {
     private final RolloutContext context;
@@ -43,8 +45,19 @@ final class BackupRollout {
         return hosts;
     }
 
+    /** Where the stanza is created and checked: the backup host, or with a bucket the primary. */
     Host repository() {
-        return context.target().firstWith(Role.BACKUP).orElseThrow();
+        return inBucket() ? context.target().firstWith(Role.DB_PRIMARY).orElseThrow()
+                : context.target().firstWith(Role.BACKUP).orElseThrow();
+    }
+
+    private boolean inBucket() {
+        return BackupRenderer.inBucket(context.descriptor());
+    }
+
+    /** The hosts that run the scheduled backups: the backup host, or with a bucket every database host. */
+    private List<Host> scheduled() {
+        return inBucket() ? hosts() : List.of(repository());
     }
 
     BackupCommands commands(Host host) {
@@ -55,6 +68,16 @@ final class BackupRollout {
     void prepare(Host host) {
         HostSession session = context.session(host);
         BackupCommands on = commands(host);
+        if (inBucket()) {
+            // No server and no certificates: the host talks to the bucket with the config alone.
+            List<FileChange> config = context.changes(host, ManagedService.BACKUP);
+            staged.place(session, config);
+            staged.commit(session, config);
+            if (!config.isEmpty()) {
+                context.report().changed(host.name());
+            }
+            return;
+        }
         boolean changed = certificate(host, session, on);
         List<FileChange> config = context.changes(host, ManagedService.BACKUP);
         staged.place(session, config);
@@ -86,15 +109,18 @@ final class BackupRollout {
 
     /** On the backup host, once PostgreSQL runs with archiving: the stanza, a check that WAL arrives, the timers. */
     void finish() {
-        Host host = repository();
-        HostSession session = context.session(host);
-        BackupCommands on = commands(host);
-        session.run("creating the pgBackRest stanza and checking the WAL archive", on.stanzaCreateAndCheck());
-        if (on.systemd()) {
-            session.run("enabling the backup timers", on.enableTimers());
-        } else {
-            session.run("installing the backup schedule for cron", on.installCrontab());
-            context.progress().step(host.name(), "no systemd: cron runs the scheduled backups");
+        Host repository = repository();
+        context.session(repository).run("creating the pgBackRest stanza and checking the WAL archive",
+                commands(repository).stanzaCreateAndCheck());
+        for (Host host : scheduled()) {
+            HostSession session = context.session(host);
+            BackupCommands on = commands(host);
+            if (on.systemd()) {
+                session.run("enabling the backup timers", on.enableTimers());
+            } else {
+                session.run("installing the backup schedule for cron", on.installCrontab());
+                context.progress().step(host.name(), "no systemd: cron runs the scheduled backups");
+            }
         }
     }
 
@@ -106,20 +132,21 @@ final class BackupRollout {
         if (!configured()) {
             return;
         }
-        Host host = repository();
-        if (context.state(host).systemd()) {
-            return;
-        }
-        BackupSettings backup = context.descriptor().database().backup().orElseThrow();
-        Map<String, String> schedules = new LinkedHashMap<>();
-        schedules.put("full", backup.fullSchedule());
-        schedules.put("differential", backup.differentialSchedule());
-        schedules.forEach((name, event) -> {
-            if (CronSchedule.of(event).isEmpty()) {
-                throw new TierFailure("database.backup." + name + " '" + event + "': " + host.name()
-                        + " runs no systemd, so cron runs the backups, and cron has no form for this event; use "
-                        + CronSchedule.FORMS + ". Nothing was changed.");
+        for (Host host : scheduled()) {
+            if (context.state(host).systemd()) {
+                continue;
             }
-        });
+            BackupSettings backup = context.descriptor().database().backup().orElseThrow();
+            Map<String, String> schedules = new LinkedHashMap<>();
+            schedules.put("full", backup.fullSchedule());
+            schedules.put("differential", backup.differentialSchedule());
+            schedules.forEach((name, event) -> {
+                if (CronSchedule.of(event).isEmpty()) {
+                    throw new TierFailure("database.backup." + name + " '" + event + "': " + host.name()
+                            + " runs no systemd, so cron runs the backups, and cron has no form for this event; use "
+                            + CronSchedule.FORMS + ". Nothing was changed.");
+                }
+            });
+        }
     }
 }

@@ -55,9 +55,9 @@ public final class OnpremBackups {
     }
 
     public BackupEntry backupNow(AppDescriptor descriptor, BackupType type) {
-        Host host = repositoryHost(descriptor);
         try (connector) {
-            HostSession session = new HostSession(host, connector.connect(host));
+            HostSession session = repositorySession(descriptor, connector);
+            Host host = session.host();
             BackupCommands commands = commands(descriptor);
             session.run("the " + type + " backup", commands.backup(type.key()));
             List<BackupEntry> all = parse(session.run("listing the backups", commands.info()).out());
@@ -67,16 +67,18 @@ public final class OnpremBackups {
     }
 
     public List<BackupEntry> list(AppDescriptor descriptor) {
-        Host host = repositoryHost(descriptor);
         try (connector) {
-            HostSession session = new HostSession(host, connector.connect(host));
+            HostSession session = repositorySession(descriptor, connector);
             return parse(session.run("listing the backups", commands(descriptor).info()).out());
         }
     }
 
     public Health health(AppDescriptor descriptor) {
-        Host host = repositoryHost(descriptor);
         try (connector) {
+            if (BackupRenderer.inBucket(descriptor)) {
+                return bucketHealth(descriptor);
+            }
+            Host host = repositoryHost(descriptor);
             HostSession session = new HostSession(host, connector.connect(host));
             List<HostSession> databases = new ArrayList<>();
             for (Host db : databaseHosts(descriptor)) {
@@ -102,15 +104,82 @@ public final class OnpremBackups {
                     findings = List.of();
                 }
             }
-            var backup = descriptor.database().backup().orElseThrow();
-            Duration gap = shortestGap(session.run("reading the backup schedules",
-                    commands.calendar(backup.fullSchedule(), backup.differentialSchedule())).out());
-            Optional<WalArchive.Continuity> continuity = all.isEmpty() ? Optional.empty() : all.get(0).walStart()
-                    .flatMap(first -> WalArchive.parse(session.run("listing the WAL archive", commands.archiveFiles()).out()).from(first));
-            return new Health(all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1)), allowedAge(gap),
-                    problem.isEmpty(), problem, findings, seen.archiver(),
-                    all.isEmpty() ? Optional.empty() : Optional.of(all.get(0).finished()), continuity);
+            return health(descriptor, session, all, problem, findings, seen.archiver());
         }
+    }
+
+    /**
+     * With the repository in a bucket, pgBackRest runs on the primary: its {@code check} pushes a
+     * segment to the bucket and names what failed (endpoint, keys, CA), and its archiver tells the lag.
+     */
+    private Health bucketHealth(AppDescriptor descriptor) {
+        HostSession session = repositorySession(descriptor, connector);
+        BackupCommands commands = commands(descriptor);
+        Optional<ArchiveDiagnosis.Archiver> archiver = archiver(descriptor, session);
+        List<BackupEntry> all = parse(session.run("listing the backups", commands.info()).out());
+        String problem = checkProblem(session.attempt(commands.check()));
+        // The check's own segment arrived: the failures the archiver counted are over.
+        List<ArchiveDiagnosis.Finding> findings = problem.isEmpty() ? List.of() : bucketFindings(descriptor, List.of(session));
+        return health(descriptor, session, all, problem, findings, archiver);
+    }
+
+    /** With a bucket: what plan and status read without changing anything, the primary's failing archiver. */
+    public static List<ArchiveDiagnosis.Finding> bucketFindings(AppDescriptor descriptor, List<HostSession> databases) {
+        var s3 = descriptor.database().backup().flatMap(io.tierlift.model.BackupSettings::s3).orElseThrow();
+        for (HostSession db : databases) {
+            Optional<ArchiveDiagnosis.Archiver> archiver = archiver(descriptor, db);
+            if (archiver.isPresent()) {
+                return ArchiveDiagnosis.bucketFindings(archiver, s3.bucket(), s3.endpoint());
+            }
+        }
+        return List.of();
+    }
+
+    /** PostgreSQL's archiver on the host, when it is the primary. */
+    private static Optional<ArchiveDiagnosis.Archiver> archiver(AppDescriptor descriptor, HostSession db) {
+        ServiceCommands postgres = ServiceCommands.forApp(descriptor, descriptor.targets().onprem().orElseThrow().appRoot(), false);
+        ExecResult answer = db.attempt(postgres.psql("postgres"), ArchiveDiagnosis.Archiver.query().getBytes(StandardCharsets.UTF_8));
+        return answer.ok() ? ArchiveDiagnosis.Archiver.parse(db.name(), answer.out()) : Optional.empty();
+    }
+
+    private Health health(AppDescriptor descriptor, HostSession session, List<BackupEntry> all, String problem,
+                          List<ArchiveDiagnosis.Finding> findings, Optional<ArchiveDiagnosis.Archiver> archiver) {
+        BackupCommands commands = commands(descriptor);
+        var backup = descriptor.database().backup().orElseThrow();
+        Duration gap = shortestGap(session.run("reading the backup schedules",
+                commands.calendar(backup.fullSchedule(), backup.differentialSchedule())).out());
+        Optional<WalArchive.Continuity> continuity = all.isEmpty() ? Optional.empty() : all.get(0).walStart()
+                .flatMap(first -> WalArchive.parse(session.run("listing the WAL archive", commands.archiveFiles()).out()).from(first));
+        return new Health(all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1)), allowedAge(gap),
+                problem.isEmpty(), problem, findings, archiver,
+                all.isEmpty() ? Optional.empty() : Optional.of(all.get(0).finished()), continuity);
+    }
+
+    /**
+     * Where pgBackRest's repository commands run: the backup host, or with the repository in a bucket
+     * the database host that is the primary now (after a failover not the descriptor's db-primary).
+     */
+    public static HostSession repositorySession(AppDescriptor descriptor, Connector connector) {
+        if (!BackupRenderer.inBucket(descriptor)) {
+            Host host = repositoryHost(descriptor);
+            return new HostSession(host, connector.connect(host));
+        }
+        ServiceCommands postgres = ServiceCommands.forApp(descriptor, descriptor.targets().onprem().orElseThrow().appRoot(), false);
+        List<String> seen = new ArrayList<>();
+        for (Host db : databaseHosts(descriptor)) {
+            try {
+                HostSession session = new HostSession(db, connector.connect(db));
+                ExecResult answer = session.attempt(postgres.psql("postgres"), "SELECT pg_is_in_recovery();".getBytes(StandardCharsets.UTF_8));
+                if (answer.ok() && answer.out().strip().equals("f")) {
+                    return session;
+                }
+                seen.add(db.name() + (answer.ok() ? " is a standby" : " runs no PostgreSQL that answers"));
+            } catch (RuntimeException unreachable) {
+                seen.add(db.name() + " is unreachable (" + unreachable.getMessage() + ")");
+            }
+        }
+        throw new HostFailure("database", "no database host is the primary (" + String.join("; ", seen) + "): with the "
+                + "repository in a bucket, pgBackRest runs on the primary");
     }
 
     /**
@@ -226,6 +295,12 @@ public final class OnpremBackups {
     static BackupCommands commands(AppDescriptor descriptor) {
         // Only the backup host's own commands run here; none depends on systemd.
         return new BackupCommands(false, BackupRenderer.stanza(descriptor));
+    }
+
+    /** What status and restore call the repository: the backup host's name, or the bucket's. */
+    public static String repositoryName(AppDescriptor descriptor) {
+        return descriptor.database().backup().flatMap(io.tierlift.model.BackupSettings::s3).map(s3 -> "s3://" + s3.bucket())
+                .orElseGet(() -> repositoryHost(descriptor).name());
     }
 
     private static Host repositoryHost(AppDescriptor descriptor) {

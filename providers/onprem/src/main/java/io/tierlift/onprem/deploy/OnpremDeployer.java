@@ -155,14 +155,22 @@ public final class OnpremDeployer {
             if (descriptor.database().backup().isEmpty()) {
                 return;
             }
+            List<HostSession> databases = sessions.values().stream()
+                    .filter(s -> s.host().has(Role.DB_PRIMARY) || s.host().has(Role.DB_STANDBY))
+                    .sorted(java.util.Comparator.comparing(s -> s.host().has(Role.DB_PRIMARY) ? 0 : 1)).toList();
+            if (io.tierlift.render.onprem.backup.BackupRenderer.inBucket(descriptor)) {
+                try {
+                    OnpremBackups.bucketFindings(descriptor, databases).forEach(finding -> progress.warn(finding.host(), finding.toString()));
+                } catch (RuntimeException e) {
+                    progress.warn("database", "could not read the state of WAL archiving: " + e.getMessage());
+                }
+                return;
+            }
             Host repository = target.firstWith(Role.BACKUP).orElseThrow();
             HostState state = states.get(repository.name());
             if (state == null || !state.file(BackupLayout.CONFIG_FILE).exists()) {
                 return;
             }
-            List<HostSession> databases = sessions.values().stream()
-                    .filter(s -> s.host().has(Role.DB_PRIMARY) || s.host().has(Role.DB_STANDBY))
-                    .sorted(java.util.Comparator.comparing(s -> s.host().has(Role.DB_PRIMARY) ? 0 : 1)).toList();
             try {
                 ArchiveDiagnosis.findings(OnpremBackups.observe(descriptor, sessions.get(repository.name()), databases))
                         .forEach(finding -> progress.warn(finding.host(), finding.toString()));

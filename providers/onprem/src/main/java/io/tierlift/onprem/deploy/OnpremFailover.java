@@ -133,6 +133,10 @@ public final class OnpremFailover {
      * and the deploy after the descriptor edit places the same config.
      */
     private void followWithBackups(AppDescriptor descriptor, Host oldPrimary, Host newPrimary) {
+        if (BackupRenderer.inBucket(descriptor)) {
+            followInBucket(descriptor, newPrimary);
+            return;
+        }
         OnpremTarget target = descriptor.targets().onprem().orElseThrow();
         Host repository = target.firstWith(Role.BACKUP).orElseThrow();
         try {
@@ -153,6 +157,23 @@ public final class OnpremFailover {
         } catch (HostFailure | SshException e) {
             progress.warn(repository.name(), "backups do not follow " + newPrimary.name() + " yet (" + e.getMessage()
                     + "); after the descriptor edit, `tierlift deploy onprem` sets them up");
+        }
+    }
+
+    /**
+     * With the repository in a bucket the promoted standby has the bucket's config and the schedules
+     * already: it archives as soon as it is promoted, and its schedule backs up now that it is the
+     * primary. What is left is checking that its WAL reaches the bucket; a failed check is a warning.
+     */
+    private void followInBucket(AppDescriptor descriptor, Host newPrimary) {
+        try {
+            HostSession session = new HostSession(newPrimary, connector.connect(newPrimary));
+            BackupCommands commands = new BackupCommands(false, BackupRenderer.stanza(descriptor));
+            session.run("checking that " + newPrimary.name() + "'s WAL reaches the bucket", commands.stanzaCreateAndCheck());
+            progress.step(newPrimary.name(), "WAL of " + newPrimary.name() + " arrives in the bucket; its schedule takes the backups now");
+        } catch (RuntimeException e) {
+            progress.warn(newPrimary.name(), "WAL of " + newPrimary.name() + " does not reach the bucket yet (" + e.getMessage()
+                    + "); check it with tierlift status onprem");
         }
     }
 

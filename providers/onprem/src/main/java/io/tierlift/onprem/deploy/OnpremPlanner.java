@@ -186,11 +186,13 @@ public final class OnpremPlanner {
         }
         boolean backedUp = d.database().backup().isPresent()
                 && (database || host.has(Role.BACKUP));
+        boolean inBucket = io.tierlift.render.onprem.backup.BackupRenderer.inBucket(d);
         if (backedUp && refresh.contains(ManagedService.BACKUP)) {
-            changes.add(PlannedChange.of(prefix + "pgbackrest", "service", Action.UPDATE,
-                    "restart the pgBackRest server (certificate from the backup CA made when missing)"));
+            changes.add(PlannedChange.of(prefix + "pgbackrest", "service", Action.UPDATE, inBucket
+                    ? "use the new pgBackRest config and schedules (no server: this host writes to the bucket itself)"
+                    : "restart the pgBackRest server (certificate from the backup CA made when missing)"));
         }
-        if (backedUp && host.has(Role.BACKUP)) {
+        if (backedUp && (inBucket ? host.has(Role.DB_PRIMARY) : host.has(Role.BACKUP))) {
             changes.add(PlannedChange.of(prefix + "pgbackrest-stanza", "service", Action.NO_OP,
                     "stanza " + d.app() + " created when missing, WAL archive checked (pgbackrest check)"));
         }

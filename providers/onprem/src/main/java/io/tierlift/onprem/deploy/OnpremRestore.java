@@ -213,7 +213,7 @@ public final class OnpremRestore {
     private RestoreStep.Names names(RestoreJournal journal) {
         String data = PostgresLayout.debian(descriptor.database().version()).dataDir();
         return new RestoreStep.Names(journal.point(), journal.backupId(), primary().name(), standbys().stream().map(Host::name).toList(),
-                repository().name(), data, data + ".restored-" + journal.stamp(), data + ".before-restore-" + journal.stamp());
+                OnpremBackups.repositoryName(descriptor), data, data + ".restored-" + journal.stamp(), data + ".before-restore-" + journal.stamp());
     }
 
     private static void close(JournalFile<RestoreJournal> file) {
@@ -246,7 +246,14 @@ public final class OnpremRestore {
         return target.hostsWith(Role.DB_STANDBY);
     }
 
+    /**
+     * Where pgBackRest reads the repository: the backup host, or with a bucket the primary itself
+     * (its config holds the bucket's keys, and it is the host being restored).
+     */
     private Host repository() {
+        if (BackupRenderer.inBucket(descriptor)) {
+            return primary();
+        }
         return target.firstWith(Role.BACKUP).orElseThrow(() -> new TierFailure("database.backup needs a host with role backup"));
     }
 

@@ -113,6 +113,9 @@ public record TeardownPlan(String app, String database, boolean deleteData, Opti
             }
             boolean database = host.has(Role.DB_PRIMARY) || host.has(Role.DB_STANDBY);
             boolean backups = descriptor.database().backup().isPresent();
+            boolean inBucket = io.tierlift.render.onprem.backup.BackupRenderer.inBucket(descriptor);
+            String bucket = descriptor.database().backup().flatMap(io.tierlift.model.BackupSettings::s3)
+                    .map(io.tierlift.model.S3Repository::bucket).orElse("");
             boolean dump = false;
             boolean dropCluster = false;
             boolean dropRepository = false;
@@ -125,7 +128,14 @@ public record TeardownPlan(String app, String database, boolean deleteData, Opti
                     removed.add(cluster);
                     removed.add(data);
                     removed.add("/var/lib/postgresql/.pgpass");
-                    if (backups) {
+                    if (backups && inBucket) {
+                        // The database hosts run the schedules themselves; the bucket's backups are left to its owner.
+                        services.add(Service.BACKUP_SCHEDULE);
+                        removed.addAll(List.of("/etc/pgbackrest", BackupLayout.unitPath(BackupLayout.FULL_UNIT + ".service"),
+                                BackupLayout.unitPath(BackupLayout.FULL_UNIT + ".timer"), BackupLayout.unitPath(BackupLayout.DIFF_UNIT + ".service"),
+                                BackupLayout.unitPath(BackupLayout.DIFF_UNIT + ".timer")));
+                        kept.add("the backups in bucket " + bucket + " (tierlift never deletes a bucket's objects)");
+                    } else if (backups) {
                         // Every database host runs a pgBackRest server too: the repository reaches the clusters through it.
                         services.add(Service.BACKUP_SERVER);
                         removed.add("/etc/pgbackrest");
@@ -134,6 +144,10 @@ public record TeardownPlan(String app, String database, boolean deleteData, Opti
                     keptRoots.addAll(List.of(cluster, data, "/var/lib/postgresql/.pgpass", "/etc/pgbackrest"));
                     kept.add("PostgreSQL cluster " + version + "/main (" + (host.has(Role.DB_PRIMARY) ? "primary" : "standby")
                             + "), running, with its data and config");
+                    if (backups && inBucket) {
+                        keptRoots.addAll(List.of("/etc/systemd/system/" + BackupLayout.FULL_UNIT, "/etc/systemd/system/" + BackupLayout.DIFF_UNIT));
+                        kept.add("its backup schedule into bucket " + bucket);
+                    }
                 }
             }
             if (host.has(Role.BACKUP)) {

@@ -2,6 +2,7 @@ package io.tierlift.onprem.release;
 
 import io.tierlift.release.BackendRules;
 import io.tierlift.release.CommandRunner;
+import io.tierlift.release.FrontendBuild;
 import io.tierlift.release.ReleaseException;
 import io.tierlift.release.SourceTree;
 import io.tierlift.release.SourceFile;
@@ -163,9 +164,8 @@ public final class ReleaseBuilder {
 
     /**
      * As {@link #backend(AppDescriptor, ReleaseIdCache)}: an unchanged dist folder is known by its
-     * stamp. First the dist folder is brought up to date: {@code frontend.build} runs when the
-     * folder is missing or its sources, lockfile or build command changed since it was built
-     * ({@link FrontendBuildKey}, remembered beside {@code ids}), and the release says why.
+     * stamp. First the dist folder is brought up to date by {@link FrontendBuild} (records beside
+     * {@code ids}), and the release says why it was built.
      */
     public StaticRelease staticSite(AppDescriptor d, ReleaseIdCache ids) {
         return staticSite(d, ids, false);
@@ -177,16 +177,8 @@ public final class ReleaseBuilder {
      */
     public StaticRelease staticSite(AppDescriptor d, ReleaseIdCache ids, boolean noBuild) {
         Path dist = d.baseDir().resolve(d.frontend().dist()).normalize();
-        Optional<String> rebuilt = Optional.empty();
-        if (noBuild) {
-            if (!Files.isDirectory(dist)) {
-                throw new ReleaseException("--no-build: frontend.dist " + dist + " does not exist; build the frontend first, or "
-                        + "leave out --no-build to let tierlift run `" + d.frontend().build() + "`");
-            }
-            progress.step("frontend", "--no-build: publishing " + dist + " as it is; its sources were not checked");
-        } else {
-            rebuilt = buildWhenStale(d, dist, new FrontendBuildKey(ids.dir()));
-        }
+        // The one frontend build of every tier, its records kept beside the release ids.
+        Optional<String> rebuilt = new FrontendBuild(runner, progress, ids.dir()).prepare(d, noBuild);
         Optional<ReleaseIdCache.Stamp> stamp = ids.stamp("static", dist, SourceTree.NONE);
         Optional<String> known = stamp.filter(s -> !s.paths().isEmpty()).flatMap(ids::lookup);
         if (known.isEmpty()) {
@@ -208,29 +200,6 @@ public final class ReleaseBuilder {
         }, rebuilt);
         progress.step("frontend", "release " + release.id() + ": " + stamp.get().paths().size() + " files, unchanged since an earlier run");
         return release;
-    }
-
-    /** Runs the build when the dist folder is stale, and returns why it ran. */
-    private Optional<String> buildWhenStale(AppDescriptor d, Path dist, FrontendBuildKey keys) {
-        Path sourceDir = d.baseDir().resolve(d.frontend().path()).normalize();
-        if (!Files.isDirectory(sourceDir) && Files.isDirectory(dist)) {
-            // A build made elsewhere and shipped without its sources: nothing to compare against.
-            progress.step("frontend", "frontend.path " + sourceDir + " does not exist; publishing " + dist + " as it is");
-            return Optional.empty();
-        }
-        Path sources = frontendSources(d);
-        FrontendBuildKey.Sources now = keys.read(sources, dist, d.frontend().build());
-        Optional<String> stale = keys.staleness(dist, now);
-        if (stale.isEmpty()) {
-            progress.step("frontend", dist + " is up to date with " + sources + " and `" + d.frontend().build() + "`");
-            return stale;
-        }
-        progress.step("frontend", stale.get() + "; running `" + d.frontend().build() + "` in " + sources);
-        keys.starting(dist);
-        runBuild(d, sources, dist);
-        // Read again: a build may write into the sources (generated files), which must not count as a change next time.
-        keys.remember(dist, keys.read(sources, dist, d.frontend().build()));
-        return stale;
     }
 
     /** The dist folder, built first when it is missing (the key-less build of {@link #staticSite(AppDescriptor)}). */

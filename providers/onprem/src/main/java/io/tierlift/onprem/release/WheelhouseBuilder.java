@@ -8,6 +8,8 @@ import io.tierlift.release.CommandRunner;
 import io.tierlift.release.PipRun;
 import io.tierlift.release.PipSettings;
 import io.tierlift.release.ReleaseException;
+import io.tierlift.release.RequirementsFile;
+import io.tierlift.release.ServerRequirement;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -240,14 +242,10 @@ final class WheelhouseBuilder {
         return hash.of(key);
     }
 
+    /** The requirements as pip's -r reads them (a pyproject.toml gives its [project].dependencies). */
     private byte[] readRequirements(AppDescriptor d) {
         Path file = ReleaseBuilder.backendDir(d).resolve(ReleaseBuilder.requirementsPath(d));
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new ReleaseException("backend.requirements: cannot read " + file + " (" + e.getMessage() + ")");
-        }
+        byte[] bytes = RequirementsFile.read(file);
         String text = new String(bytes, StandardCharsets.UTF_8);
         for (String line : text.split("\n")) {
             if (INCLUDE.matcher(line).matches()) {

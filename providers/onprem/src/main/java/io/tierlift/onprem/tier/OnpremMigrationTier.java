@@ -18,6 +18,7 @@ import io.tierlift.provider.Progress;
 import io.tierlift.provider.Target;
 import io.tierlift.render.onprem.edge.EdgeTopology;
 import io.tierlift.tier.DeployOnce;
+import io.tierlift.tier.DatabaseHostAccess;
 import io.tierlift.tier.DnsRecord;
 import io.tierlift.tier.MigrationTier;
 import io.tierlift.tier.TierFailure;
@@ -107,6 +108,43 @@ public final class OnpremMigrationTier implements MigrationTier {
         }
         progress.step("preflight", "granted REPLICATION to role " + db.user() + " on " + primary.name()
                 + " (as postgres over SSH): logical replication publishes as the app role");
+    }
+
+    /**
+     * psql as postgres on the db-primary over SSH, the statements on its standard input: the
+     * reverse subscription's connection string (with the target's password) stays off every
+     * command line, here and on the host.
+     */
+    @Override
+    public Optional<DatabaseHostAccess> databaseHostAccess() {
+        Host primary = primary();
+        Database db = descriptor.database();
+        ServiceCommands commands = new ServiceCommands(false, descriptor.app(), "", db.version(), db.port());
+        return Optional.of(new DatabaseHostAccess() {
+            @Override
+            public String where() {
+                return "postgres on " + primary.name() + " over SSH";
+            }
+
+            @Override
+            public String superuserSql(String sql) {
+                ExecResult result = connector.connect(primary).run(commands.psql(db.name()), sql.getBytes(StandardCharsets.UTF_8));
+                if (!result.ok()) {
+                    throw new TierFailure("psql as postgres on " + primary.name() + " failed: " + result.stderr().strip());
+                }
+                return result.out();
+            }
+
+            @Override
+            public Optional<String> unreachable(String host, int port) {
+                // pg_isready only opens a connection and reads the server's first answer: no role, no password.
+                RemoteCommand probe = RemoteCommand.of("/usr/lib/postgresql/" + db.version() + "/bin/pg_isready",
+                        "-h", host, "-p", Integer.toString(port), "-t", "5");
+                ExecResult result = connector.connect(primary).run(probe);
+                return result.ok() ? Optional.empty()
+                        : Optional.of((result.out() + " " + result.stderr()).strip() + " (pg_isready exit " + result.exitCode() + ")");
+            }
+        });
     }
 
     @Override

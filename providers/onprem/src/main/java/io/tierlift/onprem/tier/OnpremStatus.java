@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tierlift.model.AppDescriptor;
-import io.tierlift.model.Role;
 import io.tierlift.onprem.deploy.ArchiveDiagnosis;
 import io.tierlift.onprem.deploy.HostFailure;
 import io.tierlift.onprem.deploy.HostStatus;
@@ -85,7 +84,7 @@ final class OnpremStatus {
         if (descriptor.database().backup().isEmpty()) {
             return true;
         }
-        String host = descriptor.targets().onprem().orElseThrow().firstWith(Role.BACKUP).orElseThrow().name();
+        String host = OnpremBackups.repositoryName(descriptor);
         OnpremBackups.Health health;
         try {
             health = new OnpremBackups(connector.get()).health(descriptor);

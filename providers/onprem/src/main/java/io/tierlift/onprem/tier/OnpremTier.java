@@ -21,6 +21,7 @@ import io.tierlift.onprem.ssh.SshException;
 import io.tierlift.plan.Plan;
 import io.tierlift.provider.RenderProvider;
 import io.tierlift.provider.Target;
+import io.tierlift.release.FrontendBuild;
 import io.tierlift.release.PipSettings;
 import io.tierlift.release.ReleaseException;
 import io.tierlift.release.ProcessCommandRunner;
@@ -125,7 +126,12 @@ final class OnpremTier implements Tier {
     @Override
     public Plan plan(PlanRequest request) {
         if (request.offline()) {
-            return new OnpremPlanner().offline(descriptor, renderer.render(descriptor, SecretView.masked()), request.digest());
+            Plan offline = new OnpremPlanner().offline(descriptor, renderer.render(descriptor, SecretView.masked()), request.digest());
+            // As on every tier: whether the frontend would be built, and why, with nothing built.
+            return operatorFailures(() -> new FrontendBuild(new ProcessCommandRunner(), context.progress(), FrontendBuild.defaultCacheDir())
+                    .wouldBuild(descriptor, request.noBuild()))
+                    .map(why -> offline.withFirst(FrontendBuild.planned(Target.ONPREM.key(), descriptor, "would run: " + why)))
+                    .orElse(offline);
         }
         return operatorFailures(() -> deployer(request.acceptNewHostKeys(), request.noBuild()).plan(descriptor, request.digest()).plan());
     }

@@ -76,4 +76,21 @@ class ArchiveDiagnosisTest {
         assertThat(findings).extracting(ArchiveDiagnosis.Finding::host).containsExactly("bak1", "db1");
         assertThat(findings.get(1).fix()).startsWith("fix the repository as above");
     }
+
+    @Test
+    void withABucketAFailingPushOnThePrimaryNamesTheBucketTheEndpointAndWhereTheCauseIsLogged() {
+        var failing = new ArchiveDiagnosis.Archiver("db1", 3, Optional.of("000000010000000000000004"), Optional.of(Duration.ofSeconds(300)),
+                Optional.of("000000010000000000000005"), true);
+        assertThat(ArchiveDiagnosis.bucketFindings(Optional.of(failing), "notes-backups", "10.0.4.40:9000")).singleElement().satisfies(f -> {
+            assertThat(f.host()).isEqualTo("db1");
+            assertThat(f.problem()).isEqualTo("archive-push to bucket notes-backups FAILS on db1: 3 failed attempt(s), the latest for "
+                    + "segment 000000010000000000000005; last segment archived 5m ago");
+            assertThat(f.fix()).startsWith("read /var/log/pgbackrest on db1: 10.0.4.40:9000 must answer HTTPS from db1")
+                    .contains("database.backup.repository.s3.ca");
+        });
+        var working = new ArchiveDiagnosis.Archiver("db1", 3, Optional.of("000000010000000000000006"), Optional.of(Duration.ofSeconds(5)),
+                Optional.of("000000010000000000000005"), false);
+        assertThat(ArchiveDiagnosis.bucketFindings(Optional.of(working), "notes-backups", "10.0.4.40:9000")).isEmpty();
+        assertThat(ArchiveDiagnosis.bucketFindings(Optional.empty(), "notes-backups", "10.0.4.40:9000")).isEmpty();
+    }
 }

@@ -139,6 +139,23 @@ class OnpremFailoverBackupsTest {
                 && p.contains("`tierlift deploy onprem` sets them up"));
     }
 
+    @Test
+    void withABucketThePromotedStandbyChecksItsWalReachesTheBucketAndNoBackupHostIsAsked() {
+        AppDescriptor descriptor = load(DESCRIPTOR.replace("    key: \"${env:NOTES_BACKUP_KEY}\"\n", """
+                    key: "${env:NOTES_BACKUP_KEY}"
+                    repository:
+                      s3: { endpoint: 10.9.0.40:9000, bucket: notes-backups, uri_style: path, key: "${env:K}", secret_key: "${env:S}" }
+                """).replace("      bak1:  { address: 10.9.0.30, zone: trusted, roles: [backup] }\n", ""));
+        OnpremFailover.Result result = failover(descriptor, new FakeHosts(false)).failover(descriptor);
+
+        assertThat(result.newPrimary()).isEqualTo("db2");
+        int promoted = indexOf(c -> c.startsWith("db2:") && c.contains("promote"));
+        int checked = indexOf(c -> c.startsWith("db2:") && c.contains("stanza-create") && c.contains(" check"));
+        assertThat(checked).isGreaterThan(promoted).isGreaterThan(-1);
+        assertThat(calls).noneMatch(c -> c.startsWith("bak1:") || c.contains("/etc/pgbackrest/pgbackrest.conf"));
+        assertThat(progress).contains("db2 | WAL of db2 arrives in the bucket; its schedule takes the backups now");
+    }
+
     private OnpremFailover failover(AppDescriptor descriptor, FakeHosts hosts) {
         return new OnpremFailover(hosts, renderer, SECRETS, (scope, message) -> progress.add(scope + " | " + message));
     }

@@ -93,6 +93,31 @@ class TeardownPlanTest {
     }
 
     @Test
+    void withABucketTheDatabaseHostsScheduleStaysWithTheDataAndGoesWithItButTheBucketsBackupsAreNeverDeleted() {
+        AppDescriptor bucket = new DescriptorLoader().load(Path.of("../../examples/notes/sandbox-backup-s3.yaml"), Optional.empty()).descriptor();
+        List<RenderedFile> files = OnpremRenderer.allRoles(new FreemarkerEngine()).render(bucket, SecretView.masked());
+        TeardownPlan keep = TeardownPlan.of(bucket, files, false, DUMP);
+        for (String db : List.of("db1", "db2")) {
+            assertThat(host(keep, db).services()).as(db).isEmpty();
+            assertThat(host(keep, db).removed()).as(db).noneMatch(p -> p.contains("tierlift-backup"));
+            assertThat(host(keep, db).kept()).as(db).contains("its backup schedule into bucket notes-backups");
+        }
+        TeardownPlan delete = TeardownPlan.of(bucket, files, true, DUMP);
+        for (String db : List.of("db1", "db2")) {
+            assertThat(host(delete, db).services()).as(db).containsExactly(BACKUP_SCHEDULE);
+            assertThat(host(delete, db).dropRepository()).isFalse();
+            assertThat(host(delete, db).removed()).contains("/etc/pgbackrest", "/etc/systemd/system/tierlift-backup-full.timer",
+                    "/etc/systemd/system/tierlift-backup-diff.service");
+            assertThat(host(delete, db).kept()).contains("the backups in bucket notes-backups (tierlift never deletes a bucket's objects)");
+        }
+        for (RenderedFile file : files) {
+            String host = file.location().substring(0, file.location().indexOf('/'));
+            String path = file.location().substring(host.length());
+            assertThat(TeardownPlan.covered(path, Set.copyOf(host(delete, host).removed()))).as(file.location()).isTrue();
+        }
+    }
+
+    @Test
     void aFolderCoversWhatIsInsideItButNotASiblingThatSharesItsPrefix() {
         assertThat(TeardownPlan.covered("/srv/notes/maintenance/index.html", Set.of("/srv/notes"))).isTrue();
         assertThat(TeardownPlan.covered("/srv/notes", Set.of("/srv/notes"))).isTrue();

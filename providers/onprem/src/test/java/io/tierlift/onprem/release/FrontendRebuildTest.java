@@ -99,16 +99,39 @@ class FrontendRebuildTest {
     }
 
     @Test
-    void anOutputFolderWithoutARecordIsTakenAsBuiltThenFollowsItsSources() throws IOException {
+    void anOutputFolderWithoutARecordIsBuiltFromItsSourcesNotTakenAsBuilt() throws IOException {
+        Files.createDirectories(base.resolve("web/dist"));
+        Files.writeString(base.resolve("web/dist/index.html"), "<h1>prebuilt, from sources nobody knows</h1>");
+        StaticRelease built = builder.staticSite(app(BUILD), ids);
+        assertThat(builds()).isEqualTo(1);
+        assertThat(built.rebuilt()).contains("tierlift has no record of building " + base.resolve("web/dist") + " from these sources");
+        assertThat(index(built)).isEqualTo("<h1>one</h1>");
+        assertThat(builder.staticSite(app(BUILD), ids).rebuilt()).isEmpty();
+        assertThat(builds()).isEqualTo(1);
+    }
+
+    @Test
+    void anOutputFolderWithoutARecordWhoseBuildFailsIsNotPublishedAndTheErrorNamesNoBuild() throws IOException {
         Files.createDirectories(base.resolve("web/dist"));
         Files.writeString(base.resolve("web/dist/index.html"), "<h1>prebuilt</h1>");
-        StaticRelease adopted = builder.staticSite(app(BUILD), ids);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> builder.staticSite(app("exit 3"), ids))
+                .isInstanceOf(io.tierlift.release.ReleaseException.class)
+                .hasMessageContaining("frontend build failed: `exit 3` exited with 3")
+                .hasMessageContaining("is not known to be built from these sources")
+                .hasMessageContaining("pass --no-build to publish that folder as it is");
+        assertThat(index(builder.staticSite(app("exit 3"), ids, true))).isEqualTo("<h1>prebuilt</h1>");
+    }
+
+    @Test
+    void anOutputFolderWithoutItsSourcesIsPublishedAsItIsAndSaysSo() throws IOException {
+        Files.createDirectories(base.resolve("elsewhere/dist"));
+        Files.writeString(base.resolve("elsewhere/dist/index.html"), "<h1>built elsewhere</h1>");
+        AppDescriptor app = TestApps.withFrontend(TestApps.at(base), new Frontend("not-here", BUILD, "elsewhere/dist"));
+        StaticRelease release = builder.staticSite(app, ids);
+        assertThat(release.rebuilt()).isEmpty();
         assertThat(builds()).isZero();
-        assertThat(adopted.rebuilt()).isEmpty();
-        assertThat(index(adopted)).isEqualTo("<h1>prebuilt</h1>");
-        Files.writeString(base.resolve("web/src/index.html"), "<h1>changed</h1>");
-        assertThat(index(builder.staticSite(app(BUILD), ids))).isEqualTo("<h1>changed</h1>");
-        assertThat(builds()).isEqualTo(1);
+        assertThat(log).contains("frontend: frontend.path " + base.resolve("not-here") + " does not exist; publishing "
+                + base.resolve("elsewhere/dist") + " as it is");
     }
 
     @Test

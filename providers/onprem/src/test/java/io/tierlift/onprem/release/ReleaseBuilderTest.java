@@ -234,6 +234,24 @@ class ReleaseBuilderTest {
     }
 
     @Test
+    void aPyprojectsProjectDependenciesAreTheWheelhousesRequirements(@TempDir Path dir) throws IOException {
+        AppDescriptor example = TestApps.copyOfExampleBackend(dir);
+        Files.writeString(dir.resolve("backend/pyproject.toml"), "[project]\nname = \"notes\"\ndependencies = [\n"
+                + "    \"flask==3.1.3\",\n    \"psycopg2-binary==2.9.13\",\n]\n");
+        io.tierlift.model.Backend b = example.backend();
+        AppDescriptor d = new AppDescriptor(example.app(), example.environment(), example.baseDir(), example.frontend(),
+                new io.tierlift.model.Backend(b.path(), b.wsgi(), b.python(), "pyproject.toml", b.health(), b.releaseCommand(), b.port(),
+                        b.workers(), b.timeout(), b.gracefulTimeout(), b.env(), b.systemPackages(), b.include()),
+                example.database(), example.targets());
+        Wheelhouse wheelhouse = builder(fakePip()).wheelhouse(d, dir.resolve("cache"));
+        assertThat(wheelhouse.wheels()).containsExactly("flask-3.1.3-py3-none-any.whl", "gunicorn-26.2.0-py3-none-any.whl",
+                "psycopg2-binary-2.9.13-py3-none-any.whl");
+        assertThat(TarContents.entry(wheelhouse.archive(), "requirements.txt").text()).isEqualTo("# [project].dependencies of "
+                + "pyproject.toml\nflask==3.1.3\npsycopg2-binary==2.9.13\n# added by tierlift: the app hosts run the app with gunicorn\n"
+                + "gunicorn==26.2.0\n");
+    }
+
+    @Test
     void requirementsWithoutGunicornGetItPinnedInTheWheelhouseAndTheOperatorIsTold(@TempDir Path dir) throws IOException {
         AppDescriptor d = TestApps.copyOfExampleBackend(dir);
         Files.writeString(dir.resolve("backend/requirements.txt"), "flask==3.1.3\npsycopg2-binary==2.9.13");

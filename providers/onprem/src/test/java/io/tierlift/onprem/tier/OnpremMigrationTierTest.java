@@ -170,6 +170,33 @@ class OnpremMigrationTierTest {
         assertThat(json.get("maintenanceHosts")).extracting(JsonNode::asText).containsExactly("edge1");
     }
 
+    @Test
+    void superuserSqlRunsAsPostgresInTheAppsDatabaseOnThePrimaryWithTheStatementOnStdin() {
+        String statement = "CREATE SUBSCRIPTION s CONNECTION 'host=10.20.3.15 password=pw-in-statement' PUBLICATION s;";
+        try (OnpremMigrationTier tier = tier((host, command) -> command.contains("pg_isready")
+                ? new ExecResult(2, new byte[0], "10.20.3.15:5432 - no response")
+                : ok("t\n"))) {
+            var access = tier.databaseHostAccess().orElseThrow();
+            assertThat(access.where()).isEqualTo("postgres on db1 over SSH");
+            assertThat(access.superuserSql(statement)).isEqualTo("t\n");
+            assertThat(access.unreachable("10.20.3.15", 5432)).hasValueSatisfying(why -> assertThat(why)
+                    .contains("no response").contains("pg_isready exit 2"));
+        }
+        assertThat(calls).containsExactly(
+                "db1: runuser -u postgres -- psql -X -q -v ON_ERROR_STOP=1 -p 5432 -d notes -At -f - <<< " + statement,
+                "db1: /usr/lib/postgresql/15/bin/pg_isready -h 10.20.3.15 -p 5432 -t 5");
+    }
+
+    @Test
+    void aFailingSuperuserStatementNamesThePrimaryAndPsqlsError() {
+        try (OnpremMigrationTier tier = tier((host, command) -> new ExecResult(3, new byte[0],
+                "psql:<stdin>:1: ERROR:  subscription \"s\" already exists"))) {
+            assertThatThrownBy(() -> tier.databaseHostAccess().orElseThrow().superuserSql("CREATE SUBSCRIPTION s ...;"))
+                    .isInstanceOf(TierFailure.class)
+                    .hasMessage("psql as postgres on db1 failed: psql:<stdin>:1: ERROR:  subscription \"s\" already exists");
+        }
+    }
+
     /** Hosts answer through {@code hosts} (given the command line and its stdin); every call and tunnel lands in {@link #calls}. */
     private final class FakeConnector implements Connector {
         private final BiFunction<String, String, ExecResult> hosts;

@@ -12,8 +12,16 @@ import io.tierlift.render.aws.cfn.CfnJson;
 import io.tierlift.render.aws.cfn.Fn;
 import io.tierlift.render.engine.TemplateEngine;
 
+import io.tierlift.release.ReleaseException;
+import io.tierlift.release.RequirementsFile;
+import io.tierlift.release.ServerRequirement;
+
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -130,7 +138,7 @@ public final class UserData {
                 quote(app.app()), quote(layout.home()), quote(layout.configDir()), quote(layout.launcherDir()),
                 quote(layout.logDir()),
                 quote(layout.releaseDir()), quote(python), quote(layout.venv()), quote(layout.venv() + "/bin/pip"),
-                quote(layout.releaseDir() + "/" + backend.requirements()),
+                String.join(" ", pipInstall(app, layout.releaseDir()).stream().map(UserData::quote).toList()),
                 quote(gunicornConfig), lines(engine.render(GunicornConfig.TEMPLATE, gunicorn)),
                 quote(layout.launcher()), lines(engine.render("aws/iaas/app-start.py.ftl", launcher)),
                 quote(appEnvFile), lines(json.write(literalEnv(backend))),
@@ -217,6 +225,45 @@ public final class UserData {
     }
 
     /** Single-quotes a word for the shell. */
+    /**
+     * What the boot script's pip installs: the release's requirements file, or the dependencies of a
+     * pyproject.toml (pip's -r can't read one), and gunicorn at the version the on-prem wheelhouse
+     * adds when they lack it ({@link ServerRequirement}). A requirements file that can't be read
+     * here is taken as lacking it; such an app is refused by the app check before any deploy.
+     */
+    static List<String> pipInstall(AppDescriptor app, String releaseDir) {
+        Backend backend = app.backend();
+        Path file = app.baseDir().resolve(backend.path()).resolve(backend.requirements()).normalize();
+        List<String> arguments = new ArrayList<>();
+        Optional<byte[]> dependencies = RequirementsFile.isPyproject(backend.requirements()) ? pyprojectDependencies(file)
+                : Optional.empty();
+        if (dependencies.isPresent()) {
+            for (String line : new String(dependencies.get(), StandardCharsets.UTF_8).split("\n")) {
+                String requirement = line.replaceFirst("(^|\\s)#.*", "").strip();
+                if (!requirement.isEmpty()) {
+                    arguments.add(requirement);
+                }
+            }
+        } else {
+            arguments.add("--requirement");
+            arguments.add(releaseDir + "/" + backend.requirements());
+        }
+        ServerRequirement.toAdd(app).ifPresent(arguments::add);
+        return arguments;
+    }
+
+    /**
+     * A pyproject.toml's dependencies; empty when it can't be read here, which validate, plan and
+     * deploy refuse at backend.requirements before anything is placed (render shows the file's name).
+     */
+    private static Optional<byte[]> pyprojectDependencies(Path file) {
+        try {
+            return Files.isRegularFile(file) ? Optional.of(RequirementsFile.read(file)) : Optional.empty();
+        } catch (ReleaseException e) {
+            return Optional.empty();
+        }
+    }
+
     static String quote(String value) {
         return "'" + value.replace("'", "'\\''") + "'";
     }
@@ -224,7 +271,7 @@ public final class UserData {
     /** View model of {@code user-data.txt.ftl}; every value is already quoted for the shell. */
     public record BootScriptView(String asgLogicalId, String packages, String appUser, String home, String configDir,
                                  String launcherDir, String logDir, String releaseDir, String python, String venv, String pip,
-                                 String requirements, String gunicornConfigPath, List<String> gunicornConfig,
+                                 String pipInstall, String gunicornConfigPath, List<String> gunicornConfig,
                                  String launcherPath, List<String> launcher, String appEnvPath, List<String> appEnv,
                                  String bootEnvPath, String unitPath, List<String> unit, String service,
                                  String cloudwatchConfigPath, List<String> cloudwatchConfig, String healthUrl) {

@@ -22,6 +22,13 @@ public final class BackupLayout {
     public static final String DIFF_UNIT = "tierlift-backup-diff";
     /** The scheduled backups as a crontab, installed for {@link #OWNER} on a backup host without systemd. */
     public static final String CRONTAB = "/etc/pgbackrest/tierlift-backup.crontab";
+    /**
+     * With the repository in a bucket: what the schedules run on every database host, pgBackRest
+     * only where PostgreSQL is the primary.
+     */
+    public static final String PRIMARY_ONLY_BACKUP = "/etc/pgbackrest/tierlift-backup-if-primary";
+    /** With the repository in a bucket: the CA certificate that signs the endpoint's certificate, when one is given. */
+    public static final String BUCKET_CA = "/etc/pgbackrest/s3-ca.crt";
 
     private BackupLayout() {
     }

@@ -27,7 +27,7 @@ install -d -m 0755 ${releaseDir}
 tar -xzf /root/release.tar.gz -C ${releaseDir} --no-same-owner
 rm -f /root/release.tar.gz
 ${python} -m venv ${venv}
-${pip} install --no-cache-dir --requirement ${requirements} gunicorn
+${pip} install --no-cache-dir ${pipInstall}
 
 cat > ${gunicornConfigPath} <<'TIERLIFT_EOF'
 <#list gunicornConfig as line>

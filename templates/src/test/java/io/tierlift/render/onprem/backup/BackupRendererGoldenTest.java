@@ -9,7 +9,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class BackupRendererGoldenTest {
     @ParameterizedTest
-    @ValueSource(strings = {"hostcfg-backup.yaml", "backup-no-standby.yaml"})
+    @ValueSource(strings = {"hostcfg-backup.yaml", "backup-no-standby.yaml", "hostcfg-backup-s3.yaml"})
     void matchesGolden(String fixture) {
         var files = HostcfgCases.render(new BackupRenderer(new FreemarkerEngine()), HostcfgCases.descriptor(fixture),
                 SecretView.masked());

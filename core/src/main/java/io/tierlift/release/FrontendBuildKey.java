@@ -1,14 +1,14 @@
-package io.tierlift.onprem.release;
-
-import io.tierlift.release.SourceFile;
-import io.tierlift.release.SourceTree;
+package io.tierlift.release;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,9 +22,8 @@ import java.util.TreeSet;
  * included; the output folder, node_modules, VCS data and bundler caches not) is remembered on
  * the operator's machine after each build. A different key means the output is stale.
  *
- * <p>An output folder tierlift has no record of (built before tierlift ran, or by hand) is taken
- * as built from the current sources, and remembered so: every later change of a source, the
- * lockfile or the command rebuilds it.
+ * <p>An output folder tierlift has no record of (built before tierlift ran, or by hand) is not
+ * known to come from these sources, so it counts as stale (see {@link FrontendBuild}).
  */
 final class FrontendBuildKey {
     private static final String FORMAT = "tierlift-frontend-build-v1";
@@ -35,7 +34,6 @@ final class FrontendBuildKey {
     private static final String UNFINISHED = "";
 
     private final Path cacheDir;
-    private final ContentHash hash = new ContentHash();
     private final SourceTree tree = new SourceTree();
 
     FrontendBuildKey(Path cacheDir) {
@@ -47,7 +45,7 @@ final class FrontendBuildKey {
         String key() {
             StringBuilder text = new StringBuilder(FORMAT).append('\n').append(command).append('\n');
             files.forEach((path, sha) -> text.append(path).append('\0').append(sha).append('\n'));
-            return new ContentHash().of(text.toString());
+            return sha256(text.toString().getBytes(StandardCharsets.UTF_8));
         }
     }
 
@@ -66,7 +64,7 @@ final class FrontendBuildKey {
             }
         });
         Map<String, String> listing = new TreeMap<>();
-        files.forEach(f -> listing.put(f.path(), hash.of(f.contentNoCopy())));
+        files.forEach(f -> listing.put(f.path(), sha256(f.contentNoCopy())));
         // One line in the record; the command is run as written.
         return new Sources(command.replace('\n', ' '), listing);
     }
@@ -81,8 +79,7 @@ final class FrontendBuildKey {
         }
         Optional<Sources> built = recorded(dist);
         if (built.isEmpty()) {
-            remember(dist, now);
-            return Optional.empty();
+            return Optional.of("tierlift has no record of building " + dist + " from these sources");
         }
         if (built.get().key().equals(now.key())) {
             return Optional.empty();
@@ -154,6 +151,16 @@ final class FrontendBuildKey {
     }
 
     private Path entry(Path dist) {
-        return cacheDir.resolve("frontend-build-" + hash.of(dist.toAbsolutePath().normalize().toString()).substring(0, 16));
+        return cacheDir.resolve("frontend-build-" + sha256(dist.toAbsolutePath().normalize().toString()
+                .getBytes(StandardCharsets.UTF_8)).substring(0, 16));
+    }
+
+    /** Hex SHA-256, as the records have always been written. */
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
     }
 }
