@@ -70,14 +70,12 @@ proxy_allow_ips = "*"
 TIERLIFT_EOF
 
 cat > '/usr/local/libexec/notes-start' <<'TIERLIFT_EOF'
-"""Starts the notes API: builds its environment, runs the release step, then becomes Gunicorn.
+"""Starts the notes API: its environment, the release step, then Gunicorn; "exec -- CMD" runs CMD in that environment.
 
-Rendered by tierlift; systemd runs it with the virtualenv's Python, which has the app's PostgreSQL
-driver. The secrets are read at every start and handed on in the environment only, never written
-to disk. The release step sets up the app's database role as the master, then runs the release
-command (migrations) as that role before this instance serves; it runs on every start and must be
-repeatable and serialise itself (the example's takes an advisory lock). Gunicorn's workers connect
-as the app's role and read its secret again when the database refuses the password.
+Rendered by tierlift; systemd runs it with the virtualenv's Python. Secrets are read at every start
+and passed on in the environment only, never written to disk. The release step sets up the app's
+database role as the master, then runs the release command as that role; it runs on every start, so
+it must be repeatable and serialise itself. Workers read the role's secret again when it is refused.
 """
 import base64
 import hashlib
@@ -248,7 +246,7 @@ def run_release_command(env):
         raise SystemExit("the release command failed (exit " + str(result.returncode) + "); not serving this release")
 
 
-def main():
+def app_environment():
     env = dict(os.environ)
     with open(APP_ENV_FILE, encoding="utf-8") as f:
         env.update(json.load(f))
@@ -258,6 +256,11 @@ def main():
         if missing:
             raise SystemExit("the app secret lacks " + ", ".join(missing) + "; run tierlift deploy again")
         env.update({name: str(values[name]) for name in SECRET_NAMES})
+    return env
+
+
+def main():
+    env = app_environment()
     app_db_secret = os.environ["TIERLIFT_APP_DB_SECRET_ARN"]
     app_db = read_secret(app_db_secret)
     ensure_app_role(database_url(read_secret(os.environ["TIERLIFT_DB_SECRET_ARN"])), app_db)
@@ -277,8 +280,20 @@ def database_url(secret):
     return "postgresql://" + credentials + "@" + os.environ["TIERLIFT_DB_HOST"] + ":" + DB_PORT + "/" + DB_NAME + "?sslmode=require"
 
 
+def exec_command(argv):
+    # No release step: the service ran it.
+    env = app_environment()
+    env["DATABASE_URL"] = env["DATABASE_READ_URL"] = database_url(read_secret(os.environ["TIERLIFT_APP_DB_SECRET_ARN"]))
+    env["PATH"] = VENV_BIN + ":" + env["PATH"]
+    os.chdir(RELEASE_DIR)
+    os.execvpe(argv[0], argv, env)
+
+
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:3] == ["exec", "--"]:
+        exec_command(sys.argv[3:])
+    else:
+        main()
 TIERLIFT_EOF
 chmod 0755 '/usr/local/libexec/notes-start'
 

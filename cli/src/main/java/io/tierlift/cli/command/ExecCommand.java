@@ -24,12 +24,16 @@ import java.util.concurrent.Callable;
         "onprem: over SSH on the first app host (or --host), through the same envexec wrapper as the Gunicorn service; every "
                 + "exec is recorded on that host in /var/log/tierlift/exec.log (and the journal or syslog, tag tierlift-exec).",
         "aws-serverless: a one-off invocation of the function's live alias, as the release command runs (piped only, no "
-                + "terminal); the output is printed when it ends, and the function's log records who ran what."})
+                + "terminal); the output is printed when it ends, and the function's log records who ran what.",
+        "aws-iaas: SSM Run Command on an InService instance of the app's Auto Scaling group (or --host INSTANCE_ID), through "
+                + "the service's start script as its user (piped only, no terminal); the output is printed when it ends, and "
+                + "the app's log group records who ran what with the output."})
 public final class ExecCommand implements Callable<Integer> {
     private final Application app;
     @Mixin
     TargetArguments on;
-    @Option(names = "--host", paramLabel = "HOST", description = "The app host to run on (default: the first app host).")
+    @Option(names = "--host", paramLabel = "HOST", description = "The app host to run on (default: the first app host); "
+            + "on aws-iaas an instance id of the app's Auto Scaling group.")
     String host;
     @Parameters(index = "1..*", arity = "1..*", paramLabel = "CMD", description = "The command and its arguments, after --.")
     List<String> command;

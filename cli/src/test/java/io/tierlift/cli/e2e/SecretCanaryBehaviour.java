@@ -402,4 +402,41 @@ abstract class SecretCanaryBehaviour {
         }
         assertThat(world.exec("app1", "cat /var/log/tierlift/exec.log").stdout()).contains("operator=canary-operator");
     }
+
+    @Test
+    @Order(99)
+    void awsIaasExecErrorPathsShowNoSecret() throws IOException {
+        // The descriptor's aws-iaas section (as @10 writes it); AWS answers every call AccessDenied, at once (no retry).
+        Path iaas = world.appDir.resolve("exec-iaas.yaml");
+        Files.writeString(iaas, Files.readString(world.descriptor) + "  aws-iaas:\n    region: eu-west-1\n    vpc_cidr: 10.20.0.0/16\n"
+                + "    certificate_arn: arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0\n"
+                + "    origin_domain: origin.notes.example.com\n");
+        com.sun.net.httpserver.HttpServer denying = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        denying.createContext("/", exchange -> {
+            byte[] body = ("<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>User is not authorized"
+                    + "</Message></Error><RequestId>canary</RequestId></ErrorResponse>").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "text/xml");
+            exchange.sendResponseHeaders(403, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        denying.start();
+        try {
+            Map<String, String> env = new java.util.HashMap<>(world.env());
+            env.putAll(Map.of("AWS_ENDPOINT_URL", "http://127.0.0.1:" + denying.getAddress().getPort(), "AWS_ACCESS_KEY_ID", "testing",
+                    "AWS_SECRET_ACCESS_KEY", "testing", "AWS_REGION", "eu-west-1", "USER", "canary-operator"));
+            for (String[] args : List.of(
+                    new String[] {"exec", "aws-iaas", "-f", iaas.toString(), "--verbose", "--", "python", "-c", "import os; print(os.environ)"},
+                    new String[] {"exec", "aws-iaas", "-f", iaas.toString(), "--host", "i-0123456789abcdef0", "--", "flask", "routes"})) {
+                Cli cli = Cli.withInput(env, new byte[0], args);
+                outputs.add("$ tierlift " + String.join(" ", args) + "\n" + cli.all());
+                assertNoCanary("output of tierlift " + String.join(" ", args), cli.all());
+                assertThat(cli.exitCode()).as(cli.all()).isEqualTo(1);
+                assertThat(cli.err()).contains("AccessDenied");
+            }
+        } finally {
+            denying.stop(0);
+        }
+    }
 }

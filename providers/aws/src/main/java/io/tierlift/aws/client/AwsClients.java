@@ -23,6 +23,7 @@ import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
+import software.amazon.awssdk.services.sts.StsClient;
 
 import java.net.URI;
 import java.time.Duration;
@@ -50,6 +51,7 @@ public final class AwsClients implements AutoCloseable {
     private final Map<Region, Ec2Client> ec2 = new ConcurrentHashMap<>();
     private final Map<Region, SsmClient> ssm = new ConcurrentHashMap<>();
     private final Map<Region, CloudWatchLogsClient> logs = new ConcurrentHashMap<>();
+    private final Map<Region, StsClient> sts = new ConcurrentHashMap<>();
     private CloudFrontClient cloudFront;
     private SdkHttpClient httpClient;
     private AwsCredentialsProvider credentials;
@@ -114,6 +116,12 @@ public final class AwsClients implements AutoCloseable {
     /** Systems Manager Parameter Store: aws-iaas reads the public parameter naming Amazon's newest image. */
     public SsmClient ssm(String region) {
         return ssm.computeIfAbsent(resolveRegion(region), r -> configure(SsmClient.builder().httpClient(httpClient()), r,
+                settings.apiCallTimeout(), settings.apiCallAttemptTimeout()).build());
+    }
+
+    /** STS: {@code exec} records who ran a command as AWS knows the caller (GetCallerIdentity). */
+    public StsClient sts(String region) {
+        return sts.computeIfAbsent(resolveRegion(region), r -> configure(StsClient.builder().httpClient(httpClient()), r,
                 settings.apiCallTimeout(), settings.apiCallAttemptTimeout()).build());
     }
 
@@ -258,6 +266,7 @@ public final class AwsClients implements AutoCloseable {
         elb.values().forEach(ElasticLoadBalancingV2Client::close);
         secretsManager.values().forEach(SecretsManagerClient::close);
         ssm.values().forEach(SsmClient::close);
+        sts.values().forEach(StsClient::close);
         logs.values().forEach(CloudWatchLogsClient::close);
         if (cloudFront != null) {
             cloudFront.close();
@@ -271,6 +280,7 @@ public final class AwsClients implements AutoCloseable {
         elb.clear();
         secretsManager.clear();
         ssm.clear();
+        sts.clear();
         logs.clear();
         for (AutoCloseable resource : owned) {
             try {

@@ -9,6 +9,7 @@ import io.tierlift.aws.iaas.AwsIaasDeployer;
 import io.tierlift.aws.iaas.Ec2PrefixListLookup;
 import io.tierlift.aws.iaas.IaasStatus;
 import io.tierlift.aws.iaas.LiveResources;
+import io.tierlift.aws.iaas.SsmExec;
 import io.tierlift.aws.iaas.SsmImageLookup;
 import io.tierlift.aws.rds.AutomatedBackupReader;
 import io.tierlift.aws.restore.DatabaseRestore;
@@ -24,6 +25,8 @@ import io.tierlift.tier.DeployRequest;
 import io.tierlift.tier.DestroyOutcome;
 import io.tierlift.tier.DestroyRequest;
 import io.tierlift.tier.DnsRecords;
+import io.tierlift.tier.ExecOutcome;
+import io.tierlift.tier.ExecRequest;
 import io.tierlift.tier.MaintenanceOutcome;
 import io.tierlift.tier.MaintenanceRequest;
 import io.tierlift.tier.MigrationRequest;
@@ -43,6 +46,9 @@ import io.tierlift.tier.TierFailure;
 import io.tierlift.tier.TierScope;
 import io.tierlift.tier.TranslatingMigrationTier;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -53,6 +59,9 @@ import java.util.function.Function;
 
 /** aws-iaas for one descriptor: CloudFormation stacks, the release bucket and the site behind CloudFront. */
 final class AwsIaasTier extends CloudFormationTier {
+
+    /** How long an exec may run on the instance before Run Command stops it. */
+    static final Duration EXEC_TIMEOUT = Duration.ofMinutes(30);
 
     private final OriginNameCheck originName;
 
@@ -228,6 +237,55 @@ final class AwsIaasTier extends CloudFormationTier {
         return new AwsIaasDeployer(clients::cloudFormation, clients::s3, session.stacks, new Ec2PrefixListLookup(clients::ec2),
                 resources, session.invalidator, appSecret, new SsmImageLookup(clients::ssm),
                 new OriginSecretVersions(clients::secretsManager), progress, poll, session.deployerSettings.stackTimeout(), context.clock());
+    }
+
+    /**
+     * The command on an InService instance of the app's group (or {@code --host}) through SSM Run
+     * Command, its output printed when it ends, a note when Run Command cut it. Never interactive:
+     * the registry refuses a terminal before this is reached (Run Command has no terminal or input).
+     */
+    @Override
+    public ExecOutcome exec(ExecRequest request) {
+        if (request.streams().interactive()) {
+            throw new TierFailure("exec on aws-iaas is not interactive (SSM Run Command has no terminal): give a command "
+                    + "that needs no input, e.g. tierlift exec aws-iaas -f app.yaml -- flask routes");
+        }
+        var names = new io.tierlift.render.aws.iaas.StackNames(descriptor.app(), descriptor.environment(),
+                io.tierlift.render.aws.iaas.StackNames.IAAS);
+        String region = descriptor.targets().awsIaas().orElseThrow().region();
+        SsmExec.Result result = withDeployer((session, deployer) -> {
+            // The group as status finds it: the compute stack's output, else its resource list.
+            String group = deployer.status(stackPlan()).autoScalingGroup().map(IaasStatus.AsgHealth::name).orElseThrow(() -> new TierFailure("aws-iaas is not "
+                    + "deployed (stack " + stackPlan().stack("compute").name() + " has no Auto Scaling group): there is no "
+                    + "instance to run the command on; deploy it first (tierlift deploy aws-iaas)"));
+            Duration poll = session.settings.emulated() ? Duration.ofMillis(100) : Duration.ofSeconds(1);
+            SsmExec exec = new SsmExec(session.clients::ssm, session.clients::autoScaling, session.clients::sts, Sleeper.system(),
+                    context.clock(), poll, EXEC_TIMEOUT);
+            return exec.run(new SsmExec.Target(descriptor.app(), region, group, names.appLogGroup(), request.host()),
+                    request.operator(), request.command());
+        });
+        try {
+            request.streams().out().write(result.stdout().getBytes(StandardCharsets.UTF_8));
+            request.streams().out().flush();
+            request.streams().err().write(result.stderr().getBytes(StandardCharsets.UTF_8));
+            if (result.stdoutCut()) {
+                request.streams().err().write(cutNote("output", SsmExec.STDOUT_LIMIT, names.appLogGroup(),
+                        result.logStream("stdout")).getBytes(StandardCharsets.UTF_8));
+            }
+            if (result.stderrCut()) {
+                request.streams().err().write(cutNote("error output", SsmExec.STDERR_LIMIT, names.appLogGroup(),
+                        result.logStream("stderr")).getBytes(StandardCharsets.UTF_8));
+            }
+            request.streams().err().flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new ExecOutcome(result.instanceId(), result.exitCode());
+    }
+
+    private static String cutNote(String what, int limit, String group, String stream) {
+        return String.format("%ntierlift: SSM Run Command returns at most %,d characters of a command's standard %s; the "
+                + "rest is cut here. The whole %s is in CloudWatch Logs group %s, stream %s%n", limit, what, what, group, stream);
     }
 
     /**

@@ -57,8 +57,9 @@ public final class AwsTierFactories {
 
     public TierFactory iaas() {
         // deploy --rollback: the compute stack back to an earlier release artifact (a new launch template version).
+        // exec: SSM Run Command on one instance, so piped only (no terminal).
         return new Factory(Target.AWS_IAAS, with(Operation.DEPLOY_ROLLBACK, Operation.RELEASES, Operation.STATUS_JSON, Operation.REFRESH_IMAGE,
-                Operation.DEPLOY_ALLOW_DATABASE_REPLACEMENT, Operation.RESTORE, Operation.RESTORE_FINALIZE),
+                Operation.DEPLOY_ALLOW_DATABASE_REPLACEMENT, Operation.RESTORE, Operation.RESTORE_FINALIZE, Operation.EXEC),
                 scope -> new AwsIaasTier(context, scope, new AwsIaasRenderer(engine(), new CfnJson()), dnsRecords(),
                         OriginNameCheck.NameResolver.system()));
     }

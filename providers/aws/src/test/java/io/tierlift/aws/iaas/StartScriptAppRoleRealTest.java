@@ -196,6 +196,36 @@ class StartScriptAppRoleRealTest {
                 .as("the role was set up before the command ran").isEqualTo("1");
     }
 
+    @Test
+    void execRunsTheCommandInTheServicesEnvironmentAsTheAppRoleInTheReleaseFolderWithoutShowingThePassword() throws Exception {
+        start(launcher(Map.of()));
+        Path launcherFile = dir.resolve("notes-start");
+        Exec exec = exec(launcherFile, "python", "-c", "import os; print(os.environ[\"DATABASE_URL\"] != \"\")");
+        assertThat(exec.exitCode()).as(exec.output()).isZero();
+        assertThat(exec.output()).isEqualTo("True\n");
+
+        // The app's own code and driver, from the release folder, connecting as the app's role with the service's variables.
+        exec = exec(launcherFile, "python", "-c", "import os, notes.db, psycopg2; c = psycopg2.connect(os.environ['DATABASE_URL']); "
+                + "cur = c.cursor(); cur.execute('SELECT current_user, count(*) FROM notes'); "
+                + "print(cur.fetchone()[0], os.getcwd() == os.path.realpath('" + EXAMPLE.resolve("backend").toAbsolutePath().normalize()
+                + "'), os.environ['NOTES_API_TOKEN'], os.environ['NOTES_PAGE_SIZE'], os.environ['PATH'].split(':')[0])");
+        assertThat(exec.exitCode()).as(exec.output()).isZero();
+        assertThat(exec.output().strip()).isEqualTo("notes_app True token-123 50 " + dir.resolve("venv-bin"));
+        assertThat(exec.output()).doesNotContain(APP_PASSWORD, MASTER_PASSWORD);
+    }
+
+    @Test
+    void execPassesTheCommandsExitCodeThroughAndNamesACommandThatIsMissing() throws Exception {
+        Path launcherFile = launcher(Map.of());
+        Exec failed = exec(launcherFile, "python", "-c", "import sys; print('partial'); sys.exit(3)");
+        assertThat(failed.exitCode()).isEqualTo(3);
+        assertThat(failed.output()).isEqualTo("partial\n");
+        Exec missing = exec(launcherFile, "no-such-program", "--version");
+        assertThat(missing.exitCode()).isEqualTo(1);
+        assertThat(missing.output()).contains("No such file or directory", "no-such-program").doesNotContain(APP_PASSWORD);
+        assertThat(secretReads("arn:master")).as("exec needs no master password: no release step").isZero();
+    }
+
     // ------------------------------------------------------------------ helpers
 
     /** The rendered start script, pointed at this machine's Gunicorn, the example's source and the test's database. */
@@ -268,6 +298,23 @@ class StartScriptAppRoleRealTest {
         env.put("TIERLIFT_DB_SECRET_ARN", "arn:master");
         env.put("TIERLIFT_APP_DB_SECRET_ARN", "arn:app-db");
         env.put("TIERLIFT_APP_SECRET_ARN", "arn:app");
+    }
+
+    private record Exec(int exitCode, String output) {
+    }
+
+    /** {@code launcher exec -- command...} as the instance runs it, with the service's boot environment; output and error merged. */
+    private Exec exec(Path launcherFile, String... command) throws Exception {
+        List<String> argv = new ArrayList<>(List.of(PYTHON, launcherFile.toString(), "exec", "--"));
+        argv.addAll(List.of(command));
+        Path output = dir.resolve("exec-" + System.nanoTime() + ".log");
+        ProcessBuilder builder = new ProcessBuilder(argv).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(output.toFile());
+        environment(builder);
+        int code = runWith(builder.start());
+        String text = Files.readString(output);
+        Files.delete(output);
+        return new Exec(code, text);
     }
 
     private static List<Path> filesIn(Path folder) throws IOException {

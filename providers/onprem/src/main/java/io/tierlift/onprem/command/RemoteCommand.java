@@ -1,16 +1,15 @@
 package io.tierlift.onprem.command;
 
+import io.tierlift.shell.ShellWords;
+
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * A command for a remote POSIX shell, built from separate arguments and quoted here, never by
  * concatenating strings. Secrets are never arguments: they travel on stdin or in uploaded files.
  */
 public final class RemoteCommand {
-    private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9_@%+=:,./-]+");
-
     private final List<String> argv;
     private final boolean sudo;
 
@@ -81,12 +80,9 @@ public final class RemoteCommand {
         return out.toString();
     }
 
-    /** POSIX single-quote quoting: everything literal, a ' written as '\''. */
+    /** POSIX single-quote quoting: everything literal, a ' written as '\''; the rule of {@link ShellWords}. */
     public static String quote(String value) {
-        if (!value.isEmpty() && SAFE.matcher(value).matches()) {
-            return value;
-        }
-        return "'" + value.replace("'", "'\\''") + "'";
+        return ShellWords.quote(value);
     }
 
     @Override

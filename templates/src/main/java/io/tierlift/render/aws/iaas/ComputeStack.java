@@ -42,6 +42,7 @@ final class ComputeStack {
     static final String ASG_NAME = "AutoScalingGroupName";
     static final String TARGET_GROUP_ARN = "TargetGroupArn";
     static final String LOG_GROUP = "LogGroupName";
+    static final String SSM_MANAGED_INSTANCE_POLICY = "arn:${AWS::Partition}:iam::aws:policy/AmazonSSMManagedInstanceCore";
     static final String ARTIFACT_BUCKET_PARAMETER = "ArtifactBucketName";
     static final String RELEASE_KEY_PARAMETER = "ReleaseKey";
     static final String DB_HOST_PARAMETER = "DbEndpointAddress";
@@ -304,19 +305,25 @@ final class ComputeStack {
 
     /**
      * The instances may read their release (only under the release prefix), the database secret
-     * and the app's secret, write their own log group, and signal their own stack. No wildcard
-     * actions, and no statement on every resource.
+     * and the app's secret, write their own log group, signal their own stack, and be managed by
+     * Systems Manager (Run Command, for exec). No wildcard actions, and no statement on every resource.
      */
     private CfnResource instanceRole(List<JsonNode> secrets, CfnResource logGroup) {
         return CfnResource.of("InstanceRole", "AWS::IAM::Role", props()
                 .put("Description", names.prefix() + " app instances")
                 .put("AssumeRolePolicyDocument", Iam.assumedBy("ec2.amazonaws.com"))
+                // The SSM agent registers the instance with Systems Manager and takes Run Command's
+                // scripts (tierlift exec) with this AWS-managed policy; it opens no inbound port.
+                .put("ManagedPolicyArns", List.of(Fn.sub(SSM_MANAGED_INSTANCE_POLICY)))
                 .put("Policies", List.of(Iam.inlinePolicy("app-instance", List.of(
                         Iam.allow("ReadRelease", "s3:GetObject", Fn.sub("arn:${AWS::Partition}:s3:::${"
                                 + ARTIFACT_BUCKET_PARAMETER + "}/" + ArtifactsStack.RELEASE_PREFIX + "*")),
                         Iam.allow("ReadSecrets", "secretsmanager:GetSecretValue", secrets),
                         Iam.allow("WriteLogs", List.of("logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"),
                                 logGroup.att("Arn")),
+                        // Run Command's agent looks the exec log group up before it writes a command's output there.
+                        Iam.allow("FindLogGroups", "logs:DescribeLogGroups", Fn.sub("arn:${AWS::Partition}:logs:${AWS::Region}:"
+                                + "${AWS::AccountId}:log-group:*")),
                         Iam.allow("SignalOwnStack", "cloudformation:SignalResource", Fn.sub("arn:${AWS::Partition}:cloudformation:"
                                 + "${AWS::Region}:${AWS::AccountId}:stack/${AWS::StackName}/*")))))));
     }

@@ -84,6 +84,11 @@ public final class UserData {
         String launcher() {
             return launcherDir() + "/" + app + "-start";
         }
+
+        /** Not secret: the region, database host and secret ARNs the start script reads from its environment. */
+        String bootEnvFile() {
+            return configDir() + "/boot.env";
+        }
     }
 
     /** What the boot script needs beyond the descriptor: names the compute stack chose. */
@@ -107,7 +112,7 @@ public final class UserData {
         String header = header(app, inputs);
         String gunicornConfig = layout.configDir() + "/gunicorn.conf.py";
         String appEnvFile = layout.configDir() + "/app-env.json";
-        String bootEnvFile = layout.configDir() + "/boot.env";
+        String bootEnvFile = layout.bootEnvFile();
         String cloudwatchConfig = layout.configDir() + "/cloudwatch-agent.json";
         String logFile = layout.logDir() + "/gunicorn.log";
         String service = app.app() + ".service";

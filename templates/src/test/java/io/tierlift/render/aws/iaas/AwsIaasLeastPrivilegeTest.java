@@ -39,7 +39,7 @@ class AwsIaasLeastPrivilegeTest {
         RenderedStacks stacks = new RenderedStacks(IaasCases.EXAMPLE.render());
         JsonNode statements = stacks.resource("compute", "InstanceRole")
                 .path("Properties").path("Policies").get(0).path("PolicyDocument").path("Statement");
-        assertThat(statements).hasSize(4);
+        assertThat(statements).hasSize(5);
         assertThat(statements.get(0).path("Action").asText()).isEqualTo("s3:GetObject");
         assertThat(statements.get(0).path("Resource").path("Fn::Sub").asText())
                 .isEqualTo("arn:${AWS::Partition}:s3:::${ArtifactBucketName}/releases/*");
@@ -47,6 +47,18 @@ class AwsIaasLeastPrivilegeTest {
         assertThat(asList(statements.get(1).path("Resource"))).extracting(r -> r.path("Ref").asText())
                 .containsExactly("DbSecretArn", "AppDbSecretArn", "AppSecretArn");
         assertThat(statements.get(2).path("Resource").path("Fn::GetAtt").get(0).asText()).isEqualTo("AppLogGroup");
+    }
+
+    @Test
+    void instancesAreManagedBySystemsManagerSoExecCanReachThemWithoutAnOpenPort() {
+        RenderedStacks stacks = new RenderedStacks(IaasCases.EXAMPLE.render());
+        JsonNode role = stacks.resource("compute", "InstanceRole").path("Properties");
+        assertThat(asList(role.path("ManagedPolicyArns"))).extracting(arn -> arn.path("Fn::Sub").asText())
+                .containsExactly("arn:${AWS::Partition}:iam::aws:policy/AmazonSSMManagedInstanceCore");
+        JsonNode findGroups = role.path("Policies").get(0).path("PolicyDocument").path("Statement").get(3);
+        assertThat(findGroups.path("Action").asText()).as("Run Command's agent looks the log group up").isEqualTo("logs:DescribeLogGroups");
+        assertThat(findGroups.path("Resource").path("Fn::Sub").asText())
+                .isEqualTo("arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:*");
     }
 
     @ParameterizedTest
