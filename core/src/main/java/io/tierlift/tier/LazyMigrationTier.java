@@ -60,6 +60,16 @@ public final class LazyMigrationTier implements MigrationTier {
     }
 
     @Override
+    public DbEndpoint databaseAsTarget() {
+        return tier().databaseAsTarget();
+    }
+
+    @Override
+    public Optional<NetworkPath> checkDatabasePathTo(String host, int port) {
+        return tier().checkDatabasePathTo(host, port);
+    }
+
+    @Override
     public void maintenance(boolean on) {
         tier().maintenance(on);
     }

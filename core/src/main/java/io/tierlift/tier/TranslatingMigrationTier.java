@@ -83,6 +83,16 @@ public final class TranslatingMigrationTier implements MigrationTier {
     }
 
     @Override
+    public DbEndpoint databaseAsTarget() {
+        return call(tier::databaseAsTarget);
+    }
+
+    @Override
+    public Optional<NetworkPath> checkDatabasePathTo(String host, int port) {
+        return call(() -> tier.checkDatabasePathTo(host, port));
+    }
+
+    @Override
     public void maintenance(boolean on) {
         run(() -> tier.maintenance(on));
     }
