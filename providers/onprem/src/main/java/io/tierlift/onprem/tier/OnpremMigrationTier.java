@@ -9,6 +9,7 @@ import io.tierlift.model.OnpremTarget;
 import io.tierlift.model.Role;
 import io.tierlift.onprem.command.RemoteCommand;
 import io.tierlift.onprem.command.ServiceCommands;
+import io.tierlift.onprem.deploy.ScramVerifier;
 import io.tierlift.onprem.ssh.Connection;
 import io.tierlift.onprem.ssh.Connector;
 import io.tierlift.onprem.ssh.ExecResult;
@@ -16,15 +17,19 @@ import io.tierlift.onprem.ssh.LocalForward;
 import io.tierlift.onprem.ssh.PortForwarding;
 import io.tierlift.provider.Progress;
 import io.tierlift.provider.Target;
+import io.tierlift.render.onprem.database.HbaFile;
 import io.tierlift.render.onprem.edge.EdgeTopology;
 import io.tierlift.tier.DeployOnce;
 import io.tierlift.tier.DatabaseHostAccess;
 import io.tierlift.tier.DnsRecord;
 import io.tierlift.tier.MigrationTier;
+import io.tierlift.tier.NetworkPath;
+import io.tierlift.secret.SecretResolver;
 import io.tierlift.tier.TierFailure;
 
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.util.List;
 import java.util.Optional;
 
@@ -41,6 +46,7 @@ public final class OnpremMigrationTier implements MigrationTier {
     private final DeployOnce deploy;
     private final int preferredLocalPort;
     private final Optional<DnsRecord> dns;
+    private final Optional<SecretResolver> secrets;
     private LocalForward tunnel;
 
     /**
@@ -56,6 +62,16 @@ public final class OnpremMigrationTier implements MigrationTier {
     /** {@code dns}: the descriptor's managed record, which {@link #takeTraffic} points at the edge hosts. */
     public OnpremMigrationTier(AppDescriptor descriptor, Connector connector, Progress progress, Runnable deploy,
                                int preferredLocalPort, Optional<DnsRecord> dns) {
+        this(descriptor, connector, progress, deploy, preferredLocalPort, dns, Optional.empty());
+    }
+
+    /**
+     * {@code secrets} resolves the app role's password, which the migration role of a migration
+     * into this tier shares (see {@link #databaseAsTarget()}); without it this tier cannot be a target.
+     */
+    public OnpremMigrationTier(AppDescriptor descriptor, Connector connector, Progress progress, Runnable deploy,
+                               int preferredLocalPort, Optional<DnsRecord> dns, Optional<SecretResolver> secrets) {
+        this.secrets = secrets;
         this.dns = dns;
         this.descriptor = descriptor;
         this.target = descriptor.targets().onprem().orElseThrow(() -> new TierFailure(
@@ -71,9 +87,80 @@ public final class OnpremMigrationTier implements MigrationTier {
         return Target.ONPREM;
     }
 
+    /**
+     * Deploys this tier as a migration's target: the maintenance flag goes onto every edge host
+     * first, so from the moment nginx starts it answers 503 and the app never serves the empty
+     * database; {@link #takeTraffic} lifts it at the switch. The deploy leaves the database empty
+     * (created UTF8, no release command): the copy brings the schema.
+     */
     @Override
     public void provision() {
+        RemoteCommand hold = RemoteCommand.of("sh", "-c", "mkdir -p \"$(dirname \"$1\")\" && touch \"$1\"", "hold",
+                EdgeTopology.MAINTENANCE_FLAG);
+        for (Host host : edgeHosts()) {
+            ExecResult result = connector.connect(host).run(hold);
+            if (!result.ok()) {
+                throw new TierFailure("cannot hold " + host.name() + " in maintenance before the deploy: " + result.stderr().strip());
+            }
+        }
         deploy.run();
+        Host front = new EdgeTopology(descriptor.app(), target).clientFacingHosts().get(0);
+        int status = answer(front);
+        if (status != 503) {
+            throw new TierFailure("the new " + target() + " tier must answer 503 until the switch, but " + front.name()
+                    + " answers HTTP " + status + " for https://" + target.domain() + "/");
+        }
+        progress.step("provision", "the app is held in maintenance until the switch: " + front.name() + " answers 503");
+    }
+
+    /**
+     * The role a migration into this tier connects as: {@value #MIGRATION_ROLE}, a superuser (creating
+     * the subscription needs one on PostgreSQL 15), made or updated on the primary as postgres over
+     * SSH. It shares the app role's password (its SCRAM verifier goes to the server, never the
+     * password), and pg_hba admits it only from the database host itself, where the SSH tunnel ends.
+     */
+    @Override
+    public synchronized DbEndpoint databaseAsTarget() {
+        DbEndpoint app = database();
+        Database db = descriptor.database();
+        SecretResolver resolver = secrets.orElseThrow(() -> new TierFailure("the on-prem tier was opened without its secrets; "
+                + "it cannot take a migration's copy"));
+        String verifier = new ScramVerifier(new SecureRandom()).create(resolver.resolve(db.password()).reveal());
+        String role = PgSql.identifier(MIGRATION_ROLE);
+        String sql = "DO $$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = " + PgSql.literal(MIGRATION_ROLE) + ") THEN "
+                + "CREATE ROLE " + role + "; END IF; END$$;\nALTER ROLE " + role + " LOGIN SUPERUSER PASSWORD " + PgSql.literal(verifier) + ";\n";
+        Host primary = primary();
+        ServiceCommands commands = new ServiceCommands(false, descriptor.app(), "", db.version(), db.port());
+        ExecResult result = connector.connect(primary).run(commands.psql("postgres"), sql.getBytes(StandardCharsets.UTF_8));
+        if (!result.ok()) {
+            throw new TierFailure("creating the migration role " + MIGRATION_ROLE + " on " + primary.name() + " failed: "
+                    + result.stderr().strip());
+        }
+        progress.step("preflight", "the copy connects to " + primary.name() + " as role " + MIGRATION_ROLE
+                + " (a superuser: the subscription needs one; pg_hba admits it from " + primary.name() + " itself only)");
+        return new DbEndpoint(app.host(), app.port(), app.database(), MIGRATION_ROLE, app.password());
+    }
+
+    /** The role {@link #databaseAsTarget()} makes, the one pg_hba admits for it. */
+    public static final String MIGRATION_ROLE = HbaFile.MIGRATION_USER;
+
+    /** A TCP connect from the db-primary (bash's /dev/tcp, 5 s at most): the path its subscription will take. */
+    @Override
+    public Optional<NetworkPath> checkDatabasePathTo(String host, int port) {
+        Host primary = primary();
+        RemoteCommand probe = RemoteCommand.of("timeout", "5", "bash", "-c", "exec 3<>\"/dev/tcp/$1/$2\"", "probe", host,
+                Integer.toString(port));
+        ExecResult result;
+        try {
+            result = connector.connect(primary).run(probe);
+        } catch (RuntimeException e) {
+            throw new TierFailure("cannot reach " + primary.name() + " over SSH to check its path to " + host + ":" + port + ": "
+                    + e.getMessage());
+        }
+        String seen = result.ok() ? "connected"
+                : result.exitCode() == 124 ? "no answer within 5 s"
+                : result.stderr().strip().lines().findFirst().map(l -> l.replaceFirst("^bash: ", "")).orElse("exit " + result.exitCode());
+        return Optional.of(new NetworkPath(primary.name(), host, port, result.ok(), seen));
     }
 
     @Override
@@ -291,6 +378,10 @@ public final class OnpremMigrationTier implements MigrationTier {
 
     @Override
     public void takeTraffic(PrintWriter out) {
+        // A migration into this tier held it in maintenance since its deploy: users come with the switch.
+        if (!hostsInMaintenance().isEmpty()) {
+            maintenance(false);
+        }
         if (dns.isPresent()) {
             dns.get().pointAt(target(), new EdgeTopology(descriptor.app(), target).clientFacingHosts().stream()
                     .map(Host::address).distinct().toList(), out);
