@@ -95,6 +95,7 @@ public final class OnpremMigrationTier implements MigrationTier {
      */
     @Override
     public void provision() {
+        refuseADatabaseWithTables();
         RemoteCommand hold = RemoteCommand.of("sh", "-c", "mkdir -p \"$(dirname \"$1\")\" && touch \"$1\"", "hold",
                 EdgeTopology.MAINTENANCE_FLAG);
         for (Host host : edgeHosts()) {
@@ -111,6 +112,25 @@ public final class OnpremMigrationTier implements MigrationTier {
                     + " answers HTTP " + status + " for https://" + target.domain() + "/");
         }
         progress.step("provision", "the app is held in maintenance until the switch: " + front.name() + " answers 503");
+    }
+
+    /**
+     * A tier that already holds the app's tables is not a migration's target (the preflight would
+     * refuse it too, but only after the hold above had taken a live site down): refused first,
+     * nothing changed. No PostgreSQL or no database yet on the primary is the fresh case.
+     */
+    private void refuseADatabaseWithTables() {
+        Host primary = primary();
+        Database db = descriptor.database();
+        ServiceCommands commands = new ServiceCommands(false, descriptor.app(), "", db.version(), db.port());
+        String sql = "SELECT count(*) FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema');";
+        ExecResult result = connector.connect(primary).run(commands.psql(db.name()), sql.getBytes(StandardCharsets.UTF_8));
+        String tables = result.out().strip();
+        if (result.ok() && tables.matches("\\d+") && !tables.equals("0")) {
+            throw new TierFailure("the on-prem database " + db.name() + " on " + primary.name() + " already holds " + tables
+                    + " table(s); a migration copies into an empty database only. Nothing was changed (no edge host was put in "
+                    + "maintenance). Move that data away or drop and recreate the database, then migrate again");
+        }
     }
 
     /**

@@ -336,11 +336,10 @@ final class OnpremTier implements Tier {
                 Optional.of(context.secretsFor(descriptor))), OnpremTier::translate);
     }
 
-    /** The deploy of a migration's provision step: no questions, a failed host fails the step. */
+    /** A migration's provision: no questions, a failed host fails it, no release command (the copy brings the schema). */
     private void provision(String digest) {
         DeployReport report;
         try {
-            // Without the release command: the schema (and the app's record of its migrations) comes with the copy.
             report = deployer(false).deploy(descriptor, digest, DeployOptions.defaults().withoutReleaseCommand(), Optional.empty(),
                     plan -> true);
         } catch (HostFailure e) {

@@ -224,6 +224,25 @@ class OnpremMigrationTierTest {
     }
 
     @Test
+    void aTierWhoseDatabaseAlreadyHoldsTablesIsRefusedBeforeAnyEdgeHostIsTouched() {
+        try (OnpremMigrationTier tier = targetTier((host, command) -> ok(command.contains("pg_tables") ? "3\n" : "503"))) {
+            assertThatThrownBy(tier::provision).isInstanceOf(TierFailure.class)
+                    .hasMessageStartingWith("the on-prem database notes on db1 already holds 3 table(s); a migration copies into an "
+                            + "empty database only. Nothing was changed");
+        }
+        assertThat(calls).hasSize(1).allMatch(c -> c.startsWith("db1: runuser -u postgres") && c.contains("-d notes"));
+    }
+
+    @Test
+    void aPrimaryWithoutPostgresqlYetIsTheFreshCase() {
+        try (OnpremMigrationTier tier = targetTier((host, command) -> command.contains("pg_tables")
+                ? new ExecResult(1, new byte[0], "runuser: user postgres does not exist") : ok(command.startsWith("curl") ? "503" : ""))) {
+            tier.provision();
+        }
+        assertThat(calls).contains("deploy");
+    }
+
+    @Test
     void aNewTierThatServesBeforeTheSwitchFailsTheProvision() {
         try (OnpremMigrationTier tier = targetTier((host, command) -> ok(command.startsWith("curl") ? "200" : ""))) {
             assertThatThrownBy(tier::provision).isInstanceOf(TierFailure.class)
