@@ -17,6 +17,7 @@ import io.tierlift.migrate.Method;
 import io.tierlift.migrate.MigrationException;
 import io.tierlift.migrate.MigrationSettings;
 import io.tierlift.migrate.Migrator;
+import io.tierlift.migrate.NetworkPathCheck;
 import io.tierlift.migrate.PgTools;
 import io.tierlift.migrate.Redactor;
 import io.tierlift.migrate.StepHook;
@@ -154,13 +155,19 @@ public final class MigrateCommand implements Callable<Integer> {
                     + (rollback ? ", rolling back" : finalizeMigration ? ", finalizing" : resume ? ", resuming" : ""));
             out.flush();
             DbEndpoint sourceDatabase = sourceOverride.orElseGet(source::database);
+            if (starting && chosen == Method.LOGICAL) {
+                // Checked before the target is deployed: a path that cannot open refuses with nothing changed.
+                DbEndpoint seen = sourceForTarget.orElse(sourceDatabase);
+                progress.step("preflight", NetworkPathCheck.require(to.key(), seen, targetOverride.isPresent() ? Optional.empty()
+                        : target.checkDatabasePathTo(seen.host(), seen.port())).describe());
+            }
             if (starting && targetOverride.isEmpty() && !noProvision) {
                 // The target's database address exists only once the tier is deployed; the plan's
                 // provision step then finds it deployed.
                 progress.step("provision", "deploying the " + to + " tier first: its database address is part of the plan");
                 target.provision();
             }
-            DbEndpoint targetDatabase = targetOverride.orElseGet(target::database);
+            DbEndpoint targetDatabase = targetOverride.orElseGet(target::databaseAsTarget);
             MigrationSettings settings;
             try {
                 settings = new MigrationSettings(appName, from.key(), to.key(), sourceDatabase, targetDatabase, chosen, jobs,
