@@ -9,7 +9,6 @@ import io.tierlift.model.OnpremTarget;
 import io.tierlift.model.Role;
 import io.tierlift.onprem.command.RemoteCommand;
 import io.tierlift.onprem.command.ServiceCommands;
-import io.tierlift.onprem.deploy.ScramVerifier;
 import io.tierlift.onprem.ssh.Connection;
 import io.tierlift.onprem.ssh.Connector;
 import io.tierlift.onprem.ssh.ExecResult;
@@ -29,7 +28,6 @@ import io.tierlift.tier.TierFailure;
 
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.util.List;
 import java.util.Optional;
 
@@ -95,7 +93,7 @@ public final class OnpremMigrationTier implements MigrationTier {
      */
     @Override
     public void provision() {
-        refuseADatabaseWithTables();
+        targetPrimary().refuseADatabaseWithTables();
         RemoteCommand hold = RemoteCommand.of("sh", "-c", "mkdir -p \"$(dirname \"$1\")\" && touch \"$1\"", "hold",
                 EdgeTopology.MAINTENANCE_FLAG);
         for (Host host : edgeHosts()) {
@@ -115,72 +113,28 @@ public final class OnpremMigrationTier implements MigrationTier {
     }
 
     /**
-     * A tier that already holds the app's tables is not a migration's target (the preflight would
-     * refuse it too, but only after the hold above had taken a live site down): refused first,
-     * nothing changed. No PostgreSQL or no database yet on the primary is the fresh case.
-     */
-    private void refuseADatabaseWithTables() {
-        Host primary = primary();
-        Database db = descriptor.database();
-        ServiceCommands commands = new ServiceCommands(false, descriptor.app(), "", db.version(), db.port());
-        String sql = "SELECT count(*) FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema');";
-        ExecResult result = connector.connect(primary).run(commands.psql(db.name()), sql.getBytes(StandardCharsets.UTF_8));
-        String tables = result.out().strip();
-        if (result.ok() && tables.matches("\\d+") && !tables.equals("0")) {
-            throw new TierFailure("the on-prem database " + db.name() + " on " + primary.name() + " already holds " + tables
-                    + " table(s); a migration copies into an empty database only. Nothing was changed (no edge host was put in "
-                    + "maintenance). Move that data away or drop and recreate the database, then migrate again");
-        }
-    }
-
-    /**
-     * The role a migration into this tier connects as: {@value #MIGRATION_ROLE}, a superuser (creating
-     * the subscription needs one on PostgreSQL 15), made or updated on the primary as postgres over
-     * SSH. It shares the app role's password (its SCRAM verifier goes to the server, never the
-     * password), and pg_hba admits it only from the database host itself, where the SSH tunnel ends.
+     * The role a migration into this tier connects as: {@value #MIGRATION_ROLE} (see
+     * {@link OnpremTargetPrimary#migrationRole}), reached through the same tunnel as {@link #database()}.
      */
     @Override
     public synchronized DbEndpoint databaseAsTarget() {
         DbEndpoint app = database();
-        Database db = descriptor.database();
         SecretResolver resolver = secrets.orElseThrow(() -> new TierFailure("the on-prem tier was opened without its secrets; "
                 + "it cannot take a migration's copy"));
-        String verifier = new ScramVerifier(new SecureRandom()).create(resolver.resolve(db.password()).reveal());
-        String role = PgSql.identifier(MIGRATION_ROLE);
-        String sql = "DO $$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = " + PgSql.literal(MIGRATION_ROLE) + ") THEN "
-                + "CREATE ROLE " + role + "; END IF; END$$;\nALTER ROLE " + role + " LOGIN SUPERUSER PASSWORD " + PgSql.literal(verifier) + ";\n";
-        Host primary = primary();
-        ServiceCommands commands = new ServiceCommands(false, descriptor.app(), "", db.version(), db.port());
-        ExecResult result = connector.connect(primary).run(commands.psql("postgres"), sql.getBytes(StandardCharsets.UTF_8));
-        if (!result.ok()) {
-            throw new TierFailure("creating the migration role " + MIGRATION_ROLE + " on " + primary.name() + " failed: "
-                    + result.stderr().strip());
-        }
-        progress.step("preflight", "the copy connects to " + primary.name() + " as role " + MIGRATION_ROLE
-                + " (a superuser: the subscription needs one; pg_hba admits it from " + primary.name() + " itself only)");
+        targetPrimary().migrationRole(resolver.resolve(descriptor.database().password()).reveal());
         return new DbEndpoint(app.host(), app.port(), app.database(), MIGRATION_ROLE, app.password());
     }
 
     /** The role {@link #databaseAsTarget()} makes, the one pg_hba admits for it. */
     public static final String MIGRATION_ROLE = HbaFile.MIGRATION_USER;
 
-    /** A TCP connect from the db-primary (bash's /dev/tcp, 5 s at most): the path its subscription will take. */
     @Override
     public Optional<NetworkPath> checkDatabasePathTo(String host, int port) {
-        Host primary = primary();
-        RemoteCommand probe = RemoteCommand.of("timeout", "5", "bash", "-c", "exec 3<>\"/dev/tcp/$1/$2\"", "probe", host,
-                Integer.toString(port));
-        ExecResult result;
-        try {
-            result = connector.connect(primary).run(probe);
-        } catch (RuntimeException e) {
-            throw new TierFailure("cannot reach " + primary.name() + " over SSH to check its path to " + host + ":" + port + ": "
-                    + e.getMessage());
-        }
-        String seen = result.ok() ? "connected"
-                : result.exitCode() == 124 ? "no answer within 5 s"
-                : result.stderr().strip().lines().findFirst().map(l -> l.replaceFirst("^bash: ", "")).orElse("exit " + result.exitCode());
-        return Optional.of(new NetworkPath(primary.name(), host, port, result.ok(), seen));
+        return Optional.of(targetPrimary().pathTo(host, port));
+    }
+
+    private OnpremTargetPrimary targetPrimary() {
+        return new OnpremTargetPrimary(descriptor, connector, primary(), progress);
     }
 
     @Override
