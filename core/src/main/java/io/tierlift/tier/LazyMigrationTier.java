@@ -70,6 +70,11 @@ public final class LazyMigrationTier implements MigrationTier {
     }
 
     @Override
+    public Optional<String> reverseSubscriptionRefusal() {
+        return tier().reverseSubscriptionRefusal();
+    }
+
+    @Override
     public void maintenance(boolean on) {
         tier().maintenance(on);
     }

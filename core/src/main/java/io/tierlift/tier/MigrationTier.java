@@ -68,6 +68,14 @@ public interface MigrationTier extends AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * Why no server outside this tier may subscribe to its database, which reverse replication into
+     * the source after a migration INTO this tier would need; empty when one may.
+     */
+    default Optional<String> reverseSubscriptionRefusal() {
+        return Optional.empty();
+    }
+
     /** Writes stop (true) or resume (false): the tier answers every request with its 503 maintenance page. */
     void maintenance(boolean on);
 

@@ -93,6 +93,11 @@ public final class TranslatingMigrationTier implements MigrationTier {
     }
 
     @Override
+    public Optional<String> reverseSubscriptionRefusal() {
+        return call(tier::reverseSubscriptionRefusal);
+    }
+
+    @Override
     public void maintenance(boolean on) {
         run(() -> tier.maintenance(on));
     }

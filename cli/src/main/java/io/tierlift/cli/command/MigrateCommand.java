@@ -168,12 +168,17 @@ public final class MigrateCommand implements Callable<Integer> {
                 target.provision();
             }
             DbEndpoint targetDatabase = targetOverride.orElseGet(target::databaseAsTarget);
+            // A target tier no outside server may subscribe to cannot replicate back: decided here, before the plan has the step.
+            Optional<String> noReverse = noReverseReplication || chosen != Method.LOGICAL || targetOverride.isPresent()
+                    ? Optional.empty() : target.reverseSubscriptionRefusal();
+            noReverse.ifPresent(why -> progress.step("preflight", "warning: reverse replication: off: " + why
+                    + ". Without it, --rollback after the cutover is refused as soon as the target has taken writes."));
             MigrationSettings settings;
             try {
                 settings = new MigrationSettings(appName, from.key(), to.key(), sourceDatabase, targetDatabase, chosen, jobs,
                         MigrationSettings.DEBIAN_PG15_BIN, Path.of(System.getProperty("java.io.tmpdir")),
                         Duration.ofSeconds(60), Duration.ofHours(12), 250_000)
-                        .withVerifyBeforeSwitch(verifyBeforeSwitch).withReverseReplication(!noReverseReplication);
+                        .withVerifyBeforeSwitch(verifyBeforeSwitch).withReverseReplication(!noReverseReplication && noReverse.isEmpty());
                 if (sourceForTarget.isPresent()) {
                     settings = settings.withSourceSeenFromTarget(sourceForTarget.get());
                 }

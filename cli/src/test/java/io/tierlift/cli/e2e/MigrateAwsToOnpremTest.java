@@ -101,6 +101,8 @@ class MigrateAwsToOnpremTest {
         rds = new RdsStandIn(InetAddress.getByName(gateway), world.subnetPrefix + "0/24", true);
         rds.createMasterUserAndDatabase("notes", sourcePassword, "notes");
         rds.grantReplication("notes");
+        // As on RDS, the master user is a member of rds_superuser: tierlift would create the reverse subscription with it.
+        rds.grantRdsSuperuserRole("notes");
         Path home = Files.createDirectories(world.root.resolve("home"));
         env = Map.of("HOME", home.toString(), "AWS_ENDPOINT_URL", moto.endpoint().toString(), "AWS_REGION", "eu-west-1",
                 "AWS_ACCESS_KEY_ID", "testing", "AWS_SECRET_ACCESS_KEY", "testing", "NO_COLOR", "1",
@@ -191,7 +193,11 @@ class MigrateAwsToOnpremTest {
                 .contains("release command not run: the database stays empty")
                 .contains("the app is held in maintenance until the switch: edge1 answers 503")
                 .contains("as role tierlift_migrate")
-                .contains("maintenance | off for [edge1]: edge1 answers 200");
+                .contains("maintenance | off for [edge1]: edge1 answers 200")
+                .as("no outside server may subscribe to the on-prem database: reverse replication is off before it is tried")
+                .contains("warning: reverse replication: off: the on-prem pg_hba.conf admits the migration role only from db1 itself");
+        assertThat(run.out()).as("the plan has no reverse step").containsPattern("steps +preflight, ").doesNotContain("reverse-replication");
+        assertThat(run.err()).doesNotContain("reverse replication: on");
         assertThat(run.err().indexOf("network path: db1")).as("the path check came before the deploy")
                 .isLessThan(run.err().indexOf("release command not run"));
         assertThat(poller.statuses().keySet()).as("before the switch the new edge answers only the maintenance page: %s",

@@ -92,6 +92,17 @@ final class RdsStandIn implements AutoCloseable {
         }
     }
 
+    /**
+     * What RDS's master user is a member of: a role named rds_superuser, so tierlift takes the
+     * master user for one that may create subscriptions. Here it carries none of the real role's rights.
+     */
+    void grantRdsSuperuserRole(String user) throws SQLException {
+        try (Connection c = connect(BOOTSTRAP_USER, bootstrapPassword, "postgres"); Statement st = c.createStatement()) {
+            st.execute("CREATE ROLE rds_superuser NOLOGIN");
+            st.execute("GRANT rds_superuser TO " + PgSql.identifier(user));
+        }
+    }
+
     /** A TLS connection as the master user, as the app connects. */
     Connection connectAs(String user, String password, String database) throws SQLException {
         return connect(user, password, database);

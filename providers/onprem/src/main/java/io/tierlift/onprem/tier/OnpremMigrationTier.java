@@ -133,6 +133,13 @@ public final class OnpremMigrationTier implements MigrationTier {
         return Optional.of(targetPrimary().pathTo(host, port));
     }
 
+    /** pg_hba.conf, which tierlift owns, admits no server outside the tier: see its template. */
+    @Override
+    public Optional<String> reverseSubscriptionRefusal() {
+        return Optional.of("the on-prem pg_hba.conf admits the migration role only from " + primary().name()
+                + " itself and the app role only from the app hosts, so no server outside the tier can subscribe to it");
+    }
+
     private OnpremTargetPrimary targetPrimary() {
         return new OnpremTargetPrimary(descriptor, connector, primary(), progress);
     }

@@ -291,6 +291,15 @@ class OnpremMigrationTierTest {
     }
 
     @Test
+    void noServerOutsideTheTierMaySubscribeToItsDatabaseSoReverseReplicationIntoItIsRefusedWithTheReason() {
+        try (OnpremMigrationTier tier = targetTier((host, command) -> ok(""))) {
+            assertThat(tier.reverseSubscriptionRefusal()).hasValue("the on-prem pg_hba.conf admits the migration role only from db1 "
+                    + "itself and the app role only from the app hosts, so no server outside the tier can subscribe to it");
+        }
+        assertThat(calls).as("said from the descriptor, no host asked").isEmpty();
+    }
+
+    @Test
     void takingTrafficLiftsTheMaintenanceTheDeployWasHeldIn() {
         try (OnpremMigrationTier tier = targetTier((host, command) -> ok(command.startsWith("curl") ? "200" : ""))) {
             tier.takeTraffic(new java.io.PrintWriter(java.io.Writer.nullWriter()));
