@@ -60,6 +60,21 @@ public final class LazyMigrationTier implements MigrationTier {
     }
 
     @Override
+    public DbEndpoint databaseAsTarget() {
+        return tier().databaseAsTarget();
+    }
+
+    @Override
+    public Optional<NetworkPath> checkDatabasePathTo(String host, int port) {
+        return tier().checkDatabasePathTo(host, port);
+    }
+
+    @Override
+    public Optional<String> reverseSubscriptionRefusal() {
+        return tier().reverseSubscriptionRefusal();
+    }
+
+    @Override
     public void maintenance(boolean on) {
         tier().maintenance(on);
     }

@@ -49,6 +49,33 @@ public interface MigrationTier extends AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * Where tierlift reaches this tier's database when the migration copies INTO it: a role that may
+     * create the subscription (a superuser on PostgreSQL 15). Tiers whose {@link #database()} role
+     * already may do so keep the default.
+     */
+    default DbEndpoint databaseAsTarget() {
+        return database();
+    }
+
+    /**
+     * Checks, from this tier's database server itself, that it can open a TCP connection to
+     * {@code host}:{@code port} (where its subscription will connect to the source). Changes nothing.
+     * Empty when tierlift runs no commands on that server (a managed database): the path is then
+     * named but not checked.
+     */
+    default Optional<NetworkPath> checkDatabasePathTo(String host, int port) {
+        return Optional.empty();
+    }
+
+    /**
+     * Why no server outside this tier may subscribe to its database, which reverse replication into
+     * the source after a migration INTO this tier would need; empty when one may.
+     */
+    default Optional<String> reverseSubscriptionRefusal() {
+        return Optional.empty();
+    }
+
     /** Writes stop (true) or resume (false): the tier answers every request with its 503 maintenance page. */
     void maintenance(boolean on);
 

@@ -83,6 +83,21 @@ public final class TranslatingMigrationTier implements MigrationTier {
     }
 
     @Override
+    public DbEndpoint databaseAsTarget() {
+        return call(tier::databaseAsTarget);
+    }
+
+    @Override
+    public Optional<NetworkPath> checkDatabasePathTo(String host, int port) {
+        return call(() -> tier.checkDatabasePathTo(host, port));
+    }
+
+    @Override
+    public Optional<String> reverseSubscriptionRefusal() {
+        return call(tier::reverseSubscriptionRefusal);
+    }
+
+    @Override
     public void maintenance(boolean on) {
         run(() -> tier.maintenance(on));
     }

@@ -17,6 +17,7 @@ import io.tierlift.migrate.Method;
 import io.tierlift.migrate.MigrationException;
 import io.tierlift.migrate.MigrationSettings;
 import io.tierlift.migrate.Migrator;
+import io.tierlift.migrate.NetworkPathCheck;
 import io.tierlift.migrate.PgTools;
 import io.tierlift.migrate.Redactor;
 import io.tierlift.migrate.StepHook;
@@ -154,19 +155,30 @@ public final class MigrateCommand implements Callable<Integer> {
                     + (rollback ? ", rolling back" : finalizeMigration ? ", finalizing" : resume ? ", resuming" : ""));
             out.flush();
             DbEndpoint sourceDatabase = sourceOverride.orElseGet(source::database);
+            if (starting && chosen == Method.LOGICAL) {
+                // Checked before the target is deployed: a path that cannot open refuses with nothing changed.
+                DbEndpoint seen = sourceForTarget.orElse(sourceDatabase);
+                progress.step("preflight", NetworkPathCheck.require(to.key(), seen, targetOverride.isPresent() ? Optional.empty()
+                        : target.checkDatabasePathTo(seen.host(), seen.port())).describe());
+            }
             if (starting && targetOverride.isEmpty() && !noProvision) {
                 // The target's database address exists only once the tier is deployed; the plan's
                 // provision step then finds it deployed.
                 progress.step("provision", "deploying the " + to + " tier first: its database address is part of the plan");
                 target.provision();
             }
-            DbEndpoint targetDatabase = targetOverride.orElseGet(target::database);
+            DbEndpoint targetDatabase = targetOverride.orElseGet(target::databaseAsTarget);
+            // A target tier no outside server may subscribe to cannot replicate back: decided here, before the plan has the step.
+            Optional<String> noReverse = noReverseReplication || chosen != Method.LOGICAL || targetOverride.isPresent()
+                    ? Optional.empty() : target.reverseSubscriptionRefusal();
+            noReverse.ifPresent(why -> progress.step("preflight", "warning: reverse replication: off: " + why
+                    + ". Without it, --rollback after the cutover is refused as soon as the target has taken writes."));
             MigrationSettings settings;
             try {
                 settings = new MigrationSettings(appName, from.key(), to.key(), sourceDatabase, targetDatabase, chosen, jobs,
                         MigrationSettings.DEBIAN_PG15_BIN, Path.of(System.getProperty("java.io.tmpdir")),
                         Duration.ofSeconds(60), Duration.ofHours(12), 250_000)
-                        .withVerifyBeforeSwitch(verifyBeforeSwitch).withReverseReplication(!noReverseReplication);
+                        .withVerifyBeforeSwitch(verifyBeforeSwitch).withReverseReplication(!noReverseReplication && noReverse.isEmpty());
                 if (sourceForTarget.isPresent()) {
                     settings = settings.withSourceSeenFromTarget(sourceForTarget.get());
                 }

@@ -36,6 +36,14 @@ final class RdsStandIn implements AutoCloseable {
 
     /** Binds {@code address} (which must be this machine's) and allows clients from {@code clientCidr}. */
     RdsStandIn(InetAddress address, String clientCidr) throws Exception {
+        this(address, clientCidr, false);
+    }
+
+    /**
+     * {@code logicalReplication}: as an instance whose parameter group sets {@code rds.logical_replication = 1}
+     * (wal_level logical), a migration's source.
+     */
+    RdsStandIn(InetAddress address, String clientCidr, boolean logicalReplication) throws Exception {
         if (!Files.isExecutable(BIN.resolve("initdb"))) {
             throw new AssertionError("PostgreSQL 15 server programs are missing at " + BIN + ": apt-get install postgresql-15");
         }
@@ -60,7 +68,8 @@ final class RdsStandIn implements AutoCloseable {
                 "-l", dir.resolve("log").toString(), "-w", "-t", "60", "start", "-o",
                 "-c listen_addresses=" + this.address + " -p " + port + " -k " + dir.resolve("sock")
                         + " -c ssl=on -c ssl_cert_file=" + dir.resolve("server.crt")
-                        + " -c ssl_key_file=" + dir.resolve("server.key") + " -c fsync=off -c shared_buffers=32MB");
+                        + " -c ssl_key_file=" + dir.resolve("server.key") + " -c fsync=off -c shared_buffers=32MB"
+                        + (logicalReplication ? " -c wal_level=logical" : ""));
         running = true;
     }
 
@@ -74,6 +83,29 @@ final class RdsStandIn implements AutoCloseable {
             st.execute("CREATE ROLE " + PgSql.identifier(user) + " LOGIN CREATEDB CREATEROLE PASSWORD " + PgSql.literal(password));
             st.execute("CREATE DATABASE " + PgSql.identifier(database) + " OWNER " + PgSql.identifier(user));
         }
+    }
+
+    /** What {@code GRANT rds_replication TO user} gives on RDS: the right to publish and stream changes. */
+    void grantReplication(String user) throws SQLException {
+        try (Connection c = connect(BOOTSTRAP_USER, bootstrapPassword, "postgres"); Statement st = c.createStatement()) {
+            st.execute("ALTER ROLE " + PgSql.identifier(user) + " REPLICATION");
+        }
+    }
+
+    /**
+     * What RDS's master user is a member of: a role named rds_superuser, so tierlift takes the
+     * master user for one that may create subscriptions. Here it carries none of the real role's rights.
+     */
+    void grantRdsSuperuserRole(String user) throws SQLException {
+        try (Connection c = connect(BOOTSTRAP_USER, bootstrapPassword, "postgres"); Statement st = c.createStatement()) {
+            st.execute("CREATE ROLE rds_superuser NOLOGIN");
+            st.execute("GRANT rds_superuser TO " + PgSql.identifier(user));
+        }
+    }
+
+    /** A TLS connection as the master user, as the app connects. */
+    Connection connectAs(String user, String password, String database) throws SQLException {
+        return connect(user, password, database);
     }
 
     /** A TLS connection as the bootstrap superuser, for the test's own queries. */

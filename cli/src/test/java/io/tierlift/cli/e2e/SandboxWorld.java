@@ -161,7 +161,8 @@ final class SandboxWorld implements AutoCloseable {
         }
     }
 
-    private static void copyTree(Path from, Path to) throws IOException {
+    /** A copy of an app folder without caches and tests; also for a world's variant of its backend. */
+    static void copyTree(Path from, Path to) throws IOException {
         try (Stream<Path> walk = Files.walk(from)) {
             for (Path source : walk.toList()) {
                 String relative = from.relativize(source).toString();

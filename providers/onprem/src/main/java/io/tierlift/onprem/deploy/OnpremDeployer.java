@@ -241,7 +241,7 @@ public final class OnpremDeployer {
                 if (planned.plan().hasChanges() && savedPlan.isEmpty() && !confirm.test(planned.plan())) {
                     throw new DeployCancelledException("deploy cancelled; nothing was changed");
                 }
-                rollout(run, planned, report, run.releases, leased).apply();
+                rollout(run, planned, report, run.releases, leased).apply(options.releaseCommand());
                 return report;
             } finally {
                 releaseLeases(run, options, leased.hosts());

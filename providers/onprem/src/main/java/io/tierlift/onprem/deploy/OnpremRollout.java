@@ -51,7 +51,8 @@ final class OnpremRollout {
         this.backup = new BackupRollout(context, staged);
     }
 
-    void apply() {
+    /** {@code releaseCommand} false leaves the database as it is (empty, for a migration's copy). */
+    void apply(boolean releaseCommand) {
         backup.checkSchedules();
         parallel(target.hosts(), this::bootstrap);
         // Firewall before the services: connections made afterwards (replication, app to database)
@@ -71,7 +72,12 @@ final class OnpremRollout {
         }
         List<Host> apps = target.hostsWith(Role.APP);
         parallel(apps, app::prepare);
-        app.runReleaseCommand(apps);
+        if (releaseCommand) {
+            app.runReleaseCommand(apps);
+        } else {
+            context.progress().step("deploy", "release command not run: the database stays empty for the migration's copy, "
+                    + "which brings the schema and its migration records");
+        }
         for (Host host : apps) {
             app.restart(host);
         }

@@ -16,11 +16,14 @@ import io.tierlift.onprem.ssh.LocalForward;
 import io.tierlift.onprem.ssh.PortForwarding;
 import io.tierlift.provider.Progress;
 import io.tierlift.provider.Target;
+import io.tierlift.render.onprem.database.HbaFile;
 import io.tierlift.render.onprem.edge.EdgeTopology;
 import io.tierlift.tier.DeployOnce;
 import io.tierlift.tier.DatabaseHostAccess;
 import io.tierlift.tier.DnsRecord;
 import io.tierlift.tier.MigrationTier;
+import io.tierlift.tier.NetworkPath;
+import io.tierlift.secret.SecretResolver;
 import io.tierlift.tier.TierFailure;
 
 import java.io.PrintWriter;
@@ -41,6 +44,7 @@ public final class OnpremMigrationTier implements MigrationTier {
     private final DeployOnce deploy;
     private final int preferredLocalPort;
     private final Optional<DnsRecord> dns;
+    private final Optional<SecretResolver> secrets;
     private LocalForward tunnel;
 
     /**
@@ -56,6 +60,16 @@ public final class OnpremMigrationTier implements MigrationTier {
     /** {@code dns}: the descriptor's managed record, which {@link #takeTraffic} points at the edge hosts. */
     public OnpremMigrationTier(AppDescriptor descriptor, Connector connector, Progress progress, Runnable deploy,
                                int preferredLocalPort, Optional<DnsRecord> dns) {
+        this(descriptor, connector, progress, deploy, preferredLocalPort, dns, Optional.empty());
+    }
+
+    /**
+     * {@code secrets} resolves the app role's password, which the migration role of a migration
+     * into this tier shares (see {@link #databaseAsTarget()}); without it this tier cannot be a target.
+     */
+    public OnpremMigrationTier(AppDescriptor descriptor, Connector connector, Progress progress, Runnable deploy,
+                               int preferredLocalPort, Optional<DnsRecord> dns, Optional<SecretResolver> secrets) {
+        this.secrets = secrets;
         this.dns = dns;
         this.descriptor = descriptor;
         this.target = descriptor.targets().onprem().orElseThrow(() -> new TierFailure(
@@ -71,9 +85,63 @@ public final class OnpremMigrationTier implements MigrationTier {
         return Target.ONPREM;
     }
 
+    /**
+     * Deploys this tier as a migration's target: the maintenance flag goes onto every edge host
+     * first, so from the moment nginx starts it answers 503 and the app never serves the empty
+     * database; {@link #takeTraffic} lifts it at the switch. The deploy leaves the database empty
+     * (created UTF8, no release command): the copy brings the schema.
+     */
     @Override
     public void provision() {
+        targetPrimary().refuseADatabaseWithTables();
+        RemoteCommand hold = RemoteCommand.of("sh", "-c", "mkdir -p \"$(dirname \"$1\")\" && touch \"$1\"", "hold",
+                EdgeTopology.MAINTENANCE_FLAG);
+        for (Host host : edgeHosts()) {
+            ExecResult result = connector.connect(host).run(hold);
+            if (!result.ok()) {
+                throw new TierFailure("cannot hold " + host.name() + " in maintenance before the deploy: " + result.stderr().strip());
+            }
+        }
         deploy.run();
+        Host front = new EdgeTopology(descriptor.app(), target).clientFacingHosts().get(0);
+        int status = answer(front);
+        if (status != 503) {
+            throw new TierFailure("the new " + target() + " tier must answer 503 until the switch, but " + front.name()
+                    + " answers HTTP " + status + " for https://" + target.domain() + "/");
+        }
+        progress.step("provision", "the app is held in maintenance until the switch: " + front.name() + " answers 503");
+    }
+
+    /**
+     * The role a migration into this tier connects as: {@value #MIGRATION_ROLE} (see
+     * {@link OnpremTargetPrimary#migrationRole}), reached through the same tunnel as {@link #database()}.
+     */
+    @Override
+    public synchronized DbEndpoint databaseAsTarget() {
+        DbEndpoint app = database();
+        SecretResolver resolver = secrets.orElseThrow(() -> new TierFailure("the on-prem tier was opened without its secrets; "
+                + "it cannot take a migration's copy"));
+        targetPrimary().migrationRole(resolver.resolve(descriptor.database().password()).reveal());
+        return new DbEndpoint(app.host(), app.port(), app.database(), MIGRATION_ROLE, app.password());
+    }
+
+    /** The role {@link #databaseAsTarget()} makes, the one pg_hba admits for it. */
+    public static final String MIGRATION_ROLE = HbaFile.MIGRATION_USER;
+
+    @Override
+    public Optional<NetworkPath> checkDatabasePathTo(String host, int port) {
+        return Optional.of(targetPrimary().pathTo(host, port));
+    }
+
+    /** pg_hba.conf, which tierlift owns, admits no server outside the tier: see its template. */
+    @Override
+    public Optional<String> reverseSubscriptionRefusal() {
+        return Optional.of("the on-prem pg_hba.conf admits the migration role only from " + primary().name()
+                + " itself and the app role only from the app hosts, so no server outside the tier can subscribe to it");
+    }
+
+    private OnpremTargetPrimary targetPrimary() {
+        return new OnpremTargetPrimary(descriptor, connector, primary(), progress);
     }
 
     @Override
@@ -291,6 +359,10 @@ public final class OnpremMigrationTier implements MigrationTier {
 
     @Override
     public void takeTraffic(PrintWriter out) {
+        // A migration into this tier held it in maintenance since its deploy: users come with the switch.
+        if (!hostsInMaintenance().isEmpty()) {
+            maintenance(false);
+        }
         if (dns.isPresent()) {
             dns.get().pointAt(target(), new EdgeTopology(descriptor.app(), target).clientFacingHosts().stream()
                     .map(Host::address).distinct().toList(), out);

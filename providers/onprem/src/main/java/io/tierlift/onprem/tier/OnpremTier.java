@@ -338,14 +338,16 @@ final class OnpremTier implements Tier {
     @Override
     public MigrationTier migration(MigrationRequest request) {
         return new TranslatingMigrationTier(new OnpremMigrationTier(descriptor, connectors.create(onprem(), false),
-                context.progress(), () -> provision(request.digest()), request.tunnelPort(), dns.open(descriptor)), OnpremTier::translate);
+                context.progress(), () -> provision(request.digest()), request.tunnelPort(), dns.open(descriptor),
+                Optional.of(context.secretsFor(descriptor))), OnpremTier::translate);
     }
 
-    /** The deploy of a migration's provision step: no questions, a failed host fails the step. */
+    /** A migration's provision: no questions, a failed host fails it, no release command (the copy brings the schema). */
     private void provision(String digest) {
         DeployReport report;
         try {
-            report = deployer(false).deploy(descriptor, digest, DeployOptions.defaults(), Optional.empty(), plan -> true);
+            report = deployer(false).deploy(descriptor, digest, DeployOptions.defaults().withoutReleaseCommand(), Optional.empty(),
+                    plan -> true);
         } catch (HostFailure e) {
             throw new TierFailure("deploying the " + Target.ONPREM + " tier failed on " + e.getMessage(), e);
         }

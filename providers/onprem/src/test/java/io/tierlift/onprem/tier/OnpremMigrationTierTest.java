@@ -14,6 +14,7 @@ import io.tierlift.onprem.ssh.ExecResult;
 import io.tierlift.onprem.ssh.LocalForward;
 import io.tierlift.onprem.ssh.PortForwarding;
 import io.tierlift.render.onprem.edge.EdgeTopology;
+import io.tierlift.secret.LocalSecretResolver;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -195,6 +196,116 @@ class OnpremMigrationTierTest {
                     .isInstanceOf(TierFailure.class)
                     .hasMessage("psql as postgres on db1 failed: psql:<stdin>:1: ERROR:  subscription \"s\" already exists");
         }
+    }
+
+    // --- this tier as a migration's target ---
+
+    private static final String APP_PASSWORD = "app-pw-" + Long.toHexString(System.nanoTime());
+
+    private OnpremMigrationTier targetTier(BiFunction<String, String, ExecResult> hosts) {
+        return new OnpremMigrationTier(descriptor, new FakeConnector(hosts), (scope, message) -> progress.add(scope + " | " + message),
+                () -> calls.add("deploy"), 0, Optional.empty(),
+                Optional.of(new LocalSecretResolver(java.util.Map.of("NOTES_DB_PASSWORD", APP_PASSWORD), Path.of("/nonexistent"),
+                        ref -> { throw new AssertionError("no AWS secret here"); })));
+    }
+
+    @Test
+    void provisionHoldsEveryEdgeHostInMaintenanceBeforeTheDeploySoTheEmptyDatabaseIsNeverServed() {
+        try (OnpremMigrationTier tier = targetTier((host, command) -> ok(command.startsWith("curl") ? "503" : ""))) {
+            tier.provision();
+        }
+        List<String> order = calls.stream().filter(c -> c.contains("mkdir") || c.equals("deploy") || c.contains("curl")).toList();
+        assertThat(order).hasSize(4);
+        assertThat(order.get(0)).startsWith("edge1: sh -c").endsWith("hold " + EdgeTopology.MAINTENANCE_FLAG);
+        assertThat(order.get(1)).startsWith("edge2: sh -c").endsWith("hold " + EdgeTopology.MAINTENANCE_FLAG);
+        assertThat(order.get(2)).isEqualTo("deploy");
+        assertThat(order.get(3)).startsWith("edge1: curl");
+        assertThat(progress).contains("provision | the app is held in maintenance until the switch: edge1 answers 503");
+    }
+
+    @Test
+    void aTierWhoseDatabaseAlreadyHoldsTablesIsRefusedBeforeAnyEdgeHostIsTouched() {
+        try (OnpremMigrationTier tier = targetTier((host, command) -> ok(command.contains("pg_tables") ? "3\n" : "503"))) {
+            assertThatThrownBy(tier::provision).isInstanceOf(TierFailure.class)
+                    .hasMessageStartingWith("the on-prem database notes on db1 already holds 3 table(s); a migration copies into an "
+                            + "empty database only. Nothing was changed");
+        }
+        assertThat(calls).hasSize(1).allMatch(c -> c.startsWith("db1: runuser -u postgres") && c.contains("-d notes"));
+    }
+
+    @Test
+    void aPrimaryWithoutPostgresqlYetIsTheFreshCase() {
+        try (OnpremMigrationTier tier = targetTier((host, command) -> command.contains("pg_tables")
+                ? new ExecResult(1, new byte[0], "runuser: user postgres does not exist") : ok(command.startsWith("curl") ? "503" : ""))) {
+            tier.provision();
+        }
+        assertThat(calls).contains("deploy");
+    }
+
+    @Test
+    void aNewTierThatServesBeforeTheSwitchFailsTheProvision() {
+        try (OnpremMigrationTier tier = targetTier((host, command) -> ok(command.startsWith("curl") ? "200" : ""))) {
+            assertThatThrownBy(tier::provision).isInstanceOf(TierFailure.class)
+                    .hasMessage("the new onprem tier must answer 503 until the switch, but edge1 answers HTTP 200 for https://notes.example.test/");
+        }
+    }
+
+    @Test
+    void aCopyIntoThisTierConnectsAsTheMigrationSuperuserMadeOverSshFromAVerifierNeverThePassword() {
+        DbEndpoint endpoint;
+        try (OnpremMigrationTier tier = targetTier((host, command) -> ok(""))) {
+            endpoint = tier.databaseAsTarget();
+        }
+        assertThat(endpoint.toString()).isEqualTo("postgresql://tierlift_migrate@127.0.0.1:40001/notes?password_ref=${env:NOTES_DB_PASSWORD}");
+        String sql = calls.stream().filter(c -> c.startsWith("db1: runuser -u postgres")).findFirst().orElseThrow();
+        assertThat(sql).contains("CREATE ROLE \"tierlift_migrate\"").contains("ALTER ROLE \"tierlift_migrate\" LOGIN SUPERUSER PASSWORD 'SCRAM-SHA-256$");
+        assertThat(String.join("\n", calls)).doesNotContain(APP_PASSWORD);
+        assertThat(progress).anyMatch(p -> p.contains("as role tierlift_migrate") && p.contains("from db1 itself only"));
+    }
+
+    @Test
+    void thePathToTheSourceIsATcpConnectRunOnThePrimaryItself() {
+        Optional<io.tierlift.tier.NetworkPath> open;
+        try (OnpremMigrationTier tier = targetTier((host, command) -> ok(""))) {
+            open = tier.checkDatabasePathTo("10.9.0.1", 5433);
+        }
+        assertThat(calls).containsExactly("db1: timeout 5 bash -c exec 3<>\"/dev/tcp/$1/$2\" probe 10.9.0.1 5433");
+        assertThat(open).hasValueSatisfying(p -> {
+            assertThat(p.open()).isTrue();
+            assertThat(p.describe()).isEqualTo("db1 -> 10.9.0.1:5433");
+        });
+    }
+
+    @Test
+    void aRefusedOrSilentPathIsReportedWithWhatThePrimarySaw() {
+        try (OnpremMigrationTier tier = targetTier((host, command) -> new ExecResult(1, new byte[0],
+                "bash: connect: Connection refused\nbash: line 1: /dev/tcp/10.9.0.1/5433: Connection refused\n"))) {
+            assertThat(tier.checkDatabasePathTo("10.9.0.1", 5433)).hasValueSatisfying(p -> {
+                assertThat(p.open()).isFalse();
+                assertThat(p.detail()).isEqualTo("connect: Connection refused");
+            });
+        }
+        try (OnpremMigrationTier tier = targetTier((host, command) -> new ExecResult(124, new byte[0], ""))) {
+            assertThat(tier.checkDatabasePathTo("10.9.0.1", 5433)).hasValueSatisfying(p -> assertThat(p.detail()).isEqualTo("no answer within 5 s"));
+        }
+    }
+
+    @Test
+    void noServerOutsideTheTierMaySubscribeToItsDatabaseSoReverseReplicationIntoItIsRefusedWithTheReason() {
+        try (OnpremMigrationTier tier = targetTier((host, command) -> ok(""))) {
+            assertThat(tier.reverseSubscriptionRefusal()).hasValue("the on-prem pg_hba.conf admits the migration role only from db1 "
+                    + "itself and the app role only from the app hosts, so no server outside the tier can subscribe to it");
+        }
+        assertThat(calls).as("said from the descriptor, no host asked").isEmpty();
+    }
+
+    @Test
+    void takingTrafficLiftsTheMaintenanceTheDeployWasHeldIn() {
+        try (OnpremMigrationTier tier = targetTier((host, command) -> ok(command.startsWith("curl") ? "200" : ""))) {
+            tier.takeTraffic(new java.io.PrintWriter(java.io.Writer.nullWriter()));
+        }
+        assertThat(calls).contains("edge1: rm -f " + EdgeTopology.MAINTENANCE_FLAG, "edge2: rm -f " + EdgeTopology.MAINTENANCE_FLAG);
+        assertThat(progress).anyMatch(p -> p.startsWith("maintenance | off for [edge1, edge2]: edge1 answers 200"));
     }
 
     /** Hosts answer through {@code hosts} (given the command line and its stdin); every call and tunnel lands in {@link #calls}. */
