@@ -4,11 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tierlift.model.AppDescriptor;
 import io.tierlift.model.Host;
+import io.tierlift.model.OnpremTarget;
 import io.tierlift.model.Role;
 import io.tierlift.onprem.command.BackupCommands;
 import io.tierlift.onprem.command.ServiceCommands;
+import io.tierlift.onprem.facts.HostState;
 import io.tierlift.onprem.ssh.Connector;
 import io.tierlift.onprem.ssh.ExecResult;
+import io.tierlift.provider.Progress;
 import io.tierlift.render.onprem.backup.BackupLayout;
 import io.tierlift.render.onprem.backup.BackupRenderer;
 import io.tierlift.tier.BackupEntry;
@@ -21,7 +24,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -121,6 +126,40 @@ public final class OnpremBackups {
         // The check's own segment arrived: the failures the archiver counted are over.
         List<ArchiveDiagnosis.Finding> findings = problem.isEmpty() ? List.of() : bucketFindings(descriptor, List.of(session));
         return health(descriptor, session, all, problem, findings, archiver);
+    }
+
+    /**
+     * What a deploy says about backups once it is done: why WAL may not be reaching the repository
+     * (the bucket, or the backup host once its configuration exists). Only warnings: none of it
+     * stops the app, and a repository that cannot be read is itself a warning.
+     */
+    static void warnAfterDeploy(AppDescriptor descriptor, OnpremTarget target, Map<String, HostState> states,
+                                Map<String, HostSession> sessions, Progress progress) {
+        if (descriptor.database().backup().isEmpty()) {
+            return;
+        }
+        List<HostSession> databases = sessions.values().stream()
+                .filter(s -> s.host().has(Role.DB_PRIMARY) || s.host().has(Role.DB_STANDBY))
+                .sorted(Comparator.comparing(s -> s.host().has(Role.DB_PRIMARY) ? 0 : 1)).toList();
+        if (BackupRenderer.inBucket(descriptor)) {
+            try {
+                bucketFindings(descriptor, databases).forEach(finding -> progress.warn(finding.host(), finding.toString()));
+            } catch (RuntimeException e) {
+                progress.warn("database", "could not read the state of WAL archiving: " + e.getMessage());
+            }
+            return;
+        }
+        Host repository = target.firstWith(Role.BACKUP).orElseThrow();
+        HostState state = states.get(repository.name());
+        if (state == null || !state.file(BackupLayout.CONFIG_FILE).exists()) {
+            return;
+        }
+        try {
+            ArchiveDiagnosis.findings(observe(descriptor, sessions.get(repository.name()), databases))
+                    .forEach(finding -> progress.warn(finding.host(), finding.toString()));
+        } catch (RuntimeException e) {
+            progress.warn(repository.name(), "could not read the state of the backup repository: " + e.getMessage());
+        }
     }
 
     /** With a bucket: what plan and status read without changing anything, the primary's failing archiver. */

@@ -15,7 +15,6 @@ import io.tierlift.onprem.release.ReleaseCommands;
 import io.tierlift.onprem.ssh.Connector;
 import io.tierlift.onprem.ssh.ExecResult;
 import io.tierlift.plan.Plan;
-import io.tierlift.render.onprem.backup.BackupLayout;
 import io.tierlift.provider.Progress;
 import io.tierlift.provider.RenderProvider;
 import io.tierlift.provider.RenderedFile;
@@ -152,31 +151,7 @@ public final class OnpremDeployer {
          * are deployed (the repository's config is on its host).
          */
         void warnAboutBackups(Map<String, HostState> states) {
-            if (descriptor.database().backup().isEmpty()) {
-                return;
-            }
-            List<HostSession> databases = sessions.values().stream()
-                    .filter(s -> s.host().has(Role.DB_PRIMARY) || s.host().has(Role.DB_STANDBY))
-                    .sorted(java.util.Comparator.comparing(s -> s.host().has(Role.DB_PRIMARY) ? 0 : 1)).toList();
-            if (io.tierlift.render.onprem.backup.BackupRenderer.inBucket(descriptor)) {
-                try {
-                    OnpremBackups.bucketFindings(descriptor, databases).forEach(finding -> progress.warn(finding.host(), finding.toString()));
-                } catch (RuntimeException e) {
-                    progress.warn("database", "could not read the state of WAL archiving: " + e.getMessage());
-                }
-                return;
-            }
-            Host repository = target.firstWith(Role.BACKUP).orElseThrow();
-            HostState state = states.get(repository.name());
-            if (state == null || !state.file(BackupLayout.CONFIG_FILE).exists()) {
-                return;
-            }
-            try {
-                ArchiveDiagnosis.findings(OnpremBackups.observe(descriptor, sessions.get(repository.name()), databases))
-                        .forEach(finding -> progress.warn(finding.host(), finding.toString()));
-            } catch (RuntimeException e) {
-                progress.warn(repository.name(), "could not read the state of the backup repository: " + e.getMessage());
-            }
+            OnpremBackups.warnAfterDeploy(descriptor, target, states, sessions, progress);
         }
 
         /** The files with stand-ins for secrets, for diffs: rendered the first time a file differs. */

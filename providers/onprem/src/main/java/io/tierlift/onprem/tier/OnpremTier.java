@@ -14,15 +14,12 @@ import io.tierlift.onprem.deploy.OnpremDeployer;
 import io.tierlift.onprem.deploy.OnpremFailover;
 import io.tierlift.onprem.deploy.OnpremPlanner;
 import io.tierlift.onprem.deploy.OnpremRestore;
-import io.tierlift.onprem.deploy.ReleaseSource;
 import io.tierlift.onprem.deploy.StalePlanException;
-import io.tierlift.onprem.release.ReleaseBuilder;
 import io.tierlift.onprem.ssh.SshException;
 import io.tierlift.plan.Plan;
 import io.tierlift.provider.RenderProvider;
 import io.tierlift.provider.Target;
 import io.tierlift.release.FrontendBuild;
-import io.tierlift.release.PipSettings;
 import io.tierlift.release.ReleaseException;
 import io.tierlift.release.ProcessCommandRunner;
 import io.tierlift.render.onprem.edge.EdgeTopology;
@@ -363,22 +360,7 @@ final class OnpremTier implements Tier {
 
     /** @param noBuild take the frontend's output folder as it is (--no-build) */
     private OnpremDeployer deployer(boolean acceptNewHostKeys, boolean noBuild) {
-        ReleaseBuilder builder = new ReleaseBuilder(new ProcessCommandRunner(), PipSettings.defaults().withEnvironment(pipVariables()),
-                context.progress());
-        Path cache = Path.of(System.getProperty("user.home"), ".tierlift", "cache");
-        return new OnpremDeployer(connectors.create(onprem(), acceptNewHostKeys), renderer, context.secretsFor(descriptor),
-                context.progress(), ReleaseSource.using(builder, cache, noBuild));
-    }
-
-    /** pip's own settings from this run's environment (PIP_INDEX_URL and the like), which point it at the operator's index. */
-    private Map<String, String> pipVariables() {
-        Map<String, String> pip = new TreeMap<>();
-        context.environment().forEach((name, value) -> {
-            if (name.startsWith("PIP_")) {
-                pip.put(name, value);
-            }
-        });
-        return pip;
+        return new OnpremDeployers(descriptor, onprem(), context, connectors, renderer).create(acceptNewHostKeys, noBuild);
     }
 
     private OnpremTarget onprem() {
