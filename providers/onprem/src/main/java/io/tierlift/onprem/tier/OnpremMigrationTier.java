@@ -205,12 +205,9 @@ public final class OnpremMigrationTier implements MigrationTier {
 
             @Override
             public Optional<String> unreachable(String host, int port) {
-                // pg_isready only opens a connection and reads the server's first answer: no role, no password.
-                RemoteCommand probe = RemoteCommand.of("/usr/lib/postgresql/" + db.version() + "/bin/pg_isready",
-                        "-h", host, "-p", Integer.toString(port), "-t", "5");
-                ExecResult result = connector.connect(primary).run(probe);
-                return result.ok() ? Optional.empty()
-                        : Optional.of((result.out() + " " + result.stderr()).strip() + " (pg_isready exit " + result.exitCode() + ")");
+                // The same probe as a target's path check: a TCP connect from the primary, no role, no password.
+                NetworkPath path = targetPrimary().pathTo(host, port);
+                return path.open() ? Optional.empty() : Optional.of(path.detail());
             }
         });
     }

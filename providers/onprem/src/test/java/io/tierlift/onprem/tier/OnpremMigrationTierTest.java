@@ -174,18 +174,18 @@ class OnpremMigrationTierTest {
     @Test
     void superuserSqlRunsAsPostgresInTheAppsDatabaseOnThePrimaryWithTheStatementOnStdin() {
         String statement = "CREATE SUBSCRIPTION s CONNECTION 'host=10.20.3.15 password=pw-in-statement' PUBLICATION s;";
-        try (OnpremMigrationTier tier = tier((host, command) -> command.contains("pg_isready")
-                ? new ExecResult(2, new byte[0], "10.20.3.15:5432 - no response")
+        try (OnpremMigrationTier tier = tier((host, command) -> command.contains("/dev/tcp")
+                ? new ExecResult(124, new byte[0], "")
                 : ok("t\n"))) {
             var access = tier.databaseHostAccess().orElseThrow();
             assertThat(access.where()).isEqualTo("postgres on db1 over SSH");
             assertThat(access.superuserSql(statement)).isEqualTo("t\n");
             assertThat(access.unreachable("10.20.3.15", 5432)).hasValueSatisfying(why -> assertThat(why)
-                    .contains("no response").contains("pg_isready exit 2"));
+                    .isEqualTo("no answer within 5 s"));
         }
         assertThat(calls).containsExactly(
                 "db1: runuser -u postgres -- psql -X -q -v ON_ERROR_STOP=1 -p 5432 -d notes -At -f - <<< " + statement,
-                "db1: /usr/lib/postgresql/15/bin/pg_isready -h 10.20.3.15 -p 5432 -t 5");
+                "db1: timeout 5 bash -c exec 3<>\"/dev/tcp/$1/$2\" probe 10.20.3.15 5432");
     }
 
     @Test
