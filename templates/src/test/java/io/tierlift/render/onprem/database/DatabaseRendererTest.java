@@ -56,8 +56,9 @@ class DatabaseRendererTest {
             assertThat(rules).filteredOn(l -> l.startsWith("local")).allMatch(l -> l.strip().endsWith(" peer"));
             // single addresses, or samehost: the server's own addresses, where the migrate tunnel ends
             assertThat(hostRules).allMatch(l -> l.matches("host +\\S+ +\\S+ +([0-9.]+/32|samehost) +scram-sha-256 +# .*"));
-            assertThat(hostRules).filteredOn(l -> l.contains(" samehost ")).singleElement()
-                    .satisfies(l -> assertThat(l).startsWith("host    \"" + d.database().name() + "\"  \"" + d.database().user() + "\""));
+            // samehost admits two roles only: the app's (migrate's tunnel ends here) and the migration superuser of a copy into this tier
+            assertThat(hostRules).filteredOn(l -> l.contains(" samehost ")).extracting(l -> l.split("\\s+")[2]).containsExactly(
+                    "\"" + d.database().user() + "\"", "\"tierlift_migrate\"");
             assertThat(rules).noneMatch(l -> l.matches(".*\\b(trust|md5|password|ident)\\b.*") || l.contains("/0"));
             int apps = target.hostsWith(io.tierlift.model.Role.APP).size();
             assertThat(hostRules).filteredOn(l -> l.contains("replication")).hasSize(hasStandby ? 2 : 0);
