@@ -130,6 +130,20 @@ class AwsIaasAuditTest {
     }
 
     @Test
+    void instancesWhoseUserDataHeaderHandsOverOnlyTheMasterSecretConnectAsTheMaster() {
+        // The header's assignments are what the instance is handed; the body that uses them travels packed.
+        String appSecretLine = "TIERLIFT_APP_DB_SECRET_ARN='${AppDbSecretArn}'\\n";
+        AuditFixture fixture = example();
+        assertThat(fixture.audit().results()).isEmpty();
+        AuditReport report = fixture.edit("compute.template.json", t -> {
+            assertThat(t).contains(appSecretLine);
+            return t.replace(appSecretLine, "");
+        }).audit();
+        assertOnly(report, "aws.app-database-role");
+        assertThat(report.findings().get(0).where().toString()).isEqualTo("stack compute / LaunchTemplate");
+    }
+
+    @Test
     void databaseWithoutAutomatedBackups() {
         AuditReport off = example().editResources("data.template.json", r -> props(r, "Database").put("BackupRetentionPeriod", 0)).audit();
         assertOnly(off, "aws.database-backups");

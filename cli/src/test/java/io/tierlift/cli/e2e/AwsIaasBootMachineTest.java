@@ -85,6 +85,8 @@ import static org.assertj.core.api.Assertions.fail;
  * <li>CloudFormation's signal: moto has no SignalResource; the shim checks the call as AWS does and records
  * it as AWS shows a received signal, an event of the resource (its patch 10).</li>
  * </ul>
+ * The user data's body travels gzip-compressed and base64-encoded; the machine's own {@code base64} and
+ * {@code gunzip} (coreutils and gzip, in Debian's base as in Amazon Linux 2023's image) unpack it.
  * The Debian base root is built on the first run of the machine sandbox and cached; packages come from the
  * sandbox's cache after the first run.
  */
@@ -103,6 +105,7 @@ class AwsIaasBootMachineTest {
     private static final String DATA_STACK = "notes-default-iaas-data";
     private static final String PYTHON = "3.11";
     private static final String USER_DATA_PATH = "/var/lib/cloud/instance/scripts/part-001";
+    private static final String UNPACKED_BODY_PATH = "/run/tierlift-boot.sh";
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
     private static final Duration BOOT_TIMEOUT = Duration.ofMinutes(8);
 
@@ -121,6 +124,8 @@ class AwsIaasBootMachineTest {
     private S3Client s3;
 
     private String userData;
+    /** The body the user data carries gzip-compressed and base64-encoded after its header, unpacked here. */
+    private String bootBody;
     private String instanceId;
     private String dbHost;
     private String dbUser;
@@ -167,6 +172,7 @@ class AwsIaasBootMachineTest {
         s3 = S3Client.builder().region(Region.of(REGION)).endpointOverride(moto.endpoint()).forcePathStyle(true)
                 .credentialsProvider(credentials()).httpClient(UrlConnectionHttpClient.create()).build();
         userData = launchTemplateUserData();
+        bootBody = unpackedBody(userData);
         instanceId = onlyInstanceOfTheGroup();
         try (RdsClient rdsApi = client(RdsClient.builder()); SecretsManagerClient secrets = client(SecretsManagerClient.builder())) {
             var instance = rdsApi.describeDBInstances(b -> { }).dbInstances().get(0);
@@ -236,7 +242,7 @@ class AwsIaasBootMachineTest {
     void theUserDataRunsToItsEndAsRootWithOnlyThePackageStepReplaced() {
         assertThat(boot.ok()).as("the user data failed (%s); its log:\n%s\nmoto log tail:\n%s", boot.describe(), bootLog(),
                 tail(moto.log())).isTrue();
-        Matcher dnf = Pattern.compile("(?m)^dnf install -y .*$").matcher(userData);
+        Matcher dnf = Pattern.compile("(?m)^dnf install -y .*$").matcher(bootBody);
         assertThat(dnf.find()).as("the script's package step").isTrue();
         String packageStep = dnf.group();
         assertThat(dnf.find()).as("one package step only").isFalse();
@@ -244,6 +250,10 @@ class AwsIaasBootMachineTest {
         assertThat(inMachineOk("cat", "/var/log/cloudwatch-agent-stand-in.log").strip())
                 .isEqualTo("amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c file:/etc/notes/cloudwatch-agent.json");
         assertThat(inMachineOk("cat", USER_DATA_PATH)).as("the script ran as the launch template holds it").isEqualTo(userData);
+        assertThat(inMachineOk("cat", UNPACKED_BODY_PATH)).as("the body the machine's base64 and gunzip unpacked")
+                .isEqualTo(bootBody);
+        assertThat(inMachineOk("stat", "-c", "%a %U", UNPACKED_BODY_PATH).strip()).as("only root reads the body")
+                .isEqualTo("600 root");
     }
 
     @Test
@@ -525,6 +535,17 @@ class AwsIaasBootMachineTest {
                 "HOME=/root", "LANG=C.UTF-8"));
         command.addAll(List.of(argv));
         return sandbox.execInHost(HOST, command, timeout);
+    }
+
+    /** The packed body of the user data, decoded and gunzipped here, as the header's shell does on the machine. */
+    private static String unpackedBody(String userData) throws IOException {
+        Matcher packed = Pattern.compile("(?ms)^base64 -d <<'TIERLIFT_BODY' \\| gunzip > " + Pattern.quote(UNPACKED_BODY_PATH)
+                + "\n(.*?)^TIERLIFT_BODY\n\\. " + Pattern.quote(UNPACKED_BODY_PATH) + "\n\\z").matcher(userData);
+        assertThat(packed.find()).as("the user data ends with its packed body:\n" + userData).isTrue();
+        byte[] gzip = Base64.getMimeDecoder().decode(packed.group(1));
+        try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gzip))) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 
     private String inMachineOk(String... argv) {

@@ -29,6 +29,8 @@ final class AppDatabaseRoleRule extends CfnRule {
                         + "as the master, whose password RDS rotates"));
             }
         }
+        // The instances are handed the secrets' ARNs by the user data's header, which CloudFormation fills in and which
+        // stays plain text; the boot script's body that uses them travels gzip-compressed, so it is not searched here.
         for (CfnResource template : templates.ofType("AWS::EC2::LaunchTemplate")) {
             String userData = template.properties().path("LaunchTemplateData").path("UserData").toString();
             if (userData.contains(MASTER_SECRET) && !userData.contains(APP_SECRET)) {

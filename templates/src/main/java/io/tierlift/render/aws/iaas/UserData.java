@@ -16,13 +16,23 @@ import io.tierlift.release.ReleaseException;
 import io.tierlift.release.RequirementsFile;
 import io.tierlift.release.ServerRequirement;
 
+import io.tierlift.tier.TierFailure;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.Deflater;
+import java.util.zip.GZIPOutputStream;
 
 /**
  * The boot script of the app instances. It has two parts:
@@ -36,6 +46,14 @@ import java.util.TreeMap;
  * </ul>
  * Keeping {@code Fn::Sub} to the header means the body may use {@code ${...}} freely.
  *
+ * <p>EC2 takes at most 16 KB of user data, and the body grows with the app (its variables, its
+ * release command), so the launch template carries the body gzip-compressed and base64-encoded
+ * after the header: the header's shell unpacks it into a file only root can read and runs it in
+ * the same shell, so the header's variables stay visible. cloud-init could take gzip-compressed
+ * user data itself, but only as a whole, and the header is only known once CloudFormation has
+ * filled it in. Everything that reviews the script (the rendered {@code user-data.sh}) sees the
+ * plain body.
+ *
  * <p>Secrets never appear here: the start script reads the database passwords (the master's for
  * the release step, the app role's for the app) and the app's secret variables from Secrets
  * Manager each time the service starts, and passes them to Gunicorn in its environment only.
@@ -43,7 +61,15 @@ import java.util.TreeMap;
 public final class UserData {
     /** EC2 refuses user data above 16 KB (before base64). */
     static final int LIMIT_BYTES = 16 * 1024;
+    /**
+     * What a value CloudFormation substitutes into the header may add at most: stack and bucket
+     * names, a database host and secret ARNs stay well under it.
+     */
+    static final int SUBSTITUTION_ALLOWANCE = 256;
     static final String HEREDOC_END = "TIERLIFT_EOF";
+    static final String BODY_END = "TIERLIFT_BODY";
+    /** Where the header unpacks the body: /run is emptied at every boot. */
+    static final String UNPACKED_BODY = "/run/tierlift-boot.sh";
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
     private final TemplateEngine engine;
@@ -95,15 +121,71 @@ public final class UserData {
     record Inputs(String autoScalingGroupLogicalId, String logGroupName, boolean hasAppSecret) {
     }
 
-    /** The rendered script: the {@code Fn::Sub} header, the literal body, and both as one review file. */
+    /**
+     * The rendered script: the {@code Fn::Sub} header, the literal body, the user data the launch
+     * template holds (the header, then the body packed), and the header with the plain body as one
+     * review file.
+     */
     record Script(String header, String body) {
         JsonNode cloudFormationValue() {
-            return Fn.base64(Fn.join("", List.of(Fn.sub(header), body)));
+            return Fn.base64(Fn.join("", List.of(Fn.sub(header), packedBody())));
         }
 
         String forReview() {
             return header + body;
         }
+
+        /**
+         * Unpacks and runs the body in the header's shell. The file is made root-only before the
+         * body is written into it; a failed unpack stops the script (pipefail).
+         */
+        String packedBody() {
+            return "# The rest of this script is gzip-compressed (EC2 takes at most 16 KB of user data): it is unpacked\n"
+                    + "# into a file only root can read and run in this shell, which keeps the values above.\n"
+                    + "set -euo pipefail\n"
+                    + "install -m 0600 /dev/null " + UNPACKED_BODY + "\n"
+                    + "base64 -d <<'" + BODY_END + "' | gunzip > " + UNPACKED_BODY + "\n"
+                    + Base64.getMimeEncoder(76, new byte[]{'\n'}).encodeToString(gzip(body)) + "\n"
+                    + BODY_END + "\n"
+                    + ". " + UNPACKED_BODY + "\n";
+        }
+
+        /**
+         * The bytes EC2 counts once CloudFormation has filled in the header: each substituted
+         * value is counted at {@link #SUBSTITUTION_ALLOWANCE} bytes.
+         */
+        int userDataBytes() {
+            Matcher reference = Pattern.compile("\\$\\{[^}]*}").matcher(header);
+            int references = 0;
+            while (reference.find()) {
+                references++;
+            }
+            String literalHeader = header.replaceAll("\\$\\{[^}]*}", "");
+            return utf8(literalHeader).length + references * SUBSTITUTION_ALLOWANCE + utf8(packedBody()).length;
+        }
+    }
+
+    /**
+     * Gzip as GZIPOutputStream writes it: no file name and a zero modification time in the header,
+     * so the same body always packs to the same bytes and a plan shows no change to the launch
+     * template when nothing changed.
+     */
+    static byte[] gzip(String text) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (GZIPOutputStream out = new GZIPOutputStream(bytes) {
+            {
+                def.setLevel(Deflater.BEST_COMPRESSION);
+            }
+        }) {
+            out.write(utf8(text));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 
     Script render(AppDescriptor app, Inputs inputs) {
@@ -148,9 +230,13 @@ public final class UserData {
                 quote(cloudwatchConfig), lines(json.write(cloudwatchAgent(layout, logFile, inputs.logGroupName()))),
                 quote("http://127.0.0.1:" + backend.port() + backend.health()));
         Script script = new Script(header, engine.render("aws/iaas/user-data.txt.ftl", body));
-        int size = script.forReview().getBytes(StandardCharsets.UTF_8).length;
+        int size = script.userDataBytes();
         if (size > LIMIT_BYTES) {
-            throw new IllegalStateException("the instance boot script is " + size + " bytes; EC2 accepts at most " + LIMIT_BYTES);
+            throw new TierFailure("backend: the instances' boot script comes to about " + size + " bytes of user data "
+                    + "(compressed), and EC2 accepts at most " + LIMIT_BYTES + ". It carries the literal backend.env values and "
+                    + "the release command: move large values into files of the backend, or make them secret references "
+                    + "(the instances read those from Secrets Manager when the app starts), and keep a long release command "
+                    + "in a script of the backend");
         }
         return script;
     }

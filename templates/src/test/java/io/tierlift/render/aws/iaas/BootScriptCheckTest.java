@@ -77,6 +77,33 @@ class BootScriptCheckTest {
                 .as("systemd-analyze complaints about the unit").isEmpty();
     }
 
+    /**
+     * The user data as the launch template holds it: bash parses it, and its packed body unpacks with
+     * the base64 and gunzip every supported image has (coreutils, gzip) into exactly the reviewed body.
+     */
+    @ParameterizedTest
+    @EnumSource(IaasCases.class)
+    void theLaunchTemplatesUserDataParsesAndItsBodyUnpacksWithBase64AndGunzipToTheReviewedOne(IaasCases variation)
+            throws Exception {
+        RenderedStacks stacks = new RenderedStacks(variation.render());
+        var parts = stacks.resource("compute", "LaunchTemplate").path("Properties").path("LaunchTemplateData")
+                .path("UserData").path("Fn::Base64").path("Fn::Join").get(1);
+        String header = parts.get(0).path("Fn::Sub").asText();
+        String packed = parts.get(1).asText();
+        Path userData = write("user-data", header + packed);
+        run(dir, List.of("bash", "-n", userData.toString()), Map.of()).assertSucceeded("bash -n");
+
+        Matcher payload = Pattern.compile("(?ms)^base64 -d <<'TIERLIFT_BODY' \\| gunzip > (/run/\\S+)\\n(.*?)^TIERLIFT_BODY\\n"
+                + "\\. (/run/\\S+)\\n\\z").matcher(packed);
+        assertThat(payload.find()).as(packed).isTrue();
+        assertThat(payload.group(3)).as("the file run is the file unpacked").isEqualTo(payload.group(1));
+        assertThat(packed).contains("set -euo pipefail\ninstall -m 0600 /dev/null " + payload.group(1) + "\n");
+        write("body.b64", payload.group(2));
+        Result unpacked = run(dir, List.of("bash", "-c", "set -o pipefail; base64 -d < body.b64 | gunzip"), Map.of());
+        unpacked.assertSucceeded("base64 -d | gunzip");
+        assertThat(header + unpacked.stdout()).isEqualTo(stacks.text("user-data.sh"));
+    }
+
     @ParameterizedTest
     @EnumSource(IaasCases.class)
     void everyPlacedFileLandsInAFolderTheScriptMakesOrSystemdHas(IaasCases variation) {
