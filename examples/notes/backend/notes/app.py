@@ -80,10 +80,10 @@ def add_served_by(response):
 REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,63}")
 
 
-def request_app_name():
-    """The request's id when it has a well-formed one, else the app's name."""
+def valid_request_id():
+    """The request's id when it has a well-formed one, else None."""
     request_id = request.headers.get("X-Request-ID", "")
-    return request_id if REQUEST_ID.fullmatch(request_id) else "notes"
+    return request_id if REQUEST_ID.fullmatch(request_id) else None
 
 
 def note_json(row):
@@ -138,7 +138,7 @@ def read_body():
 @app.get("/api/health")
 def health():
     try:
-        with db.cursor(db.primary_dsn(), application_name=request_app_name()) as cur:
+        with db.cursor(db.primary_dsn(), request_id=valid_request_id()) as cur:
             cur.execute("SELECT 1")
             cur.fetchone()
     except psycopg2.Error as exc:
@@ -159,7 +159,7 @@ def list_notes():
     else:
         raise ApiError('source must be "primary" or "replica"')
 
-    with db.cursor(dsn, readonly=True, application_name=request_app_name()) as cur:
+    with db.cursor(dsn, readonly=True, request_id=valid_request_id()) as cur:
         cur.execute(
             "SELECT id, body, created_at FROM notes"
             " ORDER BY created_at DESC, id DESC LIMIT %s",
@@ -174,7 +174,7 @@ def list_notes():
 @app.post("/api/notes")
 def create_note():
     body = parse_note_body()
-    with db.cursor(db.primary_dsn(), application_name=request_app_name()) as cur:
+    with db.cursor(db.primary_dsn(), request_id=valid_request_id()) as cur:
         cur.execute(
             "INSERT INTO notes (body) VALUES (%s) RETURNING id, body, created_at",
             (body,),
@@ -188,7 +188,7 @@ def create_note():
 
 @app.get("/api/notes/<int:note_id>")
 def get_note(note_id):
-    with db.cursor(db.primary_dsn(), readonly=True, application_name=request_app_name()) as cur:
+    with db.cursor(db.primary_dsn(), readonly=True, request_id=valid_request_id()) as cur:
         cur.execute("SELECT id, body, created_at FROM notes WHERE id = %s", (note_id,))
         row = cur.fetchone()
     if row is None:

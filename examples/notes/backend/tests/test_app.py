@@ -1,6 +1,6 @@
 """Tests that need no running database.
 
-Run: /usr/bin/python3 -m unittest discover -s examples/notes/backend/tests
+Run: /usr/bin/python3 -m unittest discover -s examples/notes/backend/tests -p test_app.py
 
 DATABASE_URL points at a closed port, so anything that reaches the database
 fails fast; validation must therefore happen before any connection is made.

@@ -106,7 +106,8 @@ public final class DescriptorSchema {
                     "The replication role's password; required when there is a standby."), null,
                     "${env:NOTES_REPLICATION_PASSWORD}"),
             optional("slow_query", text(Format.DURATION, "Statements that take longer are logged with their duration "
-                    + "and the client's application_name (on-prem: PostgreSQL's log_min_duration_statement); 0s logs every one."),
+                    + "and the client's application_name (PostgreSQL's log_min_duration_statement, on every tier; RDS and Aurora "
+                    + "show no application_name); 0s logs every one."),
                     "1s", "1s"),
             optional("backup", BACKUP, null, null));
 

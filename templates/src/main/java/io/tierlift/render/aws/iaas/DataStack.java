@@ -72,7 +72,9 @@ final class DataStack {
                 .put("Parameters", Map.of(
                         // Logical replication lets tierlift migrate data in and out with little downtime.
                         "rds.logical_replication", "1",
-                        "rds.force_ssl", "1"))));
+                        "rds.force_ssl", "1",
+                        // RDS fixes log_line_prefix; the app's SQL comment carries the request id instead.
+                        "log_min_duration_statement", String.valueOf(database.logMinDurationStatementMillis())))));
         CfnResource db = t.add(CfnResource.of("Database", "AWS::RDS::DBInstance", props()
                 .put("Engine", "postgres")
                 .put("EngineVersion", rds.engineVersion())

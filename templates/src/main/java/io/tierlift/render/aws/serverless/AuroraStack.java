@@ -120,7 +120,10 @@ final class AuroraStack {
                 .put("Parameters", Map.of(
                         // Logical replication lets tierlift migrate data in and out with little downtime.
                         "rds.logical_replication", logicalReplication,
-                        "rds.force_ssl", "1"))));
+                        "rds.force_ssl", "1",
+                        // Set for the whole cluster, so every instance logs slow statements alike. Aurora
+                        // fixes log_line_prefix; the app's SQL comment carries the request id instead.
+                        "log_min_duration_statement", String.valueOf(database.logMinDurationStatementMillis())))));
         Props scaling = props()
                 .put("MinCapacity", acu(aurora.minAcu()))
                 .put("MaxCapacity", acu(aurora.maxAcu()))

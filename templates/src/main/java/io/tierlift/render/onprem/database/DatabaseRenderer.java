@@ -104,7 +104,7 @@ public final class DatabaseRenderer implements HostRoleRenderer {
                 .mapToInt(h -> h.workers().or(app.backend()::workers).orElse(ASSUMED_WORKERS) * CONNECTIONS_PER_WORKER)
                 .sum();
         return new PostgresSettings(host.name(), host.address(), app.database().port(),
-                Math.max(MIN_CONNECTIONS, appConnections + SPARE_CONNECTIONS), app.database().slowQuery().toMillis());
+                Math.max(MIN_CONNECTIONS, appConnections + SPARE_CONNECTIONS), app.database().logMinDurationStatementMillis());
     }
 
     HbaFile hba(AppDescriptor app, OnpremTarget target) {

@@ -46,6 +46,16 @@ class AwsIaasRendererTest {
         assertThat(contents(resolved)).isEqualTo(contents(renderer.render(app, SecretView.masked())));
     }
 
+    @Test
+    void theDatabaseLogsStatementsSlowerThanTheDescriptorsSlowQueryInMilliseconds() {
+        assertThat(new RenderedStacks(IaasCases.EXAMPLE.render()).resource("data", "DbParameterGroup").path("Properties")
+                .path("Parameters").path("log_min_duration_statement").asText()).as("slow_query's default, 1s").isEqualTo("1000");
+        String yaml = TestDescriptors.text("iaas-example.yaml").replace("  version: 15\n", "  version: 15\n  slow_query: 0s\n");
+        RenderedStacks stacks = new RenderedStacks(renderer.render(TestDescriptors.fromText(yaml), SecretView.masked()));
+        assertThat(stacks.resource("data", "DbParameterGroup").path("Properties").path("Parameters")
+                .path("log_min_duration_statement").asText()).as("0s logs every statement").isEqualTo("0");
+    }
+
     @ParameterizedTest
     @EnumSource(IaasCases.class)
     void renderingTwiceGivesTheSameBytes(IaasCases variation) {

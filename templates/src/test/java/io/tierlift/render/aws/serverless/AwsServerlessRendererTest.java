@@ -223,6 +223,16 @@ class AwsServerlessRendererTest {
     }
 
     @Test
+    void theClusterLogsStatementsSlowerThanTheDescriptorsSlowQueryInMilliseconds() {
+        assertThat(ServerlessStacks.of(ServerlessCases.EXAMPLE).properties("data", "DbClusterParameterGroup")
+                .path("Parameters").path("log_min_duration_statement").asText()).as("slow_query's default, 1s").isEqualTo("1000");
+        String yaml = TestDescriptors.text("serverless-example.yaml").replace("  version: 16\n", "  version: 16\n  slow_query: 250ms\n");
+        ServerlessStacks stacks = new ServerlessStacks(renderer.render(TestDescriptors.fromText(yaml), SecretView.masked()));
+        assertThat(stacks.properties("data", "DbClusterParameterGroup").path("Parameters").path("log_min_duration_statement")
+                .asText()).isEqualTo("250");
+    }
+
+    @Test
     void aWarmDatabaseKeepsTheProxyAndLogicalReplication() {
         ServerlessStacks stacks = ServerlessStacks.of(ServerlessCases.WARM);
         assertThat(stacks.template("data").path("Resources").has("DbProxy")).isTrue();
