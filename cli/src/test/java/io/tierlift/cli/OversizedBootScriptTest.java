@@ -11,7 +11,10 @@ import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** An app whose instance boot script cannot fit EC2's 16 KB of user data is the operator's to fix, not an internal error. */
+/**
+ * What an app asks of a tier that the tier cannot take is the operator's to fix, not an internal
+ * error: a boot script over EC2's 16 KB of user data, a variable Lambda reserves for itself.
+ */
 class OversizedBootScriptTest {
     @TempDir
     Path dir;
@@ -53,6 +56,33 @@ class OversizedBootScriptTest {
         assertThat(run.err()).doesNotContain("internal error")
                 .containsPattern("boot script comes to about \\d{5} bytes of user data")
                 .contains("EC2 accepts at most 16384").contains("backend.env").contains("secret references");
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
+    void renderRefusesAVariableLambdaReservesWithExitOneAndNoInternalError() throws IOException {
+        Path descriptor = dir.resolve("app.yaml");
+        Files.writeString(descriptor, """
+                app: notes
+                frontend: { path: frontend, dist: frontend/dist }
+                backend:
+                  path: backend
+                  wsgi: "notes.app:app"
+                  python: "3.11"
+                  env: { AWS_FOO: "x" }
+                database: { name: notes, user: notes, password: "${env:NOTES_DB_PASSWORD}" }
+                targets:
+                  aws-serverless:
+                    region: eu-west-1
+                """);
+        Path out = dir.resolve("out");
+
+        CliRun run = CliRun.of(Map.of("HOME", dir.toString(), "NO_COLOR", "1"),
+                "render", "aws-serverless", "-f", descriptor.toString(), "-o", out.toString());
+
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
+        assertThat(run.err()).doesNotContain("internal error")
+                .contains("backend.env.AWS_FOO: Lambda reserves variables starting with AWS_");
         assertThat(out).doesNotExist();
     }
 }

@@ -1,5 +1,6 @@
 package io.tierlift.render.aws.serverless;
 
+import io.tierlift.tier.TierFailure;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.tierlift.model.AuroraSettings;
@@ -84,7 +85,7 @@ final class AuroraStack {
         AuroraSettings aurora = target.database();
         boolean pauses = aurora.minAcu() == 0;
         if (pauses && !supportsAutoPause(aurora.engineVersion())) {
-            throw new IllegalArgumentException("targets.aws-serverless.database.min_acu: 0 (pause when idle) needs Aurora "
+            throw new TierFailure("targets.aws-serverless.database.min_acu: 0 (pause when idle) needs Aurora "
                     + "PostgreSQL 13.15, 14.12, 15.7, 16.3 or newer, but engine_version is " + aurora.engineVersion()
                     + "; set engine_version to such a version (e.g. 16.6) or min_acu to 0.5 or more");
         }

@@ -1,5 +1,6 @@
 package io.tierlift.render.aws.serverless;
 
+import io.tierlift.tier.TierFailure;
 import java.util.Arrays;
 
 /** A Lambda CPU architecture: Lambda's name for it and the machine name wheels are tagged with. */
@@ -27,6 +28,6 @@ public enum LambdaArchitecture {
 
     public static LambdaArchitecture of(String lambdaName) {
         return Arrays.stream(values()).filter(a -> a.lambdaName.equals(lambdaName)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("lambda.architecture: unknown architecture " + lambdaName));
+                .orElseThrow(() -> new TierFailure("lambda.architecture: unknown architecture " + lambdaName));
     }
 }

@@ -1,5 +1,6 @@
 package io.tierlift.render.aws.serverless;
 
+import io.tierlift.tier.TierFailure;
 import io.tierlift.model.Backend;
 import io.tierlift.model.EnvValue;
 
@@ -56,11 +57,11 @@ final class LambdaEnvironment {
     /** Lambda reserves AWS_*, LAMBDA_* and _*; TIERLIFT_* and DATABASE_URL are the adapter's. */
     private static void checkName(String name) {
         if (name.startsWith("AWS_") || name.startsWith("LAMBDA_") || name.startsWith("_")) {
-            throw new IllegalArgumentException("backend.env." + name + ": Lambda reserves variables starting with AWS_, "
+            throw new TierFailure("backend.env." + name + ": Lambda reserves variables starting with AWS_, "
                     + "LAMBDA_ or _ for itself; rename it");
         }
         if (name.startsWith("TIERLIFT_") || name.equals("DATABASE_URL")) {
-            throw new IllegalArgumentException("backend.env." + name + ": on aws-serverless the adapter sets " + name
+            throw new TierFailure("backend.env." + name + ": on aws-serverless the adapter sets " + name
                     + " itself (from the database and app secrets); remove it");
         }
     }
@@ -72,7 +73,7 @@ final class LambdaEnvironment {
             size += e.getValue() instanceof String text ? text.getBytes(StandardCharsets.UTF_8).length : REFERENCE_ALLOWANCE;
         }
         if (size > LIMIT_BYTES) {
-            throw new IllegalArgumentException("backend.env: the function's variables come to about " + size
+            throw new TierFailure("backend.env: the function's variables come to about " + size
                     + " bytes; Lambda accepts at most " + LIMIT_BYTES + " (names and values together). Move large values "
                     + "into files of the backend, or make them secret references (those are read from Secrets Manager)");
         }

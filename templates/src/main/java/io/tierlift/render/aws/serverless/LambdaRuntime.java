@@ -1,5 +1,6 @@
 package io.tierlift.render.aws.serverless;
 
+import io.tierlift.tier.TierFailure;
 import java.util.List;
 
 /**
@@ -42,13 +43,13 @@ public record LambdaRuntime(String name, String version, int glibcMinor) {
     public static LambdaRuntime forPython(String version) {
         int wanted = minor(version);
         return OFFERED.stream().filter(r -> minor(r.version()) >= wanted).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("backend.python: Lambda has no runtime for Python " + version
+                .orElseThrow(() -> new TierFailure("backend.python: Lambda has no runtime for Python " + version
                         + " yet; aws-serverless offers " + String.join(", ", OFFERED.stream().map(LambdaRuntime::name).toList())));
     }
 
     private static int minor(String version) {
         if (!version.matches("3\\.[0-9]{1,2}")) {
-            throw new IllegalArgumentException("backend.python: not a Python 3 version: " + version);
+            throw new TierFailure("backend.python: not a Python 3 version: " + version);
         }
         return Integer.parseInt(version.substring(2));
     }

@@ -418,7 +418,7 @@ class AwsServerlessRendererTest {
             String yaml = base.replace("backend: { wsgi: \"notes.app:app\" }",
                     "backend: { wsgi: \"notes.app:app\", env: { " + name + ": \"x\" } }");
             assertThatThrownBy(() -> renderer.plan(TestDescriptors.fromText(yaml))).as(name)
-                    .isInstanceOf(IllegalArgumentException.class)
+                    .isInstanceOf(io.tierlift.tier.TierFailure.class)
                     .hasMessageContaining("backend.env." + name);
         }
     }
