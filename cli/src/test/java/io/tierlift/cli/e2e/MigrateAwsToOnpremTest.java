@@ -17,10 +17,7 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalanci
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.ActionTypeEnum;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -287,33 +284,12 @@ class MigrateAwsToOnpremTest {
 
     private void killedThenResumed(Predicate<String> killAt, String prefix) throws Exception {
         resetTarget();
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "io.tierlift.cli.Main"));
-        command.addAll(List.of(migrate(IAAS, "--yes")));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().putAll(env);
-        StringBuilder seen = new StringBuilder();
+        String seen;
         SourceWriter writer = new SourceWriter(prefix);
         Cli resumed;
         try {
             writer.awaitWrites(5);
-            Process first = builder.start();
-            boolean killed = false;
-            try (BufferedReader reader = new BufferedReader(new InputStreamReader(first.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = reader.readLine()) != null) {
-                    seen.append(line).append('\n');
-                    if (killAt.test(line)) {
-                        first.destroyForcibly();
-                        killed = true;
-                        break;
-                    }
-                }
-            } finally {
-                first.destroyForcibly();
-                first.waitFor(30, TimeUnit.SECONDS);
-            }
-            assertThat(killed).as("the run reached the point to kill it at:%n%s", seen).isTrue();
+            seen = KilledRun.until(env, killAt, migrate(IAAS, "--yes"));
             resumed = tierlift(migrate(IAAS, "--resume"));
         } finally {
             writer.close();
@@ -321,7 +297,7 @@ class MigrateAwsToOnpremTest {
         assertThat(resumed.err()).contains("resuming after step");
         assertMigrated(resumed, writer);
         for (String secret : secrets) {
-            assertThat(seen.toString()).doesNotContain(secret);
+            assertThat(seen).doesNotContain(secret);
         }
     }
 

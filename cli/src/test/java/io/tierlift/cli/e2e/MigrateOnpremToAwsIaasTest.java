@@ -10,8 +10,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -258,33 +256,12 @@ class MigrateOnpremToAwsIaasTest {
 
     private void killedThenResumed(String database, java.util.function.Predicate<String> killAt, String prefix) throws Exception {
         target.createDatabase(database);
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "io.tierlift.cli.Main"));
-        command.addAll(List.of(migrate(database, "--yes")));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().putAll(env);
-        StringBuilder seen = new StringBuilder();
+        String seen;
         MigrateNoteWriter writer = new MigrateNoteWriter(edge + "/api/notes", prefix);
         Cli resumed;
         try {
             Thread.sleep(500);
-            Process first = builder.start();
-            boolean killed = false;
-            try (BufferedReader reader = new BufferedReader(new InputStreamReader(first.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = reader.readLine()) != null) {
-                    seen.append(line).append('\n');
-                    if (killAt.test(line)) {
-                        first.destroyForcibly();
-                        killed = true;
-                        break;
-                    }
-                }
-            } finally {
-                first.destroyForcibly();
-                first.waitFor(30, TimeUnit.SECONDS);
-            }
-            assertThat(killed).as("the run reached the point to kill it at:%n%s", seen).isTrue();
+            seen = KilledRun.until(env, killAt, migrate(database, "--yes"));
             resumed = tierlift(migrate(database, "--resume"));
             Thread.sleep(500);
         } finally {
@@ -292,7 +269,7 @@ class MigrateOnpremToAwsIaasTest {
         }
         assertThat(resumed.err()).contains("resuming after step");
         assertMigrated(resumed, writer, database);
-        assertThat(seen.toString()).doesNotContain(secrets.get(0)).doesNotContain(target.password);
+        assertThat(seen).doesNotContain(secrets.get(0)).doesNotContain(target.password);
         if (!database.equals("notes_kill_cutover")) {
             rollBack(database);
         }
