@@ -1,8 +1,6 @@
 package io.tierlift.cli.e2e;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
-import io.tierlift.aws.serverless.ReleaseInvoker;
-import io.tierlift.cli.Tiers;
 import io.tierlift.tier.TierContext;
 import io.tierlift.tier.TierRegistry;
 import org.junit.jupiter.api.AfterAll;
@@ -25,10 +23,8 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import java.util.stream.Stream;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
@@ -55,10 +51,7 @@ class AwsIaasExecMotoTest {
     private static final String COMPUTE_STACK = "notes-default-iaas-compute";
     private static final String COMMAND_ID = "7c2d9a10-5e4f-4b3a-8d21-0123456789ab";
 
-    private final Function<TierContext, TierRegistry> tiers = context -> Tiers.with(context,
-            (target, accept) -> {
-                throw new AssertionError("no SSH on aws-iaas");
-            }, Optional.of((region, function) -> new ReleaseInvoker.ReleaseOutcome(0, "", false)));
+    private final Function<TierContext, TierRegistry> tiers = MotoApp.tiersWithoutSsh("aws-iaas", MotoApp.releaseSucceeding(""));
     private MotoShim moto;
     private WireMockServer ssmStandIn;
     private Path root;
@@ -74,24 +67,12 @@ class AwsIaasExecMotoTest {
         ssmStandIn = new WireMockServer(wireMockConfig().bindAddress("127.0.0.1").dynamicPort());
         ssmStandIn.start();
         root = Files.createTempDirectory("tierlift-aws-iaas-exec-");
-        Path app = root.resolve("app");
-        Path example = Path.of("../examples/notes");
-        copyTree(example.resolve("backend"), app.resolve("backend"));
-        copyTree(example.resolve("frontend/dist"), app.resolve("frontend/dist"));
-        if (!Files.exists(app.resolve("frontend/dist/index.html"))) {
-            throw new IllegalStateException("examples/notes/frontend/dist is missing: build it first (bin/test does)");
-        }
-        Files.writeString(app.resolve("backend/requirements.txt"), "# no dependencies in the moto test\n");
+        Path app = MotoApp.copyExample(root.resolve("app"), MotoApp.NO_DEPENDENCIES);
         descriptor = app.resolve("app.yaml");
-        // moto has no ACM, so the ALB speaks HTTP.
-        Files.writeString(descriptor, Files.readString(example.resolve("app.yaml"))
-                .replaceAll("(?m)^    certificate_arn: .*\\n", "")
-                .replaceAll("(?m)^    origin_domain: .*\\n", "    allow_http: true\n"));
-        env = Map.of("AWS_ENDPOINT_URL", moto.endpoint().toString(), "AWS_REGION", REGION,
-                "AWS_ACCESS_KEY_ID", "testing", "AWS_SECRET_ACCESS_KEY", "testing",
-                "HOME", Files.createDirectories(root.resolve("home")).toString(),
+        Files.writeString(descriptor, MotoApp.exampleDescriptorWithoutAcm());
+        env = MotoApp.env(moto, REGION, Files.createDirectories(root.resolve("home")), Map.of(
                 "NOTES_DB_PASSWORD", "iaas-exec-db-" + System.nanoTime(), "NOTES_REPLICATION_PASSWORD", "iaas-exec-repl",
-                "NO_COLOR", "1", "PATH", System.getenv("PATH"), "USER", "iaas-operator");
+                "PATH", System.getenv("PATH"), "USER", "iaas-operator"));
         cfn = MotoClients.of(CloudFormationClient.builder(), moto.endpoint(), REGION);
         autoScaling = MotoClients.of(AutoScalingClient.builder(), moto.endpoint(), REGION);
         ssm = MotoClients.of(SsmClient.builder(), moto.endpoint(), REGION);
@@ -218,18 +199,5 @@ class AwsIaasExecMotoTest {
                 .put("CloudWatchOutputEnabled", true);
         ssmStandIn.stubFor(post(urlEqualTo("/")).atPriority(1).withHeader("X-Amz-Target", equalTo("AmazonSSM.GetCommandInvocation"))
                 .willReturn(aResponse().withHeader("Content-Type", "application/x-amz-json-1.1").withBody(json.toString())));
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> walk = Files.walk(from)) {
-            for (Path p : walk.toList()) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else if (!p.toString().contains("__pycache__")) {
-                    Files.copy(p, target);
-                }
-            }
-        }
     }
 }

@@ -40,7 +40,6 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -101,17 +100,8 @@ class AwsIaasMotoTest {
     void start() throws Exception {
         moto = MotoShim.start();
         root = Files.createTempDirectory("tierlift-aws-iaas-e2e-");
-        Path app = root.resolve("app");
-        Path example = Path.of("../examples/notes");
-        copyTree(example.resolve("backend"), app.resolve("backend"));
-        copyTree(example.resolve("frontend/dist"), app.resolve("frontend/dist"));
-        if (!Files.exists(app.resolve("frontend/dist/index.html"))) {
-            throw new IllegalStateException("examples/notes/frontend/dist is missing: build it first (bin/test does)");
-        }
-        // moto has no ACM: the ALB listens on plain HTTP, which the descriptor must allow explicitly.
-        String text = Files.readString(example.resolve("app.yaml"));
-        String edited = text.replaceAll("(?m)^    certificate_arn: .*\\n", "")
-                .replaceAll("(?m)^    origin_domain: .*\\n", "    allow_http: true\n")
+        Path app = MotoApp.copyExample(root.resolve("app"));
+        String edited = MotoApp.exampleDescriptorWithoutAcm()
                 .replace("scaling: { min: 2, max: 6, cpu_target: 50 }", "scaling: { min: 2, max: 6, desired: 3, cpu_target: 50 }")
                 // A secret variable: the instances read it from the app secret at boot.
                 .replace("  release_command: \"python -m notes.migrate\"\n",
@@ -121,24 +111,15 @@ class AwsIaasMotoTest {
         descriptor = app.resolve("app.yaml");
         Files.writeString(descriptor, edited);
         Path home = Files.createDirectories(root.resolve("home"));
-        env = Map.of("AWS_ENDPOINT_URL", moto.endpoint().toString(), "AWS_REGION", REGION,
-                "AWS_ACCESS_KEY_ID", "testing", "AWS_SECRET_ACCESS_KEY", "testing", "HOME", home.toString(),
-                "NOTES_DB_PASSWORD", dbCanary, "NOTES_REPLICATION_PASSWORD", replicationCanary, "NOTES_API_TOKEN", tokenCanary,
-                "NO_COLOR", "1");
-        cfn = CloudFormationClient.builder().region(Region.of(REGION)).endpointOverride(moto.endpoint())
-                .credentialsProvider(credentials()).httpClient(UrlConnectionHttpClient.create()).build();
-        cfnUsEast1 = CloudFormationClient.builder().region(Region.US_EAST_1).endpointOverride(moto.endpoint())
-                .credentialsProvider(credentials()).httpClient(UrlConnectionHttpClient.create()).build();
-        ec2 = Ec2Client.builder().region(Region.of(REGION)).endpointOverride(moto.endpoint())
-                .credentialsProvider(credentials()).httpClient(UrlConnectionHttpClient.create()).build();
-        autoScaling = AutoScalingClient.builder().region(Region.of(REGION)).endpointOverride(moto.endpoint())
-                .credentialsProvider(credentials()).httpClient(UrlConnectionHttpClient.create()).build();
-        rds = RdsClient.builder().region(Region.of(REGION)).endpointOverride(moto.endpoint())
-                .credentialsProvider(credentials()).httpClient(UrlConnectionHttpClient.create()).build();
-        elb = ElasticLoadBalancingV2Client.builder().region(Region.of(REGION)).endpointOverride(moto.endpoint())
-                .credentialsProvider(credentials()).httpClient(UrlConnectionHttpClient.create()).build();
-        s3 = S3Client.builder().region(Region.of(REGION)).endpointOverride(moto.endpoint()).forcePathStyle(true)
-                .credentialsProvider(credentials()).httpClient(UrlConnectionHttpClient.create()).build();
+        env = MotoApp.env(moto, REGION, home, Map.of(
+                "NOTES_DB_PASSWORD", dbCanary, "NOTES_REPLICATION_PASSWORD", replicationCanary, "NOTES_API_TOKEN", tokenCanary));
+        cfn = MotoClients.of(CloudFormationClient.builder(), moto.endpoint(), REGION);
+        cfnUsEast1 = MotoClients.of(CloudFormationClient.builder(), moto.endpoint(), Region.US_EAST_1.id());
+        ec2 = MotoClients.of(Ec2Client.builder(), moto.endpoint(), REGION);
+        autoScaling = MotoClients.of(AutoScalingClient.builder(), moto.endpoint(), REGION);
+        rds = MotoClients.of(RdsClient.builder(), moto.endpoint(), REGION);
+        elb = MotoClients.of(ElasticLoadBalancingV2Client.builder(), moto.endpoint(), REGION);
+        s3 = MotoClients.of(S3Client.builder().forcePathStyle(true), moto.endpoint(), REGION);
     }
 
     @AfterAll
@@ -662,18 +643,5 @@ class AwsIaasMotoTest {
 
     private static String tail(String log) {
         return log.length() <= 4000 ? log : log.substring(log.length() - 4000);
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> walk = Files.walk(from)) {
-            for (Path p : walk.toList()) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target);
-                }
-            }
-        }
     }
 }

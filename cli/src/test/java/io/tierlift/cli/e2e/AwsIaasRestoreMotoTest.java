@@ -11,10 +11,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.Parameter;
 import software.amazon.awssdk.services.rds.RdsClient;
@@ -65,26 +61,15 @@ class AwsIaasRestoreMotoTest {
     void start() throws Exception {
         moto = MotoShim.start();
         root = Files.createTempDirectory("tierlift-aws-iaas-restore-");
-        app = root.resolve("app");
-        Path example = Path.of("../examples/notes");
-        copyTree(example.resolve("backend"), app.resolve("backend"));
-        copyTree(example.resolve("frontend/dist"), app.resolve("frontend/dist"));
-        // moto has no ACM: the ALB listens on plain HTTP, which the descriptor must allow explicitly.
-        String text = Files.readString(example.resolve("app.yaml"));
-        String edited = text.replaceAll("(?m)^    certificate_arn: .*\\n", "")
-                .replaceAll("(?m)^    origin_domain: .*\\n", "    allow_http: true\n");
-        assertThat(edited).contains("allow_http: true");
+        app = MotoApp.copyExample(root.resolve("app"));
         descriptor = app.resolve("app.yaml");
+        String edited = MotoApp.exampleDescriptorWithoutAcm();
+        assertThat(edited).contains("allow_http: true");
         Files.writeString(descriptor, edited);
         home = Files.createDirectories(root.resolve("home"));
-        env = Map.of("AWS_ENDPOINT_URL", moto.endpoint().toString(), "AWS_REGION", REGION,
-                "AWS_ACCESS_KEY_ID", "testing", "AWS_SECRET_ACCESS_KEY", "testing", "HOME", home.toString(),
-                "NOTES_DB_PASSWORD", "unused-on-aws", "NOTES_REPLICATION_PASSWORD", "unused-on-aws", "NO_COLOR", "1");
-        StaticCredentialsProvider credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing"));
-        cfn = CloudFormationClient.builder().region(Region.of(REGION)).endpointOverride(moto.endpoint())
-                .credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create()).build();
-        rds = RdsClient.builder().region(Region.of(REGION)).endpointOverride(moto.endpoint())
-                .credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create()).build();
+        env = MotoApp.env(moto, REGION, home, Map.of("NOTES_DB_PASSWORD", "unused-on-aws", "NOTES_REPLICATION_PASSWORD", "unused-on-aws"));
+        cfn = MotoClients.of(CloudFormationClient.builder(), moto.endpoint(), REGION);
+        rds = MotoClients.of(RdsClient.builder(), moto.endpoint(), REGION);
     }
 
     @AfterAll
@@ -285,18 +270,5 @@ class AwsIaasRestoreMotoTest {
 
     private static String tail(String log) {
         return log.length() <= 4000 ? log : log.substring(log.length() - 4000);
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> walk = Files.walk(from)) {
-            for (Path p : walk.toList()) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target);
-                }
-            }
-        }
     }
 }

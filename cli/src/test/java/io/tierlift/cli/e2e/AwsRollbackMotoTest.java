@@ -3,7 +3,6 @@ package io.tierlift.cli.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tierlift.aws.serverless.ReleaseInvoker;
-import io.tierlift.cli.Tiers;
 import io.tierlift.tier.TierContext;
 import io.tierlift.tier.TierRegistry;
 import org.junit.jupiter.api.AfterAll;
@@ -29,10 +28,8 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -55,10 +52,7 @@ class AwsRollbackMotoTest {
     private static final String API_STACK = "notes-default-sls-api";
     private static final String NEW_MIGRATION = "notes/migrations/0003_add_note_tags.sql";
 
-    private final Function<TierContext, TierRegistry> tiers = context -> Tiers.with(context,
-            (target, accept) -> {
-                throw new AssertionError("no SSH on AWS");
-            }, Optional.of(this::releaseCommand));
+    private final Function<TierContext, TierRegistry> tiers = MotoApp.tiersWithoutSsh("AWS", this::releaseCommand);
     private final List<String> releaseCommands = new ArrayList<>();
     private MotoShim moto;
     private Path root;
@@ -80,23 +74,9 @@ class AwsRollbackMotoTest {
     void start() throws Exception {
         moto = MotoShim.start();
         root = Files.createTempDirectory("tierlift-aws-rollback-");
-        Path example = Path.of("../examples/notes");
-        if (!Files.exists(example.resolve("frontend/dist/index.html"))) {
-            throw new IllegalStateException("examples/notes/frontend/dist is missing: build it first (bin/test does)");
-        }
-        Path iaasApp = root.resolve("iaas");
-        copyTree(example.resolve("backend"), iaasApp.resolve("backend"));
-        copyTree(example.resolve("frontend/dist"), iaasApp.resolve("frontend/dist"));
-        // moto has no ACM: the ALB listens on plain HTTP, which the descriptor must allow explicitly.
-        iaas = iaasApp.resolve("app.yaml");
-        Files.writeString(iaas, Files.readString(example.resolve("app.yaml"))
-                .replaceAll("(?m)^    certificate_arn: .*\\n", "")
-                .replaceAll("(?m)^    origin_domain: .*\\n", "    allow_http: true\n"));
-        Path slsApp = root.resolve("sls");
-        copyTree(example.resolve("backend"), slsApp.resolve("backend"));
-        copyTree(example.resolve("frontend/dist"), slsApp.resolve("frontend/dist"));
-        // The package is built without requirements (no binary wheels for the Lambda runtime here).
-        Files.writeString(slsApp.resolve("backend/requirements.txt"), "# no dependencies in the moto test\n");
+        iaas = MotoApp.copyExample(root.resolve("iaas")).resolve("app.yaml");
+        Files.writeString(iaas, MotoApp.exampleDescriptorWithoutAcm());
+        Path slsApp = MotoApp.copyExample(root.resolve("sls"), MotoApp.NO_DEPENDENCIES);
         serverless = slsApp.resolve("app.yaml");
         Files.writeString(serverless, """
                 app: notes
@@ -115,10 +95,9 @@ class AwsRollbackMotoTest {
                     database: { min_acu: 0, max_acu: 4 }
                 """);
         Path home = Files.createDirectories(root.resolve("home"));
-        env = Map.of("AWS_ENDPOINT_URL", moto.endpoint().toString(), "AWS_REGION", REGION,
-                "AWS_ACCESS_KEY_ID", "testing", "AWS_SECRET_ACCESS_KEY", "testing", "HOME", home.toString(),
+        env = MotoApp.env(moto, REGION, home, Map.of(
                 "NOTES_DB_PASSWORD", "rollback-test-db", "NOTES_REPLICATION_PASSWORD", "rollback-test-repl",
-                "NO_COLOR", "1", "PATH", System.getenv("PATH"));
+                "PATH", System.getenv("PATH")));
         cfn = MotoClients.of(CloudFormationClient.builder(), moto.endpoint(), REGION);
         ec2 = MotoClients.of(Ec2Client.builder(), moto.endpoint(), REGION);
         lambda = MotoClients.of(LambdaClient.builder(), moto.endpoint(), REGION);
@@ -306,18 +285,5 @@ class AwsRollbackMotoTest {
 
     private static String tail(String log) {
         return log.length() <= 6000 ? log : log.substring(log.length() - 6000);
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> walk = Files.walk(from)) {
-            for (Path p : walk.toList()) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else if (!p.toString().contains("__pycache__")) {
-                    Files.copy(p, target);
-                }
-            }
-        }
     }
 }

@@ -1,7 +1,6 @@
 package io.tierlift.cli.e2e;
 
 import io.tierlift.aws.serverless.ReleaseInvoker;
-import io.tierlift.cli.Tiers;
 import io.tierlift.tier.TierContext;
 import io.tierlift.tier.TierRegistry;
 import org.junit.jupiter.api.AfterAll;
@@ -13,10 +12,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 
 import java.io.IOException;
@@ -25,7 +20,6 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -59,10 +53,7 @@ class AwsServerlessExecMotoTest {
             return answer;
         }
     };
-    private final Function<TierContext, TierRegistry> tiers = context -> Tiers.with(context,
-            (target, accept) -> {
-                throw new AssertionError("no SSH on aws-serverless");
-            }, Optional.of(invoker));
+    private final Function<TierContext, TierRegistry> tiers = MotoApp.tiersWithoutSsh("aws-serverless", invoker);
     private MotoShim moto;
     private Path root;
     private Path descriptor;
@@ -73,12 +64,7 @@ class AwsServerlessExecMotoTest {
     void start() throws Exception {
         moto = MotoShim.start();
         root = Files.createTempDirectory("tierlift-aws-sls-exec-");
-        Path app = root.resolve("app");
-        Path example = Path.of("../examples/notes");
-        copyTree(example.resolve("backend"), app.resolve("backend"));
-        copyTree(example.resolve("frontend/dist"), app.resolve("frontend/dist"));
-        // No dependencies: the package is built without pip (see AwsServerlessMotoTest).
-        Files.writeString(app.resolve("backend/requirements.txt"), "# no dependencies in the moto test\n");
+        Path app = MotoApp.copyExample(root.resolve("app"), MotoApp.NO_DEPENDENCIES);
         descriptor = app.resolve("app.yaml");
         Files.writeString(descriptor, """
                 app: notes
@@ -91,13 +77,9 @@ class AwsServerlessExecMotoTest {
                     lambda: { architecture: x86_64, memory_mb: 1024, timeout_s: 15 }
                     database: { min_acu: 0, max_acu: 4 }
                 """);
-        env = Map.of("AWS_ENDPOINT_URL", moto.endpoint().toString(), "AWS_REGION", REGION,
-                "AWS_ACCESS_KEY_ID", "testing", "AWS_SECRET_ACCESS_KEY", "testing",
-                "HOME", Files.createDirectories(root.resolve("home")).toString(), "NOTES_DB_PASSWORD", "unused-on-serverless",
-                "NO_COLOR", "1", "PATH", System.getenv("PATH"), "USER", "sls-operator");
-        cfn = CloudFormationClient.builder().region(Region.of(REGION)).endpointOverride(moto.endpoint())
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
-                .httpClient(UrlConnectionHttpClient.create()).build();
+        env = MotoApp.env(moto, REGION, Files.createDirectories(root.resolve("home")), Map.of(
+                "NOTES_DB_PASSWORD", "unused-on-serverless", "PATH", System.getenv("PATH"), "USER", "sls-operator"));
+        cfn = MotoClients.of(CloudFormationClient.builder(), moto.endpoint(), REGION);
     }
 
     @AfterAll
@@ -155,18 +137,5 @@ class AwsServerlessExecMotoTest {
         Cli host = tierlift("exec", "aws-serverless", "-f", descriptor.toString(), "--host", "app1", "--", "true");
         assertThat(host.exitCode()).as(host.all()).isEqualTo(1);
         assertThat(host.err()).contains("--host app1: aws-serverless has no hosts");
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> walk = Files.walk(from)) {
-            for (Path p : walk.toList()) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else if (!p.toString().contains("__pycache__")) {
-                    Files.copy(p, target);
-                }
-            }
-        }
     }
 }

@@ -5,12 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tierlift.aws.serverless.ReleaseInvoker;
 import io.tierlift.aws.tier.AwsServerlessMigrationTier;
 import io.tierlift.cli.Main;
-import io.tierlift.cli.Tiers;
 import io.tierlift.cli.console.Console;
 import io.tierlift.descriptor.DescriptorLoader;
 import io.tierlift.database.DbEndpoint;
 import io.tierlift.model.AppDescriptor;
-import io.tierlift.onprem.tier.ConnectorFactory;
 import io.tierlift.provider.Target;
 import io.tierlift.tier.MigrationRequest;
 import io.tierlift.tier.Operation;
@@ -28,9 +26,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.CloudFormationException;
@@ -48,14 +43,12 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -93,10 +86,8 @@ class AwsServerlessMotoTest {
     private final List<String> invoked = new CopyOnWriteArrayList<>();
     /** moto runs no Lambda code: the release command is answered here; one test swaps the answer. */
     private volatile ReleaseInvoker releaseInvoker;
-    private final Function<TierContext, TierRegistry> tiers = context -> Tiers.with(context,
-            (target, accept) -> {
-                throw new AssertionError("no SSH on aws-serverless");
-            }, Optional.of((region, function) -> releaseInvoker.run(region, function)));
+    private final Function<TierContext, TierRegistry> tiers = MotoApp.tiersWithoutSsh("aws-serverless",
+            (region, function) -> releaseInvoker.run(region, function));
     private MotoShim moto;
     private Path root;
     private Path descriptor;
@@ -113,17 +104,10 @@ class AwsServerlessMotoTest {
     void start() throws Exception {
         moto = MotoShim.start();
         root = Files.createTempDirectory("tierlift-aws-sls-e2e-");
-        Path app = root.resolve("app");
-        Path example = Path.of("../examples/notes");
-        copyTree(example.resolve("backend"), app.resolve("backend"));
-        copyTree(example.resolve("frontend/dist"), app.resolve("frontend/dist"));
-        if (!Files.exists(app.resolve("frontend/dist/index.html"))) {
-            throw new IllegalStateException("examples/notes/frontend/dist is missing: build it first (bin/test does)");
-        }
         // The renderer picks python3.12 for "3.11" (the oldest runtime Lambda still offers) and this machine's
         // package index has the example's binary wheels (psycopg2) for CPython 3.11 only, so the package is
         // built here without requirements; LambdaNotesRealTest builds it with pip and runs it.
-        Files.writeString(app.resolve("backend/requirements.txt"), "# no dependencies in the moto test\n");
+        Path app = MotoApp.copyExample(root.resolve("app"), MotoApp.NO_DEPENDENCIES);
         // x86_64: the local package index has the example's binary wheels for CPython 3.11 on x86_64 only.
         descriptor = app.resolve("app.yaml");
         Files.writeString(descriptor, """
@@ -145,23 +129,14 @@ class AwsServerlessMotoTest {
                     database: { min_acu: 0, max_acu: 4 }
                 """);
         Path home = Files.createDirectories(root.resolve("home"));
-        env = Map.of("AWS_ENDPOINT_URL", moto.endpoint().toString(), "AWS_REGION", REGION,
-                "AWS_ACCESS_KEY_ID", "testing", "AWS_SECRET_ACCESS_KEY", "testing", "HOME", home.toString(),
-                "NOTES_API_TOKEN", tokenCanary, "NOTES_DB_PASSWORD", "unused-on-serverless", "NO_COLOR", "1",
-                "PATH", System.getenv("PATH"));
-        var creds = StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing"));
-        cfn = CloudFormationClient.builder().region(Region.of(REGION)).endpointOverride(moto.endpoint())
-                .credentialsProvider(creds).httpClient(UrlConnectionHttpClient.create()).build();
-        cfnUsEast1 = CloudFormationClient.builder().region(Region.US_EAST_1).endpointOverride(moto.endpoint())
-                .credentialsProvider(creds).httpClient(UrlConnectionHttpClient.create()).build();
-        s3 = S3Client.builder().region(Region.of(REGION)).endpointOverride(moto.endpoint()).forcePathStyle(true)
-                .credentialsProvider(creds).httpClient(UrlConnectionHttpClient.create()).build();
-        lambda = LambdaClient.builder().region(Region.of(REGION)).endpointOverride(moto.endpoint())
-                .credentialsProvider(creds).httpClient(UrlConnectionHttpClient.create()).build();
-        secrets = SecretsManagerClient.builder().region(Region.of(REGION)).endpointOverride(moto.endpoint())
-                .credentialsProvider(creds).httpClient(UrlConnectionHttpClient.create()).build();
-        route53 = Route53Client.builder().region(Region.AWS_GLOBAL).endpointOverride(moto.endpoint())
-                .credentialsProvider(creds).httpClient(UrlConnectionHttpClient.create()).build();
+        env = MotoApp.env(moto, REGION, home, Map.of(
+                "NOTES_API_TOKEN", tokenCanary, "NOTES_DB_PASSWORD", "unused-on-serverless", "PATH", System.getenv("PATH")));
+        cfn = MotoClients.of(CloudFormationClient.builder(), moto.endpoint(), REGION);
+        cfnUsEast1 = MotoClients.of(CloudFormationClient.builder(), moto.endpoint(), Region.US_EAST_1.id());
+        s3 = MotoClients.of(S3Client.builder().forcePathStyle(true), moto.endpoint(), REGION);
+        lambda = MotoClients.of(LambdaClient.builder(), moto.endpoint(), REGION);
+        secrets = MotoClients.of(SecretsManagerClient.builder(), moto.endpoint(), REGION);
+        route53 = MotoClients.of(Route53Client.builder(), moto.endpoint(), Region.AWS_GLOBAL.id());
         releaseInvoker = succeeding();
     }
 
@@ -676,18 +651,5 @@ class AwsServerlessMotoTest {
 
     private static String tail(String log) {
         return log.length() <= 6000 ? log : log.substring(log.length() - 6000);
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> walk = Files.walk(from)) {
-            for (Path p : walk.toList()) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else if (!p.toString().contains("__pycache__")) {
-                    Files.copy(p, target);
-                }
-            }
-        }
     }
 }

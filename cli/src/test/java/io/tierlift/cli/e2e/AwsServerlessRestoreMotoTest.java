@@ -2,8 +2,6 @@ package io.tierlift.cli.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.tierlift.aws.serverless.ReleaseInvoker;
-import io.tierlift.cli.Tiers;
 import io.tierlift.tier.TierContext;
 import io.tierlift.tier.TierRegistry;
 import org.junit.jupiter.api.AfterAll;
@@ -15,10 +13,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.Parameter;
 import software.amazon.awssdk.services.rds.RdsClient;
@@ -33,7 +27,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -56,10 +49,7 @@ class AwsServerlessRestoreMotoTest {
     private static final String DATA = "notes-default-sls-data";
     private static final String API = "notes-default-sls-api";
 
-    private final Function<TierContext, TierRegistry> tiers = context -> Tiers.with(context,
-            (target, accept) -> {
-                throw new AssertionError("no SSH on aws-serverless");
-            }, Optional.of((ReleaseInvoker) (region, function) -> new ReleaseInvoker.ReleaseOutcome(0, "applied\n", false)));
+    private final Function<TierContext, TierRegistry> tiers = MotoApp.tiersWithoutSsh("aws-serverless", MotoApp.releaseSucceeding("applied\n"));
     private MotoShim moto;
     private Path root;
     private Path home;
@@ -75,12 +65,7 @@ class AwsServerlessRestoreMotoTest {
     void start() throws Exception {
         moto = MotoShim.start();
         root = Files.createTempDirectory("tierlift-aws-sls-restore-");
-        Path app = root.resolve("app");
-        Path example = Path.of("../examples/notes");
-        copyTree(example.resolve("backend"), app.resolve("backend"));
-        copyTree(example.resolve("frontend/dist"), app.resolve("frontend/dist"));
-        // As AwsServerlessMotoTest: the package is built without requirements (the local index has CPython 3.11 wheels only).
-        Files.writeString(app.resolve("backend/requirements.txt"), "# no dependencies in the moto test\n");
+        Path app = MotoApp.copyExample(root.resolve("app"), MotoApp.NO_DEPENDENCIES);
         descriptor = app.resolve("app.yaml");
         Files.writeString(descriptor, """
                 app: notes
@@ -99,14 +84,9 @@ class AwsServerlessRestoreMotoTest {
                     database: { min_acu: 0, max_acu: 4 }
                 """);
         home = Files.createDirectories(root.resolve("home"));
-        env = Map.of("AWS_ENDPOINT_URL", moto.endpoint().toString(), "AWS_REGION", REGION,
-                "AWS_ACCESS_KEY_ID", "testing", "AWS_SECRET_ACCESS_KEY", "testing", "HOME", home.toString(),
-                "NOTES_DB_PASSWORD", "unused-on-serverless", "NO_COLOR", "1", "PATH", System.getenv("PATH"));
-        var creds = StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing"));
-        cfn = CloudFormationClient.builder().region(Region.of(REGION)).endpointOverride(moto.endpoint())
-                .credentialsProvider(creds).httpClient(UrlConnectionHttpClient.create()).build();
-        rds = RdsClient.builder().region(Region.of(REGION)).endpointOverride(moto.endpoint())
-                .credentialsProvider(creds).httpClient(UrlConnectionHttpClient.create()).build();
+        env = MotoApp.env(moto, REGION, home, Map.of("NOTES_DB_PASSWORD", "unused-on-serverless", "PATH", System.getenv("PATH")));
+        cfn = MotoClients.of(CloudFormationClient.builder(), moto.endpoint(), REGION);
+        rds = MotoClients.of(RdsClient.builder(), moto.endpoint(), REGION);
     }
 
     @AfterAll
@@ -227,18 +207,5 @@ class AwsServerlessRestoreMotoTest {
 
     private static String tail(String log) {
         return log.length() <= 4000 ? log : log.substring(log.length() - 4000);
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> walk = Files.walk(from)) {
-            for (Path p : walk.toList()) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target);
-                }
-            }
-        }
     }
 }

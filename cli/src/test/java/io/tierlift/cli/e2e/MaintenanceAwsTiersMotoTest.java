@@ -2,8 +2,6 @@ package io.tierlift.cli.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.tierlift.aws.serverless.ReleaseInvoker;
-import io.tierlift.cli.Tiers;
 import io.tierlift.tier.TierContext;
 import io.tierlift.tier.TierRegistry;
 import org.junit.jupiter.api.AfterAll;
@@ -34,12 +32,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -61,10 +57,7 @@ class MaintenanceAwsTiersMotoTest {
     private static final String API_STACK = "notes-default-sls-api";
 
     /** moto runs no Lambda code: the release command succeeds here. */
-    private final Function<TierContext, TierRegistry> tiers = context -> Tiers.with(context,
-            (target, accept) -> {
-                throw new AssertionError("no SSH on the AWS tiers");
-            }, Optional.of((region, function) -> new ReleaseInvoker.ReleaseOutcome(0, "", false)));
+    private final Function<TierContext, TierRegistry> tiers = MotoApp.tiersWithoutSsh("the AWS tiers", MotoApp.releaseSucceeding(""));
     private MotoShim moto;
     private Path root;
     private Path iaas;
@@ -78,19 +71,9 @@ class MaintenanceAwsTiersMotoTest {
     void start() throws Exception {
         moto = MotoShim.start();
         root = Files.createTempDirectory("tierlift-aws-maintenance-e2e-");
-        Path app = root.resolve("app");
-        Path example = Path.of("../examples/notes");
-        copyTree(example.resolve("backend"), app.resolve("backend"));
-        copyTree(example.resolve("frontend/dist"), app.resolve("frontend/dist"));
-        if (!Files.exists(app.resolve("frontend/dist/index.html"))) {
-            throw new IllegalStateException("examples/notes/frontend/dist is missing: build it first (bin/test does)");
-        }
-        // No wheels for the Lambda package in this test (see AwsServerlessMotoTest); moto has no ACM, so the ALB speaks HTTP.
-        Files.writeString(app.resolve("backend/requirements.txt"), "# no dependencies in the moto test\n");
+        Path app = MotoApp.copyExample(root.resolve("app"), MotoApp.NO_DEPENDENCIES);
         iaas = app.resolve("iaas.yaml");
-        String text = Files.readString(example.resolve("app.yaml"));
-        Files.writeString(iaas, text.replaceAll("(?m)^    certificate_arn: .*\\n", "")
-                .replaceAll("(?m)^    origin_domain: .*\\n", "    allow_http: true\n")
+        Files.writeString(iaas, MotoApp.exampleDescriptorWithoutAcm()
                 .replace("scaling: { min: 2, max: 6, cpu_target: 50 }", "scaling: { min: 2, max: 6, desired: 3, cpu_target: 50 }"));
         assertThat(Files.readString(iaas)).contains("allow_http: true").contains("desired: 3");
         serverless = app.resolve("serverless.yaml");
@@ -106,10 +89,9 @@ class MaintenanceAwsTiersMotoTest {
                     database: { min_acu: 0, max_acu: 4 }
                 """);
         Path home = Files.createDirectories(root.resolve("home"));
-        env = Map.of("AWS_ENDPOINT_URL", moto.endpoint().toString(), "AWS_REGION", REGION,
-                "AWS_ACCESS_KEY_ID", "testing", "AWS_SECRET_ACCESS_KEY", "testing", "HOME", home.toString(),
+        env = MotoApp.env(moto, REGION, home, Map.of(
                 "NOTES_DB_PASSWORD", "maintenance-db-" + System.nanoTime(), "NOTES_REPLICATION_PASSWORD", "maintenance-repl",
-                "NO_COLOR", "1", "PATH", System.getenv("PATH"));
+                "PATH", System.getenv("PATH")));
         cfn = MotoClients.of(CloudFormationClient.builder(), moto.endpoint(), REGION);
         elb = MotoClients.of(ElasticLoadBalancingV2Client.builder(), moto.endpoint(), REGION);
         lambda = MotoClients.of(LambdaClient.builder(), moto.endpoint(), REGION);
@@ -322,18 +304,5 @@ class MaintenanceAwsTiersMotoTest {
 
     private static String tail(String log) {
         return log.length() <= 6000 ? log : log.substring(log.length() - 6000);
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> walk = Files.walk(from)) {
-            for (Path p : walk.toList()) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else if (!p.toString().contains("__pycache__")) {
-                    Files.copy(p, target);
-                }
-            }
-        }
     }
 }

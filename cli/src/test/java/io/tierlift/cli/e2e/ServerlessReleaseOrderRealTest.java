@@ -3,7 +3,6 @@ package io.tierlift.cli.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tierlift.aws.serverless.ReleaseInvoker;
-import io.tierlift.cli.Tiers;
 import io.tierlift.tier.TierContext;
 import io.tierlift.tier.TierRegistry;
 import org.junit.jupiter.api.AfterAll;
@@ -15,10 +14,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.GetFunctionResponse;
@@ -40,7 +35,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -78,10 +72,7 @@ class ServerlessReleaseOrderRealTest {
 
     /** What API Gateway got for GET /api/release from the alias while each release command ran. */
     private final List<Integer> servedDuringRelease = new CopyOnWriteArrayList<>();
-    private final Function<TierContext, TierRegistry> tiers = context -> Tiers.with(context,
-            (target, accept) -> {
-                throw new AssertionError("no SSH on aws-serverless");
-            }, Optional.of((ReleaseInvoker) this::release));
+    private final Function<TierContext, TierRegistry> tiers = MotoApp.tiersWithoutSsh("aws-serverless", this::release);
     private MotoShim moto;
     private MigrateTargetCluster postgres;
     private Path root;
@@ -108,11 +99,8 @@ class ServerlessReleaseOrderRealTest {
         databaseUrl = "postgresql://postgres:" + URLEncoder.encode(postgres.password, StandardCharsets.UTF_8)
                 + "@127.0.0.1:" + port(postgres.url("notes")) + "/notes";
         root = Files.createTempDirectory("tierlift-sls-release-");
-        Path app = root.resolve("app");
-        copyTree(Path.of("../examples/notes/backend"), app.resolve("backend"));
-        copyTree(Path.of("../examples/notes/frontend/dist"), app.resolve("frontend/dist"));
+        Path app = MotoApp.copyExample(root.resolve("app"), "# Flask and psycopg2 come from the test's Python\n");
         backend = app.resolve("backend");
-        Files.writeString(backend.resolve("requirements.txt"), "# Flask and psycopg2 come from the test's Python\n");
         descriptor = app.resolve("app.yaml");
         Files.writeString(descriptor, """
                 app: notes
@@ -130,17 +118,11 @@ class ServerlessReleaseOrderRealTest {
                     lambda: { architecture: x86_64, memory_mb: 1024, timeout_s: 15 }
                     database: { min_acu: 0.5, max_acu: 4 }
                 """);
-        env = Map.of("AWS_ENDPOINT_URL", moto.endpoint().toString(), "AWS_REGION", REGION,
-                "AWS_ACCESS_KEY_ID", "testing", "AWS_SECRET_ACCESS_KEY", "testing",
-                "HOME", Files.createDirectories(root.resolve("home")).toString(),
-                "NOTES_DB_PASSWORD", "unused-on-serverless", "NO_COLOR", "1", "PATH", System.getenv("PATH"));
-        var creds = StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing"));
-        cfn = CloudFormationClient.builder().region(Region.of(REGION)).endpointOverride(moto.endpoint())
-                .credentialsProvider(creds).httpClient(UrlConnectionHttpClient.create()).build();
-        s3 = S3Client.builder().region(Region.of(REGION)).endpointOverride(moto.endpoint()).forcePathStyle(true)
-                .credentialsProvider(creds).httpClient(UrlConnectionHttpClient.create()).build();
-        lambda = LambdaClient.builder().region(Region.of(REGION)).endpointOverride(moto.endpoint())
-                .credentialsProvider(creds).httpClient(UrlConnectionHttpClient.create()).build();
+        env = MotoApp.env(moto, REGION, Files.createDirectories(root.resolve("home")), Map.of(
+                "NOTES_DB_PASSWORD", "unused-on-serverless", "PATH", System.getenv("PATH")));
+        cfn = MotoClients.of(CloudFormationClient.builder(), moto.endpoint(), REGION);
+        s3 = MotoClients.of(S3Client.builder().forcePathStyle(true), moto.endpoint(), REGION);
+        lambda = MotoClients.of(LambdaClient.builder(), moto.endpoint(), REGION);
     }
 
     @AfterAll
@@ -174,7 +156,6 @@ class ServerlessReleaseOrderRealTest {
     void aFailingMigrationStopsTheDeployAndTheOldVersionKeepsServing() throws Exception {
         // Release 2: a new route, and a migration that fails halfway (its transaction is rolled back).
         Files.writeString(backend.resolve("notes/app.py"), Files.readString(backend.resolve("notes/app.py")) + """
-
 
                 @app.get("/api/release")
                 def release_marker():
@@ -358,21 +339,5 @@ class ServerlessReleaseOrderRealTest {
 
     private static String tail(String log) {
         return log.length() <= 6000 ? log : log.substring(log.length() - 6000);
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        if (!Files.isDirectory(from)) {
-            throw new IllegalStateException(from + " is missing (examples/notes/frontend/dist: build it first, bin/test does)");
-        }
-        try (Stream<Path> walk = Files.walk(from)) {
-            for (Path p : walk.toList()) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else if (!p.toString().contains("__pycache__")) {
-                    Files.copy(p, target);
-                }
-            }
-        }
     }
 }
