@@ -18,13 +18,9 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -125,17 +121,7 @@ class MigrateOnpremToAwsServerlessTest {
     @Test
     @Order(2)
     void logicalReplicationMovesEveryWriteAcknowledgedThroughTheEdgeAndTrafficToTheLambda() throws Exception {
-        target.createDatabase("notes_logical");
-        Cli run;
-        MigrateNoteWriter writer = new MigrateNoteWriter(edge + "/api/notes", "logical");
-        try {
-            Thread.sleep(1000);
-            run = tierlift(migrate("notes_logical", "--yes"));
-            Thread.sleep(500);
-        } finally {
-            writer.close();
-        }
-        assertMigrated(run, writer, "notes_logical");
+        Cli run = migrateUnderWriter("notes_logical", "logical");
         assertThat(run.out()).contains("Plan: migrate notes from onprem to aws-serverless (logical)");
         assertThat(run.err()).as("the target tier was provisioned by the migration, in its step")
                 .contains("provision  | deploy the aws-serverless tier").contains("notes-default-sls-api | CREATE_COMPLETE")
@@ -197,17 +183,7 @@ class MigrateOnpremToAwsServerlessTest {
     @Test
     @Order(4)
     void aSecondMigrationKeptWithFinalizeLeavesNoReplicationObjectOnEitherSide() throws Exception {
-        target.createDatabase("notes_kept");
-        Cli run;
-        MigrateNoteWriter writer = new MigrateNoteWriter(edge + "/api/notes", "kept");
-        try {
-            Thread.sleep(1000);
-            run = tierlift(migrate("notes_kept", "--yes"));
-            Thread.sleep(500);
-        } finally {
-            writer.close();
-        }
-        assertMigrated(run, writer, "notes_kept");
+        migrateUnderWriter("notes_kept", "kept");
         assertThat(source.sql("SELECT count(*) FROM pg_subscription;").strip()).as("reverse replication runs before --finalize")
                 .isEqualTo("1");
         Cli finalized = tierlift(migrate("notes_kept", "--finalize", "--yes"));
@@ -218,34 +194,25 @@ class MigrateOnpremToAwsServerlessTest {
         assertNoSecret(finalized);
     }
 
-    /** What every finished migration must show: all acknowledged writes moved, equal tables, the sequence, downtime, no secret. */
     private void assertMigrated(Cli run, MigrateNoteWriter writer, String database) throws Exception {
-        assertThat(run.exitCode()).as("%s%ntarget log:%n%s%nmoto log:%n%s", run.all(), tail(target.log()), tail(moto.log())).isZero();
-        assertThat(run.out()).contains("Migration cut over.");
-        Matcher downtime = Pattern.compile("write downtime (\\d+) ms").matcher(run.out());
-        assertThat(downtime.find()).as("downtime reported:%n%s", run.out()).isTrue();
-        System.out.println("migrate onprem -> aws-serverless into " + database + ": write downtime " + downtime.group(1) + " ms, "
-                + writer.acknowledged().size() + " writes acknowledged, writer outcomes " + writer.outcomes());
-        assertThat(writer.acknowledged()).as("the writer got writes in before the cutover").isNotEmpty();
-        assertThat(writer.sawMaintenancePage()).as("the writer met the maintenance page: %s", writer.outcomes()).isTrue();
-        assertThat(writer.outcomes().keySet()).as("only writes or maintenance pages, no errors").containsOnly("201", "503");
-        Set<String> onTarget = new HashSet<>();
-        try (Connection c = target.connect(database); Statement st = c.createStatement()) {
-            ResultSet rs = st.executeQuery("SELECT body FROM notes");
-            while (rs.next()) {
-                onTarget.add(rs.getString(1));
-            }
-            rs = st.executeQuery("SELECT last_value FROM invoice_numbers");
-            rs.next();
-            assertThat(rs.getLong(1)).as("the sequence moved")
-                    .isEqualTo(Long.parseLong(source.sql("SELECT last_value FROM invoice_numbers;").strip()));
-        }
-        assertThat(onTarget).as("every acknowledged write is on the target").containsAll(writer.acknowledged());
-        for (String table : TABLES) {
-            assertThat(OnpremMigrationSource.digest(target, database, table)).as("count and checksum of %s", table)
-                    .isEqualTo(source.digest(table));
-        }
+        source.assertMigrated(run, writer, target, database, TABLES);
         assertNoSecret(run);
+    }
+
+    /** The migration into a fresh database of the target cluster, under a client writing through the edge. */
+    private Cli migrateUnderWriter(String database, String prefix) throws Exception {
+        target.createDatabase(database);
+        MigrateNoteWriter writer = new MigrateNoteWriter(edge + "/api/notes", prefix);
+        Cli run;
+        try {
+            Thread.sleep(1000);
+            run = tierlift(migrate(database, "--yes"));
+            Thread.sleep(500);
+        } finally {
+            writer.close();
+        }
+        assertMigrated(run, writer, database);
+        return run;
     }
 
     private Cli tierlift(String... args) {

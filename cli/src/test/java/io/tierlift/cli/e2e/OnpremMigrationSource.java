@@ -3,7 +3,11 @@ package io.tierlift.cli.e2e;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -44,6 +48,42 @@ final class OnpremMigrationSource {
         }
     }
 
+    /**
+     * What every finished migration from this source under a {@link MigrateNoteWriter} must show: the
+     * cutover and its write downtime printed, only writes or maintenance pages for the writer, every
+     * acknowledged write and every table equal on the target. Returns the sequence invoice_numbers'
+     * last value, the same on both sides.
+     */
+    long assertMigrated(Cli run, MigrateNoteWriter writer, MigrateTargetCluster target, String database, List<String> tables)
+            throws Exception {
+        assertThat(run.exitCode()).as("%s%ntarget log:%n%s", run.all(), tail(target.log())).isZero();
+        assertThat(run.out()).contains("Migration cut over.");
+        Matcher downtime = Pattern.compile("write downtime (\\d+) ms").matcher(run.out());
+        assertThat(downtime.find()).as("downtime reported:%n%s", run.out()).isTrue();
+        System.out.println("migrate into " + database + ": write downtime " + downtime.group(1) + " ms, " + writer.acknowledged().size()
+                + " writes acknowledged, writer outcomes " + writer.outcomes());
+        assertThat(writer.acknowledged()).as("the writer got writes in before the cutover").isNotEmpty();
+        assertThat(writer.sawMaintenancePage()).as("the writer met the maintenance page: %s", writer.outcomes()).isTrue();
+        assertThat(writer.outcomes().keySet()).as("only writes or maintenance pages, no errors").containsOnly("201", "503");
+        Set<String> onTarget = new HashSet<>();
+        long sequence;
+        try (Connection c = target.connect(database); Statement st = c.createStatement()) {
+            ResultSet rs = st.executeQuery("SELECT body FROM notes");
+            while (rs.next()) {
+                onTarget.add(rs.getString(1));
+            }
+            rs = st.executeQuery("SELECT last_value FROM invoice_numbers");
+            rs.next();
+            sequence = rs.getLong(1);
+        }
+        assertThat(onTarget).as("every acknowledged write is on the target").containsAll(writer.acknowledged());
+        for (String table : tables) {
+            assertThat(digest(target, database, table)).as("count and checksum of %s", table).isEqualTo(digest(table));
+        }
+        assertThat(sequence).as("the sequence moved").isEqualTo(Long.parseLong(sql("SELECT last_value FROM invoice_numbers;").strip()));
+        return sequence;
+    }
+
     /** No subscription, publication or logical replication slot on the source's primary or on the target's database. */
     void assertNoReplicationObjects(MigrateTargetCluster target, String database) throws Exception {
         assertThat(sql("SELECT (SELECT count(*) FROM pg_subscription) || ' ' || (SELECT count(*) FROM pg_publication) || ' ' "
@@ -55,5 +95,9 @@ final class OnpremMigrationSource {
             rs.next();
             assertThat(rs.getString(1)).as("subscriptions, publications, slots on the target").isEqualTo("0 0 0");
         }
+    }
+
+    private static String tail(String text) {
+        return text.length() <= 4000 ? text : text.substring(text.length() - 4000);
     }
 }
