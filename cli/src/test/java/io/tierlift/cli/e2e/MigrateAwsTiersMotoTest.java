@@ -480,7 +480,7 @@ class MigrateAwsTiersMotoTest {
         return maintenanceRuleOnAlb(elb);
     }
 
-    private static boolean maintenanceRuleOnAlb(ElasticLoadBalancingV2Client elb) {
+    static boolean maintenanceRuleOnAlb(ElasticLoadBalancingV2Client elb) {
         List<Rule> rules = elb.describeLoadBalancers(b -> { }).loadBalancers().stream()
                 .flatMap(lb -> elb.describeListeners(b -> b.loadBalancerArn(lb.loadBalancerArn())).listeners().stream())
                 .flatMap(l -> elb.describeRules(b -> b.listenerArn(l.listenerArn())).rules().stream()).toList();

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -49,6 +50,7 @@ class MigrateOnpremToAwsIaasTest {
 
     private SandboxWorld world;
     private MotoShim moto;
+    private ElasticLoadBalancingV2Client elb;
     private MigrateTargetCluster target;
     private OnpremMigrationSource source;
     private Map<String, String> env;
@@ -78,6 +80,7 @@ class MigrateOnpremToAwsIaasTest {
         env = Map.of("HOME", home.toString(), "AWS_ENDPOINT_URL", moto.endpoint().toString(), "AWS_REGION", "eu-west-1",
                 "AWS_ACCESS_KEY_ID", "testing", "AWS_SECRET_ACCESS_KEY", "testing", "NO_COLOR", "1",
                 MigrateTargetCluster.PASSWORD_VARIABLE, target.password);
+        elb = MotoClients.of(ElasticLoadBalancingV2Client.builder(), moto.endpoint(), "eu-west-1");
         secrets.add(Files.readString(world.stateDir.resolve("secrets/notes-db-password")).strip());
         secrets.add(Files.readString(world.stateDir.resolve("secrets/notes-replication-password")).strip());
         secrets.add(target.password);
@@ -91,6 +94,9 @@ class MigrateOnpremToAwsIaasTest {
             }
         } finally {
             try {
+                if (elb != null) {
+                    elb.close();
+                }
                 if (moto != null) {
                     moto.close();
                 }
@@ -234,6 +240,8 @@ class MigrateOnpremToAwsIaasTest {
             writer.close();
         }
         assertMigrated(run, writer, "notes_dump");
+        assertThat(MigrateAwsTiersMotoTest.maintenanceRuleOnAlb(elb))
+                .as("aws-iaas serves: the rollback before left its ALB in maintenance, the switch ends that").isFalse();
         assertThat(run.err()).doesNotContain("granted REPLICATION");
         rollBack("notes_dump");
     }
