@@ -57,7 +57,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * until it sees the ALB's maintenance rule on moto, then, once traffic moved, to the target; the
  * rollback then brings those target writes back to the source. Then the direction back, {@code
  * --from aws-serverless --to aws-iaas}: the Aurora stand-in's database moved into a fresh database
- * of the RDS stand-in under a writer that stops at the Lambda's maintenance switch.
+ * of the RDS stand-in under a writer that stops at the Lambda's maintenance switch. Last, aws-iaas →
+ * aws-serverless by dump into a fresh database of the Aurora stand-in, under the same kind of writer.
  */
 @Tag("moto")
 @Tag("real")
@@ -353,6 +354,64 @@ class MigrateAwsTiersMotoTest {
         assertNoSecret(run);
     }
 
+    /**
+     * aws-iaas → aws-serverless again, by dump this time: the RDS stand-in's database (where the
+     * previous test left the app) restored into a fresh database of the Aurora stand-in while the
+     * ALB answers 503, under a writer that stops at that rule and, once traffic moved, writes on.
+     */
+    @Test
+    @Order(5)
+    void dumpIntoServerlessMovesEveryRowAndTheSequenceWhileTheSourceIsInMaintenance() throws Exception {
+        assertThat(maintenanceRuleOnAlb()).as("aws-iaas serves after the migration back").isFalse();
+        target.createDatabase("notes_sls_dump");
+        try (Connection c = target.connect("postgres"); Statement st = c.createStatement()) {
+            st.execute("ALTER DATABASE notes_sls_dump OWNER TO notes");
+        }
+        String sourceDb = source.url("notes_iaas").replace(MigrateTargetCluster.PASSWORD_VARIABLE, SOURCE_PASSWORD_VARIABLE);
+        AppWriter dumped = new AppWriter(() -> source.connect("notes_iaas"), () -> target.connect("notes_sls_dump"),
+                this::maintenanceRuleOnAlb);
+        Cli run;
+        long returnedAt;
+        try {
+            dumped.awaitSourceWrites(5);
+            run = tierlift("migrate", "--from", "aws-iaas", "--to", "aws-serverless", "-f", descriptor.toString(),
+                    "--source-db", sourceDb, "--target-db", target.url("notes_sls_dump"), "--method", "dump", "--yes");
+            returnedAt = System.nanoTime();
+            assertThat(run.exitCode()).as("%s%nsource log:%n%s%ntarget log:%n%s", run.all(), tail(source.log()),
+                    tail(target.log())).isZero();
+            // As of the cutover, before the writer writes on the target: both sides hold the same rows.
+            for (String table : TABLES) {
+                assertThat(digest(target, "notes_sls_dump", table)).as("count and checksum of %s", table)
+                        .isEqualTo(digest(source, "notes_iaas", table));
+            }
+            assertThat(lastValue(target, "notes_sls_dump", "invoice_numbers")).as("the sequence moved")
+                    .isEqualTo(lastValue(source, "notes_iaas", "invoice_numbers"));
+            dumped.trafficMovedToTarget();
+            dumped.awaitTargetWrites(5);
+        } finally {
+            dumped.close();
+        }
+        assertThat(dumped.failure()).as("the writer's writes all succeeded").isEmpty();
+        assertThat(run.out()).contains("Plan: migrate notes from aws-iaas to aws-serverless (dump)").contains("Migration cut over.");
+        Matcher downtime = Pattern.compile("write downtime (\\d+) ms").matcher(run.out());
+        assertThat(downtime.find()).as("downtime reported:%n%s", run.out()).isTrue();
+        System.out.println("migrate aws-iaas -> aws-serverless by dump: write downtime " + downtime.group(1) + " ms, "
+                + dumped.onSource().size() + " writes acknowledged by the source");
+        assertThat(dumped.maintenanceSeenAt()).as("the writer met the ALB's fixed-503 rule before the dump finished")
+                .hasValueSatisfying(seen -> assertThat(seen).isLessThan(returnedAt));
+        assertThat(bodies(target, "notes_sls_dump")).as("every write the source acknowledged, and the target's own, on Aurora's database")
+                .containsAll(dumped.onSource()).containsAll(dumped.onTarget());
+        assertThat(lastValue(target, "notes_sls_dump", "invoice_numbers")).as("the sequence went on on the target")
+                .isGreaterThan(lastValue(source, "notes_iaas", "invoice_numbers"));
+        assertThat(maintenanceVariable()).as("aws-serverless's $LATEST has the maintenance switch off").isEmpty();
+        // The previous test left the Lambda in maintenance (as a source, after its cutover): the
+        // alias must serve a version without the switch now, not the maintenance version the deploy kept.
+        assertThat(ServerlessOnMoto.lambdaInMaintenance(cfnServerless, lambda)).as("the version the alias serves has maintenance off")
+                .isFalse();
+        assertThat(maintenanceRuleOnAlb()).as("aws-iaas stays in maintenance after the cutover").isTrue();
+        assertNoSecret(run);
+    }
+
     // --- helpers ---
 
     private Cli tierlift(String... args) {
@@ -421,7 +480,7 @@ class MigrateAwsTiersMotoTest {
         return maintenanceRuleOnAlb(elb);
     }
 
-    private static boolean maintenanceRuleOnAlb(ElasticLoadBalancingV2Client elb) {
+    static boolean maintenanceRuleOnAlb(ElasticLoadBalancingV2Client elb) {
         List<Rule> rules = elb.describeLoadBalancers(b -> { }).loadBalancers().stream()
                 .flatMap(lb -> elb.describeListeners(b -> b.loadBalancerArn(lb.loadBalancerArn())).listeners().stream())
                 .flatMap(l -> elb.describeRules(b -> b.listenerArn(l.listenerArn())).rules().stream()).toList();
@@ -447,8 +506,12 @@ class MigrateAwsTiersMotoTest {
     }
 
     private Set<String> bodies(MigrateTargetCluster cluster) throws SQLException {
+        return bodies(cluster, DATABASE);
+    }
+
+    private static Set<String> bodies(MigrateTargetCluster cluster, String database) throws SQLException {
         Set<String> found = new HashSet<>();
-        try (Connection c = cluster.connect(DATABASE); Statement st = c.createStatement()) {
+        try (Connection c = cluster.connect(database); Statement st = c.createStatement()) {
             ResultSet rs = st.executeQuery("SELECT body FROM notes");
             while (rs.next()) {
                 found.add(rs.getString(1));
@@ -459,7 +522,11 @@ class MigrateAwsTiersMotoTest {
 
     /** Row count and an order-independent checksum of every row's text, in UTC so both servers print alike. */
     private static String digest(MigrateTargetCluster cluster, String table) throws SQLException {
-        try (Connection c = cluster.connect(DATABASE); Statement st = c.createStatement()) {
+        return digest(cluster, DATABASE, table);
+    }
+
+    private static String digest(MigrateTargetCluster cluster, String database, String table) throws SQLException {
+        try (Connection c = cluster.connect(database); Statement st = c.createStatement()) {
             st.execute("SET TimeZone = 'UTC'");
             ResultSet rs = st.executeQuery("SELECT count(*) || ' ' || coalesce(sum(('x' || substr(md5(t::text), 1, 15))::bit(60)::bigint), 0) FROM "
                     + table + " t");
@@ -469,7 +536,11 @@ class MigrateAwsTiersMotoTest {
     }
 
     private static long lastValue(MigrateTargetCluster cluster, String sequence) throws SQLException {
-        try (Connection c = cluster.connect(DATABASE); Statement st = c.createStatement()) {
+        return lastValue(cluster, DATABASE, sequence);
+    }
+
+    private static long lastValue(MigrateTargetCluster cluster, String database, String sequence) throws SQLException {
+        try (Connection c = cluster.connect(database); Statement st = c.createStatement()) {
             ResultSet rs = st.executeQuery("SELECT last_value FROM " + sequence);
             rs.next();
             return rs.getLong(1);

@@ -9,9 +9,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
-import io.tierlift.aws.serverless.ReleaseInvoker;
-import io.tierlift.cli.Tiers;
-import io.tierlift.onprem.tier.ConnectorFactory;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.lambda.LambdaClient;
@@ -29,7 +26,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -252,13 +248,7 @@ class MigrateAwsToOnpremTest {
     @Order(7)
     void fromAwsServerlessTheSameWayOnlyWritesStopAtTheLambda() throws Exception {
         resetTarget();
-        // Deployed from a copy of the descriptor whose backend has no requirements: moto runs no
-        // Lambda code and this machine's index lacks wheels for its runtime (as in AwsServerlessMotoTest).
-        Path backend = world.appDir.resolve("backend-sls");
-        SandboxWorld.copyTree(world.appDir.resolve("backend"), backend);
-        Files.writeString(backend.resolve("requirements.txt"), "# no dependencies in the moto test\n");
-        Path serverless = world.appDir.resolve("serverless.yaml");
-        Files.writeString(serverless, Files.readString(world.descriptor).replace("  path: backend\n", "  path: backend-sls\n"));
+        Path serverless = ServerlessOnMoto.descriptorWithoutRequirements(world);
         Cli deploy = tierlift("deploy", SERVERLESS, "-f", serverless.toString(), "--yes");
         assertThat(deploy.exitCode()).as(deploy.all() + "\nmoto log:\n" + tail(moto.log())).isZero();
         assertThat(lambdaInMaintenance()).isFalse();
@@ -364,9 +354,7 @@ class MigrateAwsToOnpremTest {
     }
 
     private Cli tierlift(String... args) {
-        // moto runs no Lambda code (no Docker): aws-serverless's release command is answered here instead.
-        ReleaseInvoker answered = (region, function) -> new ReleaseInvoker.ReleaseOutcome(0, "applied 0001_create_notes\n", false);
-        return Cli.run(context -> Tiers.with(context, ConnectorFactory.jsch(), Optional.of(answered)), env, args);
+        return ServerlessOnMoto.tierlift(env, args);
     }
 
     /** The Lambda's TIERLIFT_MAINTENANCE switch, read from moto. */

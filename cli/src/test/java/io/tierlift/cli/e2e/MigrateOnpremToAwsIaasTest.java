@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,7 +18,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -48,7 +48,9 @@ class MigrateOnpremToAwsIaasTest {
 
     private SandboxWorld world;
     private MotoShim moto;
+    private ElasticLoadBalancingV2Client elb;
     private MigrateTargetCluster target;
+    private OnpremMigrationSource source;
     private Map<String, String> env;
     private String edge;
     private final List<String> secrets = new ArrayList<>();
@@ -59,6 +61,7 @@ class MigrateOnpremToAwsIaasTest {
         world = new SandboxWorld("sandbox.yaml", 44, "tl-brmig");
         // After the bridge exists: the cluster binds this machine's address on it.
         target = new MigrateTargetCluster(world.subnetPrefix + "1", world.subnetPrefix + "0/24");
+        source = new OnpremMigrationSource(world);
         edge = "https://" + world.address("edge1");
         // The same app on aws-iaas; moto has no ACM, so the ALB listens on plain HTTP, allowed explicitly.
         Files.writeString(world.descriptor, Files.readString(world.descriptor) + """
@@ -75,6 +78,7 @@ class MigrateOnpremToAwsIaasTest {
         env = Map.of("HOME", home.toString(), "AWS_ENDPOINT_URL", moto.endpoint().toString(), "AWS_REGION", "eu-west-1",
                 "AWS_ACCESS_KEY_ID", "testing", "AWS_SECRET_ACCESS_KEY", "testing", "NO_COLOR", "1",
                 MigrateTargetCluster.PASSWORD_VARIABLE, target.password);
+        elb = MotoClients.of(ElasticLoadBalancingV2Client.builder(), moto.endpoint(), "eu-west-1");
         secrets.add(Files.readString(world.stateDir.resolve("secrets/notes-db-password")).strip());
         secrets.add(Files.readString(world.stateDir.resolve("secrets/notes-replication-password")).strip());
         secrets.add(target.password);
@@ -88,6 +92,9 @@ class MigrateOnpremToAwsIaasTest {
             }
         } finally {
             try {
+                if (elb != null) {
+                    elb.close();
+                }
                 if (moto != null) {
                     moto.close();
                 }
@@ -231,6 +238,8 @@ class MigrateOnpremToAwsIaasTest {
             writer.close();
         }
         assertMigrated(run, writer, "notes_dump");
+        assertThat(MigrateAwsTiersMotoTest.maintenanceRuleOnAlb(elb))
+                .as("aws-iaas serves: the rollback before left its ALB in maintenance, the switch ends that").isFalse();
         assertThat(run.err()).doesNotContain("granted REPLICATION");
         rollBack("notes_dump");
     }
@@ -284,15 +293,7 @@ class MigrateOnpremToAwsIaasTest {
 
     /** No subscription, publication or replication slot of the migration on the source's primary or on the target. */
     private void assertNoReplicationObjects(String database) throws Exception {
-        assertThat(sourceSql("SELECT (SELECT count(*) FROM pg_subscription) || ' ' || (SELECT count(*) FROM pg_publication) || ' ' "
-                + "|| (SELECT count(*) FROM pg_replication_slots WHERE slot_type = 'logical');").strip())
-                .as("subscriptions, publications, logical slots on the source (the standby's physical slot stays)").isEqualTo("0 0 0");
-        try (Connection c = target.connect(database); Statement st = c.createStatement()) {
-            ResultSet rs = st.executeQuery("SELECT (SELECT count(*) FROM pg_subscription) || ' ' || (SELECT count(*) FROM pg_publication)"
-                    + " || ' ' || (SELECT count(*) FROM pg_replication_slots)");
-            rs.next();
-            assertThat(rs.getString(1)).as("subscriptions, publications, slots on the target").isEqualTo("0 0 0");
-        }
+        source.assertNoReplicationObjects(target, database);
     }
 
     /**
@@ -339,33 +340,8 @@ class MigrateOnpremToAwsIaasTest {
 
     /** What every finished migration must show: all acknowledged writes moved, equal tables, downtime, no secret. */
     private void assertMigrated(Cli run, MigrateNoteWriter writer, String database) throws Exception {
-        assertThat(run.exitCode()).as("%s%ntarget log:%n%s", run.all(), tail(target.log())).isZero();
-        assertThat(run.out()).contains("Migration cut over.");
-        java.util.regex.Matcher downtime = java.util.regex.Pattern.compile("write downtime (\\d+) ms").matcher(run.out());
-        assertThat(downtime.find()).as("downtime reported:%n%s", run.out()).isTrue();
-        System.out.println("migrate into " + database + ": write downtime " + downtime.group(1) + " ms, " + writer.acknowledged().size()
-                + " writes acknowledged, writer outcomes " + writer.outcomes());
-        assertThat(writer.acknowledged()).as("the writer got writes in before the cutover").isNotEmpty();
-        assertThat(writer.sawMaintenancePage()).as("the writer met the maintenance page: %s", writer.outcomes()).isTrue();
-        assertThat(writer.outcomes().keySet()).as("only writes or maintenance pages, no errors").containsOnly("201", "503");
-        Set<String> onTarget = new HashSet<>();
-        try (Connection c = target.connect(database); Statement st = c.createStatement()) {
-            ResultSet rs = st.executeQuery("SELECT body FROM notes");
-            while (rs.next()) {
-                onTarget.add(rs.getString(1));
-            }
-        }
-        assertThat(onTarget).as("every acknowledged write is on the target").containsAll(writer.acknowledged());
-        for (String table : TABLES) {
-            assertThat(targetDigest(database, table)).as("count and checksum of %s", table).isEqualTo(sourceDigest(table));
-        }
-        try (Connection c = target.connect(database); Statement st = c.createStatement()) {
-            ResultSet rs = st.executeQuery("SELECT last_value FROM invoice_numbers");
-            rs.next();
-            // 1036 from the seeding; 1037 once the rollback brought back the number the target drew.
-            assertThat(rs.getLong(1)).isEqualTo(Long.parseLong(sourceSql("SELECT last_value FROM invoice_numbers;").strip()))
-                    .isBetween(1036L, 1037L);
-        }
+        // 1036 from the seeding; 1037 once the rollback brought back the number the target drew.
+        assertThat(source.assertMigrated(run, writer, target, database, TABLES)).isBetween(1036L, 1037L);
         assertNoSecret(run);
     }
 
@@ -377,32 +353,16 @@ class MigrateOnpremToAwsIaasTest {
         }
     }
 
-    /** Row count and an order-independent checksum of every row's text, in UTC so both servers print alike. */
-    private static final String DIGEST = "SET TimeZone = 'UTC'; SELECT count(*) || ' ' || coalesce(sum(('x' || substr(md5(t::text), 1, 15))::bit(60)::bigint), 0) FROM %s t;";
-
     private String sourceDigest(String table) {
-        String out = sourceSql(DIGEST.formatted(table)).strip();
-        return out.substring(out.lastIndexOf('\n') + 1);
+        return source.digest(table);
     }
 
     private String targetDigest(String database, String table) throws Exception {
-        try (Connection c = target.connect(database); Statement st = c.createStatement()) {
-            st.execute("SET TimeZone = 'UTC'");
-            ResultSet rs = st.executeQuery(DIGEST.formatted(table).substring(DIGEST.indexOf("SELECT")));
-            rs.next();
-            return rs.getString(1);
-        }
+        return OnpremMigrationSource.digest(target, database, table);
     }
 
     /** SQL on the source's primary as postgres over the sandbox's exec (not through tierlift). */
     private String sourceSql(String sql) {
-        var result = world.sandbox.execInHost("db1", List.of("runuser", "-u", "postgres", "--", "psql", "-X", "-q", "-At",
-                "-v", "ON_ERROR_STOP=1", "-d", "notes", "-c", sql));
-        assertThat(result.exitCode()).as("%s%n%s", sql, result.stderr()).isZero();
-        return result.stdout();
-    }
-
-    private static String tail(String text) {
-        return text.length() <= 4000 ? text : text.substring(text.length() - 4000);
+        return source.sql(sql);
     }
 }

@@ -93,6 +93,11 @@ public final class AwsIaasMigrationTier implements MigrationTier {
 
     @Override
     public void takeTraffic(PrintWriter out) {
+        // The deploy leaves the ALB's rules as it finds them (an earlier rollback or migration away
+        // from this tier leaves the maintenance rule): users come with the switch, so it ends here.
+        if (maintenanceOn()) {
+            maintenance(false);
+        }
         StackSpec site = plan.stack(StaticSiteStack.KEY);
         String domain = clients.cloudFormation(site.region()).describeStacks(r -> r.stackName(site.name())).stacks().stream()
                 .flatMap(s -> s.outputs().stream())

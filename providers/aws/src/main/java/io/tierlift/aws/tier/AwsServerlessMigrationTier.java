@@ -157,6 +157,11 @@ public final class AwsServerlessMigrationTier implements MigrationTier {
 
     @Override
     public void takeTraffic(PrintWriter out) {
+        // A deploy keeps the maintenance it finds (an earlier rollback or migration away from this
+        // tier leaves the alias on a maintenance version): users come with the switch, so it ends here.
+        if (maintenanceState().orElse(false)) {
+            maintenance(false);
+        }
         String distribution = required(outputs(STATIC), STATIC, DISTRIBUTION_DOMAIN);
         if (dns.isPresent()) {
             dns.get().pointAtCloudFront(target(), distribution, out);
