@@ -8,6 +8,7 @@ TIERLIFT_RELEASE_KEY='${ReleaseKey}'
 TIERLIFT_DB_HOST='${DbEndpointAddress}'
 TIERLIFT_DB_SECRET_ARN='${DbSecretArn}'
 TIERLIFT_APP_DB_SECRET_ARN='${AppDbSecretArn}'
+TIERLIFT_RELEASE_COMMAND_AT_BOOT='${ReleaseCommandAtBoot}'
 TIERLIFT_APP_SECRET_ARN='${AppSecretArn}'
 set -euo pipefail
 exec >>/var/log/tierlift-boot.log 2>&1
@@ -74,7 +75,8 @@ cat > '/usr/local/libexec/notes-start' <<'TIERLIFT_EOF'
 
 Rendered by tierlift; systemd runs it with the virtualenv's Python. Secrets are read at every start
 and passed on in the environment only, never written to disk. The release step sets up the app's
-database role as the master, then runs the release command as that role; it runs on every start, so
+database role as the master, then runs the release command as that role (unless the boot
+environment turns it off: instances a migration launched); it runs on every start, so
 it must be repeatable and serialise itself. Workers read the role's secret again when it is refused.
 """
 import base64
@@ -239,6 +241,10 @@ def read_secret(secret_id):
 def run_release_command(env):
     if not RELEASE_COMMAND:
         return
+    if os.environ.get("TIERLIFT_RELEASE_COMMAND_AT_BOOT") == "false":
+        # Instances a migration launched: its copy brings the schema and must find the database empty.
+        print("release command not run: the migration copies the schema", file=sys.stderr, flush=True)
+        return
     release_env = dict(env)
     release_env["PATH"] = VENV_BIN + ":" + env.get("PATH", "/usr/bin:/bin")
     result = subprocess.run(["/bin/sh", "-c", RELEASE_COMMAND], cwd=RELEASE_DIR, env=release_env)
@@ -303,13 +309,15 @@ cat > '/etc/notes/app-env.json' <<'TIERLIFT_EOF'
 }
 TIERLIFT_EOF
 
-# Not secret: where the start script finds the database and the secrets, and which region to ask.
+# Not secret: where the start script finds the database and the secrets, which region to ask, and
+# whether it runs the release command (not on instances a migration launched: its copy brings the schema).
 cat > '/etc/notes/boot.env' <<TIERLIFT_EOF
 TIERLIFT_REGION=$TIERLIFT_REGION
 TIERLIFT_DB_HOST=$TIERLIFT_DB_HOST
 TIERLIFT_DB_SECRET_ARN=$TIERLIFT_DB_SECRET_ARN
 TIERLIFT_APP_DB_SECRET_ARN=$TIERLIFT_APP_DB_SECRET_ARN
 TIERLIFT_APP_SECRET_ARN=$TIERLIFT_APP_SECRET_ARN
+TIERLIFT_RELEASE_COMMAND_AT_BOOT=$TIERLIFT_RELEASE_COMMAND_AT_BOOT
 TIERLIFT_EOF
 
 cat > '/etc/systemd/system/notes.service' <<'TIERLIFT_EOF'

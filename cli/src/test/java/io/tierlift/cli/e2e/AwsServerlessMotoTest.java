@@ -86,8 +86,20 @@ class AwsServerlessMotoTest {
     private final List<String> invoked = new CopyOnWriteArrayList<>();
     /** moto runs no Lambda code: the release command is answered here; one test swaps the answer. */
     private volatile ReleaseInvoker releaseInvoker;
-    private final Function<TierContext, TierRegistry> tiers = MotoApp.tiersWithoutSsh("aws-serverless",
-            (region, function) -> releaseInvoker.run(region, function));
+    /** Where the app's role alone was set up (a migration's provision), as "region function". */
+    private final List<String> roleSetUps = new CopyOnWriteArrayList<>();
+    private final Function<TierContext, TierRegistry> tiers = MotoApp.tiersWithoutSsh("aws-serverless", new ReleaseInvoker() {
+        @Override
+        public ReleaseOutcome run(String region, String function) {
+            return releaseInvoker.run(region, function);
+        }
+
+        @Override
+        public ReleaseOutcome setUpAppRole(String region, String function) {
+            roleSetUps.add(region + " " + function);
+            return new ReleaseOutcome(0, "", false);
+        }
+    });
     private MotoShim moto;
     private Path root;
     private Path descriptor;
@@ -419,9 +431,15 @@ class AwsServerlessMotoTest {
             assertThat(out.toString()).contains("aws-serverless serves the app at https://"
                     + output("notes-default-sls-static", "DistributionDomainName") + "/").contains("has no alias");
             // Provisioning a deployed tier changes nothing.
+            int releaseCommands = invoked.size();
             tier.provision();
+            assertThat(invoked).as("a migration's provision runs no release command: the copy brings the schema")
+                    .hasSize(releaseCommands);
+            assertThat(roleSetUps).as("it sets up the app's role in the function all the same")
+                    .containsExactly(REGION + " " + output("notes-default-sls-api", "ReleaseFunctionName"));
         }
-        assertThat(err.toString()).contains("is already there").doesNotContain("creating stack");
+        assertThat(err.toString()).contains("is already there").doesNotContain("creating stack")
+                .contains("release command not run: the migration copies the schema");
     }
 
     @Test

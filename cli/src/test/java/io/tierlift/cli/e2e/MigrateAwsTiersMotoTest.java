@@ -1,6 +1,5 @@
 package io.tierlift.cli.e2e;
 
-import io.tierlift.aws.serverless.ReleaseInvoker;
 import io.tierlift.cli.Tiers;
 import io.tierlift.onprem.tier.ConnectorFactory;
 import org.junit.jupiter.api.AfterAll;
@@ -208,6 +207,8 @@ class MigrateAwsTiersMotoTest {
         assertThat(deploy.exitCode()).as(deploy.all() + "\nmoto log:\n" + tail(moto.log())).isZero();
         assertThat(stack(cfn, "notes-default-iaas-compute")).isPresent();
         assertThat(maintenanceRuleOnAlb()).as("no maintenance before the migration").isFalse();
+        assertThat(parameter(cfn, "notes-default-iaas-compute", "ReleaseCommandAtBoot"))
+                .as("a deploy's instances run the release command when they start").isEqualTo("true");
         assertNoSecret(deploy);
     }
 
@@ -230,6 +231,9 @@ class MigrateAwsTiersMotoTest {
                 + writer.onSource().size() + " writes acknowledged by the source");
         assertThat(run.err()).as("the target tier was provisioned by the migration, in its step")
                 .contains("provision  | deploy the aws-serverless tier").contains("notes-default-sls-api | CREATE_COMPLETE");
+        assertThat(lambdaInvocations.asked()).as("the migration's provision set up the app's role and ran no release command: "
+                + "the copy brings the schema").containsExactly(AnsweringReleaseInvoker.APP_ROLE);
+        assertThat(run.err()).contains("release command not run: the migration copies the schema");
 
         for (String name : SERVERLESS_STACKS) {
             assertThat(stack(cfnServerless, name)).as(name).hasValueSatisfying(s -> assertThat(s.stackStatusAsString()).endsWith("_COMPLETE"));
@@ -329,6 +333,9 @@ class MigrateAwsTiersMotoTest {
         System.out.println("migrate aws-serverless -> aws-iaas: write downtime " + downtime.group(1) + " ms, "
                 + back.onSource().size() + " writes acknowledged by the source");
         assertThat(run.err()).containsPattern("lambda notes-default-sls-api-\\S+ \\| maintenance on");
+        assertThat(parameter(cfn, "notes-default-iaas-compute", "ReleaseCommandAtBoot"))
+                .as("the instances the migration's provision launched start without the release command").isEqualTo("false");
+        assertThat(run.err()).contains("release command not run: the migration copies the schema");
         assertThat(back.maintenanceSeenAt()).as("the writer met the Lambda's maintenance switch").isPresent();
         assertThat(back.onSource()).as("writes acknowledged by the source before the cutover").hasSizeGreaterThan(5);
         Set<String> onIaas = new HashSet<>();
@@ -414,10 +421,11 @@ class MigrateAwsTiersMotoTest {
 
     // --- helpers ---
 
+    /** moto runs no Lambda code (no Docker): the deploy's release command is answered here instead. */
+    private final AnsweringReleaseInvoker lambdaInvocations = new AnsweringReleaseInvoker("applied 0001_create_notes\n");
+
     private Cli tierlift(String... args) {
-        // moto runs no Lambda code (no Docker): the deploy's release command is answered here instead.
-        ReleaseInvoker answered = (region, function) -> new ReleaseInvoker.ReleaseOutcome(0, "applied 0001_create_notes\n", false);
-        return Cli.run(context -> Tiers.with(context, ConnectorFactory.jsch(), Optional.of(answered)), env, args);
+        return Cli.run(context -> Tiers.with(context, ConnectorFactory.jsch(), Optional.of(lambdaInvocations)), env, args);
     }
 
     private String[] migrate(String... extra) {
@@ -559,7 +567,12 @@ class MigrateAwsTiersMotoTest {
         }
     }
 
-    private List<String> stackResourceTypes(String name) {
+    private static String parameter(CloudFormationClient cfn, String stackName, String key) {
+        return stack(cfn, stackName).orElseThrow().parameters().stream().filter(p -> p.parameterKey().equals(key))
+                .map(p -> p.parameterValue()).findFirst().orElseThrow(() -> new AssertionError(stackName + " has no parameter " + key));
+    }
+
+        private List<String> stackResourceTypes(String name) {
         return cfn.describeStackResources(b -> b.stackName(name)).stackResources().stream().map(r -> r.resourceType()).toList();
     }
 

@@ -36,7 +36,7 @@ final class MotoApp {
 
     /** A release command that exits 0 having printed {@code output}, in place of the Lambda invoke moto cannot run. */
     static ReleaseInvoker releaseSucceeding(String output) {
-        return (region, function) -> new ReleaseInvoker.ReleaseOutcome(0, output, false);
+        return new AnsweringReleaseInvoker(output);
     }
 
     /** Copies the example's backend and built frontend into {@code app}; fails when the frontend was never built. */

@@ -23,7 +23,7 @@ final class ServerlessOnMoto {
 
     /** tierlift with the aws-serverless release command answered as the example's first migration would. */
     static Cli tierlift(Map<String, String> env, String... args) {
-        ReleaseInvoker answered = (region, function) -> new ReleaseInvoker.ReleaseOutcome(0, "applied 0001_create_notes\n", false);
+        ReleaseInvoker answered = new AnsweringReleaseInvoker("applied 0001_create_notes\n");
         return Cli.run(context -> Tiers.with(context, ConnectorFactory.jsch(), Optional.of(answered)), env, args);
     }
 

@@ -111,10 +111,20 @@ public final class AwsIaasDeployer {
     /**
      * What the operator asked of one deploy (or of the plan of it): {@code refreshImage} moves the
      * instances to Amazon's newest image; {@code allowDatabaseReplacement} lets a change set replace or
-     * delete the database the data stack's policy keeps.
+     * delete the database the data stack's policy keeps; {@code releaseCommandAtBoot} false (a
+     * migration's provision, whose copy brings the schema) starts the instances without the release command.
      */
-    public record Options(boolean refreshImage, boolean allowDatabaseReplacement) {
+    public record Options(boolean refreshImage, boolean allowDatabaseReplacement, boolean releaseCommandAtBoot) {
         public static final Options DEFAULT = new Options(false, false);
+
+        public Options(boolean refreshImage, boolean allowDatabaseReplacement) {
+            this(refreshImage, allowDatabaseReplacement, true);
+        }
+
+        /** These options for a migration's provision: the instances start without the release command. */
+        public Options withoutReleaseCommandAtBoot() {
+            return new Options(refreshImage, allowDatabaseReplacement, false);
+        }
 
         ReplacementConsent consent() {
             return ReplacementConsent.by(ALLOW_DATABASE_REPLACEMENT, allowDatabaseReplacement);
@@ -147,10 +157,14 @@ public final class AwsIaasDeployer {
         BackendRelease release = BackendRelease.of(descriptor);
         noteAddedServer(descriptor);
         ImageChoice image = chooseImage(plan, options.refreshImage(), false);
-        stackSet.refuseProtectedChanges(plan, version, deployTime(plan, release, image, outputs -> { }), options.consent());
+        stackSet.refuseProtectedChanges(plan, version, deployTime(plan, release, image, options, outputs -> { }), options.consent());
         AtomicBoolean uploaded = new AtomicBoolean();
         AtomicBoolean secretWritten = new AtomicBoolean();
-        StackSet.DeployedStacks deployed = stackSet.deployInOrder(plan, version, deployTime(plan, release, image, outputs -> {
+        if (!options.releaseCommandAtBoot()) {
+            progress.step(plan.stack(COMPUTE).name(), "release command not run: the migration copies the schema (the instances start without it; "
+                    + "the next deploy replaces them with instances that run it)");
+        }
+        StackSet.DeployedStacks deployed = stackSet.deployInOrder(plan, version, deployTime(plan, release, image, options, outputs -> {
             String bucket = StackSet.output(plan, outputs, ARTIFACTS, ARTIFACT_BUCKET_OUTPUT);
             if (uploadRelease(release, bucket, plan.stack(ARTIFACTS).region())) {
                 uploaded.set(true);
@@ -174,7 +188,7 @@ public final class AwsIaasDeployer {
      * origin secret's versions; {@code beforeReleaseKey} gets the outputs so far just before the key
      * is handed out (a deploy uploads the release there).
      */
-    private DeployTimeValues deployTime(StackPlan plan, BackendRelease release, ImageChoice image,
+    private DeployTimeValues deployTime(StackPlan plan, BackendRelease release, ImageChoice image, Options options,
                                         Consumer<Map<String, Map<String, String>>> beforeReleaseKey) {
         DeployTimeValues own = (spec, name, outputs) -> {
             if (PREFIX_LIST.equals(name)) {
@@ -186,6 +200,9 @@ public final class AwsIaasDeployer {
             }
             if (AwsIaasRenderer.IMAGE_ID_VALUE.equals(name)) {
                 return Optional.of(image.imageId());
+            }
+            if (AwsIaasRenderer.RELEASE_COMMAND_AT_BOOT_VALUE.equals(name)) {
+                return Optional.of(String.valueOf(options.releaseCommandAtBoot()));
             }
             return Optional.empty();
         };
@@ -273,7 +290,7 @@ public final class AwsIaasDeployer {
         ImageChoice image = chooseImage(plan, options.refreshImage(), true);
         progress.step("image", image.summary());
         LiveStackPlanner.PlannedStacks planned = planner.stacks(plan, version,
-                deployTime(plan, BackendRelease.of(descriptor), image, outputs -> { }), options.consent());
+                deployTime(plan, BackendRelease.of(descriptor), image, options, outputs -> { }), options.consent());
         List<PlannedChange> changes = new ArrayList<>(planned.changes());
         changes.add(image.change(new TargetPlan(TARGET, clock).resource(plan.stack(COMPUTE), "image")));
         changes.addAll(planner.site(descriptor, planned.output(STATIC, SITE_BUCKET_OUTPUT), plan.stack(STATIC).region()));

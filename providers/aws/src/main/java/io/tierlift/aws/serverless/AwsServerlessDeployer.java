@@ -143,6 +143,16 @@ public final class AwsServerlessDeployer {
      * new code.
      */
     public DeployReport deploy(AppDescriptor descriptor, StackPlan plan, String version, MaintenanceHold maintenance) {
+        return deploy(descriptor, plan, version, maintenance, true);
+    }
+
+    /**
+     * {@link #deploy(AppDescriptor, StackPlan, String, MaintenanceHold)}; {@code releaseCommand} false (a
+     * migration's provision, whose copy brings the schema) sets up the app's database role in the new
+     * code without running the release command, and the alias moves all the same.
+     */
+    public DeployReport deploy(AppDescriptor descriptor, StackPlan plan, String version, MaintenanceHold maintenance,
+                               boolean releaseCommand) {
         LambdaPackage built = packager.apply(descriptor);
         AtomicBoolean uploaded = new AtomicBoolean();
         AtomicBoolean secretWritten = new AtomicBoolean();
@@ -167,8 +177,9 @@ public final class AwsServerlessDeployer {
         });
         Map<String, Map<String, String>> outputs = deployed.outputs();
         // Invoked even without a release command: the release step also sets up the app's database role.
-        ReleaseInvoker.ReleaseOutcome ran = runReleaseCommand(descriptor, plan, outputs);
-        Optional<ReleaseInvoker.ReleaseOutcome> outcome = descriptor.backend().releaseCommand().map(command -> ran);
+        ReleaseInvoker.ReleaseOutcome ran = runReleaseCommand(descriptor, plan, outputs, releaseCommand);
+        Optional<ReleaseInvoker.ReleaseOutcome> outcome = descriptor.backend().releaseCommand().filter(command -> releaseCommand)
+                .map(command -> ran);
         AliasState alias = moveAliasToPublished(plan, version, built, before, outputs, maintenance);
         StackSet.SiteUpload site = stackSet.syncSite(descriptor, StackSet.output(plan, outputs, STATIC, StaticSiteStack.SITE_BUCKET),
                 plan.stack(STATIC).region(), invalidator, StackSet.output(plan, outputs, STATIC, StaticSiteStack.DISTRIBUTION_ID));
@@ -250,13 +261,17 @@ public final class AwsServerlessDeployer {
      * time must run again once fixed, and release commands are written to be repeatable.
      */
     private ReleaseInvoker.ReleaseOutcome runReleaseCommand(AppDescriptor descriptor, StackPlan plan,
-                                                            Map<String, Map<String, String>> outputs) {
+                                                            Map<String, Map<String, String>> outputs, boolean releaseCommand) {
         String function = StackSet.output(plan, outputs, API, ApiStack.RELEASE_FUNCTION_NAME);
-        progress.step("lambda", descriptor.backend().releaseCommand()
+        if (!releaseCommand && descriptor.backend().releaseCommand().isPresent()) {
+            progress.step("lambda", "release command not run: the migration copies the schema");
+        }
+        progress.step("lambda", descriptor.backend().releaseCommand().filter(command -> releaseCommand)
                 .map(command -> "setting up the app's database role and running the release command '" + command + "'")
                 .orElse("setting up the app's database role") + " in " + function + " (the new code; alias "
                 + ApiStack.ALIAS + " still serves version " + StackSet.output(plan, outputs, API, ApiStack.LIVE_VERSION_PARAMETER) + ")");
-        ReleaseInvoker.ReleaseOutcome outcome = release.run(plan.stack(API).region(), function);
+        ReleaseInvoker.ReleaseOutcome outcome = releaseCommand ? release.run(plan.stack(API).region(), function)
+                : release.setUpAppRole(plan.stack(API).region(), function);
         String output = outcome.output().stripTrailing();
         if (!output.isEmpty()) {
             output.lines().forEach(line -> progress.step("release", line));

@@ -17,6 +17,7 @@ import java.util.function.Function;
 /** Invokes the function synchronously (RequestResponse) with a tierlift event and reads the adapter's answer. */
 public final class LambdaReleaseInvoker implements ReleaseInvoker {
     static final String EVENT = "{\"tierlift\":\"release-command\"}";
+    static final String APP_ROLE_EVENT = "{\"tierlift\":\"app-role\"}";
     private final Function<String, LambdaClient> lambda;
     private final ObjectMapper mapper = new ObjectMapper();
 
@@ -27,6 +28,11 @@ public final class LambdaReleaseInvoker implements ReleaseInvoker {
     @Override
     public ReleaseOutcome run(String region, String functionName) {
         return invoke(region, functionName, EVENT);
+    }
+
+    @Override
+    public ReleaseOutcome setUpAppRole(String region, String functionName) {
+        return invoke(region, functionName, APP_ROLE_EVENT);
     }
 
     @Override

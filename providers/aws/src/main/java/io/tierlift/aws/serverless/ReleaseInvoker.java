@@ -9,6 +9,15 @@ public interface ReleaseInvoker {
     ReleaseOutcome run(String region, String functionName);
 
     /**
+     * Sets up the app's database role in the deployed function without running the release command
+     * (the adapter answers the event {@code {"tierlift":"app-role"}}): a migration's provision, whose
+     * copy brings the schema.
+     */
+    default ReleaseOutcome setUpAppRole(String region, String functionName) {
+        throw new UnsupportedOperationException("this invoker runs the release command only");
+    }
+
+    /**
      * Runs {@code argv} in the function the way the release command runs (the adapter answers the
      * event {@code {"tierlift":"exec","argv":[...],"operator":NAME}} and logs who ran what).
      * {@code functionName} may carry a qualifier ({@code name:alias}).

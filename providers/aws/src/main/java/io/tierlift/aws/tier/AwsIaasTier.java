@@ -92,7 +92,10 @@ final class AwsIaasTier extends CloudFormationTier {
         if (request.rollback().isPresent()) {
             return rollback(request, request.rollback().get());
         }
-        AwsIaasDeployer.Options options = new AwsIaasDeployer.Options(request.refreshImage(), request.allowDatabaseReplacement());
+        return deploy(request, new AwsIaasDeployer.Options(request.refreshImage(), request.allowDatabaseReplacement()));
+    }
+
+    private DeployOutcome deploy(DeployRequest request, AwsIaasDeployer.Options options) {
         Optional<PlannedChange> build = buildFrontend(request.noBuild());
         return withDeployer((session, deployer) -> {
             request.confirmOrCancel(() -> withBuild(build, deployer.plan(descriptor, stackPlan(), context.version(), request.digest(),
@@ -207,7 +210,9 @@ final class AwsIaasTier extends CloudFormationTier {
     public MigrationTier migration(MigrationRequest request) {
         AwsSession session = new AwsSession(context, scope);
         return new TranslatingMigrationTier(new AwsIaasMigrationTier(descriptor, stackPlan(), session.clients, context.progress(),
-                () -> deploy(DeployRequest.unattended(request.digest())), dns.open(descriptor)), AwsFailures::translate);
+                // The copy brings the schema: the instances a migration launches start without the release command.
+                () -> deploy(DeployRequest.unattended(request.digest()), AwsIaasDeployer.Options.DEFAULT.withoutReleaseCommandAtBoot()),
+                dns.open(descriptor)), AwsFailures::translate);
     }
 
     @Override

@@ -22,7 +22,8 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * aws-serverless as a migration sees it. provision is {@code deploy aws-serverless}; the database
+ * aws-serverless as a migration sees it. provision is {@code deploy aws-serverless} without the release
+ * command (the app's database role is set up; the copy brings the schema); the database
  * is the Aurora cluster's writer endpoint with the cluster's RDS-managed master secret; the
  * maintenance switch is TIERLIFT_MAINTENANCE in the version the function's alias serves (see
  * {@link LambdaMaintenanceSwitch}); traffic moves with the descriptor's DNS record, or by the
@@ -67,7 +68,8 @@ public final class AwsServerlessMigrationTier implements MigrationTier {
 
     @Override
     public void provision() {
-        aws(() -> session.deployer().deploy(descriptor, session.plan(), session.version(), maintenanceHold()));
+        // No release command: the copy brings the schema, and must find the database without the app's rows.
+        aws(() -> session.deployer().deploy(descriptor, session.plan(), session.version(), maintenanceHold(), false));
     }
 
     /**

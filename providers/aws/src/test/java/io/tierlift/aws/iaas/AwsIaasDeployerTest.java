@@ -247,6 +247,8 @@ class AwsIaasDeployerTest {
                     assertThat(value).as(spec.key() + "." + entry.getKey()).isEqualTo(switch (time.name()) {
                         case "release-key" -> release.key();
                         case "image-id" -> newestImage;
+                        // A deploy's instances run the release command when they start.
+                        case "release-command-at-boot" -> "true";
                         case "origin-secret-version", "origin-secret-previous-version" -> FakeOriginSecret.FIRST;
                         // A new data stack's database is made empty, not restored.
                         case "restore-source", "restore-time" -> "";
@@ -259,9 +261,9 @@ class AwsIaasDeployerTest {
                 }
             }
         }
-        // Prefix list, release key and image, the compute stack's two secret versions, the static stack's one and
-        // the data stack's two restore parameters.
-        assertThat(deployTime).as("the plan's deploy-time parameters").isEqualTo(8);
+        // Prefix list, release key, image and release-command switch, the compute stack's two secret versions, the
+        // static stack's one and the data stack's two restore parameters.
+        assertThat(deployTime).as("the plan's deploy-time parameters").isEqualTo(9);
         assertThat(prefixListRegions).containsExactly("eu-west-1");
         assertThat(release.key()).matches("releases/[0-9a-f]{16}\\.tar\\.gz");
     }
@@ -269,8 +271,22 @@ class AwsIaasDeployerTest {
     private static final String LATEST_IMAGE = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";
 
     private String computeImage() {
+        return computeParameter("ImageId");
+    }
+
+    private String computeParameter(String key) {
         return cfn.stacks.get(plan.stack("compute").name()).parameters().stream()
-                .filter(p -> p.parameterKey().equals("ImageId")).findFirst().orElseThrow().parameterValue();
+                .filter(p -> p.parameterKey().equals(key)).findFirst().orElseThrow().parameterValue();
+    }
+
+    /** A deploy's value ("true") is covered by deployTimeParametersAre...: each deploy gives it, none keeps the live one. */
+    @Test
+    void aMigrationsProvisionStartsTheInstancesWithoutTheReleaseCommand() {
+        deployer.deploy(descriptor, plan, "1.2.3", AwsIaasDeployer.Options.DEFAULT.withoutReleaseCommandAtBoot());
+
+        assertThat(computeParameter("ReleaseCommandAtBoot")).as("the migration's copy brings the schema").isEqualTo("false");
+        assertThat(cfn.createdParameters.get(plan.stack("compute").name())).containsEntry("ReleaseCommandAtBoot", "false");
+        assertThat(progress.lines()).anyMatch(l -> l.contains("release command not run: the migration copies the schema"));
     }
 
     @Test

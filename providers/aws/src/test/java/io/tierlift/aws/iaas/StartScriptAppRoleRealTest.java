@@ -52,6 +52,8 @@ class StartScriptAppRoleRealTest {
     private LocalPostgres postgres;
     private Process launcher;
     private int port;
+    /** What the boot environment says (the compute stack's ReleaseCommandAtBoot): "true" but on a migration's instances. */
+    private String releaseCommandAtBoot = "true";
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @BeforeEach
@@ -197,6 +199,22 @@ class StartScriptAppRoleRealTest {
     }
 
     @Test
+    void onInstancesAMigrationLaunchedTheReleaseCommandDoesNotRunAndTheAppStillStartsAsItsRole() throws Exception {
+        // A release command that would fail the start: it must not run at all.
+        Path launcherFile = launcher(Map.of("RELEASE_COMMAND = \"python -m notes.migrate\"",
+                "RELEASE_COMMAND = \"echo 'the release command ran' >&2; exit 4\""));
+        releaseCommandAtBoot = "false";
+        start(launcherFile);
+
+        assertThat(log()).doesNotContain("the release command ran")
+                .contains("release command not run: the migration copies the schema");
+        assertThat(postgres.query("notes", "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"))
+                .as("no table: the migration's copy brings the schema").isEqualTo("0");
+        assertThat(postgres.query("notes", "SELECT nspowner::regrole FROM pg_namespace WHERE nspname = 'public'"))
+                .as("the app's role was set up all the same").isEqualTo("notes_app");
+    }
+
+        @Test
     void execRunsTheCommandInTheServicesEnvironmentAsTheAppRoleInTheReleaseFolderWithoutShowingThePassword() throws Exception {
         start(launcher(Map.of()));
         Path launcherFile = dir.resolve("notes-start");
@@ -298,6 +316,7 @@ class StartScriptAppRoleRealTest {
         env.put("TIERLIFT_DB_SECRET_ARN", "arn:master");
         env.put("TIERLIFT_APP_DB_SECRET_ARN", "arn:app-db");
         env.put("TIERLIFT_APP_SECRET_ARN", "arn:app");
+        env.put("TIERLIFT_RELEASE_COMMAND_AT_BOOT", releaseCommandAtBoot);
     }
 
     private record Exec(int exitCode, String output) {

@@ -207,7 +207,27 @@ class LambdaNotesRealTest {
                 .containsExactly(APP_DB_SECRET_ARN, APP_DB_SECRET_ARN, DB_SECRET_ARN, APP_DB_SECRET_ARN, DB_SECRET_ARN);
     }
 
+    /** A migration's provision: its copy brings the schema, so the function only sets up the app's role. */
     @Test
+    void theAppRoleEventSetsUpTheAppsRoleAsTheMasterAndRunsNoReleaseCommand() throws Exception {
+        Path secretsLog = work.resolve("secrets-app-role.log");
+        Map<String, String> env = secretEnvironment(secretsLog, MAPPER.createArrayNode().add(appDbSecret(APP_DB_PASSWORD)));
+
+        Invocation run = invoke(env, RESOURCES.resolve("fake_boto3").toAbsolutePath(), "app-role", "health");
+
+        JsonNode role = run.result(0);
+        assertThat(role.get("exitCode")).as("an answer, not a refusal: %s", role).isNotNull();
+        assertThat(role.get("exitCode").asInt()).isZero();
+        assertThat(role.path("output").asText()).as("notes.migrate prints a line per migration when it runs")
+                .doesNotContain("0001_create_notes");
+        assertThat(run.log()).doesNotContain("running the release command").contains("the app's database role notes_app is set up");
+        run.response(1, 200);
+        assertThat(run.body(1).path("database").asText()).isEqualTo("ok");
+        assertThat(Files.readAllLines(secretsLog)).as("the app role's at cold start, then both for the role's setup")
+                .containsExactly(APP_DB_SECRET_ARN, APP_DB_SECRET_ARN, DB_SECRET_ARN);
+    }
+
+        @Test
     void aWarmEnvironmentWhosePasswordTheDatabaseRefusesReadsTheSecretAgainAndTheRequestSucceeds() throws Exception {
         Path releaseLog = work.resolve("secrets-before.log");
         Invocation release = invoke(secretEnvironment(releaseLog, MAPPER.createArrayNode().add(appDbSecret("NewAppPassword7"))),

@@ -67,6 +67,17 @@ class LambdaReleaseInvokerWireMockTest {
     }
 
     @Test
+    void theAppRoleSetUpSendsItsOwnEventAndTheReleaseCommandTheReleaseEvent() throws Exception {
+        wiremock.stubFor(post(urlEqualTo(INVOKE)).willReturn(aResponse().withStatus(200)
+                .withBody("{\"exitCode\": 0, \"output\": \"\", \"timedOut\": false}")));
+        assertThat(invoker.setUpAppRole("eu-west-1", "notes-api-fn:live").succeeded()).isTrue();
+        assertThat(invoker.run("eu-west-1", "notes-api-fn:live").succeeded()).isTrue();
+        var requests = wiremock.findAll(postRequestedFor(urlEqualTo(INVOKE)));
+        assertThat(requests).extracting(r -> r.getBodyAsString())
+                .containsExactly("{\"tierlift\":\"app-role\"}", "{\"tierlift\":\"release-command\"}");
+    }
+
+    @Test
     void aRefusedEventAndAFailedFunctionAreNotExitCodes() {
         wiremock.stubFor(post(urlEqualTo(INVOKE)).willReturn(aResponse().withStatus(200)
                 .withBody("{\"error\": \"unknown tierlift action: 'exec'\"}")));

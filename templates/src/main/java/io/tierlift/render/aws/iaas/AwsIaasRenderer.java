@@ -36,6 +36,8 @@ public final class AwsIaasRenderer implements RenderProvider {
     public static final String IMAGE_ID_PARAMETER = ComputeStack.IMAGE_PARAMETER;
     /** The deploy-time value the deployer gives {@link #IMAGE_ID_PARAMETER}. */
     public static final String IMAGE_ID_VALUE = ComputeStack.IMAGE_VALUE;
+    /** The deploy-time value ("true"/"false") saying whether the instances run the release command when they start. */
+    public static final String RELEASE_COMMAND_AT_BOOT_VALUE = ComputeStack.RELEASE_COMMAND_AT_BOOT_VALUE;
     /** The public SSM parameter naming Amazon's newest Amazon Linux 2023 image. */
     public static final String LATEST_IMAGE_PARAMETER = ComputeStack.LATEST_IMAGE;
 

@@ -52,6 +52,12 @@ final class ComputeStack {
     static final String APP_SECRET_PARAMETER = "AppSecretArn";
     static final String APP_DB_SECRET_PARAMETER = "AppDbSecretArn";
     static final String IMAGE_PARAMETER = "ImageId";
+    /**
+     * Whether the instances' start script runs the release command: false only while a migration
+     * provisions the stacks (the copy brings the schema), so the next deploy replaces the instances.
+     */
+    static final String RELEASE_COMMAND_AT_BOOT_PARAMETER = "ReleaseCommandAtBoot";
+    static final String RELEASE_COMMAND_AT_BOOT_VALUE = "release-command-at-boot";
     /** The public SSM parameter naming Amazon's current Amazon Linux 2023 image. */
     static final String LATEST_IMAGE = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";
     static final String IMAGE_VALUE = "image-id";
@@ -123,6 +129,11 @@ final class ComputeStack {
                     "Secret with the app's secret environment variables (data stack)")));
             sources.put(APP_SECRET_PARAMETER, new ParameterSource.StackOutput(DataStack.KEY, AppSecret.OUTPUT));
         }
+        t.parameter(RELEASE_COMMAND_AT_BOOT_PARAMETER, CfnParameter.string("Whether the instances run the release command "
+                        + "before Gunicorn starts: false while a migration provisions the stacks, as its copy brings the schema")
+                .withDefault("true").withPattern("^(true|false)$", "true or false"));
+        sources.put(RELEASE_COMMAND_AT_BOOT_PARAMETER, new ParameterSource.DeployTime(RELEASE_COMMAND_AT_BOOT_VALUE,
+                "true on every deploy; false when migrate provisions the stacks"));
         // A plain image id, not the SSM parameter type: CloudFormation would resolve that again on every
         // update and roll the whole fleet whenever Amazon publishes a new image. The deployer keeps the
         // image the stack runs and takes the parameter's newest one only on a first deploy or when asked.

@@ -254,6 +254,7 @@ public final class UserData {
                 + "TIERLIFT_DB_HOST='${" + ComputeStack.DB_HOST_PARAMETER + "}'\n"
                 + "TIERLIFT_DB_SECRET_ARN='${" + ComputeStack.DB_SECRET_PARAMETER + "}'\n"
                 + "TIERLIFT_APP_DB_SECRET_ARN='${" + ComputeStack.APP_DB_SECRET_PARAMETER + "}'\n"
+                + "TIERLIFT_RELEASE_COMMAND_AT_BOOT='${" + ComputeStack.RELEASE_COMMAND_AT_BOOT_PARAMETER + "}'\n"
                 + (inputs.hasAppSecret()
                 ? "TIERLIFT_APP_SECRET_ARN='${" + ComputeStack.APP_SECRET_PARAMETER + "}'\n"
                 : "TIERLIFT_APP_SECRET_ARN=''\n");

@@ -31,6 +31,8 @@ public final class LambdaAdapter {
     public static final String HANDLER = "tierlift_lambda.handler";
     /** The event the deployer sends to run the release command. */
     public static final String RELEASE_COMMAND_EVENT = "{\"tierlift\": \"release-command\"}";
+    /** The event a migration's provision sends instead: the app's database role only, no release command. */
+    public static final String APP_ROLE_EVENT = "{\"tierlift\": \"app-role\"}";
 
     private final TemplateEngine engine;
 

@@ -2,7 +2,8 @@
 
 Rendered by tierlift; systemd runs it with the virtualenv's Python. Secrets are read at every start
 and passed on in the environment only, never written to disk. The release step sets up the app's
-database role as the master, then runs the release command as that role; it runs on every start, so
+database role as the master, then runs the release command as that role (unless the boot
+environment turns it off: instances a migration launched); it runs on every start, so
 it must be repeatable and serialise itself. Workers read the role's secret again when it is refused.
 """
 import base64
@@ -45,6 +46,10 @@ def read_secret(secret_id):
 
 def run_release_command(env):
     if not RELEASE_COMMAND:
+        return
+    if os.environ.get("TIERLIFT_RELEASE_COMMAND_AT_BOOT") == "false":
+        # Instances a migration launched: its copy brings the schema and must find the database empty.
+        print("release command not run: the migration copies the schema", file=sys.stderr, flush=True)
         return
     release_env = dict(env)
     release_env["PATH"] = VENV_BIN + ":" + env.get("PATH", "/usr/bin:/bin")

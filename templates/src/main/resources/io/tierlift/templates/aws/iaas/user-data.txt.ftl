@@ -48,13 +48,15 @@ ${line}
 </#list>
 TIERLIFT_EOF
 
-# Not secret: where the start script finds the database and the secrets, and which region to ask.
+# Not secret: where the start script finds the database and the secrets, which region to ask, and
+# whether it runs the release command (not on instances a migration launched: its copy brings the schema).
 cat > ${bootEnvPath} <<TIERLIFT_EOF
 TIERLIFT_REGION=$TIERLIFT_REGION
 TIERLIFT_DB_HOST=$TIERLIFT_DB_HOST
 TIERLIFT_DB_SECRET_ARN=$TIERLIFT_DB_SECRET_ARN
 TIERLIFT_APP_DB_SECRET_ARN=$TIERLIFT_APP_DB_SECRET_ARN
 TIERLIFT_APP_SECRET_ARN=$TIERLIFT_APP_SECRET_ARN
+TIERLIFT_RELEASE_COMMAND_AT_BOOT=$TIERLIFT_RELEASE_COMMAND_AT_BOOT
 TIERLIFT_EOF
 
 cat > ${unitPath} <<'TIERLIFT_EOF'

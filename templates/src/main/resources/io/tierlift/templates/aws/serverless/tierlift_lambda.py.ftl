@@ -6,7 +6,9 @@ Rendered by tierlift. Lambda calls handler(event, context):
   Gateway expects it (Set-Cookie values in "cookies", binary bodies base64-encoded);
 * the event {"tierlift": "release-command"}, which only principals allowed to invoke the
   function can send (API Gateway events always carry "requestContext"), runs the release
-  command and returns its exit code and output; the event {"tierlift": "exec", "argv": [...],
+  command and returns its exit code and output ({"tierlift": "app-role"}, sent when a migration
+  provisions the function, only sets up the app's database role: the migration copies the
+  schema); the event {"tierlift": "exec", "argv": [...],
   "operator": NAME} (tierlift exec) logs who runs what, then runs that command the same way;
 * an HTTP request without CloudFront's origin secret in its ${originHeader} header gets 403
   before anything else: API Gateway's execute-api name is public, and only CloudFront (behind
@@ -364,13 +366,20 @@ def set_up_app_role():
     log("the app's database role " + APP_ROLE + " is set up")
 
 
-def run_release_command(context):
+def run_app_role_setup():
     # Without the master's secret (a local run with DATABASE_URL given), there is no role to set up.
     if _app_database_url is not None and os.environ.get("TIERLIFT_DB_SECRET_ARN"):
         try:
             set_up_app_role()
         except (Exception, SystemExit) as exc:
             return {"exitCode": 1, "output": "cannot set up the app's database role: " + str(exc).strip(), "timedOut": False}
+    return {"exitCode": 0, "output": "", "timedOut": False}
+
+
+def run_release_command(context):
+    role = run_app_role_setup()
+    if role["exitCode"] != 0:
+        return role
     if not RELEASE_COMMAND:
         return {"exitCode": 0, "output": "no release command is configured", "timedOut": False}
     log("running the release command: " + RELEASE_COMMAND)
@@ -436,6 +445,9 @@ def tierlift_action(event, context):
     action = event.get("tierlift")
     if action == "release-command":
         return run_release_command(context)
+    if action == "app-role":
+        # A migration's provision: the role only, as the migration's copy brings the schema.
+        return run_app_role_setup()
     if action == "exec":
         return run_exec(event, context)
     return {"error": "unknown tierlift action: " + repr(action)}

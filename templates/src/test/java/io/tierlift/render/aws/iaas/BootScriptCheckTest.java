@@ -1,11 +1,13 @@
 package io.tierlift.render.aws.iaas;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.tierlift.model.AppDescriptor;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -163,6 +165,36 @@ class BootScriptCheckTest {
         assertThat(Files.readAllLines(calls)).containsExactly("cloudformation signal-resource --region eu-west-1"
                 + " --stack-name notes-default-iaas-compute --logical-resource-id AppAutoScalingGroup"
                 + " --unique-id i-0123456789abcdef0 --status FAILURE");
+    }
+
+    /**
+     * The compute stack's ReleaseCommandAtBoot (true unless a migration provisions the stacks) reaches
+     * the start script's environment: CloudFormation puts it into the header, bash writes it into boot.env.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"true", "false"})
+    void theComputeStacksReleaseCommandSwitchReachesTheStartScriptsBootEnvironment(String value) throws Exception {
+        RenderedStacks stacks = new RenderedStacks(IaasCases.EXAMPLE.render());
+        JsonNode parameter = stacks.template("compute").path("Parameters").path("ReleaseCommandAtBoot");
+        assertThat(parameter.path("Default").asText()).as("a deploy runs the release command").isEqualTo("true");
+        assertThat(parameter.path("AllowedPattern").asText()).isEqualTo("^(true|false)$");
+        String header = stacks.resource("compute", "LaunchTemplate").path("Properties").path("LaunchTemplateData")
+                .path("UserData").path("Fn::Base64").path("Fn::Join").get(1).get(0).path("Fn::Sub").asText();
+        assertThat(header).contains("TIERLIFT_RELEASE_COMMAND_AT_BOOT='${ReleaseCommandAtBoot}'\n");
+        String filledIn = header.replace("${ReleaseCommandAtBoot}", value).replaceAll("\\$\\{[^}]*}", "x");
+
+        Matcher bootEnv = HEREDOC.matcher(stacks.text("user-data.sh"));
+        String block = null;
+        while (bootEnv.find()) {
+            if (bootEnv.group(1).equals("/etc/notes/boot.env")) {
+                block = bootEnv.group();
+            }
+        }
+        assertThat(block).as("the boot script writes boot.env").isNotNull();
+        Path written = dir.resolve("boot.env");
+        Path script = write("boot-env.sh", filledIn + block.replace("'/etc/notes/boot.env'", "'" + written + "'") + "\n");
+        run(dir, List.of("bash", script.toString()), Map.of()).assertSucceeded("bash");
+        assertThat(Files.readAllLines(written)).contains("TIERLIFT_RELEASE_COMMAND_AT_BOOT=" + value);
     }
 
     @Test

@@ -263,6 +263,21 @@ class LambdaAdapterRealTest {
     }
 
     @Test
+    void theAppRoleEventOfAMigrationsProvisionRunsNoReleaseCommand() throws Exception {
+        Path ran = dir.resolve("release-command-ran");
+        AdapterHarness harness = new AdapterHarness(dir, "touch \"$PROBE_MARKER\"")
+                .env("PROBE_MARKER", ran.toString()).env("DATABASE_URL", "postgresql://local/notes");
+        AdapterHarness.Run run = harness.invoke(List.of(json("{\"tierlift\": \"app-role\"}")));
+        assertThat(run.result(0).get("exitCode")).as("an answer, not a refusal: %s", run.result(0)).isNotNull();
+        assertThat(run.result(0).get("exitCode").asInt()).isZero();
+        assertThat(ran).as("the migration's copy brings the schema").doesNotExist();
+
+        AdapterHarness.Run release = harness.invoke(List.of(json("{\"tierlift\": \"release-command\"}")));
+        assertThat(release.result(0).path("exitCode").asInt()).as("%s", release.result(0)).isZero();
+        assertThat(ran).as("a deploy's release event runs it").exists();
+    }
+
+    @Test
     void aReleaseCommandThatOutlivesTheInvocationIsStoppedWithEverythingItStarted() throws Exception {
         Path pidFile = dir.resolve("sleeper.pid");
         AdapterHarness harness = new AdapterHarness(dir,
