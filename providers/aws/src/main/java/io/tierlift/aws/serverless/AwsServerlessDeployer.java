@@ -140,16 +140,8 @@ public final class AwsServerlessDeployer {
     /**
      * {@code maintenance}: where the alias points now and whether maintenance is on (read before
      * anything changes); with maintenance on, the alias moves straight to a maintenance version of the
-     * new code.
-     */
-    public DeployReport deploy(AppDescriptor descriptor, StackPlan plan, String version, MaintenanceHold maintenance) {
-        return deploy(descriptor, plan, version, maintenance, true);
-    }
-
-    /**
-     * {@link #deploy(AppDescriptor, StackPlan, String, MaintenanceHold)}; {@code releaseCommand} false (a
-     * migration's provision, whose copy brings the schema) sets up the app's database role in the new
-     * code without running the release command, and the alias moves all the same.
+     * new code. {@code releaseCommand} false (a migration's provision, whose copy brings the schema)
+     * sets up the app's database role in the new code without running the release command.
      */
     public DeployReport deploy(AppDescriptor descriptor, StackPlan plan, String version, MaintenanceHold maintenance,
                                boolean releaseCommand) {

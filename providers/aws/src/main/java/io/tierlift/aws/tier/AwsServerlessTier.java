@@ -113,7 +113,7 @@ final class AwsServerlessTier extends CloudFormationTier {
             request.confirmOrCancel(() -> withBuild(build, s.deployer().plan(descriptor, s.plan(), context.version(), request.digest(),
                     hold)));
             boolean maintenance = hold.on();
-            AwsServerlessDeployer.DeployReport report = s.deployer().deploy(descriptor, s.plan(), context.version(), hold);
+            AwsServerlessDeployer.DeployReport report = s.deployer().deploy(descriptor, s.plan(), context.version(), hold, true);
             List<DeployOutcome.RecapRow> rows = new ArrayList<>(AwsRecap.stacks(report.stacksChanged()));
             rows.add(new DeployOutcome.RecapRow("package", (report.packageUploaded() ? "uploaded " : "unchanged ") + report.packageKey()));
             rows.add(new DeployOutcome.RecapRow("secret", report.secretWritten() ? "written" : "unchanged"));
@@ -242,7 +242,7 @@ final class AwsServerlessTier extends CloudFormationTier {
                     new AutomatedBackupReader(aws.clients::rds, context.clock()), Sleeper.system(), context.clock(),
                     s.emulated() ? Duration.ofMillis(100) : Duration.ofSeconds(15), Duration.ofMinutes(30));
             return action.apply(new DatabaseRestore(target().key(), s.plan(), database, aws.stacks,
-                    () -> s.deployer().deploy(descriptor, s.plan(), context.version(), maintenanceSwitch(s).maintenanceHold()),
+                    () -> s.deployer().deploy(descriptor, s.plan(), context.version(), maintenanceSwitch(s).maintenanceHold(), true),
                     "deploy aws-serverless: a new writer (db.serverless) in the restored cluster, the "
                             + (DatabasePath.of(descriptor.targets().awsServerless().orElseThrow()) == DatabasePath.PROXY
                             ? "RDS Proxy's target moved to it" : "function's database host moved to it")
