@@ -5,14 +5,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 /**
  * The CloudFront Function from the static stack, run by Node.js on sample paths: app routes
@@ -46,21 +43,6 @@ class SpaRoutingFunctionTest {
     }
 
     private String node(Path script, List<String> args) throws IOException, InterruptedException {
-        Path out = dir.resolve("node.out");
-        List<String> command = new java.util.ArrayList<>(List.of("node", script.toString()));
-        command.addAll(args);
-        Process process;
-        try {
-            process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-        } catch (IOException e) {
-            return fail("node is needed for this test and was not found (" + e.getMessage() + "); on Debian: apt-get install nodejs");
-        }
-        if (!process.waitFor(1, TimeUnit.MINUTES)) {
-            process.destroyForcibly();
-            return fail("node did not finish within a minute");
-        }
-        String output = Files.readString(out, StandardCharsets.UTF_8);
-        assertThat(process.exitValue()).as("node failed: %s", output).isZero();
-        return output;
+        return NodeRun.output(dir, script, args);
     }
 }
